@@ -1,0 +1,306 @@
+"""The SQLite archive: schema, migrations and every read and write the crawler makes.
+
+One file in WAL mode (readers such as Datasette never block the writer) with a busy
+timeout. Table and column names are a public contract — Datasette users save queries
+against them — so migrations only ever add.
+
+Times are stored in SQLite's own format, UTC: ``YYYY-MM-DD HH:MM:SS``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from records import Article, Extraction, sql_time, utcnow
+from urls import url_hash
+
+#: Per-outlet counters of one crawl run, in the order the summary table shows them.
+RUN_COUNTERS = (
+    "discovered",
+    "skipped_seen",
+    "skipped_stale",
+    "filtered",
+    "deferred",
+    "fetched",
+    "new",
+    "empty",
+    "not_html",
+    "offsite",
+    "blocked",
+    "errors",
+    "source_errors",
+)
+#: Seen-URL outcomes that mean "do not fetch again".
+FINAL_STATUSES = frozenset({"archived", "empty", "not_html", "gone", "offsite"})
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+
+migrations = Migrations("newswatch")
+
+
+class ArchiveError(RuntimeError):
+    """The archive cannot be opened or written (path, permissions, disk, corruption)."""
+
+
+@migrations()
+def m001_foundation(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,          -- canonical URL
+            url_hash TEXT NOT NULL UNIQUE,     -- sha1 of the URL key (see urls.url_key)
+            outlet TEXT NOT NULL,
+            title TEXT,
+            authors TEXT NOT NULL DEFAULT '[]', -- JSON array of names
+            published TEXT,                    -- UTC, YYYY-MM-DD HH:MM:SS
+            published_source TEXT,             -- ld+json, meta, page or feed
+            fetched_at TEXT NOT NULL,
+            language TEXT,
+            text TEXT NOT NULL,
+            summary TEXT,
+            word_count INTEGER NOT NULL DEFAULT 0,
+            source_url TEXT,                   -- the feed, sitemap or listing page
+            source_kind TEXT,
+            final_url TEXT,                    -- where the request ended after redirects
+            run_id TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_articles_outlet_published ON articles (outlet, published)")
+    db.execute("CREATE INDEX idx_articles_published ON articles (published)")
+    db.execute("CREATE INDEX idx_articles_fetched_at ON articles (fetched_at)")
+    db.table("articles").enable_fts(["title", "text"], create_triggers=True, tokenize=FTS_TOKENIZE)
+    db.execute(
+        """
+        CREATE TABLE seen_urls (
+            url_hash TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            outlet TEXT NOT NULL,
+            status TEXT NOT NULL,   -- archived, empty, not_html, gone, offsite, stale
+            published TEXT,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            detail TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_seen_urls_outlet ON seen_urls (outlet, status)")
+    counters = ",\n".join(f"{name} INTEGER NOT NULL DEFAULT 0" for name in RUN_COUNTERS)
+    db.execute(
+        f"""
+        CREATE TABLE crawl_runs (
+            id INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL,
+            outlet TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            duration_s REAL,
+            status TEXT NOT NULL,    -- ok, partial, failed
+            {counters},
+            last_error TEXT,
+            UNIQUE (run_id, outlet)
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_crawl_runs_outlet ON crawl_runs (outlet, started_at)")
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    status: str
+    published: str | None
+
+
+def connect(path: str | Path, busy_timeout_ms: int = 10_000) -> sqlite_utils.Database:
+    """Open (creating if needed) the archive in WAL mode and apply pending migrations."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(
+            path, timeout=busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False
+        )
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        db = sqlite_utils.Database(conn)
+        if migrations.pending(db):
+            with _immediate(conn):
+                pass  # take the write lock first so two processes do not migrate at once
+            migrations.apply(db)
+    except (sqlite3.Error, OSError) as exc:
+        raise ArchiveError(f"cannot open archive {path}: {exc}") from exc
+    return db
+
+
+@contextmanager
+def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    """A write transaction that takes the lock up front (no deadlock on lock upgrade)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+class Archive:
+    """Reads and writes of the crawl; one instance per process."""
+
+    def __init__(self, path: str | Path, busy_timeout_ms: int = 10_000):
+        self.path = Path(path)
+        self.db = connect(self.path, busy_timeout_ms)
+        self.conn: sqlite3.Connection = self.db.conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write; an OS or SQLite failure becomes ArchiveError."""
+        try:
+            with _immediate(self.conn):
+                yield self.conn
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"archive {self.path}: write failed: {exc}") from exc
+
+    # --- seen URLs ---------------------------------------------------------------------
+
+    def seen(self, canonical_url: str) -> Seen | None:
+        row = self.conn.execute(
+            "SELECT status, published FROM seen_urls WHERE url_hash = ?", (url_hash(canonical_url),)
+        ).fetchone()
+        return Seen(row[0], row[1]) if row else None
+
+    def skip_reason(self, canonical_url: str, cutoff: datetime | None) -> str | None:
+        """``"seen"`` when fetched before with a final outcome, ``"stale"`` when known to be
+        older than ``cutoff``, else None (fetch it)."""
+        seen = self.seen(canonical_url)
+        if seen is None:
+            return None
+        if seen.status in FINAL_STATUSES:
+            return "seen"
+        if seen.status == "stale" and (cutoff is None or (seen.published or "") < (sql_time(cutoff) or "")):
+            return "stale"
+        return None
+
+    def mark_seen(
+        self,
+        urls: Iterable[str],
+        outlet: str,
+        status: str,
+        published: datetime | None = None,
+        detail: str | None = None,
+        conn: sqlite3.Connection | None = None,
+    ) -> None:
+        now = sql_time(utcnow())
+        rows = [
+            (url_hash(u), u, outlet, status, sql_time(published), now, now, detail)
+            for u in dict.fromkeys(urls)
+        ]
+        sql = """
+            INSERT INTO seen_urls (url_hash, url, outlet, status, published, first_seen,
+                                   last_seen, detail)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (url_hash) DO UPDATE SET
+                status = excluded.status, published = excluded.published,
+                last_seen = excluded.last_seen, detail = excluded.detail
+        """
+        if conn is not None:
+            conn.executemany(sql, rows)
+            return
+        with self.write() as c:
+            c.executemany(sql, rows)
+
+    # --- articles ------------------------------------------------------------------------
+
+    def store_article(
+        self, article: Article, extraction: Extraction, url: str, run_id: str | None
+    ) -> int | None:
+        """Archive one article and mark all its URLs seen, atomically.
+
+        Returns the new row id, or None when an article with that URL key already exists.
+        """
+        keys = [url, article.url, article.final_url]
+        row = {
+            "url": url,
+            "url_hash": url_hash(url),
+            "outlet": article.outlet,
+            "title": extraction.title,
+            "authors": json.dumps(list(extraction.authors), ensure_ascii=False),
+            "published": sql_time(extraction.published),
+            "published_source": extraction.published_source,
+            "fetched_at": sql_time(article.fetched_at),
+            "language": extraction.language,
+            "text": extraction.text,
+            "summary": extraction.description,
+            "word_count": len(extraction.text.split()),
+            "source_url": article.candidate.source,
+            "source_kind": article.candidate.source_kind,
+            "final_url": article.final_url,
+            "run_id": run_id,
+        }
+        columns = ", ".join(row)
+        marks = ", ".join(f":{k}" for k in row)
+        with self.write() as conn:
+            cursor = conn.execute(
+                f"INSERT INTO articles ({columns}) VALUES ({marks}) ON CONFLICT (url_hash) DO NOTHING",
+                row,
+            )
+            new_id = cursor.lastrowid if cursor.rowcount == 1 else None
+            self.mark_seen(keys, article.outlet, "archived", extraction.published, conn=conn)
+        return new_id
+
+    def article_count(self, outlet: str | None = None) -> int:
+        if outlet is None:
+            return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+        return int(
+            self.conn.execute("SELECT count(*) FROM articles WHERE outlet = ?", (outlet,)).fetchone()[0]
+        )
+
+    # --- crawl runs ----------------------------------------------------------------------
+
+    def record_run(self, run: dict[str, Any]) -> None:
+        """Insert or replace the row of one outlet in one run."""
+        columns = ", ".join(run)
+        marks = ", ".join(f":{k}" for k in run)
+        updates = ", ".join(f"{k} = excluded.{k}" for k in run if k not in {"run_id", "outlet"})
+        with self.write() as conn:
+            conn.execute(
+                f"INSERT INTO crawl_runs ({columns}) VALUES ({marks}) "
+                f"ON CONFLICT (run_id, outlet) DO UPDATE SET {updates}",
+                run,
+            )
+
+    def runs(self, run_id: str) -> list[dict[str, Any]]:
+        cursor = self.conn.execute("SELECT * FROM crawl_runs WHERE run_id = ? ORDER BY outlet", (run_id,))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor]
+
+    def latest_runs(self) -> dict[str, dict[str, Any]]:
+        """The most recent crawl_runs row of every outlet."""
+        cursor = self.conn.execute(
+            """
+            SELECT * FROM crawl_runs WHERE id IN (
+                SELECT max(id) FROM crawl_runs GROUP BY outlet
+            )
+            """
+        )
+        names = [d[0] for d in cursor.description]
+        return {row[names.index("outlet")]: dict(zip(names, row, strict=True)) for row in cursor}
+
+    def checkpoint(self) -> None:
+        """Fold the WAL back into the database file so it does not grow under readers."""
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

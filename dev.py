@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""Set up and run newswatch from a fresh clone, with nothing but Python 3.11+.
+
+    python3 dev.py monitor [ARGS...]   set up, then run the monitor (one crawl pass for now)
+    python3 dev.py test [PYTEST ARGS]  set up with the dev tools, then lint, type-check and test
+    python3 dev.py bench [NAME]        set up, then run the benchmarks in bench/
+
+Set-up is idempotent: a virtual environment in .venv, a current pip (the one a new 3.11 venv
+ships installs trafilatura in a way that fails on import), and the project in editable mode.
+It is redone only when pyproject.toml changes. Standard library only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def run(*cmd: str | Path, check: bool = True) -> int:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    return subprocess.run([str(c) for c in cmd], cwd=ROOT, check=check).returncode
+
+
+def setup(extras: str = "") -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs under whatever python3 the user has
+        sys.exit(f"newswatch needs Python 3.11 or newer; this is {sys.version.split()[0]}")
+    if not PYTHON.exists():
+        print(f"creating virtual environment in {VENV}", flush=True)
+        try:
+            venv.create(VENV, with_pip=True)
+        except Exception as exc:  # e.g. Debian without python3-venv
+            sys.exit(f"cannot create {VENV}: {exc} (on Debian/Ubuntu: apt install python3-venv)")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / f".installed{('-' + extras) if extras else ''}"
+    if stamp.exists() and stamp.read_text().strip() == wanted:
+        return
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    target = f".[{extras}]" if extras else "."
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--editable", target)
+    stamp.write_text(wanted)
+
+
+def main(argv: list[str]) -> int:
+    command, args = (argv[0], argv[1:]) if argv else ("help", [])
+    if command == "monitor":
+        setup()
+        return run(BIN / "newswatch", "crawl", *args, check=False)
+    if command == "test":
+        setup("dev")
+        if run(PYTHON, "-m", "ruff", "check", ".", check=False):
+            return 1
+        if run(PYTHON, "-m", "mypy", check=False):
+            return 1
+        return run(PYTHON, "-m", "pytest", *args, check=False)
+    if command == "bench":
+        setup()
+        names = args or sorted(p.stem for p in (ROOT / "bench").glob("*.py"))
+        return max((run(PYTHON, ROOT / "bench" / f"{n}.py", check=False) for n in names), default=0)
+    print(__doc__)
+    return 0 if command in {"help", "-h", "--help"} else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

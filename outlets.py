@@ -1,0 +1,283 @@
+"""Outlets as data: load and validate ``config/outlets.toml``.
+
+Every problem is reported as one line naming the file, the outlet and the key, e.g.::
+
+    config/outlets.toml: outlet 'dw': key 'allow[0]': bad regex '(': missing ), ...
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from records import SOURCE_KINDS, SourceKind
+from urls import BadURL, bare_domain, canonicalize, host_matches, host_of
+
+SOURCE_KEYS: dict[str, SourceKind] = {
+    "feeds": "feed",
+    "news_sitemaps": "news_sitemap",
+    "sitemaps": "sitemap",
+    "listing_pages": "listing",
+}
+KNOWN_KEYS = frozenset(
+    {"name", "homepage", "language", "allow", "deny", "domains", "interval", "enabled", "notes"}
+    | set(SOURCE_KEYS)
+)
+_KEY_RE = re.compile(r"^[a-z0-9_]+$")
+_LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
+_HOST_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
+_INTERVAL_RE = re.compile(r"(\d+)\s*([smhd])")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MIN_INTERVAL = timedelta(seconds=5)
+DEFAULT_INTERVAL = "15m"
+
+
+class OutletConfigError(ValueError):
+    """The outlets file is invalid; the message is one line naming file, outlet and key."""
+
+
+@dataclass(frozen=True)
+class Outlet:
+    key: str
+    name: str
+    homepage: str
+    language: str | None = None
+    feeds: tuple[str, ...] = ()
+    news_sitemaps: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    listing_pages: tuple[str, ...] = ()
+    allow: tuple[re.Pattern[str], ...] = ()
+    deny: tuple[re.Pattern[str], ...] = ()
+    domains: frozenset[str] = field(default_factory=frozenset)
+    interval: timedelta = timedelta(minutes=15)
+    enabled: bool = True
+    notes: str = ""
+
+    def sources(self) -> list[tuple[SourceKind, str]]:
+        """Every (kind, URL) this outlet is discovered from, in config order."""
+        out: list[tuple[SourceKind, str]] = []
+        for key, kind in SOURCE_KEYS.items():
+            out.extend((kind, url) for url in getattr(self, key))
+        return out
+
+    def in_scope(self, url: str) -> bool:
+        """True when the URL's host belongs to this outlet."""
+        return host_matches(host_of(url), self.domains)
+
+    def rejects(self, url: str) -> str | None:
+        """Why an article URL is not taken (``"offsite"``, ``"denied"``, ``"not_allowed"``)."""
+        if not self.in_scope(url):
+            return "offsite"
+        if any(p.search(url) for p in self.deny):
+            return "denied"
+        if self.allow and not any(p.search(url) for p in self.allow):
+            return "not_allowed"
+        return None
+
+
+def parse_interval(text: str) -> timedelta:
+    """``"10m"``, ``"1h30m"``, ``"45s"``, ``"1d"`` → timedelta; ValueError otherwise."""
+    compact = text.strip().lower()
+    pos, seconds = 0, 0
+    for match in _INTERVAL_RE.finditer(compact):
+        if match.start() != pos:
+            break
+        seconds += int(match.group(1)) * _UNITS[match.group(2)]
+        pos = match.end()
+    if not compact or pos != len(compact):
+        raise ValueError(f"bad interval {text!r} (use e.g. '30s', '10m', '1h30m')")
+    return timedelta(seconds=seconds)
+
+
+class _Checker:
+    """Validates one outlet table; every error names file, outlet and key."""
+
+    def __init__(self, path: Path, key: str, table: dict[str, Any]):
+        self.path, self.key, self.table = path, key, table
+
+    def fail(self, key: str | None, problem: str) -> OutletConfigError:
+        where = f"{self.path}: outlet '{self.key}'"
+        if key is not None:
+            where += f": key '{key}'"
+        return OutletConfigError(f"{where}: {problem}")
+
+    def text(self, key: str, required: bool = False, default: str = "") -> str:
+        value = self.table.get(key)
+        if value is None:
+            if required:
+                raise self.fail(key, "is required")
+            return default
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, f"must be a non-empty string, got {value!r}")
+        return value.strip()
+
+    def url(self, key: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise self.fail(key, f"must be a URL string, got {value!r}")
+        try:
+            return canonicalize(value)
+        except BadURL as exc:
+            raise self.fail(key, str(exc)) from None
+
+    def strings(self, key: str) -> list[str]:
+        value = self.table.get(key, [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise self.fail(key, f"must be a list of strings, got {type(value).__name__}")
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(f"{key}[{i}]", f"must be a non-empty string, got {item!r}")
+        return [item.strip() for item in value]
+
+    def urls(self, key: str) -> tuple[str, ...]:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(self.strings(key)):
+            url = self.url(f"{key}[{i}]", item)
+            if url in seen:
+                raise self.fail(f"{key}[{i}]", f"duplicate of {key}[{seen[url]}]: {item}")
+            seen[url] = i
+        return tuple(seen)
+
+    def patterns(self, key: str) -> tuple[re.Pattern[str], ...]:
+        compiled = []
+        for i, item in enumerate(self.strings(key)):
+            try:
+                compiled.append(re.compile(item))
+            except re.error as exc:
+                raise self.fail(f"{key}[{i}]", f"bad regex {item!r}: {exc}") from None
+        return tuple(compiled)
+
+
+def _build(path: Path, key: str, table: Any) -> Outlet:
+    check = _Checker(path, key, table if isinstance(table, dict) else {})
+    if not _KEY_RE.match(key):
+        raise check.fail(None, "outlet keys use lower-case letters, digits and '_' only")
+    if not isinstance(table, dict):
+        raise check.fail(None, f"must be a table, got {type(table).__name__}")
+    for unknown in sorted(set(table) - KNOWN_KEYS):
+        hint = difflib.get_close_matches(unknown, KNOWN_KEYS, n=1)
+        suffix = f" (did you mean '{hint[0]}'?)" if hint else ""
+        raise check.fail(unknown, f"unknown key{suffix}")
+
+    name = check.text("name", required=True)
+    homepage = check.url("homepage", table.get("homepage")) if "homepage" in table else None
+    if homepage is None:
+        raise check.fail("homepage", "is required")
+    language = check.text("language") or None
+    if language and not _LANG_RE.match(language):
+        raise check.fail("language", f"must be an ISO 639-1 code such as 'en', got {language!r}")
+    sources = {k: check.urls(k) for k in SOURCE_KEYS}
+    if not any(sources.values()):
+        raise check.fail(None, "has no source: give at least one of " + ", ".join(SOURCE_KEYS))
+    allow, deny = check.patterns("allow"), check.patterns("deny")
+    if sources["listing_pages"] and not allow:
+        raise check.fail("allow", "is required with listing_pages (which links are articles?)")
+    extra_domains = set()
+    for i, item in enumerate(check.strings("domains")):
+        host = bare_domain(item)
+        if not _HOST_RE.match(host) or "." not in host:
+            raise check.fail(f"domains[{i}]", f"not a host name: {item!r}")
+        extra_domains.add(host)
+    all_urls = [homepage, *(u for urls in sources.values() for u in urls)]
+    domains = frozenset(extra_domains | {bare_domain(host_of(u)) for u in all_urls})
+    interval_text = table.get("interval", DEFAULT_INTERVAL)
+    if not isinstance(interval_text, str):
+        raise check.fail("interval", f"must be a string such as '10m', got {interval_text!r}")
+    try:
+        interval = parse_interval(interval_text)
+    except ValueError as exc:
+        raise check.fail("interval", str(exc)) from None
+    if interval < MIN_INTERVAL:
+        raise check.fail("interval", f"{interval_text!r} is shorter than {MIN_INTERVAL.seconds}s")
+    enabled = table.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise check.fail("enabled", f"must be true or false, got {enabled!r}")
+    return Outlet(
+        key=key,
+        name=name,
+        homepage=homepage,
+        language=language,
+        feeds=sources["feeds"],
+        news_sitemaps=sources["news_sitemaps"],
+        sitemaps=sources["sitemaps"],
+        listing_pages=sources["listing_pages"],
+        allow=allow,
+        deny=deny,
+        domains=domains,
+        interval=interval,
+        enabled=enabled,
+        notes=check.text("notes"),
+    )
+
+
+def _outlet_at_line(text: str, lineno: int) -> str | None:
+    """The ``[outlets.KEY]`` table a line number falls in, for TOML syntax errors."""
+    current = None
+    for i, line in enumerate(text.splitlines(), start=1):
+        if i > lineno:
+            break
+        m = re.match(r"\s*\[\s*outlets\.([^\]\s]+)\s*\]", line)
+        if m:
+            current = m.group(1).strip("\"'")
+    return current
+
+
+def load_outlets(path: str | Path) -> dict[str, Outlet]:
+    """All outlets in the file (enabled or not), keyed by outlet key, in file order."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise OutletConfigError(f"{path}: outlets file not found (set NEWSWATCH_OUTLETS)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OutletConfigError(f"{path}: cannot read outlets file: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        outlet = _outlet_at_line(text, int(m.group(1))) if m else None
+        where = f"{path}: outlet '{outlet}'" if outlet else str(path)
+        raise OutletConfigError(f"{where}: invalid TOML: {exc}") from None
+    for top in data:
+        if top != "outlets":
+            raise OutletConfigError(f"{path}: unknown top-level key '{top}' (expected [outlets.KEY])")
+    tables = data.get("outlets")
+    if not isinstance(tables, dict) or not tables:
+        raise OutletConfigError(f"{path}: no outlets defined (expected [outlets.KEY] tables)")
+    outlets = {key: _build(path, key, table) for key, table in tables.items()}
+    _check_names_unique(path, outlets)
+    return outlets
+
+
+def _check_names_unique(path: Path, outlets: dict[str, Outlet]) -> None:
+    seen: dict[str, str] = {}
+    for outlet in outlets.values():
+        for key in SOURCE_KEYS:
+            for url in getattr(outlet, key):
+                if url in seen and seen[url] != outlet.key:
+                    raise OutletConfigError(
+                        f"{path}: outlet '{outlet.key}': key '{key}': {url} is also a source "
+                        f"of outlet '{seen[url]}'"
+                    )
+                seen[url] = outlet.key
+
+
+def select(outlets: dict[str, Outlet], keys: list[str] | None) -> list[Outlet]:
+    """The chosen outlets (default: all enabled); unknown keys raise OutletConfigError."""
+    if not keys:
+        return [o for o in outlets.values() if o.enabled]
+    unknown = [k for k in keys if k not in outlets]
+    if unknown:
+        hints = {k: difflib.get_close_matches(k, outlets, n=1) for k in unknown}
+        parts = [f"{k}" + (f" (did you mean {h[0]}?)" if h else "") for k, h in hints.items()]
+        raise OutletConfigError("unknown outlet: " + ", ".join(parts))
+    return [outlets[k] for k in keys]
+
+
+__all__ = ["SOURCE_KINDS", "Outlet", "OutletConfigError", "load_outlets", "parse_interval", "select"]

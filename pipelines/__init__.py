@@ -1,0 +1,1 @@
+"""Item pipelines (extract, store) and the crawl-run recorder."""

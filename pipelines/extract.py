@@ -1,0 +1,57 @@
+"""Extract pipeline: article text and metadata from the fetched page.
+
+Empty or too-short extractions are counted per outlet, recorded in ``seen_urls`` (status
+``empty``) and dropped; pages that turn out older than the freshness window are recorded
+as ``stale``.
+"""
+
+from __future__ import annotations
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from extraction import extract, reset_caches
+from pipelines.runs import bump
+from records import Article
+from spiders.news import news_spider
+
+
+class ExtractPipeline:
+    def __init__(self, crawler: Crawler, min_chars: int):
+        self.crawler = crawler
+        self.min_chars = min_chars
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        return cls(crawler, crawler.settings.getint("NEWSWATCH_MIN_TEXT_CHARS"))
+
+    def open_spider(self, spider: object = None) -> None:
+        reset_caches()
+
+    def close_spider(self, spider: object = None) -> None:
+        reset_caches()
+
+    def process_item(self, item: Article, spider: object = None) -> Article:
+        news = news_spider(self.crawler)
+        archive = news.archive
+        extraction = extract(item.html, item.final_url, hint=item.candidate, language=item.outlet_language)
+        item.html = ""  # the page is not kept; free it before the store
+        urls = [item.url, item.final_url]
+        if len(extraction.text) < self.min_chars:
+            bump(self.crawler.stats, item.outlet, "empty")
+            archive.mark_seen(
+                urls, item.outlet, "empty", detail=f"{len(extraction.text)} characters extracted"
+            )
+            raise DropItem(
+                f"[{item.outlet}] empty extraction ({len(extraction.text)} chars): {item.final_url}"
+            )
+        cutoff = news.cutoff
+        if extraction.published is not None and extraction.published < cutoff:
+            bump(self.crawler.stats, item.outlet, "skipped_stale")
+            archive.mark_seen(urls, item.outlet, "stale", published=extraction.published)
+            raise DropItem(
+                f"[{item.outlet}] published {extraction.published:%Y-%m-%d}, before "
+                f"the window: {item.final_url}"
+            )
+        item.extraction = extraction
+        return item

@@ -1,0 +1,89 @@
+"""Per-outlet accounting of a crawl run, written to ``crawl_runs`` when the spider closes.
+
+Components count with ``bump(stats, outlet, counter)``: the values live in Scrapy's stats
+collector under ``newswatch/<outlet>/<counter>`` until the recorder writes one row per
+outlet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
+
+from archive import RUN_COUNTERS, ArchiveError
+from records import sql_time, utcnow
+
+PREFIX = "newswatch"
+
+
+def bump(stats: StatsCollector | None, outlet: str, counter: str, count: int = 1) -> None:
+    """Count one outcome for an outlet (and note when the outlet was last busy)."""
+    if stats is not None:
+        stats.inc_value(f"{PREFIX}/{outlet}/{counter}", count)
+        stats.set_value(f"{PREFIX}/{outlet}/last_at", utcnow())
+
+
+def note_error(stats: StatsCollector | None, outlet: str, message: str) -> None:
+    """Remember the latest error of an outlet (shown in ``crawl_runs.last_error``)."""
+    if stats is not None:
+        stats.set_value(f"{PREFIX}/{outlet}/last_error", message[:500])
+
+
+def outlet_counts(stats: StatsCollector, outlet: str) -> dict[str, int]:
+    return {name: int(stats.get_value(f"{PREFIX}/{outlet}/{name}", 0)) for name in RUN_COUNTERS}
+
+
+def run_status(counts: dict[str, int], sources_ok: int, reason: str) -> str:
+    """``failed`` when no source could be read, ``partial`` when something went wrong or
+    the run was cut short, else ``ok``."""
+    if sources_ok == 0:
+        return "failed"
+    if reason != "finished" or counts["errors"] or counts["source_errors"]:
+        return "partial"
+    return "ok"
+
+
+class CrawlRunRecorder:
+    """Writes one ``crawl_runs`` row per selected outlet when the spider closes."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlRunRecorder:
+        recorder = cls(crawler)
+        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        return recorder
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        archive = getattr(spider, "archive", None)
+        stats = self.crawler.stats
+        if archive is None or stats is None:
+            return
+        closed = utcnow()
+        for outlet in getattr(spider, "selected", []):
+            counts = outlet_counts(stats, outlet.key)
+            finished = stats.get_value(f"{PREFIX}/{outlet.key}/last_at") or closed
+            sources_ok = int(stats.get_value(f"{PREFIX}/{outlet.key}/sources_ok", 0))
+            row: dict[str, Any] = {
+                "run_id": spider.run_id,
+                "outlet": outlet.key,
+                "started_at": sql_time(spider.started_at),
+                "finished_at": sql_time(finished),
+                "duration_s": round((finished - spider.started_at).total_seconds(), 3),
+                "status": run_status(counts, sources_ok, reason),
+                **counts,
+                "last_error": stats.get_value(f"{PREFIX}/{outlet.key}/last_error"),
+            }
+            try:
+                archive.record_run(row)
+            except ArchiveError as exc:
+                spider.logger.error("[%s] cannot record crawl run: %s", outlet.key, exc)
+        try:
+            archive.checkpoint()
+        except Exception as exc:  # a reader holding the WAL is not an error
+            spider.logger.debug("WAL checkpoint skipped: %s", exc)
+        archive.close()

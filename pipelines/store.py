@@ -1,0 +1,56 @@
+"""Store pipeline: one transaction per article (row, full-text index, seen URLs).
+
+A write failure (disk full, read-only file) stops the crawl rather than losing every
+article after it; the run is then recorded as cut short.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
+
+from archive import ArchiveError
+from outlets import Outlet
+from pipelines.runs import bump, note_error
+from records import Article
+from spiders.news import news_spider
+
+
+def article_url(item: Article, outlet: Outlet) -> str:
+    """The URL to archive: the page's own canonical link when it stays on the outlet and is
+    not the homepage (some sites point every page there), else the requested URL."""
+    canonical = item.extraction.canonical_url if item.extraction else None
+    if canonical and urlsplit(canonical).path not in ("", "/") and outlet.in_scope(canonical):
+        return canonical
+    return item.url
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Article, spider: object = None) -> Article:
+        news = news_spider(self.crawler)
+        assert item.extraction is not None
+        url = article_url(item, news.outlets[item.outlet])
+        try:
+            new_id = news.archive.store_article(item, item.extraction, url, news.run_id)
+        except ArchiveError as exc:
+            bump(self.crawler.stats, item.outlet, "errors")
+            note_error(self.crawler.stats, item.outlet, str(exc))
+            news.logger.error("[%s] %s", item.outlet, exc)
+            assert self.crawler.engine is not None
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
+            raise DropItem(f"not archived: {item.url}") from exc
+        if new_id is None:
+            bump(self.crawler.stats, item.outlet, "skipped_seen")
+            raise DropItem(f"[{item.outlet}] already archived: {url}")
+        bump(self.crawler.stats, item.outlet, "new")
+        return item

@@ -1,0 +1,77 @@
+"""Typed records passed between the stages: discovery → fetch → extract → store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+SourceKind = Literal["feed", "news_sitemap", "sitemap", "listing"]
+SOURCE_KINDS: tuple[SourceKind, ...] = ("feed", "news_sitemap", "sitemap", "listing")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An article URL found by discovery, with what the source said about it."""
+
+    url: str  # canonical URL
+    outlet: str
+    source: str  # URL of the feed, sitemap or listing page it came from
+    source_kind: SourceKind
+    title: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    summary: str | None = None
+    language: str | None = None
+
+    @property
+    def date(self) -> datetime | None:
+        """The best date the source gave: publication, else last modification."""
+        return self.published or self.updated
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What extraction made of one page."""
+
+    text: str
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None
+    published_source: str | None = None  # "ld+json", "meta", "page", "feed"
+    language: str | None = None
+    description: str | None = None
+    canonical_url: str | None = None  # the page's own <link rel=canonical>, canonicalised
+
+
+@dataclass(slots=True)
+class Article:
+    """One fetched article page (the Scrapy item); extraction is filled by the pipeline."""
+
+    url: str  # canonical URL that was requested
+    final_url: str  # response URL after redirects
+    outlet: str
+    fetched_at: datetime
+    html: str
+    candidate: Candidate
+    outlet_language: str | None = None
+    extraction: Extraction | None = None
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_utc(value: datetime) -> datetime:
+    """Aware UTC datetime; naive values are taken as UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def sql_time(value: datetime | None) -> str | None:
+    """SQLite's own datetime format in UTC (``YYYY-MM-DD HH:MM:SS``), so that
+    ``published > datetime('now', '-1 day')`` works in ad-hoc queries."""
+    if value is None:
+        return None
+    return to_utc(value).strftime("%Y-%m-%d %H:%M:%S")

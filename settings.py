@@ -1,0 +1,119 @@
+"""Settings for newswatch: Scrapy's own and the monitor's.
+
+This is the Scrapy settings module (``scrapy.cfg`` → ``default = settings``), so every
+upper-case name here is a Scrapy setting too and ``-s NAME=VALUE`` overrides it for one run.
+Settings named ``NEWSWATCH_*`` are read from the environment variable of the same name
+when it is set; docs/configuration.md lists each one with its default (a test keeps the
+two in step). Relative paths are taken from the current working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent
+VERSION = "0.1.0"
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name, str(default))
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"settings: environment variable {name}={raw!r} is not a whole number") from None
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = _env(name, str(default))
+    try:
+        return float(raw)
+    except ValueError:
+        raise SystemExit(f"settings: environment variable {name}={raw!r} is not a number") from None
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = _env(name, "1" if default else "0").lower()
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise SystemExit(f"settings: environment variable {name}={raw!r} is not a boolean (use 1/0)")
+
+
+# --- newswatch ---------------------------------------------------------------------------
+
+#: SQLite archive (articles, seen URLs, crawl runs).
+NEWSWATCH_DB = _env("NEWSWATCH_DB", "data/newswatch.db")
+#: Outlets file (TOML, one table per outlet).
+NEWSWATCH_OUTLETS = _env("NEWSWATCH_OUTLETS", str(PROJECT_DIR / "config" / "outlets.toml"))
+#: Items dated older than this many days are not fetched (``newswatch crawl --since`` overrides).
+NEWSWATCH_FRESHNESS_DAYS = _env_float("NEWSWATCH_FRESHNESS_DAYS", 3.0)
+#: Extractions with fewer characters of text are counted as empty and not archived.
+NEWSWATCH_MIN_TEXT_CHARS = _env_int("NEWSWATCH_MIN_TEXT_CHARS", 200)
+#: A URL where outlets' webmasters can learn who is crawling and how to reach the operator.
+NEWSWATCH_CONTACT_URL = _env("NEWSWATCH_CONTACT_URL", "")
+#: Milliseconds a writer or reader waits for a lock on the archive before failing.
+NEWSWATCH_BUSY_TIMEOUT_MS = _env_int("NEWSWATCH_BUSY_TIMEOUT_MS", 10_000)
+#: Sitemap indexes are followed this many levels deep at most.
+NEWSWATCH_SITEMAP_DEPTH = _env_int("NEWSWATCH_SITEMAP_DEPTH", 2)
+#: At most this many new article URLs are fetched per outlet in one run (0: no limit).
+NEWSWATCH_MAX_ARTICLES_PER_RUN = _env_int("NEWSWATCH_MAX_ARTICLES_PER_RUN", 300)
+#: Feeds and sitemaps are cached and revalidated (ETag / Last-Modified); articles never are.
+NEWSWATCH_HTTPCACHE = _env_bool("NEWSWATCH_HTTPCACHE", True)
+
+# --- Scrapy --------------------------------------------------------------------------------
+
+BOT_NAME = "newswatch"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+_contact = NEWSWATCH_CONTACT_URL or "news monitor; operator contact not configured"
+USER_AGENT = f"newswatch/{VERSION} (+{_contact})"
+
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = _env_int("NEWSWATCH_CONCURRENT_REQUESTS", 16)
+CONCURRENT_REQUESTS_PER_DOMAIN = _env_int("NEWSWATCH_CONCURRENT_PER_DOMAIN", 2)
+DOWNLOAD_DELAY = _env_float("NEWSWATCH_DOWNLOAD_DELAY", 0.5)
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = DOWNLOAD_DELAY
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = _env_int("NEWSWATCH_DOWNLOAD_TIMEOUT", 30)
+DOWNLOAD_MAXSIZE = _env_int("NEWSWATCH_MAX_RESPONSE_BYTES", 10 * 1024 * 1024)
+DOWNLOAD_WARNSIZE = DOWNLOAD_MAXSIZE // 2
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+DNS_TIMEOUT = 20
+LOG_LEVEL = _env("NEWSWATCH_LOG_LEVEL", "INFO")
+STATS_DUMP = False  # the per-outlet figures go to crawl_runs and the summary table instead
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+
+# Feeds and sitemaps only: revalidated with If-None-Match / If-Modified-Since (RFC 2616 policy).
+HTTPCACHE_ENABLED = NEWSWATCH_HTTPCACHE
+HTTPCACHE_POLICY = "spiders.cache.SourcesOnlyPolicy"
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_DIR = str(Path(NEWSWATCH_DB).resolve().parent / "httpcache")
+HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 403, 404, 408, 429]
+
+DOWNLOADER_MIDDLEWARES = {
+    "spiders.middlewares.OutletScopeMiddleware": 90,
+}
+
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractPipeline": 300,
+    "pipelines.store.StorePipeline": 800,
+}
+
+EXTENSIONS = {
+    "pipelines.runs.CrawlRunRecorder": 500,
+}

@@ -1,0 +1,269 @@
+"""The one generic news spider: outlets from config → candidates → article responses.
+
+    scrapy crawl news                      # every enabled outlet
+    scrapy crawl news -a outlet=dw         # one outlet (or -a outlets=dw,bbc)
+    scrapy crawl news -a since=2026-01-01  # backfill: ignore the freshness window
+
+Feeds, news sitemaps, sitemaps and listing pages are read by ``discovery``; candidates are
+canonicalised, checked against the outlet's allow/deny rules, the freshness window and
+the seen-URL table, and only then fetched. Every outcome is counted per outlet
+(``pipelines.runs``); nothing here raises out of a callback.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from archive import Archive
+from discovery import SourceError, parse_date, parse_source
+from extraction import looks_binary
+from outlets import Outlet, load_outlets, select
+from pipelines.runs import bump, note_error
+from records import Article, Candidate, SourceKind, utcnow
+from spiders.middlewares import OffsiteRequest
+from urls import BadURL, canonicalize
+
+BLOCKED_STATUSES = frozenset({401, 403, 429, 451})
+GONE_STATUSES = frozenset({404, 410})
+
+
+def parse_since(value: str, now: datetime) -> datetime:
+    """``2026-01-01``, an ISO datetime, or a span back from now (``7d``, ``36h``, ``90m``)."""
+    from outlets import parse_interval
+
+    text = value.strip()
+    try:
+        return now - parse_interval(text)
+    except ValueError:
+        pass
+    parsed = parse_date(text)
+    if parsed is None:
+        raise ValueError(f"--since {value!r}: use a date (2026-01-31), a datetime, or 7d / 36h")
+    return parsed
+
+
+def new_run_id(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%SZ-") + secrets.token_hex(3)
+
+
+def header(response: Response, name: str) -> str:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else ""
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    outlets: dict[str, Outlet]
+    selected: list[Outlet]
+    archive: Archive
+    cutoff: datetime
+    run_id: str
+
+    def __init__(
+        self,
+        outlets: str | None = None,
+        outlet: str | None = None,
+        since: str | None = None,
+        run_id: str | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        keys = [k.strip() for k in (outlets or "").split(",") + (outlet or "").split(",")]
+        self.outlet_keys = [k for k in keys if k]
+        self.since = since
+        self.run_id_arg = run_id
+        self._taken: dict[str, int] = {}
+        self._candidates: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider.configure()
+        return spider
+
+    def configure(self) -> None:
+        settings = self.crawler.settings
+        self.outlets = load_outlets(settings.get("NEWSWATCH_OUTLETS"))
+        self.selected = select(self.outlets, self.outlet_keys)
+        now = utcnow()
+        self.started_at = now
+        self.backfill = bool(self.since)
+        self.cutoff = (
+            parse_since(self.since, now)
+            if self.since
+            else now - timedelta(days=settings.getfloat("NEWSWATCH_FRESHNESS_DAYS"))
+        )
+        self.run_id = self.run_id_arg or settings.get("NEWSWATCH_RUN_ID") or new_run_id(now)
+        self.max_per_run = settings.getint("NEWSWATCH_MAX_ARTICLES_PER_RUN")
+        self.sitemap_depth = settings.getint("NEWSWATCH_SITEMAP_DEPTH")
+        self.archive = Archive(settings.get("NEWSWATCH_DB"), settings.getint("NEWSWATCH_BUSY_TIMEOUT_MS"))
+        if not settings.get("NEWSWATCH_CONTACT_URL"):
+            self.logger.warning(
+                "NEWSWATCH_CONTACT_URL is not set: outlets cannot tell who crawls them (User-Agent: %s)",
+                settings.get("USER_AGENT"),
+            )
+
+    # --- discovery -----------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for outlet in self.selected:
+            for kind, url in outlet.sources():
+                yield self._source_request(outlet, kind, url, depth=0)
+
+    def _source_request(self, outlet: Outlet, kind: SourceKind, url: str, depth: int) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_source,
+            errback=self.on_error,
+            dont_filter=True,
+            priority=10,
+            meta={"nw_outlet": outlet.key, "nw_kind": kind, "nw_depth": depth},
+        )
+
+    def parse_source(self, response: Response) -> Iterator[scrapy.Request]:
+        outlet = self.outlets[response.meta["nw_outlet"]]
+        kind: SourceKind = response.meta["nw_kind"]
+        stats = self.crawler.stats
+        content_type = header(response, "Content-Type") or None
+        try:
+            found = parse_source(kind, response.body, response.url, outlet.key, content_type)
+        except SourceError as exc:
+            bump(stats, outlet.key, "source_errors")
+            bump(stats, outlet.key, "errors")
+            note_error(stats, outlet.key, f"{kind} {response.url}: {exc}")
+            self.logger.warning("[%s] %s %s unusable: %s", outlet.key, kind, response.url, exc)
+            return
+        bump(stats, outlet.key, "sources_ok")
+        if found.malformed:
+            bump(stats, outlet.key, "source_errors")
+            note_error(stats, outlet.key, f"{kind} {response.url}: read in part: {found.problem}")
+            self.logger.warning("[%s] %s %s read in part: %s", outlet.key, kind, response.url, found.problem)
+        depth = response.meta.get("nw_depth", 0)
+        for child, lastmod in found.sitemaps:
+            if depth >= self.sitemap_depth:
+                self.logger.warning(
+                    "[%s] sitemap nesting deeper than %d at %s", outlet.key, self.sitemap_depth, child
+                )
+                break
+            if lastmod is not None and lastmod < self.cutoff:
+                continue  # an index child untouched since before the window holds nothing new
+            yield self._source_request(outlet, kind, child, depth + 1)
+        for candidate in found.candidates:
+            request = self.consider(outlet, candidate)
+            if request is not None:
+                yield request
+
+    def consider(self, outlet: Outlet, candidate: Candidate) -> scrapy.Request | None:
+        """The article request for a candidate, or None (counted) when it is skipped."""
+        if candidate.url in self._candidates:
+            return None  # the same article from a second source of this run
+        self._candidates.add(candidate.url)
+        stats = self.crawler.stats
+        bump(stats, outlet.key, "discovered")
+        if outlet.rejects(candidate.url):
+            bump(stats, outlet.key, "filtered")
+            return None
+        if candidate.date is not None and candidate.date < self.cutoff:
+            bump(stats, outlet.key, "skipped_stale")
+            return None
+        reason = self.archive.skip_reason(candidate.url, self.cutoff if self.backfill else None)
+        if reason is not None:
+            bump(stats, outlet.key, f"skipped_{reason}")
+            return None
+        if self.max_per_run and self._taken.get(outlet.key, 0) >= self.max_per_run:
+            bump(stats, outlet.key, "deferred")
+            return None
+        self._taken[outlet.key] = self._taken.get(outlet.key, 0) + 1
+        # Newest first, so a per-run cap or a timeout loses the oldest items.
+        age_hours = (utcnow() - candidate.date).total_seconds() / 3600 if candidate.date else 0
+        return scrapy.Request(
+            candidate.url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            priority=-min(int(age_hours), 1000),
+            meta={"nw_outlet": outlet.key, "nw_kind": "article", "nw_candidate": candidate},
+        )
+
+    # --- articles ------------------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterator[Article]:
+        outlet = self.outlets[response.meta["nw_outlet"]]
+        candidate: Candidate = response.meta["nw_candidate"]
+        stats = self.crawler.stats
+        bump(stats, outlet.key, "fetched")
+        try:
+            final_url = canonicalize(response.url)
+        except BadURL:
+            final_url = candidate.url
+        if not isinstance(response, HtmlResponse) or looks_binary(response.body):
+            bump(stats, outlet.key, "not_html")
+            content_type = header(response, "Content-Type")
+            self.logger.info("[%s] not HTML (%s): %s", outlet.key, content_type or "?", response.url)
+            self.archive.mark_seen(
+                [candidate.url, final_url], outlet.key, "not_html", detail=content_type or None
+            )
+            return
+        yield Article(
+            url=candidate.url,
+            final_url=final_url,
+            outlet=outlet.key,
+            fetched_at=utcnow(),
+            html=response.text,
+            candidate=candidate,
+            outlet_language=outlet.language,
+        )
+
+    # --- failures ------------------------------------------------------------------------
+
+    def on_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        key = request.meta.get("nw_outlet")
+        if key is None:
+            return
+        kind = request.meta.get("nw_kind", "article")
+        stats = self.crawler.stats
+        candidate: Candidate | None = request.meta.get("nw_candidate")
+        if failure.check(OffsiteRequest):
+            bump(stats, key, "offsite")
+            if candidate is not None:
+                self.archive.mark_seen([candidate.url], key, "offsite", detail=request.url)
+            note_error(stats, key, f"{kind} redirected off-site: {request.url}")
+            self.logger.info("[%s] %s", key, failure.value)
+            return
+        if failure.check(HttpError):
+            status = failure.value.response.status  # type: ignore[union-attr]
+            detail = f"HTTP {status}"
+            if status in BLOCKED_STATUSES:
+                bump(stats, key, "blocked")
+            if status in GONE_STATUSES and candidate is not None:
+                self.archive.mark_seen([candidate.url], key, "gone", detail=detail)
+        elif failure.check(IgnoreRequest):
+            detail = str(failure.value) or "ignored"
+            if "robots.txt" in detail:
+                bump(stats, key, "blocked")
+        else:
+            detail = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"[:300]
+        bump(stats, key, "errors")
+        if kind != "article":
+            bump(stats, key, "source_errors")
+        note_error(stats, key, f"{kind} {request.url}: {detail}")
+        self.logger.warning("[%s] %s %s failed: %s", key, kind, request.url, detail)
+
+
+def news_spider(crawler: Crawler) -> NewsSpider:
+    """The running news spider, typed, for pipelines and extensions."""
+    spider = crawler.spider
+    if not isinstance(spider, NewsSpider):
+        raise TypeError(f"newswatch pipelines run with the news spider, not {spider!r}")
+    return spider

@@ -1,0 +1,141 @@
+"""The command line: extract (single and batch), Scrapy's own commands, and the install."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, crawl_env, run_newswatch
+from outlet_sites import Story, pangea_page, paragraphs
+
+STAGES = [
+    "settings",
+    "cli",
+    "archive",
+    "outlets",
+    "urls",
+    "discovery",
+    "extraction",
+    "records",
+    "spiders.news",
+    "spiders.middlewares",
+    "spiders.cache",
+    "pipelines.extract",
+    "pipelines.store",
+    "pipelines.runs",
+    "trafilatura",
+    "scrapy",
+    "sqlite_utils",
+    "feedparser",
+    "justext",
+]
+
+
+@pytest.mark.parametrize("module", STAGES)
+def test_every_stage_imports(module: str) -> None:
+    """A broken install (e.g. jusText without lxml's html_clean) fails here, loudly."""
+    importlib.import_module(module)
+
+
+def write_page(tmp_path: Path, name: str = "page.html") -> tuple[Path, Story]:
+    story = Story(
+        "/a/x/1.html",
+        "Evidence shared",
+        paragraphs("drone engines"),
+        datetime(2026, 11, 20, 9, 0, tzinfo=UTC),
+        ["Ana Petrova"],
+    )
+    path = tmp_path / name
+    path.write_text(pangea_page(story, "https://www.rferl.org/a/x/1.html"), encoding="utf-8")
+    return path, story
+
+
+def test_extract_prints_the_extraction_as_json(tmp_path: Path) -> None:
+    path, story = write_page(tmp_path)
+    result = run_newswatch(
+        ["extract", str(path), "--url", "https://www.rferl.org/a/x/1.html"], crawl_env(tmp_path, path)
+    )
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["title"] == story.title
+    assert out["published"] == "2026-11-20T09:00:00+00:00"
+    assert out["authors"] == ["Ana Petrova"]
+    assert out["language"] == "en"
+    assert out["text"].startswith(story.paragraphs[0])
+
+
+def test_extract_jsonl_answers_every_line_in_order_even_bad_ones(tmp_path: Path) -> None:
+    path, story = write_page(tmp_path)
+    tasks = tmp_path / "in.jsonl"
+    tasks.write_text(
+        "\n".join(
+            json.dumps(t)
+            for t in [
+                {"id": "a", "url": "https://www.rferl.org/a/x/1.html", "path": str(path)},
+                {"id": "b", "url": None, "path": "missing.html"},
+                {"id": "c", "url": None, "path": "page.html"},  # relative to the JSONL file
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    result = run_newswatch(["extract", "--jsonl", str(tasks)], crawl_env(tmp_path, path))
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b", "c"]
+    assert lines[0]["title"] == story.title and set(lines[0]) >= {
+        "title",
+        "text",
+        "published",
+        "authors",
+        "language",
+    }
+    assert "error" in lines[1] and "missing.html" in lines[1]["error"]
+    assert lines[2]["text"] == lines[0]["text"]
+
+
+def test_extract_needs_exactly_one_input(tmp_path: Path) -> None:
+    result = run_newswatch(["extract"], crawl_env(tmp_path, tmp_path / "x.toml"))
+    assert result.returncode == 2 and "FILE.html or --jsonl" in result.stderr
+
+
+def test_scrapy_list_and_crawl_still_work(tmp_path: Path) -> None:
+    env = crawl_env(tmp_path, ROOT / "config" / "outlets.toml")
+    listed = subprocess.run(
+        [sys.executable, "-m", "scrapy", "list"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert listed.stdout.split() == ["news"], listed.stderr
+
+
+def test_crawl_with_an_unknown_outlet_is_refused(tmp_path: Path) -> None:
+    result = run_newswatch(
+        ["crawl", "--outlet", "dww"], crawl_env(tmp_path, ROOT / "config" / "outlets.toml")
+    )
+    assert result.returncode == 2
+    assert "unknown outlet: dww (did you mean dw?)" in result.stderr
+
+
+def test_crawl_with_a_bad_since_is_refused(tmp_path: Path) -> None:
+    result = run_newswatch(
+        ["crawl", "--since", "last tuesday"], crawl_env(tmp_path, ROOT / "config" / "outlets.toml")
+    )
+    assert result.returncode == 2 and "--since" in result.stderr
+
+
+def test_outlets_lists_every_outlet(tmp_path: Path) -> None:
+    result = run_newswatch(["outlets", "--json"], crawl_env(tmp_path, ROOT / "config" / "outlets.toml"))
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert {"rferl", "dw", "epochtimes"} <= {r["outlet"] for r in records}
+    assert all(r["last_run"] is None and r["archived"] == 0 for r in records)

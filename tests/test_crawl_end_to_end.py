@@ -1,0 +1,185 @@
+"""The real `newswatch crawl`, in a subprocess, against loopback outlet sites."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import crawl_env, run_newswatch
+from fakeweb import FakeWeb
+from outlet_sites import Sites, build_sites
+
+from urls import url_hash
+
+
+def crawl(tmp_path: Path, sites: Sites, *args: str) -> tuple[str, str]:
+    outlets = tmp_path / "outlets.toml"
+    outlets.write_text(sites.outlets_toml, encoding="utf-8")
+    result = run_newswatch(
+        ["crawl", "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_MAXSIZE=200000", *args], crawl_env(tmp_path, outlets)
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout, result.stderr
+
+
+def rows(db: Path, sql: str, *params: object) -> list[dict[str, object]]:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Sites, str]]:
+    """One crawl shared by the tests that only read its archive."""
+    tmp_path = tmp_path_factory.mktemp("crawl")
+    web = FakeWeb().start()
+    try:
+        sites = build_sites(web)
+        stdout, _ = crawl(tmp_path, sites)
+        yield tmp_path / "data" / "newswatch.db", sites, stdout
+    finally:
+        web.stop()
+
+
+def test_every_article_of_the_test_outlets_is_archived_once(crawled: tuple[Path, Sites, str]) -> None:
+    db, sites, _ = crawled
+    archived = {r["url"]: r for r in rows(db, "SELECT * FROM articles")}
+    assert set(archived) == set(sites.archived)
+    for url, story in sites.archived.items():
+        row = archived[url]
+        assert row["title"] == story.title
+        assert row["published"] == story.published.strftime("%Y-%m-%d %H:%M:%S")
+        assert json.loads(str(row["authors"])) == story.authors
+        text = str(row["text"])
+        assert text.startswith(story.first_sentence), url
+        assert text.rstrip().endswith(story.last_sentence), url
+        assert row["language"] == story.lang
+
+
+def test_page_chrome_never_reaches_the_archived_text(crawled: tuple[Path, Sites, str]) -> None:
+    db, _, _ = crawled
+    whole_lines = {
+        "share",
+        "facebook",
+        "twitter",
+        "xs",
+        "sm",
+        "md",
+        "lg",
+        "email",
+        "breaking news",
+        "most read",
+        "related content",
+    }
+    phrases = [
+        "accessibility links",
+        "skip to main content",
+        "skip to content",
+        "sign up for our newsletter",
+        "click here to read more",
+        "undesirable organization",
+        "naval drills",
+        "(reuters, afp)",
+        "covers the eu and nato",
+        "16x9 image",
+    ]
+    for row in rows(db, "SELECT url, text FROM articles"):
+        lines = [line.strip().lower() for line in str(row["text"]).splitlines()]
+        assert not whole_lines & set(lines), (row["url"], whole_lines & set(lines))
+        for phrase in phrases:
+            assert not any(phrase in line for line in lines), (row["url"], phrase)
+
+
+def test_broken_and_unwanted_responses_never_become_articles(crawled: tuple[Path, Sites, str]) -> None:
+    db, sites, _ = crawled
+    urls = {r["url"] for r in rows(db, "SELECT url FROM articles")}
+    assert not urls & set(sites.not_archived)
+    seen = {r["url"]: r["status"] for r in rows(db, "SELECT url, status FROM seen_urls")}
+    for url, why in sites.not_archived.items():
+        if why in {"not_html", "empty", "offsite"}:
+            assert seen.get(url) == why, (url, why, seen.get(url))
+        if why in {"stale", "denied", "robots", "timeout"}:
+            assert url not in seen or seen[url] != "archived"
+
+
+def test_crawl_runs_counts_each_outcome_per_outlet(crawled: tuple[Path, Sites, str]) -> None:
+    db, _, stdout = crawled
+    runs = {r["outlet"]: r for r in rows(db, "SELECT * FROM crawl_runs")}
+    assert set(runs) == {"rferl", "dw", "kyivindependent", "epochtimes", "washingtonexaminer", "broken"}
+    rferl = runs["rferl"]
+    assert (
+        rferl["discovered"],
+        rferl["new"],
+        rferl["skipped_stale"],
+        rferl["not_html"],
+        rferl["empty"],
+        rferl["status"],
+    ) == (5, 2, 1, 1, 1, "ok")
+    dw = runs["dw"]
+    assert (dw["new"], dw["filtered"], dw["errors"], dw["status"]) == (1, 1, 1, "partial")
+    assert "HTTP 500" in str(dw["last_error"])
+    ki = runs["kyivindependent"]
+    assert (ki["new"], ki["offsite"]) == (2, 1)
+    et = runs["epochtimes"]
+    assert (et["discovered"], et["new"]) == (2, 2)  # the Atom item and the sitemap item are one
+    we = runs["washingtonexaminer"]
+    assert (we["new"], we["blocked"]) == (2, 1)
+    assert we["filtered"] >= 5  # navigation and newsletter links
+    broken = runs["broken"]
+    assert broken["new"] == 2 and broken["status"] == "partial"  # truncated feed's item, cp1251 page
+    assert broken["source_errors"] == 3  # 404 feed, HTML served as a feed, truncated feed
+    assert broken["not_html"] == 1  # binary labelled text/html
+    assert broken["errors"] == 4  # 404 feed, HTML feed, the timeout, the page over the size cap
+    for outlet in runs:
+        assert outlet in stdout
+    assert "TOTAL" in stdout
+
+
+def test_second_run_fetches_no_article_again(tmp_path: Path, web: FakeWeb) -> None:
+    sites = build_sites(web)
+    crawl(tmp_path, sites)
+    first = list(web.log)
+    crawl(tmp_path, sites)
+    second = web.log[len(first) :]
+    article_paths = {u.split(str(web.server.server_address[1]), 1)[1] for u in sites.archived}
+    final_paths = {
+        u.split(str(web.server.server_address[1]), 1)[1]
+        for u, why in sites.not_archived.items()
+        if why in {"not_html", "empty"}
+    }
+    refetched = {p for _, p in second if p.split("?")[0] in article_paths | final_paths}
+    assert refetched == set()
+    assert "/rferl/api/feed.xml" in web.not_modified  # the unchanged feed answered 304
+    db = tmp_path / "data" / "newswatch.db"
+    runs = rows(
+        db,
+        "SELECT run_id, sum(new) AS new, sum(skipped_seen) AS seen FROM crawl_runs "
+        "GROUP BY run_id ORDER BY min(id)",
+    )
+    assert [r["new"] for r in runs] == [len(sites.archived), 0]
+    assert runs[1]["seen"] >= len(sites.archived)
+    # transient failures are tried again on the next run
+    for path in sites.transient:
+        assert any(p.split("?")[0] == path for _, p in second), path
+
+
+def test_backfill_since_fetches_items_older_than_the_window(tmp_path: Path, web: FakeWeb) -> None:
+    sites = build_sites(web)
+    crawl(tmp_path, sites, "--outlet", "rferl", "--since", "30d")
+    db = tmp_path / "data" / "newswatch.db"
+    urls = {r["url"] for r in rows(db, "SELECT url FROM articles")}
+    stale = [u for u, why in sites.not_archived.items() if why == "stale"]
+    assert stale and set(stale) <= urls
+    assert {r["outlet"] for r in rows(db, "SELECT outlet FROM crawl_runs")} == {"rferl"}
+
+
+def test_seen_table_is_keyed_by_the_canonical_url_hash(crawled: tuple[Path, Sites, str]) -> None:
+    db, sites, _ = crawled
+    hashes = {r["url_hash"] for r in rows(db, "SELECT url_hash FROM seen_urls WHERE status = 'archived'")}
+    assert {url_hash(u) for u in sites.archived} <= hashes
