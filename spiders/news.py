@@ -30,6 +30,7 @@ from extraction import looks_binary
 from outlets import Outlet, load_outlets, select
 from pipelines.runs import bump, note_error
 from records import Article, Candidate, SourceKind, utcnow
+from spiders.logs import quiet_network_tracebacks
 from spiders.middlewares import OffsiteRequest
 from urls import BadURL, canonicalize
 
@@ -93,6 +94,7 @@ class NewsSpider(scrapy.Spider):
         return spider
 
     def configure(self) -> None:
+        quiet_network_tracebacks()
         settings = self.crawler.settings
         self.outlets = load_outlets(settings.get("NEWSWATCH_OUTLETS"))
         self.selected = select(self.outlets, self.outlet_keys)

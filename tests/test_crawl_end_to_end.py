@@ -35,20 +35,20 @@ def rows(db: Path, sql: str, *params: object) -> list[dict[str, object]]:
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Sites, str]]:
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Sites, str, str]]:
     """One crawl shared by the tests that only read its archive."""
     tmp_path = tmp_path_factory.mktemp("crawl")
     web = FakeWeb().start()
     try:
         sites = build_sites(web)
-        stdout, _ = crawl(tmp_path, sites)
-        yield tmp_path / "data" / "newswatch.db", sites, stdout
+        stdout, stderr = crawl(tmp_path, sites)
+        yield tmp_path / "data" / "newswatch.db", sites, stdout, stderr
     finally:
         web.stop()
 
 
-def test_every_article_of_the_test_outlets_is_archived_once(crawled: tuple[Path, Sites, str]) -> None:
-    db, sites, _ = crawled
+def test_every_article_of_the_test_outlets_is_archived_once(crawled: tuple[Path, Sites, str, str]) -> None:
+    db, sites, _, _ = crawled
     archived = {r["url"]: r for r in rows(db, "SELECT * FROM articles")}
     assert set(archived) == set(sites.archived)
     for url, story in sites.archived.items():
@@ -62,8 +62,8 @@ def test_every_article_of_the_test_outlets_is_archived_once(crawled: tuple[Path,
         assert row["language"] == story.lang
 
 
-def test_page_chrome_never_reaches_the_archived_text(crawled: tuple[Path, Sites, str]) -> None:
-    db, _, _ = crawled
+def test_page_chrome_never_reaches_the_archived_text(crawled: tuple[Path, Sites, str, str]) -> None:
+    db, _, _, _ = crawled
     whole_lines = {
         "share",
         "facebook",
@@ -96,8 +96,8 @@ def test_page_chrome_never_reaches_the_archived_text(crawled: tuple[Path, Sites,
             assert not any(phrase in line for line in lines), (row["url"], phrase)
 
 
-def test_broken_and_unwanted_responses_never_become_articles(crawled: tuple[Path, Sites, str]) -> None:
-    db, sites, _ = crawled
+def test_broken_and_unwanted_responses_never_become_articles(crawled: tuple[Path, Sites, str, str]) -> None:
+    db, sites, _, _ = crawled
     urls = {r["url"] for r in rows(db, "SELECT url FROM articles")}
     assert not urls & set(sites.not_archived)
     seen = {r["url"]: r["status"] for r in rows(db, "SELECT url, status FROM seen_urls")}
@@ -108,8 +108,8 @@ def test_broken_and_unwanted_responses_never_become_articles(crawled: tuple[Path
             assert url not in seen or seen[url] != "archived"
 
 
-def test_crawl_runs_counts_each_outcome_per_outlet(crawled: tuple[Path, Sites, str]) -> None:
-    db, _, stdout = crawled
+def test_crawl_runs_counts_each_outcome_per_outlet(crawled: tuple[Path, Sites, str, str]) -> None:
+    db, _, stdout, _ = crawled
     runs = {r["outlet"]: r for r in rows(db, "SELECT * FROM crawl_runs")}
     assert set(runs) == {"rferl", "dw", "kyivindependent", "epochtimes", "washingtonexaminer", "broken"}
     rferl = runs["rferl"]
@@ -179,7 +179,16 @@ def test_backfill_since_fetches_items_older_than_the_window(tmp_path: Path, web:
     assert {r["outlet"] for r in rows(db, "SELECT outlet FROM crawl_runs")} == {"rferl"}
 
 
-def test_seen_table_is_keyed_by_the_canonical_url_hash(crawled: tuple[Path, Sites, str]) -> None:
-    db, sites, _ = crawled
+def test_seen_table_is_keyed_by_the_canonical_url_hash(crawled: tuple[Path, Sites, str, str]) -> None:
+    db, sites, _, _ = crawled
     hashes = {r["url_hash"] for r in rows(db, "SELECT url_hash FROM seen_urls WHERE status = 'archived'")}
     assert {url_hash(u) for u in sites.archived} <= hashes
+
+
+def test_failures_are_logged_as_one_line_each_with_their_outlet(
+    crawled: tuple[Path, Sites, str, str],
+) -> None:
+    _, _, _, stderr = crawled
+    assert "Traceback" not in stderr
+    assert "[dw] article" in stderr and "HTTP 500" in stderr
+    assert "[broken] feed" in stderr and "unusable" in stderr
