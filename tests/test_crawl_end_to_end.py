@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import crawl_env, run_newswatch
+from conftest import ROOT, crawl_env, run_newswatch
 from fakeweb import FakeWeb
 from outlet_sites import Sites, build_sites
 
@@ -192,3 +194,22 @@ def test_failures_are_logged_as_one_line_each_with_their_outlet(
     assert "Traceback" not in stderr
     assert "[dw] article" in stderr and "HTTP 500" in stderr
     assert "[broken] feed" in stderr and "unusable" in stderr
+
+
+def test_scrapy_crawl_news_with_an_outlet_argument_archives_that_outlet(tmp_path: Path, web: FakeWeb) -> None:
+    sites = build_sites(web)
+    outlets = tmp_path / "outlets.toml"
+    outlets.write_text(sites.outlets_toml, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "outlet=dw", "-s", "RETRY_TIMES=0"],
+        cwd=ROOT,
+        env=crawl_env(tmp_path, outlets),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    db = tmp_path / "data" / "newswatch.db"
+    assert {r["outlet"] for r in rows(db, "SELECT outlet FROM articles")} == {"dw"}
+    assert [r["outlet"] for r in rows(db, "SELECT outlet FROM crawl_runs")] == ["dw"]
