@@ -1,0 +1,542 @@
+"""Matching and evaluation: one automaton pass over the text, then each rule's tree.
+
+Every alias of every group and every term written in a query is compiled into one
+Aho-Corasick automaton (pyahocorasick) over the space-joined token stream, so a text is
+scanned once whatever the number of rules. A key is `` tok tok `` (exact) or `` tok tok``
+(the last token a prefix); plain Latin words also match their plural (-s, -es, -ies).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from itertools import product
+from dataclasses import dataclass, field
+from typing import Any
+
+import ahocorasick
+
+from rules.syntax import And, GroupRef, InField, InScope, Near, Node, Not, Or, Scope, Term
+from rules.text import Doc, build_doc, has_cjk, normalise, tokenize, words_between
+
+SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
+_LATIN_WORD = re.compile(r"^[a-z]+$")
+_CONSONANT_Y = re.compile(r"[^aeiou]y$")
+
+
+@dataclass(slots=True, eq=False)  # identity equality: hits are made by the hundred, never compared
+class Hit:
+    """One match of a term or group alias."""
+
+    term: str  # "@GROUP" or "=term"
+    field: int  # 0 title, 1 text
+    start: int  # character span in the document's normalised text
+    end: int
+    sentence: int
+    paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    field: str  # "title" or "text"
+    sentence: str
+    highlights: tuple[tuple[int, int], ...]  # character spans of matched terms in `sentence`
+
+
+@dataclass(frozen=True, slots=True)
+class TermMatch:
+    term: str  # the words as they stand in the article
+    group: str | None  # the entity group it belongs to, or None for a query term
+    field: str  # "title" or "text"
+    start: int  # character span within that field
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMatch:
+    rule: str
+    severity: str
+    weight: float
+    terms: tuple[TermMatch, ...]
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the rules make of one article."""
+
+    flagged: bool
+    score: float
+    severity: str | None
+    rules: tuple[str, ...]
+    terms: tuple[TermMatch, ...]
+    evidence: tuple[Evidence, ...]
+    matches: tuple[RuleMatch, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    description: str
+    severity: str
+    weight: float
+    scope: Scope
+    query: str
+    tree: Node
+    examples: tuple[str, ...] = ()
+    counterexamples: tuple[str, ...] = ()
+
+
+def term_id(node: Term | GroupRef) -> str:
+    return f"@{node.name}" if isinstance(node, GroupRef) else f"={node.text.casefold()}"
+
+
+def alias_keys(alias: str) -> list[tuple[str, bool, bool, int, int]]:
+    """Automaton keys of an alias or term: (key, prefix wildcard, CJK substring, pad left,
+    pad right). One- and two-letter words carry the space before them in the key (and a
+    one-letter word the space after it too): the automaton then reports them only where a
+    word starts, not inside every word that contains the letters ("и", "or")."""
+    wildcard = alias.endswith("*")
+    base = " ".join(normalise(alias.rstrip("*")).split())
+    if not tokenize(base):
+        return []
+    if has_cjk(base):
+        return [(base.replace(" ", ""), False, True, 0, 0)]
+    if len(base) == 1 and not wildcard:
+        return [(f" {base} ", False, False, 1, 1)]
+    if len(base) == 2:
+        return [(f" {base}", wildcard, False, 1, 0)]
+    parts = re.split(r"([ -])", base)
+    seps = len(parts) // 2
+    if seps == 0:
+        spellings = [base]
+    elif seps <= 3:  # "dual-use goods", "dual use goods", "dual-use-goods", ...
+        spellings = ["".join(_join(parts, combo)) for combo in product(" -", repeat=seps)]
+    else:
+        spellings = [base.replace("-", " "), base.replace(" ", "-")]
+    keys = [(k, wildcard, False, 0, 0) for k in dict.fromkeys(spellings)]
+    last = tokenize(base)[-1]
+    if not wildcard and _LATIN_WORD.match(last) and len(last) > 2:
+        forms = [last + "s", last + "es"] + ([last[:-1] + "ies"] if _CONSONANT_Y.search(last) else [])
+        keys += [(k[: -len(last)] + form, False, False, 0, 0) for k, *_ in list(keys) for form in forms]
+    return keys
+
+
+def _join(parts: list[str], seps: tuple[str, ...]) -> list[str]:
+    out = list(parts)
+    for i, sep in enumerate(seps):
+        out[2 * i + 1] = sep
+    return out
+
+
+class _Filter:
+    """Which hits count in the unit being evaluated."""
+
+    __slots__ = ("everything", "field", "paragraph", "sentence")
+
+    def __init__(self, field: int | None = None, sentence: int | None = None, paragraph: int | None = None):
+        self.field, self.sentence, self.paragraph = field, sentence, paragraph
+        self.everything = field is None and sentence is None and paragraph is None
+
+    def accepts(self, hit: Hit) -> bool:
+        return self.everything or (
+            (self.field is None or hit.field == self.field)
+            and (self.sentence is None or hit.sentence == self.sentence)
+            and (self.paragraph is None or hit.paragraph == self.paragraph)
+        )
+
+    def narrowed(self, **kw: int) -> _Filter:
+        values = {"field": self.field, "sentence": self.sentence, "paragraph": self.paragraph, **kw}
+        return _Filter(**values)
+
+
+def _leaves(node: Node) -> set[str]:
+    if isinstance(node, (Term, GroupRef)):
+        return {term_id(node)}
+    if isinstance(node, (And, Or)):
+        return set().union(*(_leaves(i) for i in node.items))
+    if isinstance(node, Near):
+        return _leaves(node.left) | _leaves(node.right)
+    return _leaves(node.item)
+
+
+class Matcher:
+    """The compiled ruleset: automaton over every alias and term, and the rules."""
+
+    def __init__(
+        self,
+        groups: dict[str, list[str]],
+        rules: list[Rule],
+        threshold: float = 1.0,
+        excludes: dict[str, list[str]] | None = None,
+    ):
+        self.groups = groups
+        self.excludes = excludes or {}
+        self.rules = rules
+        self.threshold = threshold
+        sources = [(f"@{name}", alias) for name, aliases in groups.items() for alias in aliases]
+        sources += [(f"!{name}", phrase) for name, phrases in self.excludes.items() for phrase in phrases]
+        sources += [(term_id(leaf), leaf.text) for rule in rules for leaf in _iter_terms(rule.tree)]
+        self.automaton = _automaton(sources)
+        self._tid = {id(leaf): term_id(leaf) for rule in rules for leaf in _iter_leaves(rule.tree)}
+        # Every rule below needs one of these terms within its sentence or paragraph, so the
+        # full automaton only has to read the paragraphs holding one (None: read everything).
+        self.triggers = _triggers(rules, self._tid)
+        self.trigger_automaton = (
+            _automaton([(t, x) for t, x in sources if t in self.triggers]) if self.triggers else None
+        )
+        self._leaves = {rule.id: _leaves(rule.tree) for rule in rules}
+        self._leaf_cache: dict[int, set[str]] = {}
+
+    # --- scanning ----------------------------------------------------------------------
+
+    def scan(self, doc: Doc) -> dict[tuple[str, int], int]:
+        """Every term's matches at word boundaries: (term, start) → end of the longest.
+        With triggers, only paragraphs holding a trigger term are read in full."""
+        if self.trigger_automaton is None:
+            return _scan(self.automaton, doc.norm, [(0, len(doc.norm))])
+        found = _scan(self.trigger_automaton, doc.norm, [(0, len(doc.norm))])
+        if not found:
+            return {}
+        starts = doc.paragraph_starts
+        ranges: list[tuple[int, int]] = []
+        for k in sorted({doc.paragraph_of(start) for _, start in found}):
+            a = starts[k - 1] if k else 0
+            b = starts[k] if k < len(starts) else len(doc.norm)
+            if ranges and ranges[-1][1] == a:
+                ranges[-1] = (ranges[-1][0], b)
+            else:
+                ranges.append((a, b))
+        return _scan(self.automaton, doc.norm, ranges)
+
+    def hits(
+        self, doc: Doc, terms: set[str] | None = None, scanned: dict[tuple[str, int], int] | None = None
+    ) -> dict[str, list[Hit]]:
+        """Positioned hits of every term (or of ``terms`` only), exclusions applied."""
+        found: dict[str, list[Hit]] = {}
+        wanted = [
+            (k, end)
+            for k, end in (scanned or self.scan(doc)).items()
+            if terms is None or k[0] in terms or k[0][0] == "!"
+        ]
+        for (term, start), end in sorted(wanted, key=lambda kv: kv[0][1]):
+            found.setdefault(term, []).append(
+                Hit(term, doc.field_of(start), start, end, doc.sentence_of(start), doc.paragraph_of(start))
+            )
+        for name in self.excludes:
+            masks = found.pop(f"!{name}", None)
+            if masks and f"@{name}" in found:  # "South China Sea" is not China
+                kept = [
+                    h
+                    for h in found[f"@{name}"]
+                    if not any(m.start <= h.start and h.end <= m.end for m in masks)
+                ]
+                if kept:
+                    found[f"@{name}"] = kept
+                else:
+                    del found[f"@{name}"]
+        return found
+
+    def classify(self, title: str, text: str) -> Verdict:
+        doc = build_doc(title, text)
+        scanned = self.scan(doc)
+        present = {term for term, _ in scanned}
+        possible = [rule for rule in self.rules if _possible(rule.tree, present, self._tid)]
+        if not possible:  # most articles: some term a rule needs is absent
+            return Verdict(False, 0.0, None, (), (), ())
+        needed = set().union(*(self._leaves[rule.id] for rule in possible))
+        hits = self.hits(doc, needed, scanned)
+        evaluation = _Evaluation(self, doc, hits)
+        matches = []
+        for rule in possible:
+            got = evaluation.rule_hits(rule, hits)
+            if got is None:
+                continue
+            matches.append(
+                RuleMatch(rule.id, rule.severity, rule.weight, _terms(doc, got), _evidence(doc, got))
+            )
+        score = round(sum(m.weight for m in matches), 3)
+        flagged = bool(matches) and score >= self.threshold
+        severity = max((m.severity for m in matches), key=SEVERITY_RANK.__getitem__) if flagged else None
+        best = sorted(matches, key=lambda m: (-SEVERITY_RANK[m.severity], -m.weight))
+        evidence = tuple(dict.fromkeys(e for m in best for e in m.evidence))[:2]
+        terms = tuple(dict.fromkeys(t for m in matches for t in m.terms))
+        return Verdict(
+            flagged, score, severity, tuple(m.rule for m in matches), terms, evidence, tuple(matches)
+        )
+
+
+class _Evaluation:
+    """The rules' trees evaluated over one document's hits (one per classify call, so a
+    Matcher can be shared)."""
+
+    def __init__(self, matcher: Matcher, doc: Doc, hits: dict[str, list[Hit]]):
+        self.m, self.doc, self.hits = matcher, doc, hits
+        self.memo: dict[tuple[str, str], set[int]] = {}
+
+    def eval(self, node: Node, hits: dict[str, list[Hit]], flt: _Filter) -> list[Hit] | None:
+        """The hits that make ``node`` true in the unit, [] when true without any (NOT),
+        None when false."""
+        if isinstance(node, (Term, GroupRef)):
+            found = hits.get(self.m._tid[id(node)])
+            if not found:
+                return None
+            if flt.everything:
+                return list(found)
+            return [h for h in found if flt.accepts(h)] or None
+        if isinstance(node, And):
+            collected: list[Hit] = []
+            for item in node.items:
+                got = self.eval(item, hits, flt)
+                if got is None:
+                    return None
+                collected.extend(got)
+            return collected
+        if isinstance(node, Or):
+            results = [r for r in (self.eval(i, hits, flt) for i in node.items) if r is not None]
+            return [h for r in results for h in r] if results else None
+        if isinstance(node, Not):
+            return [] if self.eval(node.item, hits, flt) is None else None
+        if isinstance(node, Near):
+            left, right = self.eval(node.left, hits, flt), self.eval(node.right, hits, flt)
+            if not left or not right:
+                return None
+            close = {
+                h
+                for a in left
+                for b in right
+                if a.field == b.field and _gap(self.doc, a, b, node.distance) <= node.distance
+                for h in (a, b)
+            }
+            return sorted(close, key=lambda h: h.start) or None
+        if isinstance(node, InField):
+            return self.eval(node.item, hits, flt.narrowed(field=0 if node.field == "title" else 1))
+        if isinstance(node, InScope):
+            return self._in_units(node.scope, node.item, hits, flt)
+        raise TypeError(f"unknown node {node!r}")
+
+    def _candidates(self, node: Node, units_of: Callable[[str], set[int]]) -> set[int] | None:
+        """Units where ``node`` can possibly be true (None: any unit), given the units each
+        term occurs in. An AND needs every positive child: the intersection of theirs."""
+        if isinstance(node, (Term, GroupRef)):
+            return units_of(self.m._tid[id(node)])
+        if isinstance(node, Or):
+            parts = [self._candidates(i, units_of) for i in node.items]
+            return None if any(p is None for p in parts) else set().union(*parts)  # type: ignore[arg-type]
+        if isinstance(node, (And, Near)):
+            items = node.items if isinstance(node, And) else (node.left, node.right)
+            out: set[int] | None = None
+            for item in items:
+                part = self._candidates(item, units_of)
+                if part is not None:
+                    out = part if out is None else out & part
+            return out
+        if isinstance(node, InField):
+            return self._candidates(node.item, units_of)
+        return None  # NOT, or a nested scope: no restriction
+
+    def _in_units(
+        self, scope: Scope, node: Node, hits: dict[str, list[Hit]], flt: _Filter
+    ) -> list[Hit] | None:
+        if scope == "document":
+            return self.eval(node, hits, flt)
+
+        def units_of(term: str) -> set[int]:
+            found = hits.get(term, ())
+            if flt.everything and hits is self.hits:  # the same for every rule: memoised
+                key = (scope, term)
+                if key not in self.memo:
+                    self.memo[key] = {getattr(h, scope) for h in found}
+                return self.memo[key]
+            return {getattr(h, scope) for h in found if flt.accepts(h)}
+
+        units = self._candidates(node, units_of)
+        if units is None:  # only NOTs: look in every unit that holds any leaf
+            units = {
+                getattr(h, scope)
+                for leaf in self._leaf_ids(node)
+                for h in hits.get(leaf, ())
+                if flt.accepts(h)
+            }
+        if not units:
+            return None
+        by_unit: dict[int, dict[str, list[Hit]]] = {u: {} for u in units}
+        for leaf in self._leaf_ids(node):
+            for h in hits.get(leaf, ()):
+                unit = getattr(h, scope)
+                if unit in by_unit and flt.accepts(h):
+                    by_unit[unit].setdefault(leaf, []).append(h)
+        collected: list[Hit] = []
+        matched = False
+        for unit in sorted(units):
+            got = self.eval(node, by_unit[unit], flt)
+            if got is not None:
+                matched = True
+                collected.extend(got)
+        return collected if matched else None
+
+    def _leaf_ids(self, node: Node) -> set[str]:
+        key = id(node)
+        if key not in self.m._leaf_cache:
+            self.m._leaf_cache[key] = _leaves(node)
+        return self.m._leaf_cache[key]
+
+    def rule_hits(self, rule: Rule, hits: dict[str, list[Hit]]) -> list[Hit] | None:
+        """The hits that make a rule match, or None. A rule needs positive evidence: one
+        true only through NOT never matches."""
+        if not self.m._leaves[rule.id] & hits.keys():
+            return None
+        return self._in_units(rule.scope, rule.tree, hits, _Filter()) or None
+
+
+def _automaton(sources: list[tuple[str, str]]) -> Any:
+    keys: dict[str, list[tuple[str, int, bool, bool, int, int]]] = {}
+    for term, text in sources:
+        for key, wildcard, cjk, pad_left, pad_right in alias_keys(text):
+            keys.setdefault(key, []).append((term, len(key), wildcard, cjk, pad_left, pad_right))
+    automaton = ahocorasick.Automaton()
+    for key, payload in keys.items():
+        automaton.add_word(key, tuple(dict.fromkeys(payload)))
+    if keys:
+        automaton.make_automaton()
+    return automaton
+
+
+def _scan(automaton: Any, norm: str, ranges: list[tuple[int, int]]) -> dict[tuple[str, int], int]:
+    """Matches within ``ranges`` that start and end at word boundaries (CJK: anywhere);
+    a wildcard match runs to the end of its word."""
+    longest: dict[tuple[str, int], int] = {}
+    if not len(automaton):
+        return longest
+    size = len(norm)
+    for range_start, range_end in ranges:
+        for last, payload in automaton.iter(norm, range_start, range_end):
+            for term, keylen, wildcard, cjk, pad_left, pad_right in payload:
+                start, end = last - keylen + 1 + pad_left, last + 1 - pad_right
+                if not cjk:
+                    if start > 0 and norm[start - 1].isalnum():
+                        continue
+                    if wildcard:
+                        while end < size and norm[end].isalnum():
+                            end += 1
+                    elif end < size and norm[end].isalnum():
+                        continue
+                # one match per term and start: the longest ("中共国" over "中共", "drones" over "drone")
+                if longest.get((term, start), -1) < end:
+                    longest[(term, start)] = end
+    return longest
+
+
+def _options(node: Node, tid: dict[int, str]) -> list[frozenset[str]]:
+    """Alternative sets of terms, each of which must have a member where ``node`` is true:
+    every positive child of an AND gives one; an OR needs one from each of its children."""
+    if isinstance(node, (Term, GroupRef)):
+        return [frozenset({tid[id(node)]})]
+    if isinstance(node, Or):
+        per_child = [_options(i, tid) for i in node.items]
+        if any(not o for o in per_child):
+            return []
+        return [frozenset().union(*(min(o, key=len) for o in per_child))]
+    if isinstance(node, (And, Near)):
+        items = node.items if isinstance(node, And) else (node.left, node.right)
+        return [o for i in items for o in _options(i, tid)]
+    if isinstance(node, Not):
+        return []
+    return _options(node.item, tid)
+
+
+def _triggers(rules: list[Rule], tid: dict[int, str]) -> set[str] | None:
+    """Terms one of which every rule needs within its own sentence or paragraph (None when
+    some rule has no such set or looks at the whole document). Greedy set cover: the term
+    most rules require is taken first (in practice China), then what the rest need."""
+    pending = [_options(rule.tree, tid) if rule.scope != "document" else [] for rule in rules]
+    if any(not options for options in pending):
+        return None
+    out: set[str] = set()
+    while pending:
+        cover: dict[str, int] = {}
+        for options in pending:
+            for term in {t for o in options if len(o) == 1 for t in o}:
+                cover[term] = cover.get(term, 0) + 1
+        if cover:
+            out.add(max(sorted(cover), key=cover.__getitem__))
+        else:
+            out |= min(pending[0], key=len)
+        pending = [options for options in pending if not any(o <= out for o in options)]
+    return out
+
+
+def _possible(node: Node, present: set[str], tid: dict[int, str]) -> bool:
+    """Whether ``node`` can be true given the terms present anywhere in the document."""
+    if isinstance(node, (Term, GroupRef)):
+        return tid[id(node)] in present
+    if isinstance(node, Or):
+        return any(_possible(i, present, tid) for i in node.items)
+    if isinstance(node, And):
+        return all(_possible(i, present, tid) for i in node.items)
+    if isinstance(node, Near):
+        return _possible(node.left, present, tid) and _possible(node.right, present, tid)
+    if isinstance(node, Not):
+        return True
+    return _possible(node.item, present, tid)
+
+
+def _terms(doc: Doc, got: Iterable[Hit]) -> tuple[TermMatch, ...]:
+    out = []
+    for h in sorted(set(got), key=lambda h: h.start):
+        group = h.term[1:] if h.term.startswith("@") else None
+        base = 0 if h.field == 0 else doc.text_start
+        field_name = "title" if h.field == 0 else "text"
+        out.append(TermMatch(doc.original(h.start, h.end), group, field_name, h.start - base, h.end - base))
+    return tuple(out)
+
+
+def _gap(doc: Doc, a: Hit, b: Hit, limit: int) -> int:
+    """Words strictly between two hits (0 when adjacent or overlapping)."""
+    if a.start > b.start:
+        a, b = b, a
+    return words_between(doc.norm, a.end, b.start, limit)
+
+
+def _evidence(doc: Doc, got: list[Hit]) -> tuple[Evidence, ...]:
+    """Up to two sentences holding the most distinct matched terms, in text order, with
+    the matched words' spans."""
+    by_sentence: dict[int, list[Hit]] = {}
+    for h in got:
+        by_sentence.setdefault(h.sentence, []).append(h)
+    ranked = sorted(by_sentence.items(), key=lambda kv: (-len({h.term for h in kv[1]}), kv[0]))
+    out = []
+    for _, group in sorted(ranked[:2], key=lambda kv: kv[0]):
+        start, end = doc.sentence_span(group[0].start)
+        raw = doc.original(start, end)
+        lead = len(raw) - len(raw.lstrip())
+        sentence = raw.strip()
+        spans = tuple(sorted({(h.start - start - lead, h.end - start - lead) for h in group}))
+        out.append(Evidence("title" if group[0].field == 0 else "text", sentence, spans))
+    return tuple(out)
+
+
+def _iter_leaves(node: Node) -> Iterable[Term | GroupRef]:
+    if isinstance(node, (Term, GroupRef)):
+        yield node
+    elif isinstance(node, (And, Or)):
+        for item in node.items:
+            yield from _iter_leaves(item)
+    elif isinstance(node, Near):
+        yield from _iter_leaves(node.left)
+        yield from _iter_leaves(node.right)
+    else:
+        yield from _iter_leaves(node.item)
+
+
+def _iter_terms(node: Node) -> Iterable[Term]:
+    if isinstance(node, Term):
+        yield node
+    elif isinstance(node, (And, Or)):
+        for item in node.items:
+            yield from _iter_terms(item)
+    elif isinstance(node, Near):
+        yield from _iter_terms(node.left)
+        yield from _iter_terms(node.right)
+    elif isinstance(node, (Not, InScope, InField)):
+        yield from _iter_terms(node.item)

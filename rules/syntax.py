@@ -1,0 +1,189 @@
+"""The query language of a rule, parsed with lark into a small tree.
+
+    CHINA AND (WEAPONS OR "dual-use goods") AND NOT title:quiz
+    SENTENCE(CHINA NEAR/8 SUPPLY) AND RUSSIA
+    PARAGRAPH(sanction* AND (CHINA OR "Hong Kong"))
+
+- ``CHINA`` (upper case) names an entity group; any other word or ``"quoted phrase"`` is a
+  term. A trailing ``*`` is a prefix wildcard (``санкци*``).
+- Precedence, tightest first: ``field:``, ``NEAR/n``, ``NOT``, ``AND``, ``OR``; parentheses
+  group. ``a NEAR/n b``: a match of each with at most *n* words between them, in either
+  order (two CJK characters count as one word).
+- ``SENTENCE(…)`` / ``PARAGRAPH(…)``: the inside must hold within one sentence / paragraph.
+- ``title:X`` / ``text:X``: X is looked for in the headline / the body only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from lark import Lark, Token, Transformer, UnexpectedEOF, UnexpectedInput
+
+Scope = Literal["sentence", "paragraph", "document"]
+Field = Literal["title", "text"]
+
+GRAMMAR = r"""
+?start: or_expr
+?or_expr: and_expr (_OR and_expr)*        -> or_
+?and_expr: not_expr (_AND not_expr)*      -> and_
+?not_expr: _NOT not_expr                  -> not_
+         | near_expr
+?near_expr: field_expr (NEAR field_expr)* -> near_
+?field_expr: FIELD ":" atom               -> field
+           | atom
+?atom: "(" or_expr ")"
+     | SCOPE "(" or_expr ")"              -> scope
+     | GROUP                              -> group
+     | PHRASE                             -> phrase
+     | WORD                               -> word
+
+_OR.3: "OR"
+_AND.3: "AND"
+_NOT.3: "NOT"
+NEAR.3: /NEAR\/\d+/
+SCOPE.3: /(SENTENCE|PARAGRAPH)(?=\s*\()/
+FIELD.3: /(title|text)(?=:)/
+GROUP.2: /(?!(?:AND|OR|NOT)(?![^\s()":]))[A-Z][A-Z0-9_]*(?![^\s()":])/
+PHRASE: /"[^"]+"/
+WORD: /(?!(?:AND|OR|NOT|NEAR|SENTENCE|PARAGRAPH)(?![^\s()":]))[^\s()":]+/
+
+%import common.WS
+%ignore WS
+"""
+
+
+class QuerySyntaxError(ValueError):
+    """A query that does not parse; ``offset`` is the 0-based position of the problem."""
+
+    def __init__(self, message: str, offset: int):
+        super().__init__(message)
+        self.offset = offset
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str  # as written, without quotes; may end with '*'
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRef:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    item: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Near:
+    left: Node
+    right: Node
+    distance: int
+
+
+@dataclass(frozen=True, slots=True)
+class InScope:
+    scope: Scope
+    item: Node
+
+
+@dataclass(frozen=True, slots=True)
+class InField:
+    field: Field
+    item: Node
+
+
+Node = Term | GroupRef | And | Or | Not | Near | InScope | InField
+
+
+class _ToTree(Transformer[Token, Node]):
+    def or_(self, items: list[Node]) -> Node:
+        return items[0] if len(items) == 1 else Or(tuple(items))
+
+    def and_(self, items: list[Node]) -> Node:
+        return items[0] if len(items) == 1 else And(tuple(items))
+
+    def not_(self, items: list[Node]) -> Node:
+        return Not(items[0])
+
+    def near_(self, items: list[Node | Token]) -> Node:
+        node = items[0]
+        for i in range(1, len(items), 2):
+            op, right = items[i], items[i + 1]
+            node = Near(node, right, int(str(op).split("/")[1]))  # type: ignore[arg-type]
+        return node  # type: ignore[return-value]
+
+    def field(self, items: list[Token | Node]) -> Node:
+        return InField(str(items[0]), items[1])  # type: ignore[arg-type]
+
+    def scope(self, items: list[Token | Node]) -> Node:
+        return InScope(str(items[0]).lower(), items[1])  # type: ignore[arg-type]
+
+    def group(self, items: list[Token]) -> Node:
+        return GroupRef(str(items[0]))
+
+    def phrase(self, items: list[Token]) -> Node:
+        return Term(str(items[0])[1:-1].strip())
+
+    def word(self, items: list[Token]) -> Node:
+        return Term(str(items[0]))
+
+
+_PARSER = Lark(GRAMMAR, parser="lalr", maybe_placeholders=False)
+
+
+def parse_query(text: str) -> Node:
+    """The tree of a query; QuerySyntaxError names the column of the problem."""
+    if not text.strip():
+        raise QuerySyntaxError("empty query", 0)
+    try:
+        tree = _PARSER.parse(text)
+    except UnexpectedEOF:
+        raise QuerySyntaxError("query ends too early (missing term or ')')", len(text.rstrip())) from None
+    except UnexpectedInput as exc:
+        token = getattr(exc, "token", None)
+        if token is not None and token.type == "$END":
+            raise QuerySyntaxError("query ends too early (missing term or ')')", len(text.rstrip())) from None
+        offset = int(getattr(exc, "pos_in_stream", 0) or 0)
+        found = text[offset : offset + 12].split("\n")[0] or "end of query"
+        raise QuerySyntaxError(f"unexpected {found!r}", offset) from None
+    node = _ToTree().transform(tree)
+    if isinstance(node, Token):  # a bare token left untransformed
+        raise QuerySyntaxError(f"unexpected {str(node)!r}", 0)
+    return node
+
+
+def groups_in(node: Node) -> set[str]:
+    if isinstance(node, GroupRef):
+        return {node.name}
+    if isinstance(node, Term):
+        return set()
+    if isinstance(node, (And, Or)):
+        return set().union(*(groups_in(i) for i in node.items))
+    if isinstance(node, Near):
+        return groups_in(node.left) | groups_in(node.right)
+    return groups_in(node.item)
+
+
+def terms_in(node: Node) -> set[str]:
+    if isinstance(node, Term):
+        return {node.text}
+    if isinstance(node, GroupRef):
+        return set()
+    if isinstance(node, (And, Or)):
+        return set().union(*(terms_in(i) for i in node.items))
+    if isinstance(node, Near):
+        return terms_in(node.left) | terms_in(node.right)
+    return terms_in(node.item)
