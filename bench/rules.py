@@ -187,17 +187,18 @@ def main(argv: list[str] | None = None) -> int:
         f"precision {result['precision']:.3f}  recall {result['recall']:.3f}  F1 {result['f1']:.3f}  "
         f"(TP {result['tp']}, FP {result['fp']}, FN {result['fn']})"
     )
+    hard, border = result["hard_negative_pass_rate"], result["borderline_flagged"]
     print(
         f"hard negatives flagged {result['hard_negative_fp']}/{result['hard_negatives']} "
-        f"(pass rate {result['hard_negative_pass_rate']:.3f}); borderline flagged {result['borderline_flagged']:.3f}; "
+        f"(pass rate {hard:.3f}); borderline flagged {border:.3f}; "
         f"seeds flagged {result['seeds_flagged']:.3f}"
     )
     print("recall by language: " + ", ".join(f"{k} {v:.2f}" for k, v in result["recall_by_language"].items()))
     print("rules fired on flagged items: " + ", ".join(f"{k} {v}" for k, v in result["rules_fired"].items()))
+    dense, news = result["articles_per_second_5kb"], result["articles_per_second_5kb_general_news"] or 0
     print(
-        f"speed on one core, 5 KB texts: {result['articles_per_second_5kb']:.0f} articles/s on the topic corpus "
-        f"(dense with China and Russia), {result['articles_per_second_5kb_general_news'] or 0:.0f} articles/s on "
-        "general news (extraction corpus bodies)"
+        f"speed on one core, 5 KB texts: {dense:.0f} articles/s on the topic corpus (dense with China and "
+        f"Russia), {news:.0f} articles/s on general news (extraction corpus bodies)"
     )
     show(result, {k.strip() for k in args.show.split(",") if k.strip()})
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

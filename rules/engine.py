@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from itertools import product
 from dataclasses import dataclass, field
+from itertools import product
 from typing import Any
 
 import ahocorasick

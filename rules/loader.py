@@ -172,9 +172,8 @@ def _entry_at_line(text: str, lineno: int) -> str | None:
             current = f"group '{m.group(1)}'"
         elif re.match(r"\s*\[\[\s*rules\s*\]\]", line):
             current = "rule at line " + str(i)
-        elif m := re.match(r"\s*id\s*=\s*[\"']([^\"']+)", line):
-            if current and current.startswith("rule"):
-                current = f"rule '{m.group(1)}'"
+        elif (m := re.match(r"\s*id\s*=\s*[\"']([^\"']+)", line)) and current and current.startswith("rule"):
+            current = f"rule '{m.group(1)}'"
     return current
 
 
