@@ -13,7 +13,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from records import Article, Extraction, sql_time, utcnow
+from rules import Verdict
 from urls import url_hash
 
 #: Per-outlet counters of one crawl run, in the order the summary table shows them.
@@ -33,6 +34,7 @@ RUN_COUNTERS = (
     "deferred",
     "fetched",
     "new",
+    "flagged",
     "empty",
     "not_html",
     "offsite",
@@ -95,7 +97,23 @@ def m001_foundation(db: sqlite_utils.Database) -> None:
         """
     )
     db.execute("CREATE INDEX idx_seen_urls_outlet ON seen_urls (outlet, status)")
-    counters = ",\n".join(f"{name} INTEGER NOT NULL DEFAULT 0" for name in RUN_COUNTERS)
+    # the counters as they were when this migration was written (migrations never change)
+    first_counters = (
+        "discovered",
+        "skipped_seen",
+        "skipped_stale",
+        "filtered",
+        "deferred",
+        "fetched",
+        "new",
+        "empty",
+        "not_html",
+        "offsite",
+        "blocked",
+        "errors",
+        "source_errors",
+    )
+    counters = ",\n".join(f"{name} INTEGER NOT NULL DEFAULT 0" for name in first_counters)
     db.execute(
         f"""
         CREATE TABLE crawl_runs (
@@ -113,6 +131,71 @@ def m001_foundation(db: sqlite_utils.Database) -> None:
         """
     )
     db.execute("CREATE INDEX idx_crawl_runs_outlet ON crawl_runs (outlet, started_at)")
+
+
+@migrations()
+def m002_verdicts(db: sqlite_utils.Database) -> None:
+    for column, kind in (
+        ("flagged", "INTEGER NOT NULL DEFAULT 0"),
+        ("score", "REAL NOT NULL DEFAULT 0"),
+        ("severity", "TEXT"),
+        ("rules", "TEXT NOT NULL DEFAULT '[]'"),
+        ("evidence", "TEXT"),
+        ("classified_with", "TEXT"),
+    ):
+        db.execute(f"ALTER TABLE articles ADD COLUMN {column} {kind}")
+    db.execute("CREATE INDEX idx_articles_flagged ON articles (flagged, published)")
+    db.execute(
+        """
+        CREATE TABLE matches (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            rule TEXT NOT NULL,
+            score REAL NOT NULL,       -- the rule's weight in the article's score
+            severity TEXT NOT NULL,    -- high, medium, low
+            terms TEXT NOT NULL,       -- JSON: [{term, group, field, start, end}]
+            evidence TEXT NOT NULL,    -- JSON: [{field, sentence, highlights}]
+            UNIQUE (article_id, rule)
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_matches_rule ON matches (rule)")
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0")
+
+
+def verdict_columns(verdict: Verdict | None, classified_with: str | None) -> dict[str, Any]:
+    """The ``articles`` columns that hold a verdict (for Datasette facets and listings)."""
+    if verdict is None:
+        return {
+            "flagged": 0,
+            "score": 0.0,
+            "severity": None,
+            "rules": "[]",
+            "evidence": None,
+            "classified_with": None,
+        }
+    return {
+        "flagged": int(verdict.flagged),
+        "score": verdict.score,
+        "severity": verdict.severity,
+        "rules": json.dumps(list(verdict.rules)),
+        "evidence": "\n".join(e.sentence for e in verdict.evidence) or None,
+        "classified_with": classified_with,
+    }
+
+
+def match_rows(article_id: int, verdict: Verdict) -> list[tuple[Any, ...]]:
+    return [
+        (
+            article_id,
+            m.rule,
+            m.weight,
+            m.severity,
+            json.dumps([asdict(t) for t in m.terms], ensure_ascii=False),
+            json.dumps([asdict(e) for e in m.evidence], ensure_ascii=False),
+        )
+        for m in verdict.matches
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +312,8 @@ class Archive:
     def store_article(
         self, article: Article, extraction: Extraction, url: str, run_id: str | None
     ) -> int | None:
-        """Archive one article and mark all its URLs seen, atomically.
+        """Archive one article with its verdict and rule matches, and mark all its URLs
+        seen, in one transaction.
 
         Returns the new row id, or None when an article with that URL key already exists.
         """
@@ -251,6 +335,7 @@ class Archive:
             "source_kind": article.candidate.source_kind,
             "final_url": article.final_url,
             "run_id": run_id,
+            **verdict_columns(article.verdict, article.classified_with),
         }
         columns = ", ".join(row)
         marks = ", ".join(f":{k}" for k in row)
@@ -260,6 +345,12 @@ class Archive:
                 row,
             )
             new_id = cursor.lastrowid if cursor.rowcount == 1 else None
+            if new_id is not None and article.verdict is not None:
+                conn.executemany(
+                    "INSERT INTO matches (article_id, rule, score, severity, terms, evidence) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    match_rows(new_id, article.verdict),
+                )
             self.mark_seen(keys, article.outlet, "archived", extraction.published, conn=conn)
         return new_id
 

@@ -106,14 +106,16 @@ def crawl(outlet_keys: tuple[str, ...], since: str | None, overrides: tuple[str,
     from archive import Archive, ArchiveError
     from outlets import OutletConfigError, load_outlets, select
     from records import utcnow
+    from rules import RuleConfigError, load_ruleset
     from spiders.news import new_run_id, parse_since
 
     settings = _settings(overrides)
     try:
         chosen = select(load_outlets(settings.get("NEWSWATCH_OUTLETS")), list(outlet_keys))
+        load_ruleset(settings.get("NEWSWATCH_RULES"))
         if since:
             parse_since(since, utcnow())
-    except (OutletConfigError, ValueError) as exc:
+    except (OutletConfigError, RuleConfigError, ValueError) as exc:
         _fail(str(exc))
     if not chosen:
         _fail("no enabled outlet to crawl")
@@ -214,6 +216,184 @@ def extract(file: Path | None, url: str | None, jsonl: Any, timings: bool) -> No
                 "error": f"line {lineno}: {type(exc).__name__}: {exc}",
             }
         click.echo(json.dumps(out, ensure_ascii=False))
+
+
+# --- classify and rules ----------------------------------------------------------------------
+
+
+def _ruleset(path: str | None = None) -> Any:
+    from rules import RuleConfigError, load_ruleset
+
+    try:
+        return load_ruleset(path or _settings().get("NEWSWATCH_RULES"))
+    except RuleConfigError as exc:
+        _fail(str(exc))
+
+
+@main.command()
+@click.option(
+    "--jsonl",
+    "jsonl",
+    type=click.File("r", encoding="utf-8"),
+    required=True,
+    help='Lines {"id","title","text",...} in; one {"id","flagged","score","severity","rules",'
+    '"evidence"} line out per input, in order.',
+)
+@click.option("--rules", "rules_path", metavar="DIR", help="Rules folder or file (default NEWSWATCH_RULES).")
+def classify(jsonl: Any, rules_path: str | None) -> None:
+    """Classify articles in batch (for evaluation)."""
+    matcher = _ruleset(rules_path)
+    for lineno, line in enumerate(jsonl, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            verdict = matcher.classify(str(item.get("title") or ""), str(item.get("text") or ""))
+            out = {
+                "id": item.get("id"),
+                "flagged": verdict.flagged,
+                "score": verdict.score,
+                "severity": verdict.severity,
+                "rules": list(verdict.rules),
+                "evidence": [e.sentence for e in verdict.evidence],
+            }
+        except (ValueError, AttributeError) as exc:
+            out = {"id": None, "error": f"line {lineno}: {type(exc).__name__}: {exc}"}
+        click.echo(json.dumps(out, ensure_ascii=False))
+
+
+@main.group()
+def rules() -> None:
+    """Check, explain and backtest the rules (config/rules/*.toml)."""
+
+
+@rules.command("check")
+@click.option("--rules", "rules_path", metavar="DIR", help="Rules folder or file (default NEWSWATCH_RULES).")
+def rules_check(rules_path: str | None) -> None:
+    """Validate the rule files and test every rule against its own examples."""
+    from rules import check_examples
+
+    matcher = _ruleset(rules_path)
+    problems = check_examples(matcher)
+    examples = sum(len(r.examples) + len(r.counterexamples) for r in matcher.rules)
+    aliases = sum(len(a) for a in matcher.groups.values())
+    click.echo(
+        f"{len(matcher.groups)} groups ({aliases} aliases), {len(matcher.rules)} rules, "
+        f"threshold {matcher.threshold:g}, fingerprint {matcher.fingerprint}"
+    )
+    for problem in problems:
+        click.echo(f"FAIL {problem}", err=True)
+    click.echo(f"examples: {examples - len(problems)} of {examples} behave as written")
+    if problems:
+        sys.exit(1)
+
+
+@rules.command("explain")
+@click.argument("target")
+@click.option("--rules", "rules_path", metavar="DIR", help="Rules folder or file (default NEWSWATCH_RULES).")
+def rules_explain(target: str, rules_path: str | None) -> None:
+    """Show the verdict on TARGET (an HTML page, a text file, or an archived article's URL)
+    with the matched terms marked."""
+    from rules.explain import render
+
+    matcher = _ruleset(rules_path)
+    title, text = _explain_input(target)
+    mark = (lambda w: click.style(w, bold=True)) if sys.stdout.isatty() else (lambda w: f"[{w}]")
+    if title:
+        click.echo(f"title: {title}")
+    click.echo(render(matcher.classify(title, text), matcher, mark))
+
+
+def _explain_input(target: str) -> tuple[str, str]:
+    from archive import Archive, ArchiveError
+    from extraction import extract as run_extract
+    from urls import BadURL, canonicalize, url_hash
+
+    path = Path(target)
+    if path.is_file():
+        if path.suffix.lower() in {".html", ".htm", ".xhtml"}:
+            extraction = run_extract(_read_html(path))
+            return extraction.title or "", extraction.text
+        return "", path.read_text(encoding="utf-8", errors="replace")
+    try:
+        key = url_hash(canonicalize(target))
+    except BadURL:
+        _fail(f"{target}: neither a file nor a URL")
+    settings = _settings()
+    try:
+        archive = Archive(settings.get("NEWSWATCH_DB"), settings.getint("NEWSWATCH_BUSY_TIMEOUT_MS"))
+    except ArchiveError as exc:
+        _fail(str(exc), 1)
+    try:
+        row = archive.conn.execute("SELECT title, text FROM articles WHERE url_hash = ?", (key,)).fetchone()
+    finally:
+        archive.close()
+    if row is None:
+        _fail(f"{target}: not in the archive {settings.get('NEWSWATCH_DB')}")
+    return row[0] or "", row[1] or ""
+
+
+@rules.command("backtest")
+@click.option(
+    "--since",
+    default="30d",
+    show_default=True,
+    metavar="SPAN",
+    help="Articles fetched in this span (7d, 36h) or since a date.",
+)
+@click.option(
+    "--rules", "rules_path", metavar="DIR", help="Candidate rules folder or file (default NEWSWATCH_RULES)."
+)
+@click.option("--samples", default=5, show_default=True, help="Sample titles shown per direction.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def rules_backtest(since: str, rules_path: str | None, samples: int, as_json: bool) -> None:
+    """Run the rules over the archive and show what they would flag that is not flagged
+    now, and the reverse (counts per day and outlet, sample titles)."""
+    from archive import Archive, ArchiveError
+    from records import sql_time, utcnow
+    from rules.backtest import run
+    from spiders.news import parse_since
+
+    matcher = _ruleset(rules_path)
+    try:
+        cutoff = parse_since(since, utcnow())
+    except ValueError as exc:
+        _fail(str(exc))
+    settings = _settings()
+    try:
+        archive = Archive(settings.get("NEWSWATCH_DB"), settings.getint("NEWSWATCH_BUSY_TIMEOUT_MS"))
+    except ArchiveError as exc:
+        _fail(str(exc), 1)
+    try:
+        cursor = archive.conn.execute(
+            "SELECT id, outlet, published, fetched_at, title, url, text, flagged, rules FROM articles "
+            "WHERE fetched_at >= ? ORDER BY fetched_at",
+            (sql_time(cutoff),),
+        )
+        names = [d[0] for d in cursor.description]
+        result = run(matcher, (dict(zip(names, row, strict=True)) for row in cursor))
+    finally:
+        archive.close()
+    if as_json:
+        click.echo(json.dumps(result.as_dict(samples), ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"{result.articles} articles since {sql_time(cutoff)}: flagged now {result.flagged_before}, "
+        f"with these rules {result.flagged_after}"
+    )
+    for label, changes in (
+        ("would newly flag", result.newly_flagged),
+        ("would no longer flag", result.no_longer_flagged),
+    ):
+        click.echo(f"\n{label}: {len(changes)}")
+        if not changes:
+            continue
+        counts = result.counts(changes)
+        click.echo("  by day:    " + ", ".join(f"{k} {v}" for k, v in counts["by_day"].items()))
+        click.echo("  by outlet: " + ", ".join(f"{k} {v}" for k, v in counts["by_outlet"].items()))
+        for change in changes[:samples]:
+            rules_list = ", ".join(change.rules_after or change.rules_before)
+            click.echo(f"  - [{change.outlet} {change.day}] {change.title}  ({rules_list})")
 
 
 # --- outlets ---------------------------------------------------------------------------------

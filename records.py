@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from rules import Verdict
 
 SourceKind = Literal["feed", "news_sitemap", "sitemap", "listing"]
 SOURCE_KINDS: tuple[SourceKind, ...] = ("feed", "news_sitemap", "sitemap", "listing")
@@ -56,6 +59,8 @@ class Article:
     candidate: Candidate
     outlet_language: str | None = None
     extraction: Extraction | None = None
+    verdict: Verdict | None = None
+    classified_with: str | None = None  # fingerprint of the ruleset that gave the verdict
 
 
 def utcnow() -> datetime:

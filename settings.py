@@ -52,6 +52,8 @@ def _env_bool(name: str, default: bool) -> bool:
 NEWSWATCH_DB = _env("NEWSWATCH_DB", "data/newswatch.db")
 #: Outlets file (TOML, one table per outlet).
 NEWSWATCH_OUTLETS = _env("NEWSWATCH_OUTLETS", str(PROJECT_DIR / "config" / "outlets.toml"))
+#: Rules folder (every *.toml in it) or one rule file.
+NEWSWATCH_RULES = _env("NEWSWATCH_RULES", str(PROJECT_DIR / "config" / "rules"))
 #: Items dated older than this many days are not fetched (``newswatch crawl --since`` overrides).
 NEWSWATCH_FRESHNESS_DAYS = _env_float("NEWSWATCH_FRESHNESS_DAYS", 3.0)
 #: Extractions with fewer characters of text are counted as empty and not archived.
@@ -111,6 +113,7 @@ DOWNLOADER_MIDDLEWARES = {
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 300,
+    "pipelines.classify.ClassifyPipeline": 500,
     "pipelines.store.StorePipeline": 800,
 }
 

@@ -53,4 +53,13 @@ class StorePipeline:
             bump(self.crawler.stats, item.outlet, "skipped_seen")
             raise DropItem(f"[{item.outlet}] already archived: {url}")
         bump(self.crawler.stats, item.outlet, "new")
+        if item.verdict is not None and item.verdict.flagged:
+            bump(self.crawler.stats, item.outlet, "flagged")
+            news.logger.info(
+                "[%s] flagged (%s, %s): %s",
+                item.outlet,
+                item.verdict.severity,
+                ", ".join(item.verdict.rules),
+                url,
+            )
         return item

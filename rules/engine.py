@@ -172,6 +172,7 @@ class Matcher:
     ):
         self.groups = groups
         self.excludes = excludes or {}
+        self.fingerprint = ""  # set by the loader: which rule files made this matcher
         self.rules = rules
         self.threshold = threshold
         sources = [(f"@{name}", alias) for name, aliases in groups.items() for alias in aliases]
@@ -511,9 +512,20 @@ def _evidence(doc: Doc, got: list[Hit]) -> tuple[Evidence, ...]:
         raw = doc.original(start, end)
         lead = len(raw) - len(raw.lstrip())
         sentence = raw.strip()
-        spans = tuple(sorted({(h.start - start - lead, h.end - start - lead) for h in group}))
+        spans = _merge(sorted({(h.start - start - lead, h.end - start - lead) for h in group}))
         out.append(Evidence("title" if group[0].field == 0 else "text", sentence, spans))
     return tuple(out)
+
+
+def _merge(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Overlapping spans as their union ("Russia" inside "Russia's military")."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
 
 
 def _iter_leaves(node: Node) -> Iterable[Term | GroupRef]:

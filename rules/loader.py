@@ -8,6 +8,7 @@ the file, the rule or group, the key and, in a query, the column.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import tomllib
 from pathlib import Path
@@ -206,10 +207,12 @@ def load_ruleset(location: str | Path) -> Matcher:
     """Every rule file in a folder (or one file) as one compiled, validated ruleset."""
     raw_groups: dict[str, tuple[Path, list[str], list[str]]] = {}
     excludes: dict[str, list[str]] = {}
+    digest = hashlib.sha256()
     raw_rules: list[tuple[Path, int, Any]] = []
     threshold, threshold_from = 1.0, None
     for path in rule_files(location):
         data = _read(path)
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
         for top in data:
             if top not in {"groups", "rules", "settings"}:
                 raise RuleConfigError(
@@ -261,7 +264,9 @@ def load_ruleset(location: str | Path) -> Matcher:
         )
         for name in groups
     }
-    return Matcher(groups, rules, threshold, {k: v for k, v in resolved_excludes.items() if v})
+    matcher = Matcher(groups, rules, threshold, {k: v for k, v in resolved_excludes.items() if v})
+    matcher.fingerprint = digest.hexdigest()[:12]
+    return matcher
 
 
 def _resolve_groups(raw: dict[str, tuple[Path, list[str], list[str]]]) -> dict[str, list[str]]:

@@ -4,7 +4,8 @@ Matching runs on the lower-cased text itself (``ё`` read as ``е``, typographic
 and hyphens folded to ASCII; every fold keeps the length, so offsets are the original's).
 A word match must start and end at a word boundary; CJK characters need none, so Chinese
 matches as a substring. A sentence ends at ``.!?`` before a space (not after an initial such
-as the ``U.`` of ``U.S.``, nor after Mr/Dr/Gen/St), at ``。！？`` and at a line break; a
+as the ``U.`` of ``U.S.``, nor after Mr/Dr/Gen/St or a month such as Nov), at ``。！？`` and at a
+line break; a
 paragraph ends at a line break. The title is a paragraph and sentence of its own.
 """
 
@@ -21,7 +22,9 @@ _WORD = re.compile(rf"[{CJK}]|[^\W_{CJK}]+")
 # lookbehinds then reject initials ("U.S.") and common abbreviations.
 _SENTENCE_END = re.compile(
     r"[.!?](?<!\b\w[.!?])(?<!\bmr\.)(?<!\bmrs\.)(?<!\bms\.)(?<!\bdr\.)(?<!\bgen\.)(?<!\bst\.)"
-    r"(?<!\blt\.)(?<!\bcol\.)(?<!\bno\.)[.!?]*[\"'”’»)\]]*(?=\s|$)|[。！？]+|\n"
+    r"(?<!\blt\.)(?<!\bcol\.)(?<!\bno\.)(?<!\bjan\.)(?<!\bfeb\.)(?<!\bapr\.)(?<!\baug\.)(?<!\bsep\.)"
+    r"(?<!\bsept\.)(?<!\boct\.)(?<!\bnov\.)(?<!\bdec\.)(?<!\bvs\.)"
+    r"[.!?]*[\"'”’»)\]]*(?=\s|$)|[。！？]+|\n"
 )
 _FOLDS = (("ё", "е"), ("’", "'"), ("‘", "'"), ("‐", "-"), ("‑", "-"), ("\u00a0", " "))
 FIELD_SEPARATOR = "\x00"

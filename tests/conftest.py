@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from fakeweb import FakeWeb
+from outlet_sites import Sites, build_sites
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -31,8 +33,8 @@ def crawl_env(tmp_path: Path, outlets: Path, **extra: str) -> dict[str, str]:
         NEWSWATCH_DOWNLOAD_DELAY="0",
         NEWSWATCH_DOWNLOAD_TIMEOUT="2",
         NEWSWATCH_LOG_LEVEL="INFO",
-        **extra,
     )
+    env.update(extra)
     return env
 
 
@@ -49,3 +51,37 @@ def run_newswatch(
         timeout=timeout,
         check=False,
     )
+
+
+def crawl(tmp_path: Path, sites: Sites, *args: str) -> tuple[str, str]:
+    """The real `newswatch crawl` over the test sites into ``tmp_path/data``."""
+    outlets = tmp_path / "outlets.toml"
+    outlets.write_text(sites.outlets_toml, encoding="utf-8")
+    result = run_newswatch(
+        ["crawl", "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_MAXSIZE=200000", *args], crawl_env(tmp_path, outlets)
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout, result.stderr
+
+
+def rows(db: Path, sql: str, *params: object) -> list[dict[str, object]]:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="session")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Sites, str, str]]:
+    """One crawl of the test sites, shared by the tests that only read its archive:
+    (archive path, sites, stdout, stderr)."""
+    tmp_path = tmp_path_factory.mktemp("crawl")
+    web = FakeWeb().start()
+    try:
+        sites = build_sites(web)
+        stdout, stderr = crawl(tmp_path, sites)
+        yield tmp_path / "data" / "newswatch.db", sites, stdout, stderr
+    finally:
+        web.stop()

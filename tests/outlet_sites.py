@@ -46,6 +46,7 @@ class Story:
     authors: list[str] = field(default_factory=lambda: ["Test Reporter"])
     bio: str = ""
     lang: str = "en"
+    flagged: bool = False  # what the default rules must decide
 
     @property
     def first_sentence(self) -> str:
@@ -255,9 +256,13 @@ def build_sites(web: FakeWeb, now: datetime | None = None) -> Sites:
     a1 = Story(
         "/rferl/a/eu-drone-evidence/33000001.html",
         "EU weighs drone-engine evidence",
-        paragraphs("drone engines sent to Russia"),
+        [
+            "Chinese companies have supplied drone engines to Russia's military, three EU diplomats said on Tuesday.",
+            *paragraphs("the drone engines")[1:],
+        ],
         fresh,
         ["Ana Petrova"],
+        flagged=True,
     )
     a2 = Story(
         "/rferl/a/machine-tools-probe/33000002.html",
@@ -299,9 +304,14 @@ def build_sites(web: FakeWeb, now: datetime | None = None) -> Sites:
     d1 = Story(
         "/dw/en/china-fills-gaps/a-70000001",
         "US says China fills Russia's war gaps",
-        paragraphs("Chinese microelectronics in Russian missiles"),
+        [
+            "China is helping the Kremlin by providing microelectronics and machine tools for Russia's missiles, "
+            "US officials said on Friday.",
+            *paragraphs("the microelectronics")[1:],
+        ],
         fresh,
         ["Dana Weber"],
+        flagged=True,
     )
     publish(d1, dw_page)
     web.add("/dw/en/broken-story/a-70000002", "<h1>Internal error</h1>", status=500)

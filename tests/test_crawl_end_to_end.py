@@ -3,50 +3,15 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from conftest import ROOT, crawl_env, run_newswatch
+from conftest import ROOT, crawl, crawl_env, rows
 from fakeweb import FakeWeb
 from outlet_sites import Sites, build_sites
 
 from urls import url_hash
-
-
-def crawl(tmp_path: Path, sites: Sites, *args: str) -> tuple[str, str]:
-    outlets = tmp_path / "outlets.toml"
-    outlets.write_text(sites.outlets_toml, encoding="utf-8")
-    result = run_newswatch(
-        ["crawl", "-s", "RETRY_TIMES=1", "-s", "DOWNLOAD_MAXSIZE=200000", *args], crawl_env(tmp_path, outlets)
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout, result.stderr
-
-
-def rows(db: Path, sql: str, *params: object) -> list[dict[str, object]]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
-
-
-@pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Sites, str, str]]:
-    """One crawl shared by the tests that only read its archive."""
-    tmp_path = tmp_path_factory.mktemp("crawl")
-    web = FakeWeb().start()
-    try:
-        sites = build_sites(web)
-        stdout, stderr = crawl(tmp_path, sites)
-        yield tmp_path / "data" / "newswatch.db", sites, stdout, stderr
-    finally:
-        web.stop()
 
 
 def test_every_article_of_the_test_outlets_is_archived_once(crawled: tuple[Path, Sites, str, str]) -> None:
@@ -213,3 +178,25 @@ def test_scrapy_crawl_news_with_an_outlet_argument_archives_that_outlet(tmp_path
     db = tmp_path / "data" / "newswatch.db"
     assert {r["outlet"] for r in rows(db, "SELECT outlet FROM articles")} == {"dw"}
     assert [r["outlet"] for r in rows(db, "SELECT outlet FROM crawl_runs")] == ["dw"]
+
+
+def test_flagged_articles_land_in_matches_with_their_evidence(crawled: tuple[Path, Sites, str, str]) -> None:
+    db, sites, stdout, _ = crawled
+    articles = {
+        r["url"]: r for r in rows(db, "SELECT id, url, flagged, severity, rules, evidence FROM articles")
+    }
+    expected = {url for url, story in sites.archived.items() if story.flagged}
+    assert expected and {url for url, r in articles.items() if r["flagged"]} == expected
+    for url in expected:
+        row = articles[url]
+        assert row["severity"] == "high" and json.loads(str(row["rules"]))
+        matches = rows(
+            db, "SELECT rule, severity, terms, evidence FROM matches WHERE article_id = ?", row["id"]
+        )
+        assert {m["rule"] for m in matches} == set(json.loads(str(row["rules"])))
+        first = json.loads(str(matches[0]["evidence"]))[0]
+        assert sites.archived[url].paragraphs[0].split(",")[0] in first["sentence"]
+        assert all(t["group"] or t["term"] for t in json.loads(str(matches[0]["terms"])))
+    runs = {r["outlet"]: r["flagged"] for r in rows(db, "SELECT outlet, flagged FROM crawl_runs")}
+    assert runs["rferl"] == 1 and runs["dw"] == 1 and sum(runs.values()) == len(expected)
+    assert "flagged" in stdout

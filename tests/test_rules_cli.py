@@ -1,0 +1,143 @@
+"""`newswatch classify`, `rules check`, `rules explain` and `rules backtest`, run for real."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from conftest import ROOT, crawl_env, run_newswatch
+from outlet_sites import Sites, Story, pangea_page, paragraphs
+
+RULES = ROOT / "config" / "rules"
+OUTLETS = ROOT / "config" / "outlets.toml"
+
+
+def test_classify_jsonl_answers_every_line_in_order(tmp_path: Path) -> None:
+    lines = [
+        {"id": "yes", "title": "", "text": "Chinese firms shipped gunpowder to a Russian ammunition plant."},
+        {"id": "no", "title": "Weather", "text": "Sunny in Brussels."},
+        {"id": "zh", "title": "", "text": "中国向俄罗斯提供无人机零部件。"},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+    result = run_newswatch(["classify", "--jsonl", str(source)], crawl_env(tmp_path, OUTLETS))
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["yes", "no", "zh"]
+    assert [o["flagged"] for o in out] == [True, False, True]
+    assert set(out[0]) == {"id", "flagged", "score", "severity", "rules", "evidence"}
+    assert out[0]["severity"] == "high" and "supply-to-russia" in out[0]["rules"]
+    assert out[0]["evidence"] == [lines[0]["text"]]
+
+
+def test_rules_check_passes_on_the_default_rules(tmp_path: Path) -> None:
+    result = run_newswatch(["rules", "check"], crawl_env(tmp_path, OUTLETS))
+    assert result.returncode == 0, result.stderr
+    assert "rules," in result.stdout and "behave as written" in result.stdout
+
+
+def test_rules_check_fails_on_a_broken_file_with_one_line(tmp_path: Path) -> None:
+    broken = tmp_path / "rules"
+    shutil.copytree(RULES, broken)
+    (broken / "extra.toml").write_text(
+        '[[rules]]\nid = "x"\ndescription = "d"\nseverity = "high"\nquery = "CHINA AND NOPE"\n',
+        encoding="utf-8",
+    )
+    result = run_newswatch(["rules", "check"], crawl_env(tmp_path, OUTLETS, NEWSWATCH_RULES=str(broken)))
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "extra.toml: rule 'x': key 'query': column 11: unknown group 'NOPE'" in line
+
+
+def test_rules_check_reports_a_failing_example(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    (rules / "extra.toml").write_text(
+        '[[rules]]\nid = "x"\ndescription = "d"\nseverity = "low"\n'
+        'query = "CHINA AND RUSSIA"\nexamples = ["Nothing about either."]\n',
+        encoding="utf-8",
+    )
+    result = run_newswatch(["rules", "check"], crawl_env(tmp_path, OUTLETS, NEWSWATCH_RULES=str(rules)))
+    assert result.returncode == 1
+    assert "rule 'x': example does not match" in result.stderr
+
+
+def test_rules_explain_an_html_page_marks_the_matched_words(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    story = Story(
+        "/a/1.html",
+        "EU weighs evidence",
+        [
+            "Chinese companies supplied drone engines to Russia's military, diplomats said.",
+            *paragraphs("the engines")[1:],
+        ],
+        datetime(2026, 11, 20, tzinfo=UTC),
+    )
+    page = tmp_path / "page.html"
+    page.write_text(pangea_page(story, "https://www.rferl.org/a/1.html"), encoding="utf-8")
+    result = run_newswatch(["rules", "explain", str(page)], crawl_env(tmp_path, OUTLETS))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("title: EU weighs evidence\nFLAGGED  severity high")
+    assert "[Chinese] companies [supplied] [drone] [engines] to [Russia's military]" in result.stdout
+    assert "supply-to-russia (high" in result.stdout
+
+
+def test_rules_explain_an_archived_url(crawled: tuple[Path, Sites, str, str], tmp_path: Path) -> None:
+    db, sites, _, _ = crawled
+    url = next(u for u, s in sites.archived.items() if s.flagged)
+    env = crawl_env(tmp_path, OUTLETS, NEWSWATCH_DB=str(db))
+    result = run_newswatch(["rules", "explain", url + "?utm_source=x"], env)
+    assert result.returncode == 0, result.stderr
+    assert "FLAGGED" in result.stdout
+    missing = run_newswatch(["rules", "explain", "https://example.org/not/archived"], env)
+    assert missing.returncode == 2 and "not in the archive" in missing.stderr
+
+
+def test_rules_backtest_shows_what_a_rule_change_would_flag(
+    crawled: tuple[Path, Sites, str, str], tmp_path: Path
+) -> None:
+    db, sites, _, _ = crawled
+    env = crawl_env(tmp_path, OUTLETS, NEWSWATCH_DB=str(db))
+    same = run_newswatch(["rules", "backtest", "--json"], env)
+    assert same.returncode == 0, same.stderr
+    report = json.loads(same.stdout)
+    flagged = sum(s.flagged for s in sites.archived.values())
+    assert report["articles"] == len(sites.archived)
+    assert report["flagged_before"] == report["flagged_after"] == flagged
+    assert report["newly_flagged"]["count"] == report["no_longer_flagged"]["count"] == 0
+    # a candidate ruleset whose only rule flags every story saying "evidence" and "diplomats"
+    # (the test sites' generic paragraphs do) and no longer has the supply rules
+    candidate = tmp_path / "candidate"
+    shutil.copytree(RULES, candidate)
+    (candidate / "topic.toml").write_text(
+        '[[rules]]\nid = "evidence-word"\ndescription = "d"\nseverity = "low"\n'
+        'query = "evidence AND diplomats"\n',
+        encoding="utf-8",
+    )
+    changed = run_newswatch(["rules", "backtest", "--rules", str(candidate), "--json"], env)
+    assert changed.returncode == 0, changed.stderr
+    report = json.loads(changed.stdout)
+    assert (
+        report["flagged_after"]
+        == report["flagged_before"]
+        + report["newly_flagged"]["count"]
+        - (report["no_longer_flagged"]["count"])
+    )
+    says_both = {
+        u: all(w in " ".join([s.title, *s.paragraphs]).lower() for w in ("evidence", "diplomats"))
+        for u, s in sites.archived.items()
+    }
+    assert report["newly_flagged"]["count"] == sum(
+        both and not sites.archived[u].flagged for u, both in says_both.items()
+    )
+    assert report["no_longer_flagged"]["count"] == sum(
+        sites.archived[u].flagged and not both for u, both in says_both.items()
+    )
+    assert report["newly_flagged"]["count"] > 0 and report["no_longer_flagged"]["count"] > 0
+    assert sum(report["newly_flagged"]["by_outlet"].values()) == report["newly_flagged"]["count"]
+    sample = report["newly_flagged"]["samples"][0]
+    assert sample["rules_after"] == ["evidence-word"] and sample["title"]
+    text = run_newswatch(["rules", "backtest", "--rules", str(candidate)], env)
+    assert "would newly flag" in text.stdout and "by outlet:" in text.stdout
