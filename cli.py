@@ -41,6 +41,16 @@ def _fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+def _archive(settings: Any) -> Any:
+    """The archive named by the settings; exit 1 with one line when it cannot be opened."""
+    from archive import Archive, ArchiveError
+
+    try:
+        return Archive(settings.get("NEWSWATCH_DB"), settings.getint("NEWSWATCH_BUSY_TIMEOUT_MS"))
+    except ArchiveError as exc:
+        _fail(str(exc), 1)
+
+
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """A plain fixed-width table; numbers right-aligned."""
     cells = [[("" if v is None else str(v)) for v in row] for row in rows]
@@ -103,7 +113,6 @@ def crawl(outlet_keys: tuple[str, ...], since: str | None, overrides: tuple[str,
     """One pass over the chosen outlets, then a per-outlet summary table."""
     from scrapy.crawler import CrawlerProcess
 
-    from archive import Archive, ArchiveError
     from outlets import OutletConfigError, load_outlets, select
     from records import utcnow
     from rules import RuleConfigError, load_ruleset
@@ -120,17 +129,14 @@ def crawl(outlet_keys: tuple[str, ...], since: str | None, overrides: tuple[str,
     if not chosen:
         _fail("no enabled outlet to crawl")
     db_path = settings.get("NEWSWATCH_DB")
-    try:
-        Archive(db_path, settings.getint("NEWSWATCH_BUSY_TIMEOUT_MS")).close()
-    except ArchiveError as exc:
-        _fail(str(exc), 1)
+    _archive(settings).close()  # created and migrated before the crawl, or a clear error
     run_id = new_run_id(utcnow())
     process = CrawlerProcess(settings, install_root_handler=True)
     crawler = process.create_crawler("news")
     process.crawl(crawler, outlets=",".join(o.key for o in chosen), since=since, run_id=run_id)
     process.start()
     reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
-    archive = Archive(db_path, settings.getint("NEWSWATCH_BUSY_TIMEOUT_MS"))
+    archive = _archive(settings)
     try:
         runs = archive.runs(run_id)
     finally:
@@ -305,7 +311,6 @@ def rules_explain(target: str, rules_path: str | None) -> None:
 
 
 def _explain_input(target: str) -> tuple[str, str]:
-    from archive import Archive, ArchiveError
     from extraction import extract as run_extract
     from urls import BadURL, canonicalize, url_hash
 
@@ -320,10 +325,7 @@ def _explain_input(target: str) -> tuple[str, str]:
     except BadURL:
         _fail(f"{target}: neither a file nor a URL")
     settings = _settings()
-    try:
-        archive = Archive(settings.get("NEWSWATCH_DB"), settings.getint("NEWSWATCH_BUSY_TIMEOUT_MS"))
-    except ArchiveError as exc:
-        _fail(str(exc), 1)
+    archive = _archive(settings)
     try:
         row = archive.conn.execute("SELECT title, text FROM articles WHERE url_hash = ?", (key,)).fetchone()
     finally:
@@ -349,7 +351,6 @@ def _explain_input(target: str) -> tuple[str, str]:
 def rules_backtest(since: str, rules_path: str | None, samples: int, as_json: bool) -> None:
     """Run the rules over the archive and show what they would flag that is not flagged
     now, and the reverse (counts per day and outlet, sample titles)."""
-    from archive import Archive, ArchiveError
     from records import sql_time, utcnow
     from rules.backtest import run
     from spiders.news import parse_since
@@ -360,10 +361,7 @@ def rules_backtest(since: str, rules_path: str | None, samples: int, as_json: bo
     except ValueError as exc:
         _fail(str(exc))
     settings = _settings()
-    try:
-        archive = Archive(settings.get("NEWSWATCH_DB"), settings.getint("NEWSWATCH_BUSY_TIMEOUT_MS"))
-    except ArchiveError as exc:
-        _fail(str(exc), 1)
+    archive = _archive(settings)
     try:
         cursor = archive.conn.execute(
             "SELECT id, outlet, published, fetched_at, title, url, text, flagged, rules FROM articles "
@@ -413,7 +411,6 @@ def _ago(stamp: str | None, now: datetime) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def outlets_command(as_json: bool) -> None:
     """List outlets with their last crawl's figures."""
-    from archive import Archive, ArchiveError
     from outlets import OutletConfigError, load_outlets
     from records import utcnow
 
@@ -422,10 +419,7 @@ def outlets_command(as_json: bool) -> None:
         outlets = load_outlets(settings.get("NEWSWATCH_OUTLETS"))
     except OutletConfigError as exc:
         _fail(str(exc))
-    try:
-        archive = Archive(settings.get("NEWSWATCH_DB"), settings.getint("NEWSWATCH_BUSY_TIMEOUT_MS"))
-    except ArchiveError as exc:
-        _fail(str(exc), 1)
+    archive = _archive(settings)
     try:
         latest = archive.latest_runs()
         counts = dict(archive.conn.execute("SELECT outlet, count(*) FROM articles GROUP BY outlet"))
