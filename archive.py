@@ -23,6 +23,7 @@ from sqlite_utils import Migrations
 
 from records import Article, Extraction, sql_time, utcnow
 from rules import Verdict
+from rules.engine import SEVERITY_RANK
 from urls import url_hash
 
 #: Per-outlet counters of one crawl run, in the order the summary table shows them.
@@ -163,6 +164,18 @@ def m002_verdicts(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE crawl_runs ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0")
 
 
+def queue_alert(conn: sqlite3.Connection, article_id: int, kind: str, severity: str) -> bool:
+    """Add an outbox row (at most one ``new`` per article and one ``update`` per severity
+    level); True when a row was added."""
+    now = sql_time(utcnow())
+    cursor = conn.execute(
+        "INSERT INTO alerts (article_id, kind, severity, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        (article_id, kind, severity, now, now),
+    )
+    return cursor.rowcount == 1
+
+
 def verdict_columns(verdict: Verdict | None, classified_with: str | None) -> dict[str, Any]:
     """The ``articles`` columns that hold a verdict (for Datasette facets and listings)."""
     if verdict is None:
@@ -196,6 +209,64 @@ def match_rows(article_id: int, verdict: Verdict) -> list[tuple[Any, ...]]:
         )
         for m in verdict.matches
     ]
+
+
+@migrations()
+def m003_alerts(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,                    -- new: first alert; update: severity raised
+            severity TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending', -- pending, sending, sent, failed
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            last_error TEXT,
+            sent_at TEXT,
+            transport TEXT,                        -- slack, console
+            channel TEXT,
+            slack_ts TEXT,                         -- the message's ts: follow-ups reply in its thread
+            thread_ts TEXT                         -- set when this alert was a reply
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX idx_alerts_one_new_per_article ON alerts (article_id) WHERE kind = 'new'")
+    db.execute(
+        "CREATE UNIQUE INDEX idx_alerts_one_update_per_level ON alerts (article_id, severity) "
+        "WHERE kind = 'update'"
+    )
+    db.execute("CREATE INDEX idx_alerts_due ON alerts (status, next_attempt_at)")
+    db.execute(
+        """
+        CREATE TABLE digests (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending', -- pending, sent
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            sent_at TEXT,
+            transport TEXT,                        -- smtp, file
+            recipients TEXT,
+            subject TEXT,
+            message_id TEXT,
+            items INTEGER NOT NULL DEFAULT 0,
+            location TEXT                          -- where a file delivery was written
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE digest_items (
+            digest_id INTEGER NOT NULL REFERENCES digests (id) ON DELETE CASCADE,
+            article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            PRIMARY KEY (digest_id, article_id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_digest_items_article ON digest_items (article_id)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,8 +422,58 @@ class Archive:
                     "VALUES (?, ?, ?, ?, ?, ?)",
                     match_rows(new_id, article.verdict),
                 )
+                if article.verdict.flagged:  # the outbox row, in the article's own transaction
+                    queue_alert(conn, new_id, "new", article.verdict.severity or "low")
             self.mark_seen(keys, article.outlet, "archived", extraction.published, conn=conn)
         return new_id
+
+    def update_verdict(self, article_id: int, verdict: Verdict, classified_with: str | None) -> str | None:
+        """Store a new verdict for an archived article (an update was fetched, or the rules
+        changed). A flag that appears queues a ``new`` alert; a severity that rises on an
+        already-alerted article queues an ``update`` (a reply in the first alert's thread).
+        Returns the kind of alert queued, if any."""
+        columns = verdict_columns(verdict, classified_with)
+        with self.write() as conn:
+            row = conn.execute(
+                "SELECT flagged, severity FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            if row is None:
+                raise ArchiveError(f"no article {article_id}")
+            before = SEVERITY_RANK.get(row[1] or "", 0) if row[0] else 0
+            sets = ", ".join(f"{k} = :{k}" for k in columns)
+            conn.execute(f"UPDATE articles SET {sets} WHERE id = :id", {**columns, "id": article_id})
+            conn.execute("DELETE FROM matches WHERE article_id = ?", (article_id,))
+            conn.executemany(
+                "INSERT INTO matches (article_id, rule, score, severity, terms, evidence) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                match_rows(article_id, verdict),
+            )
+            if not verdict.flagged:
+                return None
+            after = SEVERITY_RANK[verdict.severity or "low"]
+            alerted = conn.execute(
+                "SELECT 1 FROM alerts WHERE article_id = ? AND kind = 'new'", (article_id,)
+            ).fetchone()
+            if not alerted:
+                return "new" if queue_alert(conn, article_id, "new", verdict.severity or "low") else None
+            if after > before:
+                return (
+                    "update" if queue_alert(conn, article_id, "update", verdict.severity or "low") else None
+                )
+        return None
+
+    def best_evidence(self, article_id: int) -> dict[str, Any] | None:
+        """The first evidence of the article's most severe match: {field, sentence, highlights}."""
+        rows = self.conn.execute(
+            "SELECT evidence FROM matches WHERE article_id = ? "
+            "ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, score DESC, id",
+            (article_id,),
+        ).fetchall()
+        for (raw,) in rows:
+            items = json.loads(raw or "[]")
+            if items:
+                return dict(items[0])
+        return None
 
     def article_count(self, outlet: str | None = None) -> int:
         if outlet is None:

@@ -394,6 +394,164 @@ def rules_backtest(since: str, rules_path: str | None, samples: int, as_json: bo
             click.echo(f"  - [{change.outlet} {change.day}] {change.title}  ({rules_list})")
 
 
+# --- alerts and digest -----------------------------------------------------------------------
+
+
+def _alert_config(settings: Any) -> Any:
+    from alerts import AlertConfigError, alert_config
+
+    try:
+        return alert_config(settings)
+    except AlertConfigError as exc:
+        _fail(str(exc))
+
+
+def _outlet_names(settings: Any) -> dict[str, str]:
+    from outlets import OutletConfigError, load_outlets
+
+    try:
+        return {key: o.name for key, o in load_outlets(settings.get("NEWSWATCH_OUTLETS")).items()}
+    except OutletConfigError:
+        return {}  # names are cosmetic here; the keys stand in
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; send and mark nothing.")
+@click.option("--limit", type=int, help="At most this many alerts.")
+def dispatch(dry_run: bool, limit: int | None) -> None:
+    """Deliver pending alerts now (Slack, or the console and data/alerts.jsonl without a token)."""
+    from alerts import DispatcherBusy, dispatcher_lock, make_transport
+    from alerts import dispatch as run_dispatch
+    from alerts.transports import DryRunTransport
+
+    settings = _settings()
+    config = _alert_config(settings)
+    archive = _archive(settings)
+    transport = DryRunTransport() if dry_run else make_transport(config, click.echo)
+    try:
+        with dispatcher_lock(config.data_dir):
+            report = run_dispatch(
+                archive, transport, config, limit=limit, dry_run=dry_run, outlet_names=_outlet_names(settings)
+            )
+    except DispatcherBusy as exc:
+        click.echo(f"newswatch: {exc}; nothing done")
+        return
+    finally:
+        archive.close()
+    if dry_run:
+        for message in transport.sent:  # type: ignore[attr-defined]
+            click.echo(json.dumps(message, ensure_ascii=False))
+    click.echo(
+        f"{'would send' if dry_run else 'sent'} {report.sent}, retry later {report.retried}, "
+        f"failed {report.failed}"
+        + (f", re-sent after a crash {report.recovered}" if report.recovered else "")
+        + (f"; stopped: {report.stopped}" if report.stopped else "")
+    )
+    if report.stopped and not report.sent:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--send", is_flag=True, help="Deliver it (SMTP, or files in data/digests/ without SMTP).")
+@click.option(
+    "--preview",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE.html",
+    help="Write the HTML of the digest to FILE.html; nothing is sent or recorded.",
+)
+def digest(send: bool, preview: Path | None) -> None:
+    """The digest of everything flagged since the last delivered digest."""
+    from alerts import send_digest
+    from alerts.digest import render, undelivered, write_preview
+
+    settings = _settings()
+    config = _alert_config(settings)
+    archive = _archive(settings)
+    try:
+        names = _outlet_names(settings)
+        if preview is not None or not send:
+            items = undelivered(archive)
+            if not items:
+                click.echo("nothing flagged since the last delivered digest; nothing to send")
+                return
+            content = render(items, config.timezone, names)
+            if preview is not None:
+                write_preview(preview, content)
+                click.echo(f"preview of {len(items)} items written to {preview}")
+            if not send:
+                click.echo(content.subject)
+                if preview is None:
+                    click.echo("(use --send to deliver it, --preview FILE.html to look at it)")
+                return
+        outcome = send_digest(archive, config, names)
+    finally:
+        archive.close()
+    if outcome.items == 0:
+        click.echo("nothing flagged since the last delivered digest; nothing to send")
+    elif outcome.error:
+        click.echo(
+            f"newswatch: digest {outcome.digest_id} not delivered, it stays pending: {outcome.error}",
+            err=True,
+        )
+        sys.exit(1)
+    else:
+        where = outcome.location or ", ".join(config.smtp.recipients if config.smtp else ())
+        click.echo(
+            f"digest {outcome.digest_id} delivered ({outcome.transport}): {outcome.items} items to {where}"
+        )
+        if outcome.refused:
+            click.echo(f"newswatch: refused recipients: {', '.join(outcome.refused)}", err=True)
+
+
+@main.command("alerts")
+@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]), help="Only these.")
+@click.option(
+    "--requeue", "requeue", multiple=True, type=int, metavar="ID", help="Send this failed alert again."
+)
+@click.option("--requeue-failed", is_flag=True, help="Send every failed alert again.")
+@click.option("--limit", default=30, show_default=True)
+def alerts_command(status: str | None, requeue: tuple[int, ...], requeue_failed: bool, limit: int) -> None:
+    """The alert outbox: counts, recent alerts, failures with their errors."""
+    from alerts import Outbox
+
+    archive = _archive(_settings())
+    try:
+        outbox = Outbox(archive)
+        if requeue or requeue_failed:
+            n = outbox.requeue(None if requeue_failed else list(requeue))
+            click.echo(f"{n} failed alert(s) queued again")
+            return
+        counts = outbox.counts()
+        click.echo(
+            "alerts: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+            if counts
+            else "alerts: none"
+        )
+        rows = [
+            [
+                r["id"],
+                r["status"],
+                r["kind"],
+                r["severity"],
+                r["attempts"],
+                r["created_at"],
+                r["outlet"],
+                (r["title"] or "")[:60],
+                (r["last_error"] or "")[:60],
+            ]
+            for r in outbox.listing(status, limit)
+        ]
+        if rows:
+            click.echo(
+                render_table(
+                    ["id", "status", "kind", "severity", "tries", "created", "outlet", "title", "last error"],
+                    rows,
+                )
+            )
+    finally:
+        archive.close()
+
+
 # --- outlets ---------------------------------------------------------------------------------
 
 

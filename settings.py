@@ -69,6 +69,33 @@ NEWSWATCH_MAX_ARTICLES_PER_RUN = _env_int("NEWSWATCH_MAX_ARTICLES_PER_RUN", 300)
 #: Feeds and sitemaps are cached and revalidated (ETag / Last-Modified); articles never are.
 NEWSWATCH_HTTPCACHE = _env_bool("NEWSWATCH_HTTPCACHE", True)
 
+# --- alerts and digest --------------------------------------------------------------------
+
+#: Slack bot token (chat:write). Without one, alerts go to the console and data/alerts.jsonl.
+SLACK_BOT_TOKEN = _env("SLACK_BOT_TOKEN", "")
+#: Channel (name or id) the bot posts alerts to.
+NEWSWATCH_SLACK_CHANNEL = _env("NEWSWATCH_SLACK_CHANNEL", "#newswatch")
+#: Slack Web API base URL (tests point it at a loopback server).
+NEWSWATCH_SLACK_API_URL = _env("NEWSWATCH_SLACK_API_URL", "https://slack.com/api/")
+#: Seconds between two messages to one channel (Slack allows about one per second).
+NEWSWATCH_SLACK_MIN_INTERVAL = _env_float("NEWSWATCH_SLACK_MIN_INTERVAL", 1.0)
+#: The team's time zone, for times shown in alerts and the digest (IANA name).
+NEWSWATCH_TIMEZONE = _env("NEWSWATCH_TIMEZONE", "UTC")
+#: Delivery attempts of one alert before it is marked failed.
+NEWSWATCH_ALERT_MAX_ATTEMPTS = _env_int("NEWSWATCH_ALERT_MAX_ATTEMPTS", 8)
+#: Seconds before the first retry; each further retry waits twice as long (with jitter), at most an hour.
+NEWSWATCH_ALERT_RETRY_SECONDS = _env_float("NEWSWATCH_ALERT_RETRY_SECONDS", 30.0)
+#: SMTP server for the digest; without one, `digest --send` writes .eml and .html files to data/digests/.
+NEWSWATCH_SMTP_HOST = _env("NEWSWATCH_SMTP_HOST", "")
+NEWSWATCH_SMTP_PORT = _env_int("NEWSWATCH_SMTP_PORT", 0)  # 0: 25, 587 with starttls, 465 with ssl
+NEWSWATCH_SMTP_USER = _env("NEWSWATCH_SMTP_USER", "")
+NEWSWATCH_SMTP_PASSWORD = _env("NEWSWATCH_SMTP_PASSWORD", "")
+#: none, starttls or ssl.
+NEWSWATCH_SMTP_SECURITY = _env("NEWSWATCH_SMTP_SECURITY", "starttls")
+#: Sender and recipients (comma-separated) of the digest.
+NEWSWATCH_DIGEST_FROM = _env("NEWSWATCH_DIGEST_FROM", "newswatch@localhost")
+NEWSWATCH_DIGEST_TO = _env("NEWSWATCH_DIGEST_TO", "")
+
 # --- Scrapy --------------------------------------------------------------------------------
 
 BOT_NAME = "newswatch"

@@ -14,7 +14,7 @@ def read(name: str) -> str:
 
 
 def test_every_environment_setting_is_in_the_readme_table() -> None:
-    names = set(re.findall(r'_env\w*\("(NEWSWATCH_\w+)"', read("settings.py")))
+    names = set(re.findall(r'_env\w*\("((?:NEWSWATCH|SLACK)_\w+)"', read("settings.py")))
     assert names, "settings.py reads no NEWSWATCH_* variable?"
     readme = read("README.md")
     missing = sorted(n for n in names if f"| `{n}` |" not in readme)
@@ -31,7 +31,7 @@ def test_every_command_is_in_the_readme() -> None:
 
 def test_every_archive_table_and_counter_is_in_the_architecture_doc() -> None:
     doc = read("docs/architecture.md")
-    for table in ("articles", "articles_fts", "matches", "seen_urls", "crawl_runs"):
+    for table in ("articles", "articles_fts", "matches", "alerts", "digests", "digest_items", "seen_urls", "crawl_runs"):
         assert f"| `{table}` |" in doc, table
     for counter in RUN_COUNTERS:
         assert f"`{counter}`" in doc, counter

@@ -1,0 +1,190 @@
+"""The daily digest: everything flagged since the last digest that was delivered.
+
+The state is in the archive, not in a time window: an article belongs to the next digest
+until a digest holding it has been delivered, so a missed day is caught up and nothing
+appears twice. A digest that could not be delivered stays ``pending`` and is rebuilt with
+whatever has come in since, then sent once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import css_inline
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from alerts.render import local_time
+from archive import Archive
+from records import sql_time, utcnow
+
+SEVERITIES = ("high", "medium", "low")
+_ENV = Environment(
+    loader=PackageLoader("alerts", "templates"),
+    # HTML templates are autoescaped (a title can hold markup); the plain-text one is plain
+    autoescape=select_autoescape(["html.j2"], default_for_string=True, default=False),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    article_id: int
+    title: str
+    url: str
+    outlet: str
+    published: str | None
+    severity: str
+    rules: tuple[str, ...]
+    evidence: str | None
+    highlights: tuple[tuple[int, int], ...] = ()  # spans of matched words in `evidence`
+
+
+def segments(sentence: str, highlights: tuple[tuple[int, int], ...]) -> list[tuple[str, bool]]:
+    """The sentence cut into (text, matched) pieces, for bold words in the HTML digest."""
+    out, pos = [], 0
+    for start, end in sorted(highlights):
+        if start < pos or start < 0 or end > len(sentence) or start >= end:
+            continue
+        out += [(sentence[pos:start], False), (sentence[start:end], True)]
+        pos = end
+    out.append((sentence[pos:], False))
+    return [(text, bold) for text, bold in out if text]
+
+
+@dataclass(frozen=True)
+class DigestContent:
+    subject: str
+    text: str
+    html: str
+    items: tuple[DigestItem, ...]
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def undelivered(archive: Archive) -> list[DigestItem]:
+    """Flagged articles that no delivered digest has held yet, most severe and newest first."""
+    rows = archive.conn.execute(
+        """
+        SELECT a.id, a.title, a.url, a.outlet, a.published, a.severity, a.rules, a.evidence
+        FROM articles a
+        WHERE a.flagged = 1 AND NOT EXISTS (
+            SELECT 1 FROM digest_items di JOIN digests d ON d.id = di.digest_id
+            WHERE di.article_id = a.id AND d.status = 'sent')
+        ORDER BY CASE a.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END,
+                 coalesce(a.published, a.fetched_at) DESC, a.id
+        """
+    ).fetchall()
+    items = []
+    for r in rows:
+        best = archive.best_evidence(r[0])
+        sentence = best["sentence"] if best else ((r[7] or "").split("\n")[0] or None)
+        spans = tuple((int(a), int(b)) for a, b in best.get("highlights", [])) if best else ()
+        rules = tuple(json.loads(r[6] or "[]"))
+        items.append(DigestItem(r[0], r[1] or r[2], r[2], r[3], r[4], r[5] or "low", rules, sentence, spans))
+    return items
+
+
+def render(
+    items: list[DigestItem],
+    tz: ZoneInfo,
+    outlet_names: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> DigestContent:
+    """Subject, plain text and HTML (CSS inlined for mail clients) of a digest."""
+    names = outlet_names or {}
+    now = (now or datetime.now(UTC)).astimezone(tz)
+    by_outlet = Counter(names.get(i.outlet, i.outlet) for i in items)
+    by_rule = Counter(rule for i in items for rule in i.rules)
+    by_severity = Counter(i.severity for i in items)
+    groups = [
+        {
+            "severity": severity,
+            "items": [
+                {
+                    "title": " ".join(i.title.split()),
+                    "url": i.url,
+                    "outlet": names.get(i.outlet, i.outlet),
+                    "when": local_time(i.published, tz),
+                    "rules": ", ".join(i.rules),
+                    "evidence": (i.evidence or "").split("\n")[0],
+                    "evidence_parts": segments((i.evidence or "").split("\n")[0], i.highlights),
+                }
+                for i in items
+                if i.severity == severity
+            ],
+        }
+        for severity in SEVERITIES
+        if by_severity[severity]
+    ]
+    context = {
+        "date": now.strftime("%-d %B %Y"),
+        "count": len(items),
+        "by_severity": [(s, by_severity[s]) for s in SEVERITIES if by_severity[s]],
+        "by_outlet": by_outlet.most_common(),
+        "by_rule": by_rule.most_common(),
+        "groups": groups,
+    }
+    word = "article" if len(items) == 1 else "articles"
+    high = f", {by_severity['high']} high" if by_severity["high"] else ""
+    subject = f"newswatch digest {now:%d %b %Y}: {len(items)} flagged {word}{high}"
+    html = css_inline.inline(_ENV.get_template("digest.html.j2").render(subject=subject, **context))
+    text = _ENV.get_template("digest.txt.j2").render(subject=subject, **context)
+    return DigestContent(
+        subject, text, html, tuple(items), {"by_outlet": dict(by_outlet), "by_rule": dict(by_rule)}
+    )
+
+
+def prepare(archive: Archive, items: list[DigestItem]) -> int:
+    """The pending digest (reused when an earlier one was not delivered) with these items."""
+    now = sql_time(utcnow())
+    with archive.write() as conn:
+        row = conn.execute(
+            "SELECT id FROM digests WHERE status = 'pending' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        digest_id = (
+            row[0] if row else conn.execute("INSERT INTO digests (created_at) VALUES (?)", (now,)).lastrowid
+        )
+        conn.execute("DELETE FROM digest_items WHERE digest_id = ?", (digest_id,))
+        conn.executemany(
+            "INSERT INTO digest_items (digest_id, article_id) VALUES (?, ?)",
+            [(digest_id, i.article_id) for i in items],
+        )
+        conn.execute("UPDATE digests SET items = ? WHERE id = ?", (len(items), digest_id))
+    assert digest_id is not None
+    return int(digest_id)
+
+
+def mark_sent(
+    archive: Archive,
+    digest_id: int,
+    transport: str,
+    recipients: str,
+    subject: str,
+    message_id: str,
+    location: str | None = None,
+) -> None:
+    with archive.write() as conn:
+        conn.execute(
+            "UPDATE digests SET status = 'sent', sent_at = ?, attempts = attempts + 1, transport = ?, "
+            "recipients = ?, subject = ?, message_id = ?, location = ?, last_error = NULL WHERE id = ?",
+            (sql_time(utcnow()), transport, recipients, subject, message_id, location, digest_id),
+        )
+
+
+def mark_failed(archive: Archive, digest_id: int, error: str) -> None:
+    with archive.write() as conn:
+        conn.execute(
+            "UPDATE digests SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+            (error[:500], digest_id),
+        )
+
+
+def write_preview(path: Path, content: DigestContent) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content.html, encoding="utf-8")

@@ -1,0 +1,128 @@
+"""Deliver due alerts: claim, render, send, record. Never runs inside the crawl.
+
+Order is kept: a transient failure (Slack down, rate limited past the retries) stops the
+pass and the same alert goes first next time. A configuration error (bad token, unknown
+channel) stops the pass without spending attempts, so delivery resumes in order once it is
+fixed. A message Slack will never accept is marked failed at once and the pass goes on.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from alerts.config import AlertConfig
+from alerts.outbox import Outbox
+from alerts.render import render_alert
+from alerts.transports import ConsoleTransport, DeliveryError, SlackTransport, Transport
+from archive import Archive
+
+log = logging.getLogger("newswatch.alerts")
+MAX_DELAY = timedelta(hours=1)
+CONFIG_RETRY = timedelta(minutes=5)
+
+
+class DispatcherBusy(RuntimeError):
+    """Another dispatcher holds the lock on this archive."""
+
+
+@dataclass
+class DispatchReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    recovered: int = 0  # alerts left mid-send by a crash, sent again
+    stopped: str | None = None  # why the pass ended early
+    errors: list[str] = field(default_factory=list)
+
+
+def backoff(attempts: int, base: float, rng: Callable[[], float] = random.random) -> timedelta:
+    """Exponential backoff with jitter: base·2^(attempts-1), at most an hour, drawn from
+    the upper half of that span."""
+    span = min(MAX_DELAY.total_seconds(), base * 2 ** max(0, attempts - 1))
+    return timedelta(seconds=span / 2 + rng() * span / 2)
+
+
+def make_transport(config: AlertConfig, echo: Callable[[str], None] = print) -> Transport:
+    if config.slack:
+        return SlackTransport(config.slack_token, config.channel, config.api_url, config.min_interval)
+    return ConsoleTransport(config.data_dir / "alerts.jsonl", echo)
+
+
+@contextmanager
+def dispatcher_lock(data_dir: Path) -> Iterator[None]:
+    """One dispatcher per archive at a time (an OS lock: released if the process dies)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with (data_dir / "dispatch.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DispatcherBusy("another dispatcher is delivering alerts from this archive") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def dispatch(
+    archive: Archive,
+    transport: Transport,
+    config: AlertConfig,
+    limit: int | None = None,
+    dry_run: bool = False,
+    outlet_names: dict[str, str] | None = None,
+    rng: Callable[[], float] = random.random,
+) -> DispatchReport:
+    outbox = Outbox(archive)
+    report = DispatchReport()
+    if not dry_run:
+        report.recovered = outbox.recover()
+    for alert in outbox.due(limit=limit):
+        message = render_alert(alert, config.timezone, (outlet_names or {}).get(alert.outlet))
+        meta: dict[str, Any] = {
+            "alert_id": alert.id,
+            "article_id": alert.article_id,
+            "kind": alert.kind,
+            "severity": alert.severity,
+            "url": alert.url,
+            "outlet": alert.outlet,
+        }
+        if alert.kind == "update" and alert.parent_ts is None:
+            continue  # its first alert is not delivered yet; the reply waits for its thread
+        if dry_run:
+            transport.send(message, thread_ts=alert.parent_ts, meta=meta)
+            report.sent += 1
+            continue
+        if not outbox.claim(alert.id):
+            continue  # taken by someone else
+        try:
+            sent = transport.send(message, thread_ts=alert.parent_ts, meta=meta)
+        except DeliveryError as exc:
+            error = str(exc)
+            report.errors.append(f"alert {alert.id}: {error}")
+            if exc.config:
+                outbox.retry_later(alert.id, error, CONFIG_RETRY, count_attempt=False)
+                log.error("alerts not delivered, fix the configuration: %s", error)
+                report.stopped = error
+                break
+            attempts = alert.attempts + 1
+            if not exc.retryable or attempts >= config.max_attempts:
+                outbox.fail(alert.id, error)
+                report.failed += 1
+                log.error("alert %d failed after %d attempts: %s", alert.id, attempts, error)
+                continue
+            outbox.retry_later(alert.id, error, backoff(attempts, config.retry_seconds, rng))
+            report.retried += 1
+            log.warning("alert %d not delivered (attempt %d), retrying later: %s", alert.id, attempts, error)
+            report.stopped = error  # keep the order: later alerts wait for this one
+            break
+        outbox.mark_sent(alert.id, sent.transport, sent.channel, sent.ts, alert.parent_ts)
+        report.sent += 1
+    return report

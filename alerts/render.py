@@ -1,0 +1,101 @@
+"""Slack messages for alerts (pure): Block Kit blocks and a plain-text fallback.
+
+Everything that comes from an article is escaped (``&``, ``<``, ``>``), so a title holding
+``<!channel>`` or ``<https://evil|click>`` can neither ping anyone nor become a link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from alerts.outbox import AlertView
+
+SEVERITY_LABEL = {
+    "high": ":red_circle: HIGH",
+    "medium": ":large_orange_circle: MEDIUM",
+    "low": ":white_circle: LOW",
+}
+MAX_SECTION = 2900  # Slack allows 3000 characters in a section's text
+MAX_TITLE = 250
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    text: str  # fallback for notifications and clients without blocks
+    blocks: list[dict[str, Any]]
+
+
+def slack_escape(text: str) -> str:
+    """Escape the three characters Slack treats as markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _link_target(url: str) -> str:
+    """A URL safe inside ``<url|label>``: no ``|``, ``<`` or ``>``, ``&`` escaped."""
+    safe = quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
+    return slack_escape(safe)
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def local_time(sql_utc: str | None, tz: ZoneInfo) -> str:
+    """``2026-11-22 14:05:00`` (UTC) → ``22 Nov 2026 15:05 CET`` in the team's zone."""
+    if not sql_utc:
+        return "date unknown"
+    try:
+        moment = datetime.fromisoformat(sql_utc).replace(tzinfo=UTC).astimezone(tz)
+    except ValueError:
+        return sql_utc
+    return moment.strftime("%-d %b %Y %H:%M %Z")
+
+
+def evidence_mrkdwn(evidence: dict[str, Any] | None, limit: int = MAX_SECTION) -> str:
+    """The evidence sentence, escaped, with the matched words in bold."""
+    if not evidence or not evidence.get("sentence"):
+        return ""
+    sentence: str = evidence["sentence"]
+    out, pos = [], 0
+    for start, end in sorted(tuple(h) for h in evidence.get("highlights", [])):
+        if start < pos or start < 0 or end > len(sentence) or start >= end:
+            continue
+        out.append(slack_escape(sentence[pos:start]))
+        out.append(f"*{slack_escape(sentence[start:end])}*")
+        pos = end
+    out.append(slack_escape(sentence[pos:]))
+    text = "".join(out)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def render_alert(alert: AlertView, tz: ZoneInfo, outlet_name: str | None = None) -> SlackMessage:
+    title = _clip(alert.title, MAX_TITLE)
+    outlet = outlet_name or alert.outlet
+    when = local_time(alert.published, tz)
+    label = SEVERITY_LABEL.get(alert.severity, alert.severity.upper())
+    rules = ", ".join(alert.rules)
+    headline = f"*<{_link_target(alert.url)}|{slack_escape(title)}>*"
+    if alert.kind == "update":
+        headline = f"Updated, now {alert.severity.upper()}: {headline}"
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": headline}},
+        {
+            "type": "context",
+            "elements": [
+                {"type": "mrkdwn", "text": f"{label} · {slack_escape(outlet)} · {slack_escape(when)}"},
+                {"type": "mrkdwn", "text": f"rules: {slack_escape(rules) or '—'}"},
+            ],
+        },
+    ]
+    evidence = evidence_mrkdwn(alert.evidence)
+    if evidence:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f">{evidence}"}})
+    prefix = "Updated: " if alert.kind == "update" else ""
+    head = f"{prefix}[{alert.severity.upper()}] {slack_escape(title)}"
+    text = f"{head} — {slack_escape(outlet)}, {slack_escape(when)}"
+    return SlackMessage(text=text, blocks=blocks)
