@@ -269,6 +269,32 @@ def m003_alerts(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_digest_items_article ON digest_items (article_id)")
 
 
+@migrations()
+def m004_service(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE health (
+            outlet TEXT NOT NULL,
+            issue TEXT NOT NULL,           -- failing, quiet, blocked, extraction
+            since TEXT NOT NULL,
+            last_notified_at TEXT,
+            resolved_at TEXT,
+            detail TEXT
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX idx_health_open ON health (outlet, issue) WHERE resolved_at IS NULL")
+    db.execute(
+        """
+        CREATE TABLE service_state (
+            key TEXT PRIMARY KEY,          -- e.g. digest_last_run
+            value TEXT,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Seen:
     status: str
@@ -512,6 +538,18 @@ class Archive:
         )
         names = [d[0] for d in cursor.description]
         return {row[names.index("outlet")]: dict(zip(names, row, strict=True)) for row in cursor}
+
+    def state(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM service_state WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_state(self, key: str, value: str) -> None:
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO service_state (key, value, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                (key, value, sql_time(utcnow())),
+            )
 
     def checkpoint(self) -> None:
         """Fold the WAL back into the database file so it does not grow under readers."""

@@ -130,7 +130,7 @@ def crawl(outlet_keys: tuple[str, ...], since: str | None, overrides: tuple[str,
         _fail("no enabled outlet to crawl")
     db_path = settings.get("NEWSWATCH_DB")
     _archive(settings).close()  # created and migrated before the crawl, or a clear error
-    run_id = new_run_id(utcnow())
+    run_id = settings.get("NEWSWATCH_RUN_ID") or new_run_id(utcnow())  # the service names its runs
     process = CrawlerProcess(settings, install_root_handler=True)
     crawler = process.create_crawler("news")
     process.crawl(crawler, outlets=",".join(o.key for o in chosen), since=since, run_id=run_id)
@@ -552,6 +552,20 @@ def alerts_command(status: str | None, requeue: tuple[int, ...], requeue_failed:
         archive.close()
 
 
+# --- the service -----------------------------------------------------------------------------
+
+
+@main.command()
+@click.option(
+    "--once", is_flag=True, help="Run every job once (crawl all, deliver, watchdog, digest if due) and exit."
+)
+def run(once: bool) -> None:
+    """Run the monitor as a service: scheduled crawls, alerts, the daily digest, source health."""
+    from scheduler import main as service_main
+
+    sys.exit(service_main(once=once))
+
+
 # --- outlets ---------------------------------------------------------------------------------
 
 
@@ -581,6 +595,11 @@ def outlets_command(as_json: bool) -> None:
     try:
         latest = archive.latest_runs()
         counts = dict(archive.conn.execute("SELECT outlet, count(*) FROM articles GROUP BY outlet"))
+        health: dict[str, list[str]] = {}
+        for outlet, issue, detail in archive.conn.execute(
+            "SELECT outlet, issue, detail FROM health WHERE resolved_at IS NULL ORDER BY outlet, issue"
+        ):
+            health.setdefault(outlet, []).append(f"{issue}: {detail}")
     finally:
         archive.close()
     now = utcnow()
@@ -600,6 +619,7 @@ def outlets_command(as_json: bool) -> None:
                 "errors": run.get("errors"),
                 "last_error": run.get("last_error"),
                 "archived": counts.get(o.key, 0),
+                "health": health.get(o.key, []),
             }
         )
     if as_json:
@@ -616,14 +636,23 @@ def outlets_command(as_json: bool) -> None:
             r["new"],
             r["errors"],
             r["archived"],
+            "; ".join(r["health"])[:80] or "ok",
         ]
         for r in records
     ]
-    click.echo(
-        render_table(
-            ["outlet", "name", "enabled", "sources", "last run", "status", "new", "errors", "archived"], rows
-        )
-    )
+    headers = [
+        "outlet",
+        "name",
+        "enabled",
+        "sources",
+        "last run",
+        "status",
+        "new",
+        "errors",
+        "archived",
+        "health",
+    ]
+    click.echo(render_table(headers, rows))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up and run newswatch from a fresh clone, with nothing but Python 3.11+.
 
-    python3 dev.py monitor [ARGS...]   set up, then run the monitor (one crawl pass, then its alerts)
+    python3 dev.py monitor [ARGS...]   set up, then run the monitor service (`newswatch run`; Ctrl-C stops it)
     python3 dev.py test [PYTEST ARGS]  set up with the dev tools, then lint, type-check and test
     python3 dev.py bench [NAME]        set up, then run the benchmarks in bench/
 
@@ -53,9 +53,7 @@ def main(argv: list[str]) -> int:
     command, args = (argv[0], argv[1:]) if argv else ("help", [])
     if command == "monitor":
         setup()
-        crawled = run(BIN / "newswatch", "crawl", *args, check=False)
-        delivered = run(BIN / "newswatch", "dispatch", check=False)
-        return crawled or delivered
+        return run(BIN / "newswatch", "run", *args, check=False)
     if command == "test":
         setup("dev")
         if run(PYTHON, "-m", "ruff", "check", ".", check=False):

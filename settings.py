@@ -96,6 +96,17 @@ NEWSWATCH_SMTP_SECURITY = _env("NEWSWATCH_SMTP_SECURITY", "starttls")
 NEWSWATCH_DIGEST_FROM = _env("NEWSWATCH_DIGEST_FROM", "newswatch@localhost")
 NEWSWATCH_DIGEST_TO = _env("NEWSWATCH_DIGEST_TO", "")
 
+# --- the service (newswatch run) ----------------------------------------------------------
+
+#: When the daily digest goes out: "HH:MM" in NEWSWATCH_TIMEZONE, or "HH:MM Area/City".
+NEWSWATCH_DIGEST_AT = _env("NEWSWATCH_DIGEST_AT", "07:30")
+#: Crawls running at the same time (each outlet's runs never overlap).
+NEWSWATCH_MAX_PARALLEL_CRAWLS = _env_int("NEWSWATCH_MAX_PARALLEL_CRAWLS", 4)
+#: Seconds after which a crawl is stopped (SIGTERM, then SIGKILL 30 s later).
+NEWSWATCH_CRAWL_TIMEOUT = _env_float("NEWSWATCH_CRAWL_TIMEOUT", 900.0)
+#: Channel for source-health messages (default: NEWSWATCH_SLACK_CHANNEL).
+NEWSWATCH_SLACK_OPS_CHANNEL = _env("NEWSWATCH_SLACK_OPS_CHANNEL", "")
+
 # --- Scrapy --------------------------------------------------------------------------------
 
 BOT_NAME = "newswatch"

@@ -31,7 +31,18 @@ def test_every_command_is_in_the_readme() -> None:
 
 def test_every_archive_table_and_counter_is_in_the_architecture_doc() -> None:
     doc = read("docs/architecture.md")
-    for table in ("articles", "articles_fts", "matches", "alerts", "digests", "digest_items", "seen_urls", "crawl_runs"):
+    for table in (
+        "articles",
+        "articles_fts",
+        "matches",
+        "alerts",
+        "digests",
+        "digest_items",
+        "health",
+        "service_state",
+        "seen_urls",
+        "crawl_runs",
+    ):
         assert f"| `{table}` |" in doc, table
     for counter in RUN_COUNTERS:
         assert f"`{counter}`" in doc, counter

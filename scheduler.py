@@ -1,0 +1,361 @@
+"""The monitor as one long-lived service: `newswatch run` (or `python scheduler.py`).
+
+APScheduler 3 (BlockingScheduler) runs:
+
+- each enabled outlet's crawl on its own interval (with jitter) as a subprocess with a hard
+  timeout — runs of one outlet never overlap, at most NEWSWATCH_MAX_PARALLEL_CRAWLS at once;
+- alert delivery right after each crawl and every minute;
+- the digest daily at NEWSWATCH_DIGEST_AT (a restart after that time still sends it, once),
+  and a retry of an undelivered digest every 15 minutes;
+- the source-health watchdog every 15 minutes, and a heartbeat log line every hour.
+
+`newswatch run --once` runs every job once and exits (for cron). One service per archive
+(a lock file); SIGTERM/SIGINT stop it cleanly: running crawls are asked to finish, no row is
+half-written.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import signal
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor as Pool
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import FrameType
+from typing import Any, TextIO
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from alerts import AlertConfig, DispatcherBusy, alert_config, dispatch, dispatcher_lock, make_transport
+from alerts import send_digest as deliver_digest
+from alerts.render import SlackMessage, slack_escape
+from alerts.transports import SlackTransport
+from archive import Archive
+from outlets import Outlet, load_outlets, select
+from records import sql_time, utcnow
+from service.launcher import Launcher
+from service.schedule import DigestTime, digest_owed, digest_trigger, outlet_trigger, parse_digest_at
+from service.watchdog import Watchdog
+
+log = logging.getLogger("newswatch.service")
+DIGEST_STATE = "digest_last_run"
+
+
+class AlreadyRunning(RuntimeError):
+    """Another service holds this archive's lock."""
+
+
+class ServiceLock:
+    """One `newswatch run` per archive: an OS file lock (released if the process dies)."""
+
+    def __init__(self, data_dir: Path):
+        self.path = data_dir / "service.lock"
+        self.handle: TextIO | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            handle.close()
+            raise AlreadyRunning(
+                f"another newswatch run is already running on this archive (pid {holder}); "
+                f"lock file {self.path}"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self.handle = handle
+
+    def release(self) -> None:
+        if self.handle is not None:
+            fcntl.flock(self.handle, fcntl.LOCK_UN)
+            self.handle.close()
+            self.handle = None
+
+
+class Service:
+    def __init__(self, settings: Any, outlets: list[Outlet] | None = None):
+        self.settings = settings
+        self.db_path = settings.get("NEWSWATCH_DB")
+        self.config: AlertConfig = alert_config(settings)
+        self.outlets = (
+            outlets if outlets is not None else select(load_outlets(settings.get("NEWSWATCH_OUTLETS")), [])
+        )
+        self.outlet_names = {o.key: o.name for o in self.outlets}
+        self.digest_at: DigestTime = parse_digest_at(
+            settings.get("NEWSWATCH_DIGEST_AT"), self.config.timezone
+        )
+        self.launcher = Launcher(self.db_path, settings.getfloat("NEWSWATCH_CRAWL_TIMEOUT"), cwd=Path.cwd())
+        self.parallel = max(1, settings.getint("NEWSWATCH_MAX_PARALLEL_CRAWLS"))
+        self.lock = ServiceLock(self.config.data_dir)
+        self._dispatch_lock = threading.Lock()
+        self._dispatch_wanted = threading.Event()
+        self.scheduler: BlockingScheduler | None = None
+        self.stopping = False
+
+    # --- jobs ----------------------------------------------------------------------------
+
+    def crawl(self, outlet: str) -> None:
+        if self.stopping:
+            return
+        self.launcher.run(outlet)
+        self.deliver()  # alerts within a minute: right after the crawl that found them
+
+    def deliver(self) -> None:
+        """Deliver due alerts; a call while another delivery runs makes that one go round again."""
+        self._dispatch_wanted.set()
+        if not self._dispatch_lock.acquire(blocking=False):
+            return
+        try:
+            while self._dispatch_wanted.is_set():
+                self._dispatch_wanted.clear()
+                archive = Archive(self.db_path)
+                try:
+                    with dispatcher_lock(self.config.data_dir):
+                        report = dispatch(
+                            archive,
+                            make_transport(self.config, log.info),
+                            self.config,
+                            outlet_names=self.outlet_names,
+                        )
+                    if report.sent or report.retried or report.failed:
+                        log.info(
+                            "alerts: sent %d, retry later %d, failed %d",
+                            report.sent,
+                            report.retried,
+                            report.failed,
+                        )
+                except DispatcherBusy:
+                    log.info("alerts: another dispatcher is delivering; skipping")
+                finally:
+                    archive.close()
+        finally:
+            self._dispatch_lock.release()
+
+    def digest(self, only_pending: bool = False) -> None:
+        archive = Archive(self.db_path)
+        try:
+            if (
+                only_pending
+                and not archive.conn.execute("SELECT 1 FROM digests WHERE status = 'pending'").fetchone()
+            ):
+                return
+            if not only_pending:
+                archive.set_state(DIGEST_STATE, sql_time(utcnow()) or "")
+            outcome = deliver_digest(archive, self.config, self.outlet_names)
+        finally:
+            archive.close()
+        if outcome.error:
+            log.error(
+                "digest %s not delivered (stays pending, retried every 15 min): %s",
+                outcome.digest_id,
+                outcome.error,
+            )
+        elif outcome.items:
+            log.info(
+                "digest %s delivered (%s): %d items", outcome.digest_id, outcome.transport, outcome.items
+            )
+        else:
+            log.info("digest: nothing flagged since the last one")
+
+    def digest_owed(self, now: datetime | None = None) -> bool:
+        archive = Archive(self.db_path)
+        try:
+            last = archive.state(DIGEST_STATE)
+        finally:
+            archive.close()
+        last_run = datetime.fromisoformat(last).replace(tzinfo=UTC) if last else None
+        return digest_owed(now or datetime.now(UTC), self.digest_at, last_run)
+
+    def watchdog(self) -> None:
+        ops_channel = self.settings.get("NEWSWATCH_SLACK_OPS_CHANNEL") or self.config.channel
+        if self.config.slack:
+            slack = SlackTransport(
+                self.config.slack_token, ops_channel, self.config.api_url, self.config.min_interval
+            )
+
+            def send(text: str) -> None:
+                safe = slack_escape(text)
+                slack.send(
+                    SlackMessage(safe, [{"type": "section", "text": {"type": "mrkdwn", "text": safe}}])
+                )
+        else:
+
+            def send(text: str) -> None:
+                log.warning("source health: %s", text)
+
+        archive = Archive(self.db_path)
+        try:
+            for notice in Watchdog(archive, send).run():
+                log.info(
+                    "source health notice sent: %s %s%s",
+                    notice.outlet,
+                    notice.kind,
+                    " recovered" if notice.recovered else "",
+                )
+        finally:
+            archive.close()
+
+    def heartbeat(self) -> None:
+        since = sql_time(utcnow() - timedelta(hours=1))
+        archive = Archive(self.db_path)
+        try:
+            runs = archive.conn.execute(
+                "SELECT count(*), sum(status IN ('ok', 'partial')), sum(new), sum(flagged) FROM crawl_runs "
+                "WHERE finished_at >= ?",
+                (since,),
+            ).fetchone()
+            alerts = dict(
+                archive.conn.execute("SELECT status, count(*) FROM alerts GROUP BY status").fetchall()
+            )
+            issues = archive.conn.execute("SELECT count(*) FROM health WHERE resolved_at IS NULL").fetchone()[
+                0
+            ]
+        finally:
+            archive.close()
+        log.info(
+            "heartbeat: last hour %d crawls (%d ok or partial), %d new articles, %d flagged; "
+            "alerts pending %d, failed %d, sent %d; open source-health issues %d",
+            runs[0] or 0,
+            runs[1] or 0,
+            runs[2] or 0,
+            runs[3] or 0,
+            alerts.get("pending", 0),
+            alerts.get("failed", 0),
+            alerts.get("sent", 0),
+            issues,
+        )
+
+    # --- running ---------------------------------------------------------------------------
+
+    def build(self) -> BlockingScheduler:
+        scheduler = BlockingScheduler(
+            executors={"default": ThreadPoolExecutor(4), "crawls": ThreadPoolExecutor(self.parallel)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+            timezone=UTC,
+        )
+        now = datetime.now(UTC)
+        for outlet in self.outlets:
+            scheduler.add_job(
+                self.crawl,
+                outlet_trigger(outlet.interval),
+                args=[outlet.key],
+                id=f"crawl:{outlet.key}",
+                name=f"crawl {outlet.key}",
+                executor="crawls",
+                next_run_time=now,
+                misfire_grace_time=int(outlet.interval.total_seconds()),
+            )
+        scheduler.add_job(self.deliver, IntervalTrigger(minutes=1), id="dispatch", name="deliver alerts")
+        scheduler.add_job(
+            self.digest,
+            digest_trigger(self.digest_at),
+            id="digest",
+            name=f"digest at {self.digest_at}",
+            misfire_grace_time=int(timedelta(hours=12).total_seconds()),
+        )
+        scheduler.add_job(
+            self.digest,
+            IntervalTrigger(minutes=15),
+            kwargs={"only_pending": True},
+            id="digest-retry",
+            name="retry an undelivered digest",
+        )
+        scheduler.add_job(
+            self.watchdog,
+            IntervalTrigger(minutes=15),
+            id="watchdog",
+            name="source health",
+            next_run_time=now + timedelta(minutes=1),
+        )
+        scheduler.add_job(self.heartbeat, IntervalTrigger(hours=1), id="heartbeat", name="heartbeat")
+        return scheduler
+
+    def stop(self, signum: int, frame: FrameType | None = None) -> None:
+        if self.stopping:
+            return
+        log.info("%s received: finishing running crawls and stopping", signal.Signals(signum).name)
+        self.stopping = True
+        self.launcher.stop_all()
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+
+    def run_forever(self) -> int:
+        self.lock.acquire()
+        try:
+            log.info(
+                "newswatch service: %d outlets, digest at %s, alerts via %s",
+                len(self.outlets),
+                self.digest_at,
+                "Slack" if self.config.slack else "console and alerts.jsonl",
+            )
+            self.scheduler = self.build()
+            signal.signal(signal.SIGTERM, self.stop)
+            signal.signal(signal.SIGINT, self.stop)
+            if self.digest_owed():
+                self.scheduler.add_job(self.digest, id="digest-catch-up", name="digest missed while stopped")
+            self.scheduler.start()  # blocks until stop()
+            for executor in ("crawls", "default"):  # let running jobs finish their transactions
+                self.scheduler._lookup_executor(executor).shutdown(wait=True)
+            log.info("newswatch service stopped")
+            return 0
+        finally:
+            self.lock.release()
+
+    def run_once(self) -> int:
+        """Every job once: crawl every outlet (in parallel, up to the limit), deliver alerts,
+        check source health, send the digest if its time has come and it has not gone out."""
+        self.lock.acquire()
+        try:
+            with Pool(self.parallel) as pool:
+                list(pool.map(self.launcher.run, [o.key for o in self.outlets]))
+            self.deliver()
+            self.watchdog()
+            if self.digest_owed():
+                self.digest()
+            self.digest(only_pending=True)
+            self.heartbeat()
+            return 0
+        finally:
+            self.lock.release()
+
+
+def main(once: bool = False, argv: list[str] | None = None) -> int:
+    """Entry point of `newswatch run` and `python scheduler.py [--once]`."""
+    from scrapy.utils.project import get_project_settings
+
+    from alerts import AlertConfigError
+    from outlets import OutletConfigError
+    from rules import RuleConfigError, load_ruleset
+    from service.schedule import ScheduleError
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "settings")
+    if argv is not None:
+        once = once or "--once" in argv
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = get_project_settings()
+    try:
+        load_ruleset(settings.get("NEWSWATCH_RULES"))  # stop at a broken rule file before anything runs
+        service = Service(settings)
+        return service.run_once() if once else service.run_forever()
+    except (OutletConfigError, RuleConfigError, AlertConfigError, ScheduleError) as exc:
+        print(f"newswatch: {exc}", file=sys.stderr)
+        return 2
+    except AlreadyRunning as exc:
+        print(f"newswatch: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(argv=sys.argv[1:]))

@@ -1,0 +1,215 @@
+"""Source health: notice when an outlet fails, goes quiet, is blocked, or extracts badly.
+
+Decisions are pure functions of an outlet's ``crawl_runs`` history (newest last) and the
+clock. The ``health`` table remembers what is open, so each problem is announced once,
+repeated at most daily while it lasts, and followed by a "recovered" message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import pairwise
+from statistics import quantiles
+from typing import Any
+
+from archive import Archive
+from records import sql_time, utcnow
+
+log = logging.getLogger("newswatch.watchdog")
+
+FAILING_AFTER = 3  # consecutive failed runs
+QUIET_MINIMUM = timedelta(hours=6)
+QUIET_FACTOR = 3.0  # times the outlet's 90th-percentile gap between new articles
+QUIET_HISTORY = 5  # gaps needed before "normal" is known
+REPEAT_EVERY = timedelta(days=1)
+BLOCKED_SHARE = 0.5  # of a run's requests refused (403/429/robots)
+EMPTY_JUMP = 0.5  # share of empty extractions in recent runs...
+EMPTY_BASELINE = 0.2  # ...when it used to be at most this
+FAILED_STATUSES = frozenset({"failed", "timeout", "crashed"})
+
+
+@dataclass(frozen=True)
+class Issue:
+    outlet: str
+    kind: str  # failing, quiet, blocked, extraction
+    detail: str
+
+
+def _time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    from datetime import UTC
+
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def assess(outlet: str, runs: Sequence[dict[str, Any]], now: datetime) -> list[Issue]:
+    """The open problems of one outlet, from its runs (oldest first)."""
+    if not runs:
+        return []
+    issues = []
+    streak = 0
+    for run in reversed(runs):
+        if run["status"] not in FAILED_STATUSES:
+            break
+        streak += 1
+    if streak >= FAILING_AFTER:
+        issues.append(
+            Issue(
+                outlet,
+                "failing",
+                f"{streak} failed runs in a row; last error: {runs[-1].get('last_error') or 'none recorded'}",
+            )
+        )
+    last = runs[-1]
+    requests = (last.get("fetched") or 0) + (last.get("blocked") or 0)
+    if last.get("blocked") and last["blocked"] / max(requests, 1) >= BLOCKED_SHARE:
+        issues.append(
+            Issue(
+                outlet,
+                "blocked",
+                f"{last['blocked']} of {requests} requests refused (403/429/robots.txt) in the last run",
+            )
+        )
+    new_times = [t for t in (_time(r.get("finished_at")) for r in runs if (r.get("new") or 0) > 0) if t]
+    gaps = [(b - a).total_seconds() for a, b in pairwise(new_times)]
+    if len(gaps) >= QUIET_HISTORY and new_times:
+        p90 = quantiles(gaps, n=10)[-1] if len(gaps) > 1 else gaps[0]
+        limit = max(QUIET_MINIMUM, timedelta(seconds=QUIET_FACTOR * p90))
+        silent = now - new_times[-1]
+        if silent > limit:
+            issues.append(
+                Issue(
+                    outlet,
+                    "quiet",
+                    f"no new article for {_span(silent)} (normal gap up to {_span(timedelta(seconds=p90))})",
+                )
+            )
+    recent, before = runs[-3:], runs[-23:-3]
+
+    def empty_share(rows: Sequence[dict[str, Any]]) -> float | None:
+        fetched = sum(r.get("fetched") or 0 for r in rows)
+        return sum(r.get("empty") or 0 for r in rows) / fetched if fetched else None
+
+    now_share, base_share = empty_share(recent), empty_share(before)
+    if (
+        now_share is not None
+        and base_share is not None
+        and len(before) >= 5
+        and now_share >= EMPTY_JUMP
+        and base_share <= EMPTY_BASELINE
+    ):
+        issues.append(
+            Issue(
+                outlet,
+                "extraction",
+                f"{now_share:.0%} of fetched pages extract empty in the last "
+                f"runs (usually {base_share:.0%}): the page layout may have changed",
+            )
+        )
+    return issues
+
+
+def _span(delta: timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    return f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:.1f} h"
+
+
+@dataclass(frozen=True)
+class Notice:
+    outlet: str
+    kind: str
+    text: str
+    recovered: bool
+
+
+def plan_notices(
+    open_issues: list[Issue], known: dict[tuple[str, str], dict[str, Any]], now: datetime
+) -> list[Notice]:
+    """What to announce: new problems, problems unannounced for a day, and recoveries."""
+    notices = []
+    current = {(i.outlet, i.kind): i for i in open_issues}
+    for key, issue in current.items():
+        state = known.get(key)
+        last = _time(state.get("last_notified_at")) if state else None
+        if last is None or now - last >= REPEAT_EVERY:
+            notices.append(
+                Notice(
+                    issue.outlet,
+                    issue.kind,
+                    f":warning: {issue.outlet}: {issue.kind} — {issue.detail}",
+                    recovered=False,
+                )
+            )
+    for key, state in known.items():
+        if key not in current and not state.get("resolved_at"):
+            notices.append(
+                Notice(key[0], key[1], f":white_check_mark: {key[0]}: {key[1]} — recovered", recovered=True)
+            )
+    return notices
+
+
+class Watchdog:
+    """Reads crawl_runs, keeps the health table, sends notices through ``send``."""
+
+    def __init__(self, archive: Archive, send: Callable[[str], None], history: int = 200):
+        self.archive, self.send, self.history = archive, send, history
+
+    def open_issues(self, now: datetime | None = None) -> list[Issue]:
+        now = now or utcnow()
+        outlets = [r[0] for r in self.archive.conn.execute("SELECT DISTINCT outlet FROM crawl_runs")]
+        issues: list[Issue] = []
+        for outlet in outlets:
+            cursor = self.archive.conn.execute(
+                "SELECT * FROM (SELECT * FROM crawl_runs WHERE outlet = ? ORDER BY id DESC LIMIT ?) "
+                "ORDER BY id",
+                (outlet, self.history),
+            )
+            names = [d[0] for d in cursor.description]
+            issues += assess(outlet, [dict(zip(names, row, strict=True)) for row in cursor], now)
+        return issues
+
+    def known(self) -> dict[tuple[str, str], dict[str, Any]]:
+        cursor = self.archive.conn.execute("SELECT * FROM health WHERE resolved_at IS NULL")
+        names = [d[0] for d in cursor.description]
+        return {(row[0], row[1]): dict(zip(names, row, strict=True)) for row in cursor}
+
+    def run(self, now: datetime | None = None) -> list[Notice]:
+        """One pass: assess, announce, remember. A notice that cannot be sent is retried next pass."""
+        now = now or utcnow()
+        issues = self.open_issues(now)
+        details = {(i.outlet, i.kind): i.detail for i in issues}
+        known = self.known()
+        sent = []
+        for notice in plan_notices(issues, known, now):
+            try:
+                self.send(notice.text)
+            except Exception as exc:  # a transport of any kind; retried on the next pass
+                log.warning("health notice for %s (%s) not sent: %s", notice.outlet, notice.kind, exc)
+                continue
+            sent.append(notice)
+            with self.archive.write() as conn:
+                if notice.recovered:
+                    conn.execute(
+                        "UPDATE health SET resolved_at = ? "
+                        "WHERE outlet = ? AND issue = ? AND resolved_at IS NULL",
+                        (sql_time(now), notice.outlet, notice.kind),
+                    )
+                else:
+                    conn.execute(
+                        "INSERT INTO health (outlet, issue, since, last_notified_at, detail) "
+                        "VALUES (?, ?, ?, ?, ?) "
+                        "ON CONFLICT (outlet, issue) WHERE resolved_at IS NULL DO UPDATE SET "
+                        "last_notified_at = excluded.last_notified_at, detail = excluded.detail",
+                        (
+                            notice.outlet,
+                            notice.kind,
+                            sql_time(now),
+                            sql_time(now),
+                            details[(notice.outlet, notice.kind)],
+                        ),
+                    )
+        return sent

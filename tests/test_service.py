@@ -1,0 +1,188 @@
+"""The service: the crawl launcher (timeout and crash recorded), the single-instance lock,
+`run --once`, and the real `newswatch run` against loopback outlets and Slack, stopped by SIGTERM."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import NEWSWATCH, ROOT, crawl_env, rows, run_newswatch
+from fakeslack import FakeSlack
+from fakeweb import FakeWeb
+from outlet_sites import Story, pangea_page, paragraphs, rss
+
+from service.launcher import Launcher
+
+TOPIC = (
+    "Chinese companies have supplied drone engines to Russia's military, three EU diplomats said on Tuesday."
+)
+
+
+def outlet_toml(web: FakeWeb, interval: str = "10s") -> str:
+    return f"""
+[outlets.rferl]
+name = "RFE/RL"
+homepage = "{web.url("/rferl/")}"
+language = "en"
+feeds = ["{web.url("/rferl/api/feed.xml")}"]
+allow = ['/a/[^/]+/\\d+\\.html$']
+interval = "{interval}"
+"""
+
+
+def publish(web: FakeWeb, n: int, flagged: bool) -> str:
+    story = Story(
+        f"/rferl/a/story-{n}/3300{n:04d}.html",
+        f"Story {n}",
+        [
+            TOPIC if flagged else "Officials met in Brussels on Tuesday to discuss the budget.",
+            *paragraphs(f"story {n}")[1:],
+        ],
+        datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5),
+        ["Ana Petrova"],
+    )
+    url = web.add(story.path, pangea_page(story, web.url(story.path)))
+    items = [
+        (f"Story {k}", web.url(f"/rferl/a/story-{k}/3300{k:04d}.html"), story.published)
+        for k in range(1, n + 1)
+    ]
+    web.add("/rferl/api/feed.xml", rss(items), content_type="application/rss+xml")
+    return url
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    server = FakeSlack().start()
+    yield server
+    server.stop()
+
+
+def service_env(tmp_path: Path, web: FakeWeb, slack: FakeSlack | None = None, **extra: str) -> dict[str, str]:
+    outlets = tmp_path / "outlets.toml"
+    outlets.write_text(outlet_toml(web), encoding="utf-8")
+    values: dict[str, str] = {"NEWSWATCH_HTTPCACHE": "0", "NEWSWATCH_DIGEST_AT": "03:00 UTC"}
+    if slack:
+        values |= {
+            "SLACK_BOT_TOKEN": "xoxb-test",
+            "NEWSWATCH_SLACK_API_URL": slack.api_url,
+            "NEWSWATCH_SLACK_CHANNEL": "#alerts",
+            "NEWSWATCH_SLACK_MIN_INTERVAL": "0.05",
+        }
+    return crawl_env(tmp_path, outlets, **{**values, **extra})
+
+
+def test_a_crawl_past_its_timeout_is_stopped_and_recorded(tmp_path: Path, web: FakeWeb) -> None:
+    web.add("/slow/feed.xml", rss([]), delay=20.0, content_type="application/rss+xml")
+    outlets = tmp_path / "outlets.toml"
+    outlets.write_text(
+        f'[outlets.slow]\nname = "Slow"\nhomepage = "{web.url("/slow/")}"\n'
+        f'feeds = ["{web.url("/slow/feed.xml")}"]\n',
+        encoding="utf-8",
+    )
+    env = crawl_env(tmp_path, outlets, NEWSWATCH_DOWNLOAD_TIMEOUT="60")
+    db = tmp_path / "data" / "newswatch.db"
+    launcher = Launcher(db, timeout=4, cwd=ROOT, env=env, kill_after=10)  # the real `newswatch crawl`
+    started = time.monotonic()
+    outcome = launcher.run("slow")
+    elapsed = time.monotonic() - started
+    assert outcome.status == "timeout" and elapsed < 16
+    (row,) = rows(db, "SELECT status, last_error FROM crawl_runs WHERE outlet = 'slow'")
+    assert row["status"] == "timeout" and "stopped after 4 s" in str(row["last_error"])
+
+
+def test_a_crashed_crawl_is_recorded_with_its_last_words(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "newswatch.db"
+    crash = [
+        sys.executable,
+        "-c",
+        "import sys; sys.stderr.write('Traceback...\\nMemoryError: boom\\n'); sys.exit(3)",
+    ]
+    outcome = Launcher(db, timeout=30, command=lambda outlet, run_id: crash).run("dw")
+    assert outcome.status == "crashed" and outcome.returncode == 3
+    (row,) = rows(db, "SELECT outlet, status, last_error FROM crawl_runs")
+    assert row == {"outlet": "dw", "status": "crashed", "last_error": "exit code 3: MemoryError: boom"}
+
+
+def test_run_once_crawls_delivers_and_exits(tmp_path: Path, web: FakeWeb) -> None:
+    url = publish(web, 1, flagged=True)
+    result = run_newswatch(["run", "--once"], service_env(tmp_path, web), timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    db = tmp_path / "data" / "newswatch.db"
+    assert rows(db, "SELECT url, flagged FROM articles") == [{"url": url, "flagged": 1}]
+    assert rows(db, "SELECT status, transport FROM alerts") == [{"status": "sent", "transport": "console"}]
+    assert "heartbeat:" in result.stderr
+
+
+def test_run_once_sends_a_digest_whose_time_has_passed_and_only_once(tmp_path: Path, web: FakeWeb) -> None:
+    publish(web, 1, flagged=True)
+    just_passed = (datetime.now(UTC) - timedelta(minutes=5)).strftime("%H:%M UTC")
+    env = service_env(tmp_path, web, NEWSWATCH_DIGEST_AT=just_passed)
+    assert run_newswatch(["run", "--once"], env, timeout=120).returncode == 0
+    assert run_newswatch(["run", "--once"], env, timeout=120).returncode == 0
+    db = tmp_path / "data" / "newswatch.db"
+    assert rows(db, "SELECT status, items FROM digests") == [{"status": "sent", "items": 1}]
+    assert len(list((db.parent / "digests").glob("*.eml"))) == 1
+
+
+def test_the_real_service_alerts_within_its_interval_and_stops_cleanly_on_sigterm(
+    tmp_path: Path, web: FakeWeb, slack: FakeSlack
+) -> None:
+    publish(web, 1, flagged=False)
+    env = service_env(tmp_path, web, slack)
+    log = (tmp_path / "service.log").open("w")
+    service = subprocess.Popen(
+        [*NEWSWATCH, "run"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        db = tmp_path / "data" / "newswatch.db"
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline and not (db.exists() and rows(db, "SELECT 1 FROM crawl_runs")):
+            time.sleep(0.2)  # the first crawl runs at start-up
+        assert slack.delivered() == []
+        published = time.monotonic()
+        url = publish(web, 2, flagged=True)  # a flagged story appears
+        while time.monotonic() < deadline and not slack.delivered():
+            time.sleep(0.2)
+        (post,) = slack.delivered()
+        assert url.replace("&", "&amp;") in post.payload["blocks"][0]["text"]["text"]
+        assert post.at - published < 10 + 2 + 15  # interval, jitter, one crawl
+        second = run_newswatch(["run", "--once"], env, timeout=60)
+        assert second.returncode == 1 and "already running" in second.stderr
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=45) == 0
+    finally:
+        if service.poll() is None:
+            service.kill()
+        log.close()
+    output = (tmp_path / "service.log").read_text()
+    assert "SIGTERM received" in output and "newswatch service stopped" in output
+    assert "Traceback" not in output
+    assert rows(db, "SELECT count(*) AS n FROM alerts WHERE status != 'sent'") == [{"n": 0}]
+    assert rows(db, "PRAGMA integrity_check") == [{"integrity_check": "ok"}]
+
+
+def test_python_scheduler_py_is_the_same_service(tmp_path: Path, web: FakeWeb) -> None:
+    publish(web, 1, flagged=False)
+    result = subprocess.run(
+        [sys.executable, "scheduler.py", "--once"],
+        cwd=ROOT,
+        env=service_env(tmp_path, web),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert rows(tmp_path / "data" / "newswatch.db", "SELECT count(*) AS n FROM articles") == [{"n": 1}]
+
+
+def test_invalid_service_settings_stop_it_with_one_line(tmp_path: Path, web: FakeWeb) -> None:
+    result = run_newswatch(["run", "--once"], service_env(tmp_path, web, NEWSWATCH_DIGEST_AT="7 o'clock"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("newswatch: NEWSWATCH_DIGEST_AT=")
