@@ -295,6 +295,59 @@ def m004_service(db: sqlite_utils.Database) -> None:
     )
 
 
+#: Text with Chinese or Japanese characters: the trigram index holds those articles only
+#: (unicode61 keeps a run of CJK characters as one token, so substrings need trigrams).
+CJK_GLOB = "*[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]*"
+
+
+def _html(expr: str) -> str:
+    """SQL escaping an expression for HTML (& < > ")."""
+    inner = f"replace(replace({expr}, '&', '&amp;'), '<', '&lt;')"
+    return f"replace(replace({inner}, '>', '&gt;'), '\"', '&quot;')"
+
+
+@migrations()
+def m005_search(db: sqlite_utils.Database) -> None:
+    cjk = lambda row: f"(coalesce({row}.title, '') || ' ' || {row}.text) GLOB '{CJK_GLOB}'"  # noqa: E731
+    db.execute(
+        "CREATE VIRTUAL TABLE articles_trigram USING fts5("
+        "title, text, content='articles', content_rowid='id', tokenize='trigram')"
+    )
+    db.execute(
+        f"CREATE TRIGGER articles_trigram_ai AFTER INSERT ON articles WHEN {cjk('new')} BEGIN "
+        "INSERT INTO articles_trigram (rowid, title, text) VALUES (new.id, new.title, new.text); END"
+    )
+    db.execute(
+        f"CREATE TRIGGER articles_trigram_ad AFTER DELETE ON articles WHEN {cjk('old')} BEGIN "
+        "INSERT INTO articles_trigram (articles_trigram, rowid, title, text) "
+        "VALUES ('delete', old.id, old.title, old.text); END"
+    )
+    db.execute(
+        "CREATE TRIGGER articles_trigram_au AFTER UPDATE OF title, text ON articles BEGIN "
+        "INSERT INTO articles_trigram (articles_trigram, rowid, title, text) "
+        f"SELECT 'delete', old.id, old.title, old.text WHERE {cjk('old')}; "
+        "INSERT INTO articles_trigram (rowid, title, text) "
+        f"SELECT new.id, new.title, new.text WHERE {cjk('new')}; "
+        "END"
+    )
+    db.execute(
+        "INSERT INTO articles_trigram (rowid, title, text) "
+        f"SELECT id, title, text FROM articles a WHERE {cjk('a')}"
+    )
+    db.execute(
+        f"""
+        CREATE VIEW flagged_articles AS
+        SELECT a.id, a.published, a.outlet,
+               '<a href="' || {_html("a.url")} || '">'
+                 || {_html("coalesce(a.title, a.url)")} || '</a>' AS title,
+               a.severity,
+               (SELECT group_concat(r.value, ', ') FROM json_each(a.rules) r) AS rules,
+               a.evidence, a.language
+        FROM articles a WHERE a.flagged = 1
+        """
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Seen:
     status: str

@@ -394,6 +394,103 @@ def rules_backtest(since: str, rules_path: str | None, samples: int, as_json: bo
             click.echo(f"  - [{change.outlet} {change.day}] {change.title}  ({rules_list})")
 
 
+# --- search and Datasette --------------------------------------------------------------------
+
+DATASETTE_DIR = Path(__file__).resolve().parent / "config" / "datasette"
+
+
+def datasette_metadata(db_path: Path) -> dict[str, Any]:
+    """config/datasette/metadata.yml, keyed by the archive's database name (its file stem)."""
+    import yaml
+
+    metadata: dict[str, Any] = yaml.safe_load((DATASETTE_DIR / "metadata.yml").read_text(encoding="utf-8"))
+    name = db_path.stem
+    metadata["databases"] = {name: metadata["databases"]["newswatch"]}
+    metadata["description_html"] = metadata["description_html"].replace("/newswatch/", f"/{name}/")
+    return metadata
+
+
+def datasette_args(db_path: Path, metadata_path: Path, host: str, port: int, allow_sql: bool) -> list[str]:
+    settings = {
+        "suggest_facets": "off",
+        "default_allow_sql": "on" if allow_sql else "off",
+        "sql_time_limit_ms": "3000",
+        "facet_time_limit_ms": "500",
+        "default_page_size": "50",
+        "max_returned_rows": "1000",
+        "allow_download": "off",
+    }
+    args = [
+        "serve",
+        str(db_path),
+        "--metadata",
+        str(metadata_path),
+        "--plugins-dir",
+        str(DATASETTE_DIR / "plugins"),
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
+    for key, value in settings.items():
+        args += ["--setting", key, value]
+    return args
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True)
+def serve(host: str, port: int) -> None:
+    """Browse and search the archive with Datasette (read-only for visitors)."""
+    settings = _settings()
+    db_path = Path(settings.get("NEWSWATCH_DB")).resolve()
+    _archive(settings).close()  # created and migrated, or a clear error
+    metadata_path = db_path.parent / "datasette-metadata.json"
+    metadata_path.write_text(
+        json.dumps(datasette_metadata(db_path), ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    args = datasette_args(db_path, metadata_path, host, port, settings.getbool("NEWSWATCH_DATASETTE_SQL"))
+    click.echo(f"Datasette on http://{host}:{port}/{db_path.stem} (Ctrl-C stops it)", err=True)
+    os.execv(sys.executable, [sys.executable, "-m", "datasette", *args])
+
+
+@main.command("search")
+@click.argument("query")
+@click.option("--flagged", is_flag=True, help="Only flagged articles.")
+@click.option("--since", metavar="DATE", help="Published since DATE (2026-01-31) or a span (7d, 36h).")
+@click.option("--limit", default=30, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
+def search_command(query: str, flagged: bool, since: str | None, limit: int, as_json: bool) -> None:
+    """Search the archive: words and "phrases" (all of them), word* for word forms, Chinese as substrings."""
+    from records import sql_time, utcnow
+    from search import search
+    from spiders.news import parse_since
+
+    cutoff = None
+    if since:
+        try:
+            cutoff = sql_time(parse_since(since, utcnow()))
+        except ValueError as exc:
+            _fail(str(exc))
+    archive = _archive(_settings())
+    try:
+        results = search(archive.conn, query, flagged=flagged, since=cutoff, limit=limit)
+    finally:
+        archive.close()
+    if as_json:
+        for row in results:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if not results:
+        click.echo("no article matches")
+        return
+    rows = [
+        [r["published"] or "", r["outlet"], r["severity"] or "-", (r["title"] or "")[:70], r["url"]]
+        for r in results
+    ]
+    click.echo(render_table(["published", "outlet", "flag", "title", "url"], rows))
+
+
 # --- alerts and digest -----------------------------------------------------------------------
 
 

@@ -107,6 +107,11 @@ NEWSWATCH_CRAWL_TIMEOUT = _env_float("NEWSWATCH_CRAWL_TIMEOUT", 900.0)
 #: Channel for source-health messages (default: NEWSWATCH_SLACK_CHANNEL).
 NEWSWATCH_SLACK_OPS_CHANNEL = _env("NEWSWATCH_SLACK_OPS_CHANNEL", "")
 
+# --- Datasette (newswatch serve) ------------------------------------------------------------
+
+#: Let visitors run arbitrary read-only SQL (canned queries, search and facets work without it).
+NEWSWATCH_DATASETTE_SQL = _env_bool("NEWSWATCH_DATASETTE_SQL", False)
+
 # --- Scrapy --------------------------------------------------------------------------------
 
 BOT_NAME = "newswatch"

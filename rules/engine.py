@@ -260,7 +260,10 @@ class Matcher:
         flagged = bool(matches) and score >= self.threshold
         severity = max((m.severity for m in matches), key=SEVERITY_RANK.__getitem__) if flagged else None
         best = sorted(matches, key=lambda m: (-SEVERITY_RANK[m.severity], -m.weight))
-        evidence = tuple(dict.fromkeys(e for m in best for e in m.evidence))[:2]
+        by_sentence: dict[str, Evidence] = {}
+        for e in (e for m in best for e in m.evidence):  # one sentence once, from the most severe rule
+            by_sentence.setdefault(e.sentence, e)
+        evidence = tuple(by_sentence.values())[:2]
         terms = tuple(dict.fromkeys(t for m in matches for t in m.terms))
         return Verdict(
             flagged, score, severity, tuple(m.rule for m in matches), terms, evidence, tuple(matches)

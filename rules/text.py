@@ -110,6 +110,8 @@ class Doc:
         k = bisect_right(starts, offset)
         start = starts[k - 1] if k else 0
         end = starts[k] if k < len(starts) else len(self.norm)
+        if start < self.text_start <= end:  # a title sentence ends before the separator
+            end = self.text_start - 1
         return start, end
 
 

@@ -487,6 +487,25 @@ def build_sites(web: FakeWeb, now: datetime | None = None) -> Sites:
         content_type="text/html",
     )
     archived[u(ru.path)] = ru
+    # A Chinese-language story (GB18030 is a superset of UTF-8's repertoire; served as UTF-8 here).
+    zh = Story(
+        "/broken/news/zh-drones",
+        "中国公司向俄罗斯出口无人机零部件",
+        [
+            "美国官员表示，中国公司向俄罗斯军工企业提供无人机零部件和机床，支持其对乌克兰的战争。",
+            "中国外交部否认这一说法，称中俄之间的贸易是正常的。",
+            "分析人士指出，这些零部件经由第三国的中间商转运，难以追踪。",
+            "欧盟外交官说，成员国将在下次外长会议上讨论对相关公司实施制裁的可能性，并要求北京作出解释。",
+            "一名不愿透露姓名的官员说，这些无人机零部件包括发动机、导航模块和热成像摄像头，都可用于军事目的。",
+            "报道援引海关数据称，过去一年中，此类货物的出口量增长了三倍，其中大部分经由香港和中亚国家转运。",
+        ],
+        fresh,
+        ["李明"],
+        lang="zh",
+        flagged=True,
+    )
+    web.add(zh.path, pangea_page(zh, u(zh.path)))
+    archived[u(zh.path)] = zh
     web.add(
         "/broken/more.xml",
         rss(
@@ -494,6 +513,7 @@ def build_sites(web: FakeWeb, now: datetime | None = None) -> Sites:
                 (huge.title, u(huge.path), fresh),
                 ("Binary", u("/broken/news/binary"), fresh),
                 (ru.title, u(ru.path), fresh),
+                (zh.title, u(zh.path), fresh),
             ]
         ),
         content_type=RSS_TYPE,

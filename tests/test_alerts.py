@@ -390,7 +390,7 @@ def test_dry_run_prints_what_would_be_sent_and_marks_nothing(
 ) -> None:
     db, _ = archive_copy
     result = run_newswatch(["dispatch", "--dry-run"], slack_env(tmp_path, db, slack))
-    assert result.returncode == 0 and "would send 2" in result.stdout
+    assert result.returncode == 0 and "would send 3" in result.stdout
     assert slack.posts() == []
     assert {r["status"] for r in rows(db, "SELECT status FROM alerts")} == {"pending"}
 

@@ -99,7 +99,7 @@ def test_crawl_runs_counts_each_outcome_per_outlet(crawled: tuple[Path, Sites, s
     assert (we["new"], we["blocked"]) == (2, 1)
     assert we["filtered"] >= 5  # navigation and newsletter links
     broken = runs["broken"]
-    assert broken["new"] == 2 and broken["status"] == "partial"  # truncated feed's item, cp1251 page
+    assert broken["new"] == 3 and broken["status"] == "partial"  # truncated feed's item, cp1251 and zh pages
     assert broken["source_errors"] == 3  # 404 feed, HTML served as a feed, truncated feed
     assert broken["not_html"] == 1  # binary labelled text/html
     assert broken["errors"] == 4  # 404 feed, HTML feed, the timeout, the page over the size cap
@@ -198,5 +198,5 @@ def test_flagged_articles_land_in_matches_with_their_evidence(crawled: tuple[Pat
         assert sites.archived[url].paragraphs[0].split(",")[0] in first["sentence"]
         assert all(t["group"] or t["term"] for t in json.loads(str(matches[0]["terms"])))
     runs = {r["outlet"]: r["flagged"] for r in rows(db, "SELECT outlet, flagged FROM crawl_runs")}
-    assert runs["rferl"] == 1 and runs["dw"] == 1 and sum(runs.values()) == len(expected)
+    assert runs["rferl"] == 1 and runs["dw"] == 1 and runs["broken"] == 1 and sum(runs.values()) == len(expected)
     assert "flagged" in stdout

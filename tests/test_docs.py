@@ -40,6 +40,7 @@ def test_every_archive_table_and_counter_is_in_the_architecture_doc() -> None:
         "digest_items",
         "health",
         "service_state",
+        "articles_trigram",
         "seen_urls",
         "crawl_runs",
     ):

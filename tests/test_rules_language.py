@@ -277,3 +277,29 @@ def test_examples_are_checked(tmp_path: Path) -> None:
         and "example does not match" in problems[0]
         and "counterexample matches" in problems[1]
     )
+
+
+def test_a_sentence_two_rules_quote_is_evidence_once(tmp_path: Path) -> None:
+    (tmp_path / "r.toml").write_text(GROUPS + """
+[[rules]]
+id = "a"
+description = "a"
+severity = "high"
+scope = "sentence"
+query = "CHINA AND RUSSIA"
+[[rules]]
+id = "b"
+description = "b"
+severity = "low"
+scope = "sentence"
+query = "CHINA AND DRONES"
+""", encoding="utf-8")
+    verdict = load_ruleset(tmp_path).classify("", "China sends drones to Russia.")
+    assert [e.sentence for e in verdict.evidence] == ["China sends drones to Russia."]
+
+
+def test_evidence_from_the_title_is_clean_text(tmp_path: Path) -> None:
+    matcher = ruleset(tmp_path, "CHINA AND RUSSIA", scope="sentence")
+    verdict = matcher.classify("China arms Russia", "Unrelated body text.")  # type: ignore[attr-defined]
+    (evidence,) = verdict.evidence
+    assert evidence.field == "title" and evidence.sentence == "China arms Russia"

@@ -1,0 +1,280 @@
+"""Searching the archive: `newswatch search`, and Datasette (its own test client) with the
+project's metadata, plugins and canned queries, on an archive built by the real pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import shutil
+import sqlite3
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import NEWSWATCH, ROOT, crawl, crawl_env, rows, run_newswatch
+from datasette.app import Datasette
+from fakeweb import FakeWeb
+from outlet_sites import Sites, build_sites
+
+from cli import DATASETTE_DIR, datasette_args, datasette_metadata
+from search import parse
+
+OUTLETS = ROOT / "config" / "outlets.toml"
+
+
+def test_user_input_never_becomes_fts_syntax() -> None:
+    assert parse("J-16 fighters").fts == '"J-16" "fighters"'
+    assert parse('"dual use" AND').fts == '"dual use" "AND"'
+    assert parse('"unbalanced quote').fts == '"unbalanced quote"'
+    assert parse("беспилотник*").fts == '"беспилотник" *'
+    assert parse('say "x""y"').fts == '"say" "x" "y"'
+    assert parse("无人机 drones").trigram == '"无人机"' and parse("无人机 drones").fts == '"drones"'
+    assert parse("中国").short_cjk == ("中国",)
+    assert parse("* - ()") == parse("")
+
+
+def urls_for(sites: Sites, *titles: str) -> set[str]:
+    return {u for u, s in sites.archived.items() if s.title in titles}
+
+
+def test_newswatch_search_finds_russian_word_forms_and_chinese_substrings(
+    crawled: tuple[Path, Sites, str, str], tmp_path: Path
+) -> None:
+    db, sites, _, _ = crawled
+    env = crawl_env(tmp_path, OUTLETS, NEWSWATCH_DB=str(db))
+
+    def found(*args: str) -> set[str]:
+        result = run_newswatch(["search", *args, "--json"], env)
+        assert result.returncode == 0, result.stderr
+        return {json.loads(line)["url"] for line in result.stdout.splitlines()}
+
+    assert found("беспилотник*") == urls_for(sites, "Китай и поставки дронов")  # беспилотников
+    assert found("беспилотник") == set()  # without the prefix, the exact form only
+    assert found("无人机") == urls_for(sites, "中国公司向俄罗斯出口无人机零部件")
+    assert found("中国") == urls_for(sites, "中国公司向俄罗斯出口无人机零部件")  # two characters: LIKE
+    assert found("drone engines", "--flagged") == urls_for(sites, "EU weighs drone-engine evidence")
+    for odd in ("J-16", '"unbalanced', "AND", "NOT OR", "*"):
+        result = run_newswatch(["search", odd], env)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, odd
+    table = run_newswatch(["search", "microelectronics"], env)
+    assert "published" in table.stdout and "US says China fills Russia's war gaps" in table.stdout
+
+
+def datasette(db: Path, allow_sql: bool = False) -> Datasette:
+    return Datasette(
+        [str(db)],
+        metadata=datasette_metadata(db),
+        plugins_dir=str(DATASETTE_DIR / "plugins"),
+        settings={"suggest_facets": False, "default_allow_sql": allow_sql, "sql_time_limit_ms": 3000},
+    )
+
+
+def get(ds: Datasette, path: str) -> Any:
+    async def fetch() -> Any:
+        await ds.invoke_startup()
+        return await ds.client.get(path)
+
+    return asyncio.run(fetch())
+
+
+def test_articles_table_has_facets_newest_first_and_full_text_search(
+    crawled: tuple[Path, Sites, str, str],
+) -> None:
+    db, sites, _, _ = crawled
+    ds = datasette(db)
+    response = get(ds, "/newswatch/articles.json?_shape=objects&_extra=facet_results")
+    assert response.status_code == 200
+    data = response.json()
+    facets = (
+        set(data["facet_results"]["results"])
+        if "results" in data["facet_results"]
+        else set(data["facet_results"])
+    )
+    assert {"outlet", "language", "flagged", "severity"} <= facets
+    published = [r["published"] for r in data["rows"]]
+    assert published == sorted(published, reverse=True)
+    hits = get(ds, "/newswatch/articles.json?_search=microelectronics&_shape=objects").json()["rows"]
+    assert {r["url"] for r in hits} == urls_for(sites, "US says China fills Russia's war gaps")
+    raw = get(
+        ds,
+        "/newswatch/articles.json?_search=%D0%B1%D0%B5%D1%81%D0%BF%D0%B8%D0%BB%D0%BE%D1%82%D0%BD%D0%B8%D0%BA*"
+        "&_searchmode=raw&_shape=objects",
+    ).json()["rows"]
+    assert {r["url"] for r in raw} == urls_for(sites, "Китай и поставки дронов")
+
+
+@pytest.mark.parametrize("query", ["J-16", "%22unbalanced", "AND", "NOT", "a+OR", "((("])
+def test_odd_search_input_gives_results_or_a_message_never_a_server_error(
+    crawled: tuple[Path, Sites, str, str], query: str
+) -> None:
+    db, _, _, _ = crawled
+    ds = datasette(db)
+    assert get(ds, f"/newswatch/articles.json?_search={query}").status_code == 200
+    assert get(ds, f"/newswatch/search_flagged.json?q={query}").status_code == 200
+    assert get(ds, f"/newswatch/articles.json?_search={query}&_searchmode=raw").status_code in (200, 400)
+
+
+def test_canned_queries_answer(crawled: tuple[Path, Sites, str, str]) -> None:
+    db, sites, _, _ = crawled
+    ds = datasette(db)
+    zh = urls_for(sites, "中国公司向俄罗斯出口无人机零部件")
+
+    def query(name: str, params: str = "") -> list[dict[str, Any]]:
+        response = get(ds, f"/newswatch/{name}.json?_shape=objects{params}")
+        assert response.status_code == 200, (name, response.text[:300])
+        return list(response.json()["rows"])
+
+    flagged_titles = {s.title for s in sites.archived.values() if s.flagged}
+    assert {
+        html.unescape(r["title"]).split(">", 1)[1].rsplit("<", 1)[0] for r in query("flagged_today")
+    } == flagged_titles
+    assert sum(r["flagged"] for r in query("flagged_this_week_by_outlet")) == len(flagged_titles)
+    assert len(query("search_flagged", "&q=%E6%97%A0%E4%BA%BA%E6%9C%BA")) == 1  # 无人机
+    assert {html.unescape(r["title"]) for r in query("search_flagged", "&q=drone+engines")} and zh
+    assert len(query("entity", "&entity=CN_SUPPLIERS")) == 0
+    assert len(query("entity", "&entity=china")) == len(flagged_titles)
+    assert query("alert_delivery") and all(r["status"] == "pending" for r in query("alert_delivery"))
+    assert {r["outlet"] for r in query("outlet_health_7d")} >= {"rferl", "dw", "broken"}
+
+
+def test_flagged_view_links_titles_and_escapes_hostile_ones(
+    crawled: tuple[Path, Sites, str, str], tmp_path: Path
+) -> None:
+    db, _, _, _ = crawled
+    copy = tmp_path / "newswatch.db"
+    source, target = sqlite3.connect(db), sqlite3.connect(copy)
+    source.backup(target)
+    target.execute(
+        "UPDATE articles SET title = '<script>alert(1)</script> \"x\" & <!channel>' WHERE id = "
+        "(SELECT id FROM articles WHERE flagged = 1 LIMIT 1)"
+    )
+    target.commit()
+    source.close()
+    target.close()
+    page = get(datasette(copy), "/newswatch/flagged_articles").text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert '<a href="http://127.0.0.1:' in page  # the linked title, rendered as HTML
+
+
+def test_the_atom_feed_lists_flagged_articles(crawled: tuple[Path, Sites, str, str]) -> None:
+    db, sites, _, _ = crawled
+    response = get(datasette(db), "/newswatch/flagged_feed.atom")
+    assert response.status_code == 200 and '<feed xmlns="http://www.w3.org/2005/Atom">' in response.text
+    assert response.text.count("<entry>") == sum(s.flagged for s in sites.archived.values())
+
+
+def test_visitors_cannot_run_arbitrary_sql_unless_configured(crawled: tuple[Path, Sites, str, str]) -> None:
+    db, _, _, _ = crawled
+    assert get(datasette(db), "/newswatch.json?sql=select+count(*)+from+articles").status_code == 403
+    assert (
+        get(datasette(db, allow_sql=True), "/newswatch.json?sql=select+count(*)+from+articles").status_code
+        == 200
+    )
+
+
+def test_serve_runs_datasette_with_the_projects_settings(tmp_path: Path) -> None:
+    args = datasette_args(tmp_path / "a.db", tmp_path / "m.json", "127.0.0.1", 9000, allow_sql=False)
+    settings = {args[i + 1]: args[i + 2] for i, a in enumerate(args) if a == "--setting"}
+    assert settings["suggest_facets"] == "off" and settings["default_allow_sql"] == "off"
+    metadata = datasette_metadata(tmp_path / "archive.db")
+    assert list(metadata["databases"]) == ["archive"] and "/archive/" in metadata["description_html"]
+
+
+def test_datasette_reads_while_a_crawl_writes_without_lock_errors(tmp_path: Path, web: FakeWeb) -> None:
+    sites = build_sites(web)
+    db = tmp_path / "data" / "newswatch.db"
+    crawl(tmp_path, sites)  # the first crawl creates and fills the archive
+    ds = datasette(db)
+    errors: list[str] = []
+    reads = 0
+    done = threading.Event()
+
+    def read() -> None:
+        nonlocal reads
+        while not done.is_set():
+            for path in (
+                "/newswatch/articles.json?_search=china",
+                "/newswatch/crawl_runs.json",
+                "/newswatch/flagged_articles.json",
+            ):
+                response = get(ds, path)
+                reads += 1
+                if response.status_code != 200 or "database is locked" in response.text:
+                    errors.append(f"{path}: {response.status_code} {response.text[:200]}")
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        conn = sqlite3.connect(db, timeout=10)  # a write-heavy second writer next to the crawl
+        for _ in range(3):
+            crawl(tmp_path, sites, "--since", "30d")
+            conn.execute("UPDATE articles SET score = score + 0 WHERE 1")
+            conn.commit()
+        conn.close()
+    finally:
+        done.set()
+        reader.join(timeout=60)
+    assert reads > 10 and errors == []
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+def test_flagged_articles_page_renders_in_headless_chromium(
+    crawled: tuple[Path, Sites, str, str], tmp_path: Path
+) -> None:
+    import socket
+
+    db, _, _, _ = crawled
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = crawl_env(tmp_path, OUTLETS, NEWSWATCH_DB=str(db))
+    server = subprocess.Popen(
+        [*NEWSWATCH, "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/newswatch/flagged_articles"
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        shot = ROOT / "data" / "screenshots" / "flagged-articles.png"
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                str(CHROMIUM),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                f"--user-data-dir={tmp_path / 'chrome'}",
+                "--hide-scrollbars",
+                "--window-size=1280,900",
+                f"--screenshot={shot}",
+                url,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        assert shot.stat().st_size > 20_000
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert rows(db, "SELECT count(*) AS n FROM articles WHERE flagged = 1")[0]["n"] >= 3
