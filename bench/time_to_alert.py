@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the loopback outlet and Slack the tes
 
 from fakeslack import FakeSlack  # noqa: E402
 from fakeweb import FakeWeb  # noqa: E402
-from outlet_sites import Story, paragraphs, pangea_page, rss  # noqa: E402
+from outlet_sites import Story, pangea_page, paragraphs, rss  # noqa: E402
 
 LEAD = "Chinese companies have supplied drone engines to Russia's military, officials said on {day}."
 
@@ -47,13 +47,27 @@ def main(argv: list[str] | None = None) -> int:
     web.add("/feed.xml", rss(items), content_type="application/rss+xml")
     (work / "outlets.toml").write_text(
         f'[outlets.bench]\nname = "Bench"\nhomepage = "{web.url("/")}"\nfeeds = ["{web.url("/feed.xml")}"]\n'
-        f"allow = ['/a/\\d+$']\ninterval = \"{args.interval}s\"\n", encoding="utf-8")
+        f"allow = ['/a/\\d+$']\ninterval = \"{args.interval}s\"\n",
+        encoding="utf-8",
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
-    env.update(NEWSWATCH_OUTLETS=str(work / "outlets.toml"), NEWSWATCH_DB=str(work / "data" / "newswatch.db"),
-               NEWSWATCH_DOWNLOAD_DELAY="0", NEWSWATCH_HTTPCACHE="0", SLACK_BOT_TOKEN="xoxb-bench",
-               NEWSWATCH_SLACK_API_URL=slack.api_url, NEWSWATCH_SLACK_CHANNEL="#bench", NEWSWATCH_LOG_LEVEL="WARNING")
-    service = subprocess.Popen([sys.executable, "-m", "cli", "run"], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=(work / "service.log").open("w"))
+    env.update(
+        NEWSWATCH_OUTLETS=str(work / "outlets.toml"),
+        NEWSWATCH_DB=str(work / "data" / "newswatch.db"),
+        NEWSWATCH_DOWNLOAD_DELAY="0",
+        NEWSWATCH_HTTPCACHE="0",
+        SLACK_BOT_TOKEN="xoxb-bench",
+        NEWSWATCH_SLACK_API_URL=slack.api_url,
+        NEWSWATCH_SLACK_CHANNEL="#bench",
+        NEWSWATCH_LOG_LEVEL="WARNING",
+    )
+    service = subprocess.Popen(
+        [sys.executable, "-m", "cli", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(work / "service.log").open("w"),
+    )
     published: dict[str, float] = {}
     try:
         time.sleep(3)  # the service starts and makes its first (empty) crawl
@@ -63,8 +77,13 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(max(0.0, start + moment - time.monotonic()))
             path = f"/a/{n}"
             when = datetime.now(UTC) - timedelta(minutes=1)
-            story = Story(path, f"Bench story {n}", [LEAD.format(day=when.strftime("%A")), *paragraphs(f"item {n}")[1:]],
-                          when, ["Bench Reporter"])
+            story = Story(
+                path,
+                f"Bench story {n}",
+                [LEAD.format(day=when.strftime("%A")), *paragraphs(f"item {n}")[1:]],
+                when,
+                ["Bench Reporter"],
+            )
             web.add(path, pangea_page(story, web.url(path)))
             items.insert(0, (story.title, web.url(path), when))
             web.add("/feed.xml", rss(items), content_type="application/rss+xml")
@@ -88,15 +107,20 @@ def main(argv: list[str] | None = None) -> int:
             latencies.append(call.at - published[url])
     missing = args.articles - len(latencies)
     result = {
-        "interval_s": args.interval, "articles": args.articles, "delivered": len(latencies), "missing": missing,
+        "interval_s": args.interval,
+        "articles": args.articles,
+        "delivered": len(latencies),
+        "missing": missing,
         "median_s": round(statistics.median(latencies), 1) if latencies else None,
         "p95_s": round(sorted(latencies)[max(0, int(0.95 * len(latencies)) - 1)], 1) if latencies else None,
         "max_s": round(max(latencies), 1) if latencies else None,
         "target_p95_s": args.interval + 60,
     }
-    print(f"time to alert over {args.articles} articles, outlet interval {args.interval} s: "
-          f"median {result['median_s']} s, p95 {result['p95_s']} s, max {result['max_s']} s "
-          f"(target p95 ≤ {result['target_p95_s']} s); delivered {len(latencies)}, missing {missing}")
+    print(
+        f"time to alert over {args.articles} articles, outlet interval {args.interval} s: "
+        f"median {result['median_s']} s, p95 {result['p95_s']} s, max {result['max_s']} s "
+        f"(target p95 ≤ {result['target_p95_s']} s); delivered {len(latencies)}, missing {missing}"
+    )
     out = ROOT / "bench" / "results" / "time_to_alert.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({**result, "latencies_s": [round(x, 2) for x in latencies]}, indent=2))
