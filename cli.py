@@ -194,11 +194,27 @@ def _extraction_json(extraction: Any) -> dict[str, Any]:
 def extract(file: Path | None, url: str | None, jsonl: Any, timings: bool) -> None:
     """Print the extraction of an HTML page as JSON."""
     from extraction import extract as run_extract
+    from outlets import OutletConfigError, load_outlets, outlet_for_url
 
     if (file is None) == (jsonl is None):
         raise click.UsageError("give either FILE.html or --jsonl IN")
+    try:
+        outlets = load_outlets(_settings().get("NEWSWATCH_OUTLETS"))
+    except OutletConfigError as exc:  # overrides are optional here: warn, then go on without
+        click.echo(f"newswatch: {exc}; extracting without outlet overrides", err=True)
+        outlets = {}
+
+    def extract_page(html: str, page_url: str | None) -> Any:
+        outlet = outlet_for_url(outlets, page_url)  # its overrides, chosen by the URL's host
+        return run_extract(
+            html,
+            page_url,
+            body_selector=outlet.body_selector if outlet else None,
+            drop_selectors=outlet.drop_selectors if outlet else (),
+        )
+
     if file is not None:
-        result = _extraction_json(run_extract(_read_html(file), url))
+        result = _extraction_json(extract_page(_read_html(file), url))
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
     base = Path(jsonl.name).parent if jsonl.name not in ("<stdin>", "-") else Path.cwd()
@@ -211,7 +227,7 @@ def extract(file: Path | None, url: str | None, jsonl: Any, timings: bool) -> No
             if not path.is_absolute() and not path.exists():
                 path = base / path
             started = time.perf_counter()
-            extraction = run_extract(_read_html(path), task.get("url"))
+            extraction = extract_page(_read_html(path), task.get("url"))
             elapsed = (time.perf_counter() - started) * 1000
             out = {"id": task.get("id"), **_extraction_json(extraction)}
             if timings:

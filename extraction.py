@@ -1,24 +1,35 @@
 """Extraction: article text and metadata from one HTML page (pure; no I/O).
 
 Order of trust: the page's structured data (ld+json ``NewsArticle``) and ``article:`` /
-``og:`` meta first, then trafilatura (precision mode, comments off), then what the feed or
-sitemap said. The text never keeps page chrome lines (skip links, share bars, size
-pickers, "read more" promos).
+``og:`` meta first, then the visible page (its ``<h1>``, ``<time>``, byline), then
+trafilatura and htmldate, then what the feed or sitemap said. Page chrome (navigation,
+share bars, "most read" boxes, promos, embedded posts, author bios) is removed twice: as
+markup before the text is taken, and as whole lines after. An outlet may name its article
+body (``body_selector``) and more chrome (``drop_selectors``) in the outlets file; they are
+passed in as arguments, so this module reads no file.
 """
 
 from __future__ import annotations
 
+import html as htmllib
+import itertools
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 import trafilatura
+from cssselect import HTMLTranslator, SelectorError
+from htmldate import find_date
 from lxml import etree
 from trafilatura.meta import reset_caches as _reset_trafilatura_caches
+from trafilatura.metadata import extract_author
 from trafilatura.utils import load_html
 
 from discovery import parse_date
@@ -45,6 +56,7 @@ ARTICLE_TYPES = frozenset(
 DATE_META = (
     "article:published_time",
     "og:article:published_time",
+    "article:publicationdate",
     "datepublished",
     "parsely-pub-date",
     "sailthru.date",
@@ -56,35 +68,202 @@ DATE_META = (
     "publish-date",
     "date",
 )
-# Whole lines that are page furniture, never article text (case-insensitive, full match).
+MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "lastmod")
+AUTHOR_META = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "byl")
+_FUTURE_TOLERANCE = timedelta(days=1)
+
+# --- chrome in the text: whole lines ---------------------------------------------------------
+
+# Lines that are page furniture, never article text (case-insensitive, full match).
 CHROME_LINES = re.compile(
     r"""^(?:
         accessibility\ links | skip\ to\ (?:main\ )?(?:content|navigation|main\ menu|more\ \S+\ sites)
-      | (?:xs|sm|md|lg|xl) | breaking\ news | related\ content | related\ (?:articles|stories)
+      | (?:xs|sm|md|lg|xl) | breaking\ news | related\ content | related\ (?:articles|stories|coverage|topics)
       | advertisement | share(?:\ this(?:\ article|\ story)?)? | print | email | comments?
-      | (?:read|see)\ (?:more|also) | most\ (?:read|popular|viewed) | follow\ us(?:\ on\ .{1,30})?
+      | (?:read|see)\ (?:more|also)\ *:? | most\ (?:read|popular|viewed) | follow\ us(?:\ on\ .{1,30})?
+      | recommended(?:\ for\ you)? | popular | trending(?:\ now)? | you\ may\ also\ like
+      | (?:more|latest)\ (?:from|on)\ .{1,40} | more\ must-reads\ from\ .{1,30}
       | click\ here\ to\ read\ more\ from\ .{1,60} | sign\ up\ (?:for|to)\ .{1,80}
-      | (?:facebook|twitter|x|telegram|whatsapp|linkedin|reddit|copy\ link)
+      | (?:facebook|twitter|x|telegram|whatsapp|linkedin|reddit|copy\ link|link\ copied)
       | \d+x\d+\ image | to\ find\ out\ more,\ click\ here\.?
+      | (?:photo|image|foto|фото|picture|credit)s?\ *:\ *.{1,80}
+      | (?:senior\ |chief\ |staff\ )?(?:reporter|correspondent|writer|editor|columnist|contributor)
+      | (?:\d{1,2}:)?\d{1,2}:\d{2} | \|?\ *updated:? | [_=*~]{3,}
+      | listen(?:\ to\ (?:this\ )?article)?(?:\ \d+\ min)?
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
-_FUTURE_TOLERANCE = timedelta(days=1)
+# Lines that open with a promo label ("ALSO READ: …", "Read more: …", "WATCH | …") or ask
+# the reader to do something (subscribe, install, join, follow).
+PROMO_LINES = re.compile(
+    r"""^(?:
+        (?:also\ read|read\ (?:more|next|also)|see\ also|related|watch|listen|more\ on\ this(?:\ story)?
+          |czytaj\ (?:więcej|też|także)|lesen\ sie\ (?:auch|mehr)|lire\ aussi|leer\ más
+          |читайте\ (?:также|також)|дивіться\ також|смотрите\ также)\s*[:|–—]
+      | (?:subscribe|sign\ up|join\ our|install\ the|download\ the|get\ the\ .{1,40}\ app|be\ the\ first\ to
+          |want\ to\ bookmark|follow\ (?:us|the\ .{1,40})\ on|click\ here\ to|to\ continue\ reading
+          |never\ miss|we\ want\ to\ hear\ (?:from\ you|what\ you\ think)
+          |for\ more\ .{1,80},?\ visit\ \S+\.\w)\b
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A label line whose following lines are the headlines it promotes.
+LABEL_LINE = re.compile(
+    r"""^(?:read\ (?:more|next|also)|related(?:\ (?:articles|stories|coverage|content))?|see\ also|also\ read
+      |more\ on\ this(?:\ story)?|czytaj\ (?:więcej|też|także)|lesen\ sie\ (?:auch|mehr)|lire\ aussi
+      |читайте\ (?:также|також))\s*:?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Calls to support, subscribe or donate, and paywall notes (short lines only).
+APPEAL_LINE = re.compile(
+    r"""^(?:please\ )?(?:support\ (?:us|our\ (?:journalism|work|newsroom|reporting)|independent\ journalism)
+        |donate\ (?:now|today|to\ us))\b
+      | \bbecome\ (?:a|our)\ (?:member|patron|subscriber|supporter)\b
+      | \bin\ your\ inbox\b | \bdelivered\ (?:to\ your\ inbox|every\ \w+day)\b
+      | \b(?:for|to)\ subscribers\ only\b | réservée?\ aux\ abonnés | 会員限定""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Headings of recirculation boxes ("More from …", "Popular", "Recommended").
+RECIRCULATION_LINE = re.compile(
+    r"""^(?:(?:more|latest)\ (?:from|on)\ .{1,40} | more\ must-reads\ from\ .{1,30} | popular(?:\ now)?
+      | most\ (?:read|popular|viewed|shared) | recommended(?:\ for\ you)? | trending(?:\ now)?
+      | you\ (?:may|might)\ also\ like | related\ (?:content|articles|stories|coverage|topics)
+      | other\ news | more\ stories)\s*:?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A line that is only a date, maybe with a weekday, a time and a zone ("Sunday 17 December
+# 2023 17:23, UK", "Updated 12:40 PM EDT, October 21, 2026").
+DATE_LINE = re.compile(
+    r"""^(?:(?:updated|published|posted|last\ updated)\s*:?\s*)?
+      (?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[A-Z]{2,5})?,?\s+)?
+      (?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?
+      (?:\d{1,2}\s+[a-z]{3,9}\.?|[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?)\s+\d{4}
+      (?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?)?(?:,?\s+[A-Z]{2,5}(?:[+-]\d{1,2})?)?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Copyright and rights notices (short lines only).
+RIGHTS_LINE = re.compile(r"©|\(c\)\s*\d{4}|copyright\s+(?:©\s*)?\d{4}|all rights reserved", re.IGNORECASE)
+# Embedded social-media attribution ("— Name (@handle) July 18, 2026") and post links.
+EMBED_LINE = re.compile(r"^[—–-]\s*.{1,80}\(@\w{1,30}\)\s+\w+\.?\s+\d{1,2},\s+\d{4}$|pic\.twitter\.com/")
+# Closing credits: "ac/sms (Reuters, AFP)", "dpa/afp", "Reporting by …; Editing by …",
+# "Reuters contributed to this report.", "Contributing: …", print-edition notes.
+CREDIT_LINE = re.compile(
+    r"""^(?:\w{1,5}(?:/\w{1,5})+(?:\s*\([^)]{1,60}\))?
+      | \(?(?:additional\ )?(?:reporting|writing|editing|compiled)\ by\ [^.]{1,200}\)?\.?
+      | .{1,80}\ contributed\ to\ this\ (?:report|story|article)\b.{0,80}
+      | contributing:\ .{1,300} | with\ files\ from\ .{1,120}
+      | [A-Z][\w'’-]+(?:(?:,\ |\ and\ )[A-Z][\w'’-]+)*\ reported\ from\ [A-Z].{1,300}
+      | this\ article\ appeared\ in\ the\ .{1,80}\ print\ edition.*
+      | (?:this\ (?:piece|article|story)\ )?(?:originally|first)\ (?:appeared|published)
+        \ (?:in|on|by)\ .{1,80})$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_BYLINE_LINE = re.compile(r"^[Bb]y\s+(?:[A-Z][\w.'’-]*\s*){1,4}(?:(?:and|&)\s+(?:[A-Z][\w.'’-]*\s*){1,4})?$")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+# --- chrome in the markup ---------------------------------------------------------------------
+
+# Never article text, whatever the outlet: code, media players, embedded social posts.
+_ALWAYS_DROP = (
+    "//script | //style | //noscript | //template | //iframe | //svg | //button | //video | //audio"
+    " | //object | //embed | //amp-lightbox"
+    " | //blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media')"
+    " or contains(@class, 'tiktok-embed') or contains(@class, 'reddit-embed')]"
+)
+# Not text inside a named article body (body_selector).
+_CONTAINER_DROP = ".//nav | .//aside | .//figure | .//figcaption | .//header | .//footer | .//h1"
+# Words of a class or id that name chrome; pairs must be adjacent ("most-read", "authorCard").
+_CHROME_WORDS = frozenset(
+    {
+        "share",
+        "sharing",
+        "sharebar",
+        "social",
+        "related",
+        "recirc",
+        "recirculation",
+        "promo",
+        "promos",
+        "newsletter",
+        "subscribe",
+        "subscription",
+        "popular",
+        "trending",
+        "outbrain",
+        "taboola",
+        "advert",
+        "advertisement",
+        "sponsored",
+        "breadcrumb",
+        "breadcrumbs",
+        "bio",
+        "skip",
+        "toolbar",
+        "contribute",
+        "donate",
+        "donation",
+    }
+)
+_CHROME_PAIRS = frozenset(
+    {
+        ("most", "read"),
+        ("most", "popular"),
+        ("most", "viewed"),
+        ("more", "from"),
+        ("read", "more"),
+        ("read", "next"),
+        ("also", "read"),
+        ("author", "card"),
+        ("about", "author"),
+        ("author", "info"),
+        ("further", "reading"),
+        ("may", "like"),
+        ("font", "size"),
+        ("text", "size"),
+    }
+)
+_CHROME_TAGS = ("div", "section", "aside", "ul", "ol", "p", "span", "li", "nav", "footer")
+_BLOCK_TAGS = frozenset(
+    {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "div", "td"}
+)
+_CHROME_SHARE = 0.3  # a chrome-named block holding more of the page's paragraphs is kept
+_WORD = re.compile(r"\w+")
+_CLASS_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_CSS = HTMLTranslator()
+
+
+class BadSelector(ValueError):
+    """A CSS selector that cssselect cannot translate."""
+
+
+@lru_cache(maxsize=512)
+def css_xpath(selector: str) -> str:
+    """The XPath of a CSS selector; BadSelector when it is not valid CSS."""
+    try:
+        return _CSS.css_to_xpath(selector)
+    except SelectorError as exc:
+        raise BadSelector(f"bad CSS selector {selector!r}: {exc}") from None
 
 
 @dataclass(frozen=True, slots=True)
 class PageMeta:
-    """Metadata read from the page's markup before trafilatura touches it."""
+    """Metadata read from the page's markup before anything is removed from it."""
 
     headline: str | None = None
     published: datetime | None = None
     published_source: str | None = None
     modified: datetime | None = None
+    modified_source: str | None = None
     authors: tuple[str, ...] = ()
-    body: str | None = None  # ld+json articleBody, a fallback only
+    body: str | None = None  # ld+json articleBody
     language: str | None = None
     canonical: str | None = None
     description: str | None = None
+    site_names: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------------------------
+# Structured data and meta tags
 
 
 def _types(obj: dict[str, Any]) -> set[str]:
@@ -121,26 +300,6 @@ def _jsonld_objects(tree: Any) -> list[dict[str, Any]]:
     return objects
 
 
-def _names(value: Any) -> list[str]:
-    """Person names from a schema.org author value (string, Person, list of either)."""
-    items = value if isinstance(value, list) else [value]
-    names: list[str] = []
-    for item in items:
-        if isinstance(item, str):
-            names.extend(n for n in re.split(r"\s*(?:,|;|\band\b|&)\s*", item) if n)
-        elif isinstance(item, dict) and "organization" not in _types(item):
-            name = item.get("name")
-            if isinstance(name, str):
-                names.append(name)
-    return [clean_author(n) for n in names if clean_author(n)]
-
-
-def clean_author(name: str) -> str:
-    name = " ".join(name.split())
-    name = re.sub(r"^(?:by|von|от|автор:?)\s+", "", name, flags=re.IGNORECASE)
-    return name.strip(" ,;|")
-
-
 def _meta(tree: Any) -> dict[str, str]:
     out: dict[str, str] = {}
     for node in tree.xpath("//meta[@content]"):
@@ -148,6 +307,22 @@ def _meta(tree: Any) -> dict[str, str]:
         if key and key not in out:
             out[key] = node.get("content", "").strip()
     return out
+
+
+def _text(value: Any) -> str | None:
+    """One line of plain text: entities decoded, runs of whitespace collapsed (anything
+    that looks like markup stays text)."""
+    if not isinstance(value, str):
+        return None
+    return " ".join(htmllib.unescape(value).split()) or None
+
+
+def _tokens(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _sane(value: datetime | None, now: datetime) -> datetime | None:
@@ -168,60 +343,701 @@ def _language(tree: Any, meta: dict[str, str]) -> str | None:
     return match.group(1).lower() if match else None
 
 
+def _site_names(meta: dict[str, str], article: dict[str, Any], url: str | None) -> tuple[str, ...]:
+    """What the site calls itself: og:site_name, application name, publisher, host name."""
+    names: list[Any] = [meta.get("og:site_name"), meta.get("application-name")]
+    names.append(meta.get("twitter:site", "").lstrip("@"))
+    publisher = article.get("publisher")
+    if isinstance(publisher, dict):
+        names.append(publisher.get("name"))
+    host = ((urlsplit(url).hostname or "") if url else "").removeprefix("www.")
+    if host:
+        names += [host, host.split(".")[0]]
+    return tuple(dict.fromkeys(n.strip() for n in names if isinstance(n, str) and n.strip()))
+
+
+def _site_tokens(site_names: Sequence[str]) -> list[tuple[str, ...]]:
+    return [t for t in (tuple(_tokens(n)) for n in site_names) if t]
+
+
+def _is_site(text: str, sites: Sequence[tuple[str, ...]]) -> bool:
+    """True when ``text`` names the site: the same words, the site's name with a word or
+    two more ("BBC News" for "bbc"), or two or more words of the site's name."""
+    words = tuple(_tokens(text))
+    if not words:
+        return False
+    return any(
+        words == site
+        or (set(site) <= set(words) and len(words) <= len(site) + 2)
+        or (len(words) >= 2 and set(words) <= set(site))
+        for site in sites
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Title
+
+# Separators between a headline and a site name or section: " | ", " - ", " – ", " » ", " :: ".
+_TITLE_SEP = re.compile(r"\s+(?:[|»–—~·•]|-{1,2}|::)\s+|\s*\|\s*")
+_SEP_START = re.compile(r"^\s*(?:[|»–—~·•:]|-{1,2})")
+_SECTION_LABEL = re.compile(r"^([^|:]{1,25})\s+\|\s+(?=\S)")
+
+
+def strip_site_name(title: str, site_names: Sequence[str]) -> str:
+    """A title without leading or trailing separator segments that name the site
+    ("Headline | Reuters", "Headline - BBC News", "PolitiFact | Headline")."""
+    sites = _site_tokens(site_names)
+    parts = _TITLE_SEP.split(title)
+    if len(parts) < 2 or not sites:
+        return title
+    start, end = 0, len(parts)
+    while end - start > 1 and _is_site(parts[end - 1], sites):
+        end -= 1
+    while end - start > 1 and _is_site(parts[start], sites):
+        start += 1
+    if (start, end) == (0, len(parts)) or not parts[start] or not parts[end - 1]:
+        return title
+    begin = title.find(parts[start])
+    return title[begin : title.rfind(parts[end - 1]) + len(parts[end - 1])].strip()
+
+
+def strip_label(title: str) -> str:
+    """ "Opinion | Headline" → "Headline": a one- or two-word section label before a bar."""
+    match = _SECTION_LABEL.match(title)
+    if match and len(_tokens(match.group(1))) <= 2 and len(_tokens(title[match.end() :])) >= 4:
+        return title[match.end() :]
+    return title
+
+
+def _headings(tree: Any, site_names: Sequence[str]) -> list[str]:
+    """Visible ``<h1>`` texts, those inside the article first; logos and site names left out."""
+    sites = _site_tokens(site_names)
+    found: list[str] = []
+    for node in tree.xpath("//article//h1 | //main//h1") + tree.xpath("//h1"):
+        text = _text(node.text_content())
+        if not text or text in found or len(text) < 8 or "logo" in text.casefold():
+            continue
+        if tuple(_tokens(text)) not in sites:
+            found.append(text)
+    return found
+
+
+def _structured_titles(
+    tree: Any, meta: dict[str, str], article: dict[str, Any], site_names: Sequence[str]
+) -> list[str]:
+    """ld+json headline, og:title, twitter:title and ``<title>``, without site names or
+    section labels; cut-off social titles ("…") left out."""
+    raw = (article.get("headline"), meta.get("og:title"), meta.get("twitter:title"))
+    out: list[str] = []
+    for value in (*raw, tree.findtext(".//title")):
+        text = _text(value)
+        if text and not text.endswith(("...", "…")):
+            text = strip_label(strip_site_name(text, site_names))
+            if text not in out:
+                out.append(text)
+    return out
+
+
+def choose_title(structured: Sequence[str], headings: Sequence[str]) -> str | None:
+    """The headline: the first structured title (ld+json, og:, twitter:, ``<title>``) that
+    the visible ``<h1>`` agrees with (the same words, or one of them with a kicker or
+    section label in front; the ``<h1>`` itself when the structured title only adds a
+    separator and a site or section name), else the first structured title, else the
+    ``<h1>``."""
+    for heading in headings:
+        h = _tokens(heading)
+        for title in structured:
+            t = _tokens(title)
+            if h == t or (len(t) >= 3 and h[-len(t) :] == t) or (len(h) >= 3 and t[-len(h) :] == h):
+                return title
+            if title.startswith(heading) and _SEP_START.match(title[len(heading) :]):
+                return heading  # the structured title adds a site or section after a separator
+    if structured:
+        return structured[0]
+    return headings[0] if headings else None
+
+
+# --------------------------------------------------------------------------------------------
+# Dates
+
+
+def _local_time(chosen: datetime, tree: Any) -> datetime:
+    """The same instant in the page's own time zone when a ``<time>`` element shows it
+    (with an offset, or as naive local time): its local day is the day a reader sees."""
+    base = chosen.astimezone(UTC).replace(tzinfo=None)
+    for raw in tree.xpath("//time/@datetime")[:20]:
+        other = parse_date(raw)
+        if other is None:
+            continue
+        if not re.search(r"\d:\d\d", raw):
+            continue  # a day alone says nothing about the zone
+        if not re.search(r"(?:[+-]\d\d:?\d\d|Z)\s*$", raw.strip(), re.IGNORECASE):
+            delta = other.replace(tzinfo=None) - base
+            if delta and abs(delta) <= timedelta(hours=14) and delta % timedelta(minutes=15) == timedelta(0):
+                return chosen.astimezone(timezone(delta))
+        elif other == chosen and other.utcoffset() != chosen.utcoffset():
+            return other
+    return chosen
+
+
+def _page_date(tree: Any, now: datetime) -> datetime | None:
+    """An itemprop datePublished, else the article's ``<time>``, else the page's first."""
+    values = tree.xpath(
+        "(//*[@itemprop='datePublished']/@content | //*[@itemprop='datePublished']/@datetime"
+        " | //article//time[@datetime]/@datetime | //time[@pubdate]/@datetime)[1]"
+    ) or tree.xpath("(//time[@datetime]/@datetime)[1]")
+    return _sane(parse_date(values[0]), now) if values else None
+
+
+def _guessed_date(tree: Any, url: str | None, now: datetime) -> datetime | None:
+    """htmldate's reading of the markup and the URL, never of free text (a rejected
+    future date would otherwise come back as January 1st)."""
+    try:
+        found = find_date(
+            tree,
+            extensive_search=False,
+            original_date=True,
+            outputformat="%Y-%m-%dT%H:%M:%S%z",
+            url=url,
+            max_date=(now + _FUTURE_TOLERANCE).strftime("%Y-%m-%d"),
+        )
+    except (ValueError, TypeError):
+        return None
+    return _sane(parse_date(found), now) if found else None
+
+
+def _dates(
+    tree: Any, meta: dict[str, str], article: dict[str, Any], url: str | None, now: datetime
+) -> tuple[tuple[datetime | None, str | None], tuple[datetime | None, str | None]]:
+    """((published, source), (modified, source)). A modification date never stands in
+    for the publication date here; ``extract`` uses it only when nothing else is known."""
+    modified: tuple[datetime | None, str | None] = (None, None)
+    in_meta = next((d for k in MODIFIED_META if (d := _sane(parse_date(meta.get(k)), now))), None)
+    if (found := _sane(parse_date(article.get("dateModified")), now)) is not None:
+        modified = (found, "ld+json")
+    elif in_meta is not None:
+        modified = (in_meta, "meta")
+
+    def guessed() -> datetime | None:  # htmldate falls back on update dates: not those
+        found = _guessed_date(tree, url, now)
+        return None if found and modified[0] and found.date() == modified[0].date() else found
+
+    candidates: list[tuple[Callable[[], datetime | None], str]] = [
+        (lambda: _sane(parse_date(article.get("datePublished")), now), "ld+json"),
+        (lambda: next((d for k in DATE_META if (d := _sane(parse_date(meta.get(k)), now))), None), "meta"),
+        (lambda: _page_date(tree, now), "page"),
+        (guessed, "page"),
+    ]
+    published: tuple[datetime | None, str | None] = (None, None)
+    for find, source in candidates:
+        if (found := find()) is not None:
+            published = (_local_time(found, tree), source)
+            break
+    return published, modified
+
+
+# --------------------------------------------------------------------------------------------
+# Authors
+
+_AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\||/|\s&\s|\band\b|\bund\b|\bet\b|\bи\b|\bі\b|\by\b)\s*")
+_BY = re.compile(r"^(?:(?:written|posted|reported|words|text)\s+)?(?:by|von|par|por|от|автор:?|від)\s+", re.I)
+_DEGREE = re.compile(r"(?:ph\.?\s?d|m\.?d|mba|jr|sr)\.?", re.I)
+_ORG_WORDS = frozenset(
+    {
+        "news",
+        "press",
+        "agency",
+        "agencies",
+        "agence",
+        "staff",
+        "desk",
+        "team",
+        "editors",
+        "editorial",
+        "media",
+        "times",
+        "post",
+        "journal",
+        "tribune",
+        "herald",
+        "gazette",
+        "telegraph",
+        "network",
+        "radio",
+        "tv",
+        "television",
+        "channel",
+        "service",
+        "bureau",
+        "wire",
+        "online",
+        "today",
+        "daily",
+        "newsroom",
+        "foundation",
+        "institute",
+        "university",
+        "reuters",
+        "afp",
+        "dpa",
+        "ap",
+        "bbc",
+        "cnn",
+    }
+)
+_JOB_WORDS = frozenset(
+    {
+        "reporter",
+        "reporters",
+        "correspondent",
+        "editor",
+        "writer",
+        "columnist",
+        "contributor",
+        "contributors",
+        "producer",
+        "professor",
+        "analyst",
+        "journalist",
+        "photographer",
+        "author",
+        "senior",
+        "chief",
+        "deputy",
+    }
+)
+_UI_WORDS = frozenset(
+    {"link", "copied", "share", "follow", "email", "twitter", "facebook", "profile", "view", "more", "posts"}
+)
+
+
+def clean_author(name: str) -> str:
+    """One byline piece without "By", e-mail, handle, URL, bracketed note, a title after a
+    dash ("Jane Doe - Senior Editor"), a place ("Jane Doe in Kyiv") or UI labels."""
+    name = _EMAIL.sub(" ", name)
+    name = re.sub(r"https?://\S+|@\w+|\([^)]*\)", " ", name)
+    name = re.sub(r"\s+[-–—]\s+.*$", "", name)
+    name = re.sub(r"\s+in\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?$", "", _BY.sub("", _norm(name)))
+    words = name.split()
+    while words and words[-1].casefold() in _UI_WORDS:
+        words.pop()
+    while words and words[0].casefold() in _UI_WORDS:
+        words.pop(0)
+    return " ".join(words).strip(" ,;:|.-")
+
+
+def _kind(name: str, sites: Sequence[tuple[str, ...]]) -> str:
+    """``person``, ``org`` (the outlet or another organisation) or ``junk``."""
+    words = _tokens(name)
+    if not words or not re.search(r"[^\W\d_]", name) or re.search(r"\w\.[a-z]{2,4}\b", name.casefold()):
+        return "junk"  # no letters, or a domain name
+    if set(words) & _JOB_WORDS or len(words) > 5 or _DEGREE.fullmatch(name):
+        return "junk"  # a job title or description, a degree
+    if _is_site(name, sites) or set(words) & _ORG_WORDS:
+        return "org"
+    return "person"
+
+
+def split_authors(raw: Iterable[str], site_names: Sequence[str] = ()) -> tuple[list[str], list[str]]:
+    """(people, organisations) named by byline strings, each once, in order: "A, B and C"
+    split, "By" and the rest of ``clean_author``'s debris removed."""
+    sites = _site_tokens(site_names)
+    people: dict[str, str] = {}
+    orgs: dict[str, str] = {}
+    for value in raw:
+        text = _text(value)
+        for piece in _AUTHOR_SPLIT.split(_BY.sub("", text)) if text else ():
+            name = clean_author(piece)
+            kind = _kind(name, sites)
+            if kind != "junk":
+                (people if kind == "person" else orgs).setdefault(name.casefold(), name)
+    return list(people.values()), list(orgs.values())
+
+
+def clean_authors(raw: Iterable[str], site_names: Sequence[str] = ()) -> tuple[str, ...]:
+    """The authors named by byline strings: the people, or without any, the organisations
+    (the outlet, a wire agency)."""
+    people, orgs = split_authors(raw, site_names)
+    return tuple(people or orgs)
+
+
+def _jsonld_authors(value: Any) -> tuple[list[str], list[str]]:
+    """(names, organisation names) of a schema.org author value: a string, a Person or an
+    Organization (whose name may itself be a list), or a list of them."""
+    names: list[str] = []
+    orgs: list[str] = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str):
+            names.append(item)
+        elif isinstance(item, dict):
+            raw = item.get("name")
+            found = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
+            target = orgs if "organization" in _types(item) else names
+            target.extend(n for n in found if isinstance(n, str))
+    return names, orgs
+
+
+def _byline(tree: Any) -> list[str]:
+    """The visible byline, as trafilatura finds it."""
+    try:
+        found = extract_author(tree)
+    except (ValueError, TypeError, etree.XPathError):
+        return []
+    return [found] if found else []
+
+
+def _authors(
+    tree: Any, meta: dict[str, str], article: dict[str, Any], site_names: Sequence[str]
+) -> tuple[str, ...]:
+    """People named by the structured data, else by meta tags, else by the visible byline;
+    without any person, the organisation credited (the outlet, a wire agency)."""
+    structured, credited = _jsonld_authors(article.get("author"))
+    sources: tuple[Callable[[], list[str]], ...] = (
+        lambda: structured,
+        lambda: [meta[k] for k in AUTHOR_META if meta.get(k) and not meta[k].startswith("http")],
+        lambda: _byline(tree),
+    )
+    fallback = [name for group in split_authors(credited, site_names) for name in group]
+    for source in sources:
+        people, orgs = split_authors(source(), site_names)
+        if people:
+            return tuple(people)
+        fallback = fallback or orgs
+    return tuple(fallback)
+
+
+# --------------------------------------------------------------------------------------------
+# Page metadata
+
+
 def page_meta(tree: Any, url: str | None = None, now: datetime | None = None) -> PageMeta:
-    """Structured data and meta tags of a parsed page."""
+    """Structured data, meta tags and the visible headline, date and byline of a parsed page."""
     now = now or datetime.now(UTC)
     meta = _meta(tree)
     article = next((o for o in _jsonld_objects(tree) if _types(o) & ARTICLE_TYPES), {})
-    published, source = _sane(parse_date(article.get("datePublished")), now), "ld+json"
-    if published is None:
-        source = "meta"
-        published = next((d for d in (_sane(parse_date(meta.get(k)), now) for k in DATE_META) if d), None)
-    if published is None:
-        time_el = tree.xpath("string((//article//time[@datetime] | //time[@pubdate])[1]/@datetime)")
-        published, source = _sane(parse_date(time_el), now), "page"
-    headline = article.get("headline") or article.get("name")
-    authors = _names(article.get("author")) if article else []
-    if not authors and meta.get("author") and not meta["author"].startswith("http"):
-        authors = _names(meta["author"])
+    site_names = _site_names(meta, article, url)
+    (published, source), (modified, modified_source) = _dates(tree, meta, article, url, now)
     canonical = tree.xpath("string(//link[@rel='canonical']/@href)") or meta.get("og:url")
     try:
         canonical = canonicalize(canonical, url) if canonical else None
     except BadURL:
         canonical = None
     body = article.get("articleBody")
+    headline = choose_title(_structured_titles(tree, meta, article, site_names), _headings(tree, site_names))
     return PageMeta(
-        headline=" ".join(headline.split()) if isinstance(headline, str) else None,
+        headline=headline,
         published=published,
-        published_source=source if published else None,
-        modified=_sane(parse_date(article.get("dateModified") or meta.get("article:modified_time")), now),
-        authors=tuple(dict.fromkeys(authors)),
+        published_source=source,
+        modified=modified,
+        modified_source=modified_source,
+        authors=_authors(tree, meta, article, site_names),
         body=body.strip() if isinstance(body, str) and body.strip() else None,
         language=_language(tree, meta),
         canonical=canonical,
-        description=meta.get("og:description") or meta.get("description") or None,
+        description=_text(meta.get("og:description") or meta.get("description")),
+        site_names=site_names,
     )
 
 
-# Agency credit lines closing wire-based stories: "ac/sms (Reuters, AFP)", "dpa/afp".
-_CREDIT_LINE = re.compile(r"^\w{1,5}(?:/\w{1,5})+(?:\s*\([^)]{1,60}\))?$")
+# --------------------------------------------------------------------------------------------
+# Chrome in the markup
 
 
-def strip_chrome(text: str) -> str:
-    """Drop whole lines that are page furniture (and a closing agency credit line)."""
-    kept = [line for line in text.splitlines() if not CHROME_LINES.match(line.strip(" \t•·|-–"))]
-    while kept and (not kept[-1].strip() or _CREDIT_LINE.match(kept[-1].strip())):
+def _remove(node: Any) -> None:
+    """Remove an element, keeping the text that follows it."""
+    parent = node.getparent()
+    if parent is None:
+        return
+    if node.tail and node.tail.strip():
+        prev = node.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
+
+
+def _names_chrome(node: Any) -> bool:
+    """True when the element's class or id names chrome ("share-bar", "mostRead", "author-bio")."""
+    words = [w.lower() for w in _CLASS_WORD.findall(f"{node.get('class') or ''} {node.get('id') or ''}")]
+    return any(w in _CHROME_WORDS for w in words) or any(
+        pair in _CHROME_PAIRS for pair in itertools.pairwise(words)
+    )
+
+
+def _link_only(node: Any) -> bool:
+    """A block whose text is (almost) all links."""
+    text = "".join(node.itertext()).strip()
+    links = sum(len("".join(a.itertext()).strip()) for a in node.iter("a"))
+    return bool(text) and links >= 0.9 * len(text)
+
+
+def _link_promo(node: Any) -> bool:
+    """A paragraph that is nothing but a link in capitals: a headline promoting another story."""
+    text = "".join(node.itertext()).strip()
+    return sum(c.isalpha() for c in text) >= 12 and text.upper() == text and _link_only(node)
+
+
+def paragraph_mass(node: Any) -> int:
+    """Characters in the long, link-poor paragraphs under ``node``: how much article-like
+    text it holds."""
+    mass = 0
+    for p in node.iter("p"):
+        text = "".join(p.itertext()).strip()
+        if len(text) >= 80 and not _link_only(p):
+            mass += len(text)
+    return mass
+
+
+def prune_chrome(tree: Any, drop_selectors: Sequence[str] = ()) -> Any:
+    """Remove page chrome from the markup: the outlet's ``drop_selectors``; code, media
+    players and embedded social posts; headline links in capitals; and blocks whose class
+    or id names chrome (share, related, promo, newsletter, most read, author bio…) unless
+    they hold much of the page's paragraph text. Returns the same (changed) tree."""
+    for selector in drop_selectors:
+        for node in tree.xpath(css_xpath(selector)):
+            _remove(node)
+    for node in tree.xpath(_ALWAYS_DROP):
+        _remove(node)
+    for node in [n for n in tree.iter("p", "h2", "h3", "h4") if _link_promo(n)]:
+        _remove(node)
+    limit = _CHROME_SHARE * paragraph_mass(tree)
+    stack = [tree]
+    while stack:
+        for child in list(stack.pop()):
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag in _CHROME_TAGS and _names_chrome(child) and paragraph_mass(child) <= limit:
+                _remove(child)
+            else:
+                stack.append(child)
+    return tree
+
+
+# --------------------------------------------------------------------------------------------
+# Text of the article body
+
+
+def block_lines(node: Any) -> list[str]:
+    """The text of an element as lines: one per block element (paragraph, heading, list
+    item…) and per ``<br>``; runs of whitespace collapsed, empty lines left out."""
+    lines: list[str] = []
+    run: list[str] = [node.text or ""]
+
+    def flush() -> None:
+        text = _norm("".join(run))
+        if text:
+            lines.append(text)
+        run.clear()
+
+    def walk(el: Any) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        block = tag in _BLOCK_TAGS
+        if block or tag == "br":
+            flush()
+        if tag:  # comments and processing instructions hold no text
+            run.append(el.text or "")
+            for child in el:
+                walk(child)
+        if block:
+            flush()
+        run.append(el.tail or "")
+
+    for child in node:
+        walk(child)
+    flush()
+    return lines
+
+
+def container_text(tree: Any, selector: str) -> str:
+    """Text of the elements matching ``selector`` (the article body, or its paragraphs), in
+    page order and each once, without navigation, asides, figures, captions and headline;
+    "" when nothing matches."""
+    nodes = tree.xpath(css_xpath(selector))
+    chosen = set(nodes)
+    lines: list[str] = []
+    for node in nodes:
+        if any(a in chosen for a in node.iterancestors()):
+            continue  # inside another match: its text is taken there
+        for inner in node.xpath(_CONTAINER_DROP):
+            _remove(inner)
+        lines.extend(block_lines(node))
+    return "\n".join(lines)
+
+
+def _trafilatura(tree: Any, url: str | None, precision: bool) -> str:
+    doc: Any = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=False,
+        include_comments=False,
+        favor_precision=precision,
+        include_tables=False,
+        deduplicate=False,
+    )
+    return (getattr(doc, "text", None) or "") if doc is not None else ""
+
+
+def generic_text(tree: Any, url: str | None) -> str:
+    """trafilatura in precision mode, or in balanced mode when precision kept under a
+    fifth of the page's paragraph text (it cuts live blogs and sectioned stories short)."""
+    text = _trafilatura(tree, url, precision=True)
+    mass = paragraph_mass(tree)
+    if mass >= 1000 and len(text) < 0.2 * mass:
+        wider = _trafilatura(tree, url, precision=False)
+        if len(wider) > len(text):
+            return wider
+    return text
+
+
+def _body_lines(value: str) -> list[str]:
+    """Lines of an ld+json articleBody, which may hold markup or entities."""
+    if "<" in value:
+        value = re.sub(r"<(?:br|/p|/h\d|/li)\b[^>]*>", "\n", value, flags=re.I)
+        value = re.sub(r"<[^>]{1,300}>", "", value)
+    return [_norm(line) for line in htmllib.unescape(value).splitlines() if line.strip()]
+
+
+def fuller_body(text: str, structured: str | None) -> str:
+    """The ld+json articleBody instead of the extracted text when it holds clearly more of
+    the same article: a fifth more words, and nearly all the extracted ones."""
+    if not structured:
+        return text
+    body = "\n".join(_body_lines(structured))
+    mine, theirs = Counter(_tokens(text)), Counter(_tokens(body))
+    n_mine, n_theirs = mine.total(), theirs.total()
+    if n_theirs >= 1.2 * max(n_mine, 1) and (mine & theirs).total() >= 0.9 * n_mine:
+        return body
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Chrome in the text
+
+
+_QUOTES = re.compile(r"[\"“”«»„]")
+_LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]\s+|[•·*|\-–]\s*)")
+
+
+def _is_chrome_line(line: str, title: str, names: set[str]) -> bool:
+    bare = _LIST_MARK.sub("", line).strip(" \t•·|-–")
+    return bool(
+        CHROME_LINES.match(bare)
+        or PROMO_LINES.match(bare)
+        or EMBED_LINE.search(bare)
+        or (len(bare) <= 200 and RIGHTS_LINE.search(bare))
+        or (len(bare.split()) <= 15 and not _QUOTES.search(bare) and APPEAL_LINE.search(bare))
+        or bare.casefold() in names  # a byline left behind
+        or _BYLINE_LINE.match(bare)
+        or (title and _norm(bare).casefold() == title)  # the headline again (a caption, alt text)
+        or DATE_LINE.match(bare)
+        or _doubled(bare)  # a teaser card's headline, twice
+    )
+
+
+def _doubled(line: str) -> bool:
+    words = line.split()
+    half = len(words) // 2
+    return len(words) >= 4 and len(words) % 2 == 0 and words[:half] == words[half:]
+
+
+def _cut_recirculation(lines: list[str]) -> list[str]:
+    """Lines before a closing recirculation box: a "More from …" / "Popular" heading
+    followed to the end by at most 16 teaser lines (headlines and one-sentence blurbs)."""
+    for i, line in enumerate(lines):
+        rest = [r for r in lines[i + 1 :] if r.strip()]
+        if (
+            RECIRCULATION_LINE.match(line.strip(" \t•·|-–"))
+            and len(rest) <= 16
+            and all(len(r.split()) <= 25 for r in rest)
+            and (not rest or any(_headline_like(r) for r in rest))
+        ):
+            return lines[:i]
+    return lines
+
+
+def _headline_like(line: str) -> bool:
+    return 0 < len(line.split()) <= 20 and not line.rstrip().endswith((".", ":", ";", ",", "”", '"'))
+
+
+def _drop_promo_lists(lines: Sequence[str]) -> list[str]:
+    """A "Read more:" label line and the headlines listed under it."""
+    kept: list[str] = []
+    in_list = False
+    for line in lines:
+        bare = line.strip()
+        if LABEL_LINE.match(bare):
+            in_list = True
+        elif not (in_list and (not bare or _headline_like(bare))):
+            in_list = False
+            kept.append(line)
+    return kept
+
+
+# "Jane Doe is a news writer who…": a closing line introducing someone by their job.
+_BIO_LINE = re.compile(
+    r"^((?:[A-Z][\w'’.-]+\s+){1,3})is\s+(?:a|an|the)\s+(?:[\w/-]+\s+){0,8}?"
+    r"(?:writer|reporter|correspondent|editor|journalist|columnist|contributor|producer|fellow)\b"
+)
+
+
+def _introduces_author(line: str, names: Sequence[str]) -> bool:
+    """ "Jane Doe is a Brussels correspondent…", "Jane Doe can be reached at…"."""
+    line = line.strip()
+    for name in names:
+        rest = line[len(name) :] if line.startswith(name) else ""
+        if re.match(r"\s*(?:is|was|has|covers|writes|reports|joined|can\s+be\s+reached)\b", rest):
+            return True
+    return False
+
+
+def _is_bio(line: str, before: str) -> bool:
+    """ "Sam Roe is a news writer who…" about someone the text before never named, or
+    "Contact Sam Roe at sroe@…"."""
+    line = line.strip()
+    if (match := _BIO_LINE.match(line)) and match.group(1).split()[-1] not in before:
+        return True
+    contact = re.search(r"reached|e-?mail|contact", line, re.IGNORECASE)
+    return len(line) <= 300 and bool(_EMAIL.search(line)) and bool(contact)
+
+
+def _cut_bio(lines: list[str], names: Sequence[str]) -> list[str]:
+    """Lines before a closing author bio: a line introducing one of the authors among the
+    last fifteen, or any closing line introducing a writer by their job among the last four."""
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    for rank, i in enumerate(content):
+        left = len(content) - rank
+        by_name = left <= 15 and _introduces_author(lines[i], names)
+        if rank and (by_name or (left <= 4 and _is_bio(lines[i], "\n".join(lines[:i])))):
+            return lines[:i]
+    return lines
+
+
+def strip_chrome(text: str, authors: Sequence[str] = (), title: str | None = None) -> str:
+    """Drop whole lines that are page chrome (with the headlines listed under a "Read
+    more:" label), leftover bylines, the headline repeated, a closing author bio and
+    closing credits."""
+    names = [a for a in authors if len(a) >= 4]
+    lowered = {n.casefold() for n in names}
+    heading = _norm(title).casefold() if title else ""
+    lines = _drop_promo_lists(_cut_recirculation(text.splitlines()))
+    lines = [ln for ln in lines if not _is_chrome_line(ln, heading, lowered)]
+    lines = _drop_closing_credits(_cut_bio(lines, names))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _drop_closing_credits(lines: list[str]) -> list[str]:
+    """The text without the credit lines (and blank lines) it ends with."""
+    kept = list(lines)
+    while kept and (not kept[-1].strip() or CREDIT_LINE.match(kept[-1].strip())):
         kept.pop()
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+    return kept
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.split())
-
-
-def standfirst(tree: Any) -> str | None:
+def standfirst(tree: Any, description: str | None = None) -> str | None:
     """The lead paragraph an article keeps in its own header (a standfirst or teaser),
-    which boilerplate removal drops with the header."""
+    which boilerplate removal drops with the header: a header paragraph, or a visible
+    element that repeats the page's description."""
     for node in tree.xpath(
         "//article//header//p | //header[.//h1]//p[contains(@class,'summary') or "
         "contains(@class,'standfirst') or contains(@class,'teaser') or "
@@ -230,6 +1046,10 @@ def standfirst(tree: Any) -> str | None:
         text = _norm(node.text_content())
         if len(text) >= 60 and text[-1] in '.!?"”’»':
             return text
+    if description and len(description) >= 60:
+        for node in tree.xpath("//body//*[self::p or self::h2 or self::div][not(*)]"):
+            if _norm(node.text_content()) == description:
+                return description
     return None
 
 
@@ -258,50 +1078,38 @@ def extract(
     hint: Candidate | None = None,
     language: str | None = None,
     now: datetime | None = None,
+    body_selector: str | None = None,
+    drop_selectors: Sequence[str] = (),
 ) -> Extraction:
-    """Text and metadata of one article page; ``hint`` (what the feed said) fills gaps."""
+    """Text and metadata of one article page; ``hint`` (what the feed said) fills gaps.
+
+    ``body_selector`` and ``drop_selectors`` are the outlet's overrides (CSS, see
+    docs/extraction.md): chrome to remove first, and the article body's container, whose
+    text is taken when it matches; otherwise the generic path runs. A bad selector raises
+    BadSelector (the outlets file is checked when it loads, so the crawl never sees one).
+    """
     tree = parse_html(html)
     if tree is None:
         return Extraction(text="")
     meta = page_meta(tree, url, now)
-    lead = standfirst(tree)
-    doc: Any = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        favor_precision=True,
-        include_tables=False,
-        deduplicate=False,
-        # no guessing from free text: a rejected future date otherwise comes back as Jan 1st
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
-    text = strip_chrome(getattr(doc, "text", None) or "") if doc is not None else ""
-    if not text and meta.body:
-        text = strip_chrome(meta.body)
+    lead = standfirst(tree, meta.description)
+    prune_chrome(tree, drop_selectors)
+    text = container_text(tree, body_selector) if body_selector else ""
+    if not text:
+        text = fuller_body(generic_text(tree, url), meta.body)
+    title = meta.headline or (hint.title if hint is not None else None)
+    text = strip_chrome(text, meta.authors, title)
     if text and lead and lead not in _norm(text[: len(lead) * 3]):
         text = f"{lead}\n{text}"
-    title = meta.headline or (getattr(doc, "title", None) if doc is not None else None)
-    if not title and hint is not None:
-        title = hint.title
-    if title and text:
-        first, _, rest = text.partition("\n")
-        if _norm(first).casefold() == _norm(title).casefold():
-            text = rest.lstrip()  # the headline is the title, not the body
-    authors = meta.authors
-    doc_author = getattr(doc, "author", None)
-    if not authors and doc_author:
-        authors = tuple(dict.fromkeys(_names(doc_author.split(";"))))
     published, published_source = meta.published, meta.published_source
-    doc_date = getattr(doc, "date", None)
-    if published is None and doc_date:
-        published, published_source = _sane(parse_date(doc_date), now or datetime.now(UTC)), "page"
     if published is None and hint is not None and hint.date is not None:
         published, published_source = hint.date, "feed"
+    if published is None:  # an update date, when it is all there is
+        published, published_source = meta.modified, meta.modified_source
     return Extraction(
         text=text,
-        title=" ".join(title.split()) if title else None,
-        authors=authors,
+        title=_norm(title) if title else None,
+        authors=meta.authors,
         published=published,
         published_source=published_source if published else None,
         language=meta.language or (hint.language if hint else None) or language,

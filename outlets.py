@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from cssselect import HTMLTranslator, SelectorError
 
 from records import SOURCE_KINDS, SourceKind
 from urls import BadURL, bare_domain, canonicalize, host_matches, host_of
@@ -26,6 +29,7 @@ SOURCE_KEYS: dict[str, SourceKind] = {
 }
 KNOWN_KEYS = frozenset(
     {"name", "homepage", "language", "allow", "deny", "domains", "interval", "enabled", "notes"}
+    | {"body_selector", "drop_selectors"}
     | set(SOURCE_KEYS)
 )
 _KEY_RE = re.compile(r"^[a-z0-9_]+$")
@@ -33,6 +37,7 @@ _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 _HOST_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 _INTERVAL_RE = re.compile(r"(\d+)\s*([smhd])")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_CSS = HTMLTranslator()
 MIN_INTERVAL = timedelta(seconds=5)
 DEFAULT_INTERVAL = "15m"
 
@@ -57,6 +62,8 @@ class Outlet:
     interval: timedelta = timedelta(minutes=15)
     enabled: bool = True
     notes: str = ""
+    body_selector: str | None = None  # CSS: the article body's container (extraction override)
+    drop_selectors: tuple[str, ...] = ()  # CSS: chrome removed before extraction
 
     def sources(self) -> list[tuple[SourceKind, str]]:
         """Every (kind, URL) this outlet is discovered from, in config order."""
@@ -144,6 +151,16 @@ class _Checker:
             seen[url] = i
         return tuple(seen)
 
+    def selector(self, key: str, value: str) -> str:
+        try:
+            _CSS.css_to_xpath(value)
+        except SelectorError as exc:
+            raise self.fail(key, f"bad CSS selector {value!r}: {exc}") from None
+        return value
+
+    def selectors(self, key: str) -> tuple[str, ...]:
+        return tuple(self.selector(f"{key}[{i}]", item) for i, item in enumerate(self.strings(key)))
+
     def patterns(self, key: str) -> tuple[re.Pattern[str], ...]:
         compiled = []
         for i, item in enumerate(self.strings(key)):
@@ -198,6 +215,7 @@ def _build(path: Path, key: str, table: Any) -> Outlet:
     enabled = table.get("enabled", True)
     if not isinstance(enabled, bool):
         raise check.fail("enabled", f"must be true or false, got {enabled!r}")
+    body_selector = check.text("body_selector") or None
     return Outlet(
         key=key,
         name=name,
@@ -213,6 +231,8 @@ def _build(path: Path, key: str, table: Any) -> Outlet:
         interval=interval,
         enabled=enabled,
         notes=check.text("notes"),
+        body_selector=check.selector("body_selector", body_selector) if body_selector else None,
+        drop_selectors=check.selectors("drop_selectors"),
     )
 
 
@@ -280,4 +300,30 @@ def select(outlets: dict[str, Outlet], keys: list[str] | None) -> list[Outlet]:
     return [outlets[k] for k in keys]
 
 
-__all__ = ["SOURCE_KINDS", "Outlet", "OutletConfigError", "load_outlets", "parse_interval", "select"]
+def outlet_for_url(outlets: dict[str, Outlet], url: str | None) -> Outlet | None:
+    """The outlet an article URL belongs to: its host is one of the outlet's domains (the
+    longest match wins), then the homepage's path prefixes the URL's path (``/de/`` picks
+    DW German over DW English), then enabled outlets first; None for any other host."""
+    if not isinstance(url, str) or not url:
+        return None
+    host = bare_domain(host_of(url))
+    path = urlsplit(url).path or "/"
+
+    def rank(outlet: Outlet) -> tuple[int, int, bool]:
+        domain = max((len(d) for d in outlet.domains if host == d or host.endswith("." + d)), default=0)
+        home = urlsplit(outlet.homepage).path or "/"
+        return domain, len(home) if path.startswith(home) else 0, outlet.enabled
+
+    best = max(outlets.values(), key=rank, default=None)
+    return best if best is not None and rank(best)[0] else None
+
+
+__all__ = [
+    "SOURCE_KINDS",
+    "Outlet",
+    "OutletConfigError",
+    "load_outlets",
+    "outlet_for_url",
+    "parse_interval",
+    "select",
+]

@@ -64,10 +64,21 @@ Groups: ``overall``, each truth kind, each subset tag. ``--worst K`` lists
 the K body pages with the lowest newswatch bow F1 (trafilatura's next to it;
 ranked by trafilatura when newswatch did not run).
 
+Floors
+------
+``bench/baselines/extraction.json`` pins newswatch's figures per group
+(``overall`` and each truth kind; body bow/sh4 F1, snippet F1, title, date and
+authors accuracy). ``--check`` exits 1 when a figure falls below its floor;
+``--raise-baseline`` stores today's figures as the new floors, never lowering
+one (``--lower-baseline`` allows that, deliberately). Both need the whole
+corpus (no ``--pages``/``--limit``). The test suite checks the same floors
+in-process (``run_inprocess``), where the whole corpus takes about ten seconds.
+
 Usage::
 
     .venv/bin/python bench/extraction.py [--systems trafilatura,newswatch]
         [--corpus PATH] [--limit N] [--pages GLOB] [--worst K] [--json OUT]
+        [--check] [--raise-baseline [--lower-baseline]]
 """
 
 from __future__ import annotations
@@ -93,6 +104,11 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus" / "extraction"
 DEFAULT_JSON = PROJECT_ROOT / "bench" / "results" / "extraction.json"
+BASELINE = PROJECT_ROOT / "bench" / "baselines" / "extraction.json"
+DEFAULT_OUTLETS = PROJECT_ROOT / "config" / "outlets.toml"
+# Figures pinned as floors, per group; all are "higher is better".
+FLOOR_GROUPS = ("overall", "manual", "parser-regression", "snippets")
+FLOOR_KEYS = ("bow_f1", "sh4_f1", "snip_f1", "title_acc", "date_acc", "authors_acc")
 SYSTEMS = ("trafilatura", "newswatch")
 KINDS = ("manual", "parser-regression", "snippets")
 SUBSETS = ("naeb", "fundeval", "fundus", "traf", "np4k")
@@ -332,6 +348,53 @@ def run_newswatch(pages: Sequence[Page], exe: str) -> SystemRun:
     return SystemRun("newswatch", predictions, info)
 
 
+def read_html(path: Path) -> str:
+    """A saved page as ``newswatch extract`` reads it: UTF-8 when the bytes are valid
+    UTF-8, else the page's own declaration or a detected encoding."""
+    from w3lib.encoding import html_to_unicode
+
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return html_to_unicode(None, data)[1]
+
+
+def run_inprocess(pages: Sequence[Page], outlets_file: Path = DEFAULT_OUTLETS) -> SystemRun:
+    """newswatch's extraction in this process, with each page's outlet overrides chosen
+    by its URL as ``newswatch extract`` chooses them; a page's time is its call's."""
+    if str(PROJECT_ROOT) not in sys.path:
+        sys.path.insert(0, str(PROJECT_ROOT))
+    from extraction import extract
+    from outlets import load_outlets, outlet_for_url
+
+    outlets = load_outlets(outlets_file)
+    predictions: dict[str, Prediction] = {}
+    for page in pages:
+        html = read_html(page.path)
+        outlet = outlet_for_url(outlets, page.url or None)
+        start = time.perf_counter()
+        try:
+            result = extract(
+                html,
+                page.url or None,
+                body_selector=outlet.body_selector if outlet else None,
+                drop_selectors=outlet.drop_selectors if outlet else (),
+            )
+        except Exception as exc:  # one bad page must not stop the run
+            predictions[page.id] = Prediction(error=f"{type(exc).__name__}: {exc}")
+            continue
+        ms = (time.perf_counter() - start) * 1000.0
+        predictions[page.id] = Prediction(
+            text=result.text,
+            title=result.title,
+            date=result.published.isoformat() if result.published else None,
+            authors=list(result.authors),
+            ms=ms,
+        )
+    return SystemRun("newswatch", predictions, {"in_process": True})
+
+
 # --------------------------------------------------------------------------
 # Metrics
 
@@ -496,6 +559,43 @@ def build_summary(pages: Sequence[Page], per_page: PerPage, systems: Sequence[st
     return result
 
 
+def floors_of(summary: Summary, system: str = "newswatch") -> dict[str, dict[str, float]]:
+    """Today's figures of ``system`` as floors (rounded down to 3 decimals)."""
+    out: dict[str, dict[str, float]] = {}
+    for group in FLOOR_GROUPS:
+        row = summary.get(group, {}).get(system)
+        if row:
+            out[group] = {k: int(row[k] * 1000) / 1000 for k in FLOOR_KEYS if row.get(k) is not None}
+    return out
+
+
+def below_floors(
+    summary: Summary, floors: dict[str, dict[str, float]], system: str = "newswatch"
+) -> dict[str, tuple[float | None, float]]:
+    """``{"group.figure": (today, floor)}`` for every figure under its floor."""
+    low: dict[str, tuple[float | None, float]] = {}
+    for group, figures in floors.items():
+        row = summary.get(group, {}).get(system, {})
+        for key, floor in figures.items():
+            value = row.get(key)
+            if value is None or value < floor:
+                low[f"{group}.{key}"] = (value, floor)
+    return low
+
+
+def raised_floors(
+    old: dict[str, dict[str, float]], new: dict[str, dict[str, float]], lower: bool = False
+) -> dict[str, dict[str, float]]:
+    """New floors: today's figures, but never below the old floors unless ``lower``."""
+    if lower:
+        return new
+    merged = {group: dict(figures) for group, figures in old.items()}
+    for group, figures in new.items():
+        for key, value in figures.items():
+            merged.setdefault(group, {})[key] = max(value, merged.get(group, {}).get(key, 0.0))
+    return merged
+
+
 # --------------------------------------------------------------------------
 # Report
 
@@ -657,7 +757,33 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OUT",
         help="output (default: %(default)s)",
     )
+    add("--check", action="store_true", help=f"exit 1 when a newswatch figure is below {BASELINE.name}")
+    add("--raise-baseline", action="store_true", help="store today's newswatch figures as floors (only up)")
+    add("--lower-baseline", action="store_true", help="with --raise-baseline: allow floors to go down")
     return parser
+
+
+def apply_baseline(args: argparse.Namespace, summary: Summary, whole_corpus: bool) -> int:
+    """--raise-baseline and --check against bench/baselines/extraction.json; exit code."""
+    if not (args.raise_baseline or args.check):
+        return 0
+    if "newswatch" not in summary["overall"]:
+        print("floors concern newswatch, which did not run")
+        return 1
+    if not whole_corpus:
+        print("floors are for the whole corpus: drop --pages / --limit")
+        return 1
+    old = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.exists() else {}
+    if args.raise_baseline:
+        floors = raised_floors(old, floors_of(summary), lower=args.lower_baseline)
+        BASELINE.parent.mkdir(parents=True, exist_ok=True)
+        BASELINE.write_text(json.dumps(floors, indent=2) + "\n", encoding="utf-8")
+        print(f"floors written to {BASELINE}")
+        old = floors
+    low = below_floors(summary, old)
+    for name, (value, floor) in low.items():
+        print(f"BELOW FLOOR: {name} {value} < {floor}")
+    return 1 if args.check and low else 0
 
 
 def run_systems(pages: Sequence[Page], systems: Sequence[str]) -> dict[str, SystemRun]:
@@ -720,7 +846,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     write_json(args.json, payload)
     progress(f"wrote {args.json}")
-    return 0
+    return apply_baseline(args, summary, whole_corpus=not (args.pages or args.limit))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Extract pipeline: article text and metadata from the fetched page.
+"""Extract pipeline: article text and metadata from the fetched page, with the outlet's
+extraction overrides (``body_selector``, ``drop_selectors``) from the outlets file.
 
 Empty or too-short extractions are counted per outlet, recorded in ``seen_urls`` (status
 ``empty``) and dropped; pages that turn out older than the freshness window are recorded
@@ -34,7 +35,15 @@ class ExtractPipeline:
     def process_item(self, item: Article, spider: object = None) -> Article:
         news = news_spider(self.crawler)
         archive = news.archive
-        extraction = extract(item.html, item.final_url, hint=item.candidate, language=item.outlet_language)
+        outlet = news.outlets.get(item.outlet)
+        extraction = extract(
+            item.html,
+            item.final_url,
+            hint=item.candidate,
+            language=item.outlet_language,
+            body_selector=outlet.body_selector if outlet else None,
+            drop_selectors=outlet.drop_selectors if outlet else (),
+        )
         item.html = ""  # the page is not kept; free it before the store
         urls = [item.url, item.final_url]
         if len(extraction.text) < self.min_chars:

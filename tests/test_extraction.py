@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from conftest import ROOT, SHARED
 from outlet_sites import Story, dw_page, pangea_page, paragraphs
 
-from extraction import extract, strip_chrome
+from extraction import (
+    block_lines,
+    choose_title,
+    clean_authors,
+    extract,
+    parse_html,
+    split_authors,
+    strip_chrome,
+    strip_label,
+    strip_site_name,
+)
 from records import Candidate
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -15,7 +29,7 @@ NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 def page(head: str = "", body: str = "", lang: str = "en") -> str:
     text = "".join(f"<p>{p}</p>" for p in paragraphs("drone parts"))
-    return f"<html lang='{lang}'><head>{head}</head><body><article>{body}<h1>Headline</h1>{text}</article></body></html>"
+    return f"<html lang='{lang}'><head>{head}</head><body><article><h1>Headline</h1>{text}{body}</article></body></html>"
 
 
 def test_structured_data_wins_for_title_date_and_authors() -> None:
@@ -131,3 +145,201 @@ def test_hostile_title_is_kept_as_text_not_markup() -> None:
     script = json.dumps(ld).replace("</", "<\\/")  # as pages escape it inside <script>
     result = extract(page(f'<script type="application/ld+json">{script}</script>'), now=NOW)
     assert result.title == "<!channel> <script>alert(1)</script> & co"
+
+
+# --- titles, authors, dates ------------------------------------------------------------------
+
+
+def test_site_names_and_section_labels_are_cut_from_titles() -> None:
+    sites = ("BBC News", "bbc.com", "bbc")
+    assert strip_site_name("Ferry trial ends early - BBC News", sites) == "Ferry trial ends early"
+    assert (
+        strip_site_name("PolitiFact | Ten claims checked", ("@politifact", "politifact"))
+        == "Ten claims checked"
+    )
+    assert strip_site_name("Rhine barges wait – DW – 10/18/2026", ("dw.com", "dw")).startswith(
+        "Rhine barges wait"
+    )
+    assert (
+        strip_site_name("China – Russia trade grows", ("South China Morning Post",))
+        == "China – Russia trade grows"
+    )
+    assert (
+        strip_label("Opinion | What the new budget means for ferries")
+        == "What the new budget means for ferries"
+    )
+    assert strip_label("Tony Blair: Why compromise matters") == "Tony Blair: Why compromise matters"
+
+
+def test_title_is_the_structured_one_the_visible_headline_agrees_with() -> None:
+    structured = ["Crane deal signed for harbour", "Harbour buys four electric cranes"]
+    assert choose_title(structured, ["Harbour buys four electric cranes"]) == structured[1]
+    assert choose_title(structured, ["Analysis Harbour buys four electric cranes"]) == structured[1]
+    assert choose_title(structured, ["Something else entirely"]) == structured[0]
+    assert choose_title([], ["Harbour buys four electric cranes"]) == "Harbour buys four electric cranes"
+
+
+def test_title_entities_are_decoded_and_cut_off_social_titles_ignored() -> None:
+    head = (
+        '<meta property="og:title" content="Brussels&#8217; night trains get a discount on...">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Brussels&#8217; night trains"}</script>'
+    )
+    assert extract(page(head), now=NOW).title == "Brussels’ night trains"
+
+
+def test_authors_are_people_without_bylines_debris() -> None:
+    people, orgs = split_authors(
+        ["By Jane Doe, John Roe and Ana Petrova", "jane@example.org", "@ana_p", "Sam Lee - Senior Editor"],
+        site_names=("Example News",),
+    )
+    assert people == ["Jane Doe", "John Roe", "Ana Petrova", "Sam Lee"]
+    assert orgs == []
+    assert split_authors(["Mark Twain Link Copied", "Reporter", "Ph.D."])[0] == ["Mark Twain"]
+    assert split_authors(["Shaun Walker in Kyiv"])[0] == ["Shaun Walker"]
+
+
+def test_organisations_are_authors_only_when_no_person_is_named() -> None:
+    assert clean_authors(["Minyvonne Burke", "The Associated Press"]) == ("Minyvonne Burke",)
+    assert clean_authors(["The Associated Press"]) == ("The Associated Press",)
+    assert clean_authors(["Example News"], site_names=("Example News",)) == ("Example News",)
+    ld = {
+        "@type": "NewsArticle",
+        "author": [
+            {"@type": "Organization", "name": "Kyiv Daily"},
+            {"@type": "Person", "name": ["Ana Petrova"]},
+        ],
+    }
+    result = extract(page(f'<script type="application/ld+json">{json.dumps(ld)}</script>'), now=NOW)
+    assert result.authors == ("Ana Petrova",)
+
+
+def test_published_time_keeps_the_zone_the_page_shows() -> None:
+    ld = {"@type": "NewsArticle", "datePublished": "2026-11-20T22:30:00Z"}
+    shown = '<time datetime="2026-11-21T09:30:00+11:00">21 November</time>'
+    result = extract(page(f'<script type="application/ld+json">{json.dumps(ld)}</script>', shown), now=NOW)
+    assert result.published == datetime(2026, 11, 20, 22, 30, tzinfo=UTC)
+    assert result.published.isoformat() == "2026-11-21T09:30:00+11:00"
+    naive = '<time datetime="2026-11-20 17:30:00">Nov 20, 5:30 pm</time>'
+    result = extract(page(f'<script type="application/ld+json">{json.dumps(ld)}</script>', naive), now=NOW)
+    assert result.published.isoformat() == "2026-11-20T17:30:00-05:00"
+    day_only = '<time datetime="2026-11-20">Nov 20</time>'
+    result = extract(page(f'<script type="application/ld+json">{json.dumps(ld)}</script>', day_only), now=NOW)
+    assert result.published.isoformat() == "2026-11-20T22:30:00+00:00"
+
+
+def test_an_update_date_stands_in_only_when_nothing_else_is_known() -> None:
+    modified = '<meta property="article:modified_time" content="2026-11-21T10:00:00Z">'
+    published = '<meta property="article:published_time" content="2026-11-19T08:00:00Z">'
+    assert extract(page(modified + published), now=NOW).published == datetime(2026, 11, 19, 8, tzinfo=UTC)
+    alone = extract(page(modified), now=NOW)
+    assert alone.published == datetime(2026, 11, 21, 10, tzinfo=UTC) and alone.published_source == "meta"
+
+
+# --- chrome ----------------------------------------------------------------------------------
+
+
+def test_promo_lines_and_the_headlines_listed_under_them_are_removed() -> None:
+    text = (
+        "First real sentence of the story.\nRead more:\nCouncil approves new ferry\nHarbour cranes arrive"
+        "\nSecond real sentence of the story, after the list.\nALSO READ: Storm closes the pass"
+        "\nSubscribe to our morning newsletter\nSupport UP or become our patron!\nThird real sentence."
+    )
+    assert strip_chrome(text) == (
+        "First real sentence of the story.\nSecond real sentence of the story, after the list.\nThird real sentence."
+    )
+
+
+def test_closing_bio_credits_and_embed_attributions_are_removed() -> None:
+    text = (
+        "The story's first sentence.\n— Jane Doe (@jdoe) October 3, 2026\nThe story's last sentence."
+        "\nJane Doe is a reporter based in Vilnius who covers the Baltic states."
+        "\nReuters contributed to this report."
+    )
+    assert strip_chrome(text, ["Jane Doe"]) == "The story's first sentence.\nThe story's last sentence."
+    credits = (
+        "Body text.\nReporting by Jan Novak; Editing by Eva Kral\nContact Jan Novak at jnovak@example.org."
+    )
+    assert strip_chrome(credits, ["Jan Novak"]) == "Body text."
+
+
+def test_a_bare_byline_or_headline_line_is_removed_but_sentences_with_names_stay() -> None:
+    text = "Harbour buys cranes\nBy Jane Doe\nJane Doe\nJane Doe said the cranes would arrive in March."
+    assert (
+        strip_chrome(text, ["Jane Doe"], "Harbour buys cranes")
+        == "Jane Doe said the cranes would arrive in March."
+    )
+
+
+def test_reporting_that_only_looks_like_chrome_stays() -> None:
+    text = (
+        "Officials said Anna Vasylenko was detained in March near the front line.\n"
+        "“Western allies must support us now,” the minister said on Tuesday.\n"
+        "Support for the plan grew after the vote.\n"
+        "Anna Vasylenko is a reporter for a regional newspaper in Kherson."
+    )
+    assert strip_chrome(text, ["Jane Doe"], "Reporter detained") == text
+
+
+def test_embedded_posts_and_chrome_named_blocks_are_removed_from_the_markup() -> None:
+    body = (
+        '<blockquote class="twitter-tweet"><p>A post quoted from elsewhere about the harbour.</p></blockquote>'
+        '<div class="newsletter-signup"><p>Get the morning briefing in your inbox every day of the week.</p></div>'
+        '<div class="author-bio"><p>Jane Doe writes about harbours and ships for the paper.</p></div>'
+    )
+    text = extract(page(body=body), now=NOW).text
+    assert text.startswith(paragraphs("drone parts")[0])
+    for chrome in ("quoted from elsewhere", "morning briefing", "writes about harbours"):
+        assert chrome not in text
+
+
+def test_a_chrome_named_block_that_holds_the_article_is_kept() -> None:
+    story = "".join(f"<p>{p}</p>" for p in paragraphs("harbour cranes"))
+    html = (
+        f"<html><body><div id='read_more' class='collapsible'>{story}</div><aside>Other</aside></body></html>"
+    )
+    assert extract(html, now=NOW).text.startswith(paragraphs("harbour cranes")[0])
+
+
+def test_the_structured_article_body_replaces_a_text_cut_short() -> None:
+    full = paragraphs("harbour cranes", n=6)
+    ld = {"@type": "NewsArticle", "articleBody": "\n".join(full)}
+    short = "".join(f"<p>{p}</p>" for p in full[:2])
+    html = f'<html><head><script type="application/ld+json">{json.dumps(ld)}</script></head><body><article>{short}</article></body></html>'
+    assert extract(html, now=NOW).text.endswith(full[-1])
+
+
+def test_block_lines_give_one_line_per_paragraph_list_item_and_break() -> None:
+    tree = parse_html(
+        "<html><body><div id='b'>Lead <b>in</b> bold<p>One.</p><p>Two<br>lines</p><ul><li>x</li></ul>tail</div></body></html>"
+    )
+    assert block_lines(tree.xpath("//div[@id='b']")[0]) == [
+        "Lead in bold",
+        "One.",
+        "Two",
+        "lines",
+        "x",
+        "tail",
+    ]
+
+
+# --- the corpus gate -------------------------------------------------------------------------
+
+CORPUS = SHARED / "corpus" / "extraction"
+BASELINE = ROOT / "bench" / "baselines" / "extraction.json"
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus/extraction not present")
+def test_corpus_figures_stay_at_or_above_the_pinned_floors() -> None:
+    spec = importlib.util.spec_from_file_location("bench_extraction", ROOT / "bench" / "extraction.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["bench_extraction"] = bench
+    spec.loader.exec_module(bench)
+    pages = bench.load_pages(CORPUS, None, None)
+    run = bench.run_inprocess(pages)
+    per_page = {p.id: {"newswatch": bench.score_page(p, run.predictions[p.id])} for p in pages}
+    summary = bench.build_summary(pages, per_page, ["newswatch"])
+    floors = json.loads(BASELINE.read_text(encoding="utf-8"))
+    assert set(floors) >= {"overall", "manual", "parser-regression", "snippets"}
+    assert bench.below_floors(summary, floors) == {}

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -77,6 +78,14 @@ def service_env(tmp_path: Path, web: FakeWeb, slack: FakeSlack | None = None, **
     return crawl_env(tmp_path, outlets, **{**values, **extra})
 
 
+def first_run_recorded(db: Path) -> bool:
+    """True once a crawl run is in the archive (which may still be being created)."""
+    try:
+        return db.exists() and bool(rows(db, "SELECT 1 FROM crawl_runs"))
+    except sqlite3.OperationalError:  # no such table yet: the migrations are running
+        return False
+
+
 def test_a_crawl_past_its_timeout_is_stopped_and_recorded(tmp_path: Path, web: FakeWeb) -> None:
     web.add("/slow/feed.xml", rss([]), delay=20.0, content_type="application/rss+xml")
     outlets = tmp_path / "outlets.toml"
@@ -142,7 +151,7 @@ def test_the_real_service_alerts_within_its_interval_and_stops_cleanly_on_sigter
     try:
         db = tmp_path / "data" / "newswatch.db"
         deadline = time.monotonic() + 40
-        while time.monotonic() < deadline and not (db.exists() and rows(db, "SELECT 1 FROM crawl_runs")):
+        while time.monotonic() < deadline and not first_run_recorded(db):
             time.sleep(0.2)  # the first crawl runs at start-up
         assert slack.delivered() == []
         published = time.monotonic()
