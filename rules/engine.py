@@ -545,13 +545,4 @@ def _iter_leaves(node: Node) -> Iterable[Term | GroupRef]:
 
 
 def _iter_terms(node: Node) -> Iterable[Term]:
-    if isinstance(node, Term):
-        yield node
-    elif isinstance(node, (And, Or)):
-        for item in node.items:
-            yield from _iter_terms(item)
-    elif isinstance(node, Near):
-        yield from _iter_terms(node.left)
-        yield from _iter_terms(node.right)
-    elif isinstance(node, (Not, InScope, InField)):
-        yield from _iter_terms(node.item)
+    return (leaf for leaf in _iter_leaves(node) if isinstance(leaf, Term))

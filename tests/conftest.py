@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakeslack import FakeSlack
 from fakeweb import FakeWeb
 from outlet_sites import Sites, build_sites
 
@@ -85,3 +87,53 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Si
         yield tmp_path / "data" / "newswatch.db", sites, stdout, stderr
     finally:
         web.stop()
+
+
+@pytest.fixture
+def archive_copy(crawled: tuple[Path, Sites, str, str], tmp_path: Path) -> tuple[Path, Sites]:
+    """A private copy of the archive the real crawl built (flagged articles, pending alerts)."""
+    db, sites, _, _ = crawled
+    target = tmp_path / "data" / "newswatch.db"
+    target.parent.mkdir(parents=True)
+    source, copy = sqlite3.connect(db), sqlite3.connect(target)
+    source.backup(copy)
+    source.close()
+    copy.close()
+    return target, sites
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    """A loopback Slack Web API."""
+    server = FakeSlack().start()
+    yield server
+    server.stop()
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def screenshot(url: str, shot: Path, profile: Path, size: str = "1280,900") -> None:
+    """Headless Chromium renders ``url`` to ``shot`` (a PNG to look at)."""
+    assert CHROMIUM is not None
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--hide-scrollbars",
+            f"--window-size={size}",
+            f"--screenshot={shot}",
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from datetime import timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -26,26 +25,6 @@ from archive import Archive
 from rules import load_ruleset
 
 OUTLETS = ROOT / "config" / "outlets.toml"
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    server = FakeSlack().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def archive_copy(crawled: tuple[Path, Sites, str, str], tmp_path: Path) -> tuple[Path, Sites]:
-    """A private copy of the archive the real crawl built (flagged articles, pending alerts)."""
-    db, sites, _, _ = crawled
-    target = tmp_path / "data" / "newswatch.db"
-    target.parent.mkdir(parents=True)
-    source, copy = sqlite3.connect(db), sqlite3.connect(target)
-    source.backup(copy)
-    source.close()
-    copy.close()
-    return target, sites
 
 
 def slack_env(tmp_path: Path, db: Path, slack: FakeSlack, **extra: str) -> dict[str, str]:

@@ -199,5 +199,7 @@ def test_flagged_articles_land_in_matches_with_their_evidence(crawled: tuple[Pat
         assert story.title in quoted or any(story.paragraphs[0].startswith(q) for q in quoted), quoted
         assert all(t["group"] or t["term"] for t in json.loads(str(matches[0]["terms"])))
     runs = {r["outlet"]: r["flagged"] for r in rows(db, "SELECT outlet, flagged FROM crawl_runs")}
-    assert runs["rferl"] == 1 and runs["dw"] == 1 and runs["broken"] == 1 and sum(runs.values()) == len(expected)
+    assert (
+        runs["rferl"] == 1 and runs["dw"] == 1 and runs["broken"] == 1 and sum(runs.values()) == len(expected)
+    )
     assert "flagged" in stdout

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import email
 import html
-import shutil
 import socket
 import sqlite3
-import subprocess
 from collections.abc import Iterator
 from email.message import Message
 from email.policy import default
@@ -17,7 +15,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from conftest import ROOT, crawl_env, rows, run_newswatch
+from conftest import CHROMIUM, ROOT, crawl_env, rows, run_newswatch, screenshot
 from outlet_sites import Sites
 
 OUTLETS = ROOT / "config" / "outlets.toml"
@@ -57,18 +55,6 @@ def smtp() -> Iterator[tuple[Controller, Inbox]]:
     controller.stop()
 
 
-@pytest.fixture
-def archive(crawled: tuple[Path, Sites, str, str], tmp_path: Path) -> tuple[Path, Sites]:
-    db, sites, _, _ = crawled
-    target = tmp_path / "data" / "newswatch.db"
-    target.parent.mkdir(parents=True)
-    source, copy = sqlite3.connect(db), sqlite3.connect(target)
-    source.backup(copy)
-    source.close()
-    copy.close()
-    return target, sites
-
-
 def smtp_env(tmp_path: Path, db: Path, port: int, **extra: str) -> dict[str, str]:
     values = {
         "NEWSWATCH_DB": str(db),
@@ -87,9 +73,9 @@ def flagged_titles(sites: Sites) -> set[str]:
 
 
 def test_digest_arrives_as_multipart_text_and_html_with_every_flagged_item(
-    archive: tuple[Path, Sites], smtp: tuple[Controller, Inbox], tmp_path: Path
+    archive_copy: tuple[Path, Sites], smtp: tuple[Controller, Inbox], tmp_path: Path
 ) -> None:
-    db, sites = archive
+    db, sites = archive_copy
     controller, inbox = smtp
     result = run_newswatch(["digest", "--send"], smtp_env(tmp_path, db, controller.port))
     assert result.returncode == 0, result.stderr
@@ -112,9 +98,9 @@ def test_digest_arrives_as_multipart_text_and_html_with_every_flagged_item(
 
 
 def test_server_down_keeps_the_digest_pending_and_sends_it_once_when_back(
-    archive: tuple[Path, Sites], tmp_path: Path
+    archive_copy: tuple[Path, Sites], tmp_path: Path
 ) -> None:
-    db, sites = archive
+    db, sites = archive_copy
     port = free_port()
     down = run_newswatch(["digest", "--send"], smtp_env(tmp_path, db, port))
     assert down.returncode == 1 and "stays pending" in down.stderr
@@ -136,9 +122,9 @@ def test_server_down_keeps_the_digest_pending_and_sends_it_once_when_back(
 
 
 def test_a_refused_recipient_is_reported_and_the_others_get_it_once(
-    archive: tuple[Path, Sites], smtp: tuple[Controller, Inbox], tmp_path: Path
+    archive_copy: tuple[Path, Sites], smtp: tuple[Controller, Inbox], tmp_path: Path
 ) -> None:
-    db, _ = archive
+    db, _ = archive_copy
     controller, inbox = smtp
     env = smtp_env(
         tmp_path, db, controller.port, NEWSWATCH_DIGEST_TO="analyst@example.org, ghost@refused.example"
@@ -158,8 +144,8 @@ def test_a_refused_recipient_is_reported_and_the_others_get_it_once(
     assert rows(db, "SELECT status FROM digests") == [{"status": "pending"}]
 
 
-def test_a_refused_login_keeps_the_digest_pending(archive: tuple[Path, Sites], tmp_path: Path) -> None:
-    db, _ = archive
+def test_a_refused_login_keeps_the_digest_pending(archive_copy: tuple[Path, Sites], tmp_path: Path) -> None:
+    db, _ = archive_copy
 
     def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
         return AuthResult(success=False, handled=False)
@@ -181,9 +167,9 @@ def test_a_refused_login_keeps_the_digest_pending(archive: tuple[Path, Sites], t
 
 
 def test_without_smtp_the_digest_is_written_to_files_once(
-    archive: tuple[Path, Sites], tmp_path: Path
+    archive_copy: tuple[Path, Sites], tmp_path: Path
 ) -> None:
-    db, sites = archive
+    db, sites = archive_copy
     env = crawl_env(tmp_path, OUTLETS, NEWSWATCH_DB=str(db))
     result = run_newswatch(["digest", "--send"], env)
     assert result.returncode == 0, result.stderr
@@ -195,8 +181,8 @@ def test_without_smtp_the_digest_is_written_to_files_once(
     assert "nothing to send" in run_newswatch(["digest", "--send"], env).stdout
 
 
-def test_preview_writes_html_and_changes_nothing(archive: tuple[Path, Sites], tmp_path: Path) -> None:
-    db, sites = archive
+def test_preview_writes_html_and_changes_nothing(archive_copy: tuple[Path, Sites], tmp_path: Path) -> None:
+    db, sites = archive_copy
     preview = tmp_path / "preview.html"
     result = run_newswatch(
         ["digest", "--preview", str(preview)], crawl_env(tmp_path, OUTLETS, NEWSWATCH_DB=str(db))
@@ -240,12 +226,9 @@ def test_hostile_titles_are_escaped_in_the_html_digest(tmp_path: Path) -> None:
     assert parsed["Subject"] == content.subject
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-
-
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
-def test_html_digest_renders_in_headless_chromium(archive: tuple[Path, Sites], tmp_path: Path) -> None:
-    db, _ = archive
+def test_html_digest_renders_in_headless_chromium(archive_copy: tuple[Path, Sites], tmp_path: Path) -> None:
+    db, _ = archive_copy
     preview = tmp_path / "digest.html"
     assert (
         run_newswatch(
@@ -254,25 +237,5 @@ def test_html_digest_renders_in_headless_chromium(archive: tuple[Path, Sites], t
         == 0
     )
     shot = ROOT / "data" / "screenshots" / "digest.png"
-    shot.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [
-            str(CHROMIUM),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={tmp_path / 'chrome'}",
-            "--hide-scrollbars",
-            "--window-size=760,1100",
-            f"--screenshot={shot}",
-            preview.as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    screenshot(preview.as_uri(), shot, tmp_path / "chrome", "760,1100")
     assert shot.stat().st_size > 10_000  # a rendered page, not a blank one

@@ -280,7 +280,9 @@ def test_examples_are_checked(tmp_path: Path) -> None:
 
 
 def test_a_sentence_two_rules_quote_is_evidence_once(tmp_path: Path) -> None:
-    (tmp_path / "r.toml").write_text(GROUPS + """
+    (tmp_path / "r.toml").write_text(
+        GROUPS
+        + """
 [[rules]]
 id = "a"
 description = "a"
@@ -293,7 +295,9 @@ description = "b"
 severity = "low"
 scope = "sentence"
 query = "CHINA AND DRONES"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     verdict = load_ruleset(tmp_path).classify("", "China sends drones to Russia.")
     assert [e.sentence for e in verdict.evidence] == ["China sends drones to Russia."]
 

@@ -33,7 +33,9 @@ def fires(trigger, start: datetime, n: int) -> list[datetime]:  # type: ignore[n
 
 def test_parse_digest_at() -> None:
     assert parse_digest_at("07:30", BRUSSELS) == AT_0730
-    assert parse_digest_at(" 7:05 Asia/Shanghai ", BRUSSELS) == DigestTime(time(7, 5), ZoneInfo("Asia/Shanghai"))
+    assert parse_digest_at(" 7:05 Asia/Shanghai ", BRUSSELS) == DigestTime(
+        time(7, 5), ZoneInfo("Asia/Shanghai")
+    )
     for bad in ("7.30", "25:00", "07:61", "07:30 Mars/Olympus", ""):
         with pytest.raises(ScheduleError, match="NEWSWATCH_DIGEST_AT"):
             parse_digest_at(bad, BRUSSELS)
@@ -43,14 +45,22 @@ def test_digest_fires_at_local_time_across_the_spring_dst_change() -> None:
     start = datetime(2026, 3, 27, 12, 0, tzinfo=UTC)
     got = fires(digest_trigger(AT_0730), start, 4)
     assert [f.astimezone(BRUSSELS).strftime("%m-%d %H:%M") for f in got] == [
-        "03-28 07:30", "03-29 07:30", "03-30 07:30", "03-31 07:30"]
+        "03-28 07:30",
+        "03-29 07:30",
+        "03-30 07:30",
+        "03-31 07:30",
+    ]
     assert [f.astimezone(UTC).hour for f in got] == [6, 5, 5, 5]  # CET then CEST
 
 
 def test_digest_fires_once_a_day_across_the_autumn_dst_change() -> None:
     got = fires(digest_trigger(AT_0730), datetime(2026, 10, 23, 12, 0, tzinfo=UTC), 4)
     assert [f.astimezone(BRUSSELS).strftime("%m-%d %H:%M") for f in got] == [
-        "10-24 07:30", "10-25 07:30", "10-26 07:30", "10-27 07:30"]
+        "10-24 07:30",
+        "10-25 07:30",
+        "10-26 07:30",
+        "10-27 07:30",
+    ]
     assert [f.astimezone(UTC).hour for f in got] == [5, 6, 6, 6]  # CEST then CET
     utc = [f.astimezone(UTC) for f in got]  # same-zone subtraction would compare wall clocks
     gaps = [(b - a) for a, b in pairwise(utc)]
@@ -62,10 +72,15 @@ def test_a_service_restarted_after_the_digest_time_still_owes_it_once() -> None:
     yesterday = datetime(2026, 11, 22, 7, 30, 5, tzinfo=BRUSSELS)
     assert digest_owed(today_0810, AT_0730, yesterday)  # the 07:30 run was missed
     assert digest_owed(today_0810, AT_0730, None)
-    assert not digest_owed(today_0810, AT_0730, datetime(2026, 11, 23, 7, 30, 1, tzinfo=BRUSSELS))  # sent already
-    assert not digest_owed(datetime(2026, 11, 23, 20, 0, tzinfo=BRUSSELS), AT_0730, yesterday)  # past the grace
-    assert not digest_owed(datetime(2026, 11, 23, 6, 0, tzinfo=BRUSSELS), AT_0730,
-                           datetime(2026, 11, 22, 7, 31, tzinfo=BRUSSELS))  # before today's slot: yesterday's done
+    assert not digest_owed(
+        today_0810, AT_0730, datetime(2026, 11, 23, 7, 30, 1, tzinfo=BRUSSELS)
+    )  # sent already
+    assert not digest_owed(
+        datetime(2026, 11, 23, 20, 0, tzinfo=BRUSSELS), AT_0730, yesterday
+    )  # past the grace
+    assert not digest_owed(
+        datetime(2026, 11, 23, 6, 0, tzinfo=BRUSSELS), AT_0730, datetime(2026, 11, 22, 7, 31, tzinfo=BRUSSELS)
+    )  # before today's slot: yesterday's done
 
 
 def test_last_slot_is_yesterday_before_the_time_and_today_after() -> None:

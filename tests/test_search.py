@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import html
 import json
-import shutil
 import sqlite3
 import subprocess
 import threading
@@ -15,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NEWSWATCH, ROOT, crawl, crawl_env, rows, run_newswatch
+from conftest import CHROMIUM, NEWSWATCH, ROOT, crawl, crawl_env, rows, run_newswatch, screenshot
 from datasette.app import Datasette
 from fakeweb import FakeWeb
 from outlet_sites import Sites, build_sites
@@ -222,9 +221,6 @@ def test_datasette_reads_while_a_crawl_writes_without_lock_errors(tmp_path: Path
     assert reads > 10 and errors == []
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 def test_flagged_articles_page_renders_in_headless_chromium(
     crawled: tuple[Path, Sites, str, str], tmp_path: Path
@@ -252,27 +248,7 @@ def test_flagged_articles_page_renders_in_headless_chromium(
             except OSError:
                 time.sleep(0.1)
         shot = ROOT / "data" / "screenshots" / "flagged-articles.png"
-        shot.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                str(CHROMIUM),
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                f"--user-data-dir={tmp_path / 'chrome'}",
-                "--hide-scrollbars",
-                "--window-size=1280,900",
-                f"--screenshot={shot}",
-                url,
-            ],
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
+        screenshot(url, shot, tmp_path / "chrome")
         assert shot.stat().st_size > 20_000
     finally:
         server.terminate()

@@ -8,11 +8,9 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from conftest import NEWSWATCH, ROOT, crawl_env, rows, run_newswatch
 from fakeslack import FakeSlack
 from fakeweb import FakeWeb
@@ -55,13 +53,6 @@ def publish(web: FakeWeb, n: int, flagged: bool) -> str:
     ]
     web.add("/rferl/api/feed.xml", rss(items), content_type="application/rss+xml")
     return url
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    server = FakeSlack().start()
-    yield server
-    server.stop()
 
 
 def service_env(tmp_path: Path, web: FakeWeb, slack: FakeSlack | None = None, **extra: str) -> dict[str, str]:

@@ -13,10 +13,24 @@ from service.watchdog import Issue, Watchdog, assess, plan_notices
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
 
-def run(hours_ago: float, status: str = "ok", new: int = 0, fetched: int = 5, empty: int = 0, blocked: int = 0,
-        error: str | None = None) -> dict[str, Any]:
-    return {"finished_at": sql_time(NOW - timedelta(hours=hours_ago)), "status": status, "new": new,
-            "fetched": fetched, "empty": empty, "blocked": blocked, "last_error": error}
+def run(
+    hours_ago: float,
+    status: str = "ok",
+    new: int = 0,
+    fetched: int = 5,
+    empty: int = 0,
+    blocked: int = 0,
+    error: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "finished_at": sql_time(NOW - timedelta(hours=hours_ago)),
+        "status": status,
+        "new": new,
+        "fetched": fetched,
+        "empty": empty,
+        "blocked": blocked,
+        "last_error": error,
+    }
 
 
 def kinds(runs: list[dict[str, Any]]) -> set[str]:
@@ -29,7 +43,12 @@ def test_a_healthy_outlet_has_no_issue() -> None:
 
 
 def test_three_failed_runs_in_a_row_are_failing() -> None:
-    runs = [run(5, new=1), run(3, "failed", error="DNS"), run(2, "timeout"), run(1, "failed", error="DNS lookup failed")]
+    runs = [
+        run(5, new=1),
+        run(3, "failed", error="DNS"),
+        run(2, "timeout"),
+        run(1, "failed", error="DNS lookup failed"),
+    ]
     (issue,) = assess("x", runs, NOW)
     assert issue.kind == "failing" and "3 failed runs" in issue.detail and "DNS lookup failed" in issue.detail
     assert kinds(runs[:-1]) == set()
@@ -38,7 +57,9 @@ def test_three_failed_runs_in_a_row_are_failing() -> None:
 def test_quiet_is_judged_against_the_outlets_own_rhythm() -> None:
     hourly = [run(h, new=1) for h in range(30, 8, -1)] + [run(h) for h in range(8, 0, -1)]
     assert kinds(hourly) == {"quiet"}  # 8 h silent, normal gap 1 h: 3 × 1 h, at least 6 h
-    assert kinds([run(h, new=1) for h in range(30, 5, -1)] + [run(h) for h in range(5, 0, -1)]) == set()  # 5 h < 6 h
+    assert (
+        kinds([run(h, new=1) for h in range(30, 5, -1)] + [run(h) for h in range(5, 0, -1)]) == set()
+    )  # 5 h < 6 h
     daily = [run(h, new=1) for h in range(24 * 10, 30, -24)] + [run(h) for h in range(30, 0, -1)]
     assert "quiet" not in kinds(daily)  # a daily outlet is not quiet after 30 h
     assert kinds([run(h) for h in range(10, 0, -1)]) == set()  # no history: nothing learned yet
@@ -70,16 +91,31 @@ def test_notices_are_sent_once_repeated_daily_and_followed_by_recovery() -> None
 def test_watchdog_keeps_health_state_in_the_archive(tmp_path: Path) -> None:
     archive = Archive(tmp_path / "db.sqlite")
     for k in range(4):
-        archive.record_run({"run_id": f"r{k}", "outlet": "dw", "started_at": sql_time(NOW - timedelta(hours=4 - k)),
-                            "finished_at": sql_time(NOW - timedelta(hours=4 - k)), "status": "failed",
-                            "last_error": "HTTP 503"})
+        archive.record_run(
+            {
+                "run_id": f"r{k}",
+                "outlet": "dw",
+                "started_at": sql_time(NOW - timedelta(hours=4 - k)),
+                "finished_at": sql_time(NOW - timedelta(hours=4 - k)),
+                "status": "failed",
+                "last_error": "HTTP 503",
+            }
+        )
     sent: list[str] = []
     dog = Watchdog(archive, sent.append)
     assert [n.kind for n in dog.run(NOW)] == ["failing"]
     assert dog.run(NOW + timedelta(hours=1)) == []  # not again within a day
     assert len(dog.run(NOW + timedelta(hours=25))) == 1  # repeated daily while it lasts
-    archive.record_run({"run_id": "r9", "outlet": "dw", "started_at": sql_time(NOW), "finished_at": sql_time(NOW),
-                        "status": "ok", "new": 3})
+    archive.record_run(
+        {
+            "run_id": "r9",
+            "outlet": "dw",
+            "started_at": sql_time(NOW),
+            "finished_at": sql_time(NOW),
+            "status": "ok",
+            "new": 3,
+        }
+    )
     (recovery,) = dog.run(NOW + timedelta(hours=26))
     assert recovery.recovered and "dw: failing — recovered" in sent[-1]
     assert archive.conn.execute("SELECT count(*) FROM health WHERE resolved_at IS NULL").fetchone()[0] == 0
@@ -89,8 +125,15 @@ def test_watchdog_keeps_health_state_in_the_archive(tmp_path: Path) -> None:
 def test_a_notice_that_cannot_be_sent_is_tried_again(tmp_path: Path) -> None:
     archive = Archive(tmp_path / "db.sqlite")
     for k in range(3):
-        archive.record_run({"run_id": f"r{k}", "outlet": "bbc", "started_at": sql_time(NOW), "finished_at":
-                            sql_time(NOW - timedelta(hours=3 - k)), "status": "crashed"})
+        archive.record_run(
+            {
+                "run_id": f"r{k}",
+                "outlet": "bbc",
+                "started_at": sql_time(NOW),
+                "finished_at": sql_time(NOW - timedelta(hours=3 - k)),
+                "status": "crashed",
+            }
+        )
 
     def broken(text: str) -> None:
         raise OSError("Slack unreachable")
