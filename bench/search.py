@@ -155,10 +155,16 @@ async def latencies(path: Path, queries: list[str]) -> dict[str, list[float]]:
     )
     await ds.invoke_startup()
     db = path.stem
-    out: dict[str, list[float]] = {"table_search": [], "table_search_with_facets": [], "search_articles": [],
-                                   "search_flagged": []}
+    out: dict[str, list[float]] = {
+        "json_array": [],
+        "table_search": [],
+        "table_search_with_facets": [],
+        "search_articles": [],
+        "search_flagged": [],
+    }
     for q in queries:
         for kind, url in (
+            ("json_array", f"/{db}/articles.json?_search={q}&_size=50&_shape=array"),
             ("table_search", f"/{db}/articles.json?_search={q}&_size=50&_nofacet=1"),
             ("table_search_with_facets", f"/{db}/articles.json?_search={q}&_size=50"),
             ("search_articles", f"/{db}/search_articles.json?q={q}"),
