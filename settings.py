@@ -68,6 +68,8 @@ NEWSWATCH_SITEMAP_DEPTH = _env_int("NEWSWATCH_SITEMAP_DEPTH", 2)
 NEWSWATCH_MAX_ARTICLES_PER_RUN = _env_int("NEWSWATCH_MAX_ARTICLES_PER_RUN", 300)
 #: Feeds and sitemaps are cached and revalidated (ETag / Last-Modified); articles never are.
 NEWSWATCH_HTTPCACHE = _env_bool("NEWSWATCH_HTTPCACHE", True)
+#: Seconds a fetched robots.txt is reused without asking again (with the HTTP cache on).
+NEWSWATCH_ROBOTS_MAX_AGE = _env_float("NEWSWATCH_ROBOTS_MAX_AGE", 3600.0)
 
 # --- alerts and digest --------------------------------------------------------------------
 

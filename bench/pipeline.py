@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -157,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     conn = sqlite3.connect(work / "data" / "newswatch.db")
     archived, flagged = conn.execute("SELECT count(*), sum(flagged) FROM articles").fetchone()
     conn.close()
+    shutil.rmtree(work, ignore_errors=True)
     alone_wall, alone_cpu = extraction_alone(pages)
     out = {
         "articles": args.articles,

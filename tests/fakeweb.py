@@ -24,7 +24,7 @@ class Route:
 class FakeWeb:
     """``web.add("/feed.xml", xml, content_type=...)``; ``web.url("/feed.xml")``; ``web.log``."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = {}
         self.log: list[tuple[str, str]] = []  # (method, path with query)
         self.not_modified: list[str] = []  # paths answered 304
@@ -71,7 +71,7 @@ class FakeWeb:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer((host, 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -123,6 +123,7 @@ def test_second_run_fetches_no_article_again(tmp_path: Path, web: FakeWeb) -> No
     refetched = {p for _, p in second if p.split("?")[0] in article_paths | final_paths}
     assert refetched == set()
     assert "/rferl/api/feed.xml" in web.not_modified  # the unchanged feed answered 304
+    assert [p for _, p in second if p == "/robots.txt"] == []  # reused from the first run
     db = tmp_path / "data" / "newswatch.db"
     runs = rows(
         db,
