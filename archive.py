@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from sqlite_utils import Migrations
 from records import Article, Extraction, sql_time, utcnow
 from rules import Verdict
 from rules.engine import SEVERITY_RANK
+from stories import Entry, Fingerprint, StoryIndex
 from urls import url_hash
 
 #: Per-outlet counters of one crawl run, in the order the summary table shows them.
@@ -42,6 +43,8 @@ RUN_COUNTERS = (
     "blocked",
     "errors",
     "source_errors",
+    "revised",
+    "grouped",
 )
 #: Seen-URL outcomes that mean "do not fetch again".
 FINAL_STATUSES = frozenset({"archived", "empty", "not_html", "gone", "offsite"})
@@ -348,10 +351,188 @@ def m005_search(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m006_stories(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            title TEXT,                         -- headline of its first article
+            first_article_id INTEGER,
+            first_outlet TEXT,
+            created_at TEXT NOT NULL,           -- when its first article was archived (UTC)
+            updated_at TEXT NOT NULL,           -- when its latest article joined
+            first_published TEXT,
+            last_published TEXT,
+            articles INTEGER NOT NULL DEFAULT 1,
+            outlets INTEGER NOT NULL DEFAULT 1,
+            outlet_list TEXT NOT NULL DEFAULT '[]', -- JSON array of outlet keys, in order of arrival
+            flagged INTEGER NOT NULL DEFAULT 0,  -- 1 when any of its articles is flagged
+            severity TEXT,                      -- highest severity among its flagged articles
+            slack_refresh INTEGER NOT NULL DEFAULT 0 -- > 0: its first message awaits the new outlet count
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_stories_updated ON stories (flagged, updated_at)")
+    db.execute("CREATE INDEX idx_stories_refresh ON stories (id) WHERE slack_refresh > 0")
+    for column, kind in (
+        ("story_id", "INTEGER REFERENCES stories (id)"),
+        ("story_relation", "TEXT"),  # first, copy (near-duplicate text), related (same event)
+        ("story_score", "REAL"),  # similarity to the article it was matched with
+        ("version", "INTEGER NOT NULL DEFAULT 1"),
+        ("revised_at", "TEXT"),  # when a changed text last replaced the archived one
+    ):
+        db.execute(f"ALTER TABLE articles ADD COLUMN {column} {kind}")
+    # every article archived so far is a story of its own
+    db.execute(
+        """
+        INSERT INTO stories (id, title, first_article_id, first_outlet, created_at, updated_at,
+                             first_published, last_published, outlet_list, flagged, severity)
+        SELECT id, title, id, outlet, fetched_at, fetched_at, published, published, json_array(outlet),
+               flagged, CASE WHEN flagged = 1 THEN severity END
+        FROM articles
+        """
+    )
+    db.execute("UPDATE articles SET story_id = id, story_relation = 'first'")
+    db.execute("CREATE INDEX idx_articles_story ON articles (story_id)")
+    db.execute(
+        """
+        CREATE TABLE article_fingerprints (
+            article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+            minhash BLOB NOT NULL,   -- 128 MinHash values (uint32) of the text's word 3-shingles
+            terms TEXT NOT NULL      -- JSON: title and lead word stems, names, headline numbers
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE article_versions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,          -- 1 is the text first archived
+            title TEXT,
+            text TEXT NOT NULL,
+            published TEXT,
+            fetched_at TEXT NOT NULL,          -- when this version was fetched
+            replaced_at TEXT NOT NULL,         -- when a newer text replaced it
+            flagged INTEGER NOT NULL DEFAULT 0,
+            severity TEXT,
+            UNIQUE (article_id, version)
+        )
+        """
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX idx_alerts_one_also_per_article ON alerts (article_id) WHERE kind = 'also'"
+    )
+    db.execute("CREATE INDEX idx_alerts_article ON alerts (article_id)")
+    for counter in ("revised", "grouped"):
+        db.execute(f"ALTER TABLE crawl_runs ADD COLUMN {counter} INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        f"""
+        CREATE VIEW flagged_stories AS
+        SELECT s.id, s.updated_at, s.first_published, s.last_published,
+               '<a href="' || {_html("a.url")} || '">'
+                 || {_html("coalesce(s.title, a.title, a.url)")} || '</a>' AS title,
+               s.severity, s.outlets, s.articles,
+               (SELECT group_concat(o.value, ', ') FROM json_each(s.outlet_list) o) AS outlet_list,
+               (SELECT count(*) FROM articles f WHERE f.story_id = s.id AND f.flagged = 1) AS flagged_articles
+        FROM stories s JOIN articles a ON a.id = s.first_article_id
+        WHERE s.flagged = 1
+        """
+    )
+
+
+def _higher(a: str | None, b: str | None) -> str | None:
+    """The more severe of two severities (None: not flagged)."""
+    return a if SEVERITY_RANK.get(a or "", 0) >= SEVERITY_RANK.get(b or "", 0) else b
+
+
+def _parse_sql_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def queue_story_alert(conn: sqlite3.Connection, article_id: int, severity: str) -> str | None:
+    """Queue the alert a newly flagged article deserves within its story: ``new`` for the
+    story's first flagged article, ``also`` for the first flagged article of each further
+    outlet (a reply in the story's thread), ``update`` when it raises the story's severity,
+    else nothing. Returns the kind queued."""
+    found = conn.execute("SELECT story_id, outlet FROM articles WHERE id = ?", (article_id,)).fetchone()
+    story_id, outlet = (found[0], found[1]) if found else (None, None)
+    alerted = (
+        conn.execute(
+            "SELECT a.outlet, al.kind, al.severity FROM alerts al JOIN articles a ON a.id = al.article_id "
+            "WHERE a.story_id = ?",
+            (story_id,),
+        ).fetchall()
+        if story_id is not None
+        else []
+    )
+    if not any(kind == "new" for _, kind, _ in alerted):
+        return "new" if queue_alert(conn, article_id, "new", severity) else None
+    if outlet not in {o for o, kind, _ in alerted if kind in ("new", "also")}:
+        return "also" if queue_alert(conn, article_id, "also", severity) else None
+    top = max(SEVERITY_RANK.get(s, 0) for _, _, s in alerted)
+    if SEVERITY_RANK.get(severity, 0) > top:
+        return "update" if queue_alert(conn, article_id, "update", severity) else None
+    return None
+
+
+def apply_verdict(
+    conn: sqlite3.Connection, article_id: int, columns: dict[str, Any], matches: list[tuple[Any, ...]]
+) -> str | None:
+    """Replace an archived article's verdict and matches; queue the alert the change
+    deserves (see ``Archive.update_verdict``) and keep its story's flag and severity."""
+    row = conn.execute(
+        "SELECT flagged, severity, story_id FROM articles WHERE id = ?", (article_id,)
+    ).fetchone()
+    before = SEVERITY_RANK.get(row[1] or "", 0) if row[0] else 0
+    sets = ", ".join(f"{k} = :{k}" for k in columns)
+    conn.execute(f"UPDATE articles SET {sets} WHERE id = :id", {**columns, "id": article_id})
+    conn.execute("DELETE FROM matches WHERE article_id = ?", (article_id,))
+    conn.executemany(
+        "INSERT INTO matches (article_id, rule, score, severity, terms, evidence) VALUES (?, ?, ?, ?, ?, ?)",
+        matches,
+    )
+    if not columns["flagged"]:
+        return None
+    severity = columns["severity"] or "low"
+    if row[2] is not None:
+        current = conn.execute("SELECT severity FROM stories WHERE id = ?", (row[2],)).fetchone()
+        conn.execute(
+            "UPDATE stories SET flagged = 1, severity = ? WHERE id = ?",
+            (_higher(current[0] if current else None, severity), row[2]),
+        )
+    alerted = conn.execute(
+        "SELECT 1 FROM alerts WHERE article_id = ? AND kind IN ('new', 'also')", (article_id,)
+    ).fetchone()
+    if not alerted:
+        return queue_story_alert(conn, article_id, severity)
+    if SEVERITY_RANK[severity] > before:
+        return "update" if queue_alert(conn, article_id, "update", severity) else None
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Seen:
     status: str
     published: str | None
+    last_seen: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What storing one fetched article did."""
+
+    article_id: int | None
+    outcome: str  # new, revised (a changed text replaced the archived one), unchanged, duplicate
+    story_id: int | None = None
+    relation: str | None = None  # first, copy, related (new articles only)
+    alert: str | None = None  # the kind of alert queued: new, also, update
 
 
 def connect(path: str | Path, busy_timeout_ms: int = 10_000) -> sqlite_utils.Database:
@@ -413,9 +594,24 @@ class Archive:
 
     def seen(self, canonical_url: str) -> Seen | None:
         row = self.conn.execute(
-            "SELECT status, published FROM seen_urls WHERE url_hash = ?", (url_hash(canonical_url),)
+            "SELECT status, published, last_seen FROM seen_urls WHERE url_hash = ?",
+            (url_hash(canonical_url),),
         ).fetchone()
-        return Seen(row[0], row[1]) if row else None
+        return Seen(row[0], row[1], row[2]) if row else None
+
+    def revisit_due(self, canonical_url: str, updated: datetime | None, since: datetime) -> bool:
+        """An archived article whose source says it changed after we last fetched it (and
+        not in the future: a wrong time zone must not cause a fetch every run), published
+        after ``since``."""
+        if updated is None:
+            return False
+        seen = self.seen(canonical_url)
+        if seen is None or seen.status != "archived" or not seen.last_seen:
+            return False
+        changed = sql_time(updated) or ""
+        if not (seen.last_seen < changed <= (sql_time(utcnow() + timedelta(minutes=15)) or "")):
+            return False
+        return seen.published is None or seen.published >= (sql_time(since) or "")
 
     def skip_reason(self, canonical_url: str, cutoff: datetime | None) -> str | None:
         """``"seen"`` when fetched before with a final outcome, ``"stale"`` when known to be
@@ -457,15 +653,32 @@ class Archive:
         with self.write() as c:
             c.executemany(sql, rows)
 
+    def touch_seen(self, urls: Iterable[str]) -> None:
+        """Note that these URLs were just fetched, changing nothing else."""
+        now = sql_time(utcnow())
+        with self.write() as conn:
+            conn.executemany(
+                "UPDATE seen_urls SET last_seen = ? WHERE url_hash = ?", [(now, url_hash(u)) for u in urls]
+            )
+
     # --- articles ------------------------------------------------------------------------
 
     def store_article(
-        self, article: Article, extraction: Extraction, url: str, run_id: str | None
-    ) -> int | None:
-        """Archive one article with its verdict and rule matches, and mark all its URLs
-        seen, in one transaction.
+        self,
+        article: Article,
+        extraction: Extraction,
+        url: str,
+        run_id: str | None,
+        fp: Fingerprint | None = None,
+        stories: StoryIndex | None = None,
+        revisit: bool = False,
+    ) -> Stored:
+        """Archive one article with its verdict, rule matches, story and alert, and mark all
+        its URLs seen, in one transaction.
 
-        Returns the new row id, or None when an article with that URL key already exists.
+        A URL already archived is a ``duplicate`` (another spelling of a known page) unless
+        this fetch is a ``revisit`` (its source said it changed): then a changed text is
+        kept as a new version (``revised``) and the verdict re-applied.
         """
         keys = [url, article.url, article.final_url]
         row = {
@@ -489,57 +702,227 @@ class Archive:
         }
         columns = ", ".join(row)
         marks = ", ".join(f":{k}" for k in row)
+        entry: Entry | None = None
         with self.write() as conn:
             cursor = conn.execute(
                 f"INSERT INTO articles ({columns}) VALUES ({marks}) ON CONFLICT (url_hash) DO NOTHING",
                 row,
             )
-            new_id = cursor.lastrowid if cursor.rowcount == 1 else None
-            if new_id is not None and article.verdict is not None:
-                conn.executemany(
-                    "INSERT INTO matches (article_id, rule, score, severity, terms, evidence) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    match_rows(new_id, article.verdict),
-                )
-                if article.verdict.flagged:  # the outbox row, in the article's own transaction
-                    queue_alert(conn, new_id, "new", article.verdict.severity or "low")
+            if cursor.rowcount == 1 and cursor.lastrowid is not None:
+                new_id = int(cursor.lastrowid)
+                if article.verdict is not None:
+                    conn.executemany(
+                        "INSERT INTO matches (article_id, rule, score, severity, terms, evidence) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        match_rows(new_id, article.verdict),
+                    )
+                when = extraction.published or article.fetched_at
+                story_id, relation = self._assign_story(conn, new_id, row, fp, stories, when)
+                alert = None
+                if article.verdict is not None and article.verdict.flagged:  # the outbox row, here
+                    alert = queue_story_alert(conn, new_id, article.verdict.severity or "low")
+                if fp is not None:
+                    conn.execute(
+                        "INSERT INTO article_fingerprints (article_id, minhash, terms) VALUES (?, ?, ?)",
+                        (new_id, fp.minhash, fp.terms_json()),
+                    )
+                    entry = Entry(new_id, story_id, article.outlet, when, fp)
+                result = Stored(new_id, "new", story_id, relation, alert)
+            elif revisit:
+                result = self._revise(conn, row, fp, article.verdict, article.classified_with)
+            else:
+                result = self._existing(conn, row["url_hash"])
             self.mark_seen(keys, article.outlet, "archived", extraction.published, conn=conn)
-        return new_id
+        if entry is not None and stories is not None:
+            stories.add(entry)  # only once the transaction holds
+        return result
+
+    def _existing(self, conn: sqlite3.Connection, key: str) -> Stored:
+        found = conn.execute("SELECT id, story_id FROM articles WHERE url_hash = ?", (key,)).fetchone()
+        return Stored(found[0] if found else None, "duplicate", found[1] if found else None)
+
+    def _assign_story(
+        self,
+        conn: sqlite3.Connection,
+        article_id: int,
+        row: dict[str, Any],
+        fp: Fingerprint | None,
+        stories: StoryIndex | None,
+        when: datetime,
+    ) -> tuple[int, str]:
+        """Join the story of the best match in the window, or start one."""
+        match = None
+        if fp is not None and stories is not None:
+            self._refresh_index(conn, stories, when)
+            match = stories.match(fp, when)
+        flagged, severity = int(row["flagged"]), row["severity"] if row["flagged"] else None
+        now = sql_time(utcnow())
+        if match is None:
+            story_id = conn.execute(
+                "INSERT INTO stories (title, first_article_id, first_outlet, created_at, updated_at, "
+                "first_published, last_published, outlet_list, flagged, severity) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, json_array(?), ?, ?)",
+                (
+                    row["title"],
+                    article_id,
+                    row["outlet"],
+                    now,
+                    now,
+                    row["published"],
+                    row["published"],
+                    row["outlet"],
+                    flagged,
+                    severity,
+                ),
+            ).lastrowid
+            assert story_id is not None
+            relation, score = "first", None
+        else:
+            story_id, relation, score = match.story_id, match.relation, match.score
+            self._join_story(conn, story_id, row["outlet"], row["published"], flagged, severity)
+        conn.execute(
+            "UPDATE articles SET story_id = ?, story_relation = ?, story_score = ? WHERE id = ?",
+            (story_id, relation, score, article_id),
+        )
+        return int(story_id), relation
+
+    def _join_story(
+        self,
+        conn: sqlite3.Connection,
+        story_id: int,
+        outlet: str,
+        published: str | None,
+        flagged: int,
+        severity: str | None,
+    ) -> None:
+        found = conn.execute("SELECT outlet_list, severity FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if found is None:
+            raise ArchiveError(f"no story {story_id}")
+        outlets: list[str] = json.loads(found[0] or "[]")
+        new_outlet = outlet not in outlets
+        if new_outlet:
+            outlets.append(outlet)
+        alerted = conn.execute(
+            "SELECT 1 FROM alerts al JOIN articles a ON a.id = al.article_id "
+            "WHERE a.story_id = ? AND al.kind = 'new'",
+            (story_id,),
+        ).fetchone()
+        conn.execute(
+            """
+            UPDATE stories SET articles = articles + 1, outlets = ?, outlet_list = ?, updated_at = ?,
+                first_published = CASE WHEN ? < coalesce(first_published, '9') THEN ?
+                                       ELSE first_published END,
+                last_published = CASE WHEN ? > coalesce(last_published, '') THEN ?
+                                      ELSE last_published END,
+                flagged = max(flagged, ?), severity = ?, slack_refresh = slack_refresh + ?
+            WHERE id = ?
+            """,
+            (
+                len(outlets),
+                json.dumps(outlets, ensure_ascii=False),
+                sql_time(utcnow()),
+                published,
+                published,
+                published,
+                published,
+                flagged,
+                _higher(found[1], severity),
+                int(bool(new_outlet and alerted)),
+                story_id,
+            ),
+        )
+
+    def _refresh_index(self, conn: sqlite3.Connection, stories: StoryIndex, now: datetime) -> None:
+        """Bring the in-memory window up to date with what every process has archived since."""
+        horizon = sql_time(now - stories.horizon())
+        select = (
+            "SELECT a.id, a.story_id, a.outlet, coalesce(a.published, a.fetched_at), f.minhash, f.terms "
+            "FROM articles a JOIN article_fingerprints f ON f.article_id = a.id "
+        )
+        if stories.last_id is None:
+            rows = conn.execute(select + "WHERE a.fetched_at >= ? ORDER BY a.id", (horizon,)).fetchall()
+        else:
+            rows = conn.execute(select + "WHERE a.id > ? ORDER BY a.id", (stories.last_id,)).fetchall()
+        known = stories.ids()
+        for article_id, story_id, outlet, when, minhash, terms in rows:
+            if article_id not in known:
+                stories.add(
+                    Entry(
+                        article_id,
+                        story_id,
+                        outlet,
+                        _parse_sql_time(when),
+                        Fingerprint.from_stored(minhash, terms),
+                    )
+                )
+        last = conn.execute("SELECT max(id) FROM articles").fetchone()[0]
+        stories.last_id = max(int(last or 0), stories.last_id or 0)
+        stories.prune(now)
+
+    def _revise(
+        self,
+        conn: sqlite3.Connection,
+        row: dict[str, Any],
+        fp: Fingerprint | None,
+        verdict: Verdict | None,
+        classified_with: str | None,
+    ) -> Stored:
+        """A re-fetched article: keep the archived text as a version when the new one differs."""
+        old = conn.execute(
+            "SELECT id, story_id, title, text, published, coalesce(revised_at, fetched_at), flagged, "
+            "severity, version FROM articles WHERE url_hash = ?",
+            (row["url_hash"],),
+        ).fetchone()
+        if old is None:
+            raise ArchiveError(f"no archived article for {row['url']}")
+        article_id, story_id = old[0], old[1]
+        if " ".join(old[3].split()) == " ".join(row["text"].split()) and (old[2] or "") == (
+            row["title"] or ""
+        ):
+            return Stored(article_id, "unchanged", story_id)
+        conn.execute(
+            "INSERT INTO article_versions (article_id, version, title, text, published, fetched_at, "
+            "replaced_at, flagged, severity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article_id, old[8], old[2], old[3], old[4], old[5], row["fetched_at"], old[6], old[7]),
+        )
+        conn.execute(
+            "UPDATE articles SET title = ?, text = ?, summary = ?, authors = ?, word_count = ?, "
+            "published = coalesce(published, ?), revised_at = ?, version = version + 1 WHERE id = ?",
+            (
+                row["title"],
+                row["text"],
+                row["summary"],
+                row["authors"],
+                row["word_count"],
+                row["published"],
+                row["fetched_at"],
+                article_id,
+            ),
+        )
+        if fp is not None:
+            conn.execute(
+                "INSERT INTO article_fingerprints (article_id, minhash, terms) VALUES (?, ?, ?) "
+                "ON CONFLICT (article_id) DO UPDATE SET minhash = excluded.minhash, terms = excluded.terms",
+                (article_id, fp.minhash, fp.terms_json()),
+            )
+        alert = None
+        if verdict is not None:
+            alert = apply_verdict(
+                conn, article_id, verdict_columns(verdict, classified_with), match_rows(article_id, verdict)
+            )
+        return Stored(article_id, "revised", story_id, None, alert)
 
     def update_verdict(self, article_id: int, verdict: Verdict, classified_with: str | None) -> str | None:
         """Store a new verdict for an archived article (an update was fetched, or the rules
-        changed). A flag that appears queues a ``new`` alert; a severity that rises on an
-        already-alerted article queues an ``update`` (a reply in the first alert's thread).
-        Returns the kind of alert queued, if any."""
-        columns = verdict_columns(verdict, classified_with)
+        changed). A flag that appears queues an alert (``new``, or ``also`` in a story that
+        was already alerted); a severity that rises on an already-alerted article queues an
+        ``update`` (a reply in the story's thread). Returns the kind of alert queued, if any."""
         with self.write() as conn:
-            row = conn.execute(
-                "SELECT flagged, severity FROM articles WHERE id = ?", (article_id,)
-            ).fetchone()
-            if row is None:
+            if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
                 raise ArchiveError(f"no article {article_id}")
-            before = SEVERITY_RANK.get(row[1] or "", 0) if row[0] else 0
-            sets = ", ".join(f"{k} = :{k}" for k in columns)
-            conn.execute(f"UPDATE articles SET {sets} WHERE id = :id", {**columns, "id": article_id})
-            conn.execute("DELETE FROM matches WHERE article_id = ?", (article_id,))
-            conn.executemany(
-                "INSERT INTO matches (article_id, rule, score, severity, terms, evidence) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                match_rows(article_id, verdict),
+            return apply_verdict(
+                conn, article_id, verdict_columns(verdict, classified_with), match_rows(article_id, verdict)
             )
-            if not verdict.flagged:
-                return None
-            after = SEVERITY_RANK[verdict.severity or "low"]
-            alerted = conn.execute(
-                "SELECT 1 FROM alerts WHERE article_id = ? AND kind = 'new'", (article_id,)
-            ).fetchone()
-            if not alerted:
-                return "new" if queue_alert(conn, article_id, "new", verdict.severity or "low") else None
-            if after > before:
-                return (
-                    "update" if queue_alert(conn, article_id, "update", verdict.severity or "low") else None
-                )
-        return None
 
     def best_evidence(self, article_id: int) -> dict[str, Any] | None:
         """The first evidence of the article's most severe match: {field, sentence, highlights}."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from rules import Verdict
+    from stories import Fingerprint
 
 SourceKind = Literal["feed", "news_sitemap", "sitemap", "listing"]
 SOURCE_KINDS: tuple[SourceKind, ...] = ("feed", "news_sitemap", "sitemap", "listing")
@@ -61,6 +62,8 @@ class Article:
     extraction: Extraction | None = None
     verdict: Verdict | None = None
     classified_with: str | None = None  # fingerprint of the ruleset that gave the verdict
+    revisit: bool = False  # archived before; fetched again because its source said it changed
+    fingerprint: Fingerprint | None = None  # for grouping into stories
 
 
 def utcnow() -> datetime:

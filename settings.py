@@ -70,6 +70,22 @@ NEWSWATCH_MAX_ARTICLES_PER_RUN = _env_int("NEWSWATCH_MAX_ARTICLES_PER_RUN", 300)
 NEWSWATCH_HTTPCACHE = _env_bool("NEWSWATCH_HTTPCACHE", True)
 #: Seconds a fetched robots.txt is reused without asking again (with the HTTP cache on).
 NEWSWATCH_ROBOTS_MAX_AGE = _env_float("NEWSWATCH_ROBOTS_MAX_AGE", 3600.0)
+#: An archived article whose feed or sitemap says it changed is fetched again when it was
+#: published within this many days; a changed text is kept in ``article_versions``.
+NEWSWATCH_REVISIT_DAYS = _env_float("NEWSWATCH_REVISIT_DAYS", 7.0)
+
+# --- stories (one story, one alert) -------------------------------------------------------
+
+#: Reports of the same event are grouped when published within this many hours of each other.
+NEWSWATCH_STORY_WINDOW_HOURS = _env_float("NEWSWATCH_STORY_WINDOW_HOURS", 72.0)
+#: Title-and-lead similarity (0–1) from which two reports count as the same event.
+NEWSWATCH_STORY_THRESHOLD = _env_float("NEWSWATCH_STORY_THRESHOLD", 0.25)
+#: Names and numbers two leads must share (as far as both have that many) to be one event.
+NEWSWATCH_STORY_MIN_SHARED = _env_int("NEWSWATCH_STORY_MIN_SHARED", 3)
+#: Share of the shorter text the longer one holds (0–1, estimated) from which one is a copy.
+NEWSWATCH_COPY_THRESHOLD = _env_float("NEWSWATCH_COPY_THRESHOLD", 0.7)
+#: Copies (syndicated, mirrored, re-posted texts) are joined within this many days.
+NEWSWATCH_COPY_WINDOW_DAYS = _env_float("NEWSWATCH_COPY_WINDOW_DAYS", 7.0)
 
 # --- alerts and digest --------------------------------------------------------------------
 

@@ -1,5 +1,8 @@
 """The daily digest: everything flagged since the last digest that was delivered.
 
+Each story appears once: its most severe (then newest) article leads, with the evidence,
+and the story's other flagged articles follow as "also reported by" links.
+
 The state is in the archive, not in a time window: an article belongs to the next digest
 until a digest holding it has been delivered, so a missed day is caught up and nothing
 appears twice. A digest that could not be delivered stays ``pending`` and is rebuilt with
@@ -44,6 +47,7 @@ class DigestItem:
     rules: tuple[str, ...]
     evidence: str | None
     highlights: tuple[tuple[int, int], ...] = ()  # spans of matched words in `evidence`
+    story_id: int | None = None
 
 
 def segments(sentence: str, highlights: tuple[tuple[int, int], ...]) -> list[tuple[str, bool]]:
@@ -71,7 +75,7 @@ def undelivered(archive: Archive) -> list[DigestItem]:
     """Flagged articles that no delivered digest has held yet, most severe and newest first."""
     rows = archive.conn.execute(
         """
-        SELECT a.id, a.title, a.url, a.outlet, a.published, a.severity, a.rules, a.evidence
+        SELECT a.id, a.title, a.url, a.outlet, a.published, a.severity, a.rules, a.evidence, a.story_id
         FROM articles a
         WHERE a.flagged = 1 AND NOT EXISTS (
             SELECT 1 FROM digest_items di JOIN digests d ON d.id = di.digest_id
@@ -86,8 +90,22 @@ def undelivered(archive: Archive) -> list[DigestItem]:
         sentence = best["sentence"] if best else ((r[7] or "").split("\n")[0] or None)
         spans = tuple((int(a), int(b)) for a, b in best.get("highlights", [])) if best else ()
         rules = tuple(json.loads(r[6] or "[]"))
-        items.append(DigestItem(r[0], r[1] or r[2], r[2], r[3], r[4], r[5] or "low", rules, sentence, spans))
+        items.append(
+            DigestItem(r[0], r[1] or r[2], r[2], r[3], r[4], r[5] or "low", rules, sentence, spans, r[8])
+        )
     return items
+
+
+def by_story(items: list[DigestItem]) -> list[tuple[DigestItem, list[DigestItem]]]:
+    """Items grouped by story, in the order of each story's first (leading) item."""
+    groups: dict[int | str, tuple[DigestItem, list[DigestItem]]] = {}
+    for item in items:
+        key: int | str = item.story_id if item.story_id is not None else f"article-{item.article_id}"
+        if key in groups:
+            groups[key][1].append(item)
+        else:
+            groups[key] = (item, [])
+    return list(groups.values())
 
 
 def render(
@@ -99,25 +117,31 @@ def render(
     """Subject, plain text and HTML (CSS inlined for mail clients) of a digest."""
     names = outlet_names or {}
     now = (now or datetime.now(UTC)).astimezone(tz)
+    stories = by_story(items)
     by_outlet = Counter(names.get(i.outlet, i.outlet) for i in items)
     by_rule = Counter(rule for i in items for rule in i.rules)
-    by_severity = Counter(i.severity for i in items)
+    by_severity = Counter(lead.severity for lead, _ in stories)
+
+    def entry(lead: DigestItem, others: list[DigestItem]) -> dict[str, Any]:
+        sentence = (lead.evidence or "").split("\n")[0]
+        return {
+            "title": " ".join(lead.title.split()),
+            "url": lead.url,
+            "outlet": names.get(lead.outlet, lead.outlet),
+            "when": local_time(lead.published, tz),
+            "rules": ", ".join(lead.rules),
+            "evidence": sentence,
+            "evidence_parts": segments(sentence, lead.highlights),
+            "also": [
+                {"outlet": names.get(o.outlet, o.outlet), "url": o.url, "title": " ".join(o.title.split())}
+                for o in others
+            ],
+        }
+
     groups = [
         {
             "severity": severity,
-            "items": [
-                {
-                    "title": " ".join(i.title.split()),
-                    "url": i.url,
-                    "outlet": names.get(i.outlet, i.outlet),
-                    "when": local_time(i.published, tz),
-                    "rules": ", ".join(i.rules),
-                    "evidence": (i.evidence or "").split("\n")[0],
-                    "evidence_parts": segments((i.evidence or "").split("\n")[0], i.highlights),
-                }
-                for i in items
-                if i.severity == severity
-            ],
+            "items": [entry(lead, others) for lead, others in stories if lead.severity == severity],
         }
         for severity in SEVERITIES
         if by_severity[severity]
@@ -125,14 +149,15 @@ def render(
     context = {
         "date": now.strftime("%-d %B %Y"),
         "count": len(items),
+        "stories": len(stories),
         "by_severity": [(s, by_severity[s]) for s in SEVERITIES if by_severity[s]],
         "by_outlet": by_outlet.most_common(),
         "by_rule": by_rule.most_common(),
         "groups": groups,
     }
-    word = "article" if len(items) == 1 else "articles"
+    word = "story" if len(stories) == 1 else "stories"
     high = f", {by_severity['high']} high" if by_severity["high"] else ""
-    subject = f"newswatch digest {now:%d %b %Y}: {len(items)} flagged {word}{high}"
+    subject = f"newswatch digest {now:%d %b %Y}: {len(stories)} flagged {word}{high}"
     html = css_inline.inline(_ENV.get_template("digest.html.j2").render(subject=subject, **context))
     text = _ENV.get_template("digest.txt.j2").render(subject=subject, **context)
     return DigestContent(

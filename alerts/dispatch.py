@@ -39,6 +39,7 @@ class DispatchReport:
     retried: int = 0
     failed: int = 0
     recovered: int = 0  # alerts left mid-send by a crash, sent again
+    refreshed: int = 0  # stories' first messages updated with their outlet count
     stopped: str | None = None  # why the pass ended early
     errors: list[str] = field(default_factory=list)
 
@@ -84,8 +85,10 @@ def dispatch(
     report = DispatchReport()
     if not dry_run:
         report.recovered = outbox.recover()
+    names = outlet_names or {}
+    roots: dict[int | None, str | None] = {}  # story → ts of its first message, sent in this pass
     for alert in outbox.due(limit=limit):
-        message = render_alert(alert, config.timezone, (outlet_names or {}).get(alert.outlet))
+        message = render_alert(alert, config.timezone, names.get(alert.outlet), names)
         meta: dict[str, Any] = {
             "alert_id": alert.id,
             "article_id": alert.article_id,
@@ -94,16 +97,17 @@ def dispatch(
             "url": alert.url,
             "outlet": alert.outlet,
         }
-        if alert.kind == "update" and alert.parent_ts is None:
-            continue  # its first alert is not delivered yet; the reply waits for its thread
+        thread_ts = (alert.parent_ts or roots.get(alert.story_id)) if alert.kind != "new" else None
+        if alert.kind != "new" and thread_ts is None and alert.parent_status not in (None, "failed"):
+            continue  # the story's first alert is not delivered yet; the reply waits for its thread
         if dry_run:
-            transport.send(message, thread_ts=alert.parent_ts, meta=meta)
+            transport.send(message, thread_ts=thread_ts, meta=meta)
             report.sent += 1
             continue
         if not outbox.claim(alert.id):
             continue  # taken by someone else
         try:
-            sent = transport.send(message, thread_ts=alert.parent_ts, meta=meta)
+            sent = transport.send(message, thread_ts=thread_ts, meta=meta)
         except DeliveryError as exc:
             error = str(exc)
             report.errors.append(f"alert {alert.id}: {error}")
@@ -123,6 +127,30 @@ def dispatch(
             log.warning("alert %d not delivered (attempt %d), retrying later: %s", alert.id, attempts, error)
             report.stopped = error  # keep the order: later alerts wait for this one
             break
-        outbox.mark_sent(alert.id, sent.transport, sent.channel, sent.ts, alert.parent_ts)
+        outbox.mark_sent(alert.id, sent.transport, sent.channel, sent.ts, thread_ts)
+        if alert.kind == "new":
+            roots[alert.story_id] = sent.ts
         report.sent += 1
+    if not dry_run and report.stopped is None:
+        refresh_parents(outbox, transport, config, names, report)
     return report
+
+
+def refresh_parents(
+    outbox: Outbox, transport: Transport, config: AlertConfig, names: dict[str, str], report: DispatchReport
+) -> None:
+    """Bring each story's first message up to date with its outlet count (chat.update).
+    A failure leaves the story marked; the next pass tries again."""
+    for story_id, alert_id, mark in outbox.stale_parents():
+        view = outbox.view(alert_id)
+        if view is None or view.slack_ts is None:
+            continue
+        message = render_alert(view, config.timezone, names.get(view.outlet), names)
+        try:
+            transport.update(view.channel, view.slack_ts, message)
+        except DeliveryError as exc:
+            report.errors.append(f"story {story_id}: {exc}")
+            log.warning("story %d: first message not updated, retrying later: %s", story_id, exc)
+            return
+        outbox.parent_refreshed(story_id, mark)
+        report.refreshed += 1

@@ -1,5 +1,10 @@
 """The alerts outbox: which alerts are due, and their state changes.
 
+Kinds: ``new`` (a story's first flagged article: a message of its own), ``also`` (a further
+outlet's report of the story: a reply in its thread), ``update`` (the severity rose: a
+reply). Replies wait until the story's first message is sent; if that one failed for good
+they go out as messages of their own.
+
     pending ──claim──▶ sending ──confirmed──▶ sent
        ▲                  │
        └── retry later ◀──┤ (attempts, next_attempt_at, last_error)
@@ -35,8 +40,13 @@ class AlertView:
     published: str | None  # UTC, SQLite format
     rules: tuple[str, ...]
     evidence: dict[str, Any] | None  # {field, sentence, highlights}
-    parent_ts: str | None = None  # for an update: the first alert's message
+    parent_ts: str | None = None  # for a reply: the story's first message
     parent_channel: str | None = None
+    parent_status: str | None = None  # status of the story's first alert (None: there is none)
+    story_id: int | None = None
+    story_outlets: tuple[str, ...] = ()  # outlet keys of the story, in order of arrival
+    slack_ts: str | None = None  # this alert's own message, once sent
+    channel: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -49,23 +59,22 @@ class Outbox:
         with self.archive.write() as conn:
             return conn.execute("UPDATE alerts SET status = 'pending' WHERE status = 'sending'").rowcount
 
-    def due(self, now: datetime | None = None, limit: int | None = None) -> list[AlertView]:
-        """Pending alerts whose time has come, oldest first."""
-        rows = self.archive.conn.execute(
-            """
-            SELECT al.id, al.article_id, al.kind, al.severity, al.attempts, a.url, a.title, a.outlet,
-                   a.published, a.rules,
-                   (SELECT p.slack_ts FROM alerts p WHERE p.article_id = al.article_id AND p.kind = 'new'
-                      AND p.status = 'sent') AS parent_ts,
-                   (SELECT p.channel FROM alerts p WHERE p.article_id = al.article_id AND p.kind = 'new'
-                      AND p.status = 'sent') AS parent_channel
-            FROM alerts al JOIN articles a ON a.id = al.article_id
-            WHERE al.status = 'pending' AND al.next_attempt_at <= ?
-            ORDER BY al.created_at, al.id
-            LIMIT ?
-            """,
-            (sql_time(now or utcnow()), -1 if limit is None else limit),
-        ).fetchall()
+    _SELECT = """
+        SELECT al.id, al.article_id, al.kind, al.severity, al.attempts, a.url, a.title, a.outlet,
+               a.published, a.rules, p.slack_ts, p.channel, p.status, a.story_id,
+               coalesce(s.outlet_list, json_array(a.outlet)), al.slack_ts, al.channel
+        FROM alerts al
+        JOIN articles a ON a.id = al.article_id
+        LEFT JOIN stories s ON s.id = a.story_id
+        LEFT JOIN alerts p ON p.id = (
+            SELECT r.id FROM alerts r
+            WHERE r.kind = 'new' AND r.article_id IN (
+                SELECT x.id FROM articles x WHERE x.story_id = a.story_id UNION ALL SELECT a.id)
+            ORDER BY r.id LIMIT 1)
+    """
+
+    def _views(self, where: str, params: tuple[Any, ...]) -> list[AlertView]:
+        rows = self.archive.conn.execute(self._SELECT + where, params).fetchall()
         return [
             AlertView(
                 id=r[0],
@@ -79,11 +88,50 @@ class Outbox:
                 published=r[8],
                 rules=tuple(json.loads(r[9] or "[]")),
                 evidence=self.archive.best_evidence(r[1]),
-                parent_ts=r[10],
-                parent_channel=r[11],
+                parent_ts=r[10] if r[12] == "sent" else None,
+                parent_channel=r[11] if r[12] == "sent" else None,
+                parent_status=r[12],
+                story_id=r[13],
+                story_outlets=tuple(json.loads(r[14] or "[]")),
+                slack_ts=r[15],
+                channel=r[16],
             )
             for r in rows
         ]
+
+    def due(self, now: datetime | None = None, limit: int | None = None) -> list[AlertView]:
+        """Pending alerts whose time has come, oldest first."""
+        return self._views(
+            "WHERE al.status = 'pending' AND al.next_attempt_at <= ? ORDER BY al.created_at, al.id LIMIT ?",
+            (sql_time(now or utcnow()), -1 if limit is None else limit),
+        )
+
+    def view(self, alert_id: int) -> AlertView | None:
+        views = self._views("WHERE al.id = ?", (alert_id,))
+        return views[0] if views else None
+
+    def stale_parents(self) -> list[tuple[int, int, int]]:
+        """Stories whose first message (sent) shows an outdated outlet count:
+        (story id, first alert id, the story's change mark)."""
+        rows = self.archive.conn.execute(
+            """
+            SELECT s.id, (
+                SELECT r.id FROM articles ra JOIN alerts r ON r.article_id = ra.id
+                WHERE ra.story_id = s.id AND r.kind = 'new' AND r.status = 'sent'
+                  AND r.slack_ts IS NOT NULL
+                ORDER BY r.id LIMIT 1), s.slack_refresh
+            FROM stories s WHERE s.slack_refresh > 0
+            ORDER BY s.id
+            """
+        ).fetchall()
+        return [(r[0], r[1], r[2]) for r in rows if r[1] is not None]
+
+    def parent_refreshed(self, story_id: int, mark: int) -> None:
+        """The story's first message now shows what the story held at ``mark``."""
+        with self.archive.write() as conn:
+            conn.execute(
+                "UPDATE stories SET slack_refresh = 0 WHERE id = ? AND slack_refresh = ?", (story_id, mark)
+            )
 
     def claim(self, alert_id: int) -> bool:
         """Mark an alert as being sent; False when another process took it first."""

@@ -73,15 +73,30 @@ def evidence_mrkdwn(evidence: dict[str, Any] | None, limit: int = MAX_SECTION) -
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def render_alert(alert: AlertView, tz: ZoneInfo, outlet_name: str | None = None) -> SlackMessage:
+def reported_by(outlets: list[str]) -> str:
+    """``Reported by 3 outlets: RFE/RL, Kyiv Independent, Politico`` (escaped)."""
+    return f"Reported by {len(outlets)} outlets: {slack_escape(', '.join(outlets))}"
+
+
+def render_alert(
+    alert: AlertView,
+    tz: ZoneInfo,
+    outlet_name: str | None = None,
+    outlet_names: dict[str, str] | None = None,
+) -> SlackMessage:
+    """The message of one alert. A story's first message also says how many outlets have
+    reported the story so far (``outlet_names`` maps outlet keys to display names)."""
+    names = outlet_names or {}
     title = _clip(alert.title, MAX_TITLE)
-    outlet = outlet_name or alert.outlet
+    outlet = outlet_name or names.get(alert.outlet) or alert.outlet
     when = local_time(alert.published, tz)
     label = SEVERITY_LABEL.get(alert.severity, alert.severity.upper())
     rules = ", ".join(alert.rules)
     headline = f"*<{_link_target(alert.url)}|{slack_escape(title)}>*"
     if alert.kind == "update":
         headline = f"Updated, now {alert.severity.upper()}: {headline}"
+    elif alert.kind == "also":
+        headline = f"Also reported by *{slack_escape(outlet)}*: {headline}"
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": headline}},
         {
@@ -95,7 +110,14 @@ def render_alert(alert: AlertView, tz: ZoneInfo, outlet_name: str | None = None)
     evidence = evidence_mrkdwn(alert.evidence)
     if evidence:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f">{evidence}"}})
-    prefix = "Updated: " if alert.kind == "update" else ""
-    head = f"{prefix}[{alert.severity.upper()}] {slack_escape(title)}"
-    text = f"{head} — {slack_escape(outlet)}, {slack_escape(when)}"
+    if alert.kind == "new" and len(alert.story_outlets) > 1:
+        outlets = [names.get(key, key) for key in alert.story_outlets]
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": reported_by(outlets)}]})
+    head = f"[{alert.severity.upper()}] {slack_escape(title)}"
+    if alert.kind == "update":
+        text = f"Updated: {head} — {slack_escape(outlet)}, {slack_escape(when)}"
+    elif alert.kind == "also":
+        text = f"Also reported by {slack_escape(outlet)}: {head}, {slack_escape(when)}"
+    else:
+        text = f"{head} — {slack_escape(outlet)}, {slack_escape(when)}"
     return SlackMessage(text=text, blocks=blocks)

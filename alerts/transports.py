@@ -70,6 +70,10 @@ class Transport(Protocol):
         self, message: SlackMessage, thread_ts: str | None = None, meta: dict[str, Any] | None = None
     ) -> Sent: ...
 
+    def update(self, channel: str | None, ts: str, message: SlackMessage) -> None:
+        """Replace the content of a message already sent (a story's first alert)."""
+        ...
+
 
 class Pacer:
     """At most one message per ``interval`` seconds (clock and sleep injectable for tests)."""
@@ -119,16 +123,31 @@ class SlackTransport:
     def send(
         self, message: SlackMessage, thread_ts: str | None = None, meta: dict[str, Any] | None = None
     ) -> Sent:
+        response = self._call(
+            self.client.chat_postMessage,
+            channel=self.channel,
+            text=message.text,
+            blocks=message.blocks,
+            thread_ts=thread_ts,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        return Sent(self.name, response.get("channel") or self.channel, response.get("ts"))
+
+    def update(self, channel: str | None, ts: str, message: SlackMessage) -> None:
+        self._call(
+            self.client.chat_update,
+            channel=channel or self.channel,
+            ts=ts,
+            text=message.text,
+            blocks=message.blocks,
+        )
+
+    def _call(self, method: Callable[..., Any], **kwargs: Any) -> Any:
+        """One paced Web API call; failures become DeliveryError of the right kind."""
         self.pacer.wait()
         try:
-            response = self.client.chat_postMessage(
-                channel=self.channel,
-                text=message.text,
-                blocks=message.blocks,
-                thread_ts=thread_ts,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+            return method(**kwargs)
         except SlackApiError as exc:
             error = str(exc.response.get("error") if exc.response is not None else "") or "unknown_error"
             status = exc.response.status_code if exc.response is not None else 0
@@ -141,7 +160,6 @@ class SlackTransport:
             raise DeliveryError(f"Slack error {error} (HTTP {status})", retryable=True) from exc
         except (SlackClientError, OSError, TimeoutError) as exc:
             raise DeliveryError(f"Slack unreachable: {type(exc).__name__}: {exc}", retryable=True) from exc
-        return Sent(self.name, response.get("channel") or self.channel, response.get("ts"))
 
 
 class ConsoleTransport:
@@ -162,14 +180,27 @@ class ConsoleTransport:
             **(meta or {}),
             "blocks": message.blocks,
         }
+        self._append(record)
+        self.echo(f"ALERT {message.text}")
+        return Sent(self.name, str(self.path), f"console-{(meta or {}).get('alert_id', '')}")
+
+    def update(self, channel: str | None, ts: str, message: SlackMessage) -> None:
+        record = {
+            "updated_at": sql_time(utcnow()),
+            "replaces": ts,
+            "text": message.text,
+            "blocks": message.blocks,
+        }
+        self._append(record)
+        self.echo(f"ALERT UPDATED {message.text}")
+
+    def _append(self, record: dict[str, Any]) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
         except OSError as exc:
             raise DeliveryError(f"cannot append to {self.path}: {exc}", retryable=True) from exc
-        self.echo(f"ALERT {message.text}")
-        return Sent(self.name, str(self.path), f"console-{(meta or {}).get('alert_id', '')}")
 
 
 @dataclass
@@ -178,9 +209,13 @@ class DryRunTransport:
 
     name: str = "dry-run"
     sent: list[dict[str, Any]] = field(default_factory=list)
+    updated: list[dict[str, Any]] = field(default_factory=list)
 
     def send(
         self, message: SlackMessage, thread_ts: str | None = None, meta: dict[str, Any] | None = None
     ) -> Sent:
         self.sent.append({"thread_ts": thread_ts, **asdict(message), **(meta or {})})
         return Sent(self.name, None, None)
+
+    def update(self, channel: str | None, ts: str, message: SlackMessage) -> None:
+        self.updated.append({"channel": channel, "ts": ts, **asdict(message)})

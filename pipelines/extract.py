@@ -3,7 +3,8 @@ extraction overrides (``body_selector``, ``drop_selectors``) from the outlets fi
 
 Empty or too-short extractions are counted per outlet, recorded in ``seen_urls`` (status
 ``empty``) and dropped; pages that turn out older than the freshness window are recorded
-as ``stale``.
+as ``stale``. A revisit (an archived article fetched again because its source said it
+changed) is never dropped as stale, and an empty revisit leaves the archived text alone.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ class ExtractPipeline:
         )
         item.html = ""  # the page is not kept; free it before the store
         urls = [item.url, item.final_url]
+        if item.revisit and len(extraction.text) < self.min_chars:
+            # the archived text stays; the page may be back next time the source says it changed
+            archive.touch_seen(urls)
+            raise DropItem(f"[{item.outlet}] revisit extracted nothing; archived text kept: {item.final_url}")
         if len(extraction.text) < self.min_chars:
             bump(self.crawler.stats, item.outlet, "empty")
             archive.mark_seen(
@@ -55,7 +60,7 @@ class ExtractPipeline:
                 f"[{item.outlet}] empty extraction ({len(extraction.text)} chars): {item.final_url}"
             )
         cutoff = news.cutoff
-        if extraction.published is not None and extraction.published < cutoff:
+        if not item.revisit and extraction.published is not None and extraction.published < cutoff:
             bump(self.crawler.stats, item.outlet, "skipped_stale")
             archive.mark_seen(urls, item.outlet, "stale", published=extraction.published)
             raise DropItem(

@@ -107,6 +107,7 @@ class NewsSpider(scrapy.Spider):
             else now - timedelta(days=settings.getfloat("NEWSWATCH_FRESHNESS_DAYS"))
         )
         self.run_id = self.run_id_arg or settings.get("NEWSWATCH_RUN_ID") or new_run_id(now)
+        self.revisit_since = now - timedelta(days=settings.getfloat("NEWSWATCH_REVISIT_DAYS"))
         self.max_per_run = settings.getint("NEWSWATCH_MAX_ARTICLES_PER_RUN")
         self.sitemap_depth = settings.getint("NEWSWATCH_SITEMAP_DEPTH")
         self.archive = Archive(settings.get("NEWSWATCH_DB"), settings.getint("NEWSWATCH_BUSY_TIMEOUT_MS"))
@@ -176,10 +177,13 @@ class NewsSpider(scrapy.Spider):
         if outlet.rejects(candidate.url):
             bump(stats, outlet.key, "filtered")
             return None
-        if candidate.date is not None and candidate.date < self.cutoff:
+        # an archived article the source says changed since we fetched it: fetch it again
+        revisit = self.archive.revisit_due(candidate.url, candidate.updated, self.revisit_since)
+        if not revisit and candidate.date is not None and candidate.date < self.cutoff:
             bump(stats, outlet.key, "skipped_stale")
             return None
-        reason = self.archive.skip_reason(candidate.url, self.cutoff if self.backfill else None)
+        backfill_cutoff = self.cutoff if self.backfill else None
+        reason = None if revisit else self.archive.skip_reason(candidate.url, backfill_cutoff)
         if reason is not None:
             bump(stats, outlet.key, f"skipped_{reason}")
             return None
@@ -194,7 +198,12 @@ class NewsSpider(scrapy.Spider):
             callback=self.parse_article,
             errback=self.on_error,
             priority=-min(int(age_hours), 1000),
-            meta={"nw_outlet": outlet.key, "nw_kind": "article", "nw_candidate": candidate},
+            meta={
+                "nw_outlet": outlet.key,
+                "nw_kind": "article",
+                "nw_candidate": candidate,
+                "nw_revisit": revisit,
+            },
         )
 
     # --- articles ------------------------------------------------------------------------
@@ -224,6 +233,7 @@ class NewsSpider(scrapy.Spider):
             html=response.text,
             candidate=candidate,
             outlet_language=outlet.language,
+            revisit=bool(response.meta.get("nw_revisit")),
         )
 
     # --- failures ------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -57,23 +58,39 @@ class Story:
         return self.paragraphs[-1].rsplit(". ", 1)[-1]
 
 
+SENTENCES = [
+    "Officials in Brussels said on Tuesday that new evidence about {t} had been shared with member states.",
+    "The material on {t} was described by two diplomats as detailed and consistent with earlier findings.",
+    "Analysts who follow {t} said shipments appeared to pass through intermediaries in third countries.",
+    "A spokesperson for the foreign ministry rejected the claims about {t} as baseless and lawful trade.",
+    "Ministers are expected to return to {t} at their next meeting, when new measures could be tabled.",
+    "Further reporting on {t} is expected as investigators compare customs records with satellite imagery.",
+    "Customs data reviewed by reporters show that deliveries linked to {t} doubled over the summer months.",
+    "A senior lawmaker called for hearings on {t} and asked the government to publish what it knows.",
+    "Industry representatives warned that rules on {t} were hard to enforce without better data sharing.",
+    "Researchers at a think tank in Washington compiled a database of firms involved in {t} last year.",
+    "The company named in connection with {t} did not respond to several requests for comment by email.",
+    "Court filings made public this week describe how payments for {t} were routed through small banks.",
+    "Diplomats in Vienna said the question of {t} had come up repeatedly in closed-door consultations.",
+    "A former official familiar with {t} said enforcement had improved but gaps remained at the border.",
+    "Local media reported that a warehouse tied to {t} had changed owners twice within a few months.",
+    "The finance ministry said it was reviewing licences connected to {t} and would report back soon.",
+    "Shipping records show several vessels associated with {t} switched off their transponders at sea.",
+    "Trade statistics for {t} are published with a delay, which makes rapid assessments difficult.",
+    "Opposition politicians accused the cabinet of moving too slowly on {t} despite repeated warnings.",
+    "An internal memo on {t} seen by journalists lists a dozen suppliers and their registered addresses.",
+    "Insurance brokers said premiums for cargo linked to {t} had risen sharply since the spring.",
+    "The parliament's committee will question the economy minister about {t} early next month.",
+    "Independent experts cautioned that some of the figures on {t} could not be verified on their own.",
+    "A regional governor said factories producing items related to {t} were working around the clock.",
+]
+
+
 def paragraphs(topic: str, n: int = 5) -> list[str]:
-    """Distinct, article-like paragraphs about ``topic``."""
-    lines = [
-        f"Officials in Brussels said on Tuesday that new evidence about {topic} had been shared "
-        "with member states ahead of a meeting of foreign ministers.",
-        f"The material on {topic} was described by two diplomats as detailed and consistent with "
-        "earlier findings, although neither would discuss the sources behind it.",
-        f"Analysts who follow {topic} said the shipments appeared to pass through intermediaries "
-        "registered in third countries, which made them harder to trace.",
-        f"A spokesperson for the foreign ministry rejected the claims about {topic} as baseless and "
-        "said trade between the two countries was normal and lawful.",
-        f"Ministers are expected to return to {topic} at their next meeting, when a new package of "
-        "measures could be put on the table.",
-        f"Further reporting on {topic} is expected in the coming weeks as investigators compare "
-        "customs records with satellite imagery.",
-    ]
-    return lines[:n]
+    """Distinct, article-like paragraphs about ``topic`` (different topics draw different
+    sentences, so two test stories are not near-copies of each other)."""
+    rng = random.Random(topic)
+    return [sentence.format(t=topic) for sentence in rng.sample(SENTENCES, n)]
 
 
 def ldjson(story: Story, url: str, publisher: str, kind: str = "NewsArticle") -> str:
@@ -184,10 +201,12 @@ def rdf(items: list[tuple[str, str, datetime]]) -> str:
     )
 
 
-def atom(items: list[tuple[str, str, datetime]]) -> str:
+def atom(items: list[tuple[str, str, datetime]], updated: dict[str, datetime] | None = None) -> str:
+    """An Atom feed; ``updated`` gives an entry (by URL) an <updated> later than <published>."""
+    changed = updated or {}
     entries = "".join(
         f'<entry><title>{escape(t)}</title><link rel="alternate" href="{escape(u)}"/><id>{escape(u)}</id>'
-        f"<published>{d.isoformat()}</published><updated>{d.isoformat()}</updated></entry>"
+        f"<published>{d.isoformat()}</published><updated>{changed.get(u, d).isoformat()}</updated></entry>"
         for t, u, d in items
     )
     return (

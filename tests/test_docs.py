@@ -43,6 +43,9 @@ def test_every_archive_table_and_counter_is_in_the_architecture_doc() -> None:
         "articles_trigram",
         "seen_urls",
         "crawl_runs",
+        "stories",
+        "article_versions",
+        "article_fingerprints",
     ):
         assert f"| `{table}` |" in doc, table
     for counter in RUN_COUNTERS:

@@ -128,9 +128,10 @@ def test_canned_queries_answer(crawled: tuple[Path, Sites, str, str]) -> None:
         return list(response.json()["rows"])
 
     flagged_titles = {s.title for s in sites.archived.values() if s.flagged}
-    assert {
-        html.unescape(r["title"]).split(">", 1)[1].rsplit("<", 1)[0] for r in query("flagged_today")
-    } == flagged_titles
+    assert {r["title"] for r in query("flagged_today")} == flagged_titles
+    stories = query("stories_this_week")
+    assert sum(r["flagged_articles"] for r in stories) == len(flagged_titles)
+    assert all(r["url"].startswith("http://127.0.0.1:") and r["outlets"] >= 1 for r in stories)
     assert sum(r["flagged"] for r in query("flagged_this_week_by_outlet")) == len(flagged_titles)
     assert len(query("search_flagged", "&q=%E6%97%A0%E4%BA%BA%E6%9C%BA")) == 1  # 无人机
     assert {html.unescape(r["title"]) for r in query("search_flagged", "&q=drone+engines")} and zh
@@ -140,7 +141,10 @@ def test_canned_queries_answer(crawled: tuple[Path, Sites, str, str]) -> None:
     assert {r["outlet"] for r in query("outlet_health_7d")} >= {"rferl", "dw", "broken"}
 
 
-def test_flagged_view_links_titles_and_escapes_hostile_ones(
+HOSTILE_TITLE = '<script>alert(1)</script> "x" & <!channel>'
+
+
+def test_hostile_titles_are_escaped_on_every_page_and_only_the_views_render_links(
     crawled: tuple[Path, Sites, str, str], tmp_path: Path
 ) -> None:
     db, _, _, _ = crawled
@@ -148,16 +152,39 @@ def test_flagged_view_links_titles_and_escapes_hostile_ones(
     source, target = sqlite3.connect(db), sqlite3.connect(copy)
     source.backup(target)
     target.execute(
-        "UPDATE articles SET title = '<script>alert(1)</script> \"x\" & <!channel>' WHERE id = "
-        "(SELECT id FROM articles WHERE flagged = 1 LIMIT 1)"
+        "UPDATE articles SET title = ? WHERE id = (SELECT id FROM articles WHERE flagged = 1 LIMIT 1)",
+        (HOSTILE_TITLE,),
+    )
+    target.execute(
+        "UPDATE stories SET title = ? WHERE first_article_id = (SELECT id FROM articles WHERE title = ?)",
+        (HOSTILE_TITLE, HOSTILE_TITLE),
     )
     target.commit()
     source.close()
     target.close()
-    page = get(datasette(copy), "/newswatch/flagged_articles").text
-    assert "<script>alert(1)</script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert '<a href="http://127.0.0.1:' in page  # the linked title, rendered as HTML
+    ds = datasette(copy)
+    pages = [
+        "/newswatch/articles",
+        "/newswatch/articles?_search=drone",
+        "/newswatch/stories",
+        "/newswatch/alerts",
+        "/newswatch/flagged_articles",
+        "/newswatch/flagged_stories",
+        "/newswatch/flagged_today",
+        "/newswatch/stories_this_week",
+        "/newswatch/search_articles?q=drone",
+        "/newswatch/search_flagged?q=drone",
+        "/newswatch/entity?entity=china",
+        "/newswatch/alert_delivery",
+    ]
+    for path in pages:
+        page = get(ds, path)
+        assert page.status_code == 200, path
+        assert "<script>alert(1)</script>" not in page.text, path
+    flagged = get(ds, "/newswatch/flagged_articles").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in flagged
+    assert '<a href="http://127.0.0.1:' in flagged  # the linked title, rendered as HTML
+    assert '<a href="http://127.0.0.1:' in get(ds, "/newswatch/flagged_stories").text
 
 
 def test_the_atom_feed_lists_flagged_articles(crawled: tuple[Path, Sites, str, str]) -> None:

@@ -1,0 +1,487 @@
+"""Stories: which archived article a new one repeats or follows (pure, no I/O).
+
+Two tests, in order:
+
+* **copy** — a syndicated, mirrored, re-posted or cut-down text: the share of the shorter
+  text's word 3-shingles that the longer one holds (estimated from datasketch MinHash
+  signatures and the shingle counts) reaches ``copy_threshold``, within ``copy_window``
+  of each other;
+* **related** — another report of the same event: the title-and-lead similarity (cosine of
+  IDF-weighted word stems, title words counted twice) reaches ``event_threshold``, they
+  share at least ``min_shared_entities`` names or numbers, their headlines do not cite
+  different numbers (the 14th and the 15th sanctions package are two events), their
+  opening sentences do not name different days of the week ("on Monday" / "on Wednesday":
+  two events that share every name), and they were published within ``event_window``
+  of each other.
+
+The new article joins the story of its best match; with no match it starts a story.
+Term weights come from the index's own window, so words every recent article uses
+("China", "Russia", "war") weigh little.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+import sys
+import unicodedata
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Literal, Protocol
+
+import numpy as np
+
+NUM_PERM = 128
+SHINGLE = 3  # words per shingle (fingerprint() builds the triples)
+LEAD_WORDS = 60
+FIRST_WORDS = 35  # the opening sentences, where a report says when its event happened
+MIN_SHINGLES = 30  # fewer distinct shingles than this: too short to call a copy
+STEM = 6  # words are cut to their first six letters: a crude stemmer that works across languages
+
+Relation = Literal["first", "copy", "related"]
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{_CJK}]+|[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*(?:st|nd|rd|th)?", re.UNICODE)
+_CJK_RUN = re.compile(rf"[{_CJK}]+")
+# Weekday names (English, German, French, Russian and Ukrainian stems): reports of one event
+# name the same day in their leads ("said on Tuesday"); two events days apart do not.
+_WEEKDAYS = {
+    day: re.compile(pattern, re.IGNORECASE)
+    for day, pattern in {
+        "mon": r"\b(?:monday|montag|lundi|понедельник\w*|понеділ\w*)\b",
+        "tue": r"\b(?:tuesday|dienstag|mardi|вторник\w*|вівтор\w*)\b",
+        "wed": r"\b(?:wednesday|mittwoch|mercredi|сред[аеуы]|серед[аиуі])\b",
+        "thu": r"\b(?:thursday|donnerstag|jeudi|четверг\w*|четвер\w*)\b",
+        "fri": r"\b(?:friday|freitag|vendredi|пятниц\w*|п.ятниц\w*)\b",
+        "sat": r"\b(?:saturday|samstag|samedi|суббот\w*|субот\w*)\b",
+        "sun": r"\b(?:sunday|sonntag|dimanche|воскресень\w*|неділ\w*)\b",
+    }.items()
+}
+_NUMBER = re.compile(r"\d+(?:[./,:-]\d+)*(?:st|nd|rd|th)?")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_SENTENCE_END = re.compile(r"[.!?:;»\"“”]\s*$")
+_STOPLISTS = ("English", "German", "Russian", "Ukrainian", "French", "Spanish", "Italian", "Romanian")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Function words of the outlets' languages (jusText's lists, as trafilatura uses them)."""
+    import justext
+
+    words: set[str] = set()
+    for name in _STOPLISTS:
+        words |= {w.lower() for w in justext.get_stoplist(name)}
+    return frozenset(words)
+
+
+class StoryConfig:
+    """Thresholds and windows (settings ``NEWSWATCH_STORY_*``)."""
+
+    def __init__(
+        self,
+        event_threshold: float = 0.25,
+        copy_threshold: float = 0.7,
+        min_shared_entities: int = 3,
+        event_window: timedelta = timedelta(hours=72),
+        copy_window: timedelta = timedelta(days=7),
+    ):
+        self.event_threshold = event_threshold
+        self.copy_threshold = copy_threshold
+        self.min_shared_entities = min_shared_entities
+        self.event_window = event_window
+        self.copy_window = copy_window
+
+
+# --- fingerprints ----------------------------------------------------------------------------
+
+
+def _normal(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def tokens(text: str) -> list[str]:
+    """Words, numbers and CJK characters (each CJK character is a token), lower-cased."""
+    out: list[str] = []
+    for word in _TOKEN.findall(_normal(text).lower().replace("’", "'")):
+        if "\u3040" <= word[0] <= "\ufaff" and _CJK_RUN.match(word):
+            out.extend(word)
+        else:
+            out.append(word)
+    return out
+
+
+def stem(word: str) -> str:
+    word = word.split("'", 1)[0] if "'" in word else word
+    return word if word[:1].isdigit() else word[:STEM]
+
+
+def _terms(words: list[str]) -> set[str]:
+    """Stems of the content words; CJK text gives character bigrams."""
+    stop = stopwords()
+    out: set[str] = set()
+    cjk: list[str] = []
+    for word in words:
+        if len(word) == 1 and _CJK_RUN.fullmatch(word):
+            cjk.append(word)
+            continue
+        if cjk:
+            out.update(a + b for a, b in itertools.pairwise(cjk))
+            cjk = []
+        if word in stop or (len(word) < 3 and not word[:1].isdigit()):
+            continue
+        out.add(stem(word))
+    if cjk:
+        out.update(a + b for a, b in itertools.pairwise(cjk))
+    return out
+
+
+def _entities(lead: str) -> set[str]:
+    """Names and numbers of the lead: capitalised words that do not start a sentence (and
+    are not function words), and numbers that are not years alone."""
+    stop = stopwords()
+    out: set[str] = set()
+    lead = _normal(lead)
+    for match in _TOKEN.finditer(lead):
+        word = match.group(0)
+        before = lead[max(0, match.start() - 3) : match.start()]
+        starts_sentence = match.start() == 0 or bool(_SENTENCE_END.search(before)) or "\n" in before
+        if word[:1].isdigit():
+            if not _YEAR.fullmatch(word):
+                out.add(word.lower())
+        elif word[:1].isupper() and not starts_sentence and word.lower() not in stop:
+            out.add(stem(word.lower()))
+    return out
+
+
+def weekdays(text: str) -> set[str]:
+    return {day for day, pattern in _WEEKDAYS.items() if pattern.search(text)}
+
+
+def _numbers(title: str) -> set[str]:
+    """Numbers in a headline; a date such as 3/1 or 24.02 is one number."""
+    return {m.group(0).lower() for m in _NUMBER.finditer(_normal(title))}
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What grouping needs of one article."""
+
+    minhash: bytes  # NUM_PERM uint32 values (datasketch hash values, low 32 bits)
+    shingles: int  # distinct shingles hashed (0: text too short to compare as a copy)
+    # sorted tuples, not sets: a window holds thousands of fingerprints, and tuples take a
+    # sixth of the memory
+    title_terms: tuple[str, ...]
+    lead_terms: tuple[str, ...]
+    entities: tuple[str, ...]
+    numbers: tuple[str, ...]  # numbers in the headline
+    weekdays: tuple[str, ...] = ()  # days of the week the first sentences name
+
+    def terms_json(self) -> str:
+        return json.dumps(
+            {
+                "t": self.title_terms,
+                "l": self.lead_terms,
+                "e": self.entities,
+                "n": self.numbers,
+                "w": self.weekdays,
+                "s": self.shingles,
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_stored(cls, minhash: bytes, terms_json: str) -> Fingerprint:
+        data = json.loads(terms_json)
+
+        def terms(key: str) -> tuple[str, ...]:  # interned: a window repeats the same words
+            return tuple(sorted(sys.intern(t) for t in data.get(key, ())))
+
+        return cls(
+            minhash,
+            int(data.get("s", 0)),
+            terms("t"),
+            terms("l"),
+            terms("e"),
+            terms("n"),
+            terms("w"),
+        )
+
+
+def lead_of(text: str, words: int = LEAD_WORDS) -> str:
+    """The first ``words`` words of the text (whole paragraphs' worth, for names in the lead)."""
+    out: list[str] = []
+    count = 0
+    for paragraph in text.split("\n"):
+        if not paragraph.strip():
+            continue
+        out.append(paragraph.strip())
+        count += len(paragraph.split()) or len(paragraph) // 2  # CJK: no spaces
+        if count >= words:
+            break
+    joined = " ".join(out)
+    parts = joined.split()
+    if len(parts) > words * 2:
+        joined = " ".join(parts[: words * 2])
+    if _CJK_RUN.search(joined) and len(joined) > words * 4:
+        joined = joined[: words * 4]
+    return joined
+
+
+def fingerprint(title: str | None, text: str) -> Fingerprint:
+    words = tokens(text)
+    shingles = {f"{a} {b} {c}".encode() for a, b, c in zip(words, words[1:], words[2:], strict=False)}
+    from datasketch import MinHash  # imported here: only crawls fingerprint (it brings in scipy)
+
+    minhash = MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32)  # 32-bit, deterministic, fast
+    if shingles:
+        minhash.update_batch(list(shingles))
+    values = np.asarray(minhash.hashvalues & 0xFFFFFFFF, dtype=np.uint32)
+    lead = lead_of(text)
+    title = title or ""
+    return Fingerprint(
+        minhash=values.tobytes(),
+        shingles=len(shingles) if len(shingles) >= MIN_SHINGLES else 0,
+        title_terms=tuple(sorted(_terms(tokens(title)))),
+        lead_terms=tuple(sorted(_terms(tokens(lead)))),
+        entities=tuple(sorted(_entities(lead))),
+        numbers=tuple(sorted(_numbers(title))),
+        weekdays=tuple(sorted(weekdays(lead_of(text, FIRST_WORDS)))),
+    )
+
+
+# --- similarity ------------------------------------------------------------------------------
+
+
+def copy_similarity(a: Fingerprint, b: Fingerprint) -> float:
+    """How much of the shorter text's shingles the longer text holds (estimated containment,
+    0–1; 0 when either text is too short). A wire copy cut to half its length, or padded
+    with a byline and a credit line, still scores near 1.
+
+    From the MinHash estimate of the Jaccard similarity J and the two shingle counts:
+    |A ∩ B| = J · (|A| + |B|) / (1 + J)."""
+    if not a.shingles or not b.shingles:
+        return 0.0
+    va = np.frombuffer(a.minhash, dtype=np.uint32)
+    vb = np.frombuffer(b.minhash, dtype=np.uint32)
+    jaccard = float(np.count_nonzero(va == vb)) / NUM_PERM
+    return containment(jaccard, a.shingles, b.shingles)
+
+
+def containment(jaccard: float, size_a: int, size_b: int) -> float:
+    if jaccard <= 0:
+        return 0.0
+    shared = jaccard * (size_a + size_b) / (1 + jaccard)
+    return min(1.0, shared / min(size_a, size_b))
+
+
+class IdfTable(Protocol):
+    def get(self, term: str, default: float, /) -> float: ...
+
+
+class WindowIdf:
+    """Inverse document frequency over the window, computed per word when asked."""
+
+    def __init__(self, df: Counter[str], documents: int):
+        self.df, self.documents = df, documents
+
+    def get(self, term: str, default: float = 0.0) -> float:
+        return math.log(self.documents / (self.df.get(term, 0) + 1))
+
+
+def _weights(fp: Fingerprint, idf: IdfTable, default_idf: float) -> dict[str, float]:
+    weights = {t: idf.get(t, default_idf) for t in fp.lead_terms}
+    for t in fp.title_terms:
+        weights[t] = weights.get(t, 0.0) + 2 * idf.get(t, default_idf)
+    return weights
+
+
+def event_similarity(a: Fingerprint, b: Fingerprint, idf: IdfTable, default_idf: float) -> float:
+    """Cosine of the IDF-weighted title-and-lead terms (title words counted twice)."""
+    wa, wb = _weights(a, idf, default_idf), _weights(b, idf, default_idf)
+    dot = sum(w * wb[t] for t, w in wa.items() if t in wb)
+    if dot == 0:
+        return 0.0
+    na = math.sqrt(sum(w * w for w in wa.values()))
+    nb = math.sqrt(sum(w * w for w in wb.values()))
+    return dot / (na * nb)
+
+
+def numbers_conflict(a: Fingerprint, b: Fingerprint) -> bool:
+    """Both headlines cite numbers and none of them agree."""
+    return bool(a.numbers and b.numbers and not set(a.numbers) & set(b.numbers))
+
+
+def days_conflict(a: Fingerprint, b: Fingerprint) -> bool:
+    """Both openings name days of the week and none of them agree."""
+    return bool(a.weekdays and b.weekdays and not set(a.weekdays) & set(b.weekdays))
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Whether two articles are one story, and how."""
+
+    relation: Literal["copy", "related"] | None
+    score: float
+
+
+def compare(
+    a: Fingerprint,
+    b: Fingerprint,
+    gap: timedelta | None,
+    config: StoryConfig,
+    idf: IdfTable,
+    default_idf: float,
+    copies: bool = True,
+) -> Verdict:
+    """Pairwise decision: ``gap`` is the time between the two (None: unknown, taken as close).
+    ``copies=False`` skips the copy test (the index has made it for the whole window)."""
+    gap = abs(gap) if gap is not None else timedelta(0)
+    if copies and gap <= config.copy_window:
+        jaccard = copy_similarity(a, b)
+        if jaccard >= config.copy_threshold:
+            return Verdict("copy", jaccard)
+    if gap > config.event_window or numbers_conflict(a, b) or days_conflict(a, b):
+        return Verdict(None, 0.0)
+    # names and numbers must agree as far as both leads have any (CJK leads have no capitals)
+    needed = min(config.min_shared_entities, len(a.entities), len(b.entities))
+    if len(set(a.entities) & set(b.entities)) < needed:
+        return Verdict(None, 0.0)
+    score = event_similarity(a, b, idf, default_idf)
+    return Verdict("related" if score >= config.event_threshold else None, score)
+
+
+# --- the window of recent articles -------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Entry:
+    article_id: int
+    story_id: int
+    outlet: str
+    when: datetime | None
+    fp: Fingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    article_id: int
+    story_id: int
+    relation: Literal["copy", "related"]
+    score: float
+
+
+@dataclass
+class StoryIndex:
+    """The recent articles a new one is compared with, with the document frequency of their
+    terms (for IDF). Entries older than the longer window are dropped as time goes on."""
+
+    config: StoryConfig = field(default_factory=StoryConfig)
+    entries: list[Entry] = field(default_factory=list)
+    df: Counter[str] = field(default_factory=Counter)
+    by_term: dict[str, list[int]] = field(default_factory=dict)  # term → positions in entries
+    last_id: int | None = None  # the newest archive id looked at (None: not loaded yet)
+    # MinHash values and shingle counts of the entries, one row each; capacity doubles
+    _matrix: np.ndarray = field(default_factory=lambda: np.empty((64, NUM_PERM), dtype=np.uint32))
+    _size: np.ndarray = field(default_factory=lambda: np.empty(64, dtype=np.float64))
+
+    #: Related-report candidates compared in full, those sharing the most rare words first.
+    MAX_COMPARED = 50
+    #: Documents assumed besides the window, so that a young archive does not weigh every
+    #: word as rare.
+    PSEUDO_DOCS = 20
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def add(self, entry: Entry) -> None:
+        position = len(self.entries)
+        self.entries.append(entry)
+        terms = set(entry.fp.title_terms) | set(entry.fp.lead_terms)
+        self.df.update(terms)
+        for term in terms:
+            self.by_term.setdefault(term, []).append(position)
+        if position == len(self._matrix):
+            self._matrix = np.concatenate([self._matrix, np.empty_like(self._matrix)])
+            self._size = np.concatenate([self._size, np.empty_like(self._size)])
+        self._matrix[position] = np.frombuffer(entry.fp.minhash, dtype=np.uint32)
+        self._size[position] = entry.fp.shingles
+
+    def horizon(self) -> timedelta:
+        """How far back entries can still match (the longer window, and a day of slack for
+        publication times that run ahead of archive times)."""
+        return max(self.config.copy_window, self.config.event_window) + timedelta(days=1)
+
+    def ids(self) -> set[int]:
+        return {e.article_id for e in self.entries}
+
+    def idf(self) -> tuple[WindowIdf, float]:
+        n = len(self.entries) + self.PSEUDO_DOCS
+        return WindowIdf(self.df, n), math.log(n)
+
+    def prune(self, now: datetime) -> None:
+        """Forget entries older than both windows (rebuilds the term tables)."""
+        horizon = now - self.horizon()
+        keep = [e for e in self.entries if e.when is None or e.when >= horizon]
+        if len(keep) == len(self.entries):
+            return
+        self.entries, self.df, self.by_term = [], Counter(), {}
+        for entry in keep:
+            self.add(entry)
+
+    def match(self, fp: Fingerprint, when: datetime | None, exclude: int | None = None) -> Match | None:
+        """The article this one repeats (best copy) or follows (best related report)."""
+        if not self.entries:
+            return None
+        cfg = self.config
+        if fp.shingles:
+            count = len(self.entries)
+            mine = np.frombuffer(fp.minhash, dtype=np.uint32)
+            jaccard = (self._matrix[:count] == mine).sum(axis=1) / NUM_PERM
+            sizes = self._size[:count]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                shared = jaccard * (sizes + fp.shingles) / (1 + jaccard)
+                scores = np.where(sizes > 0, np.minimum(1.0, shared / np.minimum(sizes, fp.shingles)), 0.0)
+            for position in np.argsort(-scores):
+                score = float(scores[position])
+                if score < cfg.copy_threshold:
+                    break
+                entry = self.entries[int(position)]
+                if entry.article_id == exclude:
+                    continue
+                if _gap(when, entry.when) <= cfg.copy_window:
+                    return Match(entry.article_id, entry.story_id, "copy", score)
+        idf, default_idf = self.idf()
+        common = max(5, len(self.entries) // 5)
+        overlap: dict[int, float] = {}  # candidate → weight of the rare words it shares
+        for term in set(fp.title_terms) | set(fp.lead_terms):
+            if self.df.get(term, 0) <= common:  # words a fifth of the window uses find no one
+                weight = idf.get(term, default_idf)
+                for position in self.by_term.get(term, ()):
+                    overlap[position] = overlap.get(position, 0.0) + weight
+        best: Match | None = None
+        checked = 0
+        for position in sorted(overlap, key=overlap.__getitem__, reverse=True):
+            entry = self.entries[position]
+            gap = _gap_or_none(when, entry.when)
+            if entry.article_id == exclude or (gap is not None and gap > cfg.event_window):
+                continue
+            verdict = compare(fp, entry.fp, gap, cfg, idf, default_idf, copies=False)
+            if verdict.relation == "related" and (best is None or verdict.score > best.score):
+                best = Match(entry.article_id, entry.story_id, "related", verdict.score)
+            checked += 1
+            if checked >= self.MAX_COMPARED:
+                break
+        return best
+
+
+def _gap_or_none(a: datetime | None, b: datetime | None) -> timedelta | None:
+    return abs(a - b) if a is not None and b is not None else None
+
+
+def _gap(a: datetime | None, b: datetime | None) -> timedelta:
+    return _gap_or_none(a, b) or timedelta(0)
