@@ -753,7 +753,7 @@ class Archive:
         """Join the story of the best match in the window, or start one."""
         match = None
         if fp is not None and stories is not None:
-            self._refresh_index(conn, stories, when)
+            self._refresh_index(conn, stories, utcnow())
             match = stories.match(fp, when)
         flagged, severity = int(row["flagged"]), row["severity"] if row["flagged"] else None
         now = sql_time(utcnow())

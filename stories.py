@@ -424,10 +424,11 @@ class StoryIndex:
         return WindowIdf(self.df, n), math.log(n)
 
     def prune(self, now: datetime) -> None:
-        """Forget entries older than both windows (rebuilds the term tables)."""
+        """Forget entries older than both windows. The term tables are rebuilt, so this waits
+        until a quarter of the window (at least 100 entries) is out of date."""
         horizon = now - self.horizon()
         keep = [e for e in self.entries if e.when is None or e.when >= horizon]
-        if len(keep) == len(self.entries):
+        if len(self.entries) - len(keep) < max(100, len(self.entries) // 4):
             return
         self.entries, self.df, self.by_term = [], Counter(), {}
         for entry in keep:

@@ -214,3 +214,51 @@ def test_a_revisit_with_changed_text_keeps_the_old_version_and_alerts_only_when_
     )
     assert again[1] == "revised" and again[3] is None
     assert archive.conn.execute("SELECT count(*) FROM alerts").fetchone()[0] == 1
+
+
+def test_parallel_crawls_see_each_others_articles(tmp_path: Path) -> None:
+    first, second = Archive(tmp_path / "newswatch.db"), Archive(tmp_path / "newswatch.db")
+    try:
+        one, two = StoryIndex(), StoryIndex()
+        store(first, one, "rferl", "/a/1", FACTORY_TITLE, "\n\n".join(FACTORY), NOW)
+        store(second, two, "kyiv", "/n/2", FACTORY_TITLE, wire_copy(FACTORY), NOW + timedelta(minutes=5))
+        # the second process's index had never seen the first article: it was read in the write
+        (count,) = second.conn.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone()
+        assert count == 1
+        kinds = [k for (k,) in second.conn.execute("SELECT kind FROM alerts ORDER BY id")]
+        assert kinds == ["new", "also"]
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_failed_outlet_count_update_is_retried_and_never_holds_back_alerts(
+    archive: Archive, tmp_path: Path
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from fakeslack import FakeSlack
+
+    from alerts.config import AlertConfig
+    from alerts.dispatch import dispatch
+    from alerts.transports import SlackTransport
+
+    index = StoryIndex()
+    store(archive, index, "rferl", "/a/1", FACTORY_TITLE, "\n\n".join(FACTORY), NOW)
+    store(archive, index, "kyiv", "/n/2", FACTORY_TITLE, wire_copy(FACTORY), NOW + timedelta(hours=1))
+    slack = FakeSlack().start()
+    try:
+        config = AlertConfig("xoxb-test", "#c", slack.api_url, 0.0, ZoneInfo("UTC"), 5, 30.0, tmp_path, None)
+        transport = SlackTransport("xoxb-test", "#c", slack.api_url, 0.0)
+        slack.script("ok", "ok", "message_not_found")  # the post, the reply, then chat.update fails
+        report = dispatch(archive, transport, config)
+        assert report.sent == 2 and report.refreshed == 0 and report.errors
+        assert archive.conn.execute("SELECT max(slack_refresh) FROM stories").fetchone()[0] > 0
+        again = dispatch(archive, transport, config)
+        assert again.sent == 0 and again.refreshed == 1
+        assert archive.conn.execute("SELECT max(slack_refresh) FROM stories").fetchone()[0] == 0
+        updates = [c for c in slack.calls if c.method == "chat.update"]
+        assert len(updates) == 2 and "Reported by 2 outlets" in str(updates[-1].payload["blocks"])
+        assert len(slack.delivered()) == 2
+    finally:
+        slack.stop()
