@@ -10,6 +10,8 @@ Times are stored in SQLite's own format, UTC: ``YYYY-MM-DD HH:MM:SS``.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -554,8 +556,27 @@ def connect(path: str | Path, busy_timeout_ms: int = 10_000) -> sqlite_utils.Dat
                 pass  # take the write lock first so two processes do not migrate at once
             migrations.apply(db)
     except (sqlite3.Error, OSError) as exc:
-        raise ArchiveError(f"cannot open archive {path}: {exc}") from exc
+        hint = storage_hint(exc, path) if isinstance(exc, sqlite3.Error) else ""
+        raise ArchiveError(f"cannot open archive {path}: {exc}{hint}") from exc
     return db
+
+
+def storage_hint(exc: sqlite3.Error, path: Path) -> str:
+    """What a storage error most likely means, for the one line the operator reads."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) and not os.access(path.parent, os.W_OK):
+        return f" (its folder {path.parent} is read-only; SQLite writes its -wal and -shm files there)"
+    if name.startswith("SQLITE_READONLY"):
+        return " (the archive or its folder is read-only)"
+    if name == "SQLITE_FULL" or name.startswith(
+        ("SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC", "SQLITE_IOERR_TRUNCATE")
+    ):
+        try:
+            free = shutil.disk_usage(path.parent).free // 2**20
+        except OSError:
+            return " (is the disk full?)"
+        return f" (is the disk full, or a file size limit reached? {free} MB free on that disk)"
+    return ""
 
 
 @contextmanager
@@ -588,7 +609,9 @@ class Archive:
             with _immediate(self.conn):
                 yield self.conn
         except sqlite3.Error as exc:
-            raise ArchiveError(f"archive {self.path}: write failed: {exc}") from exc
+            raise ArchiveError(
+                f"archive {self.path}: write failed: {exc}{storage_hint(exc, self.path)}"
+            ) from exc
 
     # --- seen URLs ---------------------------------------------------------------------
 
@@ -985,6 +1008,37 @@ class Archive:
                 "INSERT INTO service_state (key, value, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
                 (key, value, sql_time(utcnow())),
+            )
+
+    # --- health -------------------------------------------------------------------------
+
+    def open_health(self, outlet: str, issue: str, detail: str) -> bool:
+        """Record a problem (e.g. outlet ``slack``, issue ``delivery``); True when it is new,
+        False when it was already open (its detail is brought up to date)."""
+        now = sql_time(utcnow())
+        with self.write() as conn:
+            cursor = conn.execute(
+                "UPDATE health SET detail = ? WHERE outlet = ? AND issue = ? AND resolved_at IS NULL",
+                (detail, outlet, issue),
+            )
+            if cursor.rowcount:
+                return False
+            conn.execute(
+                "INSERT INTO health (outlet, issue, since, last_notified_at, detail) VALUES (?, ?, ?, ?, ?)",
+                (outlet, issue, now, now, detail),
+            )
+            return True
+
+    def resolve_health(self, outlet: str, issue: str) -> bool:
+        """Close an open problem; True when one was open."""
+        with self.write() as conn:
+            return (
+                conn.execute(
+                    "UPDATE health SET resolved_at = ? "
+                    "WHERE outlet = ? AND issue = ? AND resolved_at IS NULL",
+                    (sql_time(utcnow()), outlet, issue),
+                ).rowcount
+                > 0
             )
 
     def checkpoint(self) -> None:

@@ -27,12 +27,18 @@ os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "settings")
 def _settings(overrides: Sequence[str] = ()) -> Any:
     from scrapy.utils.project import get_project_settings
 
-    settings = get_project_settings()
-    for item in overrides:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise click.UsageError(f"-s expects NAME=VALUE, got {item!r}")
-        settings.set(name.strip(), value, priority="cmdline")
+    from settings import SettingError, check
+
+    try:
+        settings = get_project_settings()  # reads and checks the environment
+        for item in overrides:
+            name, sep, value = item.partition("=")
+            if not sep or not name.strip():
+                raise click.UsageError(f"-s expects NAME=VALUE, got {item!r}")
+            settings.set(name.strip(), value, priority="cmdline")
+        check(settings)
+    except SettingError as exc:
+        _fail(str(exc.code))
     return settings
 
 
@@ -560,8 +566,8 @@ def dispatch(dry_run: bool, limit: int | None) -> None:
         + (f", re-sent after a crash {report.recovered}" if report.recovered else "")
         + (f"; stopped: {report.stopped}" if report.stopped else "")
     )
-    if report.stopped and not report.sent:
-        sys.exit(1)
+    if report.stopped and (not report.sent or report.config_error):
+        sys.exit(1)  # nothing could go out, or the configuration is wrong: say so to cron
 
 
 @main.command()

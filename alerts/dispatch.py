@@ -3,7 +3,9 @@
 Order is kept: a transient failure (Slack down, rate limited past the retries) stops the
 pass and the same alert goes first next time. A configuration error (bad token, unknown
 channel) stops the pass without spending attempts, so delivery resumes in order once it is
-fixed. A message Slack will never accept is marked failed at once and the pass goes on.
+fixed; it is logged once and kept open in the ``health`` table (``slack``/``delivery``) until
+an alert goes through again. A message Slack will never accept is marked failed at once and
+the pass goes on.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from archive import Archive
 log = logging.getLogger("newswatch.alerts")
 MAX_DELAY = timedelta(hours=1)
 CONFIG_RETRY = timedelta(minutes=5)
+#: The ``health`` row a configuration error opens (shown by `newswatch outlets` and Datasette).
+DELIVERY_HEALTH = ("slack", "delivery")
 
 
 class DispatcherBusy(RuntimeError):
@@ -41,6 +45,7 @@ class DispatchReport:
     recovered: int = 0  # alerts left mid-send by a crash, sent again
     refreshed: int = 0  # stories' first messages updated with their outlet count
     stopped: str | None = None  # why the pass ended early
+    config_error: bool = False  # it ended on a configuration error (token, channel)
     errors: list[str] = field(default_factory=list)
 
 
@@ -113,8 +118,11 @@ def dispatch(
             report.errors.append(f"alert {alert.id}: {error}")
             if exc.config:
                 outbox.retry_later(alert.id, error, CONFIG_RETRY, count_attempt=False)
-                log.error("alerts not delivered, fix the configuration: %s", error)
-                report.stopped = error
+                if archive.open_health(DELIVERY_HEALTH[0], DELIVERY_HEALTH[1], error):
+                    log.error("alerts not delivered, fix the configuration: %s", error)  # once
+                else:
+                    log.debug("alerts still not delivered: %s", error)
+                report.stopped, report.config_error = error, True
                 break
             attempts = alert.attempts + 1
             if not exc.retryable or attempts >= config.max_attempts:
@@ -128,6 +136,8 @@ def dispatch(
             report.stopped = error  # keep the order: later alerts wait for this one
             break
         outbox.mark_sent(alert.id, sent.transport, sent.channel, sent.ts, thread_ts)
+        if report.sent == 0 and archive.resolve_health(*DELIVERY_HEALTH):
+            log.warning("alerts delivered again (%s)", sent.transport)
         if alert.kind == "new":
             roots[alert.story_id] = sent.ts
         report.sent += 1

@@ -38,6 +38,10 @@ class Issue:
     detail: str
 
 
+OUTLET_ISSUES = ("failing", "quiet", "blocked", "extraction")
+OUTLET_ISSUES_SQL = ", ".join(f"'{kind}'" for kind in OUTLET_ISSUES)
+
+
 def _time(value: str | None) -> datetime | None:
     if not value:
         return None
@@ -173,7 +177,10 @@ class Watchdog:
         return issues
 
     def known(self) -> dict[tuple[str, str], dict[str, Any]]:
-        cursor = self.archive.conn.execute("SELECT * FROM health WHERE resolved_at IS NULL")
+        """Open outlet issues (delivery issues, kept by the dispatcher, are not the watchdog's)."""
+        cursor = self.archive.conn.execute(
+            f"SELECT * FROM health WHERE resolved_at IS NULL AND issue IN ({OUTLET_ISSUES_SQL})"
+        )
         names = [d[0] for d in cursor.description]
         return {(row[0], row[1]): dict(zip(names, row, strict=True)) for row in cursor}
 
