@@ -27,18 +27,21 @@ os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "settings")
 def _settings(overrides: Sequence[str] = ()) -> Any:
     from scrapy.utils.project import get_project_settings
 
-    from settings import SettingError, check
-
     try:
-        settings = get_project_settings()  # reads and checks the environment
+        settings = get_project_settings()  # imports settings.py, which checks the environment
         for item in overrides:
             name, sep, value = item.partition("=")
             if not sep or not name.strip():
                 raise click.UsageError(f"-s expects NAME=VALUE, got {item!r}")
             settings.set(name.strip(), value, priority="cmdline")
-        check(settings)
-    except SettingError as exc:
-        _fail(str(exc.code))
+        if overrides:
+            from settings import check
+
+            check(settings)
+    except SystemExit as exc:  # settings.SettingError (a SystemExit, as it may be raised on import)
+        if not isinstance(exc.code, str):
+            raise
+        _fail(exc.code)
     return settings
 
 
@@ -117,6 +120,8 @@ def _summary_columns() -> tuple[str, ...]:
 )
 def crawl(outlet_keys: tuple[str, ...], since: str | None, overrides: tuple[str, ...]) -> None:
     """One pass over the chosen outlets, then a per-outlet summary table."""
+    settings = _settings(overrides)  # first: a bad setting stops it before the heavy imports
+
     from scrapy.crawler import CrawlerProcess
 
     from outlets import OutletConfigError, load_outlets, select
@@ -124,7 +129,6 @@ def crawl(outlet_keys: tuple[str, ...], since: str | None, overrides: tuple[str,
     from rules import RuleConfigError, load_ruleset
     from spiders.news import new_run_id, parse_since
 
-    settings = _settings(overrides)
     try:
         chosen = select(load_outlets(settings.get("NEWSWATCH_OUTLETS")), list(outlet_keys))
         load_ruleset(settings.get("NEWSWATCH_RULES"))
@@ -133,7 +137,9 @@ def crawl(outlet_keys: tuple[str, ...], since: str | None, overrides: tuple[str,
     except (OutletConfigError, RuleConfigError, ValueError) as exc:
         _fail(str(exc))
     if not chosen:
-        _fail("no enabled outlet to crawl")
+        _fail(
+            f"{settings.get('NEWSWATCH_OUTLETS')}: no enabled outlet to crawl (every one has enabled = false)"
+        )
     db_path = settings.get("NEWSWATCH_DB")
     _archive(settings).close()  # created and migrated before the crawl, or a clear error
     run_id = settings.get("NEWSWATCH_RUN_ID") or new_run_id(utcnow())  # the service names its runs
@@ -484,6 +490,7 @@ def serve(host: str, port: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
 def search_command(query: str, flagged: bool, since: str | None, limit: int, as_json: bool) -> None:
     """Search the archive: words and "phrases" (all of them), word* for word forms, Chinese as substrings."""
+    from alerts.render import visible  # a title's escape sequences must not reach the terminal
     from records import sql_time, utcnow
     from search import search
     from spiders.news import parse_since
@@ -507,7 +514,7 @@ def search_command(query: str, flagged: bool, since: str | None, limit: int, as_
         click.echo("no article matches")
         return
     rows = [
-        [r["published"] or "", r["outlet"], r["severity"] or "-", (r["title"] or "")[:70], r["url"]]
+        [r["published"] or "", r["outlet"], r["severity"] or "-", visible(r["title"] or "")[:70], r["url"]]
         for r in results
     ]
     click.echo(render_table(["published", "outlet", "flag", "title", "url"], rows))
@@ -680,6 +687,7 @@ def alerts_command(status: str | None, requeue: tuple[int, ...], requeue_failed:
 )
 def run(once: bool) -> None:
     """Run the monitor as a service: scheduled crawls, alerts, the daily digest, source health."""
+    _settings()  # an invalid setting stops it here with one line (exit 2)
     from scheduler import main as service_main
 
     sys.exit(service_main(once=once))

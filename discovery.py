@@ -7,6 +7,7 @@ with ``malformed=True`` when part of it could still be read.
 
 from __future__ import annotations
 
+import codecs
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import feedparser
+from charset_normalizer import from_bytes
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -87,8 +89,47 @@ def _candidate(
 _BENIGN_FEED_PROBLEMS = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
 
 
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_XML_ENCODING_TEXT = re.compile(r"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])[A-Za-z0-9._:-]+(["'])""")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
+
+
+def _redeclared_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str | None]:
+    """A feed whose bytes are not in the encoding it declares (windows-1251 bytes under
+    ``encoding="utf-8"``) comes back as UTF-8, decoded by detection (UTF-8 with a stray
+    invalid byte stays UTF-8); feedparser alone would read it as windows-1252, and every
+    title would be mojibake."""
+    if body.startswith(_BOMS):
+        return body, content_type
+    xml = _XML_ENCODING.match(body[:512])
+    header = _CHARSET.search(content_type or "")
+    declared = [xml.group(1).decode("ascii")] if xml else []
+    if header:
+        declared.append(header.group(1))
+    for encoding in declared or ["utf-8"]:
+        try:
+            body.decode(encoding)
+        except LookupError:
+            return body, content_type  # a name Python does not know: feedparser decides
+        except UnicodeDecodeError:
+            continue
+        return body, content_type
+    text = body.decode("utf-8", "replace")
+    damaged = text.count("\ufffd")
+    if damaged * 10 > sum(ch > "\x7f" for ch in text) - damaged:  # not UTF-8 with a stray byte or two
+        match = from_bytes(body).best()
+        if match is None:
+            return body, content_type
+        text = str(match)
+    text = _XML_ENCODING_TEXT.sub(r"\g<1>utf-8\g<2>", text, count=1)
+    plain_type = _CHARSET.sub("charset=utf-8", content_type) if content_type else None
+    return text.encode("utf-8"), plain_type
+
+
 def parse_feed(body: bytes, url: str, outlet: str, content_type: str | None = None) -> Found:
     """RSS 2.0, RSS 1.0/RDF or Atom → candidates (link, title, dates, summary)."""
+    body, content_type = _redeclared_utf8(body, content_type)
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
@@ -232,9 +273,19 @@ def parse_sitemap(body: bytes, url: str, outlet: str, kind: SourceKind = "sitema
         if candidate and candidate.url not in seen:
             seen.add(candidate.url)
             found.candidates.append(candidate)
-    if found.malformed and found.candidates and b"</urlset>" not in body[-512:]:
+    if found.malformed and found.candidates and _last_entry_cut(body):
         found.candidates.pop()  # cut off mid-entry: its <loc> may be a fragment
     return found
+
+
+def _last_entry_cut(body: bytes) -> bool:
+    """True when a malformed sitemap's last ``<url>`` entry is not closed (cut off with the
+    stream); a body cut after a whole entry keeps that entry."""
+    if b"</urlset>" in body[-512:]:
+        return False
+    closed = body.rfind(b"</url>")
+    opened = max(body.rfind(b"<url>"), body.rfind(b"<url "))
+    return closed < 0 or opened > closed
 
 
 # --- listing pages -------------------------------------------------------------------------

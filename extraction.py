@@ -325,6 +325,30 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
+MAX_TITLE_CHARS = 500  # longer is not a headline (a page's whole text in its <title>): clipped
+#: in a title: control characters (an ld+json escape can hold ESC or NUL), bidi embeddings,
+#: overrides and isolates, zero-width space, word joiner, BOM (they hide or reorder text)
+_TITLE_JUNK = re.compile("[\x00-\x1f\x7f-\x9f\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid(text: str) -> str:
+    """Text that UTF-8, the archive and XML (the Atom feed) can all hold: a lone surrogate (an
+    ld+json ``"\\ud800"`` escape) becomes U+FFFD, control characters other than tab and line
+    breaks (an escaped NUL or ESC) are dropped."""
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return _NOT_XML.sub("", text)
+
+
+def clean_title(title: str) -> str:
+    """A headline on one line, without control or invisible characters, at most
+    ``MAX_TITLE_CHARS`` long."""
+    title = _norm(_valid(_TITLE_JUNK.sub(lambda m: " " if m.group() < "\x80" else "", title)))
+    return title if len(title) <= MAX_TITLE_CHARS else title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
+
+
 def _sane(value: datetime | None, now: datetime) -> datetime | None:
     """Drop dates in the future (beyond a day of clock skew) and before 1990."""
     if value is None or value > now + _FUTURE_TOLERANCE or value.year < 1990:
@@ -1121,14 +1145,15 @@ def extract(
         published, published_source = hint.date, "feed"
     if published is None:  # an update date, when it is all there is
         published, published_source = meta.modified, meta.modified_source
+    description = meta.description or (hint.summary if hint else None)
     return Extraction(
-        text=text,
-        title=_norm(title) if title else None,
-        authors=meta.authors,
+        text=_valid(text),
+        title=(clean_title(title) or None) if title else None,
+        authors=tuple(_valid(a) for a in meta.authors),
         published=published,
         published_source=published_source if published else None,
         language=meta.language or (hint.language if hint else None) or language,
-        description=meta.description or (hint.summary if hint else None),
+        description=_valid(description) if description else None,
         canonical_url=meta.canonical,
     )
 

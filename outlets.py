@@ -252,11 +252,20 @@ def load_outlets(path: str | Path) -> dict[str, Outlet]:
     """All outlets in the file (enabled or not), keyed by outlet key, in file order."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise OutletConfigError(f"{path}: outlets file not found (set NEWSWATCH_OUTLETS)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise OutletConfigError(f"{path}: cannot read outlets file: {exc}") from None
+    except OSError as exc:
+        raise OutletConfigError(f"{path}: cannot read outlets file: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        outlet = _outlet_at_line(raw.decode("utf-8", "replace"), line)
+        where = f"{path}: outlet '{outlet}'" if outlet else str(path)
+        raise OutletConfigError(
+            f"{where}: line {line}: not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -35,7 +35,8 @@ def parse(query: str) -> ParsedQuery:
     fts: list[str] = []
     trigram: list[str] = []
     short: list[str] = []
-    for match in _TOKEN.finditer(query or ""):
+    query = "".join(ch for ch in (query or "") if ch >= " " or ch in "\t\n")  # no NUL or controls
+    for match in _TOKEN.finditer(query):
         phrase, word = match.group(1), match.group(2)
         term = (phrase if phrase is not None else word).strip()
         if not term or not _WORDLIKE.search(term):

@@ -76,11 +76,11 @@ def alert_config(settings: Any) -> AlertConfig:
 def _smtp(settings: Any) -> SmtpConfig | None:
     host = (settings.get("NEWSWATCH_SMTP_HOST") or "").strip()
     recipients = tuple(r.strip() for r in (settings.get("NEWSWATCH_DIGEST_TO") or "").split(",") if r.strip())
+    security = (settings.get("NEWSWATCH_SMTP_SECURITY") or "starttls").strip().lower()
+    if security not in SECURITY:  # checked with or without a host: a typo should not wait for one
+        raise AlertConfigError(f"NEWSWATCH_SMTP_SECURITY={security!r}: use one of {', '.join(SECURITY)}")
     if not host:
         return None
-    security = (settings.get("NEWSWATCH_SMTP_SECURITY") or "starttls").strip().lower()
-    if security not in SECURITY:
-        raise AlertConfigError(f"NEWSWATCH_SMTP_SECURITY={security!r}: use one of {', '.join(SECURITY)}")
     if not recipients:
         raise AlertConfigError(
             "NEWSWATCH_DIGEST_TO: required when NEWSWATCH_SMTP_HOST is set (comma-separated)"

@@ -22,11 +22,13 @@ from zoneinfo import ZoneInfo
 import css_inline
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from alerts.render import local_time
+from alerts.render import clip, local_time, visible, web_url
 from archive import Archive
 from records import sql_time, utcnow
 
 SEVERITIES = ("high", "medium", "low")
+MAX_TITLE = 300  # characters of a title shown in the digest
+MAX_EVIDENCE = 1000  # characters of the evidence sentence
 _ENV = Environment(
     loader=PackageLoader("alerts", "templates"),
     # HTML templates are autoescaped (a title can hold markup); the plain-text one is plain
@@ -123,17 +125,26 @@ def render(
     by_severity = Counter(lead.severity for lead, _ in stories)
 
     def entry(lead: DigestItem, others: list[DigestItem]) -> dict[str, Any]:
+        # article text is shown visible() and clipped; in HTML, autoescaped, and only http(s) links
         sentence = (lead.evidence or "").split("\n")[0]
         return {
-            "title": " ".join(lead.title.split()),
-            "url": lead.url,
+            "title": clip(lead.title, MAX_TITLE),
+            "url": visible(lead.url),
+            "href": lead.url if web_url(lead.url) else None,
             "outlet": names.get(lead.outlet, lead.outlet),
             "when": local_time(lead.published, tz),
             "rules": ", ".join(lead.rules),
-            "evidence": sentence,
-            "evidence_parts": segments(sentence, lead.highlights),
+            "evidence": clip(sentence, MAX_EVIDENCE),
+            "evidence_parts": [
+                (visible(text), bold) for text, bold in segments(sentence[:MAX_EVIDENCE], lead.highlights)
+            ],
             "also": [
-                {"outlet": names.get(o.outlet, o.outlet), "url": o.url, "title": " ".join(o.title.split())}
+                {
+                    "outlet": names.get(o.outlet, o.outlet),
+                    "url": visible(o.url),
+                    "href": o.url if web_url(o.url) else None,
+                    "title": clip(o.title, MAX_TITLE),
+                }
                 for o in others
             ],
         }

@@ -1,11 +1,13 @@
 """Slack messages for alerts (pure): Block Kit blocks and a plain-text fallback.
 
 Everything that comes from an article is escaped (``&``, ``<``, ``>``), so a title holding
-``<!channel>`` or ``<https://evil|click>`` can neither ping anyone nor become a link.
+``<!channel>`` or ``<https://evil|click>`` can neither ping anyone nor become a link; control
+characters, invisible and direction-changing characters are taken out first (:func:`visible`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +23,12 @@ SEVERITY_LABEL = {
 }
 MAX_SECTION = 2900  # Slack allows 3000 characters in a section's text
 MAX_TITLE = 250
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # not tab, newline, return
+#: bidi embeddings, overrides and isolates, zero-width space, word joiner, BOM: they hide or
+#: reorder text (U+202E shows "gpj.exe" as "exe.jpg"). ZWJ and ZWNJ, which scripts and emoji
+#: need, are kept.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # lone: a str holds a valid pair as one character
 
 
 @dataclass(frozen=True)
@@ -29,20 +37,33 @@ class SlackMessage:
     blocks: list[dict[str, Any]]
 
 
+def visible(text: str) -> str:
+    """Article text fit to show: control characters (a terminal's escape sequences, NUL) become
+    spaces, invisible and direction-changing characters go, lone surrogates (which cannot be
+    encoded) become U+FFFD. Lengths may change; apply it to pieces, not to text with offsets."""
+    return _SURROGATE.sub("\ufffd", _INVISIBLE.sub("", _CONTROL.sub(" ", text)))
+
+
+def clip(text: str, limit: int) -> str:
+    """:func:`visible` text on one line (whitespace collapsed), at most ``limit`` characters."""
+    text = " ".join(visible(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def web_url(url: str) -> bool:
+    """Only http(s) URLs become links (never ``javascript:`` or ``data:``)."""
+    return url.lower().startswith(("http://", "https://"))
+
+
 def slack_escape(text: str) -> str:
-    """Escape the three characters Slack treats as markup."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """:func:`visible` text with the three characters Slack treats as markup escaped."""
+    return visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _link_target(url: str) -> str:
     """A URL safe inside ``<url|label>``: no ``|``, ``<`` or ``>``, ``&`` escaped."""
     safe = quote(url, safe=":/?#[]@!$&'()*+,;=%~-._")
     return slack_escape(safe)
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def local_time(sql_utc: str | None, tz: ZoneInfo) -> str:
@@ -87,12 +108,14 @@ def render_alert(
     """The message of one alert. A story's first message also says how many outlets have
     reported the story so far (``outlet_names`` maps outlet keys to display names)."""
     names = outlet_names or {}
-    title = _clip(alert.title, MAX_TITLE)
+    title = clip(alert.title, MAX_TITLE)
     outlet = outlet_name or names.get(alert.outlet) or alert.outlet
     when = local_time(alert.published, tz)
     label = SEVERITY_LABEL.get(alert.severity, alert.severity.upper())
     rules = ", ".join(alert.rules)
     headline = f"*<{_link_target(alert.url)}|{slack_escape(title)}>*"
+    if not web_url(alert.url) or len(headline) > MAX_SECTION - 200:  # no link rather than no message
+        headline = f"*{slack_escape(title)}*"
     if alert.kind == "update":
         headline = f"Updated, now {alert.severity.upper()}: {headline}"
     elif alert.kind == "also":

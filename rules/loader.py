@@ -180,9 +180,18 @@ def _entry_at_line(text: str, lineno: int) -> str | None:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleConfigError(f"{path}: cannot read rule file: {exc}") from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RuleConfigError(f"{path}: cannot read rule file: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        entry = _entry_at_line(raw.decode("utf-8", "replace"), line)
+        raise RuleConfigError(
+            f"{path}: {entry + ': ' if entry else ''}line {line}: not UTF-8 (byte 0x{raw[exc.start]:02x}); "
+            "save the file as UTF-8"
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

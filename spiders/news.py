@@ -86,6 +86,7 @@ class NewsSpider(scrapy.Spider):
         self.run_id_arg = run_id
         self._taken: dict[str, int] = {}
         self._candidates: set[str] = set()
+        self._sources: set[tuple[str, str]] = set()  # (outlet, URL) of every source requested
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -124,14 +125,18 @@ class NewsSpider(scrapy.Spider):
             for kind, url in outlet.sources():
                 yield self._source_request(outlet, kind, url, depth=0)
 
-    def _source_request(self, outlet: Outlet, kind: SourceKind, url: str, depth: int) -> scrapy.Request:
+    def _source_request(
+        self, outlet: Outlet, kind: SourceKind, url: str, depth: int, chain: tuple[str, ...] = ()
+    ) -> scrapy.Request:
+        self._sources.add((outlet.key, url))
         return scrapy.Request(
             url,
             callback=self.parse_source,
             errback=self.on_error,
             dont_filter=True,
             priority=10,
-            meta={"nw_outlet": outlet.key, "nw_kind": kind, "nw_depth": depth},
+            # nw_chain: the sitemap indexes that led here, so an index listing one of them is a loop
+            meta={"nw_outlet": outlet.key, "nw_kind": kind, "nw_depth": depth, "nw_chain": (*chain, url)},
         )
 
     def parse_source(self, response: Response) -> Iterator[scrapy.Request]:
@@ -161,7 +166,14 @@ class NewsSpider(scrapy.Spider):
                 break
             if lastmod is not None and lastmod < self.cutoff:
                 continue  # an index child untouched since before the window holds nothing new
-            yield self._source_request(outlet, kind, child, depth + 1)
+            if child in response.meta.get("nw_chain", ()):
+                bump(stats, outlet.key, "source_errors")
+                note_error(stats, outlet.key, f"{kind} {response.url}: sitemap index loop: lists {child}")
+                self.logger.warning("[%s] sitemap index loop: %s lists %s", outlet.key, response.url, child)
+                continue
+            if (outlet.key, child) in self._sources:
+                continue  # listed by a second index: read once
+            yield self._source_request(outlet, kind, child, depth + 1, response.meta.get("nw_chain", ()))
         for candidate in found.candidates:
             request = self.consider(outlet, candidate)
             if request is not None:
@@ -197,6 +209,9 @@ class NewsSpider(scrapy.Spider):
             candidate.url,
             callback=self.parse_article,
             errback=self.on_error,
+            # candidates are deduplicated above; Scrapy's duplicate filter would silently drop a
+            # redirect back to a URL already requested (a loop A → B → A) instead of failing it
+            dont_filter=True,
             priority=-min(int(age_hours), 1000),
             meta={
                 "nw_outlet": outlet.key,
@@ -265,12 +280,23 @@ class NewsSpider(scrapy.Spider):
             if "robots.txt" in detail:
                 bump(stats, key, "blocked")
         else:
-            detail = f"{type(failure.value).__name__}: {failure.getErrorMessage()}"[:300]
+            name = type(failure.value).__name__
+            message = failure.getErrorMessage() or self._silent_error(name, request)
+            detail = f"{name}: {message}"[:300]
         bump(stats, key, "errors")
         if kind != "article":
             bump(stats, key, "source_errors")
         note_error(stats, key, f"{kind} {request.url}: {detail}")
         self.logger.warning("[%s] %s %s failed: %s", key, kind, request.url, detail)
+
+    def _silent_error(self, name: str, request: scrapy.Request) -> str:
+        """What a download failure Scrapy raises without a message means."""
+        if name in {"DownloadCancelledError", "CancelledError"}:
+            limit = request.meta.get("download_maxsize", self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+            return f"download cancelled: the body grew past the size cap (DOWNLOAD_MAXSIZE {limit} bytes)"
+        if name == "ResponseDataLossError":
+            return "the connection closed before the whole body arrived"
+        return "no detail given"
 
 
 def news_spider(crawler: Crawler) -> NewsSpider:

@@ -19,6 +19,11 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before the response starts
     gzip_encoding: bool = False  # send Content-Encoding: gzip
+    # hostile delivery (all off by default):
+    trickle: float = 0.0  # seconds between chunks of the body (a server that dribbles it out)
+    chunk_size: int = 64  # bytes per chunk when trickling
+    cut_after: int | None = None  # close the connection after this many body bytes (Content-Length says more)
+    close_delimited: bool = False  # no Content-Length: the body ends when the connection closes
 
 
 class FakeWeb:
@@ -67,8 +72,23 @@ class FakeWeb:
                     self.send_header("Content-Encoding", "gzip")
                 for name, value in route.headers.items():
                     self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
+                if route.close_delimited:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
+                else:
+                    self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
+                if route.cut_after is not None:  # the connection drops mid-body
+                    self.wfile.write(body[: route.cut_after])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
+                if route.trickle:
+                    for start in range(0, len(body), route.chunk_size):
+                        self.wfile.write(body[start : start + route.chunk_size])
+                        self.wfile.flush()
+                        time.sleep(route.trickle)
+                    return
                 self.wfile.write(body)
 
         self.server = ThreadingHTTPServer((host, 0), Handler)
