@@ -211,6 +211,9 @@ DOWNLOAD_MAXSIZE = _env_int("NEWSWATCH_MAX_RESPONSE_BYTES", 10 * 1024 * 1024, 0)
 DOWNLOAD_WARNSIZE = DOWNLOAD_MAXSIZE // 2
 RETRY_ENABLED = True
 RETRY_TIMES = 2
+# 429 and 503 mean "come back later" (often with Retry-After): not retried within the run,
+# the outlet's next run is the retry. Transient server and network errors are retried.
+RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False

@@ -758,4 +758,6 @@ def test_loops_and_caps_bound_the_requests(run: Run) -> None:
     )  # REDIRECT_MAX_TIMES + 1
     fetched = {p for _, p in web.log if p.startswith("/feed_10000_items/n/")}
     assert fetched == {f"/feed_10000_items/n/{i}" for i in range(CAP)}  # the newest, each once
-    assert web.hits("/page_503_retry_after/news/x") == 2  # one retry (RETRY_TIMES=1), no hour-long wait
+    assert web.hits("/page_503_retry_after/news/x") == 1  # "come back later": not retried in the run
+    assert web.hits("/page_429/news/x") == 1
+    assert web.hits("/page_500/news/x") == 2  # a transient error: one retry (RETRY_TIMES=1)
