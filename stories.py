@@ -322,7 +322,7 @@ def days_conflict(a: Fingerprint, b: Fingerprint) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Verdict:
+class Decision:
     """Whether two articles are one story, and how."""
 
     relation: Literal["copy", "related"] | None
@@ -337,22 +337,22 @@ def compare(
     idf: IdfTable,
     default_idf: float,
     copies: bool = True,
-) -> Verdict:
+) -> Decision:
     """Pairwise decision: ``gap`` is the time between the two (None: unknown, taken as close).
     ``copies=False`` skips the copy test (the index has made it for the whole window)."""
     gap = abs(gap) if gap is not None else timedelta(0)
     if copies and gap <= config.copy_window:
         jaccard = copy_similarity(a, b)
         if jaccard >= config.copy_threshold:
-            return Verdict("copy", jaccard)
+            return Decision("copy", jaccard)
     if gap > config.event_window or numbers_conflict(a, b) or days_conflict(a, b):
-        return Verdict(None, 0.0)
+        return Decision(None, 0.0)
     # names and numbers must agree as far as both leads have any (CJK leads have no capitals)
     needed = min(config.min_shared_entities, len(a.entities), len(b.entities))
     if len(set(a.entities) & set(b.entities)) < needed:
-        return Verdict(None, 0.0)
+        return Decision(None, 0.0)
     score = event_similarity(a, b, idf, default_idf)
-    return Verdict("related" if score >= config.event_threshold else None, score)
+    return Decision("related" if score >= config.event_threshold else None, score)
 
 
 # --- the window of recent articles -------------------------------------------------------------
@@ -394,9 +394,6 @@ class StoryIndex:
     #: Documents assumed besides the window, so that a young archive does not weigh every
     #: word as rare.
     PSEUDO_DOCS = 20
-
-    def __len__(self) -> int:
-        return len(self.entries)
 
     def add(self, entry: Entry) -> None:
         position = len(self.entries)
@@ -471,9 +468,9 @@ class StoryIndex:
             gap = _gap_or_none(when, entry.when)
             if entry.article_id == exclude or (gap is not None and gap > cfg.event_window):
                 continue
-            verdict = compare(fp, entry.fp, gap, cfg, idf, default_idf, copies=False)
-            if verdict.relation == "related" and (best is None or verdict.score > best.score):
-                best = Match(entry.article_id, entry.story_id, "related", verdict.score)
+            decision = compare(fp, entry.fp, gap, cfg, idf, default_idf, copies=False)
+            if decision.relation == "related" and (best is None or decision.score > best.score):
+                best = Match(entry.article_id, entry.story_id, "related", decision.score)
             checked += 1
             if checked >= self.MAX_COMPARED:
                 break
