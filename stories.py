@@ -385,6 +385,7 @@ class StoryIndex:
     df: Counter[str] = field(default_factory=Counter)
     by_term: dict[str, list[int]] = field(default_factory=dict)  # term → positions in entries
     last_id: int | None = None  # the newest archive id looked at (None: not loaded yet)
+    _pruned_at: datetime | None = None
     # MinHash values and shingle counts of the entries, one row each; capacity doubles
     _matrix: np.ndarray = field(default_factory=lambda: np.empty((64, NUM_PERM), dtype=np.uint32))
     _size: np.ndarray = field(default_factory=lambda: np.empty(64, dtype=np.float64))
@@ -421,8 +422,12 @@ class StoryIndex:
         return WindowIdf(self.df, n), math.log(n)
 
     def prune(self, now: datetime) -> None:
-        """Forget entries older than both windows. The term tables are rebuilt, so this waits
-        until a quarter of the window (at least 100 entries) is out of date."""
+        """Forget entries older than both windows. Looked at once an hour (not on every
+        article); the term tables are rebuilt, so only once a quarter of the window (at least
+        100 entries) is out of date."""
+        if self._pruned_at is not None and now - self._pruned_at < timedelta(hours=1):
+            return
+        self._pruned_at = now
         horizon = now - self.horizon()
         keep = [e for e in self.entries if e.when is None or e.when >= horizon]
         if len(self.entries) - len(keep) < max(100, len(self.entries) // 4):
