@@ -151,7 +151,7 @@ CREDIT_LINE = re.compile(
     r"""^(?:\w{1,5}(?:/\w{1,5})+(?:\s*\([^)]{1,60}\))?
       | \(?(?:additional\ )?(?:reporting|writing|editing|compiled)\ by\ [^.]{1,200}\)?\.?
       | .{1,80}\ contributed\ to\ this\ (?:report|story|article)\b.{0,80}
-      | contributing:\ .{1,300} | with\ files\ from\ .{1,120}
+      | contributing:\ .{1,300} | with\ files\ from\ .{1,120} | our\ standards:\ .{1,80}
       | [A-Z][\w'’-]+(?:(?:,\ |\ and\ )[A-Z][\w'’-]+)*\ reported\ from\ [A-Z].{1,300}
       | this\ article\ appeared\ in\ the\ .{1,80}\ print\ edition.*
       | (?:this\ (?:piece|article|story)\ )?(?:originally|first)\ (?:appeared|published)
@@ -485,9 +485,78 @@ def choose_title(structured: Sequence[str], headings: Sequence[str]) -> str | No
 # Dates
 
 
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
+_SHOWN_DAY = (
+    re.compile(_MONTH + r"\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})"),  # December 26, 2023
+    re.compile(r"(?P<day>\d{1,2})\.?\s+" + _MONTH + r",?\s+(?P<year>\d{4})"),  # 26 December 2023
+    re.compile(r"(?P<day>\d{1,2})\.(?P<mon>\d{1,2})\.(?P<year>\d{4})"),  # 26.12.2023
+    re.compile(r"(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})"),  # 2023-12-26
+)
+_SHOWN_TIME = re.compile(r"(?<!\d)(?P<hour>\d{1,2})[:.](?P<minute>\d\d)(?!\d)\s*(?P<ampm>[ap]\.?m\.?)?", re.I)
+_DATE_BOXES = (
+    "//*[contains(@class, 'date') or contains(@id, 'date') or contains(@class, 'publish')"
+    " or contains(@id, 'publish') or contains(@class, 'byline') or contains(@class, 'timestamp')]"
+)
+
+
+def shown_datetime(text: str) -> datetime | None:
+    """A day and a clock time as a page shows them to readers ("December 26, 2023 -
+    9:03AM", "26.12.2023 09:03"), naive; None without both."""
+    for pattern in _SHOWN_DAY:
+        found = pattern.search(text)
+        if found is None:
+            continue
+        parts = found.groupdict()
+        month = int(parts["mon"]) if parts.get("mon") else _MONTHS.get(parts["month"].casefold())
+        clock = _SHOWN_TIME.search(text[found.end() :]) or _SHOWN_TIME.search(text[: found.start()])
+        if month is None or clock is None:
+            return None
+        hour, minute = int(clock["hour"]), int(clock["minute"])
+        if clock["ampm"]:
+            if hour > 12:
+                return None
+            hour = hour % 12 + (12 if clock["ampm"][0].casefold() == "p" else 0)
+        try:
+            return datetime(int(parts["year"]), month, int(parts["day"]), hour, minute)
+        except ValueError:
+            return None
+    return None
+
+
+def _offset_to(local: datetime, base: datetime) -> timezone | None:
+    """The UTC offset that makes the naive ``base`` (UTC) read as ``local``, when it is a
+    real one (at most 14 hours, in quarter hours)."""
+    delta = local - base.replace(second=0, microsecond=0)
+    if abs(delta) <= timedelta(hours=14) and delta % timedelta(minutes=15) == timedelta(0):
+        return timezone(delta)
+    return None
+
+
 def _local_time(chosen: datetime, tree: Any) -> datetime:
-    """The same instant in the page's own time zone when a ``<time>`` element shows it
-    (with an offset, or as naive local time): its local day is the day a reader sees."""
+    """The same instant in the page's own time zone when the page shows it: a ``<time>``
+    element with an offset or as naive local time, or a date box's visible text
+    ("December 26, 2023 - 9:03AM"). Its local day is the day a reader sees."""
     base = chosen.astimezone(UTC).replace(tzinfo=None)
     for raw in tree.xpath("//time/@datetime")[:20]:
         other = parse_date(raw)
@@ -501,7 +570,32 @@ def _local_time(chosen: datetime, tree: Any) -> datetime:
                 return chosen.astimezone(timezone(delta))
         elif other == chosen and other.utcoffset() != chosen.utcoffset():
             return other
+    if chosen.utcoffset():
+        return chosen  # the structured date already carries the page's zone
+    for node in _byline_scope(tree).xpath("." + _DATE_BOXES)[:30]:
+        text = node.text_content()
+        if len(text) > 120 or (shown := shown_datetime(text)) is None:
+            continue
+        if shown != base.replace(second=0, microsecond=0) and (zone := _offset_to(shown, base)) is not None:
+            return chosen.astimezone(zone)
     return chosen
+
+
+_TITLE_DATE = re.compile(r"(?:^|[|–—-]\s*)(?:(\d{1,2})\.(\d{1,2})\.(\d{4})|(\d{4})-(\d{2})-(\d{2}))\s*$")
+
+
+def _title_date(tree: Any, meta: dict[str, str], now: datetime) -> datetime | None:
+    """A date the page's title ends with after a separator ("… | DW | 28.04.2023")."""
+    for value in (meta.get("og:title"), tree.findtext(".//title")):
+        found = _TITLE_DATE.search(value or "")
+        if found is None:
+            continue
+        day, month, year = found.group(1, 2, 3) if found.group(1) else reversed(found.group(4, 5, 6))
+        try:
+            return _sane(datetime(int(year), int(month), int(day), tzinfo=UTC), now)
+        except ValueError:
+            continue
+    return None
 
 
 def _page_date(tree: Any, now: datetime) -> datetime | None:
@@ -550,6 +644,7 @@ def _dates(
         (lambda: _sane(parse_date(article.get("datePublished")), now), "ld+json"),
         (lambda: next((d for k in DATE_META if (d := _sane(parse_date(meta.get(k)), now))), None), "meta"),
         (lambda: _page_date(tree, now), "page"),
+        (lambda: _title_date(tree, meta, now), "page"),
         (guessed, "page"),
     ]
     published: tuple[datetime | None, str | None] = (None, None)
@@ -630,6 +725,7 @@ _JOB_WORDS = frozenset(
         "deputy",
     }
 )
+_CREDIT_WORDS = frozenset({"red", "redaktion", "agenturen", "agencies", "wires"})
 _UI_WORDS = frozenset(
     {"link", "copied", "share", "follow", "email", "twitter", "facebook", "profile", "view", "more", "posts"}
 )
@@ -653,13 +749,20 @@ def clean_author(name: str) -> str:
 def _kind(name: str, sites: Sequence[tuple[str, ...]]) -> str:
     """``person``, ``org`` (the outlet or another organisation) or ``junk``."""
     words = _tokens(name)
+    if words and _is_site(name, sites):
+        return "org"  # the outlet, perhaps by its domain ("ORF.at")
     if not words or not re.search(r"[^\W\d_]", name) or re.search(r"\w\.[a-z]{2,4}\b", name.casefold()):
         return "junk"  # no letters, or a domain name
+    if len(words) == 1 and words[0] in _CREDIT_WORDS:
+        return "junk"  # "red" (the newsroom), "Agenturen": a credit that names no one
     if set(words) & _JOB_WORDS or len(words) > 5 or _DEGREE.fullmatch(name):
         return "junk"  # a job title or description, a degree
     if _is_site(name, sites) or set(words) & _ORG_WORDS:
         return "org"
     return "person"
+
+
+_SITE_NOTE = re.compile(r"\((?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}/?\)", re.I)
 
 
 def split_authors(raw: Iterable[str], site_names: Sequence[str] = ()) -> tuple[list[str], list[str]]:
@@ -673,6 +776,8 @@ def split_authors(raw: Iterable[str], site_names: Sequence[str] = ()) -> tuple[l
         for piece in _AUTHOR_SPLIT.split(_BY.sub("", text)) if text else ():
             name = clean_author(piece)
             kind = _kind(name, sites)
+            if kind == "person" and _SITE_NOTE.search(piece):
+                kind = "org"  # "Deutsche Welle (www.dw.com)": a publisher naming its site
             if kind != "junk":
                 (people if kind == "person" else orgs).setdefault(name.casefold(), name)
     return list(people.values()), list(orgs.values())
@@ -722,6 +827,89 @@ def _byline(tree: Any) -> list[str]:
     return [found] if found else []
 
 
+def _microdata_authors(tree: Any) -> list[str]:
+    """Every schema.org microdata author of the article (``itemprop="author"``): its
+    ``itemprop="name"``, else its ``content``, else its text."""
+    out: list[str] = []
+    for node in _byline_scope(tree).xpath(".//*[@itemprop='author']")[:10]:
+        names = node.xpath(".//*[@itemprop='name']")
+        value = (names[0].get("content") or names[0].text_content()) if names else None
+        value = value or node.get("content") or node.text_content()
+        if value and len(value) <= 200:
+            out.append(value)
+    return out
+
+
+_LABEL = (
+    r"(?:by|von|par|por|от|від|written by|authors?|autor(?:in|en|innen)?(?:/autor)?|autorin/autor"
+    r"|auteurs?|автор[иы]?)"
+)
+_LABEL_NODE = re.compile(rf"^\s*{_LABEL}\s*(?::|—|–)?\s*(?:$|(?<=:)\s*\S|(?<=\s)\S)", re.I)
+_LABEL_TEXT = re.compile(rf"^\s*{_LABEL}\s*(?::|—|–)?\s*", re.I)
+_REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
+
+
+def _labelled_byline(tree: Any) -> list[str]:
+    """A byline the page labels ("Von: Bill McCarthy, Marisha Goldhamer", "<strong>Autorin/
+    Autor</strong> Roman Goncharenko", "By — <a>…</a>"): the label's element text after
+    the label, names only (capitalised, two to four words)."""
+    out: list[str] = []
+    nodes = _byline_scope(tree).xpath(
+        f".//text()[re:test(., '{_LABEL_NODE.pattern}', 'i')][string-length(normalize-space(..)) <= 200]/..",
+        namespaces=_REGEX_NS,
+    )
+    for node in nodes[:20]:
+        if node.tag in ("script", "style") or not _LABEL_NODE.match(node.text or ""):
+            continue
+        if next(node.iterancestors("a"), None) is not None or node.tag == "a":
+            continue  # a teaser for another story ("Von Ines Zöttl" under its headline)
+        holder = node
+        if not _LABEL_TEXT.sub("", _norm(node.text_content())):  # the label alone: its parent
+            holder = node.getparent()
+            if holder is None or len(_norm(holder.text_content())) > 200:
+                continue
+        rest = _norm(holder.text_content())
+        rest = _LABEL_TEXT.sub("", rest[rest.find(_norm(node.text or "")) :] if node is not holder else rest)
+        names = [n for n in _AUTHOR_SPLIT.split(rest) if _name_like(clean_author(n))]
+        if names:
+            out.extend(names)
+            break
+    return out
+
+
+_PARTICLES = frozenset(
+    {"van", "von", "der", "de", "da", "del", "di", "la", "le", "bin", "al", "el", "du", "ten"}
+)
+
+
+def _name_like(name: str) -> bool:
+    """Two to four words, each capitalised (in scripts with case) or a name particle."""
+    words = name.split()
+    if not 2 <= len(words) <= 4 or any(not w[0].isalpha() for w in words):
+        return False
+    return all(not w[0].islower() or w in _PARTICLES for w in words) and not words[0][0].islower()
+
+
+def _bold_byline(tree: Any) -> list[str]:
+    """A byline set as a bold paragraph of its own among the first three or the last two
+    paragraphs of the article ("<p><strong>Jane Doe/John Roe</strong></p>")."""
+    scope = _byline_scope(tree)
+    parents = Counter(p.getparent() for p in scope.iter("p") if len(p.text_content()) > 80)
+    if not parents:
+        return []
+    body = parents.most_common(1)[0][0]
+    paragraphs = [p for p in body if p.tag == "p" and p.text_content().strip()]
+    for p in paragraphs[:3] + paragraphs[-2:]:
+        text = _norm(p.text_content())
+        bold = _norm(" ".join(b.text_content() for b in p.iter("strong", "b")))
+        if not text or bold != text or len(text) > 80:
+            continue
+        names = [clean_author(n) for n in _AUTHOR_SPLIT.split(text)]
+        if names and all(_name_like(n) for n in names):
+            return names
+    return []
+
+
 def _authors(
     tree: Any, meta: dict[str, str], article: dict[str, Any], site_names: Sequence[str]
 ) -> tuple[str, ...]:
@@ -731,7 +919,10 @@ def _authors(
     sources: tuple[Callable[[], list[str]], ...] = (
         lambda: structured,
         lambda: [meta[k] for k in AUTHOR_META if meta.get(k) and not meta[k].startswith("http")],
+        lambda: _microdata_authors(tree),
         lambda: _byline(tree),
+        lambda: _labelled_byline(tree),
+        lambda: _bold_byline(tree),
     )
     fallback = [name for group in split_authors(credited, site_names) for name in group]
     for source in sources:
@@ -804,11 +995,16 @@ def _names_chrome(node: Any) -> bool:
     )
 
 
-def _link_only(node: Any) -> bool:
-    """A block whose text is (almost) all links."""
+def _link_share(node: Any) -> float:
+    """The share of a block's text that is link text."""
     text = "".join(node.itertext()).strip()
     links = sum(len("".join(a.itertext()).strip()) for a in node.iter("a"))
-    return bool(text) and links >= 0.9 * len(text)
+    return links / len(text) if text else 0.0
+
+
+def _link_only(node: Any) -> bool:
+    """A block whose text is (almost) all links."""
+    return _link_share(node) >= 0.9
 
 
 def _link_promo(node: Any) -> bool:
@@ -828,6 +1024,37 @@ def paragraph_mass(node: Any) -> int:
     return mass
 
 
+_RECIRC_HEADING = re.compile(
+    r"^(?:you (?:might|may) (?:also )?(?:like|enjoy)|(?:more|other|related|recommended|latest|top|popular)"
+    r" (?:stories|articles|news|reads|reading|coverage)|related(?: content| links| topics)?|recommended"
+    r"(?: for you)?|most (?:read|popular|viewed|shared)|read (?:more|next|also)|also read|editors?'?s? picks"
+    r"|trending(?: now)?|don'?t miss|mehr zum thema|das könnte sie auch interessieren|lesen sie auch"
+    r"|à lire aussi|sur le même sujet|читайте также|по теме|читайте також|більше новин)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _drop_labelled_boxes(tree: Any, limit: float) -> None:
+    """Remove recirculation boxes known by their heading ("You might also like", "Related
+    stories", "Mehr zum Thema"): the heading's block, or when the heading sits in the
+    article body itself, the heading and the link list after it."""
+    for heading in [
+        h for h in tree.iter("h1", "h2", "h3", "h4") if _RECIRC_HEADING.match(_norm(h.text_content()))
+    ]:
+        box = heading.getparent()
+        if box is None or box.getparent() is None:
+            continue
+        if box.tag not in ("body", "article", "main") and (
+            paragraph_mass(box) <= limit or _link_share(box) >= 0.6
+        ):
+            _remove(box)
+            continue
+        following = heading.getnext()
+        if following is not None and following.tag in ("ul", "ol", "div") and _link_only(following):
+            _remove(following)
+        _remove(heading)
+
+
 def prune_chrome(tree: Any, drop_selectors: Sequence[str] = ()) -> Any:
     """Remove page chrome from the markup: the outlet's ``drop_selectors``; code, media
     players and embedded social posts; headline links in capitals; and blocks whose class
@@ -841,6 +1068,7 @@ def prune_chrome(tree: Any, drop_selectors: Sequence[str] = ()) -> Any:
     for node in [n for n in tree.iter("p", "h2", "h3", "h4") if _link_promo(n)]:
         _remove(node)
     limit = _CHROME_SHARE * paragraph_mass(tree)
+    _drop_labelled_boxes(tree, limit)
     stack = [tree]
     while stack:
         for child in list(stack.pop()):
@@ -1138,6 +1366,7 @@ def extract(
         text = fuller_body(generic_text(tree, url), meta.body)
     title = meta.headline or (hint.title if hint is not None else None)
     text = strip_chrome(text, meta.authors, title)
+    lead = strip_chrome(lead, meta.authors, title) if lead else None  # not a subscription pitch
     if text and lead and lead not in _norm(text[: len(lead) * 3]):
         text = f"{lead}\n{text}"
     published, published_source = meta.published, meta.published_source

@@ -108,6 +108,8 @@ def test_seed_style_chrome_lines_are_removed() -> None:
 def test_closing_agency_credit_line_is_dropped() -> None:
     assert strip_chrome("Body text here.\nac/sms (Reuters, AFP)") == "Body text here."
     assert strip_chrome("Body text here.\ndpa/afp") == "Body text here."
+    reuters = "Body text here.\nReporting by Pavel Polityuk; Editing by Kirsten Donovan\nOur Standards: The Thomson Reuters Trust Principles."
+    assert strip_chrome(reuters) == "Body text here."
 
 
 def test_pangea_page_keeps_the_body_and_drops_skip_links_bio_and_size_picker() -> None:
@@ -133,6 +135,16 @@ def test_dw_lead_in_the_article_header_is_kept() -> None:
     result = extract(dw_page(story, "https://www.dw.com/en/x/a-1"), "https://www.dw.com/en/x/a-1", now=NOW)
     assert result.text.startswith(story.paragraphs[0])
     assert "Reuters, AFP" not in result.text
+
+
+def test_a_subscription_pitch_in_the_header_is_not_put_back_as_the_lead() -> None:
+    pitch = (
+        "<header><h1>Headline</h1><p>Want to bookmark your favourite articles and stories to read or"
+        " reference later? Start your Premium subscription today.</p></header>"
+    )
+    html = page().replace("<article><h1>Headline</h1>", f"<article>{pitch}")
+    text = extract(html, now=NOW).text
+    assert "bookmark" not in text and text.startswith(paragraphs("drone parts")[0])
 
 
 def test_non_html_input_gives_an_empty_extraction() -> None:
@@ -227,6 +239,70 @@ def test_published_time_keeps_the_zone_the_page_shows() -> None:
     assert result.published.isoformat() == "2026-11-20T22:30:00+00:00"
 
 
+def test_a_utc_timestamp_takes_the_zone_of_the_date_the_page_shows() -> None:
+    ld = {"@type": "NewsArticle", "datePublished": "2026-11-20T22:03:00.000Z"}
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    shown = '<div id="publish-date" class="byline_publish">November 21, 2026 - 9:03AM</div>'
+    result = extract(page(head, shown), now=NOW)
+    assert result.published == datetime(2026, 11, 20, 22, 3, tzinfo=UTC)
+    assert result.published.isoformat() == "2026-11-21T09:03:00+11:00"  # the reader's day
+    us = '<span class="ArticlePage-datePublished">November 20, 2026 5:03 PM</span>'
+    assert extract(page(head, us), now=NOW).published.isoformat() == "2026-11-20T17:03:00-05:00"
+    # an update shown beside it is another instant (not a whole offset away): no zone from it
+    updated = '<span class="date-updated">Updated November 21, 2026 10:47</span>'
+    assert extract(page(head, updated), now=NOW).published.isoformat() == "2026-11-20T22:03:00+00:00"
+    # a date in running text is not a date box
+    prose = "<p>The talks ended on November 21, 2026 at 9:03 in Minsk after a long night of wrangling.</p>"
+    assert extract(page(head, prose), now=NOW).published.isoformat() == "2026-11-20T22:03:00+00:00"
+
+
+def test_a_date_the_title_ends_with_is_read_before_guessing() -> None:
+    head = (
+        '<meta property="og:title" content="Ukrainische Gegenoffensive: Ziele, Chancen | DW | 28.04.2023">'
+        "<title>Ukrainische Gegenoffensive | DW | 28.04.2023</title>"
+    )
+    # a related story's date box: htmldate would take it for the article's
+    caption = '<div class="group"><h2>Militärgeheimdienst zuversichtlich <span class="date">24.04.2023</span></h2></div>'
+    result = extract(page(head, caption), now=NOW)
+    assert result.published == datetime(2023, 4, 28, tzinfo=UTC) and result.published_source == "page"
+    assert extract(page("<title>Drones | 2031-01-01</title>"), now=NOW).published is None  # future: no
+
+
+def test_visible_bylines_microdata_labels_and_bold_lines_name_the_authors() -> None:
+    microdata = (
+        '<p class="byline">By — <a itemprop="author" itemscope itemtype="https://schema.org/Person">'
+        '<span itemprop="name">Najib Jobain, Associated Press</span></a>, '
+        '<a itemprop="author" itemscope><span itemprop="name">Samy Magdy, Associated Press</span></a></p>'
+    )
+    assert extract(page(body=microdata), now=NOW).authors == ("Najib Jobain", "Samy Magdy")
+    org_meta = '<meta name="author" content="Deutsche Welle (www.dw.com)">'
+    labelled = "<ul><li><strong>Datum</strong> 28.04.2023</li><li><strong>Autorin/Autor</strong> Roman Goncharenko</li></ul>"
+    assert extract(page(org_meta, labelled), now=NOW).authors == ("Roman Goncharenko",)
+    von = '<li class="info">Von: <span><a href="/bill">Bill McCarthy</a>, </span><span><a href="/m">Marisha Goldhamer</a></span></li>'
+    assert extract(page(body=von), now=NOW).authors == ("Bill McCarthy", "Marisha Goldhamer")
+    bold = "<p><strong>Mathatisi Sebusi/Mohalenyane Phakela</strong></p>"
+    html = page('<meta name="author" content="Lesotho Times">').replace(
+        "<h1>Headline</h1>", f"<h1>Headline</h1>{bold}"
+    )
+    assert extract(html, now=NOW).authors == ("Mathatisi Sebusi", "Mohalenyane Phakela")
+    # without a byline, the publisher (not the site note) is the author
+    assert extract(page(org_meta), now=NOW).authors == ("Deutsche Welle",)
+
+
+def test_teasers_subheads_and_newsroom_credits_are_not_bylines() -> None:
+    teaser = '<a href="/other"><span>Rettet die Reichen</span> <span class="meta">Von Ines Zöttl, Washington</span></a>'
+    assert extract(page('<meta name="author" content="DER SPIEGEL">', teaser), now=NOW).authors == (
+        "DER SPIEGEL",
+    )
+    subhead = "<p><strong>Rising tensions</strong></p>"
+    html = page().replace("<h1>Headline</h1>", f"<h1>Headline</h1>{subhead}")
+    assert extract(html, now=NOW).authors == ()
+    by_clicking = "<p>By continuing, you agree to our terms of use and privacy policy.</p>"
+    assert extract(page(body=by_clicking), now=NOW).authors == ()
+    # "red" (the newsroom) and "Agenturen" name no one; the outlet's own domain is the outlet
+    assert split_authors(["red, ORF.at/Agenturen"], site_names=("orf.at",)) == ([], ["ORF.at"])
+
+
 def test_an_update_date_stands_in_only_when_nothing_else_is_known() -> None:
     modified = '<meta property="article:modified_time" content="2026-11-21T10:00:00Z">'
     published = '<meta property="article:published_time" content="2026-11-19T08:00:00Z">'
@@ -290,6 +366,22 @@ def test_embedded_posts_and_chrome_named_blocks_are_removed_from_the_markup() ->
     assert text.startswith(paragraphs("drone parts")[0])
     for chrome in ("quoted from elsewhere", "morning briefing", "writes about harbours"):
         assert chrome not in text
+
+
+def test_recirculation_boxes_known_by_their_heading_are_removed() -> None:
+    teasers = "".join(
+        f'<li><a href="/n/{i}"><h1 class="bf2">Taiwan on alert over carrier {i}</h1><p><font>RISK REMAINS: </font>'
+        f"An official said that with the elections so close it is unclear if Beijing would hold war games {i}.</p></a></li>"
+        for i in range(6)
+    )
+    box = f'<div class="dboxss2 boxTitle"><h1>You might also like</h1><div class="bigbox2"><ul>{teasers}</ul></div></div>'
+    html = page(body=box)
+    text = extract(html, now=NOW).text
+    assert "RISK REMAINS" not in text and "war games" not in text
+    assert text.startswith(paragraphs("drone parts")[0])
+    inline = '<h2>Related stories</h2><ul><li><a href="/a">Drone plant expands</a></li><li><a href="/b">Parts seized</a></li></ul>'
+    text = extract(page(body=inline), now=NOW).text
+    assert "Drone plant expands" not in text and paragraphs("drone parts")[-1] in text
 
 
 def test_a_chrome_named_block_that_holds_the_article_is_kept() -> None:
