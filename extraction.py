@@ -145,6 +145,14 @@ DATE_LINE = re.compile(
 RIGHTS_LINE = re.compile(r"©|\(c\)\s*\d{4}|copyright\s+(?:©\s*)?\d{4}|all rights reserved", re.IGNORECASE)
 # Embedded social-media attribution ("— Name (@handle) July 18, 2026") and post links.
 EMBED_LINE = re.compile(r"^[—–-]\s*.{1,80}\(@\w{1,30}\)\s+\w+\.?\s+\d{1,2},\s+\d{4}$|pic\.twitter\.com/")
+# A short line pointing to the outlet's social or payment accounts ("Facebook
+# https://fb.me/outlet", "PayPal: paypal.me/outlet", "LINE ID = @outlet").
+SOCIAL_LINE = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:facebook\.com|fb\.me|twitter\.com|x\.com|instagram\.com|t\.me|youtube\.com"
+    r"|youtu\.be|tiktok\.com|paypal\.me|line\.me|vk\.com|threads\.net)/\S*\s*(?:\([^)]{0,60}\))?$"
+    r"|^line\s+\S{0,10}\s*=?\s*@\w+$",
+    re.IGNORECASE,
+)
 # Closing credits: "ac/sms (Reuters, AFP)", "dpa/afp", "Reporting by …; Editing by …",
 # "Reuters contributed to this report.", "Contributing: …", print-edition notes.
 CREDIT_LINE = re.compile(
@@ -1192,6 +1200,7 @@ def _is_chrome_line(line: str, title: str, names: set[str]) -> bool:
         CHROME_LINES.match(bare)
         or PROMO_LINES.match(bare)
         or EMBED_LINE.search(bare)
+        or _social_line(bare)
         or (len(bare) <= 200 and RIGHTS_LINE.search(bare))
         or (len(bare.split()) <= 15 and not _QUOTES.search(bare) and APPEAL_LINE.search(bare))
         or bare.casefold() in names  # a byline left behind
@@ -1200,6 +1209,13 @@ def _is_chrome_line(line: str, title: str, names: set[str]) -> bool:
         or DATE_LINE.match(bare)
         or _doubled(bare)  # a teaser card's headline, twice
     )
+
+
+def _social_line(line: str) -> bool:
+    """A label of at most four words and a link to a social or payment account (not a
+    sentence that cites one)."""
+    found = SOCIAL_LINE.search(line)
+    return found is not None and len(line[: found.start()].split()) <= 4
 
 
 def _doubled(line: str) -> bool:

@@ -112,6 +112,15 @@ def test_closing_agency_credit_line_is_dropped() -> None:
     assert strip_chrome(reuters) == "Body text here."
 
 
+def test_lines_pointing_to_the_outlets_social_accounts_are_removed_but_reporting_stays() -> None:
+    text = (
+        "Body text here.\nFacebook https://fb.me/outlet\nTwitter https://twitter.com/outlet\n"
+        "PayPal: click here https://paypal.me/outlet (donations report)\nLINE ID = @outlet\n"
+        "The ministry posted the video at https://t.me/mod_russia"
+    )
+    assert strip_chrome(text) == "Body text here.\nThe ministry posted the video at https://t.me/mod_russia"
+
+
 def test_pangea_page_keeps_the_body_and_drops_skip_links_bio_and_size_picker() -> None:
     story = Story(
         "/a/1.html",
