@@ -890,10 +890,23 @@ _PARTICLES = frozenset(
 )
 
 
+# Words of a Title Case subhead ("What Comes Next", "The Road Ahead"), never of a name.
+_NOT_NAME_WORDS = frozenset(
+    _WORD.findall(
+        "the a an of in on at for to with what why how who when where is are was next new more read about"
+        " after before from our your this that these those update updates live watch video photos key points"
+        " background analysis explainer timeline road ahead comes"
+    )
+)
+
+
 def _name_like(name: str) -> bool:
-    """Two to four words, each capitalised (in scripts with case) or a name particle."""
+    """Two to four words, each capitalised (in scripts with case) or a name particle, none
+    a word of a subhead."""
     words = name.split()
     if not 2 <= len(words) <= 4 or any(not w[0].isalpha() for w in words):
+        return False
+    if any(w.casefold() in _NOT_NAME_WORDS for w in words):
         return False
     return all(not w[0].islower() or w in _PARTICLES for w in words) and not words[0][0].islower()
 

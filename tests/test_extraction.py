@@ -303,9 +303,9 @@ def test_teasers_subheads_and_newsroom_credits_are_not_bylines() -> None:
     assert extract(page('<meta name="author" content="DER SPIEGEL">', teaser), now=NOW).authors == (
         "DER SPIEGEL",
     )
-    subhead = "<p><strong>Rising tensions</strong></p>"
-    html = page().replace("<h1>Headline</h1>", f"<h1>Headline</h1>{subhead}")
-    assert extract(html, now=NOW).authors == ()
+    for subhead in ("Rising tensions", "What Comes Next", "The Road Ahead"):
+        html = page().replace("<h1>Headline</h1>", f"<h1>Headline</h1><p><strong>{subhead}</strong></p>")
+        assert extract(html, now=NOW).authors == ()
     by_clicking = "<p>By continuing, you agree to our terms of use and privacy policy.</p>"
     assert extract(page(body=by_clicking), now=NOW).authors == ()
     # "red" (the newsroom) and "Agenturen" name no one; the outlet's own domain is the outlet
