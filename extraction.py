@@ -1045,14 +1045,17 @@ def paragraph_mass(node: Any) -> int:
     return mass
 
 
+# Box headings the line patterns (RECIRCULATION_LINE, LABEL_LINE) do not already know.
 _RECIRC_HEADING = re.compile(
-    r"^(?:you (?:might|may) (?:also )?(?:like|enjoy)|(?:more|other|related|recommended|latest|top|popular)"
-    r" (?:stories|articles|news|reads|reading|coverage)|related(?: content| links| topics)?|recommended"
-    r"(?: for you)?|most (?:read|popular|viewed|shared)|read (?:more|next|also)|also read|editors?'?s? picks"
-    r"|trending(?: now)?|don'?t miss|mehr zum thema|das könnte sie auch interessieren|lesen sie auch"
-    r"|à lire aussi|sur le même sujet|читайте также|по теме|читайте також|більше новин)\W*$",
+    r"^(?:you (?:might|may) (?:also )?enjoy|(?:other|related|recommended|top|popular)"
+    r" (?:stories|articles|news|reads|reading)|related(?: links)?|editors?'?s? picks|don'?t miss"
+    r"|mehr zum thema|das könnte sie auch interessieren|sur le même sujet|по теме|більше новин)\W*$",
     re.IGNORECASE,
 )
+
+
+def _recirculation_heading(text: str) -> bool:
+    return bool(RECIRCULATION_LINE.match(text) or LABEL_LINE.match(text) or _RECIRC_HEADING.match(text))
 
 
 def _drop_labelled_boxes(tree: Any, limit: float) -> None:
@@ -1060,7 +1063,7 @@ def _drop_labelled_boxes(tree: Any, limit: float) -> None:
     stories", "Mehr zum Thema"): the heading's block, or when the heading sits in the
     article body itself, the heading and the link list after it."""
     for heading in [
-        h for h in tree.iter("h1", "h2", "h3", "h4") if _RECIRC_HEADING.match(_norm(h.text_content()))
+        h for h in tree.iter("h1", "h2", "h3", "h4") if _recirculation_heading(_norm(h.text_content()))
     ]:
         box = heading.getparent()
         if box is None or box.getparent() is None:
