@@ -552,19 +552,18 @@ def shown_datetime(text: str) -> datetime | None:
     return None
 
 
-def _offset_to(local: datetime, base: datetime) -> timezone | None:
-    """The UTC offset that makes the naive ``base`` (UTC) read as ``local``, when it is a
-    real one (at most 14 hours, in quarter hours)."""
-    delta = local - base.replace(second=0, microsecond=0)
-    if abs(delta) <= timedelta(hours=14) and delta % timedelta(minutes=15) == timedelta(0):
+def _zone(delta: timedelta) -> timezone | None:
+    """The zone ``delta`` ahead of UTC when it is a real, non-zero one (at most 14 hours,
+    in quarter hours)."""
+    if delta and abs(delta) <= timedelta(hours=14) and delta % timedelta(minutes=15) == timedelta(0):
         return timezone(delta)
     return None
 
 
-def _local_time(chosen: datetime, tree: Any) -> datetime:
+def _local_time(chosen: datetime, tree: Any, scope: Any) -> datetime:
     """The same instant in the page's own time zone when the page shows it: a ``<time>``
-    element with an offset or as naive local time, or a date box's visible text
-    ("December 26, 2023 - 9:03AM"). Its local day is the day a reader sees."""
+    element with an offset or as naive local time, or the visible text of a date box in the
+    article (``scope``): "December 26, 2023 - 9:03AM". Its local day is the day a reader sees."""
     base = chosen.astimezone(UTC).replace(tzinfo=None)
     for raw in tree.xpath("//time/@datetime")[:20]:
         other = parse_date(raw)
@@ -573,18 +572,17 @@ def _local_time(chosen: datetime, tree: Any) -> datetime:
         if not re.search(r"\d:\d\d", raw):
             continue  # a day alone says nothing about the zone
         if not re.search(r"(?:[+-]\d\d:?\d\d|Z)\s*$", raw.strip(), re.IGNORECASE):
-            delta = other.replace(tzinfo=None) - base
-            if delta and abs(delta) <= timedelta(hours=14) and delta % timedelta(minutes=15) == timedelta(0):
-                return chosen.astimezone(timezone(delta))
+            if (zone := _zone(other.replace(tzinfo=None) - base)) is not None:
+                return chosen.astimezone(zone)
         elif other == chosen and other.utcoffset() != chosen.utcoffset():
             return other
     if chosen.utcoffset():
         return chosen  # the structured date already carries the page's zone
-    for node in _byline_scope(tree).xpath("." + _DATE_BOXES)[:30]:
+    for node in scope.xpath("." + _DATE_BOXES)[:30]:
         text = node.text_content()
         if len(text) > 120 or (shown := shown_datetime(text)) is None:
             continue
-        if shown != base.replace(second=0, microsecond=0) and (zone := _offset_to(shown, base)) is not None:
+        if (zone := _zone(shown - base.replace(second=0, microsecond=0))) is not None:
             return chosen.astimezone(zone)
     return chosen
 
@@ -633,7 +631,7 @@ def _guessed_date(tree: Any, url: str | None, now: datetime) -> datetime | None:
 
 
 def _dates(
-    tree: Any, meta: dict[str, str], article: dict[str, Any], url: str | None, now: datetime
+    tree: Any, scope: Any, meta: dict[str, str], article: dict[str, Any], url: str | None, now: datetime
 ) -> tuple[tuple[datetime | None, str | None], tuple[datetime | None, str | None]]:
     """((published, source), (modified, source)). A modification date never stands in
     for the publication date here; ``extract`` uses it only when nothing else is known."""
@@ -658,7 +656,7 @@ def _dates(
     published: tuple[datetime | None, str | None] = (None, None)
     for find, source in candidates:
         if (found := find()) is not None:
-            published = (_local_time(found, tree), source)
+            published = (_local_time(found, tree, scope), source)
             break
     return published, modified
 
@@ -765,7 +763,7 @@ def _kind(name: str, sites: Sequence[tuple[str, ...]]) -> str:
         return "junk"  # "red" (the newsroom), "Agenturen": a credit that names no one
     if set(words) & _JOB_WORDS or len(words) > 5 or _DEGREE.fullmatch(name):
         return "junk"  # a job title or description, a degree
-    if _is_site(name, sites) or set(words) & _ORG_WORDS:
+    if set(words) & _ORG_WORDS:
         return "org"
     return "person"
 
@@ -814,10 +812,11 @@ def _jsonld_authors(value: Any) -> tuple[list[str], list[str]]:
     return names, orgs
 
 
-def _byline_scope(tree: Any) -> Any:
-    """Where a byline can be: the ``<article>`` or ``<main>`` holding the headline (or the
-    page's only ``<article>``), else the whole page. Searching that alone keeps menus and
-    recirculation out and is several times cheaper on chrome-heavy pages."""
+def _article_scope(tree: Any) -> Any:
+    """Where the article's byline and date box can be: the ``<article>`` or ``<main>``
+    holding the headline (or the page's only ``<article>``), else the whole page. Searching
+    that alone keeps menus and recirculation out and is several times cheaper on
+    chrome-heavy pages."""
     for h1 in tree.iter("h1"):
         for ancestor in h1.iterancestors("article", "main"):
             return ancestor
@@ -826,20 +825,20 @@ def _byline_scope(tree: Any) -> Any:
     return articles[0] if len(articles) == 1 else tree
 
 
-def _byline(tree: Any) -> list[str]:
+def _byline(scope: Any) -> list[str]:
     """The visible byline, as trafilatura finds it."""
     try:
-        found = extract_author(_byline_scope(tree))
+        found = extract_author(scope)
     except (ValueError, TypeError, etree.XPathError):
         return []
     return [found] if found else []
 
 
-def _microdata_authors(tree: Any) -> list[str]:
+def _microdata_authors(scope: Any) -> list[str]:
     """Every schema.org microdata author of the article (``itemprop="author"``): its
     ``itemprop="name"``, else its ``content``, else its text."""
     out: list[str] = []
-    for node in _byline_scope(tree).xpath(".//*[@itemprop='author']")[:10]:
+    for node in scope.xpath(".//*[@itemprop='author']")[:10]:
         names = node.xpath(".//*[@itemprop='name']")
         value = (names[0].get("content") or names[0].text_content()) if names else None
         value = value or node.get("content") or node.text_content()
@@ -857,32 +856,31 @@ _LABEL_TEXT = re.compile(rf"^\s*{_LABEL}\s*(?::|—|–)?\s*", re.I)
 _REGEX_NS = {"re": "http://exslt.org/regular-expressions"}
 
 
-def _labelled_byline(tree: Any) -> list[str]:
+def _labelled_byline(scope: Any) -> list[str]:
     """A byline the page labels ("Von: Bill McCarthy, Marisha Goldhamer", "<strong>Autorin/
-    Autor</strong> Roman Goncharenko", "By — <a>…</a>"): the label's element text after
-    the label, names only (capitalised, two to four words)."""
-    out: list[str] = []
-    nodes = _byline_scope(tree).xpath(
+    Autor</strong> Roman Goncharenko", "By — <a>…</a>"): the text after the label in the
+    label's element (or, for a label alone, in its parent), names only (capitalised, two to
+    four words)."""
+    nodes = scope.xpath(
         f".//text()[re:test(., '{_LABEL_NODE.pattern}', 'i')][string-length(normalize-space(..)) <= 200]/..",
         namespaces=_REGEX_NS,
     )
     for node in nodes[:20]:
-        if node.tag in ("script", "style") or not _LABEL_NODE.match(node.text or ""):
+        if node.tag in ("script", "style", "a") or not _LABEL_NODE.match(node.text or ""):
             continue
-        if next(node.iterancestors("a"), None) is not None or node.tag == "a":
+        if next(node.iterancestors("a"), None) is not None:
             continue  # a teaser for another story ("Von Ines Zöttl" under its headline)
-        holder = node
-        if not _LABEL_TEXT.sub("", _norm(node.text_content())):  # the label alone: its parent
-            holder = node.getparent()
-            if holder is None or len(_norm(holder.text_content())) > 200:
+        text = _norm(node.text_content())
+        if not _LABEL_TEXT.sub("", text):  # the label alone: the names follow it in the parent
+            parent = node.getparent()
+            text = _norm(parent.text_content()) if parent is not None else ""
+            if len(text) > 200:
                 continue
-        rest = _norm(holder.text_content())
-        rest = _LABEL_TEXT.sub("", rest[rest.find(_norm(node.text or "")) :] if node is not holder else rest)
-        names = [n for n in _AUTHOR_SPLIT.split(rest) if _name_like(clean_author(n))]
+            text = text[text.find(_norm(node.text or "")) :]
+        names = [n for n in _AUTHOR_SPLIT.split(_LABEL_TEXT.sub("", text)) if _name_like(clean_author(n))]
         if names:
-            out.extend(names)
-            break
-    return out
+            return names
+    return []
 
 
 _PARTICLES = frozenset(
@@ -911,10 +909,9 @@ def _name_like(name: str) -> bool:
     return all(not w[0].islower() or w in _PARTICLES for w in words) and not words[0][0].islower()
 
 
-def _bold_byline(tree: Any) -> list[str]:
+def _bold_byline(scope: Any) -> list[str]:
     """A byline set as a bold paragraph of its own among the first three or the last two
     paragraphs of the article ("<p><strong>Jane Doe/John Roe</strong></p>")."""
-    scope = _byline_scope(tree)
     parents = Counter(p.getparent() for p in scope.iter("p") if len(p.text_content()) > 80)
     if not parents:
         return []
@@ -932,7 +929,7 @@ def _bold_byline(tree: Any) -> list[str]:
 
 
 def _authors(
-    tree: Any, meta: dict[str, str], article: dict[str, Any], site_names: Sequence[str]
+    scope: Any, meta: dict[str, str], article: dict[str, Any], site_names: Sequence[str]
 ) -> tuple[str, ...]:
     """People named by the structured data, else by meta tags, else by the visible byline;
     without any person, the organisation credited (the outlet, a wire agency)."""
@@ -940,10 +937,10 @@ def _authors(
     sources: tuple[Callable[[], list[str]], ...] = (
         lambda: structured,
         lambda: [meta[k] for k in AUTHOR_META if meta.get(k) and not meta[k].startswith("http")],
-        lambda: _microdata_authors(tree),
-        lambda: _byline(tree),
-        lambda: _labelled_byline(tree),
-        lambda: _bold_byline(tree),
+        lambda: _microdata_authors(scope),
+        lambda: _byline(scope),
+        lambda: _labelled_byline(scope),
+        lambda: _bold_byline(scope),
     )
     fallback = [name for group in split_authors(credited, site_names) for name in group]
     for source in sources:
@@ -964,7 +961,8 @@ def page_meta(tree: Any, url: str | None = None, now: datetime | None = None) ->
     meta = _meta(tree)
     article = next((o for o in _jsonld_objects(tree) if _types(o) & ARTICLE_TYPES), {})
     site_names = _site_names(meta, article, url)
-    (published, source), (modified, modified_source) = _dates(tree, meta, article, url, now)
+    scope = _article_scope(tree)
+    (published, source), (modified, modified_source) = _dates(tree, scope, meta, article, url, now)
     canonical = tree.xpath("string(//link[@rel='canonical']/@href)") or meta.get("og:url")
     try:
         canonical = canonicalize(canonical, url) if canonical else None
@@ -978,7 +976,7 @@ def page_meta(tree: Any, url: str | None = None, now: datetime | None = None) ->
         published_source=source,
         modified=modified,
         modified_source=modified_source,
-        authors=_authors(tree, meta, article, site_names),
+        authors=_authors(scope, meta, article, site_names),
         body=body.strip() if isinstance(body, str) and body.strip() else None,
         language=_language(tree, meta),
         canonical=canonical,

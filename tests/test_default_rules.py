@@ -3,12 +3,10 @@ quality floors pinned in bench/baselines/rules.json (the last two need ../shared
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 
 import pytest
-from conftest import ROOT, SHARED
+from conftest import ROOT, SHARED, load_bench
 
 from rules import load_ruleset
 
@@ -103,11 +101,7 @@ def test_every_seed_is_flagged_with_the_right_evidence(prefix: str) -> None:
 @pytest.mark.corpus
 @pytest.mark.skipif(not (SHARED / "corpus" / "relevance").exists(), reason="../shared/corpus not present")
 def test_relevance_corpus_scores_stay_at_or_above_the_pinned_floors() -> None:
-    spec = importlib.util.spec_from_file_location("bench_rules", ROOT / "bench" / "rules.py")
-    assert spec and spec.loader
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules["bench_rules"] = bench
-    spec.loader.exec_module(bench)
+    bench = load_bench("rules")
     result = bench.score(MATCHER, bench.load_items())
     floors = json.loads((ROOT / "bench" / "baselines" / "rules.json").read_text())
     below = {k: (result[k], floor) for k, floor in floors.items() if result[k] < floor}

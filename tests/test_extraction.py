@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import ROOT, SHARED
+from conftest import ROOT, SHARED, load_bench
 from outlet_sites import Story, dw_page, pangea_page, paragraphs
 
 from extraction import (
@@ -432,11 +430,7 @@ BASELINE = ROOT / "bench" / "baselines" / "extraction.json"
 @pytest.mark.corpus
 @pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus/extraction not present")
 def test_corpus_figures_stay_at_or_above_the_pinned_floors() -> None:
-    spec = importlib.util.spec_from_file_location("bench_extraction", ROOT / "bench" / "extraction.py")
-    assert spec and spec.loader
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules["bench_extraction"] = bench
-    spec.loader.exec_module(bench)
+    bench = load_bench("extraction")
     pages = bench.load_pages(CORPUS, None, None)
     run = bench.run_inprocess(pages)
     per_page = {p.id: {"newswatch": bench.score_page(p, run.predictions[p.id])} for p in pages}
