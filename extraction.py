@@ -90,6 +90,7 @@ CHROME_LINES = re.compile(
       | (?:senior\ |chief\ |staff\ )?(?:reporter|correspondent|writer|editor|columnist|contributor)
       | (?:\d{1,2}:)?\d{1,2}:\d{2} | \|?\ *updated:? | [_=*~]{3,}
       | listen(?:\ to\ (?:this\ )?article)?(?:\ \d+\ min)?
+      | 分享(?:到|让更多人看到)?[:：]? | 评论 | 关注 | 打印 | 收藏 | 点赞 | 纠错
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -111,7 +112,8 @@ PROMO_LINES = re.compile(
 LABEL_LINE = re.compile(
     r"""^(?:read\ (?:more|next|also)|related(?:\ (?:articles|stories|coverage|content))?|see\ also|also\ read
       |more\ on\ this(?:\ story)?|czytaj\ (?:więcej|też|także)|lesen\ sie\ (?:auch|mehr)|lire\ aussi
-      |читайте\ (?:также|також))\s*:?$""",
+      |читайте\ (?:также|також)|相关(?:新闻|阅读|报道|文章)|延伸阅读|関連(?:記事|ニュース)|관련\ ?기사
+      |เรื่องที่เกี่ยวข้อง)\s*[:：]?$""",
     re.IGNORECASE | re.VERBOSE,
 )
 # Calls to support, subscribe or donate, and paywall notes (short lines only).
@@ -470,20 +472,31 @@ def _structured_titles(
     return out
 
 
+_TYPOGRAPHY = str.maketrans("‘’‚′“”„″–—‐‑−", "''''\"\"\"\"-----")  # curly quotes, primes, dashes
+
+
+def _plain_quotes(text: str) -> str:
+    return text.translate(_TYPOGRAPHY)
+
+
 def choose_title(structured: Sequence[str], headings: Sequence[str]) -> str | None:
     """The headline: the first structured title (ld+json, og:, twitter:, ``<title>``) that
     the visible ``<h1>`` agrees with (the same words, or one of them with a kicker or
     section label in front; the ``<h1>`` itself when the structured title only adds a
-    separator and a site or section name), else the first structured title, else the
-    ``<h1>``."""
+    separator and a site or section name, or differs from it only in quotes and dashes),
+    else the first structured title, else the ``<h1>``."""
     for heading in headings:
         h = _tokens(heading)
         for title in structured:
             t = _tokens(title)
+            if heading != title and _plain_quotes(heading) == _plain_quotes(title):
+                return heading  # the page's own typography: tags often flatten ’ and — to ' and -
             if h == t or (len(t) >= 3 and h[-len(t) :] == t) or (len(h) >= 3 and t[-len(h) :] == h):
                 return title
             if title.startswith(heading) and _SEP_START.match(title[len(heading) :]):
                 return heading  # the structured title adds a site or section after a separator
+            if len(h) >= 3 and any(_tokens(part)[-len(h) :] == h for part in _TITLE_SEP.split(title)[:-1]):
+                return heading  # "LIVE: Heading | Section – Site": a segment of it is the heading
     if structured:
         return structured[0]
     return headings[0] if headings else None
@@ -1056,6 +1069,33 @@ def _recirculation_heading(text: str) -> bool:
     return bool(RECIRCULATION_LINE.match(text) or LABEL_LINE.match(text) or _RECIRC_HEADING.match(text))
 
 
+# Headings of a reference list after the article (a fact-check's sources, a report's endnotes).
+_SOURCES_HEADING = re.compile(
+    r"^(?:our )?(?:sources|references|endnotes|footnotes|bibliography|quellen|źródła|источники|джерела)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _drop_source_lists(tree: Any) -> None:
+    """Remove reference lists known by their heading ("Our Sources", "Endnotes"): the
+    smallest block holding the heading and more, or when the heading sits in the article
+    body itself, the heading and everything after it there. Their lines cite other
+    stories' titles, which would otherwise count as the article's words."""
+    for heading in [
+        h for h in tree.iter("h2", "h3", "h4") if _SOURCES_HEADING.match(_norm(h.text_content()))
+    ]:
+        box, inner = heading.getparent(), heading
+        while box is not None and _norm(box.text_content()) == _norm(inner.text_content()):
+            box, inner = box.getparent(), box
+        if box is None or box.getparent() is None:
+            continue
+        if box.tag not in ("body", "article", "main"):
+            _remove(box)
+            continue
+        for node in [inner, *inner.itersiblings()]:
+            _remove(node)
+
+
 def _drop_labelled_boxes(tree: Any, limit: float) -> None:
     """Remove recirculation boxes known by their heading ("You might also like", "Related
     stories", "Mehr zum Thema"): the heading's block, or when the heading sits in the
@@ -1077,6 +1117,20 @@ def _drop_labelled_boxes(tree: Any, limit: float) -> None:
         _remove(heading)
 
 
+_EMPTY_INLINE = " | ".join(
+    f"//{tag}[string-length(string()) = 0 and not(.//br)]"
+    for tag in ("strong", "em", "b", "i", "u", "q", "span", "small", "font", "mark", "sup", "sub")
+)
+
+
+def _drop_empty_inline(tree: Any) -> None:
+    """Remove inline elements without text (``<strong></strong>``, ``<span><img></span>``),
+    keeping the text after them: trafilatura's precision mode drops the rest of a paragraph
+    after one."""
+    for node in tree.xpath(_EMPTY_INLINE):
+        _remove(node)
+
+
 def prune_chrome(tree: Any, drop_selectors: Sequence[str] = ()) -> Any:
     """Remove page chrome from the markup: the outlet's ``drop_selectors``; code, media
     players and embedded social posts; headline links in capitals; and blocks whose class
@@ -1091,6 +1145,8 @@ def prune_chrome(tree: Any, drop_selectors: Sequence[str] = ()) -> Any:
         _remove(node)
     limit = _CHROME_SHARE * paragraph_mass(tree)
     _drop_labelled_boxes(tree, limit)
+    _drop_source_lists(tree)
+    _drop_empty_inline(tree)
     stack = [tree]
     while stack:
         for child in list(stack.pop()):
@@ -1169,14 +1225,71 @@ def _trafilatura(tree: Any, url: str | None, precision: bool) -> str:
 
 def generic_text(tree: Any, url: str | None) -> str:
     """trafilatura in precision mode, or in balanced mode when precision kept under a
-    fifth of the page's paragraph text (it cuts live blogs and sectioned stories short)."""
+    fifth of the page's paragraph text (it cuts live blogs and sectioned stories short);
+    then the paragraphs it skipped between two it kept are put back."""
     text = _trafilatura(tree, url, precision=True)
     mass = paragraph_mass(tree)
     if mass >= 1000 and len(text) < 0.2 * mass:
         wider = _trafilatura(tree, url, precision=False)
         if len(wider) > len(text):
-            return wider
-    return text
+            text = wider
+    return fill_gaps(text, tree)
+
+
+def _prose(node: Any, text: str) -> bool:
+    """A paragraph that reads as a sentence of the story: long enough, closed by
+    punctuation, and with words of its own outside any link."""
+    if len(text) < 60 or text[-1] not in '.!?"”’»)':
+        return False
+    outside = (node.text or "") + "".join(
+        (child.tail or "") + ("" if child.tag == "a" else "".join(child.itertext())) for child in node
+    )
+    return bool(_WORD.search(outside)) and text.upper() != text
+
+
+def _shape(node: Any) -> tuple[tuple[str, str], ...]:
+    """Tag and class of a paragraph and its three nearest ancestors."""
+    chain = [node, *itertools.islice(node.iterancestors(), 3)]
+    return tuple((str(n.tag), n.get("class", "")) for n in chain)
+
+
+def fill_gaps(text: str, tree: Any) -> str:
+    """``text`` with the page's prose paragraphs that lie between two paragraphs it kept,
+    and are shaped like one of them (same tags and classes around them), put back in page
+    order. trafilatura drops a paragraph whose words are mostly link text ("It also
+    <a>co-ordinates military plans</a>.") even in the middle of a story."""
+    lines = text.split("\n")
+    kept = {tuple(_tokens(line)): i for i, line in enumerate(lines)}
+    words = _tokens(text)
+    seen = set(zip(words, words[1:], words[2:], strict=False))
+
+    def new_words(line: str) -> bool:  # not already in the text, maybe spelt a little differently
+        toks = _tokens(line)
+        triples = list(zip(toks, toks[1:], toks[2:], strict=False))
+        return sum(t in seen for t in triples) < 0.5 * len(triples)
+
+    inserts: dict[int, list[str]] = {}
+    last: tuple[int, tuple[tuple[str, str], ...]] | None = None
+    pending: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+    for node in tree.iter("p"):
+        norm = _norm(node.text_content())
+        at = kept.get(tuple(_tokens(norm))) if norm else None
+        if at is not None:
+            shape = _shape(node)
+            if last is not None and at > last[0]:
+                fill = [line for line, form in pending if form in (shape, last[1])]
+                if fill:
+                    inserts.setdefault(last[0], []).extend(fill)
+            last, pending = (at, shape), []
+        elif last is not None and norm and _prose(node, norm) and new_words(norm):
+            pending.append((norm, _shape(node)))
+    if not inserts:
+        return text
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        out.extend(inserts.get(i, ()))
+    return "\n".join(out)
 
 
 def _body_lines(value: str) -> list[str]:
@@ -1344,7 +1457,7 @@ def standfirst(tree: Any, description: str | None = None) -> str | None:
         if len(text) >= 60 and text[-1] in '.!?"”’»':
             return text
     if description and len(description) >= 60:
-        for node in tree.xpath("//body//*[self::p or self::h2 or self::div][not(*)]"):
+        for node in tree.xpath("//body//p | //body//*[self::h2 or self::div][not(*)]"):
             if _norm(node.text_content()) == description:
                 return description
     return None

@@ -198,6 +198,23 @@ def test_title_is_the_structured_one_the_visible_headline_agrees_with() -> None:
     assert choose_title([], ["Harbour buys four electric cranes"]) == "Harbour buys four electric cranes"
 
 
+def test_title_keeps_the_headlines_own_quotes_and_a_title_segment_confirms_the_headline() -> None:
+    flat = "Graham promises 'war' on NY over proposed bill"
+    shown = "Graham promises ‘war’ on NY over proposed bill"
+    assert choose_title([flat], [shown]) == shown
+    assert (
+        choose_title(["Best deals drop"], ["Huge Boxing Day deals drop early this year"]) == "Best deals drop"
+    )
+    structured = [
+        "60% off: Huge deals drop",
+        "LIVE: Best Early Boxing Day Deals in 2023 | Checkout – Reviews",
+    ]
+    assert (
+        choose_title(structured, ["Best early Boxing Day deals in 2023"])
+        == "Best early Boxing Day deals in 2023"
+    )
+
+
 def test_title_entities_are_decoded_and_cut_off_social_titles_ignored() -> None:
     head = (
         '<meta property="og:title" content="Brussels&#8217; night trains get a discount on...">'
@@ -389,6 +406,73 @@ def test_recirculation_boxes_known_by_their_heading_are_removed() -> None:
     inline = '<h2>Related stories</h2><ul><li><a href="/a">Drone plant expands</a></li><li><a href="/b">Parts seized</a></li></ul>'
     text = extract(page(body=inline), now=NOW).text
     assert "Drone plant expands" not in text and paragraphs("drone parts")[-1] in text
+
+
+def test_reference_lists_after_the_article_are_removed() -> None:
+    cites = "".join(
+        f"<p>The Daily Item, Drone parts crossed the border again, Dec. {i}, 2023</p>" for i in range(9)
+    )
+    box = f'<section id="sources"><header><h3>Our Sources</h3></header><article>{cites}</article></section>'
+    text = extract(page(body="</article>" + box + "<article>"), now=NOW).text
+    assert "Daily Item" not in text and paragraphs("drone parts")[-1] in text
+    inline = "<h2>Endnotes</h2><p>[1] Ministry statement, 3 May.</p><p>[2] Customs data, 2023.</p>"
+    text = extract(page(body=inline), now=NOW).text
+    assert (
+        "Ministry statement" not in text and "Endnotes" not in text and paragraphs("drone parts")[-1] in text
+    )
+
+
+def test_an_empty_inline_element_does_not_cut_the_rest_of_its_paragraph() -> None:
+    quote = (
+        "<p>The lawyer said the supplier wanted none of the parts to be traced back to the plant.{} It was"
+        " a deliberate choice, and the shipments kept moving through the border crossing for months.</p>"
+    )
+    for empty in ("<strong></strong>", '<span class="x"><img src="a.png"></span>', "<em></em>"):
+        text = extract(page(body=quote.format(" " + empty)), now=NOW).text
+        assert "It was a deliberate choice" in text, empty
+
+
+def test_a_story_paragraph_that_is_mostly_a_link_is_put_back_but_a_caption_is_not() -> None:
+    def block(inner: str) -> str:
+        return f'<div data-component="text-block"><div class="t"><p class="para">{inner}</p></div></div>'
+
+    story = paragraphs("drone parts")
+    linked = (
+        'It also <a href="https://example.org/report">co-ordinates the shipments of drone engines and'
+        " carries out joint exercises with the buyers</a>."
+    )
+    caption = (
+        '<figure><p class="caption">Crates of drone engines at the border post, seen in May.</p></figure>'
+    )
+    body = block(story[0]) + block(story[1]) + block(linked) + caption + block(story[2]) + block(story[3])
+    html = f"<html><body><main><h1>Headline</h1>{body}</main></body></html>"
+    lines = extract(html, now=NOW).text.split("\n")
+    assert (
+        lines.index(
+            "It also co-ordinates the shipments of drone engines and carries out joint exercises"
+            " with the buyers."
+        )
+        == lines.index(story[1]) + 1
+    )
+    assert not any("Crates of drone engines" in line for line in lines)
+
+
+def test_share_bar_words_of_chinese_pages_and_foreign_related_labels_are_removed() -> None:
+    text = "First real sentence of the story.\n分享让更多人看到\n- 评论\n- 关注\n相关新闻：\n无人机工厂扩建\nLast one."
+    assert strip_chrome(text) == "First real sentence of the story.\nLast one."
+
+
+def test_a_lead_with_inline_markup_that_repeats_the_description_is_kept() -> None:
+    lead = "The president-elect named his former lawyer as justice minister after his first pick withdrew."
+    head = f'<meta property="og:description" content="{lead}">'
+    story = "".join(f"<p>{p}</p>" for p in paragraphs("justice minister"))
+    html = (
+        f"<html><head>{head}</head><body><div class='shunter'><div class='story-lead'><h1>Headline</h1>"
+        f"<p class='story-lead-text'><strong>\n  {lead}\n</strong></p><div class='meta'>Online since 7.57</div>"
+        f"</div><div class='story-content'><div class='story-story'>{story}</div></div></div></body></html>"
+    )
+    text = extract(html, now=NOW).text
+    assert text.startswith(lead) and paragraphs("justice minister")[-1] in text
 
 
 def test_a_chrome_named_block_that_holds_the_article_is_kept() -> None:
