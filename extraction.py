@@ -230,6 +230,10 @@ _CHROME_PAIRS = frozenset(
         ("may", "like"),
         ("font", "size"),
         ("text", "size"),
+        ("comment", "form"),
+        ("comments", "form"),
+        ("comment", "policy"),
+        ("comments", "section"),
     }
 )
 _CHROME_TAGS = ("div", "section", "aside", "ul", "ol", "p", "span", "li", "nav", "footer")
