@@ -1257,6 +1257,19 @@ def _shape(node: Any) -> tuple[tuple[str, str], ...]:
     return tuple((str(n.tag), n.get("class", "")) for n in chain)
 
 
+def _triples(text: str) -> set[tuple[str, ...]]:
+    words = _tokens(text)
+    return set(zip(words, words[1:], words[2:], strict=False))
+
+
+def _mostly_new(line: str, seen: set[tuple[str, ...]], share: float = 0.5) -> bool:
+    """Whether under ``share`` of a line's word triples are in ``seen``: the line is not
+    already in the text, even spelt a little differently."""
+    toks = _tokens(line)
+    triples = list(zip(toks, toks[1:], toks[2:], strict=False))
+    return sum(t in seen for t in triples) < share * len(triples)
+
+
 def fill_gaps(text: str, tree: Any) -> str:
     """``text`` with the page's prose paragraphs that lie between two paragraphs it kept,
     and are shaped like one of them (same tags and classes around them), put back in page
@@ -1264,13 +1277,10 @@ def fill_gaps(text: str, tree: Any) -> str:
     <a>co-ordinates military plans</a>.") even in the middle of a story."""
     lines = text.split("\n")
     kept = {tuple(_tokens(line)): i for i, line in enumerate(lines)}
-    words = _tokens(text)
-    seen = set(zip(words, words[1:], words[2:], strict=False))
+    seen = _triples(text)
 
-    def new_words(line: str) -> bool:  # not already in the text, maybe spelt a little differently
-        toks = _tokens(line)
-        triples = list(zip(toks, toks[1:], toks[2:], strict=False))
-        return sum(t in seen for t in triples) < 0.5 * len(triples)
+    def new_words(line: str) -> bool:
+        return _mostly_new(line, seen)
 
     inserts: dict[int, list[str]] = {}
     last: tuple[int, tuple[tuple[str, str], ...]] | None = None
@@ -1514,7 +1524,7 @@ def extract(
     title = meta.headline or (hint.title if hint is not None else None)
     text = strip_chrome(text, meta.authors, title)
     lead = strip_chrome(lead, meta.authors, title) if lead else None  # not a subscription pitch
-    if text and lead and lead not in _norm(text[: len(lead) * 3]):
+    if text and lead and _mostly_new(lead, _triples(text), 0.9):  # not a sentence the story repeats
         text = f"{lead}\n{text}"
     published, published_source = meta.published, meta.published_source
     if published is None and hint is not None and hint.date is not None:

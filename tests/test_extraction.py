@@ -144,6 +144,19 @@ def test_dw_lead_in_the_article_header_is_kept() -> None:
     assert "Reuters, AFP" not in result.text
 
 
+def test_a_lead_the_story_repeats_later_is_not_put_back_twice() -> None:
+    lead = "The minister pleaded not guilty when she appeared before the high court judge on Monday."
+    story = paragraphs("drone parts")
+    story[2] = f"{lead} {story[2]}"
+    body = "".join(f"<p>{p}</p>" for p in story)
+    html = (
+        f"<html><head><meta property='og:description' content='{lead}'></head><body><article>"
+        f"<header><h1>Headline</h1><p class='standfirst'>{lead}</p></header>{body}</article></body></html>"
+    )
+    text = extract(html, now=NOW).text
+    assert text.count("pleaded not guilty") == 1 and text.startswith(story[0])
+
+
 def test_a_subscription_pitch_in_the_header_is_not_put_back_as_the_lead() -> None:
     pitch = (
         "<header><h1>Headline</h1><p>Want to bookmark your favourite articles and stories to read or"
