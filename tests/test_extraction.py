@@ -488,6 +488,16 @@ def test_a_lead_with_inline_markup_that_repeats_the_description_is_kept() -> Non
     assert text.startswith(lead) and paragraphs("justice minister")[-1] in text
 
 
+def test_a_comment_form_and_its_house_rules_are_removed() -> None:
+    form = (
+        '<div class="box post_formulario" id="sf_comment_form_container_1"><h2>Comentar</h2><ul>'
+        "<li>El contenido de los comentarios es la opinión de los usuarios o internautas.</li>"
+        "<li>No está permitido verter comentarios contrarios a las leyes, injuriantes o ilícitos.</li></ul></div>"
+    )
+    text = extract(page(body=form), now=NOW).text
+    assert "comentarios" not in text and paragraphs("drone parts")[-1] in text
+
+
 def test_a_chrome_named_block_that_holds_the_article_is_kept() -> None:
     story = "".join(f"<p>{p}</p>" for p in paragraphs("harbour cranes"))
     html = (
