@@ -1257,16 +1257,19 @@ def _shape(node: Any) -> tuple[tuple[str, str], ...]:
     return tuple((str(n.tag), n.get("class", "")) for n in chain)
 
 
-def _triples(text: str) -> set[tuple[str, ...]]:
+def _word_triples(text: str) -> list[tuple[str, ...]]:
     words = _tokens(text)
-    return set(zip(words, words[1:], words[2:], strict=False))
+    return list(zip(words, words[1:], words[2:], strict=False))
+
+
+def _triples(text: str) -> set[tuple[str, ...]]:
+    return set(_word_triples(text))
 
 
 def _mostly_new(line: str, seen: set[tuple[str, ...]], share: float = 0.5) -> bool:
     """Whether under ``share`` of a line's word triples are in ``seen``: the line is not
     already in the text, even spelt a little differently."""
-    toks = _tokens(line)
-    triples = list(zip(toks, toks[1:], toks[2:], strict=False))
+    triples = _word_triples(line)
     return sum(t in seen for t in triples) < share * len(triples)
 
 
@@ -1278,10 +1281,6 @@ def fill_gaps(text: str, tree: Any) -> str:
     lines = text.split("\n")
     kept = {tuple(_tokens(line)): i for i, line in enumerate(lines)}
     seen = _triples(text)
-
-    def new_words(line: str) -> bool:
-        return _mostly_new(line, seen)
-
     inserts: dict[int, list[str]] = {}
     last: tuple[int, tuple[tuple[str, str], ...]] | None = None
     pending: list[tuple[str, tuple[tuple[str, str], ...]]] = []
@@ -1295,7 +1294,7 @@ def fill_gaps(text: str, tree: Any) -> str:
                 if fill:
                     inserts.setdefault(last[0], []).extend(fill)
             last, pending = (at, shape), []
-        elif last is not None and norm and _prose(node, norm) and new_words(norm):
+        elif last is not None and norm and _prose(node, norm) and _mostly_new(norm, seen):
             pending.append((norm, _shape(node)))
     if not inserts:
         return text
