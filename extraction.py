@@ -80,7 +80,8 @@ CHROME_LINES = re.compile(
         accessibility\ links | skip\ to\ (?:main\ )?(?:content|navigation|main\ menu|more\ \S+\ sites)
       | (?:xs|sm|md|lg|xl) | breaking\ news | related\ content | related\ (?:articles|stories|coverage|topics)
       | advertisement | share(?:\ this(?:\ article|\ story)?)? | print | email | comments?
-      | (?:read|see)\ (?:more|also)\ *:? | most\ (?:read|popular|viewed) | follow\ us(?:\ on\ .{1,30})?
+      | (?:read|see)\ (?:more|also)\ *:? | most\ (?:read|popular|viewed)(?:\ in\ .{1,30})?
+      | follow\ us(?:\ on\ .{1,30})?
       | recommended(?:\ for\ you)? | popular | trending(?:\ now)? | you\ may\ also\ like
       | (?:more|latest)\ (?:from|on)\ .{1,40} | more\ must-reads\ from\ .{1,30}
       | click\ here\ to\ read\ more\ from\ .{1,60} | sign\ up\ (?:for|to)\ .{1,80}
@@ -90,7 +91,11 @@ CHROME_LINES = re.compile(
       | (?:senior\ |chief\ |staff\ )?(?:reporter|correspondent|writer|editor|columnist|contributor)
       | (?:\d{1,2}:)?\d{1,2}:\d{2} | \|?\ *updated:? | [_=*~]{3,}
       | listen(?:\ to\ (?:this\ )?article)?(?:\ \d+\ min)?
+      | this\ (?:is\ a\ (?:breaking|developing)\ (?:news?\ )?story|story\ is\ (?:breaking|developing))
+        \b.{0,80}
       | 分享(?:到|让更多人看到)?[:：]? | 评论 | 关注 | 打印 | 收藏 | 点赞 | 纠错
+      | この(?:ニュース|記事)をシェア
+      | \(end\) | [\w.+-]+@[\w-]+(?:\.[\w-]+)+ | loading\b.{0,30}(?:\.\.\.|…)
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -103,6 +108,7 @@ PROMO_LINES = re.compile(
           |читайте\ (?:также|також)|дивіться\ також|смотрите\ также)\s*[:|–—]
       | (?:subscribe|sign\ up|join\ our|install\ the|download\ the|get\ the\ .{1,40}\ app|be\ the\ first\ to
           |want\ to\ bookmark|follow\ (?:us|the\ .{1,40})\ on|click\ here\ to|to\ continue\ reading
+          |get\ (?:alerts|notified|breaking\ news\ alerts)
           |never\ miss|we\ want\ to\ hear\ (?:from\ you|what\ you\ think)
           |for\ more\ .{1,80},?\ visit\ \S+\.\w)\b
     )""",
@@ -159,13 +165,16 @@ SOCIAL_LINE = re.compile(
 # "Reuters contributed to this report.", "Contributing: …", print-edition notes.
 CREDIT_LINE = re.compile(
     r"""^(?:\w{1,5}(?:/\w{1,5})+(?:\s*\([^)]{1,60}\))?
-      | \(?(?:additional\ )?(?:reporting|writing|editing|compiled)\ by\ [^.]{1,200}\)?\.?
+      | \(?(?:with\ )?(?:additional\ )?(?:reporting|writing|editing|compiled)\ by\ [^.]{1,200}\)?\.?
       | .{1,80}\ contributed\ to\ this\ (?:report|story|article)\b.{0,80}
-      | contributing:\ .{1,300} | with\ files\ from\ .{1,120} | our\ standards:\ .{1,80}
+      | contributing:\ .{1,300} | with\ (?:files|reports?)\ from\ .{1,120}
+      | includes\ (?:information|reporting)\ from\ .{1,80} | our\ standards:\ .{1,80}
+      | (?:redaktion|faktencheck|recherche|mitarbeit|edited\ by|editor|fact[-\ ]check(?:ed\ by)?)\s*:?
+        \ (?:[A-ZÀ-Ý][\w.'’-]+\s?){1,4}(?:(?:,\ |\ (?:and|und|&)\ )(?:[A-ZÀ-Ý][\w.'’-]+\s?){1,4})*
       | [A-Z][\w'’-]+(?:(?:,\ |\ and\ )[A-Z][\w'’-]+)*\ reported\ from\ [A-Z].{1,300}
       | this\ article\ appeared\ in\ the\ .{1,80}\ print\ edition.*
-      | (?:this\ (?:piece|article|story)\ )?(?:originally|first)\ (?:appeared|published)
-        \ (?:in|on|by)\ .{1,80})$""",
+      | (?:this\ (?:piece|article|story)\ (?:was\ )?)?(?:originally|first)\ (?:appeared|published)
+        \ (?:(?:in|on|by)\ )?.{1,80})$""",
     re.IGNORECASE | re.VERBOSE,
 )
 _BYLINE_LINE = re.compile(r"^[Bb]y\s+(?:[A-Z][\w.'’-]*\s*){1,4}(?:(?:and|&)\s+(?:[A-Z][\w.'’-]*\s*){1,4})?$")
@@ -212,6 +221,8 @@ _CHROME_WORDS = frozenset(
         "contribute",
         "donate",
         "donation",
+        "caption",
+        "captions",
     }
 )
 _CHROME_PAIRS = frozenset(
@@ -236,6 +247,8 @@ _CHROME_PAIRS = frozenset(
         ("comments", "section"),
     }
 )
+# ARIA landmarks that are never the story: asides, navigation, the site's header and footer.
+_CHROME_ROLES = frozenset({"complementary", "navigation", "banner", "contentinfo", "search"})
 _CHROME_TAGS = ("div", "section", "aside", "ul", "ol", "p", "span", "li", "nav", "footer")
 _BLOCK_TAGS = frozenset(
     {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "div", "td"}
@@ -1156,7 +1169,8 @@ def prune_chrome(tree: Any, drop_selectors: Sequence[str] = ()) -> Any:
         for child in list(stack.pop()):
             if not isinstance(child.tag, str):
                 continue
-            if child.tag in _CHROME_TAGS and _names_chrome(child) and paragraph_mass(child) <= limit:
+            named = child.tag in _CHROME_TAGS and _names_chrome(child)
+            if (named or child.get("role") in _CHROME_ROLES) and paragraph_mass(child) <= limit:
                 _remove(child)
             else:
                 stack.append(child)
@@ -1273,29 +1287,46 @@ def _mostly_new(line: str, seen: set[tuple[str, ...]], share: float = 0.5) -> bo
     return sum(t in seen for t in triples) < share * len(triples)
 
 
+_SUBHEADS = ("h2", "h3", "h4")
+
+
 def fill_gaps(text: str, tree: Any) -> str:
     """``text`` with the page's prose paragraphs that lie between two paragraphs it kept,
     and are shaped like one of them (same tags and classes around them), put back in page
     order. trafilatura drops a paragraph whose words are mostly link text ("It also
-    <a>co-ordinates military plans</a>.") even in the middle of a story."""
+    <a>co-ordinates military plans</a>.") even in the middle of a story.
+
+    Subheads between two kept paragraphs of the same block go back too, but only when the
+    text has none of the page's subheads: trafilatura then fell back to gathering loose
+    paragraphs, which never keeps a heading; when it kept some, the others it dropped on
+    purpose."""
     lines = text.split("\n")
     kept = {tuple(_tokens(line)): i for i, line in enumerate(lines)}
     seen = _triples(text)
+    heads = not any(tuple(_tokens(_norm(h.text_content()))) in kept for h in tree.iter(*_SUBHEADS))
     inserts: dict[int, list[str]] = {}
-    last: tuple[int, tuple[tuple[str, str], ...]] | None = None
-    pending: list[tuple[str, tuple[tuple[str, str], ...]]] = []
-    for node in tree.iter("p"):
+    last: tuple[int, tuple[tuple[str, str], ...], Any] | None = None
+    pending: list[tuple[str, tuple[tuple[str, str], ...] | None, Any]] = []
+    for node in tree.iter("p", *_SUBHEADS):
         norm = _norm(node.text_content())
+        if node.tag != "p":
+            if heads and last is not None and norm and len(norm) <= 150 and _link_share(node) < 0.5:
+                pending.append((norm, None, node.getparent()))
+            continue
         at = kept.get(tuple(_tokens(norm))) if norm else None
         if at is not None:
-            shape = _shape(node)
+            shape, parent = _shape(node), node.getparent()
             if last is not None and at > last[0]:
-                fill = [line for line, form in pending if form in (shape, last[1])]
+                fill = [
+                    line
+                    for line, form, home in pending
+                    if form in (shape, last[1]) or (form is None and home is parent is last[2])
+                ]
                 if fill:
                     inserts.setdefault(last[0], []).extend(fill)
-            last, pending = (at, shape), []
+            last, pending = (at, shape, parent), []
         elif last is not None and norm and _prose(node, norm) and _mostly_new(norm, seen):
-            pending.append((norm, _shape(node)))
+            pending.append((norm, _shape(node), None))
     if not inserts:
         return text
     out: list[str] = []
@@ -1315,13 +1346,16 @@ def _body_lines(value: str) -> list[str]:
 
 def fuller_body(text: str, structured: str | None) -> str:
     """The ld+json articleBody instead of the extracted text when it holds clearly more of
-    the same article: a fifth more words, and nearly all the extracted ones."""
+    the same article (a fifth more words, and nearly all the extracted ones), or when the
+    markup gave next to nothing (a fifth of its words or less: a caption, a teaser)."""
     if not structured:
         return text
     body = "\n".join(_body_lines(structured))
     mine, theirs = Counter(_tokens(text)), Counter(_tokens(body))
     n_mine, n_theirs = mine.total(), theirs.total()
     if n_theirs >= 1.2 * max(n_mine, 1) and (mine & theirs).total() >= 0.9 * n_mine:
+        return body
+    if n_theirs >= 150 and n_theirs >= 5 * n_mine:  # the page shows a caption or a teaser only
         return body
     return text
 
@@ -1337,7 +1371,8 @@ _LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]\s+|[•·*|\-–]\s*)")
 def _is_chrome_line(line: str, title: str, names: set[str]) -> bool:
     bare = _LIST_MARK.sub("", line).strip(" \t•·|-–")
     return bool(
-        CHROME_LINES.match(bare)
+        (line.strip() and not _WORD.search(line))  # marks only: "***", "––––", "“„"
+        or CHROME_LINES.match(bare)
         or PROMO_LINES.match(bare)
         or EMBED_LINE.search(bare)
         or _social_line(bare)
@@ -1445,8 +1480,29 @@ def strip_chrome(text: str, authors: Sequence[str] = (), title: str | None = Non
     heading = _norm(title).casefold() if title else ""
     lines = _drop_promo_lists(_cut_recirculation(text.splitlines()))
     lines = [ln for ln in lines if not _is_chrome_line(ln, heading, lowered)]
-    lines = _drop_closing_credits(_cut_bio(lines, names))
+    lines = _drop_echoes(_drop_closing_credits(_cut_bio(lines, names)))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _drop_echoes(lines: list[str]) -> list[str]:
+    """The lines without those (of a dozen words or more) that a line longer by a few words
+    repeats almost word for word: a pull quote, or a teaser the first paragraph repeats
+    after its dateline (a quote given twice in the same words stays twice)."""
+    triples = [set(_word_triples(line)) for line in lines]
+    where: dict[tuple[str, ...], list[int]] = {}
+    for i, found in enumerate(triples):
+        for triple in found:
+            where.setdefault(triple, []).append(i)
+    out = []
+    for i, line in enumerate(lines):
+        mine = triples[i]
+        if len(mine) >= 10:
+            others = (where[t] for t in mine if len(where[t]) <= 50)  # a bound on hostile pages
+            shared = Counter(j for js in others for j in js if len(triples[j]) >= len(mine) + 2)
+            if shared and max(shared.values()) >= 0.9 * len(mine):
+                continue
+        out.append(line)
+    return out
 
 
 def _drop_closing_credits(lines: list[str]) -> list[str]:

@@ -14,6 +14,7 @@ from extraction import (
     choose_title,
     clean_authors,
     extract,
+    fill_gaps,
     parse_html,
     split_authors,
     strip_chrome,
@@ -498,6 +499,63 @@ def test_a_comment_form_and_its_house_rules_are_removed() -> None:
     assert "comentarios" not in text and paragraphs("drone parts")[-1] in text
 
 
+def test_image_captions_and_complementary_landmarks_are_removed_from_the_markup() -> None:
+    story = paragraphs("drone parts")
+    caption = '<div class="mol-img"><img src="a.jpg" alt=""><p class="imageCaption">Crates at the border post</p></div>'
+    aside = (
+        '<section role="complementary"><h2>Our Coverage of the Drone Trade</h2><ul><li><p><strong>Explained:'
+        "</strong> How the engines reached the front, and why customs officers missed them for a year.</p></li>"
+        "</ul></section>"
+    )
+    body = (
+        "".join(f"<p>{p}</p>" for p in story[:2])
+        + caption
+        + "".join(f"<p>{p}</p>" for p in story[2:])
+        + aside
+    )
+    html = f"<html><body><article><h1>Headline</h1>{body}</article></body></html>"
+    text = extract(html, now=NOW).text
+    assert "Crates at the border" not in text and "How the engines reached" not in text
+    assert text.startswith(story[0]) and text.endswith(story[-1])
+
+
+def test_subheads_go_back_only_when_the_text_has_lost_every_subhead() -> None:
+    story = paragraphs("drone parts")
+    blocks = f"<p>{story[0]}</p><p>{story[1]}</p><h2>Why the shipments kept moving</h2><p>{story[2]}</p>"
+    tree = parse_html(f"<html><body><div class='longText'>{blocks}</div></body></html>")
+    lost_all = "\n".join(story[:3])
+    assert fill_gaps(lost_all, tree).split("\n") == [*story[:2], "Why the shipments kept moving", story[2]]
+    tree = parse_html(f"<html><body><div class='longText'><h2>How it began</h2>{blocks}</div></body></html>")
+    kept_one = "\n".join(["How it began", *story[:3]])
+    assert fill_gaps(kept_one, tree) == kept_one  # the rest were dropped on purpose
+
+
+def test_a_pull_quote_the_story_repeats_is_removed_but_a_quoted_subhead_stays() -> None:
+    para = (
+        "The customs chief said the engines were declared as farm machinery parts and nobody opened"
+        " the crates until the spring, when a tip came from across the border."
+    )
+    pull = "the engines were declared as farm machinery parts and nobody opened the crates until the spring"
+    subhead = "‘Nobody opened the crates’"
+    text = f"First real sentence of the story.\n{pull}\n{subhead}\n{para}\nLast one."
+    assert strip_chrome(text) == f"First real sentence of the story.\n{subhead}\n{para}\nLast one."
+
+
+def test_closing_credits_mark_only_lines_and_end_marks_are_removed() -> None:
+    text = (
+        "The story's first sentence.\n***\n“„\nMost read in Football\nこのニュースをシェア\nLoading weather data ..."
+        "\nThis is a breaking news story, more to follow\nGet alerts on the latest poll. Sign up here."
+        "\nThe story's last sentence.\nWith reporting by Associated Press writer Jan Novak"
+        "\nIncludes information from The Associated Press\nThis story was originally published May 2, 2026, 12:20 PM."
+        "\nRedaktion: Marcus Bensmann, Elena Müller\nFaktencheck: Marcus Bensmann\njnovak@yna.co.kr\n(END)"
+    )
+    assert strip_chrome(text) == "The story's first sentence.\nThe story's last sentence."
+    kept = (
+        "Editor Jane Doe said the report was accurate.\nReaders can write to letters@example.org with views."
+    )
+    assert strip_chrome(kept) == kept
+
+
 def test_a_chrome_named_block_that_holds_the_article_is_kept() -> None:
     story = "".join(f"<p>{p}</p>" for p in paragraphs("harbour cranes"))
     html = (
@@ -512,6 +570,17 @@ def test_the_structured_article_body_replaces_a_text_cut_short() -> None:
     short = "".join(f"<p>{p}</p>" for p in full[:2])
     html = f'<html><head><script type="application/ld+json">{json.dumps(ld)}</script></head><body><article>{short}</article></body></html>'
     assert extract(html, now=NOW).text.endswith(full[-1])
+
+
+def test_the_structured_article_body_replaces_a_page_that_shows_only_a_caption() -> None:
+    full = paragraphs("harbour cranes", n=12)
+    ld = {"@type": "NewsArticle", "articleBody": "\n".join(full)}
+    caption = (
+        "<p>Cranes at the container terminal in Gdynia on Monday, seen from the breakwater. Photo: AP</p>"
+    )
+    html = f'<html><head><script type="application/ld+json">{json.dumps(ld)}</script></head><body><article>{caption}</article></body></html>'
+    text = extract(html, now=NOW).text
+    assert text.startswith(full[0]) and "Photo: AP" not in text
 
 
 def test_block_lines_give_one_line_per_paragraph_list_item_and_break() -> None:
