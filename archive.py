@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -23,11 +24,11 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from records import Article, Extraction, sql_time, utcnow
+from records import Article, Clock, Extraction, sql_time, utcnow
 from rules import Verdict
 from rules.engine import SEVERITY_RANK
-from stories import Entry, Fingerprint, StoryIndex
-from urls import url_hash
+from stories import Entry, Fingerprint, StoryConfig, StoryIndex, copy_similarity
+from urls import url_hash, url_key
 
 #: Per-outlet counters of one crawl run, in the order the summary table shows them.
 RUN_COUNTERS = (
@@ -169,14 +170,16 @@ def m002_verdicts(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE crawl_runs ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0")
 
 
-def queue_alert(conn: sqlite3.Connection, article_id: int, kind: str, severity: str) -> bool:
+def queue_alert(
+    conn: sqlite3.Connection, article_id: int, kind: str, severity: str, now: datetime | None = None
+) -> bool:
     """Add an outbox row (at most one ``new`` per article and one ``update`` per severity
     level); True when a row was added."""
-    now = sql_time(utcnow())
+    now_sql = sql_time(now or utcnow())
     cursor = conn.execute(
         "INSERT INTO alerts (article_id, kind, severity, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT DO NOTHING",
-        (article_id, kind, severity, now, now),
+        (article_id, kind, severity, now_sql, now_sql),
     )
     return cursor.rowcount == 1
 
@@ -191,6 +194,7 @@ def verdict_columns(verdict: Verdict | None, classified_with: str | None) -> dic
             "rules": "[]",
             "evidence": None,
             "classified_with": None,
+            "match_note": None,
         }
     return {
         "flagged": int(verdict.flagged),
@@ -199,6 +203,7 @@ def verdict_columns(verdict: Verdict | None, classified_with: str | None) -> dic
         "rules": json.dumps(list(verdict.rules)),
         "evidence": "\n".join(e.sentence for e in verdict.evidence) or None,
         "classified_with": classified_with,
+        "match_note": verdict.match_note,
     }
 
 
@@ -444,6 +449,22 @@ def m006_stories(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m007_digest_message(db: sqlite_utils.Database) -> None:
+    # a digest is built once: every retry sends these bytes again, same Message-ID
+    db.execute("ALTER TABLE digests ADD COLUMN message BLOB")  # the .eml as first built
+    db.execute("ALTER TABLE digests ADD COLUMN built_at TEXT")
+    # failures after the message was sent (the server may have it); status 'unconfirmed'
+    # when no more retries are made because of them, 'failed' when nobody can have it
+    db.execute("ALTER TABLE digests ADD COLUMN ambiguous INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m008_match_limits(db: sqlite_utils.Database) -> None:
+    # "too long to match fully: matched the first N of M characters" (NEWSWATCH_MAX_MATCH_CHARS)
+    db.execute("ALTER TABLE articles ADD COLUMN match_note TEXT")
+
+
 def _higher(a: str | None, b: str | None) -> str | None:
     """The more severe of two severities (None: not flagged)."""
     return a if SEVERITY_RANK.get(a or "", 0) >= SEVERITY_RANK.get(b or "", 0) else b
@@ -458,7 +479,9 @@ def _parse_sql_time(value: str | None) -> datetime | None:
         return None
 
 
-def queue_story_alert(conn: sqlite3.Connection, article_id: int, severity: str) -> str | None:
+def queue_story_alert(
+    conn: sqlite3.Connection, article_id: int, severity: str, now: datetime | None = None
+) -> str | None:
     """Queue the alert a newly flagged article deserves within its story: ``new`` for the
     story's first flagged article, ``also`` for the first flagged article of each further
     outlet (a reply in the story's thread), ``update`` when it raises the story's severity,
@@ -475,17 +498,21 @@ def queue_story_alert(conn: sqlite3.Connection, article_id: int, severity: str) 
         else []
     )
     if not any(kind == "new" for _, kind, _ in alerted):
-        return "new" if queue_alert(conn, article_id, "new", severity) else None
+        return "new" if queue_alert(conn, article_id, "new", severity, now) else None
     if outlet not in {o for o, kind, _ in alerted if kind in ("new", "also")}:
-        return "also" if queue_alert(conn, article_id, "also", severity) else None
+        return "also" if queue_alert(conn, article_id, "also", severity, now) else None
     top = max(SEVERITY_RANK.get(s, 0) for _, _, s in alerted)
     if SEVERITY_RANK.get(severity, 0) > top:
-        return "update" if queue_alert(conn, article_id, "update", severity) else None
+        return "update" if queue_alert(conn, article_id, "update", severity, now) else None
     return None
 
 
 def apply_verdict(
-    conn: sqlite3.Connection, article_id: int, columns: dict[str, Any], matches: list[tuple[Any, ...]]
+    conn: sqlite3.Connection,
+    article_id: int,
+    columns: dict[str, Any],
+    matches: list[tuple[Any, ...]],
+    now: datetime | None = None,
 ) -> str | None:
     """Replace an archived article's verdict and matches; queue the alert the change
     deserves (see ``Archive.update_verdict``) and keep its story's flag and severity."""
@@ -513,9 +540,9 @@ def apply_verdict(
         "SELECT 1 FROM alerts WHERE article_id = ? AND kind IN ('new', 'also')", (article_id,)
     ).fetchone()
     if not alerted:
-        return queue_story_alert(conn, article_id, severity)
+        return queue_story_alert(conn, article_id, severity, now)
     if SEVERITY_RANK[severity] > before:
-        return "update" if queue_alert(conn, article_id, "update", severity) else None
+        return "update" if queue_alert(conn, article_id, "update", severity, now) else None
     return None
 
 
@@ -540,6 +567,10 @@ class Stored:
 def connect(path: str | Path, busy_timeout_ms: int = 10_000) -> sqlite_utils.Database:
     """Open (creating if needed) the archive in WAL mode and apply pending migrations."""
     path = Path(path)
+    unusable = unusable_path(path)
+    if unusable:
+        raise ArchiveError(f"cannot open archive {path}: {unusable}")
+    conn: sqlite3.Connection | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(
@@ -556,9 +587,34 @@ def connect(path: str | Path, busy_timeout_ms: int = 10_000) -> sqlite_utils.Dat
                 pass  # take the write lock first so two processes do not migrate at once
             migrations.apply(db)
     except (sqlite3.Error, OSError) as exc:
+        if conn is not None:
+            conn.close()
         hint = storage_hint(exc, path) if isinstance(exc, sqlite3.Error) else ""
         raise ArchiveError(f"cannot open archive {path}: {exc}{hint}") from exc
     return db
+
+
+#: File types that cannot hold an archive, by how ``stat`` reports them.
+_NOT_FILES = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def unusable_path(path: Path) -> str | None:
+    """Why ``path`` cannot be an archive (it exists and is not a regular file), or None.
+    Checked before SQLite opens it: a device reads as "disk I/O error", a FIFO can block."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # absent (it will be created) or unreadable (SQLite says why)
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _NOT_FILES if test(mode)), "a special file")
+    return f"it is {kind}, not a regular file (NEWSWATCH_DB must name an SQLite database file)"
 
 
 def storage_hint(exc: sqlite3.Error, path: Path) -> str:
@@ -568,6 +624,10 @@ def storage_hint(exc: sqlite3.Error, path: Path) -> str:
         return f" (its folder {path.parent} is read-only; SQLite writes its -wal and -shm files there)"
     if name.startswith("SQLITE_READONLY"):
         return " (the archive or its folder is read-only)"
+    if name == "SQLITE_NOTADB":
+        return " (it is not an SQLite database: NEWSWATCH_DB names some other file)"
+    if name.startswith("SQLITE_CORRUPT"):
+        return " (the archive is damaged: restore it from a backup, or check it with PRAGMA integrity_check)"
     if name == "SQLITE_FULL" or name.startswith(
         ("SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC", "SQLITE_IOERR_TRUNCATE")
     ):
@@ -594,8 +654,9 @@ def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
 class Archive:
     """Reads and writes of the crawl; one instance per process."""
 
-    def __init__(self, path: str | Path, busy_timeout_ms: int = 10_000):
+    def __init__(self, path: str | Path, busy_timeout_ms: int = 10_000, clock: Clock = utcnow):
         self.path = Path(path)
+        self.clock = clock  # every "now" this archive writes or compares against
         self.db = connect(self.path, busy_timeout_ms)
         self.conn: sqlite3.Connection = self.db.conn
 
@@ -632,7 +693,7 @@ class Archive:
         if seen is None or seen.status != "archived" or not seen.last_seen:
             return False
         changed = sql_time(updated) or ""
-        if not (seen.last_seen < changed <= (sql_time(utcnow() + timedelta(minutes=15)) or "")):
+        if not (seen.last_seen < changed <= (sql_time(self.clock() + timedelta(minutes=15)) or "")):
             return False
         return seen.published is None or seen.published >= (sql_time(since) or "")
 
@@ -657,7 +718,7 @@ class Archive:
         detail: str | None = None,
         conn: sqlite3.Connection | None = None,
     ) -> None:
-        now = sql_time(utcnow())
+        now = sql_time(self.clock())
         rows = [
             (url_hash(u), u, outlet, status, sql_time(published), now, now, detail)
             for u in dict.fromkeys(urls)
@@ -678,7 +739,7 @@ class Archive:
 
     def touch_seen(self, urls: Iterable[str]) -> None:
         """Note that these URLs were just fetched, changing nothing else."""
-        now = sql_time(utcnow())
+        now = sql_time(self.clock())
         with self.write() as conn:
             conn.executemany(
                 "UPDATE seen_urls SET last_seen = ? WHERE url_hash = ?", [(now, url_hash(u)) for u in urls]
@@ -696,14 +757,16 @@ class Archive:
         stories: StoryIndex | None = None,
         revisit: bool = False,
     ) -> Stored:
-        """Archive one article with its verdict, rule matches, story and alert, and mark all
-        its URLs seen, in one transaction.
+        """Archive one article with its verdict, rule matches, story and alert, and mark the
+        URLs it was fetched from seen, in one transaction.
 
-        A URL already archived is a ``duplicate`` (another spelling of a known page) unless
-        this fetch is a ``revisit`` (its source said it changed): then a changed text is
-        kept as a new version (``revised``) and the verdict re-applied.
+        It is archived under ``url`` (its canonical link) unless a different text holds that
+        URL or shared it (``_claim_url``). A URL already archived is a ``duplicate`` (another
+        spelling of a known page) unless this fetch is a ``revisit`` (its source said it
+        changed): then a changed text is kept as a new version (``revised``) and the verdict
+        re-applied.
         """
-        keys = [url, article.url, article.final_url]
+        keys = [article.url, article.final_url]  # a canonical link: once its own page is fetched
         row = {
             "url": url,
             "url_hash": url_hash(url),
@@ -727,6 +790,8 @@ class Archive:
         marks = ", ".join(f":{k}" for k in row)
         entry: Entry | None = None
         with self.write() as conn:
+            row["url"] = self._claim_url(conn, url, article, extraction.text, fp, stories)
+            row["url_hash"] = url_hash(row["url"])
             cursor = conn.execute(
                 f"INSERT INTO articles ({columns}) VALUES ({marks}) ON CONFLICT (url_hash) DO NOTHING",
                 row,
@@ -743,7 +808,7 @@ class Archive:
                 story_id, relation = self._assign_story(conn, new_id, row, fp, stories, when)
                 alert = None
                 if article.verdict is not None and article.verdict.flagged:  # the outbox row, here
-                    alert = queue_story_alert(conn, new_id, article.verdict.severity or "low")
+                    alert = queue_story_alert(conn, new_id, article.verdict.severity or "low", self.clock())
                 if fp is not None:
                     conn.execute(
                         "INSERT INTO article_fingerprints (article_id, minhash, terms) VALUES (?, ?, ?)",
@@ -759,6 +824,72 @@ class Archive:
         if entry is not None and stories is not None:
             stories.add(entry)  # only once the transaction holds
         return result
+
+    def _claim_url(
+        self,
+        conn: sqlite3.Connection,
+        url: str,
+        article: Article,
+        text: str,
+        fp: Fingerprint | None,
+        stories: StoryIndex | None,
+    ) -> str:
+        """The URL an article is archived under: ``url`` (its canonical link, or the URL it
+        was fetched from), unless that canonical is held by, or was shared with, a different
+        text; then the URL it was fetched from. A different text archived under this page's
+        own URL (another page's canonical link pointed here) moves back to its own page."""
+        own = {url_key(article.url), url_key(article.final_url)}
+        alias = url_key(url) not in own
+        held = conn.execute(
+            "SELECT id, final_url, text FROM articles WHERE url_hash = ?", (url_hash(url),)
+        ).fetchone()
+        if held is None:
+            if alias and self._shared_canonical(conn, url):
+                return self._claim_url(conn, article.url, article, text, fp, stories)
+            return url
+        holder, page, held_text = held
+        if (page and url_key(page) in own) or self._same_text(conn, holder, held_text, text, fp, stories):
+            return url  # this page again, or a copy of its text: a duplicate or a revision
+        if not alias:
+            self._move_to_own_page(conn, holder, page)
+            return url
+        if not page or url_key(page) != url_key(url):  # two texts claim one canonical: it is neither's
+            self._move_to_own_page(conn, holder, page)
+            detail = "the canonical link of different texts: none is archived under it"
+            self.mark_seen([url], article.outlet, "shared_canonical", detail=detail, conn=conn)
+        return self._claim_url(conn, article.url, article, text, fp, stories)
+
+    def _shared_canonical(self, conn: sqlite3.Connection, url: str) -> bool:
+        found = conn.execute("SELECT status FROM seen_urls WHERE url_hash = ?", (url_hash(url),)).fetchone()
+        return found is not None and found[0] == "shared_canonical"
+
+    def _same_text(
+        self,
+        conn: sqlite3.Connection,
+        article_id: int,
+        held_text: str,
+        text: str,
+        fp: Fingerprint | None,
+        stories: StoryIndex | None,
+    ) -> bool:
+        """True when ``text`` is the archived article's text, or a copy of it (an AMP or
+        mobile rendering of the same article)."""
+        if " ".join(held_text.split()) == " ".join(text.split()):
+            return True
+        found = conn.execute(
+            "SELECT minhash, terms FROM article_fingerprints WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        if fp is None or found is None:
+            return False
+        threshold = (stories.config if stories is not None else StoryConfig()).copy_threshold
+        return copy_similarity(fp, Fingerprint.from_stored(found[0], found[1])) >= threshold
+
+    def _move_to_own_page(self, conn: sqlite3.Connection, article_id: int, page: str | None) -> None:
+        """Archive an article under the URL it was fetched from (unless that one is taken)."""
+        key = url_hash(page) if page else None
+        taken = "SELECT 1 FROM articles WHERE url_hash = ? OR url = ?"
+        if key and not conn.execute(taken, (key, page)).fetchone():
+            conn.execute("UPDATE articles SET url = ?, url_hash = ? WHERE id = ?", (page, key, article_id))
 
     def _existing(self, conn: sqlite3.Connection, key: str) -> Stored:
         found = conn.execute("SELECT id, story_id FROM articles WHERE url_hash = ?", (key,)).fetchone()
@@ -776,10 +907,10 @@ class Archive:
         """Join the story of the best match in the window, or start one."""
         match = None
         if fp is not None and stories is not None:
-            self._refresh_index(conn, stories, utcnow())
+            self._refresh_index(conn, stories, self.clock())
             match = stories.match(fp, when)
         flagged, severity = int(row["flagged"]), row["severity"] if row["flagged"] else None
-        now = sql_time(utcnow())
+        now = sql_time(self.clock())
         if match is None:
             story_id = conn.execute(
                 "INSERT INTO stories (title, first_article_id, first_outlet, created_at, updated_at, "
@@ -843,7 +974,7 @@ class Archive:
             (
                 len(outlets),
                 json.dumps(outlets, ensure_ascii=False),
-                sql_time(utcnow()),
+                sql_time(self.clock()),
                 published,
                 published,
                 published,
@@ -931,7 +1062,11 @@ class Archive:
         alert = None
         if verdict is not None:
             alert = apply_verdict(
-                conn, article_id, verdict_columns(verdict, classified_with), match_rows(article_id, verdict)
+                conn,
+                article_id,
+                verdict_columns(verdict, classified_with),
+                match_rows(article_id, verdict),
+                self.clock(),
             )
         return Stored(article_id, "revised", story_id, None, alert)
 
@@ -944,7 +1079,11 @@ class Archive:
             if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
                 raise ArchiveError(f"no article {article_id}")
             return apply_verdict(
-                conn, article_id, verdict_columns(verdict, classified_with), match_rows(article_id, verdict)
+                conn,
+                article_id,
+                verdict_columns(verdict, classified_with),
+                match_rows(article_id, verdict),
+                self.clock(),
             )
 
     def best_evidence(self, article_id: int) -> dict[str, Any] | None:
@@ -1007,7 +1146,7 @@ class Archive:
             conn.execute(
                 "INSERT INTO service_state (key, value, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-                (key, value, sql_time(utcnow())),
+                (key, value, sql_time(self.clock())),
             )
 
     # --- health -------------------------------------------------------------------------
@@ -1015,7 +1154,7 @@ class Archive:
     def open_health(self, outlet: str, issue: str, detail: str) -> bool:
         """Record a problem (e.g. outlet ``slack``, issue ``delivery``); True when it is new,
         False when it was already open (its detail is brought up to date)."""
-        now = sql_time(utcnow())
+        now = sql_time(self.clock())
         with self.write() as conn:
             cursor = conn.execute(
                 "UPDATE health SET detail = ? WHERE outlet = ? AND issue = ? AND resolved_at IS NULL",
@@ -1036,7 +1175,7 @@ class Archive:
                 conn.execute(
                     "UPDATE health SET resolved_at = ? "
                     "WHERE outlet = ? AND issue = ? AND resolved_at IS NULL",
-                    (sql_time(utcnow()), outlet, issue),
+                    (sql_time(self.clock()), outlet, issue),
                 ).rowcount
                 > 0
             )

@@ -51,13 +51,13 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _archive(settings: Any) -> Any:
-    """The archive named by the settings; exit 1 with one line when it cannot be opened."""
+    """The archive named by the settings; exit 2 with one line when it cannot be opened."""
     from archive import Archive, ArchiveError
 
     try:
         return Archive(settings.get("NEWSWATCH_DB"), settings.getint("NEWSWATCH_BUSY_TIMEOUT_MS"))
     except ArchiveError as exc:
-        _fail(str(exc), 1)
+        _fail(str(exc))
 
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -168,12 +168,24 @@ def crawl(outlet_keys: tuple[str, ...], since: str | None, overrides: tuple[str,
 # --- extract ---------------------------------------------------------------------------------
 
 
+#: A saved page or text read from disk is a regular file of at most this many bytes.
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+
+
+def _read_input(path: Path, what: str) -> bytes:
+    """A page or text file's bytes; ValueError naming it for a FIFO, a device, a folder or a
+    file over MAX_INPUT_BYTES (nothing blocks, nothing endless is read)."""
+    from outlets import read_config_file
+
+    return read_config_file(path, what, ValueError, limit=MAX_INPUT_BYTES)
+
+
 def _read_html(path: Path) -> str:
     """A saved page as text: UTF-8 when the bytes are valid UTF-8 (a stale <meta charset>
     in a re-saved page is common), else the page's own declaration or a detected encoding."""
     from w3lib.encoding import html_to_unicode
 
-    data = path.read_bytes()
+    data = _read_input(path, "page")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -226,7 +238,11 @@ def extract(file: Path | None, url: str | None, jsonl: Any, timings: bool) -> No
         )
 
     if file is not None:
-        result = _extraction_json(extract_page(_read_html(file), url))
+        try:
+            html = _read_html(file)
+        except ValueError as exc:
+            _fail(str(exc))
+        result = _extraction_json(extract_page(html, url))
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
     base = Path(jsonl.name).parent if jsonl.name not in ("<stdin>", "-") else Path.cwd()
@@ -258,8 +274,10 @@ def extract(file: Path | None, url: str | None, jsonl: Any, timings: bool) -> No
 def _ruleset(path: str | None = None) -> Any:
     from rules import RuleConfigError, load_ruleset
 
+    settings = _settings()
     try:
-        return load_ruleset(path or _settings().get("NEWSWATCH_RULES"))
+        rules_path = path or settings.get("NEWSWATCH_RULES")
+        return load_ruleset(rules_path, settings.getint("NEWSWATCH_MAX_MATCH_CHARS"))
     except RuleConfigError as exc:
         _fail(str(exc))
 
@@ -291,6 +309,8 @@ def classify(jsonl: Any, rules_path: str | None) -> None:
                 "rules": list(verdict.rules),
                 "evidence": [e.sentence for e in verdict.evidence],
             }
+            if verdict.match_note:  # only the start of a very long article was matched
+                out["match_note"] = verdict.match_note
         except (ValueError, AttributeError) as exc:
             out = {"id": None, "error": f"line {lineno}: {type(exc).__name__}: {exc}"}
         click.echo(json.dumps(out, ensure_ascii=False))
@@ -343,11 +363,14 @@ def _explain_input(target: str) -> tuple[str, str]:
     from urls import BadURL, canonicalize, url_hash
 
     path = Path(target)
-    if path.is_file():
-        if path.suffix.lower() in {".html", ".htm", ".xhtml"}:
-            extraction = run_extract(_read_html(path))
-            return extraction.title or "", extraction.text
-        return "", path.read_text(encoding="utf-8", errors="replace")
+    if path.exists() and not path.is_dir():
+        try:
+            if path.suffix.lower() in {".html", ".htm", ".xhtml"}:
+                extraction = run_extract(_read_html(path))
+                return extraction.title or "", extraction.text
+            return "", _read_input(path, "text file").decode("utf-8", errors="replace")
+        except ValueError as exc:
+            _fail(str(exc))
     try:
         key = url_hash(canonicalize(target))
     except BadURL:
@@ -446,7 +469,8 @@ def datasette_args(db_path: Path, metadata_path: Path, host: str, port: int, all
         "facet_time_limit_ms": "500",
         "default_page_size": "50",
         "max_returned_rows": "1000",
-        "allow_download": "off",
+        "allow_download": "off",  # the database file
+        "allow_csv_stream": "off",  # every row in one CSV: a visitor exports a page at a time
     }
     args = [
         "serve",
@@ -470,6 +494,8 @@ def datasette_args(db_path: Path, metadata_path: Path, host: str, port: int, all
 @click.option("--port", default=8001, show_default=True)
 def serve(host: str, port: int) -> None:
     """Browse and search the archive with Datasette (read-only for visitors)."""
+    if not 1 <= port <= 65535:
+        _fail(f"--port {port}: use 1 to 65535")
     settings = _settings()
     db_path = Path(settings.get("NEWSWATCH_DB")).resolve()
     _archive(settings).close()  # created and migrated, or a clear error
@@ -480,6 +506,9 @@ def serve(host: str, port: int) -> None:
     args = datasette_args(db_path, metadata_path, host, port, settings.getbool("NEWSWATCH_DATASETTE_SQL"))
     click.echo(f"Datasette on http://{host}:{port}/{db_path.stem} (Ctrl-C stops it)", err=True)
     os.execv(sys.executable, [sys.executable, "-m", "datasette", *args])
+
+
+MAX_SEARCH_LIMIT = 10_000
 
 
 @main.command("search")
@@ -495,6 +524,8 @@ def search_command(query: str, flagged: bool, since: str | None, limit: int, as_
     from search import search
     from spiders.news import parse_since
 
+    if not 1 <= limit <= MAX_SEARCH_LIMIT:
+        _fail(f"--limit {limit}: use 1 to {MAX_SEARCH_LIMIT}")
     cutoff = None
     if since:
         try:
@@ -549,6 +580,7 @@ def dispatch(dry_run: bool, limit: int | None) -> None:
     from alerts import DispatcherBusy, dispatcher_lock, make_transport
     from alerts import dispatch as run_dispatch
     from alerts.transports import DryRunTransport
+    from archive import ArchiveError
 
     settings = _settings()
     config = _alert_config(settings)
@@ -562,6 +594,8 @@ def dispatch(dry_run: bool, limit: int | None) -> None:
     except DispatcherBusy as exc:
         click.echo(f"newswatch: {exc}; nothing done")
         return
+    except (ArchiveError, OSError) as exc:  # a full disk: what is not marked sent stays queued
+        _fail(f"{exc}; alerts not marked sent stay queued")
     finally:
         archive.close()
     if dry_run:
@@ -585,22 +619,37 @@ def dispatch(dry_run: bool, limit: int | None) -> None:
     metavar="FILE.html",
     help="Write the HTML of the digest to FILE.html; nothing is sent or recorded.",
 )
-def digest(send: bool, preview: Path | None) -> None:
+@click.option(
+    "--resend",
+    type=int,
+    metavar="ID",
+    help="Queue an unconfirmed digest again (it did not arrive): the next delivery sends the same message.",
+)
+def digest(send: bool, preview: Path | None, resend: int | None) -> None:
     """The digest of everything flagged since the last delivered digest."""
     from alerts import send_digest
     from alerts.digest import render, undelivered, write_preview
+    from alerts.digest import resend as queue_again
+    from archive import ArchiveError
 
     settings = _settings()
     config = _alert_config(settings)
     archive = _archive(settings)
     try:
         names = _outlet_names(settings)
+        if resend is not None:
+            if not queue_again(archive, resend):
+                _fail(f"digest {resend}: no unconfirmed digest with that id (see `newswatch digest`)")
+            click.echo(f"digest {resend} queued again: the next delivery sends the same message")
+            if not send:
+                return
         if preview is not None or not send:
+            _digest_state(archive)
             items = undelivered(archive)
             if not items:
                 click.echo("nothing flagged since the last delivered digest; nothing to send")
                 return
-            content = render(items, config.timezone, names)
+            content = render(items, config.timezone, names, archive.clock())
             if preview is not None:
                 write_preview(preview, content)
                 click.echo(f"preview of {len(items)} items written to {preview}")
@@ -610,23 +659,66 @@ def digest(send: bool, preview: Path | None) -> None:
                     click.echo("(use --send to deliver it, --preview FILE.html to look at it)")
                 return
         outcome = send_digest(archive, config, names)
+    except (ArchiveError, OSError) as exc:  # a full disk: the digest stays as it was
+        _fail(f"{exc}; no digest is marked delivered, the next --send tries again")
     finally:
         archive.close()
+    _digest_outcome(outcome, config)
+
+
+def _digest_state(archive: Any) -> None:
+    """Digests that may have reached the recipients, and the one waiting to be retried."""
+    from alerts.digest import pending_digest, unconfirmed_digests
+
+    for stored in unconfirmed_digests(archive):
+        click.echo(f"newswatch: {_unconfirmed(stored.id, stored.attempts, stored.last_error)}", err=True)
+    waiting = pending_digest(archive)
+    if waiting is not None and waiting.message is not None:
+        click.echo(
+            f"digest {waiting.id} ({waiting.items} items, built {waiting.built_at} UTC) is pending after "
+            f"{waiting.attempts} attempt(s); --send sends the same message again ({waiting.message_id})"
+            + (f"; last error: {waiting.last_error}" if waiting.last_error else "")
+        )
+
+
+def _unconfirmed(digest_id: int | None, attempts: int, error: str | None) -> str:
+    return (
+        f"digest {digest_id} may already have reached the recipients (the server dropped the "
+        f"connection after the message was sent); not retried again after {attempts} attempt(s)"
+        + (f": {error}" if error else "")
+        + f"; if it did not arrive, `newswatch digest --resend {digest_id}` sends it again"
+    )
+
+
+def _digest_outcome(outcome: Any, config: Any) -> None:
+    """Say what `digest --send` did; exit 1 when the digest was not delivered."""
     if outcome.items == 0:
         click.echo("nothing flagged since the last delivered digest; nothing to send")
-    elif outcome.error:
-        click.echo(
-            f"newswatch: digest {outcome.digest_id} not delivered, it stays pending: {outcome.error}",
-            err=True,
-        )
+        return
+    if outcome.error:
+        if outcome.status == "unconfirmed":
+            message = _unconfirmed(outcome.digest_id, outcome.attempts, outcome.error)
+        elif outcome.status == "failed":
+            message = (
+                f"digest {outcome.digest_id} not delivered after {outcome.attempts} attempts, given up; "
+                f"its items go into the next digest: {outcome.error}"
+            )
+        else:
+            message = f"digest {outcome.digest_id} not delivered, it stays pending: {outcome.error}"
+            if outcome.ambiguous:
+                message += (
+                    "; the server dropped the connection after the message was sent, so the recipients "
+                    f"may have it (a retry sends the same message, {outcome.message_id})"
+                )
+        click.echo(f"newswatch: {message}", err=True)
         sys.exit(1)
-    else:
-        where = outcome.location or ", ".join(config.smtp.recipients if config.smtp else ())
-        click.echo(
-            f"digest {outcome.digest_id} delivered ({outcome.transport}): {outcome.items} items to {where}"
-        )
-        if outcome.refused:
-            click.echo(f"newswatch: refused recipients: {', '.join(outcome.refused)}", err=True)
+    where = outcome.location or ", ".join(config.smtp.recipients if config.smtp else ())
+    again = f", the same message as before ({outcome.message_id})" if outcome.retry else ""
+    click.echo(
+        f"digest {outcome.digest_id} delivered ({outcome.transport}): {outcome.items} items to {where}{again}"
+    )
+    if outcome.refused:
+        click.echo(f"newswatch: refused recipients: {', '.join(outcome.refused)}", err=True)
 
 
 @main.command("alerts")
@@ -637,8 +729,9 @@ def digest(send: bool, preview: Path | None) -> None:
 @click.option("--requeue-failed", is_flag=True, help="Send every failed alert again.")
 @click.option("--limit", default=30, show_default=True)
 def alerts_command(status: str | None, requeue: tuple[int, ...], requeue_failed: bool, limit: int) -> None:
-    """The alert outbox: counts, recent alerts, failures with their errors."""
+    """The alert outbox: counts, recent alerts, failures with their errors, stalled alerts."""
     from alerts import Outbox
+    from alerts.outbox import STALLED_AFTER
 
     archive = _archive(_settings())
     try:
@@ -653,6 +746,13 @@ def alerts_command(status: str | None, requeue: tuple[int, ...], requeue_failed:
             if counts
             else "alerts: none"
         )
+        stalled = outbox.stalled()
+        if stalled.count:
+            click.echo(
+                f"warning: {stalled.count} alert(s) pending with no delivery attempt for over "
+                f"{int(STALLED_AFTER.total_seconds() // 60)} minutes (oldest queued "
+                f"{stalled.oldest_created_at} UTC): is the service running, is Slack reachable?"
+            )
         rows = [
             [
                 r["id"],
@@ -688,7 +788,7 @@ def alerts_command(status: str | None, requeue: tuple[int, ...], requeue_failed:
 def run(once: bool) -> None:
     """Run the monitor as a service: scheduled crawls, alerts, the daily digest, source health."""
     _settings()  # an invalid setting stops it here with one line (exit 2)
-    from scheduler import main as service_main
+    from scheduler import main as service_main  # checks the archive path before anything runs
 
     sys.exit(service_main(once=once))
 

@@ -3,6 +3,7 @@
 
     python3 dev.py monitor [ARGS...]   set up, then run the monitor service (`newswatch run`; Ctrl-C stops it)
     python3 dev.py test [PYTEST ARGS]  set up with the dev tools, then lint, type-check and test
+                                       (on every core; `-n 0` runs the tests in one process)
     python3 dev.py bench [NAME]        set up, then run the benchmarks in bench/
 
 Set-up is idempotent: a virtual environment in .venv, a current pip (the one a new 3.11 venv
@@ -60,7 +61,9 @@ def main(argv: list[str]) -> int:
             return 1
         if run(PYTHON, "-m", "mypy", check=False):
             return 1
-        return run(PYTHON, "-m", "pytest", *args, check=False)
+        chosen = any(a.startswith(("-n", "--numprocesses")) or a.endswith("no:xdist") for a in args)
+        parallel = [] if chosen else ["-n", "auto"]
+        return run(PYTHON, "-m", "pytest", *parallel, *args, check=False)
     if command == "bench":
         setup()
         names = args or sorted(p.stem for p in (ROOT / "bench").glob("*.py"))

@@ -8,8 +8,10 @@ with ``malformed=True`` when part of it could still be read.
 from __future__ import annotations
 
 import codecs
+import heapq
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -24,6 +26,9 @@ from records import Candidate, SourceKind
 from urls import BadURL, canonicalize
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for an uncompressed sitemap
+MAX_SITEMAP_URLS = 50_000  # the sitemaps.org limit of entries in one sitemap
+MAX_ENTRY_ELEMENTS = 10_000  # elements in one sitemap entry (an image sitemap's may list 1,000 images)
+CHUNK_BYTES = 1 << 18  # a sitemap is decompressed and parsed this many bytes at a time
 
 
 class SourceError(ValueError):
@@ -39,6 +44,8 @@ class Found:
     sitemaps: list[tuple[str, datetime | None]] = field(default_factory=list)
     malformed: bool = False  # read only in part
     problem: str | None = None
+    bad_links: list[str] = field(default_factory=list)  # links that are no usable URL, with why
+    older: int = 0  # sitemap URLs dated before the ``since`` asked for, left out
 
 
 def parse_date(value: Any) -> datetime | None:
@@ -74,11 +81,13 @@ def _clean(text: Any) -> str | None:
 
 
 def _candidate(
-    url: str, base: str, outlet: str, source: str, kind: SourceKind, **hints: Any
+    url: str, base: str, outlet: str, source: str, kind: SourceKind, bad: list[str], **hints: Any
 ) -> Candidate | None:
+    """The candidate for a link, or None with the reason noted in ``bad``."""
     try:
         canonical = canonicalize(url, base)
-    except BadURL:
+    except BadURL as exc:
+        bad.append(str(exc))
         return None
     return Candidate(url=canonical, outlet=outlet, source=source, source_kind=kind, **hints)
 
@@ -127,9 +136,159 @@ def _redeclared_utf8(body: bytes, content_type: str | None) -> tuple[bytes, str 
     return text.encode("utf-8"), plain_type
 
 
+MAX_FEED_DEPTH = 64  # elements nested in a feed (real ones nest fewer than 20)
+MAX_FIELD_TAGS = 10_000  # tags (elements, or escaped as text) in one field of a feed
+MAX_FEED_TAGS = 200_000  # tags in all the fields of a feed together
+MAX_FEED_ELEMENTS = 250_000  # elements in a feed (10,000 items have about 100,000)
+MAX_ENTITY_CHARS = 1_000_000  # characters the feed's own entity declarations may expand to
+MAX_ENTITIES = 64  # entities a feed may declare
+MAX_FEED_REFERENCES = 500_000  # entity and character references (&amp; &#160; …) in a feed
+_CONTAINERS = frozenset({"channel", "item", "entry", "feed", "RDF", "source"})
+
+
+class _FeedGuard:
+    """An lxml parser target that only measures a feed: it refuses one nested deeper than
+    ``MAX_FEED_DEPTH``, with more than ``MAX_FEED_ELEMENTS`` elements, or with more markup
+    in its fields (title, description, content…) than ``MAX_FIELD_TAGS`` in one or
+    ``MAX_FEED_TAGS`` in all; feedparser spends tens of microseconds on each such tag."""
+
+    def __init__(self) -> None:
+        self.elements = 0
+        self.depth = 0
+        self.containers: list[int] = []  # depths of the open channel / item / entry elements
+        self.field = 0  # depth of the open field, 0 outside one
+        self.field_tags = 0
+        self.tags = 0
+
+    def start(self, tag: str, attrib: object, nsmap: object = None) -> None:
+        self.depth += 1
+        self.elements += 1
+        if self.depth > MAX_FEED_DEPTH:
+            raise SourceError(f"hostile feed: elements nested deeper than {MAX_FEED_DEPTH}")
+        if self.elements > MAX_FEED_ELEMENTS:
+            raise SourceError(f"hostile feed: more than {MAX_FEED_ELEMENTS} elements")
+        if self.field:
+            self._count(1)
+        elif _local(tag) in _CONTAINERS:
+            self.containers.append(self.depth)
+        elif self.containers and self.containers[-1] == self.depth - 1:
+            self.field, self.field_tags = self.depth, 0
+
+    def end(self, tag: str) -> None:
+        if self.field == self.depth:
+            self.field = 0
+        elif self.containers and self.containers[-1] == self.depth:
+            self.containers.pop()
+        self.depth -= 1
+
+    def data(self, text: str) -> None:
+        if self.field:
+            self._count(text.count("<"))
+
+    def _count(self, tags: int) -> None:
+        self.field_tags += tags
+        self.tags += tags
+        if self.field_tags > MAX_FIELD_TAGS:
+            raise SourceError(f"hostile feed: more than {MAX_FIELD_TAGS} tags in one field")
+        if self.tags > MAX_FEED_TAGS:
+            raise SourceError(f"hostile feed: more than {MAX_FEED_TAGS} tags in its fields")
+
+    def close(self) -> None:
+        return None
+
+
+def _measure_feed(body: bytes) -> None:
+    """Raise ``SourceError`` for a feed too costly to parse: more than ``MAX_FEED_REFERENCES``
+    references, entity declarations that expand beyond ``MAX_ENTITY_CHARS``, or nesting
+    and markup ``_FeedGuard`` refuses. lxml reads it without expanding entities, in
+    recovery mode (a broken feed is measured all the same)."""
+    _check_entities(body)
+    if body.count(b"&") > MAX_FEED_REFERENCES:
+        raise SourceError(f"hostile feed: more than {MAX_FEED_REFERENCES} entity references")
+    for encoding in (None, "latin-1"):  # latin-1: any byte reads (an encoding lxml lacks)
+        parser = etree.XMLParser(
+            target=_FeedGuard(),
+            encoding=encoding,
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=False,
+            recover=True,
+        )
+        try:
+            etree.fromstring(body, parser)
+        except (etree.XMLSyntaxError, LookupError, UnicodeError):
+            continue
+        return
+
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE\b")
+_SUBSET_TOKEN = re.compile(rb"""\"[^\"]*\"|'[^']*'|<!--.*?-->|[\[\]>]|[^\"'\[\]<>]+|<""", re.S)
+_ENTITY_DECL = re.compile(
+    rb"""<!ENTITY\s+(%\s+)?([^\s%;&"'<>]+)\s+(?:\"([^\"]*)\"|'([^']*)'|(SYSTEM|PUBLIC)\b)"""
+)
+_ENTITY_REF = re.compile(rb"&([^\s%;&#\"'<>]+);")
+
+
+def _internal_subset(body: bytes) -> bytes:
+    """The DTD internal subset (``<!DOCTYPE x [ … ]>``), or b"" when there is none."""
+    found = _DOCTYPE.search(body, 0, 65536)
+    if found is None:
+        return b""
+    start = None
+    for token in _SUBSET_TOKEN.finditer(body, found.end()):
+        text = token.group()
+        if start is None and text == b">":
+            return b""
+        if start is None and text == b"[":
+            start = token.end()
+        elif start is not None and text == b"]":
+            return body[start : token.start()]
+    return body[start:] if start is not None else b""
+
+
+def _check_entities(body: bytes) -> None:
+    """Refuse entity declarations whose references would expand the feed beyond
+    ``MAX_ENTITY_CHARS`` (the sizes are computed, nothing is expanded)."""
+    subset = _internal_subset(body)
+    if b"<!ENTITY" not in subset:
+        return
+    values: dict[bytes, bytes] = {}
+    for decl in _ENTITY_DECL.finditer(subset):
+        if decl.group(1):
+            raise SourceError("hostile feed: declares parameter entities")
+        values[decl.group(2)] = decl.group(3) or decl.group(4) or b""
+    if len(values) > MAX_ENTITIES:
+        raise SourceError(f"hostile feed: declares more than {MAX_ENTITIES} entities")
+    sizes: dict[bytes, int] = {}
+    total = sum(body.count(b"&" + name + b";") * _entity_size(name, values, sizes, ()) for name in values)
+    if total > MAX_ENTITY_CHARS:
+        raise SourceError(f"hostile feed: its entities expand to more than {MAX_ENTITY_CHARS} characters")
+
+
+def _entity_size(
+    name: bytes, values: dict[bytes, bytes], sizes: dict[bytes, int], path: tuple[bytes, ...]
+) -> int:
+    """Characters one reference to an entity expands to (its references expanded in turn)."""
+    if name in sizes:
+        return sizes[name]
+    if name in path:
+        raise SourceError("hostile feed: an entity refers to itself")
+    value = values[name]
+    size = len(value)
+    for ref in _ENTITY_REF.finditer(value):
+        if ref.group(1) in values:
+            size += _entity_size(ref.group(1), values, sizes, (*path, name)) - len(ref.group())
+        if size > MAX_ENTITY_CHARS:
+            raise SourceError(f"hostile feed: its entities expand to more than {MAX_ENTITY_CHARS} characters")
+    sizes[name] = size
+    return size
+
+
 def parse_feed(body: bytes, url: str, outlet: str, content_type: str | None = None) -> Found:
-    """RSS 2.0, RSS 1.0/RDF or Atom → candidates (link, title, dates, summary)."""
+    """RSS 2.0, RSS 1.0/RDF or Atom → candidates (link, title, dates, summary). A feed too
+    costly to parse (``_measure_feed``) raises ``SourceError`` before feedparser reads it."""
     body, content_type = _redeclared_utf8(body, content_type)
+    _measure_feed(body)
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
@@ -160,6 +319,7 @@ def parse_feed(body: bytes, url: str, outlet: str, content_type: str | None = No
             outlet,
             url,
             "feed",
+            found.bad_links,
             title=_clean(entry.get("title")),
             published=parse_date(dict.get(entry, "published_parsed") or dict.get(entry, "published")),
             updated=parse_date(dict.get(entry, "updated_parsed") or dict.get(entry, "updated")),
@@ -174,22 +334,6 @@ def parse_feed(body: bytes, url: str, outlet: str, content_type: str | None = No
 
 
 # --- sitemaps ------------------------------------------------------------------------------
-
-
-def _xml_parser(recover: bool) -> etree.XMLParser:
-    """No entity expansion, no network, no huge trees: sitemaps come from outside."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        recover=recover,
-    )
-
-
-_XML_PARSER = _xml_parser(recover=False)
-_XML_RECOVER = _xml_parser(recover=True)
 
 
 def maybe_gunzip(body: bytes, limit: int = MAX_SITEMAP_BYTES) -> bytes:
@@ -212,51 +356,245 @@ def _local(tag: Any) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
 
 
-def _child_text(element: Any, *path: str) -> str | None:
-    node = element
-    for name in path:
-        node = next((c for c in node if _local(c.tag) == name), None)
-        if node is None:
-            return None
-    return _clean(node.text)
+def _name(tag: Any) -> str:
+    """An element's local name (the fast way, for the elements of a large sitemap)."""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def parse_sitemap(body: bytes, url: str, outlet: str, kind: SourceKind = "sitemap") -> Found:
-    """A sitemap (``urlset``, with Google-News tags kept) or a sitemap index."""
-    body = maybe_gunzip(body)
-    if not body.strip():
-        raise SourceError("empty sitemap")
+def _children(element: Any) -> dict[str, Any]:
+    """An element's children by local name (the first of each)."""
+    out: dict[str, Any] = {}
+    for child in element:
+        out.setdefault(_name(child.tag), child)
+    return out
+
+
+def _text(element: Any) -> str | None:
+    return _clean(element.text) if element is not None else None
+
+
+def _xml_chunks(body: bytes, limit: int = MAX_SITEMAP_BYTES) -> Iterator[bytes]:
+    """The body in chunks, gunzipped on the fly when it is gzip data (refusing more than
+    ``limit`` bytes of output), so a large sitemap is never held decompressed."""
+    view = memoryview(body)
+    if body[:2] != b"\x1f\x8b":
+        for start in range(0, len(body), CHUNK_BYTES):
+            yield bytes(view[start : start + CHUNK_BYTES])
+        return
+    decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    produced = 0
+    for start in range(0, len(body), CHUNK_BYTES):
+        data: bytes = bytes(view[start : start + CHUNK_BYTES])
+        while not decomp.eof:  # until this input is used up and no output is pending
+            try:
+                out = decomp.decompress(data, CHUNK_BYTES)
+            except zlib.error as exc:
+                raise SourceError(f"bad gzip data: {exc}") from None
+            produced += len(out)
+            if produced > limit:
+                raise SourceError(f"gzip body expands beyond {limit} bytes")
+            if out:
+                yield out
+            data = decomp.unconsumed_tail
+            if not data and not out:
+                break
+        if decomp.eof:
+            return
+    # A truncated gzip stream (not decomp.eof) keeps what decompressed; the XML parser
+    # then reports the document as malformed.
+
+
+@dataclass
+class _Entries:
+    """The newest ``keep`` entries of a sitemap (by date; undated ones in document order),
+    the rest counted; entries whose every date is before ``since`` are only counted."""
+
+    keep: int
+    since: datetime | None = None
+    heap: list[tuple[float, int, tuple[str | None, ...]]] = field(default_factory=list)
+    seen: int = 0
+    older: int = 0
+
+    def add(self, dates: tuple[datetime | None, datetime | None], fields: tuple[str | None, ...]) -> None:
+        """One entry with its (publication, modification) dates."""
+        known = [d for d in dates if d is not None]
+        if self.since is not None and known and max(known) < self.since:
+            self.older += 1
+            return
+        self.seen += 1
+        when = known[0] if known else None
+        item = (when.timestamp() if when else float("-inf"), -self.seen, fields)
+        if len(self.heap) < self.keep:
+            heapq.heappush(self.heap, item)
+        else:
+            heapq.heappushpop(self.heap, item)
+
+    def in_order(self) -> list[tuple[str | None, ...]]:
+        return [fields for _, _, fields in sorted(self.heap, key=lambda item: -item[1])]
+
+    @property
+    def dropped(self) -> int:
+        return self.seen - len(self.heap)
+
+
+@dataclass
+class _SitemapRead:
+    """What one pass over a sitemap's stream found."""
+
+    since: datetime | None = None
+    keep: int = MAX_SITEMAP_URLS
+    root: str = ""
+    urls: _Entries = field(init=False)
+    children: _Entries = field(init=False)
+    content: bool = False  # anything but white space
+    pending: int = 0  # elements begun since the last entry ended
+
+    def __post_init__(self) -> None:
+        self.urls = _Entries(self.keep, self.since)
+        self.children = _Entries(self.keep)
+
+
+def _url_entry(element: Any) -> tuple[tuple[datetime | None, datetime | None], tuple[str | None, ...]]:
+    """((published, modified), (loc, title, publication date, lastmod, language)) of a ``<url>``."""
+    parts = _children(element)
+    news = _children(parts["news"]) if "news" in parts else {}
+    publication = _children(news["publication"]) if "publication" in news else {}
+    published, lastmod = _text(news.get("publication_date")), _text(parts.get("lastmod"))
+    language = _text(publication.get("language"))
+    fields = (_text(parts.get("loc")), _text(news.get("title")), published, lastmod, language)
+    return (parse_date(published), parse_date(lastmod)), fields
+
+
+def _sitemap_entry(element: Any) -> tuple[tuple[datetime | None, datetime | None], tuple[str | None, ...]]:
+    """((None, modified), (loc, lastmod)) of a sitemap index's ``<sitemap>``."""
+    parts = _children(element)
+    lastmod = _text(parts.get("lastmod"))
+    return (None, parse_date(lastmod)), (_text(parts.get("loc")), lastmod)
+
+
+def _take(read: _SitemapRead, element: Any) -> None:
+    """Note one ``<url>`` or ``<sitemap>`` entry, then free it (and what came before it)."""
+    parent = element.getparent()
+    container = _name(parent.tag) if parent is not None else ""
+    name = _name(element.tag)
+    if container == "urlset" and name == "url":
+        read.urls.add(*_url_entry(element))
+    elif container == "sitemapindex" and name == "sitemap":
+        read.children.add(*_sitemap_entry(element))
+    element.clear()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+_SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
+
+
+def _read_events(read: _SitemapRead, parser: etree.XMLPullParser) -> None:
+    """Take the entries parsed so far; refuse a sitemap that piles up elements in one entry
+    (or between two), which would all be held until the entry ends."""
+    for event, element in parser.read_events():
+        name = _name(element.tag)
+        if event == "start":
+            read.root = read.root or name
+            if read.root not in _SITEMAP_ROOTS:
+                return  # a feed, or no sitemap at all: nothing more to read here
+            read.pending += 1
+            if read.pending > MAX_ENTRY_ELEMENTS:
+                limit = MAX_ENTRY_ELEMENTS
+                raise SourceError(f"hostile sitemap: more than {limit} elements before an entry ends")
+        elif name in ("url", "sitemap"):
+            _take(read, element)
+            read.pending = 0
+
+
+def _read_sitemap(body: bytes, recover: bool, since: datetime | None, keep: int) -> _SitemapRead:
+    """One streaming pass: entries as their end tags arrive, each freed once read. In
+    recovery mode, entries only closed when the stream ends (cut off) are left out."""
+    parser = etree.XMLPullParser(
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        recover=recover,
+    )
+    read = _SitemapRead(since, keep)
+    for chunk in _xml_chunks(body):
+        read.content = read.content or bool(chunk.strip())
+        parser.feed(chunk)
+        _read_events(read, parser)
+        if read.root and read.root not in _SITEMAP_ROOTS:
+            return read
+    root = parser.close()
+    if not recover:
+        _read_events(read, parser)
+    read.root = _name(root.tag) if root is not None else read.root
+    return read
+
+
+def parse_sitemap(
+    body: bytes,
+    url: str,
+    outlet: str,
+    kind: SourceKind = "sitemap",
+    since: datetime | None = None,
+    keep: int = MAX_SITEMAP_URLS,
+) -> Found:
+    """A sitemap (``urlset``, with Google-News tags kept) or a sitemap index, read as a
+    stream (a 50 MB sitemap is never held as a tree). URLs whose every date is before
+    ``since`` are only counted (``Found.older``). Beyond ``keep`` entries (by default the
+    sitemaps.org limit) the newest are kept, and the sitemap counts as read in part."""
     found = Found()
     try:
-        root = etree.fromstring(body, parser=_XML_PARSER)
+        read = _read_sitemap(body, False, since, keep)
     except etree.XMLSyntaxError as exc:
         found.malformed, found.problem = True, f"XMLSyntaxError: {exc}"
         try:
-            root = etree.fromstring(body, parser=_XML_RECOVER)
+            read = _read_sitemap(body, True, since, keep)
         except etree.XMLSyntaxError:
-            root = None
-        if root is None:
-            raise SourceError(f"not XML: {exc}") from None
-    root_name = _local(root.tag)
-    if root_name == "sitemapindex":
-        for child in root:
-            loc = _child_text(child, "loc") if _local(child.tag) == "sitemap" else None
-            if loc:
-                try:
-                    child_url = canonicalize(loc, url)
-                except BadURL:
-                    continue
-                found.sitemaps.append((child_url, parse_date(_child_text(child, "lastmod"))))
+            read = _SitemapRead(since, keep, content=bool(body.strip()))
+        if not read.root:
+            raise SourceError(f"not XML: {exc}" if read.content else "empty sitemap") from None
+    if not read.content:
+        raise SourceError("empty sitemap")
+    if read.root == "sitemapindex":
+        _add_children(found, read.children, url)
         return found
-    if root_name in {"rss", "feed", "RDF"}:  # a feed listed as a sitemap
-        return parse_feed(body, url, outlet)
-    if root_name != "urlset":
-        raise SourceError(f"not a sitemap (root element <{root_name or root.tag}>)")
+    if read.root in {"rss", "feed", "RDF"}:  # a feed listed as a sitemap
+        return parse_feed(maybe_gunzip(body), url, outlet)
+    if read.root != "urlset":
+        raise SourceError(f"not a sitemap (root element <{read.root or '?'}>)")
+    _add_candidates(found, read.urls, url, outlet, kind)
+    found.older = read.urls.older
+    return found
+
+
+def _too_many(found: Found, entries: _Entries, what: str) -> None:
+    if entries.dropped:
+        found.malformed = True
+        found.problem = (
+            f"lists {entries.seen} {what}, more than the {entries.keep} a sitemap may hold: "
+            f"the newest {entries.keep} read"
+        )
+
+
+def _add_children(found: Found, entries: _Entries, url: str) -> None:
+    for loc, lastmod in entries.in_order():
+        if loc:
+            try:
+                child_url = canonicalize(loc, url)
+            except BadURL as exc:
+                found.bad_links.append(str(exc))
+                continue
+            found.sitemaps.append((child_url, parse_date(lastmod)))
+    _too_many(found, entries, "sitemaps")
+
+
+def _add_candidates(found: Found, entries: _Entries, url: str, outlet: str, kind: SourceKind) -> None:
     seen: set[str] = set()
-    for child in root:
-        if _local(child.tag) != "url":
-            continue
-        loc = _child_text(child, "loc")
+    for loc, title, published, lastmod, language in entries.in_order():
         if not loc:
             continue
         candidate = _candidate(
@@ -265,27 +603,16 @@ def parse_sitemap(body: bytes, url: str, outlet: str, kind: SourceKind = "sitema
             outlet,
             url,
             kind,
-            title=_child_text(child, "news", "title"),
-            published=parse_date(_child_text(child, "news", "publication_date")),
-            updated=parse_date(_child_text(child, "lastmod")),
-            language=_child_text(child, "news", "publication", "language"),
+            found.bad_links,
+            title=title,
+            published=parse_date(published),
+            updated=parse_date(lastmod),
+            language=language,
         )
         if candidate and candidate.url not in seen:
             seen.add(candidate.url)
             found.candidates.append(candidate)
-    if found.malformed and found.candidates and _last_entry_cut(body):
-        found.candidates.pop()  # cut off mid-entry: its <loc> may be a fragment
-    return found
-
-
-def _last_entry_cut(body: bytes) -> bool:
-    """True when a malformed sitemap's last ``<url>`` entry is not closed (cut off with the
-    stream); a body cut after a whole entry keeps that entry."""
-    if b"</urlset>" in body[-512:]:
-        return False
-    closed = body.rfind(b"</url>")
-    opened = max(body.rfind(b"<url>"), body.rfind(b"<url "))
-    return closed < 0 or opened > closed
+    _too_many(found, entries, "URLs")
 
 
 # --- listing pages -------------------------------------------------------------------------
@@ -304,7 +631,9 @@ def parse_listing(body: bytes | str, url: str, outlet: str) -> Found:
         href = anchor.get("href")
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        candidate = _candidate(href, base, outlet, url, "listing", title=_clean(anchor.text_content()))
+        candidate = _candidate(
+            href, base, outlet, url, "listing", found.bad_links, title=_clean(anchor.text_content())
+        )
         if candidate and candidate.url not in seen:
             seen.add(candidate.url)
             found.candidates.append(candidate)
@@ -312,11 +641,17 @@ def parse_listing(body: bytes | str, url: str, outlet: str) -> Found:
 
 
 def parse_source(
-    kind: SourceKind, body: bytes, url: str, outlet: str, content_type: str | None = None
+    kind: SourceKind,
+    body: bytes,
+    url: str,
+    outlet: str,
+    content_type: str | None = None,
+    since: datetime | None = None,
 ) -> Found:
-    """Dispatch on the source kind (a sitemap URL that serves a feed is read as a feed)."""
+    """Dispatch on the source kind (a sitemap URL that serves a feed is read as a feed);
+    ``since``: sitemap URLs dated only before it are counted, not returned."""
     if kind == "feed":
         return parse_feed(body, url, outlet, content_type)
     if kind == "listing":
         return parse_listing(body, url, outlet)
-    return parse_sitemap(body, url, outlet, kind)
+    return parse_sitemap(body, url, outlet, kind, since)

@@ -8,18 +8,23 @@ Every problem is reported as one line naming the file, the outlet and the key, e
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 import re
+import stat
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+import re2
 from cssselect import HTMLTranslator, SelectorError
 
 from records import SOURCE_KINDS, SourceKind
-from urls import BadURL, bare_domain, canonicalize, host_matches, host_of
+from urls import BadURL, bare_domain, canonicalize, host_matches, host_of, origin
 
 SOURCE_KEYS: dict[str, SourceKind] = {
     "feeds": "feed",
@@ -39,11 +44,37 @@ _INTERVAL_RE = re.compile(r"(\d+)\s*([smhd])")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _CSS = HTMLTranslator()
 MIN_INTERVAL = timedelta(seconds=5)
+MAX_INTERVAL = timedelta(days=365)
+#: The longest span :func:`parse_interval` reads (``--since 36500d``, a hundred years back).
+LONGEST_SPAN = timedelta(days=36_500)
 DEFAULT_INTERVAL = "15m"
 
 
 class OutletConfigError(ValueError):
     """The outlets file is invalid; the message is one line naming file, outlet and key."""
+
+
+class SpanTooLong(ValueError):
+    """A well-formed interval longer than the longest allowed."""
+
+
+class Matcher(Protocol):
+    """A compiled ``allow``/``deny`` pattern (RE2: linear time, whatever the URL)."""
+
+    pattern: str
+
+    def search(self, text: str) -> object: ...
+
+
+def _re2_options() -> Any:
+    options = re2.Options()
+    options.log_errors = False  # the config error says it, in one line
+    return options
+
+
+_RE2_OPTIONS = _re2_options()
+#: (host, port): the port None for the scheme's default, as ``urls.origin`` gives it
+Origin = tuple[str, int | None]
 
 
 @dataclass(frozen=True)
@@ -56,9 +87,11 @@ class Outlet:
     news_sitemaps: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     listing_pages: tuple[str, ...] = ()
-    allow: tuple[re.Pattern[str], ...] = ()
-    deny: tuple[re.Pattern[str], ...] = ()
+    allow: tuple[Matcher, ...] = ()
+    deny: tuple[Matcher, ...] = ()
     domains: frozenset[str] = field(default_factory=frozenset)
+    # where requests may go: the homepage's and sources' host and port, each `domains` entry
+    origins: frozenset[Origin] = field(default_factory=frozenset)
     interval: timedelta = timedelta(minutes=15)
     enabled: bool = True
     notes: str = ""
@@ -72,9 +105,38 @@ class Outlet:
             out.extend((kind, url) for url in getattr(self, key))
         return out
 
+    def source_urls(self) -> frozenset[str]:
+        """The URLs of every configured source (canonical)."""
+        return frozenset(url for _, url in self.sources())
+
+    def on_hosts(self, url: str) -> bool:
+        """True when the URL's host name is one of this outlet's (any port)."""
+        try:
+            return host_matches(host_of(url), self.domains)
+        except BadURL:
+            return False
+
     def in_scope(self, url: str) -> bool:
-        """True when the URL's host belongs to this outlet."""
-        return host_matches(host_of(url), self.domains)
+        """True when the URL is on one of this outlet's origins: a host name of the outlet
+        (or a subdomain of one) on the port the outlet uses there, default ports counting
+        as one (http and https)."""
+        try:
+            host, port = origin(url)
+        except BadURL:
+            return False
+        return host_matches(host, {domain for domain, p in self.origins if p == port})
+
+    def refusal(self, url: str) -> str | None:
+        """Why a URL on one of the outlet's host names is still refused (another port:
+        another service on that machine), None when it is in scope or on another host."""
+        if not self.on_hosts(url) or self.in_scope(url):
+            return None
+        try:
+            port = origin(url)[1]
+        except BadURL as exc:
+            return str(exc)
+        shown = "the default port" if port is None else f"port {port}"
+        return f"{shown} of {host_of(url)} is not the outlet's"
 
     def rejects(self, url: str) -> str | None:
         """Why an article URL is not taken (``"offsite"``, ``"denied"``, ``"not_allowed"``)."""
@@ -87,17 +149,23 @@ class Outlet:
         return None
 
 
-def parse_interval(text: str) -> timedelta:
-    """``"10m"``, ``"1h30m"``, ``"45s"``, ``"1d"`` → timedelta; ValueError otherwise."""
+def parse_interval(text: str, longest: timedelta = LONGEST_SPAN) -> timedelta:
+    """``"10m"``, ``"1h30m"``, ``"45s"``, ``"1d"`` → timedelta; ValueError otherwise, and
+    :class:`SpanTooLong` (a ValueError) beyond ``longest``, so no number overflows."""
     compact = text.strip().lower()
     pos, seconds = 0, 0
     for match in _INTERVAL_RE.finditer(compact):
         if match.start() != pos:
             break
-        seconds += int(match.group(1)) * _UNITS[match.group(2)]
+        digits = match.group(1).lstrip("0") or "0"
+        # more digits than any allowed span has: too long (and int() of them may refuse)
+        number = int(digits) if len(digits) <= 15 else 10**15
+        seconds += number * _UNITS[match.group(2)]
         pos = match.end()
     if not compact or pos != len(compact):
         raise ValueError(f"bad interval {text!r} (use e.g. '30s', '10m', '1h30m')")
+    if seconds > longest.total_seconds():
+        raise SpanTooLong(f"{text!r} is longer than {longest.days} days")
     return timedelta(seconds=seconds)
 
 
@@ -127,9 +195,12 @@ class _Checker:
         if not isinstance(value, str):
             raise self.fail(key, f"must be a URL string, got {value!r}")
         try:
-            return canonicalize(value)
+            url = canonicalize(value)
         except BadURL as exc:
             raise self.fail(key, str(exc)) from None
+        if urlsplit(url).netloc.startswith("["):
+            raise self.fail(key, f"an IPv6 address is not supported as a host, use a host name: {value}")
+        return url
 
     def strings(self, key: str) -> list[str]:
         value = self.table.get(key, [])
@@ -161,14 +232,34 @@ class _Checker:
     def selectors(self, key: str) -> tuple[str, ...]:
         return tuple(self.selector(f"{key}[{i}]", item) for i, item in enumerate(self.strings(key)))
 
-    def patterns(self, key: str) -> tuple[re.Pattern[str], ...]:
+    def patterns(self, key: str) -> tuple[Matcher, ...]:
+        """RE2 patterns: matched in linear time, so no URL can stall a crawl (no
+        backreferences or lookaround: such a pattern is refused here)."""
         compiled = []
         for i, item in enumerate(self.strings(key)):
             try:
-                compiled.append(re.compile(item))
-            except re.error as exc:
-                raise self.fail(f"{key}[{i}]", f"bad regex {item!r}: {exc}") from None
+                compiled.append(re2.compile(item, _RE2_OPTIONS))
+            except re2.error as exc:
+                reason = exc.args[0] if exc.args else "invalid"
+                if isinstance(reason, bytes):
+                    reason = reason.decode("utf-8", "replace")
+                raise self.fail(
+                    f"{key}[{i}]",
+                    f"bad regex {item!r}: {reason} (RE2 syntax: no backreferences or lookaround)",
+                ) from None
         return tuple(compiled)
+
+    def domain(self, key: str, item: str) -> Origin:
+        """A ``domains`` entry: ``host`` (default ports) or ``host:port``."""
+        host, colon, port_text = bare_domain(item).partition(":")
+        if not _HOST_RE.match(host) or "." not in host:
+            raise self.fail(key, f"not a host name: {item!r}")
+        if not colon:
+            return host, None
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise self.fail(key, f"not a port (1-65535): {item!r}")
+        port = int(port_text)
+        return host, None if port in (80, 443) else port
 
 
 def _build(path: Path, key: str, table: Any) -> Outlet:
@@ -195,19 +286,15 @@ def _build(path: Path, key: str, table: Any) -> Outlet:
     allow, deny = check.patterns("allow"), check.patterns("deny")
     if sources["listing_pages"] and not allow:
         raise check.fail("allow", "is required with listing_pages (which links are articles?)")
-    extra_domains = set()
-    for i, item in enumerate(check.strings("domains")):
-        host = bare_domain(item)
-        if not _HOST_RE.match(host) or "." not in host:
-            raise check.fail(f"domains[{i}]", f"not a host name: {item!r}")
-        extra_domains.add(host)
+    extra = {check.domain(f"domains[{i}]", item) for i, item in enumerate(check.strings("domains"))}
     all_urls = [homepage, *(u for urls in sources.values() for u in urls)]
-    domains = frozenset(extra_domains | {bare_domain(host_of(u)) for u in all_urls})
+    origins = frozenset(extra | {origin(u) for u in all_urls})
+    domains = frozenset(host for host, _ in origins)
     interval_text = table.get("interval", DEFAULT_INTERVAL)
     if not isinstance(interval_text, str):
         raise check.fail("interval", f"must be a string such as '10m', got {interval_text!r}")
     try:
-        interval = parse_interval(interval_text)
+        interval = parse_interval(interval_text, MAX_INTERVAL)
     except ValueError as exc:
         raise check.fail("interval", str(exc)) from None
     if interval < MIN_INTERVAL:
@@ -228,6 +315,7 @@ def _build(path: Path, key: str, table: Any) -> Outlet:
         allow=allow,
         deny=deny,
         domains=domains,
+        origins=origins,
         interval=interval,
         enabled=enabled,
         notes=check.text("notes"),
@@ -248,15 +336,72 @@ def _outlet_at_line(text: str, lineno: int) -> str | None:
     return current
 
 
+#: Configuration files (outlets, rules) larger than this are refused unread.
+MAX_CONFIG_BYTES = 5 * 1024 * 1024
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+ConfigError = Callable[[str], ValueError]
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, for messages: ``a FIFO``, ``a character device``..."""
+    return next((name for test, name in _FILE_KINDS if test(mode)), "a special file")
+
+
+def config_stat(path: Path, what: str, error: ConfigError, hint: str = "") -> os.stat_result:
+    """``os.stat`` of a configuration file or folder; ``error`` (one line naming it) when it
+    is missing (``hint`` says which setting names it) or cannot be reached (a symlink loop)."""
+    try:
+        return path.stat()
+    except FileNotFoundError:
+        raise error(f"{path}: {what} not found{hint}") from None
+    except OSError as exc:
+        problem = "symlink loop" if exc.errno == errno.ELOOP else exc.strerror or str(exc)
+        raise error(f"{path}: cannot read {what}: {problem}") from None
+
+
+def _refuse(path: Path, what: str, info: os.stat_result, error: ConfigError, limit: int) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise error(f"{path}: cannot read {what}: Is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        raise error(f"{path}: cannot read {what}: not a regular file ({file_kind(info.st_mode)})")
+    if info.st_size > limit:
+        raise error(f"{path}: cannot read {what}: larger than {limit // 2**20} MB ({info.st_size} bytes)")
+
+
+def read_config_file(
+    path: Path, what: str, error: ConfigError, hint: str = "", limit: int = MAX_CONFIG_BYTES
+) -> bytes:
+    """The bytes of a configuration file: a regular file of at most ``limit`` bytes. A FIFO,
+    a device, a socket or a folder is refused before it is opened (nothing blocks, nothing
+    endless is read); a file swapped in between is caught on the open descriptor."""
+    _refuse(path, what, config_stat(path, what, error, hint), error, limit)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        problem = "symlink loop" if exc.errno == errno.ELOOP else exc.strerror or str(exc)
+        raise error(f"{path}: cannot read {what}: {problem}") from None
+    try:
+        _refuse(path, what, os.fstat(fd), error, limit)
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            data = stream.read(limit + 1)
+    except OSError as exc:
+        raise error(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # it grew after the check
+        raise error(f"{path}: cannot read {what}: larger than {limit // 2**20} MB")
+    return data
+
+
 def load_outlets(path: str | Path) -> dict[str, Outlet]:
     """All outlets in the file (enabled or not), keyed by outlet key, in file order."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise OutletConfigError(f"{path}: outlets file not found (set NEWSWATCH_OUTLETS)") from None
-    except OSError as exc:
-        raise OutletConfigError(f"{path}: cannot read outlets file: {exc.strerror or exc}") from None
+    raw = read_config_file(path, "outlets file", OutletConfigError, " (set NEWSWATCH_OUTLETS)")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -315,8 +460,11 @@ def outlet_for_url(outlets: dict[str, Outlet], url: str | None) -> Outlet | None
     DW German over DW English), then enabled outlets first; None for any other host."""
     if not isinstance(url, str) or not url:
         return None
-    host = bare_domain(host_of(url))
-    path = urlsplit(url).path or "/"
+    try:
+        host = bare_domain(host_of(url))
+        path = urlsplit(url).path or "/"
+    except (BadURL, ValueError):
+        return None
 
     def rank(outlet: Outlet) -> tuple[int, int, bool]:
         domain = max((len(d) for d in outlet.domains if host == d or host.endswith("." + d)), default=0)
@@ -331,8 +479,12 @@ __all__ = [
     "SOURCE_KINDS",
     "Outlet",
     "OutletConfigError",
+    "SpanTooLong",
+    "config_stat",
+    "file_kind",
     "load_outlets",
     "outlet_for_url",
     "parse_interval",
+    "read_config_file",
     "select",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
@@ -66,8 +67,19 @@ class Article:
     fingerprint: Fingerprint | None = None  # for grouping into stories
 
 
+#: The one seam for "now": the archive, stories, the outbox and the service take a ``Clock``
+#: (default ``utcnow``), so tests fix the time instead of depending on the calendar.
+Clock = Callable[[], datetime]
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def fixed_clock(when: datetime) -> Clock:
+    """A clock that always says ``when`` (aware, UTC)."""
+    moment = to_utc(when)
+    return lambda: moment
 
 
 def to_utc(value: datetime) -> datetime:

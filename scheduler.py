@@ -4,24 +4,28 @@ APScheduler 3 (BlockingScheduler) runs:
 
 - each enabled outlet's crawl on its own interval (with jitter) as a subprocess with a hard
   timeout — runs of one outlet never overlap, at most NEWSWATCH_MAX_PARALLEL_CRAWLS at once;
-- alert delivery right after each crawl and every minute;
+- alert delivery right after each crawl and every minute, on an executor of its own: a slow,
+  hanging or rate-limiting Slack never holds up a crawl, and every Slack call is bounded;
 - the digest daily at NEWSWATCH_DIGEST_AT (a restart after that time still sends it, once),
   and a retry of an undelivered digest every 15 minutes;
 - the source-health watchdog every 15 minutes, and a heartbeat log line every hour.
 
 `newswatch run --once` runs every job once and exits (for cron). One service per archive
 (a lock file); SIGTERM/SIGINT stop it cleanly: running crawls are asked to finish, no row is
-half-written.
+half-written, and a Slack call in flight gets a few seconds (``STOP_GRACE``), whatever Slack
+does.
 """
 
 from __future__ import annotations
 
 import fcntl
+import functools
 import logging
 import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor as Pool
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,13 +36,21 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from alerts import AlertConfig, DispatcherBusy, alert_config, dispatch, dispatcher_lock, make_transport
+from alerts import (
+    AlertConfig,
+    DigestOutcome,
+    DispatcherBusy,
+    alert_config,
+    dispatch,
+    dispatcher_lock,
+    make_transport,
+)
 from alerts import send_digest as deliver_digest
 from alerts.render import SlackMessage, slack_escape
 from alerts.transports import SlackTransport
-from archive import Archive
+from archive import Archive, ArchiveError, unusable_path
 from outlets import Outlet, load_outlets, select
-from records import sql_time, utcnow
+from records import Clock, sql_time, utcnow
 from service.launcher import Launcher
 from service.schedule import DigestTime, digest_owed, digest_trigger, outlet_trigger, parse_digest_at
 from service.watchdog import Watchdog
@@ -85,8 +97,9 @@ class ServiceLock:
 
 
 class Service:
-    def __init__(self, settings: Any, outlets: list[Outlet] | None = None):
+    def __init__(self, settings: Any, outlets: list[Outlet] | None = None, clock: Clock = utcnow):
         self.settings = settings
+        self.clock = clock
         self.db_path = settings.get("NEWSWATCH_DB")
         self.config: AlertConfig = alert_config(settings)
         self.outlets = (
@@ -101,8 +114,12 @@ class Service:
         self.lock = ServiceLock(self.config.data_dir)
         self._dispatch_lock = threading.Lock()
         self._dispatch_wanted = threading.Event()
+        self._stop = threading.Event()  # set by stop(): every Slack wait ends
         self.scheduler: BlockingScheduler | None = None
         self.stopping = False
+
+    def _archive(self) -> Archive:
+        return Archive(self.db_path, clock=self.clock)
 
     # --- jobs ----------------------------------------------------------------------------
 
@@ -110,41 +127,53 @@ class Service:
         if self.stopping:
             return
         self.launcher.run(outlet)
-        self.deliver()  # alerts within a minute: right after the crawl that found them
+        self.request_delivery()  # alerts within a minute: right after the crawl that found them
+
+    def request_delivery(self) -> None:
+        """Ask the delivery executor for a pass now; never delivers on the caller's thread."""
+        self._dispatch_wanted.set()
+        if self._dispatch_lock.locked() or self.scheduler is None or self.stopping:
+            return  # a running pass goes round again (it sees the flag)
+        try:
+            self.scheduler.modify_job("dispatch", next_run_time=datetime.now(UTC))
+        except Exception as exc:  # the scheduler is shutting down: nothing to ask
+            log.debug("alerts: delivery not requested: %s", exc)
 
     def deliver(self) -> None:
-        """Deliver due alerts; a call while another delivery runs makes that one go round again."""
+        """Deliver due alerts; a request while a pass runs makes it go round again."""
         self._dispatch_wanted.set()
-        if not self._dispatch_lock.acquire(blocking=False):
-            return
+        while self._dispatch_wanted.is_set() and not self._stop.is_set():
+            if not self._dispatch_lock.acquire(blocking=False):
+                return
+            try:
+                while self._dispatch_wanted.is_set() and not self._stop.is_set():
+                    self._dispatch_wanted.clear()
+                    self._deliver_once()
+            finally:
+                self._dispatch_lock.release()
+
+    def _deliver_once(self) -> None:
+        archive = self._archive()
         try:
-            while self._dispatch_wanted.is_set():
-                self._dispatch_wanted.clear()
-                archive = Archive(self.db_path)
-                try:
-                    with dispatcher_lock(self.config.data_dir):
-                        report = dispatch(
-                            archive,
-                            make_transport(self.config, log.info),
-                            self.config,
-                            outlet_names=self.outlet_names,
-                        )
-                    if report.sent or report.retried or report.failed:
-                        log.info(
-                            "alerts: sent %d, retry later %d, failed %d",
-                            report.sent,
-                            report.retried,
-                            report.failed,
-                        )
-                except DispatcherBusy:
-                    log.info("alerts: another dispatcher is delivering; skipping")
-                finally:
-                    archive.close()
+            with dispatcher_lock(self.config.data_dir):
+                report = dispatch(
+                    archive,
+                    make_transport(self.config, log.info, stop=self._stop),
+                    self.config,
+                    outlet_names=self.outlet_names,
+                    stop=self._stop,
+                )
+            if report.sent or report.retried or report.failed:
+                log.info(
+                    "alerts: sent %d, retry later %d, failed %d", report.sent, report.retried, report.failed
+                )
+        except DispatcherBusy:
+            log.info("alerts: another dispatcher is delivering; skipping")
         finally:
-            self._dispatch_lock.release()
+            archive.close()
 
     def digest(self, only_pending: bool = False) -> None:
-        archive = Archive(self.db_path)
+        archive = self._archive()
         try:
             if (
                 only_pending
@@ -152,15 +181,13 @@ class Service:
             ):
                 return
             if not only_pending:
-                archive.set_state(DIGEST_STATE, sql_time(utcnow()) or "")
+                archive.set_state(DIGEST_STATE, sql_time(self.clock()) or "")
             outcome = deliver_digest(archive, self.config, self.outlet_names)
         finally:
             archive.close()
         if outcome.error:
             log.error(
-                "digest %s not delivered (stays pending, retried every 15 min): %s",
-                outcome.digest_id,
-                outcome.error,
+                "digest %s not delivered (%s): %s", outcome.digest_id, _digest_fate(outcome), outcome.error
             )
         elif outcome.items:
             log.info(
@@ -170,19 +197,23 @@ class Service:
             log.info("digest: nothing flagged since the last one")
 
     def digest_owed(self, now: datetime | None = None) -> bool:
-        archive = Archive(self.db_path)
+        archive = self._archive()
         try:
             last = archive.state(DIGEST_STATE)
         finally:
             archive.close()
         last_run = datetime.fromisoformat(last).replace(tzinfo=UTC) if last else None
-        return digest_owed(now or datetime.now(UTC), self.digest_at, last_run)
+        return digest_owed(now or self.clock(), self.digest_at, last_run)
 
     def watchdog(self) -> None:
         ops_channel = self.settings.get("NEWSWATCH_SLACK_OPS_CHANNEL") or self.config.channel
         if self.config.slack:
             slack = SlackTransport(
-                self.config.slack_token, ops_channel, self.config.api_url, self.config.min_interval
+                self.config.slack_token,
+                ops_channel,
+                self.config.api_url,
+                self.config.min_interval,
+                stop=self._stop,
             )
 
             def send(text: str) -> None:
@@ -195,9 +226,9 @@ class Service:
             def send(text: str) -> None:
                 log.warning("source health: %s", text)
 
-        archive = Archive(self.db_path)
+        archive = self._archive()
         try:
-            for notice in Watchdog(archive, send).run():
+            for notice in Watchdog(archive, send).run(self.clock()):
                 log.info(
                     "source health notice sent: %s %s%s",
                     notice.outlet,
@@ -208,8 +239,8 @@ class Service:
             archive.close()
 
     def heartbeat(self) -> None:
-        since = sql_time(utcnow() - timedelta(hours=1))
-        archive = Archive(self.db_path)
+        since = sql_time(self.clock() - timedelta(hours=1))
+        archive = self._archive()
         try:
             runs = archive.conn.execute(
                 "SELECT count(*), sum(status IN ('ok', 'partial')), sum(new), sum(flagged) FROM crawl_runs "
@@ -241,14 +272,18 @@ class Service:
 
     def build(self) -> BlockingScheduler:
         scheduler = BlockingScheduler(
-            executors={"default": ThreadPoolExecutor(4), "crawls": ThreadPoolExecutor(self.parallel)},
+            executors={
+                "default": ThreadPoolExecutor(4),
+                "crawls": ThreadPoolExecutor(self.parallel),
+                "delivery": ThreadPoolExecutor(1),  # Slack never holds up a crawl
+            },
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
             timezone=UTC,
         )
         now = datetime.now(UTC)
         for outlet in self.outlets:
             scheduler.add_job(
-                self.crawl,
+                storage_errors_logged(self.crawl),
                 outlet_trigger(outlet.interval),
                 args=[outlet.key],
                 id=f"crawl:{outlet.key}",
@@ -257,29 +292,37 @@ class Service:
                 next_run_time=now,
                 misfire_grace_time=int(outlet.interval.total_seconds()),
             )
-        scheduler.add_job(self.deliver, IntervalTrigger(minutes=1), id="dispatch", name="deliver alerts")
         scheduler.add_job(
-            self.digest,
+            storage_errors_logged(self.deliver),
+            IntervalTrigger(minutes=1),
+            id="dispatch",
+            name="deliver alerts",
+            executor="delivery",
+        )
+        scheduler.add_job(
+            storage_errors_logged(self.digest),
             digest_trigger(self.digest_at),
             id="digest",
             name=f"digest at {self.digest_at}",
             misfire_grace_time=int(timedelta(hours=12).total_seconds()),
         )
         scheduler.add_job(
-            self.digest,
+            storage_errors_logged(self.digest),
             IntervalTrigger(minutes=15),
             kwargs={"only_pending": True},
             id="digest-retry",
             name="retry an undelivered digest",
         )
         scheduler.add_job(
-            self.watchdog,
+            storage_errors_logged(self.watchdog),
             IntervalTrigger(minutes=15),
             id="watchdog",
             name="source health",
             next_run_time=now + timedelta(minutes=1),
         )
-        scheduler.add_job(self.heartbeat, IntervalTrigger(hours=1), id="heartbeat", name="heartbeat")
+        scheduler.add_job(
+            storage_errors_logged(self.heartbeat), IntervalTrigger(hours=1), id="heartbeat", name="heartbeat"
+        )
         return scheduler
 
     def stop(self, signum: int, frame: FrameType | None = None) -> None:
@@ -287,6 +330,7 @@ class Service:
             return
         log.info("%s received: finishing running crawls and stopping", signal.Signals(signum).name)
         self.stopping = True
+        self._stop.set()
         self.launcher.stop_all()
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
@@ -304,9 +348,13 @@ class Service:
             signal.signal(signal.SIGTERM, self.stop)
             signal.signal(signal.SIGINT, self.stop)
             if self.digest_owed():
-                self.scheduler.add_job(self.digest, id="digest-catch-up", name="digest missed while stopped")
+                self.scheduler.add_job(
+                    storage_errors_logged(self.digest),
+                    id="digest-catch-up",
+                    name="digest missed while stopped",
+                )
             self.scheduler.start()  # blocks until stop()
-            for executor in ("crawls", "default"):  # let running jobs finish their transactions
+            for executor in ("crawls", "delivery", "default"):  # let running jobs finish their transactions
                 self.scheduler._lookup_executor(executor).shutdown(wait=True)
             log.info("newswatch service stopped")
             return 0
@@ -331,6 +379,40 @@ class Service:
             self.lock.release()
 
 
+def _digest_fate(outcome: DigestOutcome) -> str:
+    """What happens next to a digest that was not delivered, for the log line."""
+    if outcome.status == "unconfirmed":
+        return "the server dropped the connection after taking it, so the recipients may have it; not retried"
+    if outcome.status == "failed":
+        return f"given up after {outcome.attempts} attempts; its items go into the next digest"
+    return "stays pending, the same message retried every 15 min"
+
+
+def storage_errors_logged(job: Callable[..., None]) -> Callable[..., None]:
+    """A job of the long-running service: a storage error (a full disk, a damaged archive) is
+    one log line, not a traceback; what the job did not record it does again next time."""
+
+    @functools.wraps(job)
+    def guarded(*args: Any, **kwargs: Any) -> None:
+        try:
+            job(*args, **kwargs)
+        except (ArchiveError, OSError) as exc:
+            log.error("%s: %s; it runs again at its next turn", job.__name__, exc)
+
+    return guarded
+
+
+def check_archive(db: Path) -> None:
+    """Refuse an archive path that cannot be one (a device, a folder, a FIFO: before a lock
+    file is put beside it), and open an existing archive once (not SQLite, damaged,
+    read-only): ArchiveError with one line, before the service starts."""
+    unusable = unusable_path(db)
+    if unusable:
+        raise ArchiveError(f"cannot open archive {db}: {unusable}")
+    if db.exists():
+        Archive(db).close()
+
+
 def main(once: bool = False, argv: list[str] | None = None) -> int:
     """Entry point of `newswatch run` and `python scheduler.py [--once]`."""
     from scrapy.utils.project import get_project_settings
@@ -347,6 +429,7 @@ def main(once: bool = False, argv: list[str] | None = None) -> int:
     settings = get_project_settings()
     try:
         load_ruleset(settings.get("NEWSWATCH_RULES"))  # stop at a broken rule file before anything runs
+        check_archive(Path(settings.get("NEWSWATCH_DB")))
         service = Service(settings)
         return service.run_once() if once else service.run_forever()
     except (OutletConfigError, RuleConfigError, AlertConfigError, ScheduleError) as exc:
@@ -355,6 +438,9 @@ def main(once: bool = False, argv: list[str] | None = None) -> int:
     except AlreadyRunning as exc:
         print(f"newswatch: {exc}", file=sys.stderr)
         return 1
+    except (ArchiveError, OSError) as exc:  # unusable or full: what was not recorded is done next run
+        print(f"newswatch: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

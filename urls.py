@@ -7,9 +7,14 @@ slash) and ``url_hash`` hashes that key for the seen-URL table.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import ipaddress
 import re
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+import socket
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -78,10 +83,36 @@ _AMP_PATH = (
     (re.compile(r"\.amp$"), ""),  # /story.amp → /story
 )
 _WS = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_LABEL = re.compile(r"^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$")
+_NUMBER = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)$")
+#: Scrapy's URLLENGTH_LIMIT: a longer URL would be dropped unseen by its middleware.
+MAX_URL_CHARS = 2083
+MAX_HOST_CHARS = 253
 
 
 class BadURL(ValueError):
-    """A string that is not an absolute http(s) URL."""
+    """A string that is not an absolute http(s) URL (the only error the URL functions raise)."""
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _only_bad_url(fn: Callable[P, R]) -> Callable[P, R]:
+    """Whatever the standard library or w3lib raises on malformed input leaves as BadURL."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except BadURL:
+            raise
+        except (ValueError, TypeError, UnicodeError) as exc:
+            shown = repr(args[0])[:200] if args else "?"
+            raise BadURL(f"not a URL: {shown} ({type(exc).__name__}: {exc})"[:400]) from None
+
+    return wrapper
 
 
 def _is_tracking(name: str) -> bool:
@@ -89,62 +120,129 @@ def _is_tracking(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
-def _unwrap_amp_cache(scheme: str, host: str, path: str) -> tuple[str, str, str]:
-    """``https://x-com.cdn.ampproject.org/c/s/x.com/a`` → ``https``, ``x.com``, ``/a``."""
+def _amp_cache_target(host: str, path: str) -> str | None:
+    """``x-com.cdn.ampproject.org`` + ``/c/s/x.com/a`` → ``https://x.com/a`` (the page the
+    Google AMP cache serves, to be canonicalised in turn); None for any other URL."""
     if not _AMP_CACHE.match(host):
-        return scheme, host, path
+        return None
     parts = path.split("/")
     # /c/s/host/path (https) or /c/host/path (http); /v/ for viewer URLs
     if len(parts) > 3 and parts[1] in {"c", "v", "i"}:
-        if parts[2] == "s" and len(parts) > 4:
-            return "https", parts[3].lower(), "/" + "/".join(parts[4:])
-        return "http", parts[2].lower(), "/" + "/".join(parts[3:])
-    return scheme, host, path
+        if parts[2] == "s":
+            return "https://" + "/".join(parts[3:])
+        return "http://" + "/".join(parts[2:])
+    return None
 
 
+def _checked_text(url: object) -> str:
+    """The URL string without whitespace; refused when it cannot be one."""
+    if not isinstance(url, str):
+        raise BadURL(f"not a URL string: {type(url).__name__}")
+    url = _WS.sub("", url)
+    if len(url) > MAX_URL_CHARS:
+        raise BadURL(f"longer than {MAX_URL_CHARS} characters: {url[:80]!r}…")
+    if _CONTROL.search(url):
+        raise BadURL(f"control character in URL: {url[:200]!r}")
+    url.encode("utf-8")  # a lone surrogate raises UnicodeEncodeError → BadURL
+    return url
+
+
+def _ipv4(host: str) -> str:
+    """A host that ends in a number is an IPv4 address in any of its spellings
+    (``2130706433``, ``0x7f.1``, ``0177.0.0.1``): one dotted-quad spelling, or BadURL."""
+    if not all(_NUMBER.match(part) for part in host.split(".")):
+        raise BadURL(f"not a host name or IPv4 address: {host!r}")
+    try:
+        return socket.inet_ntoa(socket.inet_aton(host))
+    except OSError:
+        raise BadURL(f"not an IPv4 address: {host!r}") from None
+
+
+def _host(parts: SplitResult) -> str:
+    """The checked, lower-case host for the netloc: IPv6 in brackets, IPv4 dotted, names
+    in IDNA (ASCII) with valid labels."""
+    raw = parts.hostname
+    if not raw:
+        raise BadURL(f"no host in {parts.geturl()[:200]!r}")
+    if "[" in parts.netloc:
+        if not parts.netloc.startswith("[") or parts.netloc.partition("]")[2][:1] not in ("", ":"):
+            raise BadURL(f"not a bracketed IPv6 host: {parts.netloc[:100]!r}")
+        if "%" in raw:
+            raise BadURL(f"IPv6 zone identifiers are not allowed: {raw!r}")
+        return f"[{ipaddress.IPv6Address(raw).compressed}]"
+    host = raw.rstrip(".")
+    if not host.isascii():
+        host = host.encode("idna").decode("ascii").lower()
+    labels = host.split(".")
+    if _NUMBER.match(labels[-1]):
+        return _ipv4(host)
+    if len(host) > MAX_HOST_CHARS or not all(_LABEL.match(label) for label in labels):
+        raise BadURL(f"not a host name: {raw[:100]!r}")
+    return host
+
+
+def _strip_amp(path: str) -> str:
+    """The path without AMP spellings, however many are stacked (``/amp/amp/``)."""
+    while True:
+        stripped = path
+        for pattern, replacement in _AMP_PATH:
+            stripped = pattern.sub(replacement, stripped) or "/"
+        if stripped == path:
+            return path
+        path = stripped
+
+
+@_only_bad_url
 def canonicalize(url: str, base: str | None = None) -> str:
     """The canonical spelling of an article URL.
 
     Lower-cases scheme and host, drops default ports, fragments, tracking parameters
     (``utm_*``, ``fbclid``, ``gclid``, …) and AMP spellings (``/amp`` suffix or prefix,
     ``amp=1``, ``outputType=amp``, ``amp.`` hosts, the Google AMP cache), sorts the
-    remaining query parameters and normalises percent-encoding.
+    remaining query parameters and normalises percent-encoding. IPv6 hosts keep their
+    brackets, IPv4 hosts get their dotted spelling. Anything that is not an absolute
+    http(s) URL, or carries a user name or password, raises BadURL (and nothing else).
     """
-    url = _WS.sub("", url or "")
+    url = _checked_text(url)
     if base:
-        from urllib.parse import urljoin
-
-        url = urljoin(base, url)
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise BadURL(f"not a URL: {url!r} ({exc})") from None
+        url = _checked_text(urljoin(_checked_text(base), url))
+    parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    if scheme not in DEFAULT_PORTS or not parts.hostname:
-        raise BadURL(f"not an absolute http(s) URL: {url!r}")
-    host = parts.hostname.lower().rstrip(".")
-    path = parts.path or "/"
-    scheme, host, path = _unwrap_amp_cache(scheme, host, path)
+    if scheme not in DEFAULT_PORTS or not parts.netloc:
+        raise BadURL(f"not an absolute http(s) URL: {url[:200]!r}")
+    if "@" in parts.netloc:
+        raise BadURL(f"a user name or password in the URL is refused (user@host): {url[:200]!r}")
+    port = parts.port
+    if port == 0:
+        raise BadURL(f"port 0 is not a port: {url[:200]!r}")
+    host = _host(parts)
+    path = parts.path.replace("\\", "/") or "/"  # browsers read a backslash as a slash
+    target = _amp_cache_target(host, path)
+    if target is not None:  # checked like any other URL: host, port, user name
+        return canonicalize(target + (f"?{parts.query}" if parts.query else ""))
     if host.startswith("amp."):
         host = host[4:]
-    for pattern, replacement in _AMP_PATH:
-        path = pattern.sub(replacement, path) or "/"
+    path = _strip_amp(path)
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if not _is_tracking(k) and not (k.lower() == "outputtype" and v.lower() == "amp")
     ]
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    if parts.username:
-        netloc = f"{quote(unquote(parts.username))}@{netloc}"
     rebuilt = urlunsplit((scheme, netloc, path, urlencode(query), ""))
-    return canonicalize_url(rebuilt, keep_fragments=False)
+    canonical = canonicalize_url(rebuilt, keep_fragments=False)
+    final = urlsplit(canonical)
+    if _strip_amp(final.path) != final.path:  # an AMP spelling that ``..`` or %2e hid
+        canonical = canonicalize_url(final._replace(path=_strip_amp(final.path)).geturl())
+    if len(canonical) > MAX_URL_CHARS:
+        raise BadURL(f"longer than {MAX_URL_CHARS} characters once encoded: {canonical[:80]!r}…")
+    return canonical
 
 
+@_only_bad_url
 def url_key(canonical: str) -> str:
     """Identity of an article across spellings that never change it."""
-    parts = urlsplit(canonical)
+    parts = urlsplit(_checked_text(canonical))
     host = parts.netloc
     if host.startswith("www."):
         host = host[4:]
@@ -152,15 +250,30 @@ def url_key(canonical: str) -> str:
     return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
 
 
+@_only_bad_url
 def url_hash(canonical: str) -> str:
     """Hex SHA-1 of ``url_key``: the primary key of the seen-URL table."""
     return hashlib.sha1(url_key(canonical).encode("utf-8")).hexdigest()
 
 
+@_only_bad_url
 def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
+    """The URL's lower-case host (without IPv6 brackets); "" when it has none."""
+    return (urlsplit(_checked_text(url)).hostname or "").lower()
 
 
+@_only_bad_url
+def origin(url: str) -> tuple[str, int | None]:
+    """``(host, port)`` of an http(s) URL, the host as ``bare_domain`` gives it and the port
+    None when it is the scheme's default (so http://x and https://x share an origin)."""
+    canonical = canonicalize(url)
+    parts = urlsplit(canonical)
+    port = parts.port
+    host = bare_domain(parts.hostname or "")
+    return host, None if port in (None, DEFAULT_PORTS[parts.scheme]) else port
+
+
+@_only_bad_url
 def host_matches(host: str, domains: frozenset[str] | set[str]) -> bool:
     """True when ``host`` is one of ``domains`` or a subdomain of one (``www.`` ignored)."""
     host = host.lower()
@@ -173,6 +286,27 @@ def host_matches(host: str, domains: frozenset[str] | set[str]) -> bool:
     return False
 
 
+@_only_bad_url
 def bare_domain(host: str) -> str:
     host = host.lower().rstrip(".")
     return host[4:] if host.startswith("www.") else host
+
+
+def ip_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host literally is (IPv4-mapped IPv6 unwrapped), None for a name."""
+    if not isinstance(host, str):
+        return None
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def is_internal(address: str) -> bool:
+    """True for an address that is not on the public internet: loopback, private,
+    link-local, unspecified, shared, reserved (anything not globally routable)."""
+    parsed = ip_address(address)
+    return parsed is not None and not parsed.is_global

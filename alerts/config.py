@@ -36,6 +36,7 @@ class AlertConfig:
     retry_seconds: float
     data_dir: Path  # alerts.jsonl, digests/, the dispatcher's lock
     smtp: SmtpConfig | None
+    digest_ambiguous_retries: int = 2  # retries after the server may already have the digest
 
     @property
     def slack(self) -> bool:
@@ -70,7 +71,13 @@ def alert_config(settings: Any) -> AlertConfig:
         retry_seconds=settings.getfloat("NEWSWATCH_ALERT_RETRY_SECONDS"),
         data_dir=Path(settings.get("NEWSWATCH_DB")).parent,
         smtp=_smtp(settings),
+        digest_ambiguous_retries=_whole(settings.get("NEWSWATCH_DIGEST_AMBIGUOUS_RETRIES"), 2),
     )
+
+
+def _whole(value: Any, default: int) -> int:
+    """A whole-number setting (range-checked in settings.py); ``default`` when unset."""
+    return default if value is None or str(value).strip() == "" else int(value)
 
 
 def _smtp(settings: Any) -> SmtpConfig | None:

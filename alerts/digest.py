@@ -5,8 +5,16 @@ and the story's other flagged articles follow as "also reported by" links.
 
 The state is in the archive, not in a time window: an article belongs to the next digest
 until a digest holding it has been delivered, so a missed day is caught up and nothing
-appears twice. A digest that could not be delivered stays ``pending`` and is rebuilt with
-whatever has come in since, then sent once.
+appears twice.
+
+A digest is built once: its message (the .eml bytes, with its Message-ID) is kept in
+``digests.message`` and every retry sends exactly those bytes, so a server or client that
+already has it can tell the copies apart. Items flagged after it was built go into the next
+digest. A digest that could not be delivered stays ``pending`` and is retried; when the
+server dropped the connection after the message was sent (it may have it), at most
+``NEWSWATCH_DIGEST_AMBIGUOUS_RETRIES`` more times, then it is ``unconfirmed`` and its items
+count as delivered. After ``MAX_ATTEMPTS`` attempts in all it is ``failed`` (nobody can have
+it: its items go into the next digest) or ``unconfirmed``.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from alerts.render import clip, local_time, visible, web_url
 from archive import Archive
-from records import sql_time, utcnow
+from records import sql_time
 
 SEVERITIES = ("high", "medium", "low")
 MAX_TITLE = 300  # characters of a title shown in the digest
@@ -81,7 +89,7 @@ def undelivered(archive: Archive) -> list[DigestItem]:
         FROM articles a
         WHERE a.flagged = 1 AND NOT EXISTS (
             SELECT 1 FROM digest_items di JOIN digests d ON d.id = di.digest_id
-            WHERE di.article_id = a.id AND d.status = 'sent')
+            WHERE di.article_id = a.id AND d.status IN ('sent', 'unconfirmed'))
         ORDER BY CASE a.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END,
                  coalesce(a.published, a.fetched_at) DESC, a.id
         """
@@ -176,13 +184,72 @@ def render(
     )
 
 
-def prepare(archive: Archive, items: list[DigestItem]) -> int:
-    """The pending digest (reused when an earlier one was not delivered) with these items."""
-    now = sql_time(utcnow())
+#: Attempts after which a digest is no longer retried (a day of the service's 15-minute
+#: retries): ``failed`` when nobody can have it (its items go into the next digest),
+#: ``unconfirmed`` when the server may have taken it.
+MAX_ATTEMPTS = 96
+
+
+@dataclass(frozen=True)
+class StoredDigest:
+    """A digest row: once built, its message is frozen and every retry sends these bytes."""
+
+    id: int
+    message: bytes | None  # None: recorded before digests kept their message
+    items: int
+    attempts: int
+    ambiguous: int
+    subject: str | None
+    message_id: str | None
+    built_at: str | None
+    last_error: str | None
+    status: str = "pending"
+
+
+_STORED = (
+    "SELECT id, message, items, attempts, ambiguous, subject, message_id, built_at, last_error, status "
+    "FROM digests"
+)
+
+
+def _stored(row: Any) -> StoredDigest:
+    message = bytes(row[1]) if row[1] is not None else None
+    return StoredDigest(row[0], message, *row[2:])
+
+
+def pending_digest(archive: Archive) -> StoredDigest | None:
+    """The digest waiting to be delivered (there is at most one), oldest first."""
+    row = archive.conn.execute(f"{_STORED} WHERE status = 'pending' ORDER BY id LIMIT 1").fetchone()
+    return _stored(row) if row else None
+
+
+def unconfirmed_digests(archive: Archive) -> list[StoredDigest]:
+    """Digests given up after the server may have taken them, since the last one sent."""
+    rows = archive.conn.execute(
+        f"{_STORED} WHERE status = 'unconfirmed' AND id > "
+        "coalesce((SELECT max(id) FROM digests WHERE status = 'sent'), 0) ORDER BY id"
+    ).fetchall()
+    return [_stored(r) for r in rows]
+
+
+def prepare(
+    archive: Archive,
+    items: list[DigestItem],
+    message: bytes,
+    subject: str,
+    message_id: str,
+    recipients: str,
+) -> StoredDigest:
+    """Record a digest as built: its items and its message, frozen from now on (items flagged
+    later go into the next digest). A pending row without a message (recorded before
+    digests kept theirs) is reused; a digest another process built meanwhile is returned
+    instead of building a second one."""
+    now = sql_time(archive.clock())
     with archive.write() as conn:
-        row = conn.execute(
-            "SELECT id FROM digests WHERE status = 'pending' ORDER BY id DESC LIMIT 1"
-        ).fetchone()
+        built = conn.execute(f"{_STORED} WHERE status = 'pending' AND message IS NOT NULL").fetchone()
+        if built:
+            return _stored(built)
+        row = conn.execute("SELECT id FROM digests WHERE status = 'pending' ORDER BY id LIMIT 1").fetchone()
         digest_id = (
             row[0] if row else conn.execute("INSERT INTO digests (created_at) VALUES (?)", (now,)).lastrowid
         )
@@ -191,34 +258,66 @@ def prepare(archive: Archive, items: list[DigestItem]) -> int:
             "INSERT INTO digest_items (digest_id, article_id) VALUES (?, ?)",
             [(digest_id, i.article_id) for i in items],
         )
-        conn.execute("UPDATE digests SET items = ? WHERE id = ?", (len(items), digest_id))
-    assert digest_id is not None
-    return int(digest_id)
+        conn.execute(
+            "UPDATE digests SET items = ?, message = ?, built_at = ?, subject = ?, message_id = ?, "
+            "recipients = ? WHERE id = ?",
+            (len(items), message, now, subject, message_id, recipients, digest_id),
+        )
+        stored = conn.execute(f"{_STORED} WHERE id = ?", (digest_id,)).fetchone()
+    return _stored(stored)
 
 
 def mark_sent(
-    archive: Archive,
-    digest_id: int,
-    transport: str,
-    recipients: str,
-    subject: str,
-    message_id: str,
-    location: str | None = None,
+    archive: Archive, digest_id: int, transport: str, location: str | None = None, note: str | None = None
 ) -> None:
+    """Delivered: ``note`` keeps what went wrong on the way (refused recipients)."""
     with archive.write() as conn:
         conn.execute(
             "UPDATE digests SET status = 'sent', sent_at = ?, attempts = attempts + 1, transport = ?, "
-            "recipients = ?, subject = ?, message_id = ?, location = ?, last_error = NULL WHERE id = ?",
-            (sql_time(utcnow()), transport, recipients, subject, message_id, location, digest_id),
+            "location = ?, last_error = ? WHERE id = ?",
+            (sql_time(archive.clock()), transport, location, note, digest_id),
         )
 
 
-def mark_failed(archive: Archive, digest_id: int, error: str) -> None:
+def after_failure(attempts: int, ambiguous: int, ambiguous_retries: int) -> str:
+    """The status of a digest after a failed attempt: ``pending`` (retried),
+    ``unconfirmed`` (the server may have it and no retry is left) or ``failed``."""
+    if ambiguous > ambiguous_retries:
+        return "unconfirmed"
+    if attempts >= MAX_ATTEMPTS:
+        return "unconfirmed" if ambiguous else "failed"
+    return "pending"
+
+
+def mark_failed(
+    archive: Archive, digest_id: int, error: str, ambiguous: bool = False, ambiguous_retries: int = 2
+) -> str:
+    """Count a failed attempt (and whether the server may have the message); returns the
+    digest's status afterwards (see :func:`after_failure`)."""
     with archive.write() as conn:
+        attempts, seen = conn.execute(
+            "SELECT attempts + 1, ambiguous + ? FROM digests WHERE id = ?", (int(ambiguous), digest_id)
+        ).fetchone()
+        status = after_failure(attempts, seen, ambiguous_retries)
         conn.execute(
-            "UPDATE digests SET attempts = attempts + 1, last_error = ? WHERE id = ?",
-            (error[:500], digest_id),
+            "UPDATE digests SET attempts = ?, ambiguous = ?, status = ?, last_error = ? WHERE id = ?",
+            (attempts, seen, status, error[:500], digest_id),
         )
+    return str(status)
+
+
+def resend(archive: Archive, digest_id: int) -> bool:
+    """Queue an ``unconfirmed`` digest again (the operator found it did not arrive): the next
+    delivery sends the same message, its ambiguous failures counted afresh (its attempts
+    are kept: one given up at ``MAX_ATTEMPTS`` gets one more). False when there is no such
+    digest."""
+    with archive.write() as conn:
+        cursor = conn.execute(
+            "UPDATE digests SET status = 'pending', ambiguous = 0 "
+            "WHERE id = ? AND status = 'unconfirmed' AND message IS NOT NULL",
+            (digest_id,),
+        )
+    return cursor.rowcount == 1
 
 
 def write_preview(path: Path, content: DigestContent) -> None:

@@ -1,11 +1,27 @@
-"""Deliver due alerts: claim, render, send, record. Never runs inside the crawl.
+"""Deliver due alerts: claim (an attempt is spent here), render, send, record. Never runs
+inside the crawl.
 
-Order is kept: a transient failure (Slack down, rate limited past the retries) stops the
-pass and the same alert goes first next time. A configuration error (bad token, unknown
-channel) stops the pass without spending attempts, so delivery resumes in order once it is
-fixed; it is logged once and kept open in the ``health`` table (``slack``/``delivery``) until
-an alert goes through again. A message Slack will never accept is marked failed at once and
-the pass goes on.
+Order is kept: a failure that may be cured later stops the pass, and no newer alert goes
+before that one (``Outbox.due``). Bounds on posts (``chat.postMessage`` is not idempotent):
+one call is at most one post and every claim spends an attempt first, so an alert is posted
+at most ``max_attempts`` times, and more than once only after an attempt whose outcome was
+unknown (a lost answer, a 5xx, a timeout, a crash) — one extra post per such attempt at most.
+
+What ends the attempt:
+
+- confirmed: ``sent``;
+- the answer was lost (reset, cut-off body, timeout, 5xx) or anything unexpected: the
+  attempt stays spent, retried after a backoff, ``failed`` once the attempts are used up;
+- provably not posted — 429 (retried at ``Retry-After``, logged once), connection refused,
+  unknown host: the attempt is given back while the alert is younger than
+  ``FREE_DEFERRAL_AGE``, after that it counts, so a Slack that only answers 429 cannot keep
+  an alert forever;
+- the configuration (bad token, unknown channel): nothing spent, retried in 5 min, logged
+  once and kept open in the ``health`` table (``slack``/``delivery``) until an alert goes
+  through again;
+- Slack will never take this message: ``failed`` at once and the pass goes on.
+
+A ``stop`` event ends the pass between two alerts and cuts every wait short.
 """
 
 from __future__ import annotations
@@ -13,22 +29,25 @@ from __future__ import annotations
 import fcntl
 import logging
 import random
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from alerts.config import AlertConfig
-from alerts.outbox import Outbox
+from alerts.outbox import AlertView, Outbox
 from alerts.render import render_alert
-from alerts.transports import ConsoleTransport, DeliveryError, SlackTransport, Transport
+from alerts.transports import ConsoleTransport, DeliveryError, Sent, SlackTransport, Transport, classify
 from archive import Archive
 
 log = logging.getLogger("newswatch.alerts")
 MAX_DELAY = timedelta(hours=1)
 CONFIG_RETRY = timedelta(minutes=5)
+#: A 429 or an unreachable Slack gives the attempt back while the alert is this young.
+FREE_DEFERRAL_AGE = timedelta(days=1)
 #: The ``health`` row a configuration error opens (shown by `newswatch outlets` and Datasette).
 DELIVERY_HEALTH = ("slack", "delivery")
 
@@ -56,9 +75,13 @@ def backoff(attempts: int, base: float, rng: Callable[[], float] = random.random
     return timedelta(seconds=span / 2 + rng() * span / 2)
 
 
-def make_transport(config: AlertConfig, echo: Callable[[str], None] = print) -> Transport:
+def make_transport(
+    config: AlertConfig, echo: Callable[[str], None] = print, stop: threading.Event | None = None
+) -> Transport:
     if config.slack:
-        return SlackTransport(config.slack_token, config.channel, config.api_url, config.min_interval)
+        return SlackTransport(
+            config.slack_token, config.channel, config.api_url, config.min_interval, stop=stop
+        )
     return ConsoleTransport(config.data_dir / "alerts.jsonl", echo)
 
 
@@ -77,6 +100,141 @@ def dispatcher_lock(data_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _meta(alert: AlertView) -> dict[str, Any]:
+    return {
+        "alert_id": alert.id,
+        "article_id": alert.article_id,
+        "kind": alert.kind,
+        "severity": alert.severity,
+        "url": alert.url,
+        "outlet": alert.outlet,
+    }
+
+
+def _young(alert: AlertView, now: datetime) -> bool:
+    if not alert.created_at:
+        return True
+    created = datetime.fromisoformat(alert.created_at).replace(tzinfo=UTC)
+    return now - created < FREE_DEFERRAL_AGE
+
+
+class _Pass:
+    """One dispatch pass: the state shared by its steps."""
+
+    def __init__(
+        self,
+        archive: Archive,
+        transport: Transport,
+        config: AlertConfig,
+        names: dict[str, str],
+        rng: Callable[[], float],
+    ):
+        self.archive = archive
+        self.transport = transport
+        self.config = config
+        self.names = names
+        self.rng = rng
+        self.outbox = Outbox(archive)
+        self.report = DispatchReport()
+        self.roots: dict[int | None, str | None] = {}  # story → ts of its first message, sent in this pass
+
+    def settle(self, alert: AlertView) -> AlertView | None:
+        """The alert with its story's first message as known now, or None while a reply
+        must wait for it (it is not delivered yet)."""
+        if alert.kind == "new" or alert.parent_ts:
+            return alert
+        if alert.story_id in self.roots:  # the first message went out in this pass
+            return replace(alert, parent_ts=self.roots[alert.story_id], parent_status="sent")
+        return alert if alert.parent_status in (None, "failed", "sent") else None
+
+    def deliver(self, alert: AlertView) -> bool:
+        """Send one alert; False when the pass must stop."""
+        settled = self.settle(alert)
+        if settled is None:
+            return True  # the reply waits for its thread
+        if alert.attempts >= self.config.max_attempts:  # left `sending` by a crash with none left
+            self.give_up(alert, alert.attempts, "no attempt left after an interrupted send")
+            return True
+        message = render_alert(settled, self.config.timezone, self.names.get(alert.outlet), self.names)
+        thread_ts = settled.parent_ts if alert.kind != "new" else None
+        if not self.outbox.claim(alert.id, self.config.max_attempts):
+            return True  # taken by someone else
+        try:
+            sent = self.transport.send(message, thread_ts=thread_ts, meta=_meta(alert))
+        except Exception as exc:  # any failure of a send is an attempt, counted, retried later
+            return self.failed(alert, classify(exc))
+        self.confirmed(alert, sent, thread_ts)
+        return True
+
+    def confirmed(self, alert: AlertView, sent: Sent, thread_ts: str | None) -> None:
+        self.outbox.mark_sent(alert.id, sent.transport, sent.channel, sent.ts, thread_ts)
+        if self.report.sent == 0 and self.archive.resolve_health(*DELIVERY_HEALTH):
+            log.warning("alerts delivered again (%s)", sent.transport)
+        if alert.kind == "new":
+            self.roots[alert.story_id] = sent.ts
+        if sent.ts is None and sent.transport == "slack":
+            log.warning(
+                "alert %d: Slack confirmed it without a message ts; its replies go on their own", alert.id
+            )
+        self.report.sent += 1
+
+    def failed(self, alert: AlertView, exc: DeliveryError) -> bool:
+        """Record a failed send; False when the pass must stop (order is kept)."""
+        error = str(exc)
+        self.report.errors.append(f"alert {alert.id}: {error}")
+        attempts = alert.attempts + 1
+        if exc.config:
+            self.outbox.retry_later(alert.id, error, CONFIG_RETRY, refund=True)
+            if self.archive.open_health(DELIVERY_HEALTH[0], DELIVERY_HEALTH[1], error):
+                log.error("alerts not delivered, fix the configuration: %s", error)  # once
+            else:
+                log.debug("alerts still not delivered: %s", error)
+            self.report.stopped, self.report.config_error = error, True
+            return False
+        if not exc.retryable:
+            self.give_up(alert, attempts, error)
+            return True
+        if exc.unsent:
+            return self.deferred(alert, exc)
+        if attempts >= self.config.max_attempts:
+            self.give_up(alert, attempts, error)
+            return True
+        self.outbox.retry_later(alert.id, error, backoff(attempts, self.config.retry_seconds, self.rng))
+        self.report.retried += 1
+        log.warning("alert %d not delivered (attempt %d), retrying later: %s", alert.id, attempts, error)
+        self.report.stopped = error  # keep the order: later alerts wait for this one
+        return False
+
+    def deferred(self, alert: AlertView, exc: DeliveryError) -> bool:
+        """Nothing was posted (429, Slack unreachable): wait as asked, attempt given back
+        while the alert is young. Always stops the pass."""
+        error = str(exc)
+        refund = _young(alert, self.archive.clock())
+        attempts = alert.attempts + (0 if refund else 1)
+        if attempts >= self.config.max_attempts:
+            self.give_up(alert, attempts, error)
+            return False
+        if exc.retry_after is not None:
+            delay = min(timedelta(seconds=exc.retry_after), MAX_DELAY)
+        else:
+            delay = backoff(max(1, attempts), self.config.retry_seconds, self.rng)
+        self.outbox.retry_later(alert.id, error, delay, refund=refund)
+        self.report.retried += 1
+        log.warning(
+            "alerts wait %d s (until %s UTC): %s",
+            delay.total_seconds(),
+            (self.archive.clock() + delay).strftime("%H:%M:%S"),
+            error,
+        )
+        self.report.stopped = error
+        return False
+
+    def give_up(self, alert: AlertView, attempts: int, error: str) -> None:
+        self.outbox.fail(alert.id, error)
+        self.report.failed += 1
+        log.error("alert %d failed after %d attempts: %s", alert.id, attempts, error)
+
+
 def dispatch(
     archive: Archive,
     transport: Transport,
@@ -85,65 +243,33 @@ def dispatch(
     dry_run: bool = False,
     outlet_names: dict[str, str] | None = None,
     rng: Callable[[], float] = random.random,
+    stop: threading.Event | None = None,
 ) -> DispatchReport:
-    outbox = Outbox(archive)
-    report = DispatchReport()
-    if not dry_run:
-        report.recovered = outbox.recover()
-    names = outlet_names or {}
-    roots: dict[int | None, str | None] = {}  # story → ts of its first message, sent in this pass
-    for alert in outbox.due(limit=limit):
-        message = render_alert(alert, config.timezone, names.get(alert.outlet), names)
-        meta: dict[str, Any] = {
-            "alert_id": alert.id,
-            "article_id": alert.article_id,
-            "kind": alert.kind,
-            "severity": alert.severity,
-            "url": alert.url,
-            "outlet": alert.outlet,
-        }
-        thread_ts = (alert.parent_ts or roots.get(alert.story_id)) if alert.kind != "new" else None
-        if alert.kind != "new" and thread_ts is None and alert.parent_status not in (None, "failed"):
-            continue  # the story's first alert is not delivered yet; the reply waits for its thread
-        if dry_run:
-            transport.send(message, thread_ts=thread_ts, meta=meta)
-            report.sent += 1
-            continue
-        if not outbox.claim(alert.id):
-            continue  # taken by someone else
-        try:
-            sent = transport.send(message, thread_ts=thread_ts, meta=meta)
-        except DeliveryError as exc:
-            error = str(exc)
-            report.errors.append(f"alert {alert.id}: {error}")
-            if exc.config:
-                outbox.retry_later(alert.id, error, CONFIG_RETRY, count_attempt=False)
-                if archive.open_health(DELIVERY_HEALTH[0], DELIVERY_HEALTH[1], error):
-                    log.error("alerts not delivered, fix the configuration: %s", error)  # once
-                else:
-                    log.debug("alerts still not delivered: %s", error)
-                report.stopped, report.config_error = error, True
-                break
-            attempts = alert.attempts + 1
-            if not exc.retryable or attempts >= config.max_attempts:
-                outbox.fail(alert.id, error)
-                report.failed += 1
-                log.error("alert %d failed after %d attempts: %s", alert.id, attempts, error)
-                continue
-            outbox.retry_later(alert.id, error, backoff(attempts, config.retry_seconds, rng))
-            report.retried += 1
-            log.warning("alert %d not delivered (attempt %d), retrying later: %s", alert.id, attempts, error)
-            report.stopped = error  # keep the order: later alerts wait for this one
+    """One pass over the due alerts, oldest first (see the module's docstring)."""
+    run = _Pass(archive, transport, config, outlet_names or {}, rng)
+    if dry_run:
+        return _dry_run(run, limit)
+    run.report.recovered = run.outbox.recover()
+    for alert in run.outbox.due(limit=limit):
+        if stop is not None and stop.is_set():
+            run.report.stopped = "stopping"
             break
-        outbox.mark_sent(alert.id, sent.transport, sent.channel, sent.ts, thread_ts)
-        if report.sent == 0 and archive.resolve_health(*DELIVERY_HEALTH):
-            log.warning("alerts delivered again (%s)", sent.transport)
-        if alert.kind == "new":
-            roots[alert.story_id] = sent.ts
-        report.sent += 1
-    if not dry_run and report.stopped is None:
-        refresh_parents(outbox, transport, config, names, report)
-    return report
+        if not run.deliver(alert):
+            break
+    if run.report.stopped is None:
+        refresh_parents(run.outbox, transport, config, run.names, run.report)
+    return run.report
+
+
+def _dry_run(run: _Pass, limit: int | None) -> DispatchReport:
+    for alert in run.outbox.due(limit=limit):
+        settled = run.settle(alert)
+        if settled is not None:
+            message = render_alert(settled, run.config.timezone, run.names.get(alert.outlet), run.names)
+            thread_ts = settled.parent_ts if alert.kind != "new" else None
+            run.transport.send(message, thread_ts=thread_ts, meta=_meta(alert))
+            run.report.sent += 1
+    return run.report
 
 
 def refresh_parents(
@@ -158,7 +284,7 @@ def refresh_parents(
         message = render_alert(view, config.timezone, names.get(view.outlet), names)
         try:
             transport.update(view.channel, view.slack_ts, message)
-        except DeliveryError as exc:
+        except Exception as exc:  # a DeliveryError, or anything else: the story stays marked
             report.errors.append(f"story {story_id}: {exc}")
             log.warning("story %d: first message not updated, retrying later: %s", story_id, exc)
             return

@@ -1,33 +1,62 @@
 """The digest as an e-mail: multipart/alternative (plain text and HTML), sent by SMTP or
-written to files when no SMTP server is configured."""
+written to files when no SMTP server is configured.
+
+The message is built once per digest and kept in the archive; a retry sends the same bytes
+(same Message-ID). A failure after the message was sent — the server dropped the connection
+or never answered the end of DATA — is *ambiguous*: the recipients may have it. Those are
+counted apart and bound the retries (``NEWSWATCH_DIGEST_AMBIGUOUS_RETRIES``)."""
 
 from __future__ import annotations
 
+import email
 import smtplib
 import ssl
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import EmailMessage
+from email.policy import default
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alerts.config import AlertConfig, SmtpConfig
-from alerts.digest import DigestContent, mark_failed, mark_sent, prepare, render, undelivered
+from alerts.digest import (
+    DigestContent,
+    StoredDigest,
+    mark_failed,
+    mark_sent,
+    pending_digest,
+    prepare,
+    render,
+    undelivered,
+)
 from archive import Archive
 from records import utcnow
 
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
+
 
 class DigestDeliveryError(Exception):
-    """The SMTP server could not take the digest (down, refused login, refused recipient)."""
+    """The digest was not delivered. ``ambiguous``: the message had been sent when the
+    connection failed, so the server may have taken it; otherwise nobody got it."""
+
+    def __init__(self, message: str, ambiguous: bool = False):
+        super().__init__(message)
+        self.ambiguous = ambiguous
 
 
 def build_message(
-    content: DigestContent, sender: str, recipients: tuple[str, ...] | list[str]
+    content: DigestContent,
+    sender: str,
+    recipients: tuple[str, ...] | list[str],
+    now: datetime | None = None,
 ) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = content.subject  # non-ASCII is encoded (RFC 2047) by the policy
     message["From"] = sender
     message["To"] = ", ".join(recipients) if recipients else "undisclosed-recipients:;"
-    message["Date"] = format_datetime(utcnow())
+    message["Date"] = format_datetime(now or utcnow())
     domain = sender.rsplit("@", 1)[-1] if "@" in sender else "localhost"
     message["Message-ID"] = make_msgid(idstring="digest", domain=domain)
     message.set_content(content.text, charset="utf-8")
@@ -35,40 +64,97 @@ def build_message(
     return message
 
 
-def send_smtp(message: EmailMessage, smtp: SmtpConfig, timeout: float = 30.0) -> dict[str, object]:
-    """Hand the message to the SMTP server; DigestDeliveryError when nobody got it. Returns
-    the recipients refused while others were accepted (the digest then counts as sent:
-    sending again would repeat it to those who have it)."""
+def wire_bytes(message: EmailMessage) -> bytes:
+    """The message as sent and stored: CRLF line ends, as SMTP wants them."""
+    return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+
+
+class _TrackedSMTP(smtplib.SMTP):
+    """An SMTP client that knows whether the whole message went out (DATA ended with
+    CRLF.CRLF), so a failure afterwards can be told apart from one before."""
+
+    payload_sent = False
+    _in_data = False
+
+    def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
+        self._in_data = True
+        try:
+            return super().data(msg)
+        finally:
+            self._in_data = False
+
+    def send(self, s: ReadableBuffer | str) -> None:
+        super().send(s)
+        if self._in_data and isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self.payload_sent = True
+
+
+class _TrackedSMTPSSL(_TrackedSMTP, smtplib.SMTP_SSL):
+    """The same over implicit TLS (port 465)."""
+
+
+def _connect(smtp: SmtpConfig, timeout: float) -> _TrackedSMTP:
+    if smtp.security == "ssl":
+        return _TrackedSMTPSSL(smtp.host, smtp.port, timeout=timeout, context=ssl.create_default_context())
+    return _TrackedSMTP(smtp.host, smtp.port, timeout=timeout)
+
+
+def send_smtp(message: bytes, smtp: SmtpConfig, timeout: float = 30.0) -> dict[str, object]:
+    """Hand these exact bytes to the SMTP server; DigestDeliveryError when it did not take
+    them (``ambiguous`` when it may have). Returns the recipients refused while others were
+    accepted (the digest then counts as sent: sending again would repeat it to those who
+    have it)."""
+    client: _TrackedSMTP | None = None
     try:
-        if smtp.security == "ssl":
-            client: smtplib.SMTP = smtplib.SMTP_SSL(
-                smtp.host, smtp.port, timeout=timeout, context=ssl.create_default_context()
-            )
-        else:
-            client = smtplib.SMTP(smtp.host, smtp.port, timeout=timeout)
-        with client:
-            if smtp.security == "starttls":
-                client.starttls(context=ssl.create_default_context())
-            if smtp.user:
-                client.login(smtp.user, smtp.password)
-            refused = client.send_message(message, from_addr=smtp.sender, to_addrs=list(smtp.recipients))
+        client = _connect(smtp, timeout)
+        if smtp.security == "starttls":
+            client.starttls(context=ssl.create_default_context())
+        if smtp.user:
+            client.login(smtp.user, smtp.password)
+        refused = client.sendmail(smtp.sender, list(smtp.recipients), message)
     except smtplib.SMTPAuthenticationError as exc:
         raise DigestDeliveryError(
             f"SMTP login refused by {smtp.host}: {exc.smtp_code} {exc.smtp_error!r}"
         ) from exc
     except smtplib.SMTPRecipientsRefused as exc:
         raise DigestDeliveryError(f"SMTP server refused every recipient: {sorted(exc.recipients)}") from exc
-    except (smtplib.SMTPException, OSError) as exc:
-        raise DigestDeliveryError(f"SMTP {smtp.host}:{smtp.port}: {type(exc).__name__}: {exc}") from exc
+    except smtplib.SMTPResponseException as exc:  # an answer: it did not take the message
+        raise DigestDeliveryError(_failure(smtp, exc, False)) from exc
+    except (smtplib.SMTPException, OSError, UnicodeError) as exc:
+        sent = client is not None and client.payload_sent
+        raise DigestDeliveryError(_failure(smtp, exc, sent), ambiguous=sent) from exc
+    finally:
+        if client is not None:
+            _close(client)
     return dict(refused)
 
 
-def write_files(message: EmailMessage, content: DigestContent, folder: Path, stem: str) -> Path:
-    """No SMTP configured: the .eml and .html go to ``folder``; returns the .eml path."""
+def _failure(smtp: SmtpConfig, exc: BaseException, payload_sent: bool) -> str:
+    what = f"SMTP {smtp.host}:{smtp.port}: {type(exc).__name__}: {exc}"
+    if payload_sent:
+        return f"{what} (after the whole message was sent: the server may have it)"
+    return what
+
+
+def _close(client: smtplib.SMTP) -> None:
+    """QUIT politely; a server that drops the line here changes nothing about delivery."""
+    try:
+        if client.sock is not None:
+            client.quit()
+    except (smtplib.SMTPException, OSError):
+        pass
+    finally:
+        client.close()
+
+
+def write_files(message: bytes, folder: Path, stem: str) -> Path:
+    """No SMTP configured: the .eml and its HTML part go to ``folder``; returns the .eml path."""
     folder.mkdir(parents=True, exist_ok=True)
     eml = folder / f"{stem}.eml"
-    eml.write_bytes(bytes(message))
-    (folder / f"{stem}.html").write_text(content.html, encoding="utf-8")
+    eml.write_bytes(message)
+    body = email.message_from_bytes(message, policy=default).get_body(("html",))
+    html = body.get_content() if isinstance(body, EmailMessage) else ""
+    (folder / f"{stem}.html").write_text(html, encoding="utf-8")
     return eml
 
 
@@ -80,54 +166,80 @@ class DigestOutcome:
     location: str | None = None
     error: str | None = None
     refused: list[str] = field(default_factory=list)
+    status: str | None = None  # the digest's status afterwards: sent, pending, unconfirmed, failed
+    ambiguous: bool = False  # this failure came after the message was sent
+    retry: bool = False  # the digest had been tried before: the same message was sent again
+    message_id: str | None = None
+    attempts: int = 0  # attempts so far, this one included
+
+
+def build(
+    archive: Archive, config: AlertConfig, outlet_names: dict[str, str] | None = None
+) -> StoredDigest | None:
+    """Build the digest of everything not yet delivered and record it with its message;
+    None when nothing is waiting."""
+    items = undelivered(archive)
+    if not items:
+        return None
+    now = archive.clock()
+    content = render(items, config.timezone, outlet_names, now)
+    smtp = config.smtp
+    recipients = smtp.recipients if smtp else ()
+    message = build_message(content, smtp.sender if smtp else "newswatch@localhost", recipients, now)
+    return prepare(
+        archive,
+        items,
+        wire_bytes(message),
+        content.subject,
+        str(message["Message-ID"]),
+        ", ".join(recipients),
+    )
 
 
 def send_digest(
     archive: Archive, config: AlertConfig, outlet_names: dict[str, str] | None = None
 ) -> DigestOutcome:
-    """Build the digest of everything not yet delivered and deliver it once (SMTP, or files
-    under data/digests/ without SMTP). An empty period sends nothing."""
-    items = undelivered(archive)
-    if not items:
+    """Deliver the pending digest (the same message as before), or build one of everything
+    not yet delivered and deliver it (SMTP, or files under data/digests/ without SMTP). An
+    empty period sends nothing."""
+    digest = pending_digest(archive)
+    if digest is None or digest.message is None:
+        digest = build(archive, config, outlet_names)
+    if digest is None or digest.message is None:
         return DigestOutcome(items=0)
-    content = render(items, config.timezone, outlet_names)
-    digest_id = prepare(archive, items)
-    smtp = config.smtp
-    sender = smtp.sender if smtp else "newswatch@localhost"
-    recipients = smtp.recipients if smtp else ()
-    message = build_message(content, sender, recipients)
-    outcome = DigestOutcome(items=len(items), digest_id=digest_id)
-    try:
-        if smtp is None:
-            stem = f"digest-{digest_id:05d}-{utcnow():%Y%m%dT%H%M%SZ}"
-            location: str | None = str(write_files(message, content, config.data_dir / "digests", stem))
-            outcome.transport = "file"
-        else:
-            refused = send_smtp(message, smtp)
-            outcome.refused = sorted(refused)
-            location, outcome.transport = None, "smtp"
-    except (DigestDeliveryError, OSError) as exc:
-        outcome.error = str(exc)
-        mark_failed(archive, digest_id, outcome.error)
-        return outcome
-    outcome.location = location
-    mark_sent(
-        archive,
-        digest_id,
-        outcome.transport,
-        ", ".join(recipients),
-        content.subject,
-        str(message["Message-ID"]),
-        location,
+    outcome = DigestOutcome(
+        items=digest.items,
+        digest_id=digest.id,
+        retry=digest.attempts > 0,
+        message_id=digest.message_id,
+        attempts=digest.attempts + 1,
     )
-    if outcome.refused:
-        mark_failed_recipients(archive, digest_id, outcome.refused)
+    try:
+        _deliver(archive, config, digest.id, digest.message, outcome)
+    except DigestDeliveryError as exc:
+        outcome.error, outcome.ambiguous = str(exc), exc.ambiguous
+        outcome.status = mark_failed(
+            archive, digest.id, outcome.error, exc.ambiguous, config.digest_ambiguous_retries
+        )
+        return outcome
+    note = f"refused recipients: {', '.join(outcome.refused)}" if outcome.refused else None
+    mark_sent(archive, digest.id, outcome.transport or "smtp", outcome.location, note)
+    outcome.status = "sent"
     return outcome
 
 
-def mark_failed_recipients(archive: Archive, digest_id: int, refused: list[str]) -> None:
-    with archive.write() as conn:
-        conn.execute(
-            "UPDATE digests SET last_error = ? WHERE id = ?",
-            (f"refused recipients: {', '.join(refused)}", digest_id),
-        )
+def _deliver(
+    archive: Archive, config: AlertConfig, digest_id: int, message: bytes, outcome: DigestOutcome
+) -> None:
+    """Send ``message`` by SMTP, or write it to data/digests/; fills in the outcome."""
+    if config.smtp is None:
+        folder = config.data_dir / "digests"
+        stem = f"digest-{digest_id:05d}-{archive.clock():%Y%m%dT%H%M%SZ}"
+        try:
+            outcome.location = str(write_files(message, folder, stem))
+        except OSError as exc:
+            raise DigestDeliveryError(f"cannot write the digest to {folder}: {exc}") from exc
+        outcome.transport = "file"
+        return
+    outcome.refused = sorted(send_smtp(message, config.smtp))
+    outcome.transport = "smtp"

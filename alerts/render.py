@@ -99,6 +99,16 @@ def reported_by(outlets: list[str]) -> str:
     return f"Reported by {len(outlets)} outlets: {slack_escape(', '.join(outlets))}"
 
 
+def follows_line(alert: AlertView, names: dict[str, str]) -> str:
+    """For a reply posted on its own: which story it follows (escaped, linked when safe)."""
+    title = slack_escape(clip(alert.parent_title or "an earlier alert", MAX_TITLE))
+    url = alert.parent_url or ""
+    story = f"<{_link_target(url)}|{title}>" if web_url(url) else title
+    outlet = names.get(alert.parent_outlet or "", alert.parent_outlet or "")
+    by = f" first reported by {slack_escape(outlet)}" if outlet else ""
+    return f"Follows the story{by}: {story}"
+
+
 def render_alert(
     alert: AlertView,
     tz: ZoneInfo,
@@ -133,6 +143,10 @@ def render_alert(
     evidence = evidence_mrkdwn(alert.evidence)
     if evidence:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f">{evidence}"}})
+    if alert.follows:
+        blocks.append(
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": follows_line(alert, names)}]}
+        )
     if alert.kind == "new" and len(alert.story_outlets) > 1:
         outlets = [names.get(key, key) for key in alert.story_outlets]
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": reported_by(outlets)}]})
@@ -143,4 +157,6 @@ def render_alert(
         text = f"Also reported by {slack_escape(outlet)}: {head}, {slack_escape(when)}"
     else:
         text = f"{head} — {slack_escape(outlet)}, {slack_escape(when)}"
+    if alert.follows:
+        text += f" (follows: {slack_escape(clip(alert.parent_title or 'an earlier alert', MAX_TITLE))})"
     return SlackMessage(text=text, blocks=blocks)

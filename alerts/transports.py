@@ -1,22 +1,28 @@
 """Where alerts go: Slack (chat.postMessage), or the console and data/alerts.jsonl when no
-token is configured, or nowhere (dry run: recorded only)."""
+token is configured, or nowhere (dry run: recorded only).
+
+``chat.postMessage`` is not idempotent, so nothing here re-posts on its own: one call is one
+post at most. Every failure becomes a :class:`DeliveryError` saying whether the message may
+have reached Slack (``unknown``) or provably did not (``unsent``: a refused connection, an
+unknown host, a 429); the dispatcher decides what to spend and when to try again. A call
+never sleeps for ``Retry-After`` and never takes longer than ``timeout`` seconds, and a
+``stop`` event ends any wait at once (an in-flight call gets ``STOP_GRACE`` seconds).
+"""
 
 from __future__ import annotations
 
 import json
+import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.error import HTTPError, URLError
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
+from slack_sdk.errors import SlackApiError
 
 from alerts.render import SlackMessage
 from records import sql_time, utcnow
@@ -44,16 +50,37 @@ CONFIG_ERRORS = frozenset(
 MESSAGE_ERRORS = frozenset(
     {"msg_too_long", "invalid_blocks", "invalid_blocks_format", "no_text", "too_many_attachments"}
 )
+#: Seconds one Slack call may take in all (connect, send, answer), however Slack behaves.
+CALL_TIMEOUT = 10.0
+#: Seconds a call already in flight may still take once the service is stopping.
+STOP_GRACE = 3.0
+#: Failures that happen before a request leaves this machine (urllib wraps them in URLError).
+_NOT_SENT = (ConnectionRefusedError, socket.gaierror, socket.herror)
 
 
 class DeliveryError(Exception):
     """Sending failed. ``config``: the setup is wrong (stop, keep everything pending);
-    ``retryable``: try this message again later; neither: this message is bad."""
+    ``retryable``: try this message again later; neither: this message is bad.
+    ``unknown``: the request may have reached Slack (it may be in the channel);
+    ``unsent``: it provably was not posted (connection refused, unknown host, 429);
+    ``retry_after``: seconds Slack asked us to wait (429)."""
 
-    def __init__(self, message: str, *, retryable: bool, config: bool = False):
+    def __init__(
+        self,
+        message: str,
+        *,
+        retryable: bool,
+        config: bool = False,
+        unknown: bool = False,
+        unsent: bool = False,
+        retry_after: float | None = None,
+    ):
         super().__init__(message)
         self.retryable = retryable
         self.config = config
+        self.unknown = unknown
+        self.unsent = unsent
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -76,23 +103,107 @@ class Transport(Protocol):
 
 
 class Pacer:
-    """At most one message per ``interval`` seconds (clock and sleep injectable for tests)."""
+    """At most one message per ``interval`` seconds, counted from the end of the previous
+    call (so two posts reach Slack at least ``interval`` apart, however slow the network).
+    Clock and sleep are injectable; pass ``stop.wait`` as ``sleep`` to make it interruptible."""
 
     def __init__(
         self,
         interval: float,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], Any] = time.sleep,
     ):
         self.interval, self.clock, self.sleep = interval, clock, sleep
         self.last: float | None = None
 
     def wait(self) -> None:
+        """Before a call: wait until ``interval`` has passed since the last one ended."""
         if self.last is not None:
             remaining = self.interval - (self.clock() - self.last)
             if remaining > 0:
                 self.sleep(remaining)
         self.last = self.clock()
+
+    def done(self) -> None:
+        """After a call (answered or not): the interval starts now."""
+        self.last = self.clock()
+
+
+def _retry_after(headers: Any) -> float | None:
+    """Seconds from a Retry-After header (missing or unreadable: None)."""
+    for name, value in dict(headers or {}).items():
+        if name.lower() == "retry-after":
+            text = value[0] if isinstance(value, list) and value else value
+            try:
+                return max(0.0, float(str(text).strip()))
+            except ValueError:
+                return None
+    return None
+
+
+def classify(exc: BaseException) -> DeliveryError:
+    """Any failure of one Web API call as a DeliveryError of the right kind."""
+    if isinstance(exc, DeliveryError):
+        return exc
+    if isinstance(exc, SlackApiError):
+        return _api_error(exc)
+    if isinstance(exc, URLError) and not isinstance(exc, HTTPError) and isinstance(exc.reason, _NOT_SENT):
+        return DeliveryError(f"Slack unreachable: {exc.reason}", retryable=True, unsent=True)
+    return DeliveryError(
+        f"Slack's answer was lost ({type(exc).__name__}: {exc}); the message may have been posted",
+        retryable=True,
+        unknown=True,
+    )
+
+
+def _api_error(exc: SlackApiError) -> DeliveryError:
+    response = exc.response
+    error = str(response.get("error") if response is not None else "") or "unknown_error"
+    status = response.status_code if response is not None else 0
+    if status == 429:
+        wait = _retry_after(response.headers if response is not None else None)
+        return DeliveryError(
+            f"Slack rate limited (HTTP 429, Retry-After {'?' if wait is None else f'{wait:g}'} s)",
+            retryable=True,
+            unsent=True,
+            retry_after=wait,
+        )
+    if error in CONFIG_ERRORS:
+        return DeliveryError(f"Slack refused the configuration: {error}", retryable=False, config=True)
+    if error in MESSAGE_ERRORS:
+        return DeliveryError(f"Slack refused the message: {error}", retryable=False)
+    # A 5xx may come after Slack posted the message; an ok=false answer means it did not.
+    return DeliveryError(f"Slack error {error} (HTTP {status})", retryable=True, unknown=status >= 500)
+
+
+class _Call:
+    """One Web API call on a daemon thread, so the caller can stop waiting for it."""
+
+    def __init__(self, method: Callable[..., Any], kwargs: dict[str, Any]):
+        self.done = threading.Event()
+        self.value: Any = None
+        self.error: BaseException | None = None
+        threading.Thread(target=self._run, args=(method, kwargs), daemon=True, name="slack-call").start()
+
+    def _run(self, method: Callable[..., Any], kwargs: dict[str, Any]) -> None:
+        try:
+            self.value = method(**kwargs)
+        except BaseException as exc:  # handed to the caller, whatever it is
+            self.error = exc
+        finally:
+            self.done.set()
+
+    def wait(self, timeout: float, stop: threading.Event) -> bool:
+        """True when the call ended within ``timeout`` (or within STOP_GRACE of a stop)."""
+        deadline = time.monotonic() + timeout
+        while not self.done.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if stop.is_set():
+                return self.done.wait(min(STOP_GRACE, left))
+            self.done.wait(min(0.1, left))
+        return True
 
 
 class SlackTransport:
@@ -104,20 +215,18 @@ class SlackTransport:
         channel: str,
         api_url: str,
         min_interval: float = 1.0,
-        timeout: int = 15,
+        timeout: float = CALL_TIMEOUT,
         pacer: Pacer | None = None,
+        stop: threading.Event | None = None,
     ):
         self.channel = channel
-        self.pacer = pacer or Pacer(min_interval)
+        self.timeout = timeout
+        self.stop = stop or threading.Event()
+        self.pacer = pacer or Pacer(min_interval, sleep=self.stop.wait)
+        # No retry handlers: slack-sdk's would re-post (a post is not idempotent) or sleep
+        # for Retry-After inside the call. The dispatcher retries, counted, in order.
         self.client = WebClient(
-            token=token,
-            base_url=api_url,
-            timeout=timeout,
-            retry_handlers=[
-                ConnectionErrorRetryHandler(max_retry_count=2),
-                RateLimitErrorRetryHandler(max_retry_count=3),  # waits for Retry-After
-                ServerErrorRetryHandler(max_retry_count=2),
-            ],
+            token=token, base_url=api_url, timeout=max(1, int(timeout)), retry_handlers=[]
         )
 
     def send(
@@ -132,7 +241,7 @@ class SlackTransport:
             unfurl_links=False,
             unfurl_media=False,
         )
-        return Sent(self.name, response.get("channel") or self.channel, response.get("ts"))
+        return Sent(self.name, response.get("channel") or self.channel, response.get("ts") or None)
 
     def update(self, channel: str | None, ts: str, message: SlackMessage) -> None:
         self._call(
@@ -144,22 +253,26 @@ class SlackTransport:
         )
 
     def _call(self, method: Callable[..., Any], **kwargs: Any) -> Any:
-        """One paced Web API call; failures become DeliveryError of the right kind."""
+        """One paced Web API call, at most one request, bounded in time; every failure
+        becomes a DeliveryError of the right kind."""
         self.pacer.wait()
+        if self.stop.is_set():
+            raise DeliveryError("stopping: not sent", retryable=True, unsent=True)
+        call = _Call(method, kwargs)
         try:
-            return method(**kwargs)
-        except SlackApiError as exc:
-            error = str(exc.response.get("error") if exc.response is not None else "") or "unknown_error"
-            status = exc.response.status_code if exc.response is not None else 0
-            if error in CONFIG_ERRORS:
-                raise DeliveryError(
-                    f"Slack refused the configuration: {error}", retryable=False, config=True
-                ) from exc
-            if error in MESSAGE_ERRORS:
-                raise DeliveryError(f"Slack refused the message: {error}", retryable=False) from exc
-            raise DeliveryError(f"Slack error {error} (HTTP {status})", retryable=True) from exc
-        except (SlackClientError, OSError, TimeoutError) as exc:
-            raise DeliveryError(f"Slack unreachable: {type(exc).__name__}: {exc}", retryable=True) from exc
+            finished = call.wait(self.timeout, self.stop)
+        finally:
+            self.pacer.done()
+        if not finished:
+            why = "stopping" if self.stop.is_set() else f"no answer within {self.timeout:g} s"
+            raise DeliveryError(
+                f"Slack call abandoned ({why}); the message may have been posted",
+                retryable=True,
+                unknown=True,
+            )
+        if call.error is not None:
+            raise classify(call.error) from call.error
+        return call.value
 
 
 class ConsoleTransport:

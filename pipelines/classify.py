@@ -1,5 +1,6 @@
 """Classify pipeline: the rules' verdict on every article. Nothing is dropped here: every
-article is archived, some are flagged."""
+article is archived, some are flagged. The rules read at most NEWSWATCH_MAX_MATCH_CHARS
+characters of an article, so one huge page costs a bounded time on the crawl's event loop."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from scrapy.crawler import Crawler
 
 from records import Article
 from rules import Matcher, load_ruleset
+from rules.engine import MAX_MATCH_CHARS
 
 
 class ClassifyPipeline:
@@ -17,7 +19,9 @@ class ClassifyPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClassifyPipeline:
         # An invalid rule file raises RuleConfigError here, before anything is fetched.
-        return cls(crawler, load_ruleset(crawler.settings.get("NEWSWATCH_RULES")))
+        settings = crawler.settings
+        max_chars = settings.getint("NEWSWATCH_MAX_MATCH_CHARS", MAX_MATCH_CHARS)
+        return cls(crawler, load_ruleset(settings.get("NEWSWATCH_RULES"), max_chars))
 
     def process_item(self, item: Article, spider: object = None) -> Article:
         assert item.extraction is not None

@@ -10,8 +10,9 @@ article after it; the run is then recorded as cut short.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -24,6 +25,7 @@ from pipelines.runs import bump, note_error
 from records import Article
 from spiders.news import news_spider
 from stories import StoryConfig, StoryIndex, fingerprint
+from urls import bare_domain, host_of, url_key
 
 
 def story_config(settings: BaseSettings) -> StoryConfig:
@@ -38,11 +40,71 @@ def story_config(settings: BaseSettings) -> StoryConfig:
     )
 
 
+#: the last path segment of an index page, whatever its extension
+_INDEX_NAMES = frozenset({"", "index", "default", "home", "main", "start", "latest", "all"})
+_EXTENSION = re.compile(r"\.(?:s?html?|php\d?|aspx?|jsp|cms)$")
+_ID = re.compile(r"\d{5,}")  # an article id (4 digits or fewer: a year, month or day)
+_WORDS = re.compile(r"[-_+.]+")
+SLUG_WORDS = 3  # a last segment of this many words is a headline slug ("china-russia-arms")
+LONG_NAME = 30  # characters: a segment this long names one page
+LONG_CJK = 6  # Chinese, Japanese or Korean characters: a headline (a section name has 2-4)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def article_shaped(url: str) -> bool:
+    """True when the URL's path reads as one article's: its last segment carries an id of
+    five digits or more, or is a slug of several words, or is long. The homepage, a bare
+    section (``/world/``, ``/news``), a date archive (``/2026/11/``) or an index page are not."""
+    segments = [unquote(s) for s in urlsplit(url).path.lower().split("/") if s]
+    if not segments:
+        return False
+    last = _EXTENSION.sub("", segments[-1])
+    if last in _INDEX_NAMES:
+        return False
+    words = [w for w in _WORDS.split(last) if w]
+    long = len(last) >= LONG_NAME or len(_CJK.findall(last)) >= LONG_CJK
+    return bool(_ID.search(last)) or len(words) >= SLUG_WORDS or long
+
+
+def _site(url: str, outlet: Outlet) -> str | None:
+    """The outlet domain a URL belongs to (the broadest that matches), or None."""
+    host = bare_domain(host_of(url))
+    matches = [d for d in outlet.domains if host == d or host.endswith("." + d)]
+    return min(matches, key=len) if matches else None
+
+
+_REFUSALS = {
+    "offsite": "off the outlet's site",
+    "denied": "denied by the outlet's rules",
+    "not_allowed": "not allowed by the outlet's rules",
+}
+
+
+def canonical_problem(canonical: str, item: Article, outlet: Outlet) -> str | None:
+    """Why a page's canonical link cannot be where it is archived, or None when it is
+    plausible for this page: on the same site as the fetched URL, taken by the outlet's
+    allow/deny rules, not the homepage or one of the outlet's sources, and article-shaped.
+    (Whether another text already holds it is the archive's to say, in the transaction.)"""
+    if url_key(canonical) == url_key(item.url):
+        return None  # the requested URL (where a redirect led is checked like any link)
+    site = _site(canonical, outlet)
+    if site is None or site != _site(item.url, outlet):
+        return "another site"
+    refused = outlet.rejects(canonical)
+    if refused:
+        return _REFUSALS.get(refused, refused)
+    if url_key(canonical) in {url_key(outlet.homepage), *(url_key(u) for _, u in outlet.sources())}:
+        return "the outlet's homepage or a source"
+    if not article_shaped(canonical):
+        return "not an article's URL"
+    return None
+
+
 def article_url(item: Article, outlet: Outlet) -> str:
-    """The URL to archive: the page's own canonical link when it stays on the outlet and is
-    not the homepage (some sites point every page there), else the requested URL."""
+    """The URL to archive: the page's canonical link when it is plausible for this page
+    (``canonical_problem``), else the requested URL."""
     canonical = item.extraction.canonical_url if item.extraction else None
-    if canonical and urlsplit(canonical).path not in ("", "/") and outlet.in_scope(canonical):
+    if canonical and canonical_problem(canonical, item, outlet) is None:
         return canonical
     return item.url
 

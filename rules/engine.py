@@ -4,22 +4,52 @@ Every alias of every group and every term written in a query is compiled into on
 Aho-Corasick automaton (pyahocorasick) over the space-joined token stream, so a text is
 scanned once whatever the number of rules. A key is `` tok tok `` (exact) or `` tok tok``
 (the last token a prefix); plain Latin words also match their plural (-s, -es, -ies).
+
+The cost grows with the length of the text, never with the square of a sentence's: NEAR
+compares each hit with its nearest partners only (sorted positions), exclusions are found
+by position, long gaps are counted with a word index. Work is capped per article: past
+``max_chars`` characters, or ``max_matches`` term matches examined, the rest is not read
+and the verdict's ``match_note`` says "too long to match fully".
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from itertools import product
+from dataclasses import dataclass, field, replace
+from itertools import accumulate, product
 from typing import Any
 
 import ahocorasick
 
-from rules.syntax import And, GroupRef, InField, InScope, Near, Node, Not, Or, Scope, Term
-from rules.text import Doc, build_doc, has_cjk, normalise, tokenize, words_between
+from rules.syntax import (
+    MAX_DEPTH,
+    And,
+    GroupRef,
+    InField,
+    InScope,
+    Near,
+    Node,
+    Not,
+    Or,
+    Scope,
+    Term,
+    node_depth,
+)
+from rules.text import Doc, build_doc, has_cjk, normalise, tokenize
 
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
+#: Characters of title and text matched per article at most (NEWSWATCH_MAX_MATCH_CHARS).
+MAX_MATCH_CHARS = 4_000_000
+#: Term matches examined per pass over an article at most (each spelling of a term found,
+#: whether or not it stands at a word boundary): the article is matched up to where the
+#: count runs over. An ordinary article has tens; the rules' work grows with their number.
+MAX_MATCHES = 100_000
+#: An evidence sentence longer than this is shown as a window of it around the matched words.
+EVIDENCE_CHARS = 1_000
+#: Matched terms listed per rule at most (an ordinary article has tens).
+MAX_TERMS = 500
 _LATIN_WORD = re.compile(r"^[a-z]+$")
 _CONSONANT_Y = re.compile(r"[^aeiou]y$")
 
@@ -72,6 +102,12 @@ class Verdict:
     terms: tuple[TermMatch, ...]
     evidence: tuple[Evidence, ...]
     matches: tuple[RuleMatch, ...] = field(default=())
+    # "too long to match fully: …" when only the start of the article was matched
+    match_note: str | None = None
+
+    @property
+    def truncated(self) -> bool:
+        return self.match_note is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +205,15 @@ class Matcher:
         rules: list[Rule],
         threshold: float = 1.0,
         excludes: dict[str, list[str]] | None = None,
+        max_chars: int = MAX_MATCH_CHARS,
+        max_matches: int = MAX_MATCHES,
     ):
+        for rule in rules:  # evaluation recurses through the tree: its depth is bounded
+            if node_depth(rule.tree) > MAX_DEPTH:
+                raise ValueError(f"rule '{rule.id}': query nested too deeply (more than {MAX_DEPTH} levels)")
+        if max_chars < 1 or max_matches < 1:
+            raise ValueError(f"max_chars and max_matches must be at least 1, got {max_chars}, {max_matches}")
+        self.max_chars, self.max_matches = max_chars, max_matches
         self.groups = groups
         self.excludes = excludes or {}
         self.fingerprint = ""  # set by the loader: which rule files made this matcher
@@ -193,10 +237,12 @@ class Matcher:
 
     def scan(self, doc: Doc) -> dict[tuple[str, int], int]:
         """Every term's matches at word boundaries: (term, start) → end of the longest.
-        With triggers, only paragraphs holding a trigger term are read in full."""
+        With triggers, only paragraphs holding a trigger term are read in full. Raises
+        TooManyMatches past ``max_matches`` matches examined."""
+        everything = [(0, len(doc.norm))]
         if self.trigger_automaton is None:
-            return _scan(self.automaton, doc.norm, [(0, len(doc.norm))])
-        found = _scan(self.trigger_automaton, doc.norm, [(0, len(doc.norm))])
+            return _scan(self.automaton, doc.norm, everything, self.max_matches)
+        found = _scan(self.trigger_automaton, doc.norm, everything, self.max_matches)
         if not found:
             return {}
         starts = doc.paragraph_starts
@@ -208,7 +254,7 @@ class Matcher:
                 ranges[-1] = (ranges[-1][0], b)
             else:
                 ranges.append((a, b))
-        return _scan(self.automaton, doc.norm, ranges)
+        return _scan(self.automaton, doc.norm, ranges, self.max_matches)
 
     def hits(
         self, doc: Doc, terms: set[str] | None = None, scanned: dict[tuple[str, int], int] | None = None
@@ -227,11 +273,7 @@ class Matcher:
         for name in self.excludes:
             masks = found.pop(f"!{name}", None)
             if masks and f"@{name}" in found:  # "South China Sea" is not China
-                kept = [
-                    h
-                    for h in found[f"@{name}"]
-                    if not any(m.start <= h.start and h.end <= m.end for m in masks)
-                ]
+                kept = _uncovered(found[f"@{name}"], masks)
                 if kept:
                     found[f"@{name}"] = kept
                 else:
@@ -239,6 +281,24 @@ class Matcher:
         return found
 
     def classify(self, title: str, text: str) -> Verdict:
+        """The verdict on an article. One longer than ``max_chars``, or with more than
+        ``max_matches`` term matches, is judged on its start and its ``match_note`` says so."""
+        title, text = title or "", text or ""
+        total = len(title) + len(text)
+        title, text = within_budget(title, text, self.max_chars)
+        while True:
+            try:
+                verdict = self._classify(title, text)
+                break
+            except TooManyMatches as stop:  # cut where the matches ran over, and again
+                title, text = _cut_at(title, text, stop.offset)
+        matched = len(title) + len(text)
+        if matched == total:
+            return verdict
+        note = f"too long to match fully: matched the first {matched:,} of {total:,} characters"
+        return replace(verdict, match_note=note)
+
+    def _classify(self, title: str, text: str) -> Verdict:
         doc = build_doc(title, text)
         scanned = self.scan(doc)
         present = {term for term, _ in scanned}
@@ -305,14 +365,7 @@ class _Evaluation:
             left, right = self.eval(node.left, hits, flt), self.eval(node.right, hits, flt)
             if not left or not right:
                 return None
-            close = {
-                h
-                for a in left
-                for b in right
-                if a.field == b.field and _gap(self.doc, a, b, node.distance) <= node.distance
-                for h in (a, b)
-            }
-            return sorted(close, key=lambda h: h.start) or None
+            return _near(self.doc, left, right, node.distance)
         if isinstance(node, InField):
             return self.eval(node.item, hits, flt.narrowed(field=0 if node.field == "title" else 1))
         if isinstance(node, InScope):
@@ -406,17 +459,21 @@ def _automaton(sources: list[tuple[str, str]]) -> Any:
     return automaton
 
 
-def _scan(automaton: Any, norm: str, ranges: list[tuple[int, int]]) -> dict[tuple[str, int], int]:
+def _scan(automaton: Any, norm: str, ranges: list[tuple[int, int]], limit: int) -> dict[tuple[str, int], int]:
     """Matches within ``ranges`` that start and end at word boundaries (CJK: anywhere);
-    a wildcard match runs to the end of its word."""
+    a wildcard match runs to the end of its word. Raises TooManyMatches at the match
+    examined beyond ``limit`` (the automaton reports matches in the order they end)."""
     longest: dict[tuple[str, int], int] = {}
     if not len(automaton):
         return longest
-    size = len(norm)
+    size, examined = len(norm), 0
     for range_start, range_end in ranges:
         for last, payload in automaton.iter(norm, range_start, range_end):
             for term, keylen, wildcard, cjk, pad_left, pad_right in payload:
                 start, end = last - keylen + 1 + pad_left, last + 1 - pad_right
+                examined += 1
+                if examined > limit:
+                    raise TooManyMatches(start)
                 if not cjk:
                     if start > 0 and norm[start - 1].isalnum():
                         continue
@@ -486,8 +543,9 @@ def _possible(node: Node, present: set[str], tid: dict[int, str]) -> bool:
 
 
 def _terms(doc: Doc, got: Iterable[Hit]) -> tuple[TermMatch, ...]:
+    """The matched terms in text order, the first MAX_TERMS of them."""
     out = []
-    for h in sorted(set(got), key=lambda h: h.start):
+    for h in sorted(set(got), key=lambda h: (h.start, h.end, h.term))[:MAX_TERMS]:
         group = h.term[1:] if h.term.startswith("@") else None
         base = 0 if h.field == 0 else doc.text_start
         field_name = "title" if h.field == 0 else "text"
@@ -495,11 +553,111 @@ def _terms(doc: Doc, got: Iterable[Hit]) -> tuple[TermMatch, ...]:
     return tuple(out)
 
 
+class TooManyMatches(Exception):
+    """More term matches than the budget; ``offset`` (in the document's ``norm``) is where
+    the first one over it starts."""
+
+    def __init__(self, offset: int):
+        super().__init__(offset)
+        self.offset = offset
+
+
+def within_budget(title: str, text: str, budget: int) -> tuple[str, str]:
+    """Title and text cut to ``budget`` characters in all (the title to half of it at most),
+    at a word boundary when one is near."""
+    if len(title) + len(text) <= budget:
+        return title, text
+    title = _cut(title, budget // 2)
+    return title, _cut(text, budget - len(title))
+
+
+def _cut_at(title: str, text: str, offset: int) -> tuple[str, str]:
+    """Title and text cut before ``offset`` of their document (see ``build_doc``)."""
+    text_start = len(title) + 2
+    if offset >= text_start:
+        return title, _cut(text, offset - text_start)
+    return _cut(title, max(0, offset - 1)), ""
+
+
+def _cut(text: str, size: int) -> str:
+    """The first ``size`` characters at most; the cut moves back to the start of the word it
+    falls in (within 200 characters), so no word is matched by a piece of itself."""
+    if len(text) <= size:
+        return text
+    cut, floor = size, max(0, size - 200)
+    while cut > floor and text[cut - 1].isalnum() and text[cut].isalnum():
+        cut -= 1
+    if text[cut - 1 : cut].isalnum() and text[cut].isalnum():  # one long word: cut it
+        cut = size
+    return text[:cut]
+
+
+#: Up to this many pairs of hits, NEAR (and exclusion) compares every pair.
+_PAIRWISE = 64
+
+
+def _uncovered(hits: list[Hit], masks: list[Hit]) -> list[Hit]:
+    """The hits no mask covers ("China" outside "South China Sea")."""
+    if len(hits) * len(masks) <= _PAIRWISE:
+        return [h for h in hits if not any(m.start <= h.start and h.end <= m.end for m in masks)]
+    inside = _Cover(masks)
+    return [h for h in hits if not inside.covers(h)]
+
+
 def _gap(doc: Doc, a: Hit, b: Hit, limit: int) -> int:
     """Words strictly between two hits (0 when adjacent or overlapping)."""
     if a.start > b.start:
         a, b = b, a
-    return words_between(doc.norm, a.end, b.start, limit)
+    return doc.words_between(a.end, b.start, limit)
+
+
+class _Cover:
+    """Spans (hits) sorted by start, with the furthest end reached so far: which ones cover
+    a given span is answered in logarithmic time."""
+
+    __slots__ = ("ends", "hits", "starts")
+
+    def __init__(self, hits: Iterable[Hit]):
+        self.hits = sorted(set(hits), key=lambda h: h.start)
+        self.starts = [h.start for h in self.hits]
+        self.ends = list(accumulate((h.end for h in self.hits), max))
+
+    def covers(self, hit: Hit) -> bool:
+        """Whether a span starting at or before ``hit`` ends at or after it."""
+        k = bisect_right(self.starts, hit.start)
+        return k > 0 and self.ends[k - 1] >= hit.end
+
+    def near(self, doc: Doc, hit: Hit, distance: int) -> bool:
+        """Whether a span is at most ``distance`` words from ``hit`` (0 when they touch or
+        overlap). The words between two hits only grow as the later one starts later or the
+        earlier one ends sooner, so only two spans need counting: the first one starting at
+        or after ``hit``, and the furthest-reaching one starting before it."""
+        k = bisect_left(self.starts, hit.start)
+        if k < len(self.starts) and doc.words_between(hit.end, self.starts[k], distance) <= distance:
+            return True
+        return k > 0 and doc.words_between(self.ends[k - 1], hit.start, distance) <= distance
+
+
+def _near(doc: Doc, left: list[Hit], right: list[Hit], distance: int) -> list[Hit] | None:
+    """The hits of either side with a hit of the other side in the same field at most
+    ``distance`` words away, by position; n log n, not the product of the sides (which
+    is cheaper only for a few hits, as in most sentences)."""
+    close: set[Hit] = set()
+    if len(left) * len(right) <= _PAIRWISE:
+        close.update(
+            h
+            for a in left
+            for b in right
+            if a.field == b.field and _gap(doc, a, b, distance) <= distance
+            for h in (a, b)
+        )
+        return sorted(close, key=lambda h: h.start) or None
+    for f in {h.field for h in left} & {h.field for h in right}:
+        mine = _Cover(h for h in left if h.field == f)
+        theirs = _Cover(h for h in right if h.field == f)
+        close.update(h for h in mine.hits if theirs.near(doc, h, distance))
+        close.update(h for h in theirs.hits if mine.near(doc, h, distance))
+    return sorted(close, key=lambda h: h.start) or None
 
 
 def _evidence(doc: Doc, got: list[Hit]) -> tuple[Evidence, ...]:
@@ -516,8 +674,32 @@ def _evidence(doc: Doc, got: list[Hit]) -> tuple[Evidence, ...]:
         lead = len(raw) - len(raw.lstrip())
         sentence = raw.strip()
         spans = _merge(sorted({(h.start - start - lead, h.end - start - lead) for h in group}))
-        out.append(Evidence("title" if group[0].field == 0 else "text", sentence, spans))
+        out.append(Evidence("title" if group[0].field == 0 else "text", *_clip(sentence, spans)))
     return tuple(out)
+
+
+def _clip(
+    sentence: str, spans: tuple[tuple[int, int], ...], size: int = EVIDENCE_CHARS
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A sentence longer than ``size`` as the window of it that holds the most matched
+    words, marked "…" where cut, with the spans inside that window."""
+    if len(sentence) <= size:
+        return sentence, spans
+    width, best, first, j = size - 2, 0, 0, 0
+    for i, (start, _) in enumerate(spans):  # spans are sorted: a sliding window over them
+        while j < len(spans) and spans[j][1] - start <= width:
+            j += 1
+        if j - i > best:
+            best, first = j - i, start
+    low = max(0, min(first - width // 4, len(sentence) - width))
+    space = sentence.find(" ", low, low + 40)  # start at a word when one starts near
+    if low and 0 <= space < first:
+        low = space + 1
+    high = min(len(sentence), low + width)
+    prefix, suffix = ("…" if low else ""), ("…" if high < len(sentence) else "")
+    shift = len(prefix) - low
+    kept = tuple((a + shift, b + shift) for a, b in spans if low <= a and b <= high)
+    return prefix + sentence[low:high] + suffix, kept
 
 
 def _merge(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:

@@ -30,6 +30,8 @@ def render(verdict: Verdict, matcher: Matcher, mark: Callable[[str], str] = lamb
         lines = [f"not flagged: score {verdict.score:g} is under the threshold {matcher.threshold:g}"]
     else:
         lines = ["not flagged: no rule matched"]
+    if verdict.match_note:  # "too long to match fully: matched the first N of M characters"
+        lines.append(f"note: {verdict.match_note}")
     for match in verdict.matches:
         rule = descriptions[match.rule]
         lines.append("")

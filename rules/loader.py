@@ -10,12 +10,14 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from rules.engine import SEVERITY_RANK, Matcher, Rule
-from rules.syntax import QuerySyntaxError, groups_in, parse_query, terms_in
+from outlets import config_stat, file_kind, read_config_file
+from rules.engine import MAX_MATCH_CHARS, MAX_MATCHES, SEVERITY_RANK, Matcher, Rule
+from rules.syntax import MAX_DEPTH, QuerySyntaxError, groups_in, parse_query, terms_in
 from rules.text import tokenize
 
 GROUP_KEYS = frozenset({"description", "aliases", "include", "exclude"})
@@ -27,6 +29,8 @@ SCOPES = ("sentence", "paragraph", "document")
 _GROUP_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MIN_WILDCARD_PREFIX = 3
+#: The rule files of one folder together (each one at most outlets.MAX_CONFIG_BYTES).
+MAX_RULES_BYTES = 20 * 1024 * 1024
 
 
 class RuleConfigError(ValueError):
@@ -178,11 +182,9 @@ def _entry_at_line(text: str, lineno: int) -> str | None:
     return current
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RuleConfigError(f"{path}: cannot read rule file: {exc.strerror or exc}") from None
+def _read(path: Path) -> tuple[dict[str, Any], bytes]:
+    """A rule file's tables, and its bytes (for the ruleset's fingerprint)."""
+    raw = read_config_file(path, "rule file", RuleConfigError)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -193,7 +195,9 @@ def _read(path: Path) -> dict[str, Any]:
             "save the file as UTF-8"
         ) from None
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text), raw
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise RuleConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         entry = _entry_at_line(text, int(m.group(1))) if m else None
@@ -201,27 +205,40 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def rule_files(location: str | Path) -> list[Path]:
+    """The rule files at ``location``: a folder's ``*.toml``, or one regular file."""
     path = Path(location)
-    if path.is_file():
+    mode = config_stat(path, "rules folder", RuleConfigError, " (set NEWSWATCH_RULES)").st_mode
+    if stat.S_ISREG(mode):
         return [path]
-    if not path.is_dir():
-        raise RuleConfigError(f"{path}: rules folder not found (set NEWSWATCH_RULES)")
+    if not stat.S_ISDIR(mode):
+        raise RuleConfigError(
+            f"{path}: cannot read rules folder: not a folder or a regular file ({file_kind(mode)})"
+        )
     files = sorted(path.glob("*.toml"))
     if not files:
         raise RuleConfigError(f"{path}: no rule files (*.toml)")
+    total = sum(config_stat(file, "rule file", RuleConfigError).st_size for file in files)
+    if total > MAX_RULES_BYTES:
+        raise RuleConfigError(
+            f"{path}: cannot read rules folder: its rule files hold more than "
+            f"{MAX_RULES_BYTES // 2**20} MB together ({total} bytes)"
+        )
     return files
 
 
-def load_ruleset(location: str | Path) -> Matcher:
-    """Every rule file in a folder (or one file) as one compiled, validated ruleset."""
+def load_ruleset(
+    location: str | Path, max_chars: int = MAX_MATCH_CHARS, max_matches: int = MAX_MATCHES
+) -> Matcher:
+    """Every rule file in a folder (or one file) as one compiled, validated ruleset, which
+    matches at most ``max_chars`` characters and ``max_matches`` term matches of an article."""
     raw_groups: dict[str, tuple[Path, list[str], list[str]]] = {}
     excludes: dict[str, list[str]] = {}
     digest = hashlib.sha256()
     raw_rules: list[tuple[Path, int, Any]] = []
     threshold, threshold_from = 1.0, None
     for path in rule_files(location):
-        data = _read(path)
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        data, raw = _read(path)
+        digest.update(path.name.encode() + b"\0" + raw)
         for top in data:
             if top not in {"groups", "rules", "settings"}:
                 raise RuleConfigError(
@@ -273,19 +290,21 @@ def load_ruleset(location: str | Path) -> Matcher:
         )
         for name in groups
     }
-    matcher = Matcher(groups, rules, threshold, {k: v for k, v in resolved_excludes.items() if v})
+    excluded = {k: v for k, v in resolved_excludes.items() if v}
+    matcher = Matcher(groups, rules, threshold, excluded, max_chars, max_matches)
     matcher.fingerprint = digest.hexdigest()[:12]
     return matcher
 
 
 def _resolve_groups(raw: dict[str, tuple[Path, list[str], list[str]]]) -> dict[str, list[str]]:
     resolved: dict[str, list[str]] = {}
+    levels: dict[str, int] = {}  # 1 + the deepest chain of includes below a group
 
     def resolve(name: str, stack: tuple[str, ...]) -> list[str]:
         if name in resolved:
             return resolved[name]
         path, aliases, include = raw[name]
-        out = list(aliases)
+        out, level = list(aliases), 1
         for i, other in enumerate(include):
             if other not in raw:
                 raise RuleConfigError(f"{path}: group '{name}': key 'include[{i}]': unknown group '{other}'")
@@ -294,8 +313,14 @@ def _resolve_groups(raw: dict[str, tuple[Path, list[str], list[str]]]) -> dict[s
                 raise RuleConfigError(
                     f"{path}: group '{name}': key 'include[{i}]': groups include each other ({cycle})"
                 )
+            if len(stack) >= MAX_DEPTH or levels.get(other, 0) >= MAX_DEPTH:  # bounds the recursion
+                raise RuleConfigError(
+                    f"{path}: group '{name}': key 'include[{i}]': includes nested too deeply "
+                    f"(more than {MAX_DEPTH} levels)"
+                )
             out.extend(resolve(other, (*stack, other)))
-        resolved[name] = list(dict.fromkeys(out))
+            level = max(level, levels[other] + 1)
+        resolved[name], levels[name] = list(dict.fromkeys(out)), level
         return resolved[name]
 
     for name in raw:

@@ -11,6 +11,7 @@
   order (two CJK characters count as one word).
 - ``SENTENCE(…)`` / ``PARAGRAPH(…)``: the inside must hold within one sentence / paragraph.
 - ``title:X`` / ``text:X``: X is looked for in the headline / the body only.
+- Parentheses, and operators inside operators, nest at most ``MAX_DEPTH`` (50) levels deep.
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from lark import Lark, Token, Transformer, UnexpectedEOF, UnexpectedInput
+from lark import Lark, Token, Tree, UnexpectedEOF, UnexpectedInput
+from lark.visitors import Transformer_NonRecursive
 
 Scope = Literal["sentence", "paragraph", "document"]
+#: Levels of parentheses, and of operators within operators, a query may nest.
+MAX_DEPTH = 50
 Field = Literal["title", "text"]
 
 GRAMMAR = r"""
@@ -108,7 +112,7 @@ class InField:
 Node = Term | GroupRef | And | Or | Not | Near | InScope | InField
 
 
-class _ToTree(Transformer[Token, Node]):
+class _ToTree(Transformer_NonRecursive):  # no recursion: a deep tree is reported, not a crash
     def or_(self, items: list[Node]) -> Node:
         return items[0] if len(items) == 1 else Or(tuple(items))
 
@@ -141,13 +145,50 @@ class _ToTree(Transformer[Token, Node]):
         return Term(str(items[0]))
 
 
-_PARSER = Lark(GRAMMAR, parser="lalr", maybe_placeholders=False)
+_PARSER = Lark(GRAMMAR, parser="lalr", maybe_placeholders=False, propagate_positions=True)
+_TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels)"
+
+
+def _check_parentheses(text: str) -> None:
+    """Parentheses (outside quoted phrases) nested at most MAX_DEPTH deep."""
+    depth, quoted = 0, False
+    for offset, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "(":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise QuerySyntaxError(f"parentheses {_TOO_DEEP}", offset)
+        elif char == ")":
+            depth = max(0, depth - 1)
+
+
+def _check_depth(tree: Tree[Token]) -> None:
+    """Operators within operators at most MAX_DEPTH levels deep, counted as the query's
+    tree will have them (``a NEAR/1 b NEAR/1 c`` is two levels); walked without recursion."""
+    pending: list[tuple[Tree[Token] | Token, int]] = [(tree, 0)]
+    while pending:
+        node, depth = pending.pop()
+        if not isinstance(node, Tree):
+            continue
+        kids = [k for k in node.children if isinstance(k, Tree)]
+        if node.data == "near_":
+            levels = [depth + len(kids) - 1 - max(0, i - 1) for i in range(len(kids))]
+        else:
+            levels = [depth + (node.data not in ("or_", "and_") or len(kids) > 1)] * len(kids)
+        for kid, level in zip(kids, levels, strict=True):
+            if level > MAX_DEPTH:  # where the level past the limit starts
+                raise QuerySyntaxError(_TOO_DEEP, getattr(kid.meta, "start_pos", 0))
+            pending.append((kid, level))
 
 
 def parse_query(text: str) -> Node:
     """The tree of a query; QuerySyntaxError names the column of the problem."""
     if not text.strip():
         raise QuerySyntaxError("empty query", 0)
+    _check_parentheses(text)
     try:
         tree = _PARSER.parse(text)
     except UnexpectedEOF:
@@ -159,10 +200,26 @@ def parse_query(text: str) -> Node:
         offset = int(getattr(exc, "pos_in_stream", 0) or 0)
         found = text[offset : offset + 12].split("\n")[0] or "end of query"
         raise QuerySyntaxError(f"unexpected {found!r}", offset) from None
+    _check_depth(tree)
     node = _ToTree().transform(tree)
     if isinstance(node, Token):  # a bare token left untransformed
         raise QuerySyntaxError(f"unexpected {str(node)!r}", 0)
     return node
+
+
+def node_depth(node: Node) -> int:
+    """Levels of operators in a tree (a term alone: 0), counted without recursion."""
+    deepest, pending = 0, [(node, 0)]
+    while pending:
+        item, depth = pending.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, (And, Or)):
+            pending.extend((i, depth + 1) for i in item.items)
+        elif isinstance(item, Near):
+            pending += [(item.left, depth + 1), (item.right, depth + 1)]
+        elif isinstance(item, (Not, InScope, InField)):
+            pending.append((item.item, depth + 1))
+    return deepest
 
 
 def groups_in(node: Node) -> set[str]:

@@ -5,18 +5,22 @@ crawl is its own process (`newswatch crawl --outlet KEY`), in its own process gr
 timeout it gets SIGTERM (Scrapy closes cleanly and records its run), then SIGKILL. When the
 crawl could not record its run itself (killed, crashed), the launcher records it, so every
 run shows in ``crawl_runs``.
+
+A crawl parses hostile pages, so it gets only the environment it needs (an allow-list:
+:func:`crawl_environment`): never the Slack token, the SMTP login or any other secret.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +31,21 @@ from spiders.news import new_run_id
 log = logging.getLogger("newswatch.service")
 KILL_AFTER = 30.0  # seconds between SIGTERM and SIGKILL
 
+#: What a crawl inherits: Python, locale, time zone, temporary files, certificates and
+#: proxies, Scrapy's and newswatch's own settings (minus secrets).
+CRAWL_ENV = frozenset(
+    {"PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TEMP", "TMP"}
+    | {"PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "LD_LIBRARY_PATH", "PYTHONIOENCODING", "PYTHONUTF8"}
+    | {"PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", "SSL_CERT_FILE", "SSL_CERT_DIR"}
+    | {"REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"}
+    | {f"{name}_proxy" for name in ("http", "https", "no", "all")}
+    | {f"{name}_PROXY" for name in ("HTTP", "HTTPS", "NO", "ALL")}
+)
+CRAWL_ENV_PREFIXES = ("LC_", "SCRAPY_", "NEWSWATCH_")
+#: Never passed on, even under an allowed prefix: the alert and digest credentials and any
+#: name that says it holds a secret.
+_SECRET = re.compile(r"TOKEN|PASSWORD|PASSWD|SECRET|CREDENTIAL|API_?KEY|PRIVATE|AUTH|_SMTP_USER$", re.I)
+
 
 @dataclass(frozen=True)
 class CrawlOutcome:
@@ -36,6 +55,15 @@ class CrawlOutcome:
     returncode: int | None
     seconds: float
     detail: str = ""
+
+
+def crawl_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The variables of ``environ`` a crawl may see (allow-list, then secrets removed)."""
+    return {
+        name: value
+        for name, value in environ.items()
+        if (name in CRAWL_ENV or name.startswith(CRAWL_ENV_PREFIXES)) and not _SECRET.search(name)
+    }
 
 
 def crawl_command(outlet: str, run_id: str) -> list[str]:
@@ -58,7 +86,7 @@ class Launcher:
         self.timeout = timeout
         self.cwd = cwd
         self.command = command  # (outlet, run id) → argv
-        self.env = env  # None: this process's environment
+        self.env = env  # None: this process's; either way a crawl sees crawl_environment's part
         self.kill_after = kill_after
         self._running: dict[str, subprocess.Popen[str]] = {}
         self._lock = threading.Lock()
@@ -72,7 +100,7 @@ class Launcher:
         process = subprocess.Popen(
             command,
             cwd=self.cwd,
-            env=self.env,
+            env=crawl_environment(os.environ if self.env is None else self.env),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -1,4 +1,5 @@
-"""Source health: notice when an outlet fails, goes quiet, is blocked, or extracts badly.
+"""Source health: notice when an outlet fails, goes quiet, is blocked, or extracts badly —
+and when alerts stall (pending without a single delivery attempt for over ten minutes).
 
 Decisions are pure functions of an outlet's ``crawl_runs`` history (newest last) and the
 clock. The ``health`` table remembers what is open, so each problem is announced once,
@@ -15,8 +16,9 @@ from itertools import pairwise
 from statistics import quantiles
 from typing import Any
 
+from alerts.outbox import STALLED_AFTER, Outbox
 from archive import Archive
-from records import sql_time, utcnow
+from records import sql_time
 
 log = logging.getLogger("newswatch.watchdog")
 
@@ -39,7 +41,10 @@ class Issue:
 
 
 OUTLET_ISSUES = ("failing", "quiet", "blocked", "extraction")
-OUTLET_ISSUES_SQL = ", ".join(f"'{kind}'" for kind in OUTLET_ISSUES)
+#: The alert queue's own issue, kept under this name in ``health.outlet``.
+ALERTS = "alerts"
+STALLED = "stalled"
+WATCHED_ISSUES_SQL = ", ".join(f"'{kind}'" for kind in (*OUTLET_ISSUES, STALLED))
 
 
 def _time(value: str | None) -> datetime | None:
@@ -117,6 +122,22 @@ def assess(outlet: str, runs: Sequence[dict[str, Any]], now: datetime) -> list[I
     return issues
 
 
+def stalled_alerts(archive: Archive, now: datetime) -> list[Issue]:
+    """The alert queue's issue: alerts pending without one attempt for over STALLED_AFTER."""
+    stalled = Outbox(archive).stalled(now)
+    if not stalled.count:
+        return []
+    minutes = int(STALLED_AFTER.total_seconds() // 60)
+    return [
+        Issue(
+            ALERTS,
+            STALLED,
+            f"{stalled.count} alert(s) pending with no delivery attempt for over {minutes} minutes "
+            f"(oldest queued {stalled.oldest_created_at} UTC); see `newswatch alerts`",
+        )
+    ]
+
+
 def _span(delta: timedelta) -> str:
     hours = delta.total_seconds() / 3600
     return f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:.1f} h"
@@ -163,7 +184,7 @@ class Watchdog:
         self.archive, self.send, self.history = archive, send, history
 
     def open_issues(self, now: datetime | None = None) -> list[Issue]:
-        now = now or utcnow()
+        now = now or self.archive.clock()
         outlets = [r[0] for r in self.archive.conn.execute("SELECT DISTINCT outlet FROM crawl_runs")]
         issues: list[Issue] = []
         for outlet in outlets:
@@ -174,19 +195,20 @@ class Watchdog:
             )
             names = [d[0] for d in cursor.description]
             issues += assess(outlet, [dict(zip(names, row, strict=True)) for row in cursor], now)
-        return issues
+        return issues + stalled_alerts(self.archive, now)
 
     def known(self) -> dict[tuple[str, str], dict[str, Any]]:
-        """Open outlet issues (delivery issues, kept by the dispatcher, are not the watchdog's)."""
+        """Open outlet issues and stalled alerts (Slack refusing the configuration, kept by
+        the dispatcher, is not the watchdog's)."""
         cursor = self.archive.conn.execute(
-            f"SELECT * FROM health WHERE resolved_at IS NULL AND issue IN ({OUTLET_ISSUES_SQL})"
+            f"SELECT * FROM health WHERE resolved_at IS NULL AND issue IN ({WATCHED_ISSUES_SQL})"
         )
         names = [d[0] for d in cursor.description]
         return {(row[0], row[1]): dict(zip(names, row, strict=True)) for row in cursor}
 
     def run(self, now: datetime | None = None) -> list[Notice]:
         """One pass: assess, announce, remember. A notice that cannot be sent is retried next pass."""
-        now = now or utcnow()
+        now = now or self.archive.clock()
         issues = self.open_issues(now)
         details = {(i.outlet, i.kind): i.detail for i in issues}
         known = self.known()

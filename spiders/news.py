@@ -39,17 +39,23 @@ GONE_STATUSES = frozenset({404, 410})
 
 
 def parse_since(value: str, now: datetime) -> datetime:
-    """``2026-01-01``, an ISO datetime, or a span back from now (``7d``, ``36h``, ``90m``)."""
-    from outlets import parse_interval
+    """``2026-01-01``, an ISO datetime, or a span back from now (``7d``, ``36h``, ``90m``),
+    at most a hundred years back (further, date arithmetic overflows)."""
+    from outlets import LONGEST_SPAN, SpanTooLong, parse_interval
 
     text = value.strip()
+    too_far = f"--since {value!r}: at most 100 years back ({LONGEST_SPAN.days}d)"
     try:
         return now - parse_interval(text)
+    except SpanTooLong:
+        raise ValueError(too_far) from None
     except ValueError:
         pass
     parsed = parse_date(text)
     if parsed is None:
         raise ValueError(f"--since {value!r}: use a date (2026-01-31), a datetime, or 7d / 36h")
+    if parsed < now - LONGEST_SPAN:
+        raise ValueError(too_far)
     return parsed
 
 
@@ -145,7 +151,9 @@ class NewsSpider(scrapy.Spider):
         stats = self.crawler.stats
         content_type = header(response, "Content-Type") or None
         try:
-            found = parse_source(kind, response.body, response.url, outlet.key, content_type)
+            # sitemap URLs too old to be fetched or revisited are only counted, never held
+            since = min(self.cutoff, self.revisit_since)
+            found = parse_source(kind, response.body, response.url, outlet.key, content_type, since)
         except SourceError as exc:
             bump(stats, outlet.key, "source_errors")
             bump(stats, outlet.key, "errors")
@@ -153,10 +161,14 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("[%s] %s %s unusable: %s", outlet.key, kind, response.url, exc)
             return
         bump(stats, outlet.key, "sources_ok")
+        if found.older:
+            bump(stats, outlet.key, "discovered", found.older)
+            bump(stats, outlet.key, "skipped_stale", found.older)
         if found.malformed:
             bump(stats, outlet.key, "source_errors")
             note_error(stats, outlet.key, f"{kind} {response.url}: read in part: {found.problem}")
             self.logger.warning("[%s] %s %s read in part: %s", outlet.key, kind, response.url, found.problem)
+        self._count_bad_links(outlet, kind, response.url, found.bad_links)
         depth = response.meta.get("nw_depth", 0)
         for child, lastmod in found.sitemaps:
             if depth >= self.sitemap_depth:
@@ -179,6 +191,17 @@ class NewsSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
+    def _count_bad_links(self, outlet: Outlet, kind: SourceKind, url: str, bad: list[str]) -> None:
+        """Links that are no usable URL are skipped, each counted ``discovered`` and
+        ``filtered``; the source itself is fine."""
+        if not bad:
+            return
+        bump(self.crawler.stats, outlet.key, "discovered", len(bad))
+        bump(self.crawler.stats, outlet.key, "filtered", len(bad))
+        self.logger.info(
+            "[%s] %s %s: %d unusable link(s) skipped, e.g. %s", outlet.key, kind, url, len(bad), bad[0]
+        )
+
     def consider(self, outlet: Outlet, candidate: Candidate) -> scrapy.Request | None:
         """The article request for a candidate, or None (counted) when it is skipped."""
         if candidate.url in self._candidates:
@@ -186,6 +209,10 @@ class NewsSpider(scrapy.Spider):
         self._candidates.add(candidate.url)
         stats = self.crawler.stats
         bump(stats, outlet.key, "discovered")
+        refusal = outlet.refusal(candidate.url)
+        if refusal is not None:  # on the outlet's host, but another port: another service
+            self._refused(outlet.key, "article", candidate, refusal, candidate.url, redirected=False)
+            return None
         if outlet.rejects(candidate.url):
             bump(stats, outlet.key, "filtered")
             return None
@@ -261,12 +288,10 @@ class NewsSpider(scrapy.Spider):
         kind = request.meta.get("nw_kind", "article")
         stats = self.crawler.stats
         candidate: Candidate | None = request.meta.get("nw_candidate")
-        if failure.check(OffsiteRequest):
-            bump(stats, key, "offsite")
-            if candidate is not None:
-                self.archive.mark_seen([candidate.url], key, "offsite", detail=request.url)
-            note_error(stats, key, f"{kind} redirected off-site: {request.url}")
-            self.logger.info("[%s] %s", key, failure.value)
+        if isinstance(failure.value, OffsiteRequest):
+            offsite = failure.value
+            redirected = bool(request.meta.get("redirect_urls")) or offsite.url != request.url
+            self._refused(key, kind, candidate, offsite.reason, offsite.url, redirected)
             return
         if failure.check(HttpError):
             status = failure.value.response.status  # type: ignore[union-attr]
@@ -288,6 +313,19 @@ class NewsSpider(scrapy.Spider):
             bump(stats, key, "source_errors")
         note_error(stats, key, f"{kind} {request.url}: {detail}")
         self.logger.warning("[%s] %s %s failed: %s", key, kind, request.url, detail)
+
+    def _refused(
+        self, key: str, kind: str, candidate: Candidate | None, reason: str, target: str, redirected: bool
+    ) -> None:
+        """A request refused for leaving the outlet's scope: counted ``offsite``, said in
+        ``last_error``, and (for an article) recorded once as final so no run asks again."""
+        how = "redirected off-site" if redirected else "refused"
+        message = f"{kind} {how} ({reason}): {target}"[:500]
+        bump(self.crawler.stats, key, "offsite")
+        if candidate is not None:
+            self.archive.mark_seen([candidate.url], key, "offsite", detail=message[:300])
+        note_error(self.crawler.stats, key, message)
+        self.logger.info("[%s] %s", key, message)
 
     def _silent_error(self, name: str, request: scrapy.Request) -> str:
         """What a download failure Scrapy raises without a message means."""

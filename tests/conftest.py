@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -52,6 +56,38 @@ def crawl_env(tmp_path: Path, outlets: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+@contextlib.contextmanager
+def datasette_server(env: dict[str, str], ready_within: float = 60) -> Iterator[str]:
+    """The real `newswatch serve` on a free loopback port; yields its base URL once it
+    answers, and stops it afterwards."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [*NEWSWATCH, "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + ready_within
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/-/static/app.css", timeout=5) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            assert server.poll() is None and time.monotonic() < deadline, "Datasette did not start"
+            time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
 def run_newswatch(
     args: list[str], env: dict[str, str], timeout: float = 120, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
@@ -76,6 +112,14 @@ def crawl(tmp_path: Path, sites: Sites, *args: str) -> tuple[str, str]:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout, result.stderr
+
+
+def query(db: Path, sql: str) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
 
 
 def rows(db: Path, sql: str, *params: object) -> list[dict[str, object]]:

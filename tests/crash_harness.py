@@ -127,6 +127,19 @@ class World:
             start_new_session=True,
         )
 
+    def command(self, *args: str, **popen: object) -> subprocess.CompletedProcess[str]:
+        """The real command, run to its end, with its output captured."""
+        return subprocess.run(
+            [sys.executable, "-m", "cli", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+            **popen,  # type: ignore[call-overload]
+        )
+
     def run(self, *args: str, timeout: float = 180) -> int:
         process = self.start(*args)
         return process.wait(timeout=timeout)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -91,7 +92,12 @@ class FakeWeb:
                     return
                 self.wfile.write(body)
 
-        self.server = ThreadingHTTPServer((host, 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: object, client_address: object) -> None:
+                if not isinstance(sys.exc_info()[1], OSError):  # a crawl killed mid-request
+                    super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+        self.server = Server((host, 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -4,8 +4,12 @@ console fallback, retries, failures, threading and the crash bound."""
 from __future__ import annotations
 
 import json
+import logging
+import socket
 import sqlite3
-from datetime import timedelta
+import threading
+import time
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -16,12 +20,13 @@ from conftest import ROOT, crawl_env, rows, run_newswatch
 from fakeslack import FakeSlack
 from outlet_sites import Sites
 
-from alerts import alert_config, dispatch
+from alerts import DispatchReport, alert_config, dispatch
 from alerts.dispatch import backoff
 from alerts.outbox import AlertView
-from alerts.render import evidence_mrkdwn, render_alert, slack_escape
+from alerts.render import SlackMessage, evidence_mrkdwn, render_alert, slack_escape
 from alerts.transports import DeliveryError, Pacer, SlackTransport
-from archive import Archive
+from archive import Archive, queue_alert
+from records import sql_time
 from rules import load_ruleset
 
 OUTLETS = ROOT / "config" / "outlets.toml"
@@ -45,11 +50,11 @@ class Settings(dict[str, Any]):
     def get(self, key: str, default: Any = None) -> Any:
         return super().get(key, default)
 
-    def getint(self, key: str) -> int:
-        return int(self[key])
+    def getint(self, key: str, default: int = 0) -> int:
+        return int(self.get(key, default))
 
-    def getfloat(self, key: str) -> float:
-        return float(self[key])
+    def getfloat(self, key: str, default: float = 0.0) -> float:
+        return float(self.get(key, default))
 
 
 def config_for(db: Path, slack: FakeSlack | None, **extra: Any) -> Any:
@@ -203,41 +208,33 @@ def test_posts_to_one_channel_are_at_least_the_interval_apart(
     archive_copy: tuple[Path, Sites], slack: FakeSlack, tmp_path: Path
 ) -> None:
     db, _ = archive_copy
+    slack.script("late")  # the first request takes 0.3 s to reach Slack (a loaded machine, a slow network)
     assert (
         run_newswatch(
             ["dispatch"], slack_env(tmp_path, db, slack, NEWSWATCH_SLACK_MIN_INTERVAL="0.4")
         ).returncode
         == 0
     )
-    times = [c.at for c in slack.delivered()]
-    assert len(times) >= 2 and all(b - a >= 0.39 for a, b in pairwise(times))
-
-
-def test_rate_limit_is_waited_out_and_the_alert_delivered(
-    archive_copy: tuple[Path, Sites], slack: FakeSlack, tmp_path: Path
-) -> None:
-    db, _ = archive_copy
-    slack.script("ratelimited", "server_error")
-    result = run_newswatch(["dispatch"], slack_env(tmp_path, db, slack))
-    assert result.returncode == 0, result.stderr
-    assert [c.answer for c in slack.posts()][:3] == ["ratelimited", "server_error", "ok"]
-    assert slack.posts()[1].at - slack.posts()[0].at >= 0.9  # Retry-After: 1 honoured
-    assert {r["status"] for r in rows(db, "SELECT status FROM alerts")} == {"sent"}
+    times = [c.at for c in slack.delivered()]  # when Slack received each post
+    # The interval runs from the end of the previous call, so this holds however late a request arrives.
+    assert len(times) >= 3 and all(b - a >= 0.4 for a, b in pairwise(times))
 
 
 def test_a_429_storm_leaves_alerts_pending_with_a_retry_time(
     archive_copy: tuple[Path, Sites], slack: FakeSlack, tmp_path: Path
 ) -> None:
     db, _ = archive_copy
-    slack.retry_after = 0
-    slack.script(*["ratelimited"] * 10)
+    slack.default = "ratelimited:5"
     result = run_newswatch(["dispatch"], slack_env(tmp_path, db, slack))
     assert result.returncode == 1
+    assert len(slack.posts()) == 1  # no retry inside the call
     alerts = rows(
         db, "SELECT status, attempts, last_error, next_attempt_at, created_at FROM alerts ORDER BY id"
     )
-    assert alerts[0]["status"] == "pending" and alerts[0]["attempts"] == 1
-    assert "ratelimited" in alerts[0]["last_error"] and alerts[0]["next_attempt_at"] > alerts[0]["created_at"]
+    assert alerts[0]["status"] == "pending" and alerts[0]["attempts"] == 0  # Slack took nothing
+    assert (
+        "rate limited" in alerts[0]["last_error"] and alerts[0]["next_attempt_at"] > alerts[0]["created_at"]
+    )
     assert all(a["status"] == "pending" and a["attempts"] == 0 for a in alerts[1:])  # order kept: they wait
 
 
@@ -376,19 +373,34 @@ def test_dry_run_prints_what_would_be_sent_and_marks_nothing(
 
 def test_slack_errors_are_classified_for_the_dispatcher(slack: FakeSlack, tmp_path: Path) -> None:
     config = config_for(tmp_path / "x.db", slack)
-    transport = SlackTransport(config.slack_token, config.channel, config.api_url, 0.0)
-    from alerts.render import SlackMessage
-
+    transport = SlackTransport(config.slack_token, config.channel, config.api_url, 0.0, timeout=2)
     message = SlackMessage("t", [])
-    for answer, config_error, retryable in (
-        ("channel_not_found", True, False),
-        ("msg_too_long", False, False),
-        ("fatal_error", False, True),
+    # answer: (config, retryable, unknown: may be in the channel, unsent: provably not posted)
+    for answer, expected in (
+        ("channel_not_found", (True, False, False, False)),
+        ("msg_too_long", (False, False, False, False)),
+        ("fatal_error", (False, True, False, False)),
+        ("server_error", (False, True, True, False)),
+        ("cut", (False, True, True, False)),
+        ("reset", (False, True, True, False)),
+        ("drop", (False, True, True, False)),
+        ("hang", (False, True, True, False)),
+        ("trickle", (False, True, True, False)),
+        ("ratelimited:42", (False, True, False, True)),
     ):
         slack.script(answer)
+        started = time.monotonic()
         with pytest.raises(DeliveryError) as info:
             transport.send(message)
-        assert (info.value.config, info.value.retryable) == (config_error, retryable), answer
+        assert time.monotonic() - started < 2 + 3, answer  # the timeout bounds the whole call
+        error = info.value
+        assert (error.config, error.retryable, error.unknown, error.unsent) == expected, answer
+    assert error.retry_after == 42
+    assert len(slack.posts()) == 10  # one request per call: nothing is re-posted inside a call
+    unreachable = SlackTransport("xoxb-test", "#c", f"http://127.0.0.1:{closed_port()}/api/", 0.0)
+    with pytest.raises(DeliveryError) as info:
+        unreachable.send(message)
+    assert info.value.unsent and info.value.retryable and not info.value.unknown
 
 
 def test_bad_alert_settings_fail_with_one_line(tmp_path: Path) -> None:
@@ -398,3 +410,341 @@ def test_bad_alert_settings_fail_with_one_line(tmp_path: Path) -> None:
         result.stderr.strip()
         == "newswatch: NEWSWATCH_TIMEZONE='Mars/Olympus': not a time zone (e.g. Europe/Brussels)"
     )
+
+
+# --- delivery faults: lost answers, rate limits, order, replies without a thread ------------------
+
+T0 = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+class MovingClock:
+    """The archive's "now", moved by the test."""
+
+    def __init__(self, at: datetime = T0) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, **span: float) -> None:
+        self.at += timedelta(**span)
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (connection refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def queued(db: Path, start: datetime = T0 - timedelta(minutes=5)) -> list[int]:
+    """Pin the alerts' queue times one second apart from ``start`` (id order), all due; their ids."""
+    conn = sqlite3.connect(db)
+    ids = [r[0] for r in conn.execute("SELECT id FROM alerts ORDER BY id")]
+    for k, alert_id in enumerate(ids):
+        at = sql_time(start + timedelta(seconds=k))
+        conn.execute("UPDATE alerts SET created_at = ?, next_attempt_at = ? WHERE id = ?", (at, at, alert_id))
+    conn.commit()
+    conn.close()
+    return ids
+
+
+def queue_reply(db: Path, alert_id: int, at: datetime) -> int:
+    """An `update` alert (a reply in the thread of ``alert_id``'s message) queued at ``at``."""
+    archive = Archive(db)
+    (article_id,) = archive.conn.execute("SELECT article_id FROM alerts WHERE id = ?", (alert_id,)).fetchone()
+    with archive.write() as conn:
+        assert queue_alert(conn, article_id, "update", "medium", now=at)
+    (reply_id,) = archive.conn.execute("SELECT max(id) FROM alerts").fetchone()
+    archive.close()
+    return int(reply_id)
+
+
+def one_pass(db: Path, slack: FakeSlack, clock: MovingClock, **settings: Any) -> DispatchReport:
+    """One dispatcher pass at the clock's time, through the loopback Slack, backoff without jitter."""
+    config = config_for(db, slack, **settings)
+    archive = Archive(db, clock=clock)
+    try:
+        transport = SlackTransport(config.slack_token, config.channel, config.api_url, 0.0, timeout=2)
+        return dispatch(archive, transport, config, rng=lambda: 1.0)
+    finally:
+        archive.close()
+
+
+def alert(db: Path, alert_id: int) -> dict[str, Any]:
+    (row,) = rows(
+        db,
+        "SELECT status, attempts, next_attempt_at, last_error, slack_ts, thread_ts FROM alerts WHERE id = ?",
+        alert_id,
+    )
+    return row
+
+
+def url_of(db: Path, alert_id: int) -> str:
+    (row,) = rows(
+        db, "SELECT a.url FROM alerts al JOIN articles a ON a.id = al.article_id WHERE al.id = ?", alert_id
+    )
+    return str(row["url"]).replace("&", "&amp;")
+
+
+def posts_of(slack: FakeSlack, db: Path, alert_id: int, kind: str = "new") -> list[Any]:
+    """Posts of one alert (found by its article's link; ``kind`` tells a reply from its parent)."""
+    url = url_of(db, alert_id)
+    replies = [c for c in slack.posts() if url in c.payload["blocks"][0]["text"]["text"]]
+    return [
+        c
+        for c in replies
+        if c.payload["blocks"][0]["text"]["text"].startswith("Updated") == (kind == "update")
+    ]
+
+
+@pytest.mark.parametrize("answer", ["cut", "reset", "drop", "server_error"])
+def test_a_lost_answer_is_a_counted_attempt_and_the_alert_is_not_posted_again_before_its_retry(
+    archive_copy: tuple[Path, Sites], slack: FakeSlack, answer: str
+) -> None:
+    db, _ = archive_copy
+    first, *others = queued(db)
+    clock = MovingClock()
+    slack.script(answer)  # Slack takes the post; the answer never arrives whole
+    report = one_pass(db, slack, clock)  # nothing escapes
+    assert report.retried == 1 and report.sent == 0 and len(slack.posts()) == 1
+    row = alert(db, first)
+    assert (row["status"], row["attempts"]) == ("pending", 1)
+    assert row["next_attempt_at"] == sql_time(T0 + timedelta(seconds=30))  # backoff, not "at once"
+    for _ in range(5):  # passes before the retry time: no post, and nothing overtakes it
+        clock.advance(seconds=5)
+        one_pass(db, slack, clock)
+    assert len(slack.posts()) == 1
+    clock.advance(seconds=10)
+    assert one_pass(db, slack, clock).sent == 1 + len(others)
+    assert (
+        len(posts_of(slack, db, first)) == 2
+    )  # one extra post for the one attempt whose outcome was unknown
+    assert alert(db, first)["attempts"] == 2
+
+
+def breaks_after_posting(real: SlackTransport, error: BaseException) -> Any:
+    """A transport that posts for real, then fails with ``error`` (a bug, a kill) before
+    the dispatcher hears of the post."""
+
+    class Transport:
+        name = "slack"
+
+        def send(self, message, thread_ts=None, meta=None):  # type: ignore[no-untyped-def]
+            real.send(message, thread_ts, meta)
+            raise error
+
+    return Transport()
+
+
+def test_any_exception_from_a_send_is_a_counted_attempt(
+    archive_copy: tuple[Path, Sites], slack: FakeSlack
+) -> None:
+    db, _ = archive_copy
+    first, *_ = queued(db)
+    config = config_for(db, slack)
+    real = SlackTransport(config.slack_token, config.channel, config.api_url, 0.0)
+
+    archive = Archive(db, clock=MovingClock())
+    report = dispatch(
+        archive, breaks_after_posting(real, ValueError("a bug after the post")), config, rng=lambda: 1.0
+    )
+    archive.close()
+    assert report.retried == 1 and "ValueError: a bug after the post" in report.errors[0]
+    row = alert(db, first)
+    assert (row["status"], row["attempts"]) == ("pending", 1)
+    assert row["next_attempt_at"] == sql_time(T0 + timedelta(seconds=30))
+
+
+def test_crashes_mid_send_spend_attempts_so_an_alert_is_posted_at_most_max_attempts_times(
+    archive_copy: tuple[Path, Sites], slack: FakeSlack
+) -> None:
+    db, _ = archive_copy
+    first, *_ = queued(db)
+    config = config_for(db, slack)  # NEWSWATCH_ALERT_MAX_ATTEMPTS=3
+    real = SlackTransport(config.slack_token, config.channel, config.api_url, 0.0)
+
+    for _ in range(6):  # killed after every post, restarted every time
+        archive = Archive(db, clock=MovingClock())
+        try:
+            dispatch(archive, breaks_after_posting(real, KeyboardInterrupt("killed")), config)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            archive.close()
+    assert len(posts_of(slack, db, first)) == 3
+    row = alert(db, first)
+    assert (row["status"], row["attempts"]) == ("failed", 3)
+
+
+def test_posts_per_alert_stay_within_max_attempts_when_slack_takes_each_post_and_resets(
+    archive_copy: tuple[Path, Sites], slack: FakeSlack
+) -> None:
+    db, _ = archive_copy
+    first, *_ = queued(db)
+    clock = MovingClock()
+    slack.default = "reset"  # every post reaches the channel, every answer is lost
+    passes = 0
+    while alert(db, first)["status"] == "pending" and passes < 20:
+        one_pass(db, slack, clock, NEWSWATCH_ALERT_MAX_ATTEMPTS=8)
+        clock.advance(hours=2)
+        passes += 1
+    assert alert(db, first) | {"next_attempt_at": None, "last_error": None} == {
+        "status": "failed",
+        "attempts": 8,
+        "next_attempt_at": None,
+        "last_error": None,
+        "slack_ts": None,
+        "thread_ts": None,
+    }
+    assert len(posts_of(slack, db, first)) == 8  # one post per attempt, the hard cap
+
+
+def test_a_429_sets_the_retry_time_without_sleeping_or_spending_an_attempt(
+    archive_copy: tuple[Path, Sites], slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    db, _ = archive_copy
+    ids = queued(db)
+    clock = MovingClock()
+    slack.script("ratelimited:600")
+    caplog.set_level(logging.WARNING, logger="newswatch.alerts")
+    finished = threading.Event()
+
+    def first_pass() -> None:
+        one_pass(db, slack, clock)
+        finished.set()
+
+    started = time.monotonic()
+    threading.Thread(target=first_pass, daemon=True).start()
+    assert finished.wait(20), "the dispatcher sat in the call waiting out Retry-After"
+    assert time.monotonic() - started < 5
+    row = alert(db, ids[0])
+    assert (row["status"], row["attempts"]) == ("pending", 0)
+    assert row["next_attempt_at"] == sql_time(T0 + timedelta(seconds=600))
+    assert [r.getMessage() for r in caplog.records if "wait" in r.getMessage()] == [
+        "alerts wait 600 s (until 12:10:00 UTC): Slack rate limited (HTTP 429, Retry-After 600 s)"
+    ]
+    clock.advance(seconds=300)
+    one_pass(db, slack, clock)
+    assert len(slack.posts()) == 1  # honoured: nothing goes out before the time Slack gave
+    clock.advance(seconds=301)
+    assert one_pass(db, slack, clock).sent == len(ids)
+    assert [c.answer for c in slack.posts()] == ["ratelimited:600"] + ["ok"] * len(ids)
+
+
+def test_a_slack_that_only_answers_429_cannot_keep_an_alert_forever(
+    archive_copy: tuple[Path, Sites], slack: FakeSlack
+) -> None:
+    db, _ = archive_copy
+    first, *_ = queued(db)
+    clock = MovingClock()
+    slack.default = "ratelimited:60"
+    for _ in range(4):  # a young alert: 429s cost no attempt
+        one_pass(db, slack, clock)
+        clock.advance(seconds=61)
+    assert (alert(db, first)["status"], alert(db, first)["attempts"]) == ("pending", 0)
+    clock.advance(days=1)  # a day old: each 429 now counts, and the attempts run out
+    for _ in range(3):
+        one_pass(db, slack, clock)
+        clock.advance(seconds=61)
+    row = alert(db, first)
+    assert (row["status"], row["attempts"]) == ("failed", 3) and "rate limited" in row["last_error"]
+    assert slack.delivered() == []
+
+
+def test_an_unreachable_slack_costs_no_attempt_and_posts_nothing(archive_copy: tuple[Path, Sites]) -> None:
+    db, _ = archive_copy
+    first, *others = queued(db)
+    config = config_for(
+        db,
+        None,
+        SLACK_BOT_TOKEN="xoxb-test",
+        NEWSWATCH_SLACK_API_URL=f"http://127.0.0.1:{closed_port()}/api/",
+    )
+    archive = Archive(db, clock=MovingClock())
+    report = dispatch(
+        archive,
+        SlackTransport(config.slack_token, config.channel, config.api_url, 0.0),
+        config,
+        rng=lambda: 1.0,
+    )
+    archive.close()
+    assert report.stopped and "Connection refused" in report.stopped
+    row = alert(db, first)
+    assert (row["status"], row["attempts"]) == ("pending", 0)
+    assert row["next_attempt_at"] == sql_time(T0 + timedelta(seconds=30))
+    assert all(alert(db, i)["attempts"] == 0 for i in others)
+
+
+def test_after_slack_fails_and_recovers_alerts_go_oldest_first_and_replies_after_their_story(
+    archive_copy: tuple[Path, Sites], slack: FakeSlack
+) -> None:
+    db, _ = archive_copy
+    ids = queued(db)
+    reply = queue_reply(db, ids[0], T0 - timedelta(minutes=4))  # after all the others
+    clock = MovingClock()
+    slack.script("server_error", "server_error")  # the oldest alert fails twice
+    one_pass(db, slack, clock)  # attempt 1 of the oldest; retry at +30 s
+    for _ in range(3):  # the others are due all along, but must not overtake it
+        clock.advance(seconds=9)
+        one_pass(db, slack, clock)
+    assert len(slack.posts()) == 1
+    clock.advance(seconds=4)
+    one_pass(db, slack, clock)  # attempt 2 fails too; retry at +60 s
+    clock.advance(seconds=30)
+    one_pass(db, slack, clock)
+    assert len(slack.posts()) == 2
+    clock.advance(seconds=31)
+    assert one_pass(db, slack, clock).sent == len(ids) + 1
+    delivered = slack.delivered()
+    expected = [url_of(db, i) for i in ids] + [url_of(db, ids[0])]
+    assert [
+        next(u for u in expected if u in c.payload["blocks"][0]["text"]["text"]) for c in delivered
+    ] == expected
+    assert delivered[-1].payload["blocks"][0]["text"]["text"].startswith("Updated")
+    assert delivered[-1].payload["thread_ts"] == alert(db, ids[0])["slack_ts"]  # in its story's thread
+    assert [alert(db, i)["attempts"] for i in [*ids, reply]] == [3] + [1] * len(ids)
+
+
+def test_a_first_message_confirmed_without_a_ts_still_gets_its_reply_out_on_its_own(
+    archive_copy: tuple[Path, Sites], slack: FakeSlack
+) -> None:
+    db, _ = archive_copy
+    ids = queued(db)
+    reply = queue_reply(db, ids[0], T0 - timedelta(minutes=4))
+    slack.script("no_ts")  # ok: true, but no ts to reply to
+    report = one_pass(db, slack, MovingClock())
+    assert report.sent == len(ids) + 1
+    assert alert(db, ids[0])["status"] == "sent" and alert(db, ids[0])["slack_ts"] is None
+    (post,) = posts_of(slack, db, ids[0], kind="update")
+    assert "thread_ts" not in post.payload or post.payload["thread_ts"] is None  # a message of its own
+    (title,) = rows(
+        db, "SELECT a.title FROM alerts al JOIN articles a ON a.id = al.article_id WHERE al.id = ?", ids[0]
+    )
+    follows = post.payload["blocks"][-1]["elements"][0]["text"]
+    assert (
+        follows.startswith("Follows the story first reported by ")
+        and slack_escape(str(title["title"])) in follows
+    )
+    assert "(follows: " in post.payload["text"]
+    assert alert(db, reply)["status"] == "sent"
+    assert one_pass(db, slack, MovingClock()).sent == 0  # nothing left behind
+
+
+def test_alerts_pending_without_an_attempt_are_reported_by_newswatch_alerts(
+    archive_copy: tuple[Path, Sites], tmp_path: Path
+) -> None:
+    db, _ = archive_copy
+    env = crawl_env(tmp_path, OUTLETS, NEWSWATCH_DB=str(db))
+    queued(db, datetime.now(UTC) - timedelta(minutes=3))  # queued a moment ago: nothing to say
+    assert "no delivery attempt" not in run_newswatch(["alerts"], env).stdout
+    queued(db, datetime.now(UTC) - timedelta(hours=1))
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "UPDATE alerts SET attempts = 1 WHERE id = (SELECT min(id) FROM alerts)"
+    )  # this one was tried
+    conn.commit()
+    conn.close()
+    listing = run_newswatch(["alerts"], env)
+    assert listing.returncode == 0
+    assert "warning: 2 alert(s) pending with no delivery attempt for over 10 minutes" in listing.stdout

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import html
+import os
+import resource
 import socket
 import sqlite3
+import subprocess
+import time
 from collections.abc import Iterator
 from email.message import Message
 from email.policy import default
@@ -15,7 +20,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from conftest import CHROMIUM, ROOT, crawl_env, rows, run_newswatch, screenshot
+from conftest import CHROMIUM, ROOT, crawl_env, query, rows, run_newswatch, screenshot
+from crash_harness import World
 from outlet_sites import Sites
 
 OUTLETS = ROOT / "config" / "outlets.toml"
@@ -239,3 +245,311 @@ def test_html_digest_renders_in_headless_chromium(archive_copy: tuple[Path, Site
     shot = ROOT / "data" / "screenshots" / "digest.png"
     screenshot(preview.as_uri(), shot, tmp_path / "chrome", "760,1100")
     assert shot.stat().st_size > 10_000  # a rendered page, not a blank one
+
+
+# --- a server that drops the connection after DATA (it may have taken the message) ---------
+
+
+class DropsAfterData(Inbox):
+    """Takes the whole message, then drops the connection without the final answer:
+    ``close`` (FIN), ``reset`` (RST) or ``silent`` (no answer until the client gives up)."""
+
+    def __init__(self, how: str = "close") -> None:
+        super().__init__()
+        self.how = how
+        self.raw: list[bytes] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.raw.append(bytes(envelope.original_content))
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default))
+        if self.how == "silent":
+            await asyncio.sleep(5)
+        elif self.how == "reset":
+            server.transport.abort()
+        else:
+            server.transport.close()
+        return "250 never seen by the client"
+
+
+def serve_smtp(handler: Any, port: int | None = None) -> Controller:
+    controller = Controller(handler, hostname="127.0.0.1", port=port or free_port())
+    controller.start()
+    return controller
+
+
+def message_ids(inbox: Inbox) -> list[str]:
+    return [str(m["Message-ID"]) for m in inbox.messages]
+
+
+def test_a_digest_dropped_after_data_is_resent_as_the_same_message_then_no_more(
+    archive_copy: tuple[Path, Sites], tmp_path: Path
+) -> None:
+    db, sites = archive_copy
+    dropper = DropsAfterData("close")
+    controller = serve_smtp(dropper)
+    env = smtp_env(tmp_path, db, controller.port, NEWSWATCH_DIGEST_AMBIGUOUS_RETRIES="2")
+    try:
+        passes = [run_newswatch(["digest", "--send"], env) for _ in range(5)]
+    finally:
+        controller.stop()
+    assert [p.returncode for p in passes] == [1, 1, 1, 0, 0], [p.stderr for p in passes]
+    assert all("Traceback" not in p.stderr for p in passes)
+    assert "the recipients may have it" in passes[0].stderr and "stays pending" in passes[0].stderr
+    assert "may already have reached the recipients" in passes[2].stderr
+    assert "not retried again" in passes[2].stderr
+    assert all("nothing to send" in p.stdout for p in passes[3:])  # its items count as delivered
+    # the first try and two retries: three copies of one message, byte for byte, then none
+    assert len(dropper.raw) == 3 and len(set(dropper.raw)) == 1
+    assert len(set(message_ids(dropper))) == 1
+    text = dropper.messages[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert all(title in text for title in flagged_titles(sites))
+    assert rows(db, "SELECT status, attempts, ambiguous, message_id FROM digests") == [
+        {"status": "unconfirmed", "attempts": 3, "ambiguous": 3, "message_id": message_ids(dropper)[0]}
+    ]
+    status = run_newswatch(["digest"], env)
+    assert status.returncode == 0 and "may already have reached the recipients" in status.stderr
+    assert "newswatch digest --resend 1" in status.stderr
+    inbox = Inbox()  # the operator finds it never arrived: queued again, the same message goes out
+    controller = serve_smtp(inbox, controller.port)
+    try:
+        resent = run_newswatch(["digest", "--resend", "1", "--send"], env)
+    finally:
+        controller.stop()
+    assert resent.returncode == 0 and "the same message as before" in resent.stdout, resent.stderr
+    assert bytes(inbox.messages[0]) == bytes(dropper.messages[0])
+    assert rows(db, "SELECT status FROM digests") == [{"status": "sent"}]
+    assert run_newswatch(["digest", "--resend", "1"], env).returncode == 2  # only an unconfirmed one
+
+
+def service_for(db: Path, port: int, **extra: str) -> Any:
+    """The monitor service on this archive (in process, clock fixed), its digest by SMTP."""
+    from datetime import UTC, datetime
+
+    from scrapy.settings import Settings
+
+    import settings as project
+    from records import fixed_clock
+    from scheduler import Service
+
+    values = Settings()
+    values.setmodule(project, priority="project")
+    values.update(
+        {
+            "NEWSWATCH_DB": str(db),
+            "NEWSWATCH_SMTP_HOST": "127.0.0.1",
+            "NEWSWATCH_SMTP_PORT": port,
+            "NEWSWATCH_SMTP_SECURITY": "none",
+            "NEWSWATCH_DIGEST_FROM": "newswatch@example.org",
+            "NEWSWATCH_DIGEST_TO": "analyst@example.org",
+            **extra,
+        },
+        priority="cmdline",
+    )
+    return Service(values, outlets=[], clock=fixed_clock(datetime(2026, 11, 23, 7, 30, tzinfo=UTC)))
+
+
+def test_the_services_15_minute_retry_stops_after_the_ambiguous_retries(
+    archive_copy: tuple[Path, Sites],
+) -> None:
+    db, _ = archive_copy
+    dropper = DropsAfterData("reset")
+    controller = serve_smtp(dropper)
+    try:
+        service = service_for(db, controller.port, NEWSWATCH_DIGEST_AMBIGUOUS_RETRIES="1")
+        service.digest()  # the daily job
+        for _ in range(6):  # the retry job, every 15 minutes
+            service.digest(only_pending=True)
+    finally:
+        controller.stop()
+    assert len(dropper.raw) == 2 and len(set(dropper.raw)) == 1  # first try + one retry, same bytes
+    assert rows(db, "SELECT status, attempts, ambiguous, built_at FROM digests") == [
+        {"status": "unconfirmed", "attempts": 2, "ambiguous": 2, "built_at": "2026-11-23 07:30:00"}
+    ]
+    assert dropper.messages[0]["Date"] == "Mon, 23 Nov 2026 07:30:00 +0000"  # the service's clock
+
+
+def test_no_final_answer_after_data_counts_as_may_have_it_and_a_refusal_does_not(tmp_path: Path) -> None:
+    from alerts.config import SmtpConfig
+    from alerts.mail import DigestDeliveryError, send_smtp
+
+    message = b"Subject: t\r\nMessage-ID: <t@example.org>\r\n\r\nbody\r\n"
+
+    def attempt(port: int, timeout: float = 10.0) -> DigestDeliveryError:
+        smtp = SmtpConfig("127.0.0.1", port, "", "", "none", "nw@example.org", ("a@example.org",))
+        with pytest.raises(DigestDeliveryError) as caught:
+            send_smtp(message, smtp, timeout=timeout)
+        return caught.value
+
+    class Refuses(Inbox):
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            return "554 5.6.0 message refused"
+
+    silent, refuses = serve_smtp(DropsAfterData("silent")), serve_smtp(Refuses())
+    try:
+        assert attempt(silent.port, timeout=1.0).ambiguous  # sent, then no answer in time
+        refused = attempt(refuses.port)
+        assert not refused.ambiguous and "554" in str(refused)  # an answer: it did not take it
+    finally:
+        silent.stop()
+        refuses.stop()
+    assert not attempt(free_port()).ambiguous  # nobody listening: nobody has it
+
+
+def test_items_flagged_after_a_digest_was_built_wait_for_the_next_digest(
+    archive_copy: tuple[Path, Sites], tmp_path: Path
+) -> None:
+    db, _ = archive_copy
+    port = free_port()
+    dropper = DropsAfterData("close")
+    controller = serve_smtp(dropper, port)
+    env = smtp_env(tmp_path, db, port)
+    try:
+        assert run_newswatch(["digest", "--send"], env).returncode == 1
+    finally:
+        controller.stop()
+    conn = sqlite3.connect(db)
+    late = conn.execute("SELECT id, title FROM articles WHERE flagged = 0 LIMIT 1").fetchone()
+    conn.execute("UPDATE articles SET flagged = 1, severity = 'high' WHERE id = ?", (late[0],))
+    conn.commit()
+    conn.close()
+    inbox = Inbox()
+    controller = serve_smtp(inbox, port)
+    try:
+        retried = run_newswatch(["digest", "--send"], env)
+        assert retried.returncode == 0 and "the same message as before" in retried.stdout
+        following = run_newswatch(["digest", "--send"], env)
+        assert following.returncode == 0, following.stderr
+    finally:
+        controller.stop()
+    first, second = inbox.messages
+    assert first["Message-ID"] == dropper.messages[0]["Message-ID"]
+    assert bytes(first) == bytes(dropper.messages[0])
+    assert late[1] not in first.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert late[1] in second.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert first["Message-ID"] != second["Message-ID"]
+    assert [r["items"] for r in rows(db, "SELECT items FROM digests ORDER BY id")][1] == 1
+
+
+# --- an archive that is full or not an archive at all ------------------------------------------
+
+
+@pytest.fixture
+def world() -> Iterator[World]:
+    w = World(outlets=1, per_outlet=6, slack_interval=0.01)
+    yield w
+    w.close()
+
+
+def newswatch(world: World, *args: str, limit: int | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command; ``limit``: no file it writes may grow past that many bytes (a full disk)."""
+
+    def small_disk() -> None:
+        assert limit is not None
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return world.command(*args, preexec_fn=small_disk if limit else None)
+
+
+#: Room for SQLite's 32 KB -shm index and a few pages of -wal: the first writes fail.
+FULL = 40_000
+
+
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("newswatch:")]
+    assert len(errors) == 1, result.stderr[-3000:]
+    return errors[0]
+
+
+@pytest.mark.parametrize("command", [["dispatch"], ["digest", "--send"], ["run", "--once"]])
+def test_a_full_disk_is_one_line_and_exit_2_and_loses_nothing(world: World, command: list[str]) -> None:
+    assert newswatch(world, "crawl").returncode == 0
+    flagged = sum(world.urls.values())
+    full = newswatch(world, *command, limit=FULL)
+    line = one_line_error(full)
+    assert str(world.db) in line and "is the disk full" in line
+    assert query(world.db, "PRAGMA integrity_check") == [("ok",)]
+    posted_while_full = len(world.slack.delivered())
+    # what went out before the disk filled is marked sent (or left mid-send), the rest waits
+    assert query(world.db, "SELECT count(*) FROM alerts WHERE status = 'failed'") == [(0,)]
+    assert query(world.db, "SELECT count(*) FROM alerts WHERE status = 'sent'")[0][0] <= posted_while_full
+    assert query(world.db, "SELECT count(*) FROM digests WHERE status != 'pending'") == [(0,)]
+    assert newswatch(world, "dispatch").returncode == 0  # space again: every alert goes out
+    assert newswatch(world, "digest", "--send").returncode == 0
+    assert query(world.db, "SELECT count(*) FROM alerts WHERE status = 'sent'") == [(flagged,)]
+    assert len(world.slack.delivered()) <= flagged + 1  # at most the one alert caught mid-send
+    assert query(world.db, "SELECT status, items FROM digests") == [("sent", flagged)]
+
+
+@pytest.mark.parametrize(
+    ("kind", "command", "says"),
+    [
+        ("/dev/null", ["run", "--once"], "it is a character device, not a regular file"),
+        ("directory", ["dispatch"], "it is a directory, not a regular file"),
+        ("fifo", ["digest", "--send"], "it is a named pipe (FIFO), not a regular file"),
+        ("text file", ["alerts"], "file is not a database (it is not an SQLite database"),
+    ],
+)
+def test_an_archive_path_that_is_not_an_archive_is_one_line_and_exit_2(
+    world: World, tmp_path: Path, kind: str, command: list[str], says: str
+) -> None:
+    path = Path(kind) if kind.startswith("/") else tmp_path / "archive.db"
+    if kind == "directory":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "text file":
+        path.write_text("outlet,title\nrferl,not a database\n", encoding="utf-8")
+    world.env["NEWSWATCH_DB"] = str(path)
+    started = time.monotonic()
+    line = one_line_error(newswatch(world, *command))
+    assert time.monotonic() - started < 60  # no hang on a FIFO
+    assert f"cannot open archive {path}: {says}" in line
+    if kind == "text file":
+        assert path.read_text(encoding="utf-8") == "outlet,title\nrferl,not a database\n"
+    assert world.slack.delivered() == []
+
+
+def test_a_digest_nobody_took_is_given_up_after_the_cap_and_its_items_go_into_the_next(
+    archive_copy: tuple[Path, Sites],
+) -> None:
+    from alerts.digest import MAX_ATTEMPTS
+
+    db, sites = archive_copy
+    port = free_port()  # nobody listening: every attempt is refused before anything is sent
+    service = service_for(db, port)
+    service.digest()
+    for _ in range(MAX_ATTEMPTS + 5):
+        service.digest(only_pending=True)
+    assert rows(db, "SELECT status, attempts, ambiguous FROM digests") == [
+        {"status": "failed", "attempts": MAX_ATTEMPTS, "ambiguous": 0}
+    ]
+    inbox = Inbox()
+    controller = serve_smtp(inbox, port)
+    try:
+        service.digest()  # the next daily digest: nobody had the failed one, so it holds its items
+    finally:
+        controller.stop()
+    (message,) = inbox.messages
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert all(title in text for title in flagged_titles(sites))
+    assert [r["status"] for r in rows(db, "SELECT status FROM digests ORDER BY id")] == ["failed", "sent"]
+
+
+@pytest.mark.parametrize(
+    ("attempts", "ambiguous", "retries", "status"),
+    [
+        (1, 1, 2, "pending"),
+        (3, 3, 2, "unconfirmed"),  # the first try and two retries may all have arrived
+        (1, 1, 0, "unconfirmed"),  # no retry after the server may have it
+        (96, 0, 2, "failed"),  # the cap, nobody can have it
+        (96, 1, 2, "unconfirmed"),  # the cap, but one try may have arrived
+        (95, 2, 2, "pending"),
+    ],
+)
+def test_the_status_after_a_failed_attempt(attempts: int, ambiguous: int, retries: int, status: str) -> None:
+    from alerts.digest import MAX_ATTEMPTS, after_failure
+
+    assert MAX_ATTEMPTS == 96
+    assert after_failure(attempts, ambiguous, retries) == status

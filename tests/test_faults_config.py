@@ -5,17 +5,21 @@ entry and the problem, exit code 2, before anything runs: no archive, no HTTP re
 Each case runs the real `newswatch` in a subprocess (in parallel: they are independent). The
 outlets file of every case whose fault lies elsewhere is valid and points at a loopback trap
 socket of its own, so a command that got as far as crawling would be seen connecting there.
+A command still running after HANG seconds has hung (a FIFO opened for reading blocks) and
+fails its case alone.
 The in-process checks of single outlet and rule entries are in test_outlets_config.py and
 test_rules_language.py; this file covers each kind of fault through the commands.
 """
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -52,10 +56,38 @@ class Case:
     env: dict[str, str] = field(default_factory=dict)
     #: files written into the case's folder: name → text (bytes for raw bytes)
     files: dict[str, str | bytes] = field(default_factory=dict)
+    #: makes what plain files cannot be (a FIFO, a symlink loop) in the case's folder
+    make: Callable[[Path], None] | None = None
 
 
 def env_var(name: str, value: str, problem: str) -> tuple[str, ...]:
     return ("settings: environment variable ", f"{name}={value!r} {problem}")
+
+
+def fifo(name: str) -> Callable[[Path], None]:
+    """A named pipe nobody writes to: opening it for reading would block for ever."""
+
+    def make(folder: Path) -> None:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(folder / name)
+
+    return make
+
+
+def symlink_loop(name: str) -> Callable[[Path], None]:
+    """``name`` → ``name.loop`` → ``name``: resolving either never ends."""
+
+    def make(folder: Path) -> None:
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.symlink_to(path.name + ".loop")
+        path.with_name(path.name + ".loop").symlink_to(path.name)
+
+    return make
+
+
+HANG = 30  # seconds: a case still running by then has hung
+BIG = 5 * 1024 * 1024 + 1  # one byte over the limit on configuration files
 
 
 CASES = [
@@ -161,6 +193,67 @@ CASES = [
         env_var("NEWSWATCH_SLACK_MIN_INTERVAL", "-1", "must be at least 0"),
         {"NEWSWATCH_SLACK_MIN_INTERVAL": "-1"},
     ),
+    Case(
+        "freshness-days-overflowing",
+        ("crawl",),
+        env_var("NEWSWATCH_FRESHNESS_DAYS", "1e300", "is too large (at most 36500 days)"),
+        {"NEWSWATCH_FRESHNESS_DAYS": "1e300"},
+    ),
+    Case(
+        "revisit-days-overflowing",
+        ("crawl",),
+        env_var("NEWSWATCH_REVISIT_DAYS", "99999999999", "is too large (at most 36500 days)"),
+        {"NEWSWATCH_REVISIT_DAYS": "99999999999"},
+    ),
+    Case(
+        "story-window-hours-infinite",
+        ("crawl",),
+        env_var("NEWSWATCH_STORY_WINDOW_HOURS", "inf", "is not a finite number"),
+        {"NEWSWATCH_STORY_WINDOW_HOURS": "inf"},
+    ),
+    Case(
+        "copy-window-days-overflowing-given-with-s",
+        ("crawl", "-s", "NEWSWATCH_COPY_WINDOW_DAYS=1e300"),
+        ("settings: -s NEWSWATCH_COPY_WINDOW_DAYS='1e300' is too large (at most 36500 days)",),
+    ),
+    Case(
+        "download-delay-overflowing-given-as-scrapy-setting",
+        ("crawl", "-s", "DOWNLOAD_DELAY=1e300"),
+        ("settings: -s DOWNLOAD_DELAY='1e300' is too large (at most 3600 seconds)",),
+    ),
+    Case(
+        "crawl-timeout-overflowing",
+        ("run", "--once"),
+        env_var("NEWSWATCH_CRAWL_TIMEOUT", "1e300", "is too large (at most 86400 seconds)"),
+        {"NEWSWATCH_CRAWL_TIMEOUT": "1e300"},
+    ),
+    Case(
+        "max-parallel-crawls-huge",
+        ("run", "--once"),
+        env_var("NEWSWATCH_MAX_PARALLEL_CRAWLS", "1000000", "is too large (at most 64)"),
+        {"NEWSWATCH_MAX_PARALLEL_CRAWLS": "1000000"},
+    ),
+    Case(
+        "alert-retry-seconds-overflowing",
+        ("dispatch",),
+        env_var("NEWSWATCH_ALERT_RETRY_SECONDS", "1e300", "is too large (at most 3600 seconds)"),
+        {"NEWSWATCH_ALERT_RETRY_SECONDS": "1e300"},
+    ),
+    Case(
+        "busy-timeout-overflowing",
+        ("dispatch", "--dry-run"),
+        env_var(
+            "NEWSWATCH_BUSY_TIMEOUT_MS",
+            "99999999999999999999",
+            "is too large (at most 3600000 ms)",
+        ),
+        {"NEWSWATCH_BUSY_TIMEOUT_MS": "99999999999999999999"},
+    ),
+    Case(
+        "crawl-since-overflowing",
+        ("crawl", "--since", "99999999d"),
+        ("--since '99999999d': at most 100 years back (36500d)",),
+    ),
     # --- the outlets file -------------------------------------------------------------------
     Case(
         "outlets-file-missing",
@@ -205,12 +298,129 @@ CASES = [
         ("{dir}/outlets.toml: no enabled outlet to crawl",),
         files={"outlets.toml": TRAP_OUTLETS + "enabled = false\n"},
     ),
+    Case(
+        "search-since-year-one",
+        ("search", "drones", "--since", "0001-01-01"),
+        ("--since '0001-01-01': at most 100 years back (36500d)",),
+    ),
+    Case(
+        "search-limit-overflowing",
+        ("search", "drones", "--limit", "99999999999999999999"),
+        ("--limit 99999999999999999999: use 1 to 10000",),
+    ),
+    Case(
+        "serve-port-out-of-range",
+        ("serve", "--port", "99999999"),
+        ("--port 99999999: use 1 to 65535",),
+    ),
+    Case(
+        "extract-page-fifo",
+        ("extract", "{dir}/page.html"),
+        ("{dir}/page.html: cannot read page: not a regular file (a FIFO)",),
+        make=fifo("page.html"),
+    ),
+    Case(
+        "explain-dev-zero",
+        ("rules", "explain", "/dev/zero"),
+        ("/dev/zero: cannot read text file: not a regular file (a character device)",),
+    ),
+    Case(
+        "outlet-interval-overflowing",
+        ("crawl",),
+        ("{dir}/outlets.toml: outlet 'dw': key 'interval': '99999999999d' is longer than 365 days",),
+        files={"outlets.toml": TRAP_OUTLETS + 'interval = "99999999999d"\n'},
+    ),
+    Case(
+        "outlets-file-fifo",
+        ("outlets",),
+        ("{dir}/outlets.fifo: cannot read outlets file: not a regular file (a FIFO)",),
+        {"NEWSWATCH_OUTLETS": "{dir}/outlets.fifo"},
+        make=fifo("outlets.fifo"),
+    ),
+    Case(
+        "outlets-file-dev-zero",
+        ("crawl",),
+        ("/dev/zero: cannot read outlets file: not a regular file (a character device)",),
+        {"NEWSWATCH_OUTLETS": "/dev/zero"},
+    ),
+    Case(
+        "outlets-file-too-large",
+        ("crawl",),
+        ("{dir}/outlets.toml: cannot read outlets file: larger than 5 MB (5242881 bytes)",),
+        files={"outlets.toml": "#" * (BIG - 1) + "\n"},
+    ),
+    Case(
+        "outlets-file-symlink-loop",
+        ("outlets",),
+        ("{dir}/outlets.link: cannot read outlets file: symlink loop",),
+        {"NEWSWATCH_OUTLETS": "{dir}/outlets.link"},
+        make=symlink_loop("outlets.link"),
+    ),
     # --- the rules ----------------------------------------------------------------------------
     Case(
         "rules-folder-missing",
         ("crawl",),
         ("{dir}/rules: rules folder not found (set NEWSWATCH_RULES)",),
         {"NEWSWATCH_RULES": "{dir}/rules"},
+    ),
+    Case(
+        "rules-folder-symlink-loop",
+        ("crawl",),
+        ("{dir}/rules: cannot read rules folder: symlink loop",),
+        {"NEWSWATCH_RULES": "{dir}/rules"},
+        make=symlink_loop("rules"),
+    ),
+    Case(
+        "rules-location-dev-zero",
+        ("rules", "check"),
+        ("/dev/zero: cannot read rules folder: not a folder or a regular file (a character device)",),
+        {"NEWSWATCH_RULES": "/dev/zero"},
+    ),
+    Case(
+        "rules-location-fifo",
+        ("crawl",),
+        ("{dir}/rules.fifo: cannot read rules folder: not a folder or a regular file (a FIFO)",),
+        {"NEWSWATCH_RULES": "{dir}/rules.fifo"},
+        make=fifo("rules.fifo"),
+    ),
+    Case(
+        "rule-file-is-a-folder",
+        ("rules", "check"),
+        ("{dir}/rules/zz.toml: cannot read rule file: Is a directory",),
+        {"NEWSWATCH_RULES": "{dir}/rules"},
+        {"rules/topic.toml": RULES.format(query="CHINA AND RUSSIA"), "rules/zz.toml/.keep": ""},
+    ),
+    Case(
+        "rule-file-fifo-in-folder",
+        ("rules", "check"),
+        ("{dir}/rules/zz.toml: cannot read rule file: not a regular file (a FIFO)",),
+        {"NEWSWATCH_RULES": "{dir}/rules"},
+        {"rules/topic.toml": RULES.format(query="CHINA AND RUSSIA")},
+        make=fifo("rules/zz.toml"),
+    ),
+    Case(
+        "rule-file-symlink-loop-in-folder",
+        ("crawl",),
+        ("{dir}/rules/loop.toml: cannot read rule file: symlink loop",),
+        {"NEWSWATCH_RULES": "{dir}/rules"},
+        {"rules/topic.toml": RULES.format(query="CHINA AND RUSSIA")},
+        make=symlink_loop("rules/loop.toml"),
+    ),
+    Case(
+        "rule-file-too-large",
+        ("rules", "check"),
+        ("{dir}/rules/topic.toml: cannot read rule file: larger than 5 MB (5242881 bytes)",),
+        {"NEWSWATCH_RULES": "{dir}/rules"},
+        {"rules/topic.toml": "#" * (BIG - 1) + "\n"},
+    ),
+    Case(
+        "rules-folder-too-large-together",
+        ("rules", "check"),
+        (
+            "{dir}/rules: cannot read rules folder: its rule files hold more than 20 MB together (26214400 bytes)",
+        ),
+        {"NEWSWATCH_RULES": "{dir}/rules"},
+        {f"rules/part{n}.toml": "#" * (BIG - 2) + "\n" for n in range(5)},
     ),
     Case(
         "rules-folder-without-rule-files",
@@ -308,12 +518,18 @@ def _run(case: Case, folder: Path, trap: socket.socket) -> Outcome:
             path.write_bytes(content)
         else:
             path.write_text(content.replace("{port}", str(port)), encoding="utf-8")
+    if case.make is not None:
+        case.make(folder)
     extra = {k: v.replace("{dir}", str(folder)) for k, v in case.env.items()}
     env = crawl_env(folder, folder / "outlets.toml", **extra)
     env["NEWSWATCH_RULES"] = extra.get("NEWSWATCH_RULES", env.get("NEWSWATCH_RULES", ""))
     if not env["NEWSWATCH_RULES"]:
         del env["NEWSWATCH_RULES"]  # the shipped rules
-    result = run_newswatch(list(case.command), env, timeout=60)
+    command = [part.replace("{dir}", str(folder)) for part in case.command]
+    try:
+        result = run_newswatch(command, env, timeout=HANG)
+    except subprocess.TimeoutExpired:  # a hang is this case's failure, not the whole table's
+        result = subprocess.CompletedProcess(case.command, -1, "", f"hung: no answer in {HANG} s")
     return Outcome(case, folder, result, _connections(trap))
 
 
@@ -362,3 +578,27 @@ def test_bad_configuration_stops_before_anything_runs_with_one_line(
     assert not (folder / "data" / "newswatch.db").exists()
     assert not (folder / "data").exists()  # no archive, no lock file, no alerts.jsonl, no digests
     assert outcome.connections == 0  # the crawl never started
+
+
+@pytest.mark.parametrize("raw", ["1e300", "99999999999999999999", "nan", "inf", "-inf", "1" + "0" * 5000])
+def test_no_number_setting_takes_an_overflowing_value(raw: str) -> None:
+    """Every number setting (and the Scrapy names -s may set instead), not only the ones above."""
+    import settings
+
+    assert len(settings._NUMBERS) >= 25
+    for name, bounds in settings._NUMBERS.items():
+        with pytest.raises(ValueError, match=r"too large|not a finite|not a whole|not a number|out of range"):
+            settings._number(raw, bounds)
+        assert name.isupper()
+
+
+def test_the_longest_allowed_spans_keep_date_arithmetic_in_range() -> None:
+    import settings
+
+    unit_seconds = {"days": 86400, "hours": 3600, "seconds": 1, "ms": 0.001}
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    spans = [(n, b) for n, b in settings._NUMBERS.items() if b.unit in unit_seconds]
+    assert {n for n, _ in spans} >= {"NEWSWATCH_FRESHNESS_DAYS", "NEWSWATCH_STORY_WINDOW_HOURS"}
+    for _, bounds in spans:
+        longest = timedelta(seconds=float(bounds.most or 0) * unit_seconds[bounds.unit])
+        assert now - longest < now < now + longest  # neither end overflows

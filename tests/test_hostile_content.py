@@ -32,7 +32,7 @@ from alerts.outbox import AlertView
 from alerts.render import MAX_TITLE, render_alert
 from archive import Archive
 from extraction import MAX_TITLE_CHARS, clean_title, extract
-from records import Article, Candidate, Extraction
+from records import Article, Candidate, Extraction, fixed_clock
 from rules import load_ruleset
 from search import search
 from stories import StoryIndex, fingerprint
@@ -63,6 +63,7 @@ INVISIBLE = re.compile(
 )
 MARKUP = ("<!channel", "<!here", "<@U123", "<https://evil", "<script", "<img", "<a href")
 NOW = datetime(2026, 11, 22, 10, tzinfo=UTC)
+CLOCK = fixed_clock(NOW)  # the archive's "now": stories do not depend on the day the suite runs
 
 
 def alert_view(title: str, url: str = "https://example.org/a?x=1&y=<2>|z") -> AlertView:
@@ -252,13 +253,13 @@ def test_extraction_of_a_hostile_page_gives_text_the_archive_can_hold(tmp_path: 
     extraction = extract(page, "https://example.org/a/1")
     assert extraction.title == "lone \ufffd surrogate [2J headline"
     assert SUPPLY in extraction.text and not INVISIBLE.search(extraction.text.replace("\n", ""))
-    archive = Archive(tmp_path / "newswatch.db")
+    archive = Archive(tmp_path / "newswatch.db", clock=CLOCK)
     assert store_extraction(archive, extraction, "/a/ld").outcome == "new"
     archive.close()
 
 
 def test_the_archive_refuses_a_lone_surrogate_without_writing_anything(tmp_path: Path) -> None:
-    archive = Archive(tmp_path / "newswatch.db")
+    archive = Archive(tmp_path / "newswatch.db", clock=CLOCK)
     with pytest.raises(UnicodeEncodeError):
         store_extraction(archive, Extraction(text=SUPPLY * 10, title="lone \ud800", published=NOW), "/a/s")
     for table in ("articles", "seen_urls", "alerts", "stories", "matches"):
@@ -299,7 +300,7 @@ def hostile_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """An archive holding one flagged article per hostile string, each its own story."""
     db = tmp_path_factory.mktemp("hostile") / "data" / "newswatch.db"
     db.parent.mkdir()
-    archive = Archive(db)
+    archive = Archive(db, clock=CLOCK)
     for i, (name, (title, text)) in enumerate(hostile_texts().items()):
         extraction = Extraction(text=text, title=title, published=NOW - timedelta(days=10 * i))
         stored = store_extraction(archive, extraction, f"/a/{name}")
@@ -333,7 +334,7 @@ def test_alerts_of_hostile_articles_are_delivered_escaped(hostile_archive: Path,
     source.close()
     copy.close()
     config = config_for(db, None)
-    archive = Archive(db)
+    archive = Archive(db, clock=CLOCK)
     printed: list[str] = []
     try:
         report = dispatch(
@@ -436,7 +437,7 @@ def test_datasette_pages_stay_escaped(hostile_archive: Path) -> None:
 def test_the_atom_feed_of_crawled_hostile_titles_is_well_formed(tmp_path: Path) -> None:
     """Titles as the crawl stores them (extraction's clean_title): the feed stays valid XML."""
     db = tmp_path / "newswatch.db"
-    archive = Archive(db)
+    archive = Archive(db, clock=CLOCK)
     for i, (name, (title, text)) in enumerate(hostile_texts().items()):
         text = text.replace("\x00", "")  # as extraction hands it over
         extraction = Extraction(text=text, title=clean_title(title), published=NOW - timedelta(days=10 * i))

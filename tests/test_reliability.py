@@ -7,13 +7,12 @@ import os
 import resource
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import query
 from crash_harness import World
 
 
@@ -25,24 +24,7 @@ def world() -> Iterator[World]:
 
 
 def command(world: World, *args: str, **popen: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *args],
-        cwd=ROOT,
-        env=world.env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-        **popen,  # type: ignore[call-overload]
-    )
-
-
-def query(db: Path, sql: str) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
+    return world.command(*args, **popen)
 
 
 @pytest.mark.parametrize("error", ["token_revoked", "channel_not_found", "invalid_auth"])

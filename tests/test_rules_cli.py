@@ -140,3 +140,51 @@ def test_rules_backtest_shows_what_a_rule_change_would_flag(
     assert sample["rules_after"] == ["evidence-word"] and sample["title"]
     text = run_newswatch(["rules", "backtest", "--rules", str(candidate)], env)
     assert "would newly flag" in text.stdout and "by outlet:" in text.stdout
+
+
+def test_rules_check_on_a_rule_nested_180_levels_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    for depth in (180, 100_000):
+        query = "(" * depth + "CHINA" + ")" * depth
+        (rules / "extra.toml").write_text(
+            f'[[rules]]\nid = "deep"\ndescription = "d"\nseverity = "low"\nquery = "{query}"\n',
+            encoding="utf-8",
+        )
+        result = run_newswatch(["rules", "check"], crawl_env(tmp_path, OUTLETS, NEWSWATCH_RULES=str(rules)))
+        assert result.returncode == 2, result.stderr[-500:]
+        (line,) = result.stderr.strip().splitlines()
+        assert line.endswith(
+            "extra.toml: rule 'deep': key 'query': column 51: parentheses nested too deeply (more than 50 levels)"
+        )
+
+
+def test_classify_and_explain_say_when_an_article_was_too_long_to_match_fully(tmp_path: Path) -> None:
+    long_text = (
+        "Chinese firms shipped gunpowder to a Russian ammunition plant. " + "Filler words here. " * 2_000
+    )
+    lines = [{"id": "long", "title": "", "text": long_text}, {"id": "short", "title": "", "text": "Sunny."}]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    env = crawl_env(tmp_path, OUTLETS, NEWSWATCH_MAX_MATCH_CHARS="10000")
+    result = run_newswatch(["classify", "--jsonl", str(source)], env)
+    assert result.returncode == 0, result.stderr
+    long, short = (json.loads(line) for line in result.stdout.splitlines())
+    assert long["flagged"] is True
+    assert long["match_note"] == "too long to match fully: matched the first 10,000 of 38,063 characters"
+    assert "match_note" not in short  # the usual keys only
+    page = tmp_path / "long.txt"
+    page.write_text(long_text, encoding="utf-8")
+    explained = run_newswatch(["rules", "explain", str(page)], env)
+    assert explained.returncode == 0, explained.stderr
+    assert explained.stdout.splitlines()[1] == (
+        "note: too long to match fully: matched the first 10,000 of 38,063 characters"
+    )
+
+
+def test_a_match_budget_out_of_range_stops_with_one_line(tmp_path: Path) -> None:
+    env = crawl_env(tmp_path, OUTLETS, NEWSWATCH_MAX_MATCH_CHARS="5")
+    result = run_newswatch(["rules", "check"], env)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "NEWSWATCH_MAX_MATCH_CHARS='5'" in line and "Traceback" not in result.stderr

@@ -256,6 +256,73 @@ def test_group_and_rule_file_errors(tmp_path: Path, text: str, message: str) -> 
         load_ruleset(tmp_path)
 
 
+def nested(kind: str, depth: int) -> str:
+    """A query nesting ``depth`` levels of one kind."""
+    if kind == "parentheses":
+        return "(" * depth + "CHINA" + ")" * depth
+    if kind == "AND in parentheses":
+        return "(CHINA AND " * depth + "RUSSIA" + ")" * depth
+    if kind == "NOT":
+        return "NOT " * depth + "CHINA"
+    if kind == "NEAR":
+        return " NEAR/1 ".join(["CHINA"] * (depth + 1))
+    if kind == "scopes":
+        return "SENTENCE(" * depth + "CHINA" + ")" * depth
+    return "title:(" * depth + "CHINA" + ")" * depth  # fields
+
+
+DEEP_KINDS = ["parentheses", "AND in parentheses", "NOT", "NEAR", "scopes", "fields"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "depth"),
+    [(kind, depth) for kind in DEEP_KINDS for depth in (51, 180, 1_000)]
+    + [("parentheses", 100_000), ("AND in parentheses", 100_000), ("NOT", 100_000)],
+)
+def test_a_query_nested_too_deeply_is_a_syntax_error_not_a_crash(kind: str, depth: int) -> None:
+    query = nested(kind, depth)
+    with pytest.raises(QuerySyntaxError, match=r"nested too deeply \(more than 50 levels\)") as info:
+        parse_query(query)
+    assert 0 <= info.value.offset < len(query)
+
+
+@pytest.mark.parametrize("kind", DEEP_KINDS)
+def test_fifty_levels_still_parse_and_match(tmp_path: Path, kind: str) -> None:
+    query = nested(kind, 50).replace("title:(", "text:(")
+    expected = kind not in ("NOT",)  # fifty NOTs: an even count, so true only through NOT
+    assert hits(tmp_path, query, "China supplies Russia.") is expected
+
+
+@pytest.mark.parametrize("depth", [180, 100_000])
+def test_a_deeply_nested_rule_names_file_rule_and_column(tmp_path: Path, depth: int) -> None:
+    path = tmp_path / "r.toml"
+    path.write_text(
+        GROUPS
+        + f'[[rules]]\nid = "deep"\ndescription = "d"\nseverity = "low"\nquery = "{nested("parentheses", depth)}"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleConfigError) as info:
+        load_ruleset(tmp_path)
+    assert str(info.value) == (
+        f"{path}: rule 'deep': key 'query': column 51: parentheses nested too deeply (more than 50 levels)"
+    )
+
+
+def test_groups_including_groups_too_deeply_is_an_error(tmp_path: Path) -> None:
+    chain = "".join(f'[groups.G{i}]\naliases = ["w{i}"]\ninclude = ["G{i + 1}"]\n' for i in range(1_000))
+    rule = '[[rules]]\nid = "a"\ndescription = "d"\nseverity = "low"\nquery = "G0"\n'
+    (tmp_path / "r.toml").write_text(chain + '[groups.G1000]\naliases = ["end"]\n' + rule, encoding="utf-8")
+    with pytest.raises(RuleConfigError, match=r"includes nested too deeply \(more than 50 levels\)"):
+        load_ruleset(tmp_path)
+
+
+@pytest.mark.parametrize("value", ["[" * 1_000 + "]" * 1_000, "{a = " * 1_000 + "1" + "}" * 1_000])
+def test_toml_nested_too_deeply_is_a_rule_file_error(tmp_path: Path, value: str) -> None:
+    (tmp_path / "r.toml").write_text(f"x = {value}\n", encoding="utf-8")
+    with pytest.raises(RuleConfigError, match=r"r\.toml: invalid TOML: arrays or tables nested too deeply"):
+        load_ruleset(tmp_path)
+
+
 def test_group_defined_in_two_files_names_both(tmp_path: Path) -> None:
     (tmp_path / "a.toml").write_text('[groups.X]\naliases = ["x"]\n', encoding="utf-8")
     (tmp_path / "b.toml").write_text('[groups.X]\naliases = ["y"]\n', encoding="utf-8")

@@ -7,14 +7,21 @@ import asyncio
 import html
 import json
 import sqlite3
-import subprocess
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CHROMIUM, NEWSWATCH, ROOT, crawl, crawl_env, rows, run_newswatch, screenshot
+from conftest import (
+    CHROMIUM,
+    ROOT,
+    crawl,
+    crawl_env,
+    datasette_server,
+    rows,
+    run_newswatch,
+    screenshot,
+)
 from datasette.app import Datasette
 from fakeweb import FakeWeb
 from outlet_sites import Sites, build_sites
@@ -252,32 +259,10 @@ def test_datasette_reads_while_a_crawl_writes_without_lock_errors(tmp_path: Path
 def test_flagged_articles_page_renders_in_headless_chromium(
     crawled: tuple[Path, Sites, str, str], tmp_path: Path
 ) -> None:
-    import socket
-
     db, _, _, _ = crawled
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     env = crawl_env(tmp_path, OUTLETS, NEWSWATCH_DB=str(db))
-    server = subprocess.Popen(
-        [*NEWSWATCH, "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/newswatch/flagged_articles"
-        for _ in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.1)
+    with datasette_server(env) as base:
         shot = ROOT / "data" / "screenshots" / "flagged-articles.png"
-        screenshot(url, shot, tmp_path / "chrome")
+        screenshot(f"{base}/newswatch/flagged_articles", shot, tmp_path / "chrome")
         assert shot.stat().st_size > 20_000
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     assert rows(db, "SELECT count(*) AS n FROM articles WHERE flagged = 1")[0]["n"] >= 3

@@ -11,6 +11,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from conftest import NEWSWATCH, ROOT, crawl_env, rows, run_newswatch
 from fakeslack import FakeSlack
 from fakeweb import FakeWeb
@@ -167,6 +168,67 @@ def test_the_real_service_alerts_within_its_interval_and_stops_cleanly_on_sigter
     assert rows(db, "PRAGMA integrity_check") == [{"integrity_check": "ok"}]
 
 
+def crawl_runs(db: Path) -> int:
+    try:
+        return int(rows(db, "SELECT count(*) AS n FROM crawl_runs")[0]["n"])  # type: ignore[call-overload]
+    except sqlite3.OperationalError:  # the archive is still being created
+        return 0
+
+
+def wait_for(condition: object, seconds: float) -> bool:
+    """Poll ``condition`` (a callable) until it holds or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        time.sleep(0.1)
+    return bool(condition())  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("answer", ["ratelimited:600", "hang"])
+def test_a_rate_limiting_or_hanging_slack_holds_up_neither_crawls_nor_shutdown(
+    tmp_path: Path, web: FakeWeb, slack: FakeSlack, answer: str
+) -> None:
+    publish(web, 1, flagged=True)
+    slack.default, slack.hang_for = answer, 300.0  # every post: 429 Retry-After 600, or no answer at all
+    env = service_env(tmp_path, web, slack, NEWSWATCH_ALERT_RETRY_SECONDS="1")
+    db = tmp_path / "data" / "newswatch.db"
+    log = (tmp_path / "service.log").open("w")
+    service = subprocess.Popen(
+        [*NEWSWATCH, "run"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        assert wait_for(lambda: slack.posts(), 60), "the alert was never tried"
+        runs = crawl_runs(db)
+        # The outlet (every 10 s) is crawled again while Slack holds the delivery.
+        assert wait_for(lambda: crawl_runs(db) > runs, 30), "Slack held up the outlet's crawls"
+        posts = len(slack.posts())
+        if answer == "hang":  # stop while a post hangs in flight
+            assert wait_for(lambda: len(slack.posts()) > posts, 30)
+        started = time.monotonic()
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=60) == 0
+        stopped_in = time.monotonic() - started
+    finally:
+        if service.poll() is None:
+            service.kill()
+        log.close()
+    assert stopped_in < 15, f"SIGTERM took {stopped_in:.1f} s"
+    output = (tmp_path / "service.log").read_text()
+    assert "newswatch service stopped" in output and "Traceback" not in output
+    ((status, attempts, next_attempt_at, now),) = [
+        tuple(r.values())
+        for r in rows(db, "SELECT status, attempts, next_attempt_at, datetime('now') AS now FROM alerts")
+    ]
+    assert status == "pending"  # kept for the next start, nothing lost
+    if answer == "hang":
+        assert attempts == len(slack.posts())  # every post that may have landed was counted
+    else:
+        assert len(slack.posts()) == 1 and attempts == 0  # Slack took nothing; asked once, waited
+        assert str(next_attempt_at) > str(now)
+        assert output.count("alerts wait 600 s") == 1
+
+
 def test_python_scheduler_py_is_the_same_service(tmp_path: Path, web: FakeWeb) -> None:
     publish(web, 1, flagged=False)
     result = subprocess.run(
@@ -186,3 +248,32 @@ def test_invalid_service_settings_stop_it_with_one_line(tmp_path: Path, web: Fak
     result = run_newswatch(["run", "--once"], service_env(tmp_path, web, NEWSWATCH_DIGEST_AT="7 o'clock"))
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1].startswith("newswatch: NEWSWATCH_DIGEST_AT=")
+
+
+def test_a_storage_error_in_a_running_service_job_is_one_log_line_and_the_job_runs_again(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """On a full or damaged disk the long-running service's jobs fail one line at a time
+    (no traceback from the scheduler) and are tried again at their next turn."""
+    import logging
+
+    from scrapy.settings import Settings
+
+    import settings as project
+    from scheduler import Service
+
+    db = tmp_path / "data" / "newswatch.db"
+    db.parent.mkdir()
+    db.write_bytes(b"not an archive, or a damaged one " * 100)
+    values = Settings()
+    values.setmodule(project, priority="project")
+    values.update({"NEWSWATCH_DB": str(db), "NEWSWATCH_DIGEST_AT": "03:00 UTC"}, priority="cmdline")
+    service = Service(values, outlets=[])
+    scheduler = service.build()
+    caplog.set_level(logging.INFO, logger="newswatch.service")
+    for job in scheduler.get_jobs():
+        job.func(*job.args, **job.kwargs)  # what the scheduler calls: nothing escapes
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert sorted(e.split(":")[0] for e in errors) == ["deliver", "digest", "digest", "heartbeat", "watchdog"]
+    assert all(str(db) in e and e.endswith("it runs again at its next turn") for e in errors)
+    assert all(r.exc_info is None for r in caplog.records)

@@ -10,12 +10,15 @@ from pathlib import Path
 import pytest
 
 from archive import Archive
-from records import Article, Candidate, Extraction
+from records import Article, Candidate, Extraction, fixed_clock
 from rules import load_ruleset
 from stories import Entry, StoryConfig, StoryIndex, compare, copy_similarity, fingerprint
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+#: The archive's "now" in these tests: the articles' dates are fixed, so the story window
+#: (measured back from the clock) must not depend on the day the suite runs.
+CLOCK = fixed_clock(NOW + timedelta(days=3))
 
 # Event 1: EU ministers discuss a drone factory in China (three outlets; one wire copy).
 FACTORY_TITLE = "EU ministers to discuss evidence of Chinese drone factory working for Russia"
@@ -118,7 +121,7 @@ def test_headlines_citing_different_numbers_are_different_events() -> None:
 
 @pytest.fixture
 def archive(tmp_path: Path) -> Archive:
-    return Archive(tmp_path / "newswatch.db")
+    return Archive(tmp_path / "newswatch.db", clock=CLOCK)
 
 
 MATCHER = load_ruleset(ROOT / "config" / "rules")
@@ -217,7 +220,8 @@ def test_a_revisit_with_changed_text_keeps_the_old_version_and_alerts_only_when_
 
 
 def test_parallel_crawls_see_each_others_articles(tmp_path: Path) -> None:
-    first, second = Archive(tmp_path / "newswatch.db"), Archive(tmp_path / "newswatch.db")
+    first = Archive(tmp_path / "newswatch.db", clock=CLOCK)
+    second = Archive(tmp_path / "newswatch.db", clock=CLOCK)
     try:
         one, two = StoryIndex(), StoryIndex()
         store(first, one, "rferl", "/a/1", FACTORY_TITLE, "\n\n".join(FACTORY), NOW)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import random
+from collections.abc import Callable
+
 import pytest
 
-from urls import BadURL, canonicalize, host_matches, url_hash, url_key
+from urls import BadURL, bare_domain, canonicalize, host_matches, host_of, origin, url_hash, url_key
 
 
 @pytest.mark.parametrize(
@@ -71,3 +75,166 @@ def test_host_matches_subdomains_but_not_lookalikes() -> None:
     assert host_matches("news.bbc.co.uk", domains)
     assert not host_matches("evildw.com", domains)
     assert not host_matches("dw.com.evil.org", domains)
+
+
+# --- malformed input: only BadURL ever escapes -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("http://[::1]/a", "http://[::1]/a"),
+        ("http://[::1]:8080/a?b=1#c", "http://[::1]:8080/a?b=1"),
+        ("HTTP://[0:0:0:0::1]:80/a", "http://[::1]/a"),
+        ("https://[2001:DB8::1]/x", "https://[2001:db8::1]/x"),
+    ],
+)
+def test_ipv6_literals_canonicalize_with_their_brackets(raw: str, expected: str) -> None:
+    assert canonicalize(raw) == expected
+    assert canonicalize(expected) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("http://2130706433/a", "http://127.0.0.1/a"),
+        ("http://0x7f.1/a", "http://127.0.0.1/a"),
+        ("http://0177.0.0.1/a", "http://127.0.0.1/a"),
+        ("http://127.1/a", "http://127.0.0.1/a"),
+    ],
+)
+def test_numeric_host_spellings_become_one_dotted_address(raw: str, expected: str) -> None:
+    assert canonicalize(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "http://[::1/a",
+        "http://[zz]/",
+        "http://[::1]x/",
+        "https://[fe80::1%25eth0]/",
+        "http://a:99999/",
+        "http://a:0/",
+        "http://a:-1/",
+        "http://a:1e3/",
+        "http://[::1]:99999/",
+        "http://a\x00b.org/",
+        "http://a.org/\x00",
+        "http://a.org/\x7f",
+        "http://a.org/\ud800",
+        "http://" + "a" * 64 + ".org/",
+        "http://" + ("a" * 60 + ".") * 5 + "org/",
+        "http://a.org/" + "p" * 3000,
+        "http://a<b.org/",
+        "http://%00/",
+        "http://a..b/",
+        "http://1.2.3.256/",
+        "http://a.b.123/",
+        "http://0x100000000/",
+        "http://./",
+        "http://a@x.org/",
+        "http://a:b@x.org/",
+        "http://@x.org/",
+        "file:///etc/passwd",
+        "data:text/html,<p>x</p>",
+        "javascript:alert(1)",
+    ],
+)
+def test_malformed_urls_raise_bad_url(bad: str) -> None:
+    with pytest.raises(BadURL):
+        canonicalize(bad)
+
+
+def test_userinfo_is_refused_with_a_clear_reason() -> None:
+    with pytest.raises(BadURL, match="user name"):
+        canonicalize("http://desk@x.org/a")
+
+
+@pytest.mark.parametrize("value", [None, 42, b"http://x.org/", ["http://x.org/"]])
+def test_non_strings_raise_bad_url(value: object) -> None:
+    with pytest.raises(BadURL):
+        canonicalize(value)  # type: ignore[arg-type]
+    with pytest.raises(BadURL):
+        url_key(value)  # type: ignore[arg-type]
+
+
+def test_a_malformed_base_raises_bad_url() -> None:
+    with pytest.raises(BadURL):
+        canonicalize("a", "http://[::1/")
+    assert canonicalize("/b", "http://[::1]:81/a") == "http://[::1]:81/b"
+
+
+# fmt: off
+PIECES = [
+    "http://", "https://", "HTTP://", "//", "ftp://", "file:", "data:", "javascript:", "mailto:", "x",
+    "a.org", "www.", "xn--", "xn--a", "例え.テスト", "ex\u0430mple.com", "[", "]", "[::1]", "[::ffff:127.0.0.1]",
+    "[zz]", "[v1.x]", "::", ":", ":80", ":0", ":99999", ":-1", ":8080", "@", "user:pw@", "%", "%00", "%zz",
+    "%2f", "/", "/a", "/amp", "?", "?utm_source=x", "&", "=", "#", "#frag", "..", ".", " ", "\t", "\n",
+    "\x00", "\x01", "\x7f", "\u2028", "\ud800", "\udcff", "\\", "<", ">", '"', "'", "0x7f", "2130706433",
+    "0177.0.0.1", "256", "1.2.3.4", "%25eth0", "\uff0e", "\u3002", "a" * 70, "b" * 300, "ß", "İ", "\u200b",
+    "x.cdn.ampproject.org/c/s/", "a-b.cdn.ampproject.org/c/", "/c/s/", "/..", "/.", "%2e", "%2E%2e", ".amp",
+]
+# fmt: on
+
+
+def nasty_strings(count: int, seed: int = 7) -> list[str]:
+    """Strings glued from URL-ish pieces: the shapes a hostile feed or page hands us."""
+    rng = random.Random(seed)
+    hosts = [
+        "a.org",
+        "www.b.co.uk",
+        "[::1]",
+        "[2001:db8::1]:81",
+        "127.0.0.1:8080",
+        "例え.テスト",
+        "amp.c.net",
+    ]
+    out = []
+    for _ in range(count):
+        start = rng.choice(["http://", "https://"]) + rng.choice(hosts) if rng.random() < 0.5 else ""
+        out.append(start + "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 6))))
+    return out
+
+
+def test_only_bad_url_escapes_the_url_functions() -> None:
+    bases = ["http://a.org/x/", "http://[::1/", "https://[::1]:81/", "ftp://x/", "", "http://a@b/"]
+    calls: list[Callable[[str], object]] = [
+        canonicalize,
+        lambda s: canonicalize(s, bases[len(s) % len(bases)]),
+        lambda s: canonicalize("/p", s),
+        url_key,
+        url_hash,
+        host_of,
+        origin,
+        bare_domain,
+        lambda s: host_matches(s, {"a.org"}),
+    ]
+    survivors = 0
+    for text in nasty_strings(8000):
+        for call in calls:
+            with contextlib.suppress(BadURL):
+                call(text)
+        try:
+            out = canonicalize(text)
+        except BadURL:
+            continue
+        survivors += 1
+        assert canonicalize(out) == out, text  # the canonical spelling is a fixed point
+        url_hash(out)
+        origin(out)
+    assert survivors > 500  # the generator also makes plenty of good URLs
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "https://x.cdn.ampproject.org/c/s/desk@x.org/a",
+        "https://x.cdn.ampproject.org/c/s/[::1/a",
+        "https://x.cdn.ampproject.org/c/x.org:99999/a",
+    ],
+)
+def test_the_page_inside_an_amp_cache_url_is_checked_like_any_url(bad: str) -> None:
+    with pytest.raises(BadURL):
+        canonicalize(bad)
+    assert canonicalize("https://x.cdn.ampproject.org/c/s/2130706433/a") == "https://127.0.0.1/a"

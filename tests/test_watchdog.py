@@ -142,3 +142,39 @@ def test_a_notice_that_cannot_be_sent_is_tried_again(tmp_path: Path) -> None:
     sent: list[str] = []
     assert len(Watchdog(archive, sent.append).run(NOW)) == 1
     archive.close()
+
+
+def queue_flagged(archive: Archive, n: int, at: datetime) -> None:
+    """``n`` flagged articles with their pending alerts, queued at ``at``."""
+    with archive.write() as conn:
+        for k in range(n):
+            article_id = conn.execute(
+                "INSERT INTO articles (url, url_hash, outlet, fetched_at, text, flagged, severity) "
+                "VALUES (?, ?, 'dw', ?, 'text', 1, 'high')",
+                (f"https://dw.example/a/{k}", f"hash{k}", sql_time(at)),
+            ).lastrowid
+            conn.execute(
+                "INSERT INTO alerts (article_id, kind, severity, created_at, next_attempt_at) "
+                "VALUES (?, 'new', 'high', ?, ?)",
+                (article_id, sql_time(at), sql_time(at)),
+            )
+
+
+def test_alerts_pending_without_an_attempt_open_a_health_issue_until_they_go_out(tmp_path: Path) -> None:
+    archive = Archive(tmp_path / "db.sqlite")
+    queue_flagged(archive, 3, NOW - timedelta(minutes=4))
+    sent: list[str] = []
+    dog = Watchdog(archive, sent.append)
+    assert dog.run(NOW) == []  # queued four minutes ago: not stalled yet
+    (notice,) = dog.run(NOW + timedelta(minutes=7))
+    assert (notice.outlet, notice.kind, notice.recovered) == ("alerts", "stalled", False)
+    assert "3 alert(s) pending with no delivery attempt for over 10 minutes" in sent[-1]
+    assert archive.conn.execute(
+        "SELECT count(*) FROM health WHERE outlet = 'alerts' AND issue = 'stalled' AND resolved_at IS NULL"
+    ).fetchone() == (1,)
+    assert dog.run(NOW + timedelta(minutes=30)) == []  # said once, not every pass
+    with archive.write() as conn:
+        conn.execute("UPDATE alerts SET status = 'sent'")
+    (recovered,) = dog.run(NOW + timedelta(minutes=31))
+    assert recovered.recovered and "alerts: stalled — recovered" in sent[-1]
+    archive.close()

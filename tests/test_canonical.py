@@ -1,0 +1,307 @@
+"""Canonical links: an article is archived under its page's canonical link only when that link
+is plausible for the page (same site, the outlet's article rules, article-shaped, not the
+homepage or a source) and no different text holds it; otherwise under the URL it was fetched
+from. Pure functions, the real archive, and real crawls of loopback outlets whose pages share
+one canonical (a section, the homepage, a topic hub, another article, another host, a URL that
+redirects), next to the legitimate case: a variant whose canonical is the article itself.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import crawl_env, rows, run_newswatch
+from fakeweb import FakeWeb
+from outlet_sites import Story, pangea_page, paragraphs, rss
+
+from archive import Archive
+from outlets import Outlet, load_outlets
+from pipelines.store import article_shaped, article_url, canonical_problem
+from records import Article, Candidate, Extraction, fixed_clock
+from stories import StoryIndex, fingerprint
+
+SITE = "https://news.example.org"
+NOW = datetime(2026, 11, 22, 10, tzinfo=UTC)
+CLOCK = fixed_clock(NOW)  # the archive's "now": stories do not depend on the day the suite runs
+RSS_TYPE = "application/rss+xml; charset=utf-8"
+
+
+def outlet(allow: tuple[str, ...] = (), deny: tuple[str, ...] = ()) -> Outlet:
+    """The outlet as the outlets file gives it (``domains`` and rules checked as they load)."""
+    table = (
+        f'[outlets.news]\nname = "News"\nhomepage = "{SITE}/en/"\n'
+        f'feeds = ["{SITE}/en/rss/all-news-from-today.xml"]\ndomains = ["example.org"]\n'
+        f"allow = {json.dumps(list(allow))}\ndeny = {json.dumps(list(deny))}\n"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "outlets.toml"
+        path.write_text(table, encoding="utf-8")
+        return load_outlets(path)["news"]
+
+
+def article(url: str, canonical: str | None, text: str = "text", final_url: str | None = None) -> Article:
+    candidate = Candidate(url=url, outlet="news", source=f"{SITE}/en/rss", source_kind="feed")
+    item = Article(
+        url=url, final_url=final_url or url, outlet="news", fetched_at=NOW, html="", candidate=candidate
+    )
+    item.extraction = Extraction(text=text, title="t", canonical_url=canonical, published=NOW)
+    return item
+
+
+# --- the plausibility of a canonical link ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{SITE}/world/europe/china-russia-drone-engines/",
+        f"{SITE}/a/33000001.html",
+        f"{SITE}/en/china-fills-gaps/a-70000001",
+        f"{SITE}/post/41234",
+        f"{SITE}/2026/11/20/satellite-images-shared-with-moscow",
+        f"{SITE}/news/%E4%B8%AD%E5%9B%BD%E5%85%AC%E5%8F%B8%E5%90%91%E4%BF%84%E7%BD%97%E6%96%AF%E5%87%BA%E5%8F%A3",
+        f"{SITE}/article/5f2b9c0d8e7a4b6c9d1e2f3a4b5c6d7e",
+    ],
+)
+def test_article_urls_are_article_shaped(url: str) -> None:
+    assert article_shaped(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{SITE}/",
+        f"{SITE}/world/",
+        f"{SITE}/news",
+        f"{SITE}/en/world/europe",
+        f"{SITE}/2026/11/",
+        f"{SITE}/world/index.html",
+        f"{SITE}/middle-east/",
+        f"{SITE}/post/123",
+        f"{SITE}/%D0%BF%D0%BE%D0%BB%D0%B8%D1%82%D0%B8%D0%BA%D0%B0/",  # /политика/
+        f"{SITE}/%E5%9B%BD%E9%99%85/",  # /国际/
+    ],
+)
+def test_homepages_sections_and_archives_are_not_article_shaped(url: str) -> None:
+    assert not article_shaped(url)
+
+
+OWN = f"{SITE}/world/china-sends-drone-engines-to-russia-5800001"
+
+
+@pytest.mark.parametrize(
+    ("canonical", "problem"),
+    [
+        (f"{SITE}/world/", "not an article's URL"),
+        (f"{SITE}/", "not an article's URL"),
+        (f"{SITE}/en/", "the outlet's homepage or a source"),
+        (f"{SITE}/en/rss/all-news-from-today.xml", "the outlet's homepage or a source"),
+        ("https://aggregator.example.com/world/china-sends-drone-engines-to-russia-5800001", "another site"),
+        ("https://news.example.net/world/china-sends-drone-engines-to-russia-5800001", "another site"),
+    ],
+)
+def test_an_implausible_canonical_is_refused_with_its_reason(canonical: str, problem: str) -> None:
+    item = article(OWN, canonical)
+    assert canonical_problem(canonical, item, outlet()) == problem
+    assert article_url(item, outlet()) == OWN
+
+
+def test_a_redirect_to_a_section_is_not_where_the_article_is_archived() -> None:
+    section = f"{SITE}/world/"
+    item = article(OWN, section, final_url=section)
+    assert canonical_problem(section, item, outlet()) == "not an article's URL"
+    assert article_url(item, outlet()) == OWN
+    moved = f"{SITE}/world/china-sends-drone-engines-to-russia-updated-5800001"
+    assert article_url(article(OWN, moved, final_url=moved), outlet()) == moved  # a moved article
+
+
+def test_a_canonical_the_outlets_rules_refuse_is_not_used() -> None:
+    rules = outlet(allow=(r"-\d{7}$",), deny=(r"/live/",))
+    hub = f"{SITE}/topics/china-russia-military-ties"
+    assert canonical_problem(hub, article(OWN, hub), rules) == "not allowed by the outlet's rules"
+    live = f"{SITE}/live/china-russia-blog-5800009"
+    assert canonical_problem(live, article(OWN, live), rules) == "denied by the outlet's rules"
+
+
+@pytest.mark.parametrize(
+    ("fetched", "canonical"),
+    [
+        (f"{SITE}/world/china-sends-drone-engines-to-russia-5800001?view=print", OWN),  # a print variant
+        ("https://m.news.example.org/world/china-sends-drone-engines-to-russia-5800001", OWN),  # mobile
+        (f"{SITE}/a/5800001", OWN),  # an id-only alias
+        (OWN, OWN),  # the page itself
+    ],
+)
+def test_a_variants_canonical_naming_the_article_is_used(fetched: str, canonical: str) -> None:
+    assert article_url(article(fetched, canonical), outlet()) == canonical
+
+
+# --- the archive: a canonical another text holds -----------------------------------------------
+
+
+TEXTS = [
+    " ".join(paragraphs(topic, 8)) for topic in ("drone engines", "machine tools", "gunpowder deliveries")
+]
+
+
+def store(archive: Archive, item: Article, url: str, stories: StoryIndex) -> str:
+    assert item.extraction is not None
+    fp = fingerprint(item.extraction.title, item.extraction.text)
+    return archive.store_article(item, item.extraction, url, "run", fp, stories).outcome
+
+
+def archived(archive: Archive) -> dict[str, str]:
+    return dict(archive.conn.execute("SELECT url, text FROM articles").fetchall())
+
+
+def test_three_texts_sharing_one_canonical_are_each_archived_under_their_own_url(tmp_path: Path) -> None:
+    archive, stories = Archive(tmp_path / "newswatch.db", clock=CLOCK), StoryIndex()
+    hub = f"{SITE}/topics/china-russia-military-ties"  # article-shaped: only the texts tell
+    own = [f"{SITE}/world/story-number-{n}-on-supplies" for n in range(3)]
+    outcomes = [store(archive, article(u, hub, t), hub, stories) for u, t in zip(own, TEXTS, strict=True)]
+    assert outcomes == ["new", "new", "new"]
+    assert archived(archive) == dict(zip(own, TEXTS, strict=True))
+    assert archive.seen(hub) is not None and archive.seen(hub).status == "shared_canonical"  # type: ignore[union-attr]
+    assert archive.skip_reason(hub, None) is None  # the hub's own page may still be fetched
+    fourth = f"{SITE}/world/story-number-3-on-supplies"
+    assert store(archive, article(fourth, hub, TEXTS[0] + " A fourth text."), hub, stories) == "new"
+    assert fourth in archived(archive)
+    archive.close()
+
+
+def test_a_page_whose_url_another_text_took_as_canonical_gets_it_back(tmp_path: Path) -> None:
+    archive, stories = Archive(tmp_path / "newswatch.db", clock=CLOCK), StoryIndex()
+    squatter = f"{SITE}/world/story-number-1-on-supplies"
+    real = f"{SITE}/world/story-number-2-on-supplies"
+    assert store(archive, article(squatter, real, TEXTS[0]), real, stories) == "new"  # trusted, for now
+    assert store(archive, article(real, real, TEXTS[1]), real, stories) == "new"
+    assert archived(archive) == {squatter: TEXTS[0], real: TEXTS[1]}
+    archive.close()
+
+
+def test_a_variant_of_an_archived_article_is_a_duplicate_under_its_canonical(tmp_path: Path) -> None:
+    archive, stories = Archive(tmp_path / "newswatch.db", clock=CLOCK), StoryIndex()
+    assert store(archive, article(OWN, OWN, TEXTS[0]), OWN, stories) == "new"
+    mobile = OWN + "?view=mobile"
+    cut = TEXTS[0][: len(TEXTS[0]) * 3 // 4]  # a shorter rendering of the same text
+    assert store(archive, article(mobile, OWN, cut), OWN, stories) == "duplicate"
+    assert archived(archive) == {OWN: TEXTS[0]}
+    archive.close()
+
+
+def test_a_revisit_of_a_variant_revises_the_article_under_its_canonical(tmp_path: Path) -> None:
+    archive, stories = Archive(tmp_path / "newswatch.db", clock=CLOCK), StoryIndex()
+    variant = OWN + "?view=print"
+    assert store(archive, article(variant, OWN, TEXTS[0]), OWN, stories) == "new"
+    item = article(variant, OWN, TEXTS[1])
+    assert item.extraction is not None
+    fp = fingerprint(item.extraction.title, item.extraction.text)
+    stored = archive.store_article(item, item.extraction, OWN, "run", fp, stories, revisit=True)
+    assert stored.outcome == "revised" and archived(archive) == {OWN: TEXTS[1]}
+    archive.close()
+
+
+# --- real crawls -------------------------------------------------------------------------------
+
+
+def serve_outlet(
+    web: FakeWeb, key: str, canonical: str | None, topics: list[str], delays: list[float] | None = None
+) -> tuple[str, list[tuple[str, Story]]]:
+    """An outlet whose feed lists one article per topic, each page naming ``canonical`` (None:
+    its own URL) as canonical link; (its outlets.toml table, [(URL, story)])."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    served = []
+    for n, topic in enumerate(topics):
+        story = Story(
+            f"/{key}/news/{topic.replace(' ', '-')}-report-{n}",
+            f"Report on {topic}",
+            paragraphs(topic, 8),
+            now - timedelta(hours=1 + n),
+        )
+        url = web.url(story.path)
+        delay = delays[n] if delays else 0.0
+        web.add(story.path, pangea_page(story, canonical or url), delay=delay)
+        served.append((url, story))
+    feed = rss([(s.title, u, s.published) for u, s in served])
+    web.add(f"/{key}/rss.xml", feed, content_type=RSS_TYPE)
+    table = (
+        f'[outlets.{key}]\nname = "{key}"\nhomepage = "{web.url(f"/{key}/")}"\n'
+        f'feeds = ["{web.url(f"/{key}/rss.xml")}"]\n'
+    )
+    return table, served
+
+
+TOPICS = ["drone engines", "machine tools", "gunpowder deliveries"]
+
+
+def test_articles_sharing_a_canonical_are_all_archived_under_their_own_urls(
+    tmp_path: Path, web: FakeWeb
+) -> None:
+    """One crawl, one outlet per way a canonical can mislead; every article is archived once,
+    under its own URL, with its own text, and every run is ``ok`` with the right counters."""
+    web.add("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
+    port = web.server.server_address[1]
+    web.add("/redirects/go/4400001", b"", status=301, headers={"Location": web.url("/redirects/")})
+    cases = {
+        "section": web.url("/section/news/"),
+        "homepage": web.url("/homepage/"),
+        "hub": web.url("/hub/topics/china-russia-military-ties"),
+        "offhost": f"http://localhost:{port}/offhost/news/the-one-true-story-report-9",
+        "redirects": web.url("/redirects/go/4400001"),
+    }
+    tables, expected = [], {}
+    for key, canonical in cases.items():
+        table, served = serve_outlet(web, key, canonical, TOPICS)
+        tables.append(table)
+        expected[key] = served
+    # an article whose canonical names another article of the feed, fetched first
+    table, served = serve_outlet(web, "other", None, TOPICS[:2], delays=[0.0, 0.6])
+    other_first, other_second = served
+    web.add(other_first[1].path, pangea_page(other_first[1], other_second[0]))
+    tables.append(table)
+    expected["other"] = served
+    outlets = tmp_path / "outlets.toml"
+    outlets.write_text("\n".join(tables), encoding="utf-8")
+    result = run_newswatch(["crawl", "-s", "RETRY_TIMES=0"], crawl_env(tmp_path, outlets))
+    assert result.returncode == 0, result.stderr[-3000:]
+
+    db = tmp_path / "data" / "newswatch.db"
+    stored = {r["url"]: r for r in rows(db, "SELECT url, title, text, outlet FROM articles")}
+    want = {url: story for served in expected.values() for url, story in served}
+    assert set(stored) == set(want)
+    for url, story in want.items():
+        assert story.paragraphs[0] in str(stored[url]["text"]), url  # its own text
+    runs = {r["outlet"]: r for r in rows(db, "SELECT * FROM crawl_runs")}
+    for key, served in expected.items():
+        run = runs[key]
+        assert (run["status"], run["new"], run["skipped_seen"], run["errors"]) == ("ok", len(served), 0, 0), (
+            key
+        )
+    assert web.hits("/redirects/go/4400001") == 0  # a canonical link is not fetched
+
+
+def test_a_variant_is_archived_once_under_its_canonical(tmp_path: Path, web: FakeWeb) -> None:
+    """The legitimate case: a feed lists a print variant whose canonical is the article."""
+    web.add("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
+    now = datetime.now(UTC).replace(microsecond=0)
+    story = Story(
+        "/variant/news/drone-engines-report-1", "Drone engines", paragraphs("drone engines", 8), now
+    )
+    url = web.url(story.path)
+    web.add(story.path, pangea_page(story, url))
+    web.add("/variant/rss.xml", rss([(story.title, url + "?view=print", now)]), content_type=RSS_TYPE)
+    outlets = tmp_path / "outlets.toml"
+    outlets.write_text(
+        f'[outlets.variant]\nname = "V"\nhomepage = "{web.url("/variant/")}"\n'
+        f'feeds = ["{web.url("/variant/rss.xml")}"]\n',
+        encoding="utf-8",
+    )
+    result = run_newswatch(["crawl", "-s", "RETRY_TIMES=0"], crawl_env(tmp_path, outlets))
+    assert result.returncode == 0, result.stderr[-3000:]
+    db = tmp_path / "data" / "newswatch.db"
+    assert [r["url"] for r in rows(db, "SELECT url FROM articles")] == [url]
+    assert rows(db, "SELECT status, new FROM crawl_runs") == [{"status": "ok", "new": 1}]
