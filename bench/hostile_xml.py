@@ -36,6 +36,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the loopback outlet the tests use
+sys.path.insert(0, str(ROOT / "bench"))  # also when the tests load this file
 
 from fakeweb import FakeWeb  # noqa: E402
 from memory import base_env  # noqa: E402  (bench/memory.py: the crawl's environment)
