@@ -51,6 +51,8 @@ RUN_COUNTERS = (
 )
 #: Seen-URL outcomes that mean "do not fetch again".
 FINAL_STATUSES = frozenset({"archived", "empty", "not_html", "gone", "offsite"})
+#: Articles one store may move back to their own pages (a chain of borrowed canonical links).
+MAX_MOVES = 64
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 
 migrations = Migrations("newswatch")
@@ -761,10 +763,10 @@ class Archive:
         URLs it was fetched from seen, in one transaction.
 
         It is archived under ``url`` (its canonical link) unless a different text holds that
-        URL or shared it (``_claim_url``). A URL already archived is a ``duplicate`` (another
-        spelling of a known page) unless this fetch is a ``revisit`` (its source said it
-        changed): then a changed text is kept as a new version (``revised``) and the verdict
-        re-applied.
+        URL or shared it (``_claim_url``). A URL already archived with this text (or a copy of
+        it) is a ``duplicate`` (another spelling of a known page); a ``revisit`` (its source
+        said it changed) or the same page with a different text keeps the new text as a new
+        version (``revised``) and re-applies the verdict: a duplicate never hides a text.
         """
         keys = [article.url, article.final_url]  # a canonical link: once its own page is fetched
         row = {
@@ -790,6 +792,7 @@ class Archive:
         marks = ", ".join(f":{k}" for k in row)
         entry: Entry | None = None
         with self.write() as conn:
+            self._free_own_pages(conn, article, extraction.text, fp, stories)
             row["url"] = self._claim_url(conn, url, article, extraction.text, fp, stories)
             row["url_hash"] = url_hash(row["url"])
             cursor = conn.execute(
@@ -816,7 +819,7 @@ class Archive:
                     )
                     entry = Entry(new_id, story_id, article.outlet, when, fp)
                 result = Stored(new_id, "new", story_id, relation, alert)
-            elif revisit:
+            elif revisit or not self._holds_text(conn, row["url_hash"], extraction.text, fp, stories):
                 result = self._revise(conn, row, fp, article.verdict, article.classified_with)
             else:
                 result = self._existing(conn, row["url_hash"])
@@ -835,18 +838,23 @@ class Archive:
         stories: StoryIndex | None,
     ) -> str:
         """The URL an article is archived under: ``url`` (its canonical link, or the URL it
-        was fetched from), unless that canonical is held by, or was shared with, a different
-        text; then the URL it was fetched from. A different text archived under this page's
-        own URL (another page's canonical link pointed here) moves back to its own page."""
+        was fetched from), unless that canonical is held by, shared with, or the fetched page
+        of a different text; then the URL it was fetched from. A different text holding this
+        page's own URL (another page's canonical link pointed here) moves back to its own
+        page. The URL returned is free, or holds this page or this text (a copy)."""
         own = {url_key(article.url), url_key(article.final_url)}
         alias = url_key(url) not in own
         held = conn.execute(
             "SELECT id, final_url, text FROM articles WHERE url_hash = ?", (url_hash(url),)
         ).fetchone()
         if held is None:
-            if alias and self._shared_canonical(conn, url):
+            if not alias:
+                return url
+            if self._shared_canonical(conn, url):
                 return self._claim_url(conn, article.url, article, text, fp, stories)
-            return url
+            return self._page_fetched_before(conn, url, text, fp, stories) or self._claim_url(
+                conn, article.url, article, text, fp, stories
+            )
         holder, page, held_text = held
         if (page and url_key(page) in own) or self._same_text(conn, holder, held_text, text, fp, stories):
             return url  # this page again, or a copy of its text: a duplicate or a revision
@@ -859,9 +867,63 @@ class Archive:
             self.mark_seen([url], article.outlet, "shared_canonical", detail=detail, conn=conn)
         return self._claim_url(conn, article.url, article, text, fp, stories)
 
+    def _free_own_pages(
+        self,
+        conn: sqlite3.Connection,
+        article: Article,
+        text: str,
+        fp: Fingerprint | None,
+        stories: StoryIndex | None,
+    ) -> None:
+        """A different text archived under a URL this article was fetched from (it took it as
+        its canonical link before this page was fetched) moves back to its own page."""
+        own = {url_key(article.url), url_key(article.final_url)}
+        for page in dict.fromkeys([article.url, article.final_url]):
+            held = conn.execute(
+                "SELECT id, final_url, text FROM articles WHERE url_hash = ?", (url_hash(page),)
+            ).fetchone()
+            if held is None or (held[1] and url_key(held[1]) in own):
+                continue
+            if not self._same_text(conn, held[0], held[2], text, fp, stories):
+                self._move_to_own_page(conn, held[0], held[1])
+
+    def _holds_text(
+        self,
+        conn: sqlite3.Connection,
+        key: str,
+        text: str,
+        fp: Fingerprint | None,
+        stories: StoryIndex | None,
+    ) -> bool:
+        """True when the article archived under ``key`` has ``text`` or a copy of it."""
+        found = conn.execute("SELECT id, text FROM articles WHERE url_hash = ?", (key,)).fetchone()
+        return found is not None and self._same_text(conn, found[0], found[1], text, fp, stories)
+
     def _shared_canonical(self, conn: sqlite3.Connection, url: str) -> bool:
         found = conn.execute("SELECT status FROM seen_urls WHERE url_hash = ?", (url_hash(url),)).fetchone()
         return found is not None and found[0] == "shared_canonical"
+
+    def _page_fetched_before(
+        self,
+        conn: sqlite3.Connection,
+        url: str,
+        text: str,
+        fp: Fingerprint | None,
+        stories: StoryIndex | None,
+    ) -> str | None:
+        """For a canonical no article is archived under: ``url`` when its own page was never
+        archived (the canonical may be trusted); where that page's text is archived when
+        ``text`` is a copy of it; None when the page holds a different text (then the
+        canonical names another article's page and is not this one's)."""
+        found = conn.execute("SELECT status FROM seen_urls WHERE url_hash = ?", (url_hash(url),)).fetchone()
+        if found is None or found[0] != "archived":
+            return url
+        for held_id, held_url, held_text in conn.execute(
+            "SELECT id, url, text FROM articles WHERE final_url = ?", (url,)
+        ).fetchall():
+            if self._same_text(conn, held_id, held_text, text, fp, stories):
+                return str(held_url)
+        return None
 
     def _same_text(
         self,
@@ -884,12 +946,37 @@ class Archive:
         threshold = (stories.config if stories is not None else StoryConfig()).copy_threshold
         return copy_similarity(fp, Fingerprint.from_stored(found[0], found[1])) >= threshold
 
-    def _move_to_own_page(self, conn: sqlite3.Connection, article_id: int, page: str | None) -> None:
-        """Archive an article under the URL it was fetched from (unless that one is taken)."""
-        key = url_hash(page) if page else None
-        taken = "SELECT 1 FROM articles WHERE url_hash = ? OR url = ?"
-        if key and not conn.execute(taken, (key, page)).fetchone():
-            conn.execute("UPDATE articles SET url = ?, url_hash = ? WHERE id = ?", (page, key, article_id))
+    def _move_to_own_page(
+        self, conn: sqlite3.Connection, article_id: int, page: str | None, moves: int = MAX_MOVES
+    ) -> None:
+        """Archive an article under the URL it was fetched from, freeing the URL it holds. A
+        different text holding that page only as a borrowed canonical moves to its own page in
+        turn (a chain of at most ``moves``); a cycle ends because each row lets go of its URL
+        before the next one moves. A page held by its own text (or past the bound) leaves the
+        article under its page's URL marked with its id (``_spare_url``)."""
+        held = conn.execute("SELECT url FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if held is None or (page and url_key(page) == url_key(held[0])):
+            return
+        parked = f"moving:{article_id}"
+        conn.execute("UPDATE articles SET url = ?, url_hash = ? WHERE id = ?", (parked, parked, article_id))
+        target = page or held[0]
+        blocker = conn.execute(
+            "SELECT id, final_url FROM articles WHERE url_hash = ?", (url_hash(target),)
+        ).fetchone()
+        if page and blocker is not None and moves > 0 and blocker[1] and url_key(blocker[1]) != url_key(page):
+            self._move_to_own_page(conn, blocker[0], blocker[1], moves - 1)
+            blocker = None
+        if not page or blocker is not None:
+            target = self._spare_url(target, article_id)
+        conn.execute(
+            "UPDATE articles SET url = ?, url_hash = ? WHERE id = ?", (target, url_hash(target), article_id)
+        )
+
+    @staticmethod
+    def _spare_url(url: str, article_id: int) -> str:
+        """``url`` marked with an article's id: where a text goes when its own page is held by
+        another text fetched from the same page (it changed its canonical link between fetches)."""
+        return f"{url}{'&' if '?' in url else '?'}newswatch-article={article_id}"
 
     def _existing(self, conn: sqlite3.Connection, key: str) -> Stored:
         found = conn.execute("SELECT id, story_id FROM articles WHERE url_hash = ?", (key,)).fetchone()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -50,6 +51,17 @@ def _fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+#: The largest id an archive row can have (SQLite's INTEGER).
+MAX_ID = 2**63 - 1
+
+
+def _in_range(option: str, value: int | None, high: int, low: int = 1) -> None:
+    """Exit 2 with one line when a number given on the command line is out of range (a
+    number past SQLite's integers would otherwise end in a traceback)."""
+    if value is not None and not low <= value <= high:
+        _fail(f"{option} {value}: use {low} to {high}")
+
+
 def _archive(settings: Any) -> Any:
     """The archive named by the settings; exit 2 with one line when it cannot be opened."""
     from archive import Archive, ArchiveError
@@ -80,7 +92,21 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join(out)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class NewswatchGroup(click.Group):
+    """The command group: a read that fails on a damaged or vanished archive ends in one line
+    (writes already say so through ArchiveError), never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except sqlite3.Error as exc:
+            from archive import storage_hint
+
+            db = Path(_settings().get("NEWSWATCH_DB"))
+            _fail(f"archive {db}: read failed: {exc}{storage_hint(exc, db)}")
+
+
+@click.group(cls=NewswatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="newswatch")
 def main() -> None:
     """Monitor news outlets for China's military and dual-use support for Russia's war."""
@@ -577,6 +603,7 @@ def _outlet_names(settings: Any) -> dict[str, str]:
 @click.option("--limit", type=int, help="At most this many alerts.")
 def dispatch(dry_run: bool, limit: int | None) -> None:
     """Deliver pending alerts now (Slack, or the console and data/alerts.jsonl without a token)."""
+    _in_range("--limit", limit, MAX_SEARCH_LIMIT)
     from alerts import DispatcherBusy, dispatcher_lock, make_transport
     from alerts import dispatch as run_dispatch
     from alerts.transports import DryRunTransport
@@ -627,6 +654,7 @@ def dispatch(dry_run: bool, limit: int | None) -> None:
 )
 def digest(send: bool, preview: Path | None, resend: int | None) -> None:
     """The digest of everything flagged since the last delivered digest."""
+    _in_range("--resend", resend, MAX_ID)
     from alerts import send_digest
     from alerts.digest import render, undelivered, write_preview
     from alerts.digest import resend as queue_again
@@ -730,6 +758,9 @@ def _digest_outcome(outcome: Any, config: Any) -> None:
 @click.option("--limit", default=30, show_default=True)
 def alerts_command(status: str | None, requeue: tuple[int, ...], requeue_failed: bool, limit: int) -> None:
     """The alert outbox: counts, recent alerts, failures with their errors, stalled alerts."""
+    _in_range("--limit", limit, MAX_SEARCH_LIMIT)
+    for alert_id in requeue:
+        _in_range("--requeue", alert_id, MAX_ID)
     from alerts import Outbox
     from alerts.outbox import STALLED_AFTER
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import heapq
+import html.entities
 import re
 import zlib
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from typing import Any
 
 import feedparser
 from charset_normalizer import from_bytes
+from feedparser.encodings import convert_to_utf8
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -222,28 +224,134 @@ def _measure_feed(body: bytes) -> None:
 
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE\b")
-_SUBSET_TOKEN = re.compile(rb"""\"[^\"]*\"|'[^']*'|<!--.*?-->|[\[\]>]|[^\"'\[\]<>]+|<""", re.S)
+_SUBSET_TOKEN = re.compile(
+    rb"""\"[^\"]*\"|'[^']*'|<!--.*?(?:-->|\Z)|<\?.*?(?:\?>|\Z)|[\[\]>]|[^\"'\[\]<>]+|<""", re.S
+)
 _ENTITY_DECL = re.compile(
     rb"""<!ENTITY\s+(%\s+)?([^\s%;&"'<>]+)\s+(?:\"([^\"]*)\"|'([^']*)'|(SYSTEM|PUBLIC)\b)"""
 )
 _ENTITY_REF = re.compile(rb"&([^\s%;&#\"'<>]+);")
+_PROLOG_TOKEN = re.compile(rb"\s+|<\?.*?(?:\?>|\Z)|<!--.*?(?:-->|\Z)", re.S)
+_XML_DECLARATION = re.compile(rb"<\?xml[^>]*\?>")
+_FEEDPARSER_HEAD_END = re.compile(rb"<\w")  # feedparser looks for DOCTYPE and ENTITY before it
+_DECLARATION_START = re.compile(rb"<!(?=ENTITY|DOCTYPE)")
+_DOCTYPE_KEPT = re.compile(
+    rb"""<!DOCTYPE\s+([^\s\[\]<>"'&%]+)(\s+(?:SYSTEM\s+"[^"<>]*"|SYSTEM\s+'[^'<>]*'|"""
+    rb"""PUBLIC\s+"[^"<>]*"\s+"[^"<>]*"|PUBLIC\s+'[^'<>]*'\s+'[^'<>]*'))?"""
+)
+_ONE_CHARACTER = re.compile(rb"&#(?:[0-9]{1,7}|x[0-9A-Fa-f]{1,6});")
+_TEXT_REFERENCE = re.compile(rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|<!--.*?(?:-->|\Z)|&([^\s%;&#\"'<>]+);", re.S)
+_XML_ENTITIES = frozenset({b"lt", b"gt", b"amp", b"quot", b"apos"})
+
+
+def _as_feedparser_reads(body: bytes, headers: dict[str, str]) -> tuple[bytes, dict[str, str]]:
+    """The feed transcoded to UTF-8 as feedparser transcodes it (BOM, XML declaration, HTTP
+    charset; UTF-16 without a BOM too), with headers under which feedparser reads it as UTF-8:
+    the checks below measure the very document feedparser parses."""
+    result: dict[str, Any] = {}
+    text = convert_to_utf8(dict(headers), body, result)
+    if not result.get("encoding"):  # nothing decoded it: feedparser would read it as UTF-8
+        text = body.decode("utf-8", "replace").encode("utf-8")
+    if "content-type" in headers:
+        headers = {**headers, "content-type": _CHARSET.sub("charset=utf-8", headers["content-type"])}
+    return text, headers
+
+
+def _prolog(body: bytes) -> tuple[int, bytes | None]:
+    """Where the prolog (XML declaration, comments, PIs, DOCTYPE) ends, and its DOCTYPE."""
+    at, doctype = 0, None
+    while at < len(body):
+        token = _PROLOG_TOKEN.match(body, at)
+        if token:
+            at = token.end()
+        elif body.startswith(b"<!DOCTYPE", at):
+            end = _doctype_end(body, at)
+            doctype = doctype or body[at:end]
+            at = end
+        else:
+            break
+    return at, doctype
+
+
+def _head_end(body: bytes, prolog_end: int) -> int:
+    """The end of what feedparser takes for the prolog (up to the first ``<`` and letter,
+    wherever it is) or of the real one, whichever is later."""
+    head = _FEEDPARSER_HEAD_END.search(body)
+    return max(prolog_end, head.start() + 1 if head else 0)
+
+
+def _doctype_end(body: bytes, start: int) -> int:
+    """The end of the DOCTYPE declaration at ``start`` (quotes, comments and PIs skipped)."""
+    depth = 0
+    for token in _SUBSET_TOKEN.finditer(body, start + 2):
+        text = token.group()
+        if text == b"[":
+            depth += 1
+        elif text == b"]":
+            depth = max(depth - 1, 0)
+        elif text == b">" and depth == 0:
+            return token.end()
+    return len(body)
 
 
 def _internal_subset(body: bytes) -> bytes:
-    """The DTD internal subset (``<!DOCTYPE x [ … ]>``), or b"" when there is none."""
-    found = _DOCTYPE.search(body, 0, 65536)
-    if found is None:
-        return b""
-    start = None
-    for token in _SUBSET_TOKEN.finditer(body, found.end()):
-        text = token.group()
-        if start is None and text == b">":
-            return b""
-        if start is None and text == b"[":
-            start = token.end()
-        elif start is not None and text == b"]":
-            return body[start : token.start()]
-    return body[start:] if start is not None else b""
+    """The DTD internal subsets (``<!DOCTYPE x [ … ]>``) of every DOCTYPE before the first
+    element, however long the prolog; b"" when there is none."""
+    head = body[: _head_end(body, _prolog(body)[0])]
+    subsets, at = [], 0
+    while found := _DOCTYPE.search(head, at):
+        at = _doctype_end(head, found.start())
+        opening = head.find(b"[", found.end(), at)
+        if opening >= 0:
+            subsets.append(head[opening + 1 : at])
+    return b"".join(subsets)
+
+
+def _without_internal_subset(body: bytes) -> bytes:
+    """The feed with its prolog reduced to the XML declaration and the DOCTYPE's name and
+    external id, and any ``<!ENTITY``/``<!DOCTYPE`` before the first element defused, so
+    neither of feedparser's parsers can expand a declared entity (feedparser re-declares
+    those it finds even in a comment). A reference to an entity declared as one character
+    (``&#160;``), or named like an HTML entity (``&nbsp;``), becomes a character reference;
+    any other stays undefined, as feedparser reads it without a DTD."""
+    prolog_end, doctype = _prolog(body)
+    head_end = _head_end(body, prolog_end)
+    if b"<!" not in body[:head_end]:
+        return body
+    declaration = _XML_DECLARATION.match(body, 0, prolog_end)
+    kept = _DOCTYPE_KEPT.match(doctype) if doctype else None
+    prolog = (declaration.group() if declaration else b"") + b"\n"
+    if kept:
+        prolog += b"<!DOCTYPE " + kept.group(1) + (kept.group(2) or b"") + b">\n"
+    junk = _DECLARATION_START.sub(b"&lt;!", body[prolog_end:head_end])
+    return prolog + _as_characters(junk + body[head_end:], _declared_characters(body[:head_end]))
+
+
+def _declared_characters(head: bytes) -> dict[bytes, bytes]:
+    """The character reference each general entity declared in ``head`` stands for, if it
+    stands for one character (or is named like an HTML entity)."""
+    characters: dict[bytes, bytes] = {}
+    for decl in _ENTITY_DECL.finditer(head):
+        name, value = decl.group(2), decl.group(3) or decl.group(4) or b""
+        if decl.group(1) or name in _XML_ENTITIES:
+            continue
+        codepoint = html.entities.name2codepoint.get(name.decode("utf-8", "replace"))
+        text = value.decode("utf-8", "replace")
+        if _ONE_CHARACTER.fullmatch(value):
+            characters[name] = value
+        elif len(text) == 1:
+            characters[name] = b"&#%d;" % ord(text)
+        elif codepoint is not None:
+            characters[name] = b"&#%d;" % codepoint
+    return characters
+
+
+def _as_characters(body: bytes, characters: dict[bytes, bytes]) -> bytes:
+    """``body`` with each reference to an entity of ``characters`` replaced by its character
+    reference (not in CDATA sections or comments): the text never grows beyond that."""
+    if not characters:
+        return body
+    return _TEXT_REFERENCE.sub(lambda ref: characters.get(ref.group(1) or b"", ref.group()), body)
 
 
 def _check_entities(body: bytes) -> None:
@@ -285,15 +393,20 @@ def _entity_size(
 
 
 def parse_feed(body: bytes, url: str, outlet: str, content_type: str | None = None) -> Found:
-    """RSS 2.0, RSS 1.0/RDF or Atom → candidates (link, title, dates, summary). A feed too
-    costly to parse (``_measure_feed``) raises ``SourceError`` before feedparser reads it."""
+    """RSS 2.0, RSS 1.0/RDF or Atom → candidates (link, title, dates, summary). The feed is
+    transcoded to UTF-8 first; one too costly to parse (``_measure_feed``) raises
+    ``SourceError``, and feedparser reads it without its DTD (``_without_internal_subset``)."""
     body, content_type = _redeclared_utf8(body, content_type)
-    _measure_feed(body)
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
+    body, headers = _as_feedparser_reads(body, headers)
+    _measure_feed(body)
     parsed = feedparser.parse(
-        body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+        _without_internal_subset(body),
+        response_headers=headers,
+        sanitize_html=False,
+        resolve_relative_uris=False,
     )
     entries = parsed.get("entries") or []
     problem = None

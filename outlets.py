@@ -413,6 +413,8 @@ def load_outlets(path: str | Path) -> dict[str, Outlet]:
         ) from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise OutletConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         outlet = _outlet_at_line(text, int(m.group(1))) if m else None

@@ -23,6 +23,7 @@ import functools
 import logging
 import os
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable
@@ -48,7 +49,7 @@ from alerts import (
 from alerts import send_digest as deliver_digest
 from alerts.render import SlackMessage, slack_escape
 from alerts.transports import SlackTransport
-from archive import Archive, ArchiveError, unusable_path
+from archive import Archive, ArchiveError, storage_hint, unusable_path
 from outlets import Outlet, load_outlets, select
 from records import Clock, sql_time, utcnow
 from service.launcher import Launcher
@@ -117,6 +118,9 @@ class Service:
         self._stop = threading.Event()  # set by stop(): every Slack wait ends
         self.scheduler: BlockingScheduler | None = None
         self.stopping = False
+
+    def _guarded(self, job: Callable[..., None]) -> Callable[..., None]:
+        return storage_errors_logged(job, Path(self.db_path))
 
     def _archive(self) -> Archive:
         return Archive(self.db_path, clock=self.clock)
@@ -283,7 +287,7 @@ class Service:
         now = datetime.now(UTC)
         for outlet in self.outlets:
             scheduler.add_job(
-                storage_errors_logged(self.crawl),
+                self._guarded(self.crawl),
                 outlet_trigger(outlet.interval),
                 args=[outlet.key],
                 id=f"crawl:{outlet.key}",
@@ -293,35 +297,35 @@ class Service:
                 misfire_grace_time=int(outlet.interval.total_seconds()),
             )
         scheduler.add_job(
-            storage_errors_logged(self.deliver),
+            self._guarded(self.deliver),
             IntervalTrigger(minutes=1),
             id="dispatch",
             name="deliver alerts",
             executor="delivery",
         )
         scheduler.add_job(
-            storage_errors_logged(self.digest),
+            self._guarded(self.digest),
             digest_trigger(self.digest_at),
             id="digest",
             name=f"digest at {self.digest_at}",
             misfire_grace_time=int(timedelta(hours=12).total_seconds()),
         )
         scheduler.add_job(
-            storage_errors_logged(self.digest),
+            self._guarded(self.digest),
             IntervalTrigger(minutes=15),
             kwargs={"only_pending": True},
             id="digest-retry",
             name="retry an undelivered digest",
         )
         scheduler.add_job(
-            storage_errors_logged(self.watchdog),
+            self._guarded(self.watchdog),
             IntervalTrigger(minutes=15),
             id="watchdog",
             name="source health",
             next_run_time=now + timedelta(minutes=1),
         )
         scheduler.add_job(
-            storage_errors_logged(self.heartbeat), IntervalTrigger(hours=1), id="heartbeat", name="heartbeat"
+            self._guarded(self.heartbeat), IntervalTrigger(hours=1), id="heartbeat", name="heartbeat"
         )
         return scheduler
 
@@ -349,7 +353,7 @@ class Service:
             signal.signal(signal.SIGINT, self.stop)
             if self.digest_owed():
                 self.scheduler.add_job(
-                    storage_errors_logged(self.digest),
+                    self._guarded(self.digest),
                     id="digest-catch-up",
                     name="digest missed while stopped",
                 )
@@ -388,7 +392,7 @@ def _digest_fate(outcome: DigestOutcome) -> str:
     return "stays pending, the same message retried every 15 min"
 
 
-def storage_errors_logged(job: Callable[..., None]) -> Callable[..., None]:
+def storage_errors_logged(job: Callable[..., None], db: Path) -> Callable[..., None]:
     """A job of the long-running service: a storage error (a full disk, a damaged archive) is
     one log line, not a traceback; what the job did not record it does again next time."""
 
@@ -398,6 +402,14 @@ def storage_errors_logged(job: Callable[..., None]) -> Callable[..., None]:
             job(*args, **kwargs)
         except (ArchiveError, OSError) as exc:
             log.error("%s: %s; it runs again at its next turn", job.__name__, exc)
+        except sqlite3.Error as exc:  # a read of a damaged archive (writes raise ArchiveError)
+            log.error(
+                "%s: archive %s: read failed: %s%s; it runs again at its next turn",
+                job.__name__,
+                db,
+                exc,
+                storage_hint(exc, db),
+            )
 
     return guarded
 

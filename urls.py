@@ -305,8 +305,33 @@ def ip_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | Non
     return address
 
 
+#: NAT64's well-known prefix (RFC 6052): the last 32 bits are an IPv4 address.
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
 def is_internal(address: str) -> bool:
     """True for an address that is not on the public internet: loopback, private,
-    link-local, unspecified, shared, reserved (anything not globally routable)."""
+    link-local, unspecified, shared, reserved (anything not globally routable), including
+    an IPv4 address carried inside an IPv6 one (mapped, compatible, NAT64, 6to4, Teredo)."""
     parsed = ip_address(address)
-    return parsed is not None and not parsed.is_global
+    if parsed is None:
+        return False
+    if not parsed.is_global:
+        return True
+    if isinstance(parsed, ipaddress.IPv6Address):
+        for inner in _embedded_ipv4(parsed):
+            if not inner.is_global:
+                return True
+    return False
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address may carry to a gateway."""
+    found = [a for a in (address.ipv4_mapped, address.sixtofour) if a is not None]
+    if address.teredo is not None:
+        found.append(address.teredo[1])
+    low = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    # NAT64, IPv4-compatible (::a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d)
+    if address in _NAT64 or int(address) >> 32 in (0, 0xFFFF0000):
+        found.append(low)
+    return found

@@ -8,9 +8,14 @@ counted apart and bound the retries (``NEWSWATCH_DIGEST_AMBIGUOUS_RETRIES``)."""
 
 from __future__ import annotations
 
+import contextlib
 import email
+import fcntl
 import smtplib
+import socket
 import ssl
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
@@ -71,10 +76,25 @@ def wire_bytes(message: EmailMessage) -> bytes:
 
 class _TrackedSMTP(smtplib.SMTP):
     """An SMTP client that knows whether the whole message went out (DATA ended with
-    CRLF.CRLF), so a failure afterwards can be told apart from one before."""
+    CRLF.CRLF), so a failure afterwards can be told apart from one before, and whether the
+    server's last reply was malformed (not a 3-digit code, an over-long line): such a reply
+    says nothing about whether it took the message."""
 
     payload_sent = False
+    reply_malformed = False
     _in_data = False
+
+    def getreply(self) -> tuple[int, bytes]:
+        try:
+            code, text = super().getreply()
+        except smtplib.SMTPServerDisconnected:
+            raise
+        except smtplib.SMTPResponseException:  # raised by the client itself: a line too long
+            self.reply_malformed = True
+            raise
+        if not 200 <= code <= 599:  # -1: the line did not start with a code
+            self.reply_malformed = True
+        return code, text
 
     def data(self, msg: ReadableBuffer | str) -> tuple[int, bytes]:
         self._in_data = True
@@ -93,20 +113,47 @@ class _TrackedSMTPSSL(_TrackedSMTP, smtplib.SMTP_SSL):
     """The same over implicit TLS (port 465)."""
 
 
-def _connect(smtp: SmtpConfig, timeout: float) -> _TrackedSMTP:
-    if smtp.security == "ssl":
-        return _TrackedSMTPSSL(smtp.host, smtp.port, timeout=timeout, context=ssl.create_default_context())
-    return _TrackedSMTP(smtp.host, smtp.port, timeout=timeout)
+def _client(smtp: SmtpConfig, timeout: float) -> _TrackedSMTP:
+    """A client not yet connected (connecting reads the greeting, which the deadline covers)."""
+    client = (
+        _TrackedSMTPSSL(timeout=timeout, context=ssl.create_default_context())
+        if smtp.security == "ssl"
+        else _TrackedSMTP(timeout=timeout)
+    )
+    client._host = smtp.host  # type: ignore[attr-defined]  # as SMTP(host) sets it, for TLS
+    return client
 
 
-def send_smtp(message: bytes, smtp: SmtpConfig, timeout: float = 30.0) -> dict[str, object]:
+#: Seconds the whole SMTP exchange may take, however slowly the server answers (``timeout``
+#: bounds each read only): past it the connection is cut and the attempt counts as failed.
+SMTP_DEADLINE = 60.0
+
+
+def send_smtp(
+    message: bytes, smtp: SmtpConfig, timeout: float = 30.0, deadline: float = SMTP_DEADLINE
+) -> dict[str, object]:
     """Hand these exact bytes to the SMTP server; DigestDeliveryError when it did not take
     them (``ambiguous`` when it may have). Returns the recipients refused while others were
     accepted (the digest then counts as sent: sending again would repeat it to those who
-    have it)."""
+    have it). The whole exchange takes at most ``deadline`` seconds."""
     client: _TrackedSMTP | None = None
+    cut = threading.Event()
+    clients: list[_TrackedSMTP] = []
+
+    def cut_off() -> None:  # a server that trickles its answers cannot hold the job
+        cut.set()
+        for held in clients:
+            _abort(held)
+
+    timer = threading.Timer(deadline, cut_off)
+    timer.daemon = True
+    timer.start()
     try:
-        client = _connect(smtp, timeout)
+        client = _client(smtp, timeout)
+        clients.append(client)
+        client.connect(smtp.host, smtp.port)
+        if cut.is_set():
+            _abort(client)
         if smtp.security == "starttls":
             client.starttls(context=ssl.create_default_context())
         if smtp.user:
@@ -118,19 +165,33 @@ def send_smtp(message: bytes, smtp: SmtpConfig, timeout: float = 30.0) -> dict[s
         ) from exc
     except smtplib.SMTPRecipientsRefused as exc:
         raise DigestDeliveryError(f"SMTP server refused every recipient: {sorted(exc.recipients)}") from exc
-    except smtplib.SMTPResponseException as exc:  # an answer: it did not take the message
-        raise DigestDeliveryError(_failure(smtp, exc, False)) from exc
+    except smtplib.SMTPResponseException as exc:
+        # a well-formed 4xx/5xx answer: it did not take the message; a malformed one after
+        # the message went out says nothing, so the server may have it
+        sent = client is not None and client.payload_sent and client.reply_malformed
+        raise DigestDeliveryError(_failure(smtp, exc, sent, cut.is_set()), ambiguous=sent) from exc
     except (smtplib.SMTPException, OSError, UnicodeError) as exc:
         sent = client is not None and client.payload_sent
-        raise DigestDeliveryError(_failure(smtp, exc, sent), ambiguous=sent) from exc
+        raise DigestDeliveryError(_failure(smtp, exc, sent, cut.is_set()), ambiguous=sent) from exc
     finally:
+        timer.cancel()
         if client is not None:
             _close(client)
     return dict(refused)
 
 
-def _failure(smtp: SmtpConfig, exc: BaseException, payload_sent: bool) -> str:
+def _abort(client: smtplib.SMTP) -> None:
+    """Cut the connection under a call that is waiting on it (the call then fails)."""
+    sock = client.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def _failure(smtp: SmtpConfig, exc: BaseException, payload_sent: bool, cut: bool = False) -> str:
     what = f"SMTP {smtp.host}:{smtp.port}: {type(exc).__name__}: {exc}"
+    if cut:
+        what += f" (cut off: the exchange took longer than {SMTP_DEADLINE:g} s in all)"
     if payload_sent:
         return f"{what} (after the whole message was sent: the server may have it)"
     return what
@@ -201,7 +262,28 @@ def send_digest(
 ) -> DigestOutcome:
     """Deliver the pending digest (the same message as before), or build one of everything
     not yet delivered and deliver it (SMTP, or files under data/digests/ without SMTP). An
-    empty period sends nothing."""
+    empty period sends nothing. One sender at a time per archive: a second one (the
+    service's daily and retry jobs, `newswatch digest --send` beside the service) waits,
+    then finds the digest sent."""
+    with digest_lock(config.data_dir):
+        return _send_digest(archive, config, outlet_names)
+
+
+@contextlib.contextmanager
+def digest_lock(data_dir: Path) -> Iterator[None]:
+    """An OS lock on ``data_dir/digest.lock`` (released if the process dies)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with (data_dir / "digest.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _send_digest(
+    archive: Archive, config: AlertConfig, outlet_names: dict[str, str] | None
+) -> DigestOutcome:
     digest = pending_digest(archive)
     if digest is None or digest.message is None:
         digest = build(archive, config, outlet_names)

@@ -12,6 +12,7 @@ never sleeps for ``Retry-After`` and never takes longer than ``timeout`` seconds
 from __future__ import annotations
 
 import json
+import math
 import socket
 import threading
 import time
@@ -129,15 +130,23 @@ class Pacer:
         self.last = self.clock()
 
 
+#: The longest Retry-After honoured (a longer one, or ``inf``, is read as this).
+MAX_RETRY_AFTER = 3600.0
+
+
 def _retry_after(headers: Any) -> float | None:
-    """Seconds from a Retry-After header (missing or unreadable: None)."""
+    """Seconds from a Retry-After header, within 0 and MAX_RETRY_AFTER (missing,
+    unreadable or not a number: None, and the dispatcher's backoff applies)."""
     for name, value in dict(headers or {}).items():
         if name.lower() == "retry-after":
             text = value[0] if isinstance(value, list) and value else value
             try:
-                return max(0.0, float(str(text).strip()))
+                seconds = float(str(text).strip())
             except ValueError:
                 return None
+            if math.isnan(seconds):
+                return None
+            return min(max(0.0, seconds), MAX_RETRY_AFTER)
     return None
 
 
@@ -241,7 +250,14 @@ class SlackTransport:
             unfurl_links=False,
             unfurl_media=False,
         )
-        return Sent(self.name, response.get("channel") or self.channel, response.get("ts") or None)
+        channel, ts = response.get("channel"), response.get("ts")
+        # Slack confirmed the post; an answer whose ids are not text is kept as "no ts"
+        # (its replies go out on their own), never a reason to post it again.
+        return Sent(
+            self.name,
+            channel if isinstance(channel, str) and channel else self.channel,
+            ts if isinstance(ts, str) and ts else None,
+        )
 
     def update(self, channel: str | None, ts: str, message: SlackMessage) -> None:
         self._call(

@@ -36,7 +36,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the loopback outlet the tests use
-sys.path.insert(0, str(ROOT / "bench"))  # also when the tests load this file
+# bench/memory.py, also when the tests load this file; appended, so bench/rules.py cannot hide
+# the rules package
+sys.path.append(str(ROOT / "bench"))
 
 from fakeweb import FakeWeb  # noqa: E402
 from memory import base_env  # noqa: E402  (bench/memory.py: the crawl's environment)

@@ -1,8 +1,10 @@
-"""Downloader middlewares: each outlet's requests stay on the outlet's own origins, and
-robots.txt is read as RFC 9309 says."""
+"""Downloader middlewares: every request of the crawl (robots.txt and redirects included)
+stays on the origins of the outlet it is for, and robots.txt is read as RFC 9309 says."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from typing import Any, cast
 from urllib.parse import urljoin, urlsplit
 
@@ -11,13 +13,19 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.robotstxt import RobotParser
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
+from twisted.internet.defer import Deferred
 from w3lib.url import safe_url_string
 
 from outlets import Outlet
-from urls import BadURL, canonicalize, host_of, ip_address, is_internal
+from urls import BadURL, canonicalize, host_of, ip_address, is_internal, origin
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+ROBOTS_PATH = "/robots.txt"
+logger = logging.getLogger(__name__)
 
 
 class OffsiteRequest(IgnoreRequest):
@@ -29,10 +37,12 @@ class OffsiteRequest(IgnoreRequest):
 
 
 class OutletScopeMiddleware:
-    """Refuses, before they are sent, an outlet's requests (redirects included) that leave
-    its origins (host and port), go to an internal address (loopback, private, link-local)
-    while the outlet's homepage is not on one, or are not plain http(s) without a user
-    name. robots.txt requests carry no outlet and pass."""
+    """Refuses, before it is sent, every request of the crawl that leaves the scope of the
+    outlet it is for: off its origins (host and port), to an internal address (loopback,
+    private, link-local) while the outlet's homepage is not on one, or not plain http(s)
+    without a user name. Requests Scrapy makes on its own (robots.txt, and the redirects
+    and retries of any request) are checked for the outlet they serve (:func:`outlets_for`);
+    a request that serves no outlet of the run is refused."""
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
@@ -42,27 +52,29 @@ class OutletScopeMiddleware:
     def from_crawler(cls, crawler: Crawler) -> OutletScopeMiddleware:
         return cls(crawler)
 
-    def _outlet(self, request: Request) -> Outlet | None:
-        key = request.meta.get("nw_outlet")
-        outlets = getattr(self.crawler.spider, "outlets", None)
-        if key is None or not outlets or key not in outlets:
-            return None
-        outlet: Outlet = outlets[key]
-        return outlet
-
     async def process_request(self, request: Request, spider: Any = None) -> None:
-        outlet = self._outlet(request)
-        if outlet is None:
-            return
+        outlets = outlets_for(getattr(self.crawler.spider, "outlets", None) or {}, request)
+        if not outlets:
+            raise OffsiteRequest("no outlet of this crawl asked for it", request.url)
+        reasons = []
+        for outlet in outlets:  # robots.txt on an origin outlets share: any of them may ask
+            reason = await self._refusal(outlet, request)
+            if reason is None:
+                return
+            reasons.append(reason)
+        raise OffsiteRequest(reasons[0], request.url)
+
+    async def _refusal(self, outlet: Outlet, request: Request) -> str | None:
+        """Why the request is refused for this outlet, None when it may go."""
         reason = scope_refusal(outlet, request.url)
         if reason is not None:
-            raise OffsiteRequest(reason, request.url)
-        if canonicalize(request.url) in outlet.source_urls():
-            return  # a source the operator configured goes wherever it is
+            return reason
+        if configured(outlet, request):
+            return None  # what the operator configured goes wherever it is
         host = host_of(request.url)
         if await self._internal(host) and not await self._homepage_internal(outlet):
-            reason = f"{host} is an internal address and the outlet's homepage is not"
-            raise OffsiteRequest(reason, request.url)
+            return f"{host} is an internal address and the outlet's homepage is not"
+        return None
 
     async def _internal(self, host: str) -> bool:
         """True when the host is, or resolves to, an internal address. The lookup goes
@@ -85,11 +97,11 @@ class OutletScopeMiddleware:
 
 
 class RedirectTargetMiddleware:
-    """Refuses an outlet's redirect whose target is not an http(s) URL (``file:``,
-    ``data:``, ``javascript:``, or no URL at all) before Scrapy's RedirectMiddleware sees
-    it, so it is recorded once as refused rather than as an error retried every run.
-    http(s) targets go on to RedirectMiddleware, and their request through
-    OutletScopeMiddleware."""
+    """Refuses any redirect of the crawl (robots.txt's too) whose target is not an http(s)
+    URL (``file:``, ``data:``, ``javascript:``, or no URL at all) before Scrapy's
+    RedirectMiddleware sees it, so it is recorded once as refused rather than as an error
+    retried every run. http(s) targets go on to RedirectMiddleware, and their request
+    through OutletScopeMiddleware."""
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
@@ -100,7 +112,7 @@ class RedirectTargetMiddleware:
 
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
         location = response.headers.get("Location")
-        if response.status not in REDIRECT_STATUSES or not location or "nw_outlet" not in request.meta:
+        if response.status not in REDIRECT_STATUSES or not location:
             return response
         refused = redirect_refusal(request.url, location)
         if refused is not None:
@@ -125,6 +137,52 @@ def redirect_refusal(url: str, location: bytes) -> tuple[str, str] | None:
     return None
 
 
+def first_url(request: Request) -> str:
+    """The URL the request's redirect chain started from (its own URL when not redirected)."""
+    redirected = request.meta.get("redirect_urls") or ()
+    return str(redirected[0]) if redirected else request.url
+
+
+def is_robots_request(request: Request) -> bool:
+    """True for a robots.txt request of the robots middleware (or a redirect of one)."""
+    if not request.meta.get("dont_obey_robotstxt"):
+        return False
+    parts = urlsplit(first_url(request))
+    return parts.path == ROBOTS_PATH and not parts.query
+
+
+def outlets_for(outlets: Mapping[str, Outlet], request: Request) -> list[Outlet]:
+    """The outlets whose scope a request is checked against: the one its ``nw_outlet``
+    names; for robots.txt (and its redirects), every outlet whose scope holds the origin
+    the first robots.txt URL was on; for any other request, the outlets one of whose
+    configured sources it started from. Empty (refused) otherwise."""
+    key = request.meta.get("nw_outlet")
+    if key is not None:
+        return [outlets[key]] if key in outlets else []
+    first = first_url(request)
+    if is_robots_request(request):
+        return [outlet for outlet in outlets.values() if outlet.in_scope(first)]
+    try:
+        source = canonicalize(first)
+    except BadURL:
+        return []
+    return [outlet for outlet in outlets.values() if source in outlet.source_urls()]
+
+
+def configured(outlet: Outlet, request: Request) -> bool:
+    """True for one of the outlet's configured sources, and for the robots.txt of a
+    source's origin (not redirected): the operator named them, so they go wherever they
+    are, internal addresses included. Their redirects get every check."""
+    try:
+        if canonicalize(request.url) in outlet.source_urls():
+            return True
+        if not is_robots_request(request) or request.meta.get("redirect_urls"):
+            return False
+        return origin(request.url) in {origin(url) for url in outlet.source_urls()}
+    except BadURL:
+        return False
+
+
 def scope_refusal(outlet: Outlet, url: str) -> str | None:
     """Why a request URL is refused for an outlet without a lookup, None when it may go."""
     try:
@@ -143,7 +201,38 @@ DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 class RFC9309RobotsTxtMiddleware(RobotsTxtMiddleware):
     """Scrapy's robots.txt handling, except for error answers: a 5xx robots.txt means
     "disallow everything" for this run (Scrapy would read the error page as no rules and
-    crawl the site), and a 4xx one means "no rules" whatever its body says."""
+    crawl the site), and a 4xx one means "no rules" whatever its body says. A robots.txt
+    whose redirect is refused (off the outlet's scope, to an internal address, to
+    ``file:``/``data:``) is not followed and counts as unreachable, like a 5xx: the crawl
+    stays off that origin for the run, and each request it refuses says why."""
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self._unreadable: dict[str, str] = {}  # netloc → why its robots.txt was not read
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        if not isinstance(exc, OffsiteRequest):
+            super()._robots_error(exc, netloc)
+            return
+        target = urlsplit(exc.url)
+        how = "refused" if (target.netloc, target.path) == (netloc, ROBOTS_PATH) else "redirected off-site"
+        why = f"robots.txt {how} ({exc.reason}): {exc.url}"[:300]
+        self._unreadable[netloc] = why
+        logger.warning("%s (for %s): read as disallowing everything this run", why, netloc)
+        waiting = self._parsers[netloc]
+        parser = build_from_crawler(self._parserimpl, self.crawler, DISALLOW_ALL)
+        self._parsers[netloc] = parser
+        if isinstance(waiting, Deferred):
+            waiting.callback(parser)
+
+    def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest:
+            why = self._unreadable.get(urlparse_cached(request).netloc)
+            if why is None:
+                raise
+            raise IgnoreRequest(f"Forbidden by robots.txt, unreadable: {why}") from None
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status >= 500:

@@ -39,7 +39,7 @@ class Call:
 
 class FakeSlack:
     #: Actions after which the message is in the channel (whatever the client heard).
-    POSTED = frozenset({"ok", "slow", "late", "no_ts", "cut", "reset", "drop", "hang", "trickle"})
+    POSTED = frozenset({"ok", "slow", "late", "no_ts", "odd_ids", "cut", "reset", "drop", "hang", "trickle"})
 
     def __init__(self, retry_after: int = 1) -> None:
         self.calls: list[Call] = []
@@ -100,6 +100,8 @@ class FakeSlack:
                     }
                     if action == "no_ts":
                         del body["ts"]
+                    if action == "odd_ids":  # confirmed, but the ids are not text
+                        body["ts"], body["channel"] = {"x": 1}, 5
                     self._answer(200, body, cut=action == "cut", trickle=action == "trickle")
 
             def _answer(

@@ -748,3 +748,41 @@ def test_alerts_pending_without_an_attempt_are_reported_by_newswatch_alerts(
     listing = run_newswatch(["alerts"], env)
     assert listing.returncode == 0
     assert "warning: 2 alert(s) pending with no delivery attempt for over 10 minutes" in listing.stdout
+
+
+@pytest.mark.parametrize("retry_after", ["inf", "1e300", "-5", "nan", "soon"])
+def test_a_retry_after_that_is_no_usable_number_neither_crashes_nor_spends_an_attempt(
+    archive_copy: tuple[Path, Sites], slack: FakeSlack, retry_after: str
+) -> None:
+    """Retry-After is honoured up to an hour; infinite or huge means an hour, a negative one
+    now, and one that is not a number falls back to the backoff."""
+    db, _ = archive_copy
+    first, *_ = queued(db)
+    clock = MovingClock()
+    slack.script(f"ratelimited:{retry_after}")
+    report = one_pass(db, slack, clock)
+    assert report.retried == 1 and report.sent == 0
+    row = alert(db, first)
+    assert (row["status"], row["attempts"]) == ("pending", 0)
+    wait = datetime.fromisoformat(str(row["next_attempt_at"])).replace(tzinfo=UTC) - T0
+    expected = {"inf": 3600, "1e300": 3600, "-5": 0}.get(retry_after)
+    if expected is None:  # the backoff: 30 s·2^0, jittered within its upper half
+        assert timedelta(seconds=15) <= wait <= timedelta(seconds=30)
+    else:
+        assert wait == timedelta(seconds=expected)
+
+
+def test_a_confirmed_post_whose_ids_are_not_text_is_sent_once(
+    archive_copy: tuple[Path, Sites], slack: FakeSlack
+) -> None:
+    db, _ = archive_copy
+    ids = queued(db)
+    slack.script("odd_ids")
+    clock = MovingClock()
+    for _ in range(3):
+        one_pass(db, slack, clock)
+        clock.advance(seconds=3600)
+    first = alert(db, ids[0])
+    assert (first["status"], first["attempts"], first["slack_ts"]) == ("sent", 1, None)
+    assert [c.answer for c in slack.posts()].count("odd_ids") == 1
+    assert all(alert(db, i)["status"] == "sent" for i in ids)

@@ -9,6 +9,7 @@ redirects), next to the legitimate case: a variant whose canonical is the articl
 from __future__ import annotations
 
 import json
+import random
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,7 +19,7 @@ from conftest import crawl_env, rows, run_newswatch
 from fakeweb import FakeWeb
 from outlet_sites import Story, pangea_page, paragraphs, rss
 
-from archive import Archive
+from archive import MAX_MOVES, Archive
 from outlets import Outlet, load_outlets
 from pipelines.store import article_shaped, article_url, canonical_problem
 from records import Article, Candidate, Extraction, fixed_clock
@@ -305,3 +306,172 @@ def test_a_variant_is_archived_once_under_its_canonical(tmp_path: Path, web: Fak
     db = tmp_path / "data" / "newswatch.db"
     assert [r["url"] for r in rows(db, "SELECT url FROM articles")] == [url]
     assert rows(db, "SELECT status, new FROM crawl_runs") == [{"status": "ok", "new": 1}]
+
+
+# --- chains and cycles of borrowed canonicals ------------------------------------------------
+
+TOPICS_BY_PAGE = [
+    "drone engines",
+    "machine tools",
+    "gunpowder deliveries",
+    "satellite images",
+    "ball bearings",
+    "naval exercises",
+    "chip smuggling",
+]
+
+
+def page(name: str) -> str:
+    return f"{SITE}/en/a/story-{name}-on-supplies"
+
+
+def text_of(n: int) -> str:
+    return " ".join(paragraphs(TOPICS_BY_PAGE[n], 8))
+
+
+def fetch(
+    archive: Archive, stories: StoryIndex, url: str, canonical: str, text: str, revisit: bool = False
+) -> str:
+    """Store one fetched page as the pipeline does; the outcome, checked against the invariant:
+    an article is only ever a duplicate (or unchanged) of the very text archived under that URL."""
+    item = article(url, canonical, text)
+    assert item.extraction is not None
+    fp = fingerprint(item.extraction.title, item.extraction.text)
+    stored = archive.store_article(item, item.extraction, canonical, "run", fp, stories, revisit=revisit)
+    if stored.outcome in ("duplicate", "unchanged"):
+        held = archive.conn.execute("SELECT text FROM articles WHERE id = ?", (stored.article_id,)).fetchone()
+        assert held is not None and held[0] == text, f"{url} reported {stored.outcome} of another text"
+    return stored.outcome
+
+
+def test_a_chain_of_borrowed_canonicals_loses_no_article(tmp_path: Path) -> None:
+    """X names Y's page, Z names X's page, then Y's own page arrives: Y is archived, not a duplicate."""
+    archive, stories = Archive(tmp_path / "newswatch.db", clock=CLOCK), StoryIndex()
+    x, y, z = page("x"), page("y"), page("z")
+    outcomes = [
+        fetch(archive, stories, u, c, text_of(n)) for n, (u, c) in enumerate([(x, y), (z, x), (y, y)])
+    ]
+    assert outcomes == ["new", "new", "new"]
+    assert archived(archive) == {x: text_of(0), z: text_of(1), y: text_of(2)}
+    archive.close()
+
+
+@pytest.mark.parametrize("names", [("x", "y"), ("x", "y", "z")])
+def test_pages_naming_each_other_as_canonical_each_keep_their_own_url(
+    tmp_path: Path, names: tuple[str, ...]
+) -> None:
+    """A cycle (X names Y, Y names X; or X→Y→Z→X): no text is archived under another's page."""
+    archive, stories = Archive(tmp_path / "newswatch.db", clock=CLOCK), StoryIndex()
+    urls = [page(n) for n in names]
+    pairs = [(u, urls[(n + 1) % len(urls)]) for n, u in enumerate(urls)]
+    assert [fetch(archive, stories, u, c, text_of(n)) for n, (u, c) in enumerate(pairs)] == ["new"] * len(
+        urls
+    )
+    assert archived(archive) == {u: text_of(n) for n, u in enumerate(urls)}
+    for n, (u, c) in enumerate(pairs):  # revisits change nothing
+        assert fetch(archive, stories, u, c, text_of(n), revisit=True) == "unchanged"
+        assert fetch(archive, stories, u, c, text_of(n)) == "duplicate"
+    assert archived(archive) == {u: text_of(n) for n, u in enumerate(urls)}
+    archive.close()
+
+
+def test_a_long_chain_of_borrowed_canonicals_moves_every_text_to_its_own_page(tmp_path: Path) -> None:
+    """Pages 6, 5, …, 1 each name the previous page (unfetched when named); then page 0 arrives:
+    every text is pushed back to its own page, one after the other, and page 0 is archived."""
+    archive, stories = Archive(tmp_path / "newswatch.db", clock=CLOCK), StoryIndex()
+    urls = [page(f"n{n}") for n in range(7)]
+    for n in range(6, 0, -1):
+        assert fetch(archive, stories, urls[n], urls[n - 1], text_of(n)) == "new"
+    assert fetch(archive, stories, urls[0], urls[0], text_of(0)) == "new"
+    assert archived(archive) == {u: text_of(n) for n, u in enumerate(urls)}
+    archive.close()
+
+
+def test_any_small_canonical_graph_archives_every_text_once(tmp_path: Path) -> None:
+    """Random graphs of 2-5 pages, each naming a random page as canonical (itself, or a hub
+    never fetched, included),
+    fetched in a random order with random revisits: every text is archived exactly once, under
+    the page it was fetched from or its canonical when that is no other fetched page, and no
+    fetch is reported a duplicate of a different text."""
+    rng = random.Random(17)
+    for trial in range(60):
+        archive, stories = Archive(tmp_path / f"graph-{trial}.db", clock=CLOCK), StoryIndex()
+        size = rng.randint(2, 5)
+        urls = [page(f"g{n}") for n in range(size)]
+        canonical = {u: rng.choice([*urls, page("hub")]) for u in urls}  # the hub is never fetched
+        order = rng.sample(urls, size) + rng.choices(urls, k=rng.randint(0, size))
+        fetched: set[str] = set()
+        for u in order:
+            n = urls.index(u)
+            first = u not in fetched
+            outcome = fetch(
+                archive, stories, u, canonical[u], text_of(n), revisit=not first and rng.random() < 0.5
+            )
+            assert outcome == "new" if first else outcome in ("duplicate", "unchanged"), (trial, u, outcome)
+            fetched.add(u)
+            held = archived(archive)
+            assert sorted(held.values()) == sorted(text_of(urls.index(v)) for v in fetched), (
+                trial,
+                canonical,
+            )
+            for where, text in held.items():
+                own = urls[[text_of(m) for m in range(size)].index(text)]
+                others = fetched - {own}
+                assert where == own or (where == canonical[own] and where not in others), (
+                    trial,
+                    canonical,
+                    order,
+                    where,
+                    own,
+                )
+        archive.close()
+
+
+def test_a_page_fetched_again_with_a_different_text_is_kept_not_a_duplicate(tmp_path: Path) -> None:
+    """The same page reached again (here through a redirecting alias, not a revisit) with a
+    different text: the new text is kept as a revision, the old one as a version."""
+    archive, stories = Archive(tmp_path / "newswatch.db", clock=CLOCK), StoryIndex()
+    assert fetch(archive, stories, OWN, OWN, TEXTS[0]) == "new"
+    item = article(f"{SITE}/a/5800001", OWN, TEXTS[1], final_url=OWN)
+    assert item.extraction is not None
+    fp = fingerprint(item.extraction.title, item.extraction.text)
+    assert archive.store_article(item, item.extraction, OWN, "run", fp, stories).outcome == "revised"
+    assert archived(archive) == {OWN: TEXTS[1]}
+    assert archive.conn.execute("SELECT text FROM article_versions").fetchall() == [(TEXTS[0],)]
+    assert fetch(archive, stories, OWN, OWN, TEXTS[1]) == "duplicate"
+    archive.close()
+
+
+def test_a_chain_longer_than_the_move_bound_still_archives_every_text(tmp_path: Path) -> None:
+    """Past ``MAX_MOVES`` the cascade stops: the last row moved goes under its page's URL
+    marked with its id, and the arriving page is still archived under its own URL."""
+    archive = Archive(tmp_path / "newswatch.db", clock=CLOCK)
+    count = MAX_MOVES + 4
+    urls = [page(f"long{n}") for n in range(count)]
+    texts = [f"{text_of(n % len(TOPICS_BY_PAGE))} Page number {n} of {count}." for n in range(count)]
+    for n in range(count - 1, 0, -1):
+        item = article(urls[n], urls[n - 1], texts[n])
+        assert item.extraction is not None
+        assert archive.store_article(item, item.extraction, urls[n - 1], "run").outcome == "new"
+    item = article(urls[0], urls[0], texts[0])
+    assert item.extraction is not None
+    assert archive.store_article(item, item.extraction, urls[0], "run").outcome == "new"
+    held = archived(archive)
+    assert sorted(held.values()) == sorted(texts) and held[urls[0]] == texts[0]
+    assert all(held[urls[n]] == texts[n] for n in range(MAX_MOVES + 1))
+    archive.close()
+
+
+def test_a_page_whose_canonical_changed_between_fetches_loses_neither_text(tmp_path: Path) -> None:
+    """P named U as canonical, then a revisit of P names itself: two texts fetched from P. When
+    U's own page arrives, P's first text cannot go back to P (its newer text is there): it is
+    kept under P's URL marked with its id, and U is archived under its own URL."""
+    archive, stories = Archive(tmp_path / "newswatch.db", clock=CLOCK), StoryIndex()
+    p, u = page("p"), page("u")
+    assert fetch(archive, stories, p, u, text_of(0)) == "new"
+    assert fetch(archive, stories, p, p, text_of(1), revisit=True) == "new"
+    assert fetch(archive, stories, u, u, text_of(2)) == "new"
+    held = archived(archive)
+    assert held[u] == text_of(2) and held[p] == text_of(1)
+    assert sorted(held.values()) == sorted(text_of(n) for n in range(3))
+    archive.close()

@@ -222,3 +222,11 @@ def test_with_sql_on_a_query_cannot_read_where_the_archive_lives(tmp_path: Path)
             for page in ("/newswatch.json", "/newswatch.csv", "/newswatch"):
                 status, _, body = served.get(f"{page}?sql={sql}")
                 assert status == 403 and str(served.db.parent).encode() not in body, (page, sql)
+        # any parameter that becomes SQL: a `_where` could read the path a character at a time
+        for query in (
+            "_where=substr((select+file+from+pragma_database_list),1,1)='/'",
+            "_where=id=(select+length(file)+from+PRAGMA_DATABASE_LIST)",
+            "_facet=outlet&_where=1&x=pragma_database_list",
+        ):
+            status, _, body = served.get(f"/newswatch/articles.json?{query}")
+            assert status == 403, query

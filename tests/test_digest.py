@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email
 import html
 import os
@@ -10,6 +11,7 @@ import resource
 import socket
 import sqlite3
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from email.message import Message
@@ -553,3 +555,115 @@ def test_the_status_after_a_failed_attempt(attempts: int, ambiguous: int, retrie
 
     assert MAX_ATTEMPTS == 96
     assert after_failure(attempts, ambiguous, retries) == status
+
+
+class RawSmtp:
+    """A bare SMTP server on a loopback socket that answers the end of DATA as told:
+    ``garbage`` (no reply code), ``long`` (a line past what a client reads), ``451``, or
+    ``trickle`` (the greeting one byte at a time, for ever)."""
+
+    def __init__(self, mode: str):
+        self.mode, self.messages = mode, 0
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(5)
+        self.port = self.sock.getsockname()[1]
+        self.stop = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        with contextlib.suppress(OSError):
+            conn, _ = self.sock.accept()
+            with conn:
+                if self.mode == "trickle":
+                    while not self.stop.wait(0.5):
+                        conn.sendall(b"2")
+                    return
+                self._session(conn)
+
+    def _session(self, conn: socket.socket) -> None:
+        lines = conn.makefile("rb")
+        conn.sendall(b"220 raw\r\n")
+        in_data = False
+        for line in lines:
+            if in_data:
+                if line == b".\r\n":
+                    self.messages += 1
+                    conn.sendall(
+                        {"garbage": b"xyz accepted\r\n", "long": b"250 " + b"a" * 9000 + b"\r\n"}.get(
+                            self.mode, b"451 try later\r\n"
+                        )
+                    )
+                    in_data = False
+                continue
+            verb = line[:4].upper()
+            if verb == b"DATA":
+                conn.sendall(b"354 go on\r\n")
+                in_data = True
+            elif verb == b"QUIT":
+                conn.sendall(b"221 bye\r\n")
+                return
+            else:
+                conn.sendall(b"250 ok\r\n")
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()
+
+
+@pytest.mark.parametrize(("mode", "ambiguous"), [("garbage", True), ("long", True), ("451", False)])
+def test_a_malformed_answer_to_the_message_counts_as_may_have_it(mode: str, ambiguous: bool) -> None:
+    """A reply after the message that is no reply at all says nothing about delivery: the
+    recipients may have it, so retries are bounded; a proper 4xx/5xx means nobody has it."""
+    from alerts.config import SmtpConfig
+    from alerts.mail import DigestDeliveryError, send_smtp
+
+    server = RawSmtp(mode)
+    try:
+        smtp = SmtpConfig("127.0.0.1", server.port, "", "", "none", "nw@example.org", ("a@example.org",))
+        with pytest.raises(DigestDeliveryError) as caught:
+            send_smtp(b"Subject: t\r\nMessage-ID: <t@example.org>\r\n\r\nbody\r\n", smtp, timeout=5)
+    finally:
+        server.close()
+    assert server.messages == 1 and caught.value.ambiguous is ambiguous
+
+
+def test_a_server_that_trickles_cannot_hold_the_digest_past_its_deadline() -> None:
+    from alerts.config import SmtpConfig
+    from alerts.mail import DigestDeliveryError, send_smtp
+
+    server = RawSmtp("trickle")
+    started = time.monotonic()
+    try:
+        smtp = SmtpConfig("127.0.0.1", server.port, "", "", "none", "nw@example.org", ("a@example.org",))
+        with pytest.raises(DigestDeliveryError) as caught:
+            send_smtp(b"Subject: t\r\n\r\nbody\r\n", smtp, timeout=2, deadline=3)
+    finally:
+        server.close()
+    assert time.monotonic() - started < 15  # 3 s here; a per-read timeout alone never ends
+    assert "cut off" in str(caught.value) and not caught.value.ambiguous
+
+
+def test_two_senders_at_once_deliver_the_digest_once(archive_copy: tuple[Path, Sites]) -> None:
+    """The service's daily job and its retry job (or `newswatch digest --send` beside the
+    service) running together: one sends, the other then finds nothing to send."""
+
+    class SlowInbox(Inbox):
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            await asyncio.sleep(1.0)  # long enough for the other sender to arrive meanwhile
+            return await super().handle_DATA(server, session, envelope)
+
+    db, _ = archive_copy
+    inbox = SlowInbox()
+    controller = serve_smtp(inbox)
+    try:
+        services = [service_for(db, controller.port) for _ in range(2)]
+        senders = [threading.Thread(target=service.digest) for service in services]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join(timeout=60)
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1
+    assert rows(db, "SELECT status, attempts FROM digests") == [{"status": "sent", "attempts": 1}]

@@ -309,6 +309,26 @@ CASES = [
         ("--limit 99999999999999999999: use 1 to 10000",),
     ),
     Case(
+        "dispatch-limit-overflowing",
+        ("dispatch", "--limit", "99999999999999999999"),
+        ("--limit 99999999999999999999: use 1 to 10000",),
+    ),
+    Case(
+        "alerts-limit-overflowing",
+        ("alerts", "--limit", "99999999999999999999"),
+        ("--limit 99999999999999999999: use 1 to 10000",),
+    ),
+    Case(
+        "alerts-requeue-overflowing",
+        ("alerts", "--requeue", "99999999999999999999"),
+        ("--requeue 99999999999999999999: use 1 to 9223372036854775807",),
+    ),
+    Case(
+        "digest-resend-overflowing",
+        ("digest", "--resend", "99999999999999999999"),
+        ("--resend 99999999999999999999: use 1 to 9223372036854775807",),
+    ),
+    Case(
         "serve-port-out-of-range",
         ("serve", "--port", "99999999"),
         ("--port 99999999: use 1 to 65535",),
@@ -348,6 +368,12 @@ CASES = [
         ("crawl",),
         ("{dir}/outlets.toml: cannot read outlets file: larger than 5 MB (5242881 bytes)",),
         files={"outlets.toml": "#" * (BIG - 1) + "\n"},
+    ),
+    Case(
+        "outlets-file-nested-too-deeply",
+        ("crawl",),
+        ("{dir}/outlets.toml: invalid TOML: arrays or tables nested too deeply",),
+        files={"outlets.toml": '[outlets.dw]\nnotes = ' + "[" * 5000 + "]" * 5000 + "\n"},
     ),
     Case(
         "outlets-file-symlink-loop",

@@ -96,9 +96,80 @@ def test_a_hostile_feed_is_refused_at_once_with_its_reason(name: str) -> None:
     assert str(refused.value).startswith("hostile feed: ") and "\n" not in str(refused.value)
 
 
+BOMB_ITEMS = "".join(
+    f"<item><title>t{n} " + "&e;" * 20 + f"</title><link>https://x.org/a/{n}</link></item>" for n in range(10)
+)
+BOMB_DOCTYPE = '\n<!DOCTYPE rss [\n<!ENTITY e "' + "A" * 20_000 + '">\n]>'
+BOMB_RSS = '<rss version="2.0"><channel><title>F</title>' + BOMB_ITEMS + "</channel></rss>"
+UTF16_DECLARATION = '<?xml version="1.0" encoding="utf-16"?>'
+DISGUISED_BOMBS: dict[str, tuple[bytes, str | None]] = {
+    "UTF-16 with a BOM": ((UTF16_DECLARATION + BOMB_DOCTYPE + BOMB_RSS).encode("utf-16"), None),
+    "UTF-16 without a BOM": ((UTF16_DECLARATION + BOMB_DOCTYPE + BOMB_RSS).encode("utf-16-le"), None),
+    "UTF-16 named only by the HTTP charset": (
+        (BOMB_DOCTYPE.lstrip() + BOMB_RSS).encode("utf-16-be"),
+        "application/rss+xml; charset=utf-16be",
+    ),
+    "a 70 KB comment before the DOCTYPE": (
+        ('<?xml version="1.0"?><!--' + "c" * 70_000 + "-->" + BOMB_DOCTYPE + BOMB_RSS).encode(),
+        None,
+    ),
+    "a 70 KB processing instruction before the DOCTYPE": (
+        ('<?xml version="1.0"?><?pi ' + "p" * 70_000 + "?>" + BOMB_DOCTYPE + BOMB_RSS).encode(),
+        None,
+    ),
+    "70 KB of text before the DOCTYPE": (
+        ('<?xml version="1.0"?>' + "junk " * 14_000 + BOMB_DOCTYPE + BOMB_RSS).encode(),
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", DISGUISED_BOMBS)
+def test_an_entity_bomb_behind_an_encoding_or_a_long_prolog_is_refused(name: str) -> None:
+    """20 references to a 20 KB entity: 400,000 characters per title, 4M in all."""
+    body, content_type = DISGUISED_BOMBS[name]
+    start = time.monotonic()
+    with pytest.raises(SourceError, match="entities expand to more than"):
+        parse_feed(body, FEED, "x", content_type)
+    assert time.monotonic() - start < 2.0, name
+
+
+HIDDEN_DECLARATIONS = {
+    "in a comment before the DOCTYPE": '<!--\n<!ENTITY e "' + "A" * 20_000 + '">\n-->\n<!DOCTYPE rss>',
+    "in a processing instruction": '<?pi \n<!ENTITY e "' + "A" * 20_000 + '">\n?>\n<!DOCTYPE rss>',
+    "in a second DOCTYPE after text": 'junk <!DOCTYPE rss>\n<!DOCTYPE rss [\n<!ENTITY e "'
+    + "A" * 20_000
+    + '">\n]>',
+}
+
+
+@pytest.mark.parametrize("name", HIDDEN_DECLARATIONS)
+def test_an_entity_declared_outside_a_dtd_is_never_expanded(name: str) -> None:
+    body = ('<?xml version="1.0"?>' + HIDDEN_DECLARATIONS[name] + BOMB_RSS).encode()
+    start = time.monotonic()
+    try:
+        titles = [c.title or "" for c in parse_feed(body, FEED, "x").candidates]
+    except SourceError as refused:
+        assert "hostile feed: " in str(refused)
+    else:
+        assert titles and max(map(len, titles)) < 1000, name
+    assert time.monotonic() - start < 2.0, name
+
+
+def test_an_entity_the_check_allows_is_still_never_expanded_by_feedparser() -> None:
+    """A declared entity reads as a character only when it stands for one character;
+    any other (here 50 characters, under every limit) is left unexpanded."""
+    doctype = b'<!DOCTYPE rss [<!ENTITY dash "&#8212;"><!ENTITY long "' + b"L" * 50 + b'">]>'
+    body = feed(b"<title>A&dash;B&long;</title>", doctype)
+    titles = [c.title for c in parse_feed(body, FEED, "x").candidates]
+    assert titles[0] == "Fine" and titles[1] is not None
+    assert titles[1].startswith("A\u2014B") and "L" * 50 not in titles[1]
+
+
 def test_feeds_with_ordinary_entities_nesting_and_markup_are_read() -> None:
     entity = feed(b"<title>A&nbsp;B &amp; C</title>", b'<!DOCTYPE rss [<!ENTITY nbsp "&#160;">]>')
-    assert [c.title for c in parse_feed(entity, FEED, "x").candidates] == ["Fine", "A B & C"]
+    read = parse_feed(entity, FEED, "x")
+    assert [c.title for c in read.candidates] == ["Fine", "A B & C"] and not read.malformed
     when = datetime(2026, 11, 20, tzinfo=UTC)
     xhtml = atom([(f"Story {n}", f"https://x.org/a/{n}", when) for n in range(50)]).replace(
         "</entry>",

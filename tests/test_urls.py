@@ -8,7 +8,17 @@ from collections.abc import Callable
 
 import pytest
 
-from urls import BadURL, bare_domain, canonicalize, host_matches, host_of, origin, url_hash, url_key
+from urls import (
+    BadURL,
+    bare_domain,
+    canonicalize,
+    host_matches,
+    host_of,
+    is_internal,
+    origin,
+    url_hash,
+    url_key,
+)
 
 
 @pytest.mark.parametrize(
@@ -238,3 +248,24 @@ def test_the_page_inside_an_amp_cache_url_is_checked_like_any_url(bad: str) -> N
     with pytest.raises(BadURL):
         canonicalize(bad)
     assert canonicalize("https://x.cdn.ampproject.org/c/s/2130706433/a") == "https://127.0.0.1/a"
+
+
+@pytest.mark.parametrize(
+    ("address", "internal"),
+    [
+        ("127.0.0.1", True),
+        ("::1", True),
+        ("::ffff:127.0.0.1", True),  # mapped
+        ("64:ff9b::7f00:1", True),  # NAT64 of 127.0.0.1
+        ("::7f00:1", True),  # IPv4-compatible
+        ("::ffff:0:7f00:1", True),  # IPv4-translated
+        ("2002:7f00:1::", True),  # 6to4 of 127.0.0.1
+        ("2002:a9fe:a9fe::1", True),  # 6to4 of 169.254.169.254
+        ("8.8.8.8", False),
+        ("64:ff9b::808:808", False),  # NAT64 of a public address
+        ("2002:808:808::1", False),
+        ("2606:4700::1111", False),
+    ],
+)
+def test_an_internal_address_inside_an_ipv6_address_is_internal(address: str, internal: bool) -> None:
+    assert is_internal(address) is internal

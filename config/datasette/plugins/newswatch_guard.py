@@ -44,10 +44,11 @@ def refuse(scope):  # type: ignore[no-untyped-def]
 
 
 def reads_file_paths(query_string):  # type: ignore[no-untyped-def]
-    """True when a ``sql`` parameter names SQLite's database list. An SQL identifier cannot
+    """True when any parameter (``sql``, but also ``_where``, facets, canned-query values:
+    every one that may end up in SQL) names SQLite's database list. An SQL identifier cannot
     be assembled at run time or broken by comments, so the name itself has to be there."""
     params = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
-    return any(key == "sql" and "database_list" in value.lower() for key, value in params)
+    return any("database_list" in (key + "=" + value).lower() for key, value in params)
 
 
 def spellings(scope):  # type: ignore[no-untyped-def]
