@@ -49,12 +49,18 @@ from alerts import (
 from alerts import send_digest as deliver_digest
 from alerts.render import SlackMessage, slack_escape
 from alerts.transports import SlackTransport
-from archive import Archive, ArchiveError, storage_hint, unusable_path
-from outlets import Outlet, load_outlets, select
-from records import Clock, sql_time, utcnow
-from service.launcher import Launcher
-from service.schedule import DigestTime, digest_owed, digest_trigger, outlet_trigger, parse_digest_at
-from service.watchdog import Watchdog
+from newswatch.archive import Archive, ArchiveError, storage_hint, unusable_path
+from newswatch.outlets import Outlet, load_outlets, select
+from newswatch.records import Clock, sql_time, utcnow
+from newswatch.service.launcher import Launcher
+from newswatch.service.schedule import (
+    DigestTime,
+    digest_owed,
+    digest_trigger,
+    outlet_trigger,
+    parse_digest_at,
+)
+from newswatch.service.watchdog import Watchdog
 
 log = logging.getLogger("newswatch.service")
 DIGEST_STATE = "digest_last_run"
@@ -430,9 +436,9 @@ def main(once: bool = False, argv: list[str] | None = None) -> int:
     from scrapy.utils.project import get_project_settings
 
     from alerts import AlertConfigError
-    from outlets import OutletConfigError
-    from rules import RuleConfigError, load_ruleset
-    from service.schedule import ScheduleError
+    from newswatch.outlets import OutletConfigError
+    from newswatch.rules import RuleConfigError, load_ruleset
+    from newswatch.service.schedule import ScheduleError
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "settings")
     if argv is not None:

@@ -41,7 +41,7 @@ from alerts.config import AlertConfig
 from alerts.outbox import AlertView, Outbox
 from alerts.render import render_alert
 from alerts.transports import ConsoleTransport, DeliveryError, Sent, SlackTransport, Transport, classify
-from archive import Archive
+from newswatch.archive import Archive
 
 log = logging.getLogger("newswatch.alerts")
 MAX_DELAY = timedelta(hours=1)

@@ -35,8 +35,8 @@ from alerts.digest import (
     render,
     undelivered,
 )
-from archive import Archive
-from records import utcnow
+from newswatch.archive import Archive
+from newswatch.records import utcnow
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from archive import Archive
-from records import sql_time
+from newswatch.archive import Archive
+from newswatch.records import sql_time
 
 #: An alert pending this long without a single attempt is reported as stalled.
 STALLED_AFTER = timedelta(minutes=10)

@@ -378,8 +378,8 @@ def run_inprocess(pages: Sequence[Page], outlets_file: Path = DEFAULT_OUTLETS) -
     by its URL as ``newswatch extract`` chooses them; a page's time is its call's."""
     if str(PROJECT_ROOT) not in sys.path:
         sys.path.insert(0, str(PROJECT_ROOT))
-    from extraction import extract
-    from outlets import load_outlets, outlet_for_url
+    from newswatch.extraction import extract
+    from newswatch.outlets import load_outlets, outlet_for_url
 
     outlets = load_outlets(outlets_file)
     predictions: dict[str, Prediction] = {}

@@ -133,7 +133,7 @@ def run_crawl(work: Path, env: dict[str, str]) -> tuple[int, float, float]:
     """One real crawl under the wrapper: (exit code, wall seconds, peak RSS in MB)."""
     start = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-c", WRAPPER, str(work / "crawl.log"), sys.executable, "-m", "cli", "crawl"],
+        [sys.executable, "-c", WRAPPER, str(work / "crawl.log"), sys.executable, "-m", "newswatch", "crawl"],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -151,7 +151,7 @@ def crawl_memory(articles: int, per_domain: int) -> dict[str, Any]:
     )
     start = time.monotonic()
     wrapper = subprocess.Popen(
-        [sys.executable, "-c", WRAPPER, str(work / "crawl.log"), sys.executable, "-m", "cli", "crawl"],
+        [sys.executable, "-c", WRAPPER, str(work / "crawl.log"), sys.executable, "-m", "newswatch", "crawl"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -250,7 +250,7 @@ def service_memory(outlets: int, runs: int, minutes: float, every: float) -> dic
     env.update(NEWSWATCH_MAX_PARALLEL_CRAWLS="4", NEWSWATCH_LOG_LEVEL="WARNING")
     print(f"(b) service: {outlets} outlets every 5 s, 4 crawls at once, until {runs} runs or {minutes} min")
     service = subprocess.Popen(
-        [sys.executable, "-m", "cli", "run"],
+        [sys.executable, "-m", "newswatch", "run"],
         cwd=ROOT,
         env=env,
         stdout=(work / "service.out").open("w"),

@@ -73,7 +73,7 @@ def build_outlets(webs: list[FakeWeb], outlets: int, items: int) -> str:
 
 def crawl(env: dict[str, str], log: Path, overrides: list[str]) -> tuple[float, int]:
     """One `newswatch crawl` as a subprocess: (wall seconds, exit code)."""
-    command = [sys.executable, "-m", "cli", "crawl", *(a for o in overrides for a in ("-s", o))]
+    command = [sys.executable, "-m", "newswatch", "crawl", *(a for o in overrides for a in ("-s", o))]
     start = time.monotonic()
     with log.open("w") as err:
         code = subprocess.run(command, cwd=ROOT, env=env, stdout=err, stderr=subprocess.STDOUT).returncode

@@ -79,7 +79,7 @@ def measure(rules_tree: Path, shape: str, size: int, repeats: int) -> dict[str, 
     """Seconds per classify of one case with the ``rules`` package under ``rules_tree``."""
     if str(rules_tree) not in sys.path:
         sys.path.insert(0, str(rules_tree))
-    from rules import load_ruleset
+    from newswatch.rules import load_ruleset
 
     matcher = load_ruleset(ROOT / "config" / "rules")
     text = shapes()[shape](size)

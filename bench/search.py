@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from archive import Archive  # noqa: E402
-from cli import DATASETTE_DIR, datasette_metadata  # noqa: E402
+from newswatch.archive import Archive  # noqa: E402
+from newswatch.cli import DATASETTE_DIR, datasette_metadata  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "extraction"
 QUERIES = [

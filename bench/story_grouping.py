@@ -34,7 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from stories import (  # noqa: E402
+from newswatch.stories import (  # noqa: E402
     Entry,
     Fingerprint,
     StoryConfig,

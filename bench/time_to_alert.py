@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         NEWSWATCH_LOG_LEVEL="WARNING",
     )
     service = subprocess.Popen(
-        [sys.executable, "-m", "cli", "run"],
+        [sys.executable, "-m", "newswatch", "run"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from scrapy.crawler import Crawler
 
-from records import Article
-from rules import Matcher, load_ruleset
-from rules.engine import MAX_MATCH_CHARS
+from newswatch.records import Article
+from newswatch.rules import Matcher, load_ruleset
+from newswatch.rules.engine import MAX_MATCH_CHARS
 
 
 class ClassifyPipeline:

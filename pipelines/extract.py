@@ -12,9 +12,9 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from extraction import extract, reset_caches
+from newswatch.extraction import extract, reset_caches
+from newswatch.records import Article
 from pipelines.runs import bump
-from records import Article
 from spiders.news import news_spider
 
 

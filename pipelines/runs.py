@@ -13,8 +13,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from archive import RUN_COUNTERS, ArchiveError
-from records import sql_time, utcnow
+from newswatch.archive import RUN_COUNTERS, ArchiveError
+from newswatch.records import sql_time, utcnow
 
 PREFIX = "newswatch"
 

@@ -19,13 +19,13 @@ from scrapy.exceptions import DropItem
 from scrapy.settings import BaseSettings
 from scrapy.utils.defer import deferred_from_coro
 
-from archive import ArchiveError
-from outlets import Outlet
+from newswatch.archive import ArchiveError
+from newswatch.outlets import Outlet
+from newswatch.records import Article
+from newswatch.stories import StoryConfig, StoryIndex, fingerprint
+from newswatch.urls import bare_domain, host_of, url_key
 from pipelines.runs import bump, note_error
-from records import Article
 from spiders.news import news_spider
-from stories import StoryConfig, StoryIndex, fingerprint
-from urls import bare_domain, host_of, url_key
 
 
 def story_config(settings: BaseSettings) -> StoryConfig:

@@ -20,8 +20,8 @@ from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
 from w3lib.url import safe_url_string
 
-from outlets import Outlet
-from urls import BadURL, canonicalize, host_of, ip_address, is_internal, origin
+from newswatch.outlets import Outlet
+from newswatch.urls import BadURL, canonicalize, host_of, ip_address, is_internal, origin
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ROBOTS_PATH = "/robots.txt"

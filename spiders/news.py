@@ -24,15 +24,15 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from archive import Archive
-from discovery import SourceError, parse_date, parse_source
-from extraction import looks_binary
-from outlets import Outlet, load_outlets, select
+from newswatch.archive import Archive
+from newswatch.discovery import SourceError, parse_date, parse_source
+from newswatch.extraction import looks_binary
+from newswatch.outlets import Outlet, load_outlets, select
+from newswatch.records import Article, Candidate, SourceKind, utcnow
+from newswatch.urls import BadURL, canonicalize
 from pipelines.runs import bump, note_error
-from records import Article, Candidate, SourceKind, utcnow
 from spiders.logs import quiet_network_tracebacks
 from spiders.middlewares import OffsiteRequest
-from urls import BadURL, canonicalize
 
 BLOCKED_STATUSES = frozenset({401, 403, 429, 451})
 GONE_STATUSES = frozenset({404, 410})
@@ -41,7 +41,7 @@ GONE_STATUSES = frozenset({404, 410})
 def parse_since(value: str, now: datetime) -> datetime:
     """``2026-01-01``, an ISO datetime, or a span back from now (``7d``, ``36h``, ``90m``),
     at most a hundred years back (further, date arithmetic overflows)."""
-    from outlets import LONGEST_SPAN, SpanTooLong, parse_interval
+    from newswatch.outlets import LONGEST_SPAN, SpanTooLong, parse_interval
 
     text = value.strip()
     too_far = f"--since {value!r}: at most 100 years back ({LONGEST_SPAN.days}d)"

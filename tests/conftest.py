@@ -23,7 +23,7 @@ from outlet_sites import Sites, build_sites
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
-NEWSWATCH = [sys.executable, "-m", "cli"]
+NEWSWATCH = [sys.executable, "-m", "newswatch"]
 
 
 def load_bench(name: str) -> ModuleType:

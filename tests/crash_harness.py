@@ -119,7 +119,7 @@ class World:
 
     def start(self, *args: str) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
-            [sys.executable, "-m", "cli", *args],
+            [sys.executable, "-m", "newswatch", *args],
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
@@ -130,7 +130,7 @@ class World:
     def command(self, *args: str, **popen: object) -> subprocess.CompletedProcess[str]:
         """The real command, run to its end, with its output captured."""
         return subprocess.run(
-            [sys.executable, "-m", "cli", *args],
+            [sys.executable, "-m", "newswatch", *args],
             cwd=ROOT,
             env=self.env,
             capture_output=True,

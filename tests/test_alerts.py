@@ -25,9 +25,9 @@ from alerts.dispatch import backoff
 from alerts.outbox import AlertView
 from alerts.render import SlackMessage, evidence_mrkdwn, render_alert, slack_escape
 from alerts.transports import DeliveryError, Pacer, SlackTransport
-from archive import Archive, queue_alert
-from records import sql_time
-from rules import load_ruleset
+from newswatch.archive import Archive, queue_alert
+from newswatch.records import sql_time
+from newswatch.rules import load_ruleset
 
 OUTLETS = ROOT / "config" / "outlets.toml"
 
@@ -139,7 +139,7 @@ def test_flagging_writes_one_pending_alert_per_article_in_the_same_transaction(
 def test_an_article_gets_one_new_alert_and_one_update_per_severity_level(
     archive_copy: tuple[Path, Sites],
 ) -> None:
-    from archive import queue_alert
+    from newswatch.archive import queue_alert
 
     db, _ = archive_copy
     archive = Archive(db)

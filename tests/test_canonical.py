@@ -19,11 +19,11 @@ from conftest import crawl_env, rows, run_newswatch
 from fakeweb import FakeWeb
 from outlet_sites import Story, pangea_page, paragraphs, rss
 
-from archive import MAX_MOVES, Archive
-from outlets import Outlet, load_outlets
+from newswatch.archive import MAX_MOVES, Archive
+from newswatch.outlets import Outlet, load_outlets
+from newswatch.records import Article, Candidate, Extraction, fixed_clock
+from newswatch.stories import StoryIndex, fingerprint
 from pipelines.store import article_shaped, article_url, canonical_problem
-from records import Article, Candidate, Extraction, fixed_clock
-from stories import StoryIndex, fingerprint
 
 SITE = "https://news.example.org"
 NOW = datetime(2026, 11, 22, 10, tzinfo=UTC)

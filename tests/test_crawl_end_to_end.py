@@ -11,7 +11,7 @@ from conftest import ROOT, crawl, crawl_env, rows
 from fakeweb import FakeWeb
 from outlet_sites import Sites, build_sites
 
-from urls import url_hash
+from newswatch.urls import url_hash
 
 
 def test_every_article_of_the_test_outlets_is_archived_once(crawled: tuple[Path, Sites, str, str]) -> None:

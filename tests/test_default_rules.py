@@ -8,7 +8,7 @@ import json
 import pytest
 from conftest import ROOT, SHARED, load_bench
 
-from rules import load_ruleset
+from newswatch.rules import load_ruleset
 
 MATCHER = load_ruleset(ROOT / "config" / "rules")
 
@@ -72,7 +72,7 @@ def test_denials_and_designations_carry_their_rules() -> None:
 
 
 def test_every_default_rule_passes_its_own_examples() -> None:
-    from rules import check_examples
+    from newswatch.rules import check_examples
 
     assert check_examples(MATCHER) == []
 

@@ -22,7 +22,7 @@ from conftest import ROOT, crawl_env, datasette_server
 from fakeweb import FakeWeb
 from outlet_sites import rss
 
-from service.launcher import Launcher, crawl_command
+from newswatch.service.launcher import Launcher, crawl_command
 
 SECRETS = {
     "SLACK_BOT_TOKEN": "xoxb-secret",
@@ -113,7 +113,7 @@ def serving(tmp_path: Path, **settings: str) -> Iterator[Served]:
     """The real `newswatch serve` on an archive of 1,200 articles (more than a page holds)."""
     db = tmp_path / "data" / "newswatch.db"
     env = crawl_env(tmp_path, ROOT / "config" / "outlets.toml", **settings)
-    from archive import Archive
+    from newswatch.archive import Archive
 
     archive = Archive(db)
     try:
@@ -203,7 +203,7 @@ def test_writing_to_the_read_only_archive_is_a_clean_405(served: Served, method:
 
 
 def test_serve_turns_csv_streaming_off(tmp_path: Path) -> None:
-    from cli import datasette_args
+    from newswatch.cli import datasette_args
 
     args = datasette_args(tmp_path / "a.db", tmp_path / "m.json", "127.0.0.1", 9000, allow_sql=False)
     settings = {args[i + 1]: args[i + 2] for i, a in enumerate(args) if a == "--setting"}

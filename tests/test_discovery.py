@@ -8,7 +8,14 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from outlet_sites import atom, news_sitemap, rdf, rss, sitemap_index
 
-from discovery import SourceError, parse_date, parse_feed, parse_listing, parse_sitemap, parse_source
+from newswatch.discovery import (
+    SourceError,
+    parse_date,
+    parse_feed,
+    parse_listing,
+    parse_sitemap,
+    parse_source,
+)
 
 WHEN = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 ITEMS = [

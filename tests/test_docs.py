@@ -6,7 +6,7 @@ import re
 
 from conftest import ROOT
 
-from archive import RUN_COUNTERS
+from newswatch.archive import RUN_COUNTERS
 
 
 def read(name: str) -> str:
@@ -22,7 +22,7 @@ def test_every_environment_setting_is_in_the_readme_table() -> None:
 
 
 def test_every_command_is_in_the_readme() -> None:
-    from cli import main
+    from newswatch.cli import main
 
     readme = read("README.md")
     for name in main.commands:
@@ -53,7 +53,7 @@ def test_every_archive_table_and_counter_is_in_the_architecture_doc() -> None:
 
 
 def test_every_outlet_key_is_in_the_configuration_doc() -> None:
-    from outlets import KNOWN_KEYS
+    from newswatch.outlets import KNOWN_KEYS
 
     doc = read("docs/configuration.md")
     for key in KNOWN_KEYS:

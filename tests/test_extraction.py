@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT, SHARED, load_bench
 from outlet_sites import Story, dw_page, pangea_page, paragraphs
 
-from extraction import (
+from newswatch.extraction import (
     block_lines,
     choose_title,
     clean_authors,
@@ -21,7 +21,7 @@ from extraction import (
     strip_label,
     strip_site_name,
 )
-from records import Candidate
+from newswatch.records import Candidate
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 

@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from conftest import ROOT, crawl_env, run_newswatch
 
-from extraction import BadSelector, container_text, extract, parse_html
-from outlets import OutletConfigError, load_outlets, outlet_for_url
+from newswatch.extraction import BadSelector, container_text, extract, parse_html
+from newswatch.outlets import OutletConfigError, load_outlets, outlet_for_url
+from newswatch.records import Article, Candidate
 from pipelines.extract import ExtractPipeline
-from records import Article, Candidate
 from spiders.news import NewsSpider
 
 FIXTURES = Path(__file__).parent / "fixtures" / "outlets"

@@ -28,8 +28,8 @@ from conftest import crawl_env, rows, run_newswatch
 from fakeweb import FakeWeb
 from outlet_sites import Story, news_sitemap, pangea_page, sitemap_index
 
-from archive import RUN_COUNTERS
-from discovery import maybe_gunzip
+from newswatch.archive import RUN_COUNTERS
+from newswatch.discovery import maybe_gunzip
 
 DOWNLOAD_TIMEOUT = 4  # seconds (NEWSWATCH_DOWNLOAD_TIMEOUT); parsing the 10,000-item feed blocks the
 # reactor for 2-3 s, and a shorter timeout lets that stall time out requests of other cases

@@ -30,12 +30,12 @@ from alerts.digest import DigestItem, render, undelivered
 from alerts.mail import build_message
 from alerts.outbox import AlertView
 from alerts.render import MAX_TITLE, render_alert
-from archive import Archive
-from extraction import MAX_TITLE_CHARS, clean_title, extract
-from records import Article, Candidate, Extraction, fixed_clock
-from rules import load_ruleset
-from search import search
-from stories import StoryIndex, fingerprint
+from newswatch.archive import Archive
+from newswatch.extraction import MAX_TITLE_CHARS, clean_title, extract
+from newswatch.records import Article, Candidate, Extraction, fixed_clock
+from newswatch.rules import load_ruleset
+from newswatch.search import search
+from newswatch.stories import StoryIndex, fingerprint
 
 MATCHER = load_ruleset(ROOT / "config" / "rules")
 TZ = ZoneInfo("Europe/Brussels")

@@ -15,7 +15,7 @@ import pytest
 from conftest import load_bench
 from outlet_sites import atom, news_sitemap, rss
 
-from discovery import (
+from newswatch.discovery import (
     MAX_FEED_DEPTH,
     MAX_FIELD_TAGS,
     MAX_SITEMAP_BYTES,

@@ -21,7 +21,7 @@ from outlet_sites import Story, pangea_page
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
-from outlets import OutletConfigError, load_outlets
+from newswatch.outlets import OutletConfigError, load_outlets
 from spiders.middlewares import OffsiteRequest, OutletScopeMiddleware, outlets_for
 
 REDOS_ALLOW = r"/(live/\d+|news/([a-z0-9]+-?)+/)$"  # exponential under a backtracking engine

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, crawl_env, run_newswatch
 
-from outlets import OutletConfigError, load_outlets, parse_interval, select
+from newswatch.outlets import OutletConfigError, load_outlets, parse_interval, select
 
 SEEDS = {"rferl", "kyivindependent", "washingtonexaminer", "epochtimes", "dw"}
 VALID = """

@@ -135,8 +135,8 @@ def test_a_slack_timeout_is_retried_and_costs_at_most_one_duplicate(tmp_path: Pa
     from alerts.config import AlertConfig
     from alerts.dispatch import dispatch
     from alerts.transports import SlackTransport
-    from archive import Archive
-    from stories import StoryIndex
+    from newswatch.archive import Archive
+    from newswatch.stories import StoryIndex
 
     archive = Archive(tmp_path / "newswatch.db")
     slack = FakeSlack().start()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rules import QuerySyntaxError, RuleConfigError, check_examples, load_ruleset, parse_query
+from newswatch.rules import QuerySyntaxError, RuleConfigError, check_examples, load_ruleset, parse_query
 
 GROUPS = """
 [groups.CHINA]

@@ -19,13 +19,13 @@ from conftest import ROOT, crawl_env, rows, run_newswatch
 from fakeweb import FakeWeb
 from outlet_sites import Story, pangea_page, paragraphs, rss
 
-from archive import Archive
-from records import Article, Candidate, Extraction
-from rules import Matcher, load_ruleset
-from rules.engine import Hit, _near, _uncovered
-from rules.explain import render
-from rules.text import WordIndex, build_doc, words_between
-from stories import StoryIndex, fingerprint
+from newswatch.archive import Archive
+from newswatch.records import Article, Candidate, Extraction
+from newswatch.rules import Matcher, load_ruleset
+from newswatch.rules.engine import Hit, _near, _uncovered
+from newswatch.rules.explain import render
+from newswatch.rules.text import WordIndex, build_doc, words_between
+from newswatch.stories import StoryIndex, fingerprint
 
 RULES = ROOT / "config" / "rules"
 MATCHER = load_ruleset(RULES)

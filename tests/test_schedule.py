@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from service.schedule import (
+from newswatch.service.schedule import (
     DigestTime,
     ScheduleError,
     digest_owed,

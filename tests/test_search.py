@@ -26,8 +26,8 @@ from datasette.app import Datasette
 from fakeweb import FakeWeb
 from outlet_sites import Sites, build_sites
 
-from cli import DATASETTE_DIR, datasette_args, datasette_metadata
-from search import parse
+from newswatch.cli import DATASETTE_DIR, datasette_args, datasette_metadata
+from newswatch.search import parse
 
 OUTLETS = ROOT / "config" / "outlets.toml"
 

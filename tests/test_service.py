@@ -17,7 +17,7 @@ from fakeslack import FakeSlack
 from fakeweb import FakeWeb
 from outlet_sites import Story, pangea_page, paragraphs, rss
 
-from service.launcher import Launcher
+from newswatch.service.launcher import Launcher
 
 TOPIC = (
     "Chinese companies have supplied drone engines to Russia's military, three EU diplomats said on Tuesday."
@@ -253,7 +253,7 @@ def test_invalid_service_settings_stop_it_with_one_line(tmp_path: Path, web: Fak
 def damage(db: Path) -> None:
     """An archive whose tables' and indexes' first pages are overwritten: it opens (the
     schema is intact), reads fail."""
-    from archive import Archive
+    from newswatch.archive import Archive
 
     archive = Archive(db)
     archive.checkpoint()

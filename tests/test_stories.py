@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from archive import Archive
-from records import Article, Candidate, Extraction, fixed_clock
-from rules import load_ruleset
-from stories import Entry, StoryConfig, StoryIndex, compare, copy_similarity, fingerprint
+from newswatch.archive import Archive
+from newswatch.records import Article, Candidate, Extraction, fixed_clock
+from newswatch.rules import load_ruleset
+from newswatch.stories import Entry, StoryConfig, StoryIndex, compare, copy_similarity, fingerprint
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

@@ -17,8 +17,8 @@ from fakeweb import FakeWeb
 from outlet_sites import Story, atom, ghost_page, pangea_page, rss, wordpress_page
 from test_stories import FACTORY, RELATED, RELATED_TITLE, UNRELATED, UNRELATED_TITLE, wire_copy
 
-from archive import Archive
-from rules import load_ruleset
+from newswatch.archive import Archive
+from newswatch.rules import load_ruleset
 
 MATCHER = load_ruleset(ROOT / "config" / "rules")
 TITLE = "EU ministers to discuss China's stance on Russia's war"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from urls import (
+from newswatch.urls import (
     BadURL,
     bare_domain,
     canonicalize,

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from archive import Archive
-from records import sql_time
-from service.watchdog import Issue, Watchdog, assess, plan_notices
+from newswatch.archive import Archive
+from newswatch.records import sql_time
+from newswatch.service.watchdog import Issue, Watchdog, assess, plan_notices
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 

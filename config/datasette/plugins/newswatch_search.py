@@ -5,7 +5,7 @@ feed can carry."""
 
 from datasette import hookimpl
 
-from search import fts_match, trigram_match
+from newswatch.search import fts_match, trigram_match
 
 
 @hookimpl

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from rules import Verdict
-    from stories import Fingerprint
+    from newswatch.rules import Verdict
+    from newswatch.stories import Fingerprint
 
 SourceKind = Literal["feed", "news_sitemap", "sitemap", "listing"]
 SOURCE_KINDS: tuple[SourceKind, ...] = ("feed", "news_sitemap", "sitemap", "listing")

@@ -5,9 +5,9 @@ articles are about China's military support for Russia, and say why.
     verdict = ruleset.classify(title, text)   # flagged, score, severity, rules, terms, evidence
 """
 
-from rules.engine import Evidence, Matcher, Rule, RuleMatch, TermMatch, Verdict
-from rules.loader import RuleConfigError, check_examples, load_ruleset
-from rules.syntax import QuerySyntaxError, parse_query
+from newswatch.rules.engine import Evidence, Matcher, Rule, RuleMatch, TermMatch, Verdict
+from newswatch.rules.loader import RuleConfigError, check_examples, load_ruleset
+from newswatch.rules.syntax import QuerySyntaxError, parse_query
 
 __all__ = [
     "Evidence",

@@ -15,10 +15,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from outlets import config_stat, file_kind, read_config_file
-from rules.engine import MAX_MATCH_CHARS, MAX_MATCHES, SEVERITY_RANK, Matcher, Rule
-from rules.syntax import MAX_DEPTH, QuerySyntaxError, groups_in, parse_query, terms_in
-from rules.text import tokenize
+from newswatch.outlets import config_stat, file_kind, read_config_file
+from newswatch.rules.engine import MAX_MATCH_CHARS, MAX_MATCHES, SEVERITY_RANK, Matcher, Rule
+from newswatch.rules.syntax import MAX_DEPTH, QuerySyntaxError, groups_in, parse_query, terms_in
+from newswatch.rules.text import tokenize
 
 GROUP_KEYS = frozenset({"description", "aliases", "include", "exclude"})
 RULE_KEYS = frozenset(

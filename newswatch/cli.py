@@ -64,7 +64,7 @@ def _in_range(option: str, value: int | None, high: int, low: int = 1) -> None:
 
 def _archive(settings: Any) -> Any:
     """The archive named by the settings; exit 2 with one line when it cannot be opened."""
-    from archive import Archive, ArchiveError
+    from newswatch.archive import Archive, ArchiveError
 
     try:
         return Archive(settings.get("NEWSWATCH_DB"), settings.getint("NEWSWATCH_BUSY_TIMEOUT_MS"))
@@ -100,7 +100,7 @@ class NewswatchGroup(click.Group):
         try:
             return super().invoke(ctx)
         except sqlite3.Error as exc:
-            from archive import storage_hint
+            from newswatch.archive import storage_hint
 
             db = Path(_settings().get("NEWSWATCH_DB"))
             _fail(f"archive {db}: read failed: {exc}{storage_hint(exc, db)}")
@@ -117,7 +117,7 @@ def main() -> None:
 
 def _summary_columns() -> tuple[str, ...]:
     """Counters shown in the crawl summary (``source_errors`` is folded into ``errors``)."""
-    from archive import RUN_COUNTERS
+    from newswatch.archive import RUN_COUNTERS
 
     return tuple(c for c in RUN_COUNTERS if c != "source_errors")
 
@@ -150,9 +150,9 @@ def crawl(outlet_keys: tuple[str, ...], since: str | None, overrides: tuple[str,
 
     from scrapy.crawler import CrawlerProcess
 
-    from outlets import OutletConfigError, load_outlets, select
-    from records import utcnow
-    from rules import RuleConfigError, load_ruleset
+    from newswatch.outlets import OutletConfigError, load_outlets, select
+    from newswatch.records import utcnow
+    from newswatch.rules import RuleConfigError, load_ruleset
     from spiders.news import new_run_id, parse_since
 
     try:
@@ -201,7 +201,7 @@ MAX_INPUT_BYTES = 50 * 1024 * 1024
 def _read_input(path: Path, what: str) -> bytes:
     """A page or text file's bytes; ValueError naming it for a FIFO, a device, a folder or a
     file over MAX_INPUT_BYTES (nothing blocks, nothing endless is read)."""
-    from outlets import read_config_file
+    from newswatch.outlets import read_config_file
 
     return read_config_file(path, what, ValueError, limit=MAX_INPUT_BYTES)
 
@@ -243,8 +243,8 @@ def _extraction_json(extraction: Any) -> dict[str, Any]:
 @click.option("--timings", is_flag=True, help="With --jsonl: add milliseconds per page ('ms').")
 def extract(file: Path | None, url: str | None, jsonl: Any, timings: bool) -> None:
     """Print the extraction of an HTML page as JSON."""
-    from extraction import extract as run_extract
-    from outlets import OutletConfigError, load_outlets, outlet_for_url
+    from newswatch.extraction import extract as run_extract
+    from newswatch.outlets import OutletConfigError, load_outlets, outlet_for_url
 
     if (file is None) == (jsonl is None):
         raise click.UsageError("give either FILE.html or --jsonl IN")
@@ -298,7 +298,7 @@ def extract(file: Path | None, url: str | None, jsonl: Any, timings: bool) -> No
 
 
 def _ruleset(path: str | None = None) -> Any:
-    from rules import RuleConfigError, load_ruleset
+    from newswatch.rules import RuleConfigError, load_ruleset
 
     settings = _settings()
     try:
@@ -351,7 +351,7 @@ def rules() -> None:
 @click.option("--rules", "rules_path", metavar="DIR", help="Rules folder or file (default NEWSWATCH_RULES).")
 def rules_check(rules_path: str | None) -> None:
     """Validate the rule files and test every rule against its own examples."""
-    from rules import check_examples
+    from newswatch.rules import check_examples
 
     matcher = _ruleset(rules_path)
     problems = check_examples(matcher)
@@ -374,7 +374,7 @@ def rules_check(rules_path: str | None) -> None:
 def rules_explain(target: str, rules_path: str | None) -> None:
     """Show the verdict on TARGET (an HTML page, a text file, or an archived article's URL)
     with the matched terms marked."""
-    from rules.explain import render
+    from newswatch.rules.explain import render
 
     matcher = _ruleset(rules_path)
     title, text = _explain_input(target)
@@ -385,8 +385,8 @@ def rules_explain(target: str, rules_path: str | None) -> None:
 
 
 def _explain_input(target: str) -> tuple[str, str]:
-    from extraction import extract as run_extract
-    from urls import BadURL, canonicalize, url_hash
+    from newswatch.extraction import extract as run_extract
+    from newswatch.urls import BadURL, canonicalize, url_hash
 
     path = Path(target)
     if path.exists() and not path.is_dir():
@@ -428,8 +428,8 @@ def _explain_input(target: str) -> tuple[str, str]:
 def rules_backtest(since: str, rules_path: str | None, samples: int, as_json: bool) -> None:
     """Run the rules over the archive and show what they would flag that is not flagged
     now, and the reverse (counts per day and outlet, sample titles)."""
-    from records import sql_time, utcnow
-    from rules.backtest import run
+    from newswatch.records import sql_time, utcnow
+    from newswatch.rules.backtest import run
     from spiders.news import parse_since
 
     matcher = _ruleset(rules_path)
@@ -473,7 +473,7 @@ def rules_backtest(since: str, rules_path: str | None, samples: int, as_json: bo
 
 # --- search and Datasette --------------------------------------------------------------------
 
-DATASETTE_DIR = Path(__file__).resolve().parent / "config" / "datasette"
+DATASETTE_DIR = Path(__file__).resolve().parents[1] / "config" / "datasette"
 
 
 def datasette_metadata(db_path: Path) -> dict[str, Any]:
@@ -546,8 +546,8 @@ MAX_SEARCH_LIMIT = 10_000
 def search_command(query: str, flagged: bool, since: str | None, limit: int, as_json: bool) -> None:
     """Search the archive: words and "phrases" (all of them), word* for word forms, Chinese as substrings."""
     from alerts.render import visible  # a title's escape sequences must not reach the terminal
-    from records import sql_time, utcnow
-    from search import search
+    from newswatch.records import sql_time, utcnow
+    from newswatch.search import search
     from spiders.news import parse_since
 
     if not 1 <= limit <= MAX_SEARCH_LIMIT:
@@ -590,7 +590,7 @@ def _alert_config(settings: Any) -> Any:
 
 
 def _outlet_names(settings: Any) -> dict[str, str]:
-    from outlets import OutletConfigError, load_outlets
+    from newswatch.outlets import OutletConfigError, load_outlets
 
     try:
         return {key: o.name for key, o in load_outlets(settings.get("NEWSWATCH_OUTLETS")).items()}
@@ -607,7 +607,7 @@ def dispatch(dry_run: bool, limit: int | None) -> None:
     from alerts import DispatcherBusy, dispatcher_lock, make_transport
     from alerts import dispatch as run_dispatch
     from alerts.transports import DryRunTransport
-    from archive import ArchiveError
+    from newswatch.archive import ArchiveError
 
     settings = _settings()
     config = _alert_config(settings)
@@ -658,7 +658,7 @@ def digest(send: bool, preview: Path | None, resend: int | None) -> None:
     from alerts import send_digest
     from alerts.digest import render, undelivered, write_preview
     from alerts.digest import resend as queue_again
-    from archive import ArchiveError
+    from newswatch.archive import ArchiveError
 
     settings = _settings()
     config = _alert_config(settings)
@@ -841,8 +841,8 @@ def _ago(stamp: str | None, now: datetime) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def outlets_command(as_json: bool) -> None:
     """List outlets with their last crawl's figures."""
-    from outlets import OutletConfigError, load_outlets
-    from records import utcnow
+    from newswatch.outlets import OutletConfigError, load_outlets
+    from newswatch.records import utcnow
 
     settings = _settings()
     try:

@@ -23,7 +23,7 @@ from typing import Any
 
 import ahocorasick
 
-from rules.syntax import (
+from newswatch.rules.syntax import (
     MAX_DEPTH,
     And,
     GroupRef,
@@ -37,7 +37,7 @@ from rules.syntax import (
     Term,
     node_depth,
 )
-from rules.text import Doc, build_doc, has_cjk, normalise, tokenize
+from newswatch.rules.text import Doc, build_doc, has_cjk, normalise, tokenize
 
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
 #: Characters of title and text matched per article at most (NEWSWATCH_MAX_MATCH_CHARS).

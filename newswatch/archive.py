@@ -24,11 +24,11 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from records import Article, Clock, Extraction, sql_time, utcnow
-from rules import Verdict
-from rules.engine import SEVERITY_RANK
-from stories import Entry, Fingerprint, StoryConfig, StoryIndex, copy_similarity
-from urls import url_hash, url_key
+from newswatch.records import Article, Clock, Extraction, sql_time, utcnow
+from newswatch.rules import Verdict
+from newswatch.rules.engine import SEVERITY_RANK
+from newswatch.stories import Entry, Fingerprint, StoryConfig, StoryIndex, copy_similarity
+from newswatch.urls import url_hash, url_key
 
 #: Per-outlet counters of one crawl run, in the order the summary table shows them.
 RUN_COUNTERS = (

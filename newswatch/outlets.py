@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 import re2
 from cssselect import HTMLTranslator, SelectorError
 
-from records import SOURCE_KINDS, SourceKind
-from urls import BadURL, bare_domain, canonicalize, host_matches, host_of, origin
+from newswatch.records import SOURCE_KINDS, SourceKind
+from newswatch.urls import BadURL, bare_domain, canonicalize, host_matches, host_of, origin
 
 SOURCE_KEYS: dict[str, SourceKind] = {
     "feeds": "feed",

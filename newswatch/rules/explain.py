@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rules.engine import Evidence, Matcher, Verdict
+from newswatch.rules.engine import Evidence, Matcher, Verdict
 
 
 def mark_sentence(evidence: Evidence, mark: Callable[[str], str]) -> str:

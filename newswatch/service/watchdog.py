@@ -17,8 +17,8 @@ from statistics import quantiles
 from typing import Any
 
 from alerts.outbox import STALLED_AFTER, Outbox
-from archive import Archive
-from records import sql_time
+from newswatch.archive import Archive
+from newswatch.records import sql_time
 
 log = logging.getLogger("newswatch.watchdog")
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rules.engine import Matcher
+from newswatch.rules.engine import Matcher
 
 
 @dataclass

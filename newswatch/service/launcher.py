@@ -24,8 +24,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive import Archive, ArchiveError
-from records import sql_time, utcnow
+from newswatch.archive import Archive, ArchiveError
+from newswatch.records import sql_time, utcnow
 from spiders.news import new_run_id
 
 log = logging.getLogger("newswatch.service")
@@ -67,7 +67,8 @@ def crawl_environment(environ: Mapping[str, str]) -> dict[str, str]:
 
 
 def crawl_command(outlet: str, run_id: str) -> list[str]:
-    return [sys.executable, "-m", "cli", "crawl", "--outlet", outlet, "-s", f"NEWSWATCH_RUN_ID={run_id}"]
+    setting = f"NEWSWATCH_RUN_ID={run_id}"
+    return [sys.executable, "-m", "newswatch", "crawl", "--outlet", outlet, "-s", setting]
 
 
 class Launcher:

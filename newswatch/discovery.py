@@ -24,8 +24,8 @@ from feedparser.encodings import convert_to_utf8
 from lxml import etree
 from lxml import html as lxml_html
 
-from records import Candidate, SourceKind
-from urls import BadURL, canonicalize
+from newswatch.records import Candidate, SourceKind
+from newswatch.urls import BadURL, canonicalize
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for an uncompressed sitemap
 MAX_SITEMAP_URLS = 50_000  # the sitemaps.org limit of entries in one sitemap

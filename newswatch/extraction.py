@@ -32,9 +32,9 @@ from trafilatura.meta import reset_caches as _reset_trafilatura_caches
 from trafilatura.metadata import extract_author
 from trafilatura.utils import load_html
 
-from discovery import parse_date
-from records import Candidate, Extraction
-from urls import BadURL, canonicalize
+from newswatch.discovery import parse_date
+from newswatch.records import Candidate, Extraction
+from newswatch.urls import BadURL, canonicalize
 
 ARTICLE_TYPES = frozenset(
     {
