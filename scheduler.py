@@ -50,8 +50,8 @@ from alerts import send_digest as deliver_digest
 from alerts.render import SlackMessage, slack_escape
 from alerts.transports import SlackTransport
 from newswatch.archive import Archive, ArchiveError, storage_hint, unusable_path
+from newswatch.clock import Clock, from_sql_time, sql_time, utcnow
 from newswatch.outlets import Outlet, load_outlets, select
-from newswatch.records import Clock, sql_time, utcnow
 from newswatch.service.launcher import Launcher
 from newswatch.service.schedule import (
     DigestTime,
@@ -212,7 +212,7 @@ class Service:
             last = archive.state(DIGEST_STATE)
         finally:
             archive.close()
-        last_run = datetime.fromisoformat(last).replace(tzinfo=UTC) if last else None
+        last_run = from_sql_time(last)
         return digest_owed(now or self.clock(), self.digest_at, last_run)
 
     def watchdog(self) -> None:

@@ -32,7 +32,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from alerts.render import clip, local_time, visible, web_url
 from newswatch.archive import Archive
-from newswatch.records import sql_time
+from newswatch.clock import sql_time
 
 SEVERITIES = ("high", "medium", "low")
 MAX_TITLE = 300  # characters of a title shown in the digest

@@ -33,7 +33,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ from alerts.outbox import AlertView, Outbox
 from alerts.render import render_alert
 from alerts.transports import ConsoleTransport, DeliveryError, Sent, SlackTransport, Transport, classify
 from newswatch.archive import Archive
+from newswatch.clock import from_sql_time
 
 log = logging.getLogger("newswatch.alerts")
 MAX_DELAY = timedelta(hours=1)
@@ -112,10 +113,8 @@ def _meta(alert: AlertView) -> dict[str, Any]:
 
 
 def _young(alert: AlertView, now: datetime) -> bool:
-    if not alert.created_at:
-        return True
-    created = datetime.fromisoformat(alert.created_at).replace(tzinfo=UTC)
-    return now - created < FREE_DEFERRAL_AGE
+    created = from_sql_time(alert.created_at)
+    return created is None or now - created < FREE_DEFERRAL_AGE
 
 
 class _Pass:

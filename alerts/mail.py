@@ -36,7 +36,7 @@ from alerts.digest import (
     undelivered,
 )
 from newswatch.archive import Archive
-from newswatch.records import utcnow
+from newswatch.clock import utcnow
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
@@ -281,9 +281,7 @@ def digest_lock(data_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _send_digest(
-    archive: Archive, config: AlertConfig, outlet_names: dict[str, str] | None
-) -> DigestOutcome:
+def _send_digest(archive: Archive, config: AlertConfig, outlet_names: dict[str, str] | None) -> DigestOutcome:
     digest = pending_digest(archive)
     if digest is None or digest.message is None:
         digest = build(archive, config, outlet_names)

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from newswatch.archive import Archive
-from newswatch.records import sql_time
+from newswatch.clock import sql_time
 
 #: An alert pending this long without a single attempt is reported as stalled.
 STALLED_AFTER = timedelta(minutes=10)

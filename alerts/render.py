@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from alerts.outbox import AlertView
+from newswatch.clock import from_sql_time
 
 SEVERITY_LABEL = {
     "high": ":red_circle: HIGH",
@@ -70,11 +70,10 @@ def local_time(sql_utc: str | None, tz: ZoneInfo) -> str:
     """``2026-11-22 14:05:00`` (UTC) → ``22 Nov 2026 15:05 CET`` in the team's zone."""
     if not sql_utc:
         return "date unknown"
-    try:
-        moment = datetime.fromisoformat(sql_utc).replace(tzinfo=UTC).astimezone(tz)
-    except ValueError:
+    moment = from_sql_time(sql_utc)
+    if moment is None:
         return sql_utc
-    return moment.strftime("%-d %b %Y %H:%M %Z")
+    return moment.astimezone(tz).strftime("%-d %b %Y %H:%M %Z")
 
 
 def evidence_mrkdwn(evidence: dict[str, Any] | None, limit: int = MAX_SECTION) -> str:

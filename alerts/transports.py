@@ -26,7 +26,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from alerts.render import SlackMessage
-from newswatch.records import sql_time, utcnow
+from newswatch.clock import sql_time, utcnow
 
 # Errors that no retry of the same message will cure: the configuration is wrong.
 CONFIG_ERRORS = frozenset(

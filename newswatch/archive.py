@@ -17,14 +17,15 @@ import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 from sqlite_utils import Migrations
 
-from newswatch.records import Article, Clock, Extraction, sql_time, utcnow
+from newswatch.clock import Clock, from_sql_time, sql_time, utcnow
+from newswatch.records import Article, Extraction
 from newswatch.rules import Verdict
 from newswatch.rules.engine import SEVERITY_RANK
 from newswatch.stories import Entry, Fingerprint, StoryConfig, StoryIndex, copy_similarity
@@ -470,15 +471,6 @@ def m008_match_limits(db: sqlite_utils.Database) -> None:
 def _higher(a: str | None, b: str | None) -> str | None:
     """The more severe of two severities (None: not flagged)."""
     return a if SEVERITY_RANK.get(a or "", 0) >= SEVERITY_RANK.get(b or "", 0) else b
-
-
-def _parse_sql_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    except ValueError:
-        return None
 
 
 def queue_story_alert(
@@ -1092,7 +1084,7 @@ class Archive:
                         article_id,
                         story_id,
                         outlet,
-                        _parse_sql_time(when),
+                        from_sql_time(when),
                         Fingerprint.from_stored(minhash, terms),
                     )
                 )

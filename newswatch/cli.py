@@ -150,10 +150,10 @@ def crawl(outlet_keys: tuple[str, ...], since: str | None, overrides: tuple[str,
 
     from scrapy.crawler import CrawlerProcess
 
+    from newswatch.clock import parse_since, utcnow
     from newswatch.outlets import OutletConfigError, load_outlets, select
-    from newswatch.records import utcnow
     from newswatch.rules import RuleConfigError, load_ruleset
-    from spiders.news import new_run_id, parse_since
+    from spiders.news import new_run_id
 
     try:
         chosen = select(load_outlets(settings.get("NEWSWATCH_OUTLETS")), list(outlet_keys))
@@ -428,9 +428,8 @@ def _explain_input(target: str) -> tuple[str, str]:
 def rules_backtest(since: str, rules_path: str | None, samples: int, as_json: bool) -> None:
     """Run the rules over the archive and show what they would flag that is not flagged
     now, and the reverse (counts per day and outlet, sample titles)."""
-    from newswatch.records import sql_time, utcnow
+    from newswatch.clock import parse_since, sql_time, utcnow
     from newswatch.rules.backtest import run
-    from spiders.news import parse_since
 
     matcher = _ruleset(rules_path)
     try:
@@ -546,9 +545,8 @@ MAX_SEARCH_LIMIT = 10_000
 def search_command(query: str, flagged: bool, since: str | None, limit: int, as_json: bool) -> None:
     """Search the archive: words and "phrases" (all of them), word* for word forms, Chinese as substrings."""
     from alerts.render import visible  # a title's escape sequences must not reach the terminal
-    from newswatch.records import sql_time, utcnow
+    from newswatch.clock import parse_since, sql_time, utcnow
     from newswatch.search import search
-    from spiders.news import parse_since
 
     if not 1 <= limit <= MAX_SEARCH_LIMIT:
         _fail(f"--limit {limit}: use 1 to {MAX_SEARCH_LIMIT}")
@@ -841,8 +839,8 @@ def _ago(stamp: str | None, now: datetime) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def outlets_command(as_json: bool) -> None:
     """List outlets with their last crawl's figures."""
+    from newswatch.clock import utcnow
     from newswatch.outlets import OutletConfigError, load_outlets
-    from newswatch.records import utcnow
 
     settings = _settings()
     try:

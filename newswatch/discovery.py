@@ -14,8 +14,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from typing import Any
 
 import feedparser
@@ -24,6 +23,7 @@ from feedparser.encodings import convert_to_utf8
 from lxml import etree
 from lxml import html as lxml_html
 
+from newswatch.clock import parse_date
 from newswatch.records import Candidate, SourceKind
 from newswatch.urls import BadURL, canonicalize
 
@@ -48,31 +48,6 @@ class Found:
     problem: str | None = None
     bad_links: list[str] = field(default_factory=list)  # links that are no usable URL, with why
     older: int = 0  # sitemap URLs dated before the ``since`` asked for, left out
-
-
-def parse_date(value: Any) -> datetime | None:
-    """ISO 8601 / W3C datetime, RFC 822, or a UTC ``time.struct_time`` → aware datetime
-    (naive values are taken as UTC); None when unreadable."""
-    if value is None or value == "":
-        return None
-    if hasattr(value, "tm_year"):
-        year, month, day, hour, minute, second = value[:6]
-        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-    text = str(value).strip()
-    if not text:
-        return None
-    iso = text.replace("Z", "+00:00").replace("z", "+00:00")
-    iso = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", iso)  # +0100 → +01:00
-    try:
-        parsed = datetime.fromisoformat(iso)
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed  # aware, in the offset the source gave (its local day is kept)
 
 
 def _clean(text: Any) -> str | None:

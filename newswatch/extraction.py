@@ -32,7 +32,7 @@ from trafilatura.meta import reset_caches as _reset_trafilatura_caches
 from trafilatura.metadata import extract_author
 from trafilatura.utils import load_html
 
-from newswatch.discovery import parse_date
+from newswatch.clock import parse_date
 from newswatch.records import Candidate, Extraction
 from newswatch.urls import BadURL, canonicalize
 

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 import re2
 from cssselect import HTMLTranslator, SelectorError
 
+from newswatch.clock import parse_interval
 from newswatch.records import SOURCE_KINDS, SourceKind
 from newswatch.urls import BadURL, bare_domain, canonicalize, host_matches, host_of, origin
 
@@ -40,22 +41,14 @@ KNOWN_KEYS = frozenset(
 _KEY_RE = re.compile(r"^[a-z0-9_]+$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 _HOST_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
-_INTERVAL_RE = re.compile(r"(\d+)\s*([smhd])")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _CSS = HTMLTranslator()
 MIN_INTERVAL = timedelta(seconds=5)
 MAX_INTERVAL = timedelta(days=365)
-#: The longest span :func:`parse_interval` reads (``--since 36500d``, a hundred years back).
-LONGEST_SPAN = timedelta(days=36_500)
 DEFAULT_INTERVAL = "15m"
 
 
 class OutletConfigError(ValueError):
     """The outlets file is invalid; the message is one line naming file, outlet and key."""
-
-
-class SpanTooLong(ValueError):
-    """A well-formed interval longer than the longest allowed."""
 
 
 class Matcher(Protocol):
@@ -147,26 +140,6 @@ class Outlet:
         if self.allow and not any(p.search(url) for p in self.allow):
             return "not_allowed"
         return None
-
-
-def parse_interval(text: str, longest: timedelta = LONGEST_SPAN) -> timedelta:
-    """``"10m"``, ``"1h30m"``, ``"45s"``, ``"1d"`` → timedelta; ValueError otherwise, and
-    :class:`SpanTooLong` (a ValueError) beyond ``longest``, so no number overflows."""
-    compact = text.strip().lower()
-    pos, seconds = 0, 0
-    for match in _INTERVAL_RE.finditer(compact):
-        if match.start() != pos:
-            break
-        digits = match.group(1).lstrip("0") or "0"
-        # more digits than any allowed span has: too long (and int() of them may refuse)
-        number = int(digits) if len(digits) <= 15 else 10**15
-        seconds += number * _UNITS[match.group(2)]
-        pos = match.end()
-    if not compact or pos != len(compact):
-        raise ValueError(f"bad interval {text!r} (use e.g. '30s', '10m', '1h30m')")
-    if seconds > longest.total_seconds():
-        raise SpanTooLong(f"{text!r} is longer than {longest.days} days")
-    return timedelta(seconds=seconds)
 
 
 class _Checker:
@@ -481,12 +454,10 @@ __all__ = [
     "SOURCE_KINDS",
     "Outlet",
     "OutletConfigError",
-    "SpanTooLong",
     "config_stat",
     "file_kind",
     "load_outlets",
     "outlet_for_url",
-    "parse_interval",
     "read_config_file",
     "select",
 ]

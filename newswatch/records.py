@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -65,33 +64,3 @@ class Article:
     classified_with: str | None = None  # fingerprint of the ruleset that gave the verdict
     revisit: bool = False  # archived before; fetched again because its source said it changed
     fingerprint: Fingerprint | None = None  # for grouping into stories
-
-
-#: The one seam for "now": the archive, stories, the outbox and the service take a ``Clock``
-#: (default ``utcnow``), so tests fix the time instead of depending on the calendar.
-Clock = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def fixed_clock(when: datetime) -> Clock:
-    """A clock that always says ``when`` (aware, UTC)."""
-    moment = to_utc(when)
-    return lambda: moment
-
-
-def to_utc(value: datetime) -> datetime:
-    """Aware UTC datetime; naive values are taken as UTC."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-def sql_time(value: datetime | None) -> str | None:
-    """SQLite's own datetime format in UTC (``YYYY-MM-DD HH:MM:SS``), so that
-    ``published > datetime('now', '-1 day')`` works in ad-hoc queries."""
-    if value is None:
-        return None
-    return to_utc(value).strftime("%Y-%m-%d %H:%M:%S")

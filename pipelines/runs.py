@@ -14,7 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from newswatch.archive import RUN_COUNTERS, ArchiveError
-from newswatch.records import sql_time, utcnow
+from newswatch.clock import sql_time, utcnow
 
 PREFIX = "newswatch"
 

@@ -25,10 +25,11 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from newswatch.archive import Archive
-from newswatch.discovery import SourceError, parse_date, parse_source
+from newswatch.clock import parse_since, utcnow
+from newswatch.discovery import SourceError, parse_source
 from newswatch.extraction import looks_binary
 from newswatch.outlets import Outlet, load_outlets, select
-from newswatch.records import Article, Candidate, SourceKind, utcnow
+from newswatch.records import Article, Candidate, SourceKind
 from newswatch.urls import BadURL, canonicalize
 from pipelines.runs import bump, note_error
 from spiders.logs import quiet_network_tracebacks
@@ -36,27 +37,6 @@ from spiders.middlewares import OffsiteRequest
 
 BLOCKED_STATUSES = frozenset({401, 403, 429, 451})
 GONE_STATUSES = frozenset({404, 410})
-
-
-def parse_since(value: str, now: datetime) -> datetime:
-    """``2026-01-01``, an ISO datetime, or a span back from now (``7d``, ``36h``, ``90m``),
-    at most a hundred years back (further, date arithmetic overflows)."""
-    from newswatch.outlets import LONGEST_SPAN, SpanTooLong, parse_interval
-
-    text = value.strip()
-    too_far = f"--since {value!r}: at most 100 years back ({LONGEST_SPAN.days}d)"
-    try:
-        return now - parse_interval(text)
-    except SpanTooLong:
-        raise ValueError(too_far) from None
-    except ValueError:
-        pass
-    parsed = parse_date(text)
-    if parsed is None:
-        raise ValueError(f"--since {value!r}: use a date (2026-01-31), a datetime, or 7d / 36h")
-    if parsed < now - LONGEST_SPAN:
-        raise ValueError(too_far)
-    return parsed
 
 
 def new_run_id(now: datetime) -> str:

@@ -26,7 +26,7 @@ from alerts.outbox import AlertView
 from alerts.render import SlackMessage, evidence_mrkdwn, render_alert, slack_escape
 from alerts.transports import DeliveryError, Pacer, SlackTransport
 from newswatch.archive import Archive, queue_alert
-from newswatch.records import sql_time
+from newswatch.clock import sql_time
 from newswatch.rules import load_ruleset
 
 OUTLETS = ROOT / "config" / "outlets.toml"

@@ -20,8 +20,9 @@ from fakeweb import FakeWeb
 from outlet_sites import Story, pangea_page, paragraphs, rss
 
 from newswatch.archive import MAX_MOVES, Archive
+from newswatch.clock import fixed_clock
 from newswatch.outlets import Outlet, load_outlets
-from newswatch.records import Article, Candidate, Extraction, fixed_clock
+from newswatch.records import Article, Candidate, Extraction
 from newswatch.stories import StoryIndex, fingerprint
 from pipelines.store import article_shaped, article_url, canonical_problem
 

@@ -330,7 +330,7 @@ def service_for(db: Path, port: int, **extra: str) -> Any:
     from scrapy.settings import Settings
 
     import settings as project
-    from newswatch.records import fixed_clock
+    from newswatch.clock import fixed_clock
     from scheduler import Service
 
     values = Settings()

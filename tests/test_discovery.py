@@ -8,14 +8,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from outlet_sites import atom, news_sitemap, rdf, rss, sitemap_index
 
-from newswatch.discovery import (
-    SourceError,
-    parse_date,
-    parse_feed,
-    parse_listing,
-    parse_sitemap,
-    parse_source,
-)
+from newswatch.clock import parse_date
+from newswatch.discovery import SourceError, parse_feed, parse_listing, parse_sitemap, parse_source
 
 WHEN = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 ITEMS = [

@@ -373,7 +373,7 @@ CASES = [
         "outlets-file-nested-too-deeply",
         ("crawl",),
         ("{dir}/outlets.toml: invalid TOML: arrays or tables nested too deeply",),
-        files={"outlets.toml": '[outlets.dw]\nnotes = ' + "[" * 5000 + "]" * 5000 + "\n"},
+        files={"outlets.toml": "[outlets.dw]\nnotes = " + "[" * 5000 + "]" * 5000 + "\n"},
     ),
     Case(
         "outlets-file-symlink-loop",

@@ -31,8 +31,9 @@ from alerts.mail import build_message
 from alerts.outbox import AlertView
 from alerts.render import MAX_TITLE, render_alert
 from newswatch.archive import Archive
+from newswatch.clock import fixed_clock
 from newswatch.extraction import MAX_TITLE_CHARS, clean_title, extract
-from newswatch.records import Article, Candidate, Extraction, fixed_clock
+from newswatch.records import Article, Candidate, Extraction
 from newswatch.rules import load_ruleset
 from newswatch.search import search
 from newswatch.stories import StoryIndex, fingerprint

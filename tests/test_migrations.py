@@ -13,7 +13,7 @@ from alerts.config import AlertConfig
 from alerts.dispatch import dispatch, make_transport
 from alerts.mail import send_digest
 from newswatch.archive import Archive, migrations
-from newswatch.records import fixed_clock
+from newswatch.clock import fixed_clock
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 #: The last migration the previous release applied; everything after it is this release's.

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, crawl_env, run_newswatch
 
-from newswatch.outlets import OutletConfigError, load_outlets, parse_interval, select
+from newswatch.clock import parse_interval
+from newswatch.outlets import OutletConfigError, load_outlets, select
 
 SEEDS = {"rferl", "kyivindependent", "washingtonexaminer", "epochtimes", "dw"}
 VALID = """

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from newswatch.archive import Archive
-from newswatch.records import Article, Candidate, Extraction, fixed_clock
+from newswatch.clock import fixed_clock
+from newswatch.records import Article, Candidate, Extraction
 from newswatch.rules import load_ruleset
 from newswatch.stories import Entry, StoryConfig, StoryIndex, compare, copy_similarity, fingerprint
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from newswatch.archive import Archive
-from newswatch.records import sql_time
+from newswatch.clock import sql_time
 from newswatch.service.watchdog import Issue, Watchdog, assess, plan_notices
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newswatch.archive import Archive, ArchiveError
-from newswatch.records import sql_time, utcnow
+from newswatch.clock import sql_time, utcnow
 from spiders.news import new_run_id
 
 log = logging.getLogger("newswatch.service")

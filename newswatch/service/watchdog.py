@@ -18,7 +18,7 @@ from typing import Any
 
 from alerts.outbox import STALLED_AFTER, Outbox
 from newswatch.archive import Archive
-from newswatch.records import sql_time
+from newswatch.clock import from_sql_time, sql_time
 
 log = logging.getLogger("newswatch.watchdog")
 
@@ -45,14 +45,6 @@ OUTLET_ISSUES = ("failing", "quiet", "blocked", "extraction")
 ALERTS = "alerts"
 STALLED = "stalled"
 WATCHED_ISSUES_SQL = ", ".join(f"'{kind}'" for kind in (*OUTLET_ISSUES, STALLED))
-
-
-def _time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    from datetime import UTC
-
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
 def assess(outlet: str, runs: Sequence[dict[str, Any]], now: datetime) -> list[Issue]:
@@ -83,7 +75,9 @@ def assess(outlet: str, runs: Sequence[dict[str, Any]], now: datetime) -> list[I
                 f"{last['blocked']} of {requests} requests refused (403/429/robots.txt) in the last run",
             )
         )
-    new_times = [t for t in (_time(r.get("finished_at")) for r in runs if (r.get("new") or 0) > 0) if t]
+    new_times = [
+        t for t in (from_sql_time(r.get("finished_at")) for r in runs if (r.get("new") or 0) > 0) if t
+    ]
     gaps = [(b - a).total_seconds() for a, b in pairwise(new_times)]
     if len(gaps) >= QUIET_HISTORY and new_times:
         p90 = quantiles(gaps, n=10)[-1] if len(gaps) > 1 else gaps[0]
@@ -159,7 +153,7 @@ def plan_notices(
     current = {(i.outlet, i.kind): i for i in open_issues}
     for key, issue in current.items():
         state = known.get(key)
-        last = _time(state.get("last_notified_at")) if state else None
+        last = from_sql_time(state.get("last_notified_at")) if state else None
         if last is None or now - last >= REPEAT_EVERY:
             notices.append(
                 Notice(
