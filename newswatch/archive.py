@@ -29,6 +29,7 @@ from newswatch.records import Article, Extraction
 from newswatch.rules import Verdict
 from newswatch.rules.engine import SEVERITY_RANK
 from newswatch.stories import Entry, Fingerprint, StoryConfig, StoryIndex, copy_similarity
+from newswatch.text import CJK
 from newswatch.urls import url_hash, url_key
 
 #: Per-outlet counters of one crawl run, in the order the summary table shows them.
@@ -310,7 +311,7 @@ def m004_service(db: sqlite_utils.Database) -> None:
 
 #: Text with Chinese or Japanese characters: the trigram index holds those articles only
 #: (unicode61 keeps a run of CJK characters as one token, so substrings need trigrams).
-CJK_GLOB = "*[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]*"
+CJK_GLOB = f"*[{CJK}]*"
 
 
 def _html(expr: str) -> str:

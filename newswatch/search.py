@@ -14,8 +14,9 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from newswatch.text import CJK_CHAR as _CJK
+
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORDLIKE = re.compile(r"[^\W_]", re.UNICODE)
 
 

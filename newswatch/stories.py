@@ -36,6 +36,8 @@ from typing import Literal, Protocol
 
 import numpy as np
 
+from newswatch.text import CJK
+
 NUM_PERM = 128
 SHINGLE = 3  # words per shingle (fingerprint() builds the triples)
 LEAD_WORDS = 60
@@ -45,9 +47,8 @@ STEM = 6  # words are cut to their first six letters: a crude stemmer that works
 
 Relation = Literal["first", "copy", "related"]
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(rf"[{_CJK}]+|[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*(?:st|nd|rd|th)?", re.UNICODE)
-_CJK_RUN = re.compile(rf"[{_CJK}]+")
+_TOKEN = re.compile(rf"[{CJK}]+|[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*(?:st|nd|rd|th)?", re.UNICODE)
+_CJK_RUN = re.compile(rf"[{CJK}]+")
 # Weekday names (English, German, French, Russian and Ukrainian stems): reports of one event
 # name the same day in their leads ("said on Tuesday"); two events days apart do not.
 _WEEKDAYS = {

@@ -37,7 +37,8 @@ from newswatch.rules.syntax import (
     Term,
     node_depth,
 )
-from newswatch.rules.text import Doc, build_doc, has_cjk, normalise, tokenize
+from newswatch.rules.text import Doc, build_doc, normalise, tokenize
+from newswatch.text import has_cjk
 
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
 #: Characters of title and text matched per article at most (NEWSWATCH_MAX_MATCH_CHARS).

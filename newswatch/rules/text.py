@@ -15,8 +15,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HAS_CJK = re.compile(f"[{CJK}]")
+from newswatch.text import CJK, CJK_CHAR
+
 _WORD = re.compile(rf"[{CJK}]|[^\W_{CJK}]+")
 # The punctuation comes first so the regex engine only stops at candidates; the
 # lookbehinds then reject initials ("U.S.") and common abbreviations.
@@ -51,13 +51,6 @@ def tokenize(text: str) -> list[str]:
     return _WORD.findall(normalise(text))
 
 
-def has_cjk(text: str) -> bool:
-    return bool(_HAS_CJK.search(text))
-
-
-_CJK_CHAR = re.compile(f"[{CJK}]")
-
-
 def words_between(text: str, start: int, end: int, limit: int | None = None) -> int:
     """Words in ``text[start:end]``; two CJK characters count as one word (the average
     length of a Chinese word), so NEAR/n means about the same in every language. With
@@ -67,7 +60,7 @@ def words_between(text: str, start: int, end: int, limit: int | None = None) -> 
         return 0
     if limit is not None and end - start > 40 * (limit + 1):
         return limit + 1
-    cjk = len(_CJK_CHAR.findall(text, start, end))
+    cjk = len(CJK_CHAR.findall(text, start, end))
     return len(_WORD.findall(text, start, end)) - cjk + (cjk + 1) // 2
 
 
@@ -85,7 +78,7 @@ class WordIndex:
         spans = [m.span() for m in _WORD.finditer(text)]
         self.starts = [a for a, _ in spans]
         self.ends = [b for _, b in spans]
-        self.cjk = [m.start() for m in _CJK_CHAR.finditer(text)]
+        self.cjk = [m.start() for m in CJK_CHAR.finditer(text)]
 
     def count(self, start: int, end: int) -> int:
         """``words_between(text, start, end)`` without reading the span."""
