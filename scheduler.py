@@ -435,10 +435,8 @@ def main(once: bool = False, argv: list[str] | None = None) -> int:
     """Entry point of `newswatch run` and `python scheduler.py [--once]`."""
     from scrapy.utils.project import get_project_settings
 
-    from alerts import AlertConfigError
-    from newswatch.outlets import OutletConfigError
-    from newswatch.rules import RuleConfigError, load_ruleset
-    from newswatch.service.schedule import ScheduleError
+    from newswatch.errors import ConfigError
+    from newswatch.rules import load_ruleset
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "settings")
     if argv is not None:
@@ -450,7 +448,7 @@ def main(once: bool = False, argv: list[str] | None = None) -> int:
         check_archive(Path(settings.get("NEWSWATCH_DB")))
         service = Service(settings)
         return service.run_once() if once else service.run_forever()
-    except (OutletConfigError, RuleConfigError, AlertConfigError, ScheduleError) as exc:
+    except ConfigError as exc:  # outlets, rules, alert and schedule settings
         print(f"newswatch: {exc}", file=sys.stderr)
         return 2
     except AlreadyRunning as exc:

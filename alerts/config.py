@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newswatch.errors import ConfigError
+
 SECURITY = ("none", "starttls", "ssl")
 
 
-class AlertConfigError(ValueError):
+class AlertConfigError(ConfigError):
     """A setting for alerts or the digest is invalid; the message names the setting."""
 
 

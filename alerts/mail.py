@@ -37,12 +37,13 @@ from alerts.digest import (
 )
 from newswatch.archive import Archive
 from newswatch.clock import utcnow
+from newswatch.errors import NewswatchError
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
 
-class DigestDeliveryError(Exception):
+class DigestDeliveryError(NewswatchError):
     """The digest was not delivered. ``ambiguous``: the message had been sent when the
     connection failed, so the server may have taken it; otherwise nobody got it."""
 

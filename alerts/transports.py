@@ -27,6 +27,7 @@ from slack_sdk.errors import SlackApiError
 
 from alerts.render import SlackMessage
 from newswatch.clock import sql_time, utcnow
+from newswatch.errors import NewswatchError
 
 # Errors that no retry of the same message will cure: the configuration is wrong.
 CONFIG_ERRORS = frozenset(
@@ -59,7 +60,7 @@ STOP_GRACE = 3.0
 _NOT_SENT = (ConnectionRefusedError, socket.gaierror, socket.herror)
 
 
-class DeliveryError(Exception):
+class DeliveryError(NewswatchError):
     """Sending failed. ``config``: the setup is wrong (stop, keep everything pending);
     ``retryable``: try this message again later; neither: this message is bad.
     ``unknown``: the request may have reached Slack (it may be in the channel);

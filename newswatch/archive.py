@@ -25,6 +25,7 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from newswatch.clock import Clock, from_sql_time, sql_time, utcnow
+from newswatch.errors import NewswatchError
 from newswatch.records import Article, Extraction
 from newswatch.rules import Verdict
 from newswatch.rules.engine import SEVERITY_RANK
@@ -60,7 +61,7 @@ FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 migrations = Migrations("newswatch")
 
 
-class ArchiveError(RuntimeError):
+class ArchiveError(NewswatchError, RuntimeError):
     """The archive cannot be opened or written (path, permissions, disk, corruption)."""
 
 

@@ -24,6 +24,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from newswatch.clock import parse_date
+from newswatch.errors import NewswatchError
 from newswatch.records import Candidate, SourceKind
 from newswatch.urls import BadURL, canonicalize
 
@@ -33,7 +34,7 @@ MAX_ENTRY_ELEMENTS = 10_000  # elements in one sitemap entry (an image sitemap's
 CHUNK_BYTES = 1 << 18  # a sitemap is decompressed and parsed this many bytes at a time
 
 
-class SourceError(ValueError):
+class SourceError(NewswatchError, ValueError):
     """A feed, sitemap or listing page yielded nothing usable."""
 
 

@@ -24,6 +24,7 @@ import re2
 from cssselect import HTMLTranslator, SelectorError
 
 from newswatch.clock import parse_interval
+from newswatch.errors import ConfigError
 from newswatch.records import SOURCE_KINDS, SourceKind
 from newswatch.urls import BadURL, bare_domain, canonicalize, host_matches, host_of, origin
 
@@ -47,7 +48,7 @@ MAX_INTERVAL = timedelta(days=365)
 DEFAULT_INTERVAL = "15m"
 
 
-class OutletConfigError(ValueError):
+class OutletConfigError(ConfigError):
     """The outlets file is invalid; the message is one line naming file, outlet and key."""
 
 
@@ -317,7 +318,7 @@ _FILE_KINDS = (
     (stat.S_ISBLK, "a block device"),
     (stat.S_ISSOCK, "a socket"),
 )
-ConfigError = Callable[[str], ValueError]
+MakeError = Callable[[str], ValueError]
 
 
 def file_kind(mode: int) -> str:
@@ -325,7 +326,7 @@ def file_kind(mode: int) -> str:
     return next((name for test, name in _FILE_KINDS if test(mode)), "a special file")
 
 
-def config_stat(path: Path, what: str, error: ConfigError, hint: str = "") -> os.stat_result:
+def config_stat(path: Path, what: str, error: MakeError, hint: str = "") -> os.stat_result:
     """``os.stat`` of a configuration file or folder; ``error`` (one line naming it) when it
     is missing (``hint`` says which setting names it) or cannot be reached (a symlink loop)."""
     try:
@@ -337,7 +338,7 @@ def config_stat(path: Path, what: str, error: ConfigError, hint: str = "") -> os
         raise error(f"{path}: cannot read {what}: {problem}") from None
 
 
-def _refuse(path: Path, what: str, info: os.stat_result, error: ConfigError, limit: int) -> None:
+def _refuse(path: Path, what: str, info: os.stat_result, error: MakeError, limit: int) -> None:
     if stat.S_ISDIR(info.st_mode):
         raise error(f"{path}: cannot read {what}: Is a directory")
     if not stat.S_ISREG(info.st_mode):
@@ -347,7 +348,7 @@ def _refuse(path: Path, what: str, info: os.stat_result, error: ConfigError, lim
 
 
 def read_config_file(
-    path: Path, what: str, error: ConfigError, hint: str = "", limit: int = MAX_CONFIG_BYTES
+    path: Path, what: str, error: MakeError, hint: str = "", limit: int = MAX_CONFIG_BYTES
 ) -> bytes:
     """The bytes of a configuration file: a regular file of at most ``limit`` bytes. A FIFO,
     a device, a socket or a folder is refused before it is opened (nothing blocks, nothing

@@ -18,6 +18,8 @@ from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, u
 
 from w3lib.url import canonicalize_url
 
+from newswatch.errors import NewswatchError
+
 # Query parameters that only say where a click came from.
 TRACKING_PARAMS = frozenset(
     {
@@ -91,7 +93,7 @@ MAX_URL_CHARS = 2083
 MAX_HOST_CHARS = 253
 
 
-class BadURL(ValueError):
+class BadURL(NewswatchError, ValueError):
     """A string that is not an absolute http(s) URL (the only error the URL functions raise)."""
 
 

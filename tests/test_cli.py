@@ -132,3 +132,25 @@ def test_outlets_lists_every_outlet(tmp_path: Path) -> None:
     records = json.loads(result.stdout)
     assert {"rferl", "dw", "epochtimes"} <= {r["outlet"] for r in records}
     assert all(r["last_run"] is None and r["archived"] == 0 for r in records)
+
+
+def test_every_error_newswatch_explains_is_one_newswatch_error() -> None:
+    """One hierarchy: `except NewswatchError` catches every failure the program explains in
+    one line, and `except ConfigError` every unusable configuration."""
+    from alerts.config import AlertConfigError
+    from alerts.mail import DigestDeliveryError
+    from alerts.transports import DeliveryError
+    from newswatch.archive import ArchiveError
+    from newswatch.discovery import SourceError
+    from newswatch.errors import ConfigError, NewswatchError
+    from newswatch.outlets import OutletConfigError
+    from newswatch.rules import RuleConfigError
+    from newswatch.rules.syntax import QuerySyntaxError
+    from newswatch.service.schedule import ScheduleError
+    from newswatch.urls import BadURL
+
+    config = (OutletConfigError, RuleConfigError, AlertConfigError, ScheduleError)
+    assert all(issubclass(error, ConfigError) for error in config)
+    others = (ArchiveError, BadURL, SourceError, QuerySyntaxError, DeliveryError, DigestDeliveryError)
+    assert all(issubclass(error, NewswatchError) for error in (*config, *others))
+    assert all(issubclass(error, ValueError) for error in (*config, BadURL, SourceError, QuerySyntaxError))

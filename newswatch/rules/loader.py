@@ -15,6 +15,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from newswatch.errors import ConfigError
 from newswatch.outlets import config_stat, file_kind, read_config_file
 from newswatch.rules.engine import MAX_MATCH_CHARS, MAX_MATCHES, SEVERITY_RANK, Matcher, Rule
 from newswatch.rules.syntax import MAX_DEPTH, QuerySyntaxError, groups_in, parse_query, terms_in
@@ -33,7 +34,7 @@ MIN_WILDCARD_PREFIX = 3
 MAX_RULES_BYTES = 20 * 1024 * 1024
 
 
-class RuleConfigError(ValueError):
+class RuleConfigError(ConfigError):
     """A rule file is invalid; the message is one line naming file, entry, key and position."""
 
 

@@ -22,6 +22,8 @@ from typing import Literal
 from lark import Lark, Token, Tree, UnexpectedEOF, UnexpectedInput
 from lark.visitors import Transformer_NonRecursive
 
+from newswatch.errors import NewswatchError
+
 Scope = Literal["sentence", "paragraph", "document"]
 #: Levels of parentheses, and of operators within operators, a query may nest.
 MAX_DEPTH = 50
@@ -57,7 +59,7 @@ WORD: /(?!(?:AND|OR|NOT|NEAR|SENTENCE|PARAGRAPH)(?![^\s()":]))[^\s()":]+/
 """
 
 
-class QuerySyntaxError(ValueError):
+class QuerySyntaxError(NewswatchError, ValueError):
     """A query that does not parse; ``offset`` is the 0-based position of the problem."""
 
     def __init__(self, message: str, offset: int):

@@ -11,12 +11,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from newswatch.errors import ConfigError
+
 #: A digest whose time has passed is still sent when the service starts this long after it.
 DIGEST_GRACE = timedelta(hours=12)
 _AT = re.compile(r"^\s*(\d{1,2}):(\d{2})(?:\s+(\S+))?\s*$")
 
 
-class ScheduleError(ValueError):
+class ScheduleError(ConfigError):
     """A schedule setting is invalid; the message names it."""
 
 
