@@ -35,6 +35,7 @@ from newswatch.rules.syntax import (
     Or,
     Scope,
     Term,
+    leaves,
     node_depth,
 )
 from newswatch.rules.text import Doc, build_doc, normalise, tokenize
@@ -224,7 +225,7 @@ class Matcher:
         sources += [(f"!{name}", phrase) for name, phrases in self.excludes.items() for phrase in phrases]
         sources += [(term_id(leaf), leaf.text) for rule in rules for leaf in _iter_terms(rule.tree)]
         self.automaton = _automaton(sources)
-        self._tid = {id(leaf): term_id(leaf) for rule in rules for leaf in _iter_leaves(rule.tree)}
+        self._tid = {id(leaf): term_id(leaf) for rule in rules for leaf in leaves(rule.tree)}
         # Every rule below needs one of these terms within its sentence or paragraph, so the
         # full automaton only has to read the paragraphs holding one (None: read everything).
         self.triggers = _triggers(rules, self._tid)
@@ -714,18 +715,5 @@ def _merge(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     return tuple(merged)
 
 
-def _iter_leaves(node: Node) -> Iterable[Term | GroupRef]:
-    if isinstance(node, (Term, GroupRef)):
-        yield node
-    elif isinstance(node, (And, Or)):
-        for item in node.items:
-            yield from _iter_leaves(item)
-    elif isinstance(node, Near):
-        yield from _iter_leaves(node.left)
-        yield from _iter_leaves(node.right)
-    else:
-        yield from _iter_leaves(node.item)
-
-
 def _iter_terms(node: Node) -> Iterable[Term]:
-    return (leaf for leaf in _iter_leaves(node) if isinstance(leaf, Term))
+    return (leaf for leaf in leaves(node) if isinstance(leaf, Term))

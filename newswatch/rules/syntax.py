@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -209,40 +210,39 @@ def parse_query(text: str) -> Node:
     return node
 
 
-def node_depth(node: Node) -> int:
-    """Levels of operators in a tree (a term alone: 0), counted without recursion."""
-    deepest, pending = 0, [(node, 0)]
+def _children(node: Node) -> tuple[Node, ...]:
+    if isinstance(node, (And, Or)):
+        return tuple(node.items)
+    if isinstance(node, Near):
+        return (node.left, node.right)
+    if isinstance(node, (Not, InScope, InField)):
+        return (node.item,)
+    return ()
+
+
+def walk(node: Node) -> Iterator[tuple[Node, int]]:
+    """Every node of a tree with its depth (the root: 0), in document order, without
+    recursion (a tree built by hand may be deeper than Python's stack)."""
+    pending = [(node, 0)]
     while pending:
         item, depth = pending.pop()
-        deepest = max(deepest, depth)
-        if isinstance(item, (And, Or)):
-            pending.extend((i, depth + 1) for i in item.items)
-        elif isinstance(item, Near):
-            pending += [(item.left, depth + 1), (item.right, depth + 1)]
-        elif isinstance(item, (Not, InScope, InField)):
-            pending.append((item.item, depth + 1))
-    return deepest
+        yield item, depth
+        pending.extend((child, depth + 1) for child in reversed(_children(item)))
+
+
+def node_depth(node: Node) -> int:
+    """Levels of operators in a tree (a term alone: 0)."""
+    return max(depth for _, depth in walk(node))
+
+
+def leaves(node: Node) -> Iterator[Term | GroupRef]:
+    """The terms and group references of a tree, in document order."""
+    return (item for item, _ in walk(node) if isinstance(item, (Term, GroupRef)))
 
 
 def groups_in(node: Node) -> set[str]:
-    if isinstance(node, GroupRef):
-        return {node.name}
-    if isinstance(node, Term):
-        return set()
-    if isinstance(node, (And, Or)):
-        return set().union(*(groups_in(i) for i in node.items))
-    if isinstance(node, Near):
-        return groups_in(node.left) | groups_in(node.right)
-    return groups_in(node.item)
+    return {leaf.name for leaf in leaves(node) if isinstance(leaf, GroupRef)}
 
 
 def terms_in(node: Node) -> set[str]:
-    if isinstance(node, Term):
-        return {node.text}
-    if isinstance(node, GroupRef):
-        return set()
-    if isinstance(node, (And, Or)):
-        return set().union(*(terms_in(i) for i in node.items))
-    if isinstance(node, Near):
-        return terms_in(node.left) | terms_in(node.right)
-    return terms_in(node.item)
+    return {leaf.text for leaf in leaves(node) if isinstance(leaf, Term)}
