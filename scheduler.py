@@ -185,13 +185,10 @@ class Service:
     def digest(self, only_pending: bool = False) -> None:
         archive = self._archive()
         try:
-            if (
-                only_pending
-                and not archive.conn.execute("SELECT 1 FROM digests WHERE status = 'pending'").fetchone()
-            ):
+            if only_pending and not archive.digests.has_pending():
                 return
             if not only_pending:
-                archive.set_state(DIGEST_STATE, sql_time(self.clock()) or "")
+                archive.state.set(DIGEST_STATE, sql_time(self.clock()) or "")
             outcome = deliver_digest(archive, self.config, self.outlet_names)
         finally:
             archive.close()
@@ -209,7 +206,7 @@ class Service:
     def digest_owed(self, now: datetime | None = None) -> bool:
         archive = self._archive()
         try:
-            last = archive.state(DIGEST_STATE)
+            last = archive.state.get(DIGEST_STATE)
         finally:
             archive.close()
         last_run = from_sql_time(last)
@@ -249,29 +246,20 @@ class Service:
             archive.close()
 
     def heartbeat(self) -> None:
-        since = sql_time(self.clock() - timedelta(hours=1))
         archive = self._archive()
         try:
-            runs = archive.conn.execute(
-                "SELECT count(*), sum(status IN ('ok', 'partial')), sum(new), sum(flagged) FROM crawl_runs "
-                "WHERE finished_at >= ?",
-                (since,),
-            ).fetchone()
-            alerts = dict(
-                archive.conn.execute("SELECT status, count(*) FROM alerts GROUP BY status").fetchall()
-            )
-            issues = archive.conn.execute("SELECT count(*) FROM health WHERE resolved_at IS NULL").fetchone()[
-                0
-            ]
+            runs = archive.runs.finished_since(self.clock() - timedelta(hours=1))
+            alerts = archive.outbox.counts()
+            issues = archive.health.open_count()
         finally:
             archive.close()
         log.info(
             "heartbeat: last hour %d crawls (%d ok or partial), %d new articles, %d flagged; "
             "alerts pending %d, failed %d, sent %d; open source-health issues %d",
-            runs[0] or 0,
-            runs[1] or 0,
-            runs[2] or 0,
-            runs[3] or 0,
+            runs["runs"],
+            runs["ok"],
+            runs["new"],
+            runs["flagged"],
             alerts.get("pending", 0),
             alerts.get("failed", 0),
             alerts.get("sent", 0),

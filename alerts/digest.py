@@ -32,7 +32,6 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from alerts.render import clip, local_time, visible, web_url
 from newswatch.archive import Archive
-from newswatch.clock import sql_time
 
 SEVERITIES = ("high", "medium", "low")
 MAX_TITLE = 300  # characters of a title shown in the digest
@@ -82,26 +81,27 @@ class DigestContent:
 
 
 def undelivered(archive: Archive) -> list[DigestItem]:
-    """Flagged articles that no delivered digest has held yet, most severe and newest first."""
-    rows = archive.conn.execute(
-        """
-        SELECT a.id, a.title, a.url, a.outlet, a.published, a.severity, a.rules, a.evidence, a.story_id
-        FROM articles a
-        WHERE a.flagged = 1 AND NOT EXISTS (
-            SELECT 1 FROM digest_items di JOIN digests d ON d.id = di.digest_id
-            WHERE di.article_id = a.id AND d.status IN ('sent', 'unconfirmed'))
-        ORDER BY CASE a.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END,
-                 coalesce(a.published, a.fetched_at) DESC, a.id
-        """
-    ).fetchall()
+    """Flagged articles that no delivered digest has held yet, most severe and newest first;
+    each shows its most severe match's evidence (else the first evidence sentence)."""
     items = []
-    for r in rows:
-        best = archive.best_evidence(r[0])
-        sentence = best["sentence"] if best else ((r[7] or "").split("\n")[0] or None)
+    for r in archive.digests.undelivered():
+        best = archive.verdicts.best_evidence(r["id"])
+        sentence = best["sentence"] if best else ((r["evidence"] or "").split("\n")[0] or None)
         spans = tuple((int(a), int(b)) for a, b in best.get("highlights", [])) if best else ()
-        rules = tuple(json.loads(r[6] or "[]"))
+        rules = tuple(json.loads(r["rules"] or "[]"))
         items.append(
-            DigestItem(r[0], r[1] or r[2], r[2], r[3], r[4], r[5] or "low", rules, sentence, spans, r[8])
+            DigestItem(
+                r["id"],
+                r["title"] or r["url"],
+                r["url"],
+                r["outlet"],
+                r["published"],
+                r["severity"] or "low",
+                rules,
+                sentence,
+                spans,
+                r["story_id"],
+            )
         )
     return items
 
@@ -190,95 +190,6 @@ def render(
 MAX_ATTEMPTS = 96
 
 
-@dataclass(frozen=True)
-class StoredDigest:
-    """A digest row: once built, its message is frozen and every retry sends these bytes."""
-
-    id: int
-    message: bytes | None  # None: recorded before digests kept their message
-    items: int
-    attempts: int
-    ambiguous: int
-    subject: str | None
-    message_id: str | None
-    built_at: str | None
-    last_error: str | None
-    status: str = "pending"
-
-
-_STORED = (
-    "SELECT id, message, items, attempts, ambiguous, subject, message_id, built_at, last_error, status "
-    "FROM digests"
-)
-
-
-def _stored(row: Any) -> StoredDigest:
-    message = bytes(row[1]) if row[1] is not None else None
-    return StoredDigest(row[0], message, *row[2:])
-
-
-def pending_digest(archive: Archive) -> StoredDigest | None:
-    """The digest waiting to be delivered (there is at most one), oldest first."""
-    row = archive.conn.execute(f"{_STORED} WHERE status = 'pending' ORDER BY id LIMIT 1").fetchone()
-    return _stored(row) if row else None
-
-
-def unconfirmed_digests(archive: Archive) -> list[StoredDigest]:
-    """Digests given up after the server may have taken them, since the last one sent."""
-    rows = archive.conn.execute(
-        f"{_STORED} WHERE status = 'unconfirmed' AND id > "
-        "coalesce((SELECT max(id) FROM digests WHERE status = 'sent'), 0) ORDER BY id"
-    ).fetchall()
-    return [_stored(r) for r in rows]
-
-
-def prepare(
-    archive: Archive,
-    items: list[DigestItem],
-    message: bytes,
-    subject: str,
-    message_id: str,
-    recipients: str,
-) -> StoredDigest:
-    """Record a digest as built: its items and its message, frozen from now on (items flagged
-    later go into the next digest). A pending row without a message (recorded before
-    digests kept theirs) is reused; a digest another process built meanwhile is returned
-    instead of building a second one."""
-    now = sql_time(archive.clock())
-    with archive.write() as conn:
-        built = conn.execute(f"{_STORED} WHERE status = 'pending' AND message IS NOT NULL").fetchone()
-        if built:
-            return _stored(built)
-        row = conn.execute("SELECT id FROM digests WHERE status = 'pending' ORDER BY id LIMIT 1").fetchone()
-        digest_id = (
-            row[0] if row else conn.execute("INSERT INTO digests (created_at) VALUES (?)", (now,)).lastrowid
-        )
-        conn.execute("DELETE FROM digest_items WHERE digest_id = ?", (digest_id,))
-        conn.executemany(
-            "INSERT INTO digest_items (digest_id, article_id) VALUES (?, ?)",
-            [(digest_id, i.article_id) for i in items],
-        )
-        conn.execute(
-            "UPDATE digests SET items = ?, message = ?, built_at = ?, subject = ?, message_id = ?, "
-            "recipients = ? WHERE id = ?",
-            (len(items), message, now, subject, message_id, recipients, digest_id),
-        )
-        stored = conn.execute(f"{_STORED} WHERE id = ?", (digest_id,)).fetchone()
-    return _stored(stored)
-
-
-def mark_sent(
-    archive: Archive, digest_id: int, transport: str, location: str | None = None, note: str | None = None
-) -> None:
-    """Delivered: ``note`` keeps what went wrong on the way (refused recipients)."""
-    with archive.write() as conn:
-        conn.execute(
-            "UPDATE digests SET status = 'sent', sent_at = ?, attempts = attempts + 1, transport = ?, "
-            "location = ?, last_error = ? WHERE id = ?",
-            (sql_time(archive.clock()), transport, location, note, digest_id),
-        )
-
-
 def after_failure(attempts: int, ambiguous: int, ambiguous_retries: int) -> str:
     """The status of a digest after a failed attempt: ``pending`` (retried),
     ``unconfirmed`` (the server may have it and no retry is left) or ``failed``."""
@@ -294,30 +205,9 @@ def mark_failed(
 ) -> str:
     """Count a failed attempt (and whether the server may have the message); returns the
     digest's status afterwards (see :func:`after_failure`)."""
-    with archive.write() as conn:
-        attempts, seen = conn.execute(
-            "SELECT attempts + 1, ambiguous + ? FROM digests WHERE id = ?", (int(ambiguous), digest_id)
-        ).fetchone()
-        status = after_failure(attempts, seen, ambiguous_retries)
-        conn.execute(
-            "UPDATE digests SET attempts = ?, ambiguous = ?, status = ?, last_error = ? WHERE id = ?",
-            (attempts, seen, status, error[:500], digest_id),
-        )
-    return str(status)
-
-
-def resend(archive: Archive, digest_id: int) -> bool:
-    """Queue an ``unconfirmed`` digest again (the operator found it did not arrive): the next
-    delivery sends the same message, its ambiguous failures counted afresh (its attempts
-    are kept: one given up at ``MAX_ATTEMPTS`` gets one more). False when there is no such
-    digest."""
-    with archive.write() as conn:
-        cursor = conn.execute(
-            "UPDATE digests SET status = 'pending', ambiguous = 0 "
-            "WHERE id = ? AND status = 'unconfirmed' AND message IS NOT NULL",
-            (digest_id,),
-        )
-    return cursor.rowcount == 1
+    return archive.digests.mark_failed(
+        digest_id, error, ambiguous, lambda attempts, seen: after_failure(attempts, seen, ambiguous_retries)
+    )
 
 
 def write_preview(path: Path, content: DigestContent) -> None:

@@ -156,7 +156,7 @@ class _Pass:
             return True
         message = render_alert(settled, self.config.timezone, self.names.get(alert.outlet), self.names)
         thread_ts = settled.parent_ts if alert.kind != "new" else None
-        if not self.outbox.claim(alert.id, self.config.max_attempts):
+        if not self.archive.outbox.claim(alert.id, self.config.max_attempts):
             return True  # taken by someone else
         try:
             sent = self.transport.send(message, thread_ts=thread_ts, meta=_meta(alert))
@@ -166,8 +166,8 @@ class _Pass:
         return True
 
     def confirmed(self, alert: AlertView, sent: Sent, thread_ts: str | None) -> None:
-        self.outbox.mark_sent(alert.id, sent.transport, sent.channel, sent.ts, thread_ts)
-        if self.report.sent == 0 and self.archive.resolve_health(*DELIVERY_HEALTH):
+        self.archive.outbox.mark_sent(alert.id, sent.transport, sent.channel, sent.ts, thread_ts)
+        if self.report.sent == 0 and self.archive.health.resolve(*DELIVERY_HEALTH):
             log.warning("alerts delivered again (%s)", sent.transport)
         if alert.kind == "new":
             self.roots[alert.story_id] = sent.ts
@@ -183,8 +183,8 @@ class _Pass:
         self.report.errors.append(f"alert {alert.id}: {error}")
         attempts = alert.attempts + 1
         if exc.config:
-            self.outbox.retry_later(alert.id, error, CONFIG_RETRY, refund=True)
-            if self.archive.open_health(DELIVERY_HEALTH[0], DELIVERY_HEALTH[1], error):
+            self.archive.outbox.retry_later(alert.id, error, CONFIG_RETRY, refund=True)
+            if self.archive.health.open(DELIVERY_HEALTH[0], DELIVERY_HEALTH[1], error):
                 log.error("alerts not delivered, fix the configuration: %s", error)  # once
             else:
                 log.debug("alerts still not delivered: %s", error)
@@ -198,7 +198,9 @@ class _Pass:
         if attempts >= self.config.max_attempts:
             self.give_up(alert, attempts, error)
             return True
-        self.outbox.retry_later(alert.id, error, backoff(attempts, self.config.retry_seconds, self.rng))
+        self.archive.outbox.retry_later(
+            alert.id, error, backoff(attempts, self.config.retry_seconds, self.rng)
+        )
         self.report.retried += 1
         log.warning("alert %d not delivered (attempt %d), retrying later: %s", alert.id, attempts, error)
         self.report.stopped = error  # keep the order: later alerts wait for this one
@@ -217,7 +219,7 @@ class _Pass:
             delay = min(timedelta(seconds=exc.retry_after), MAX_DELAY)
         else:
             delay = backoff(max(1, attempts), self.config.retry_seconds, self.rng)
-        self.outbox.retry_later(alert.id, error, delay, refund=refund)
+        self.archive.outbox.retry_later(alert.id, error, delay, refund=refund)
         self.report.retried += 1
         log.warning(
             "alerts wait %d s (until %s UTC): %s",
@@ -229,7 +231,7 @@ class _Pass:
         return False
 
     def give_up(self, alert: AlertView, attempts: int, error: str) -> None:
-        self.outbox.fail(alert.id, error)
+        self.archive.outbox.fail(alert.id, error)
         self.report.failed += 1
         log.error("alert %d failed after %d attempts: %s", alert.id, attempts, error)
 
@@ -248,7 +250,7 @@ def dispatch(
     run = _Pass(archive, transport, config, outlet_names or {}, rng)
     if dry_run:
         return _dry_run(run, limit)
-    run.report.recovered = run.outbox.recover()
+    run.report.recovered = archive.outbox.recover()
     for alert in run.outbox.due(limit=limit):
         if stop is not None and stop.is_set():
             run.report.stopped = "stopping"
@@ -276,7 +278,7 @@ def refresh_parents(
 ) -> None:
     """Bring each story's first message up to date with its outlet count (chat.update).
     A failure leaves the story marked; the next pass tries again."""
-    for story_id, alert_id, mark in outbox.stale_parents():
+    for story_id, alert_id, mark in outbox.archive.outbox.stale_parents():
         view = outbox.view(alert_id)
         if view is None or view.slack_ts is None:
             continue
@@ -287,5 +289,5 @@ def refresh_parents(
             report.errors.append(f"story {story_id}: {exc}")
             log.warning("story %d: first message not updated, retrying later: %s", story_id, exc)
             return
-        outbox.parent_refreshed(story_id, mark)
+        outbox.archive.outbox.parent_refreshed(story_id, mark)
         report.refreshed += 1

@@ -27,15 +27,11 @@ from typing import TYPE_CHECKING
 from alerts.config import AlertConfig, SmtpConfig
 from alerts.digest import (
     DigestContent,
-    StoredDigest,
     mark_failed,
-    mark_sent,
-    pending_digest,
-    prepare,
     render,
     undelivered,
 )
-from newswatch.archive import Archive
+from newswatch.archive import Archive, StoredDigest
 from newswatch.clock import utcnow
 from newswatch.errors import NewswatchError
 
@@ -248,9 +244,8 @@ def build(
     smtp = config.smtp
     recipients = smtp.recipients if smtp else ()
     message = build_message(content, smtp.sender if smtp else "newswatch@localhost", recipients, now)
-    return prepare(
-        archive,
-        items,
+    return archive.digests.prepare(
+        [item.article_id for item in items],
         wire_bytes(message),
         content.subject,
         str(message["Message-ID"]),
@@ -283,7 +278,7 @@ def digest_lock(data_dir: Path) -> Iterator[None]:
 
 
 def _send_digest(archive: Archive, config: AlertConfig, outlet_names: dict[str, str] | None) -> DigestOutcome:
-    digest = pending_digest(archive)
+    digest = archive.digests.pending()
     if digest is None or digest.message is None:
         digest = build(archive, config, outlet_names)
     if digest is None or digest.message is None:
@@ -304,7 +299,7 @@ def _send_digest(archive: Archive, config: AlertConfig, outlet_names: dict[str, 
         )
         return outcome
     note = f"refused recipients: {', '.join(outcome.refused)}" if outcome.refused else None
-    mark_sent(archive, digest.id, outcome.transport or "smtp", outcome.location, note)
+    archive.digests.mark_sent(digest.id, outcome.transport or "smtp", outcome.location, note)
     outcome.status = "sent"
     return outcome
 

@@ -10,11 +10,13 @@ or a bare ``AND`` are just words, never an error.
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newswatch.text import CJK_CHAR as _CJK
+
+if TYPE_CHECKING:
+    from newswatch.archive import Archive
 
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 _WORDLIKE = re.compile(r"[^\W_]", re.UNICODE)
@@ -64,39 +66,8 @@ def trigram_match(query: str) -> str:
 
 
 def search(
-    conn: sqlite3.Connection, query: str, flagged: bool = False, since: str | None = None, limit: int = 50
+    archive: Archive, query: str, flagged: bool = False, since: str | None = None, limit: int = 50
 ) -> list[dict[str, Any]]:
     """Articles matching ``query``, best first (relevance, then newest). ``since``: a UTC
     time in the archive's format (``YYYY-MM-DD[ HH:MM:SS]``)."""
-    parsed = parse(query)
-    if not (parsed.fts or parsed.trigram or parsed.short_cjk):
-        return []
-    where, params = [], []
-    joins = ""
-    order = "coalesce(a.published, a.fetched_at) DESC"
-    if parsed.fts:
-        joins = (
-            "JOIN (SELECT rowid, bm25(articles_fts, 5.0, 1.0) AS rank FROM articles_fts "
-            "WHERE articles_fts MATCH ?) f ON f.rowid = a.id"
-        )
-        params.append(parsed.fts)
-        order = "f.rank, " + order
-    if parsed.trigram:
-        where.append("a.id IN (SELECT rowid FROM articles_trigram WHERE articles_trigram MATCH ?)")
-        params.append(parsed.trigram)
-    for term in parsed.short_cjk:
-        where.append("(a.title LIKE ? OR a.text LIKE ?)")
-        params += [f"%{term}%", f"%{term}%"]
-    if flagged:
-        where.append("a.flagged = 1")
-    if since:
-        where.append("coalesce(a.published, a.fetched_at) >= ?")
-        params.append(since)
-    sql = (
-        "SELECT a.id, a.published, a.outlet, a.title, a.url, a.language, a.flagged, a.severity, a.rules, "
-        "a.evidence "
-        f"FROM articles a {joins} {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY {order} LIMIT ?"
-    )
-    cursor = conn.execute(sql, (*params, limit))
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
+    return archive.search.find(parse(query), flagged=flagged, since=since, limit=limit)

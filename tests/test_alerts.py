@@ -16,8 +16,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import ROOT, crawl_env, rows, run_newswatch
 from fakeslack import FakeSlack
+from helpers import ROOT, crawl_env, rows, run_newswatch
 from outlet_sites import Sites
 
 from alerts import DispatchReport, alert_config, dispatch
@@ -25,7 +25,7 @@ from alerts.dispatch import backoff
 from alerts.outbox import AlertView
 from alerts.render import SlackMessage, evidence_mrkdwn, render_alert, slack_escape
 from alerts.transports import DeliveryError, Pacer, SlackTransport
-from newswatch.archive import Archive, queue_alert
+from newswatch.archive import Archive
 from newswatch.clock import sql_time
 from newswatch.rules import load_ruleset
 
@@ -139,15 +139,12 @@ def test_flagging_writes_one_pending_alert_per_article_in_the_same_transaction(
 def test_an_article_gets_one_new_alert_and_one_update_per_severity_level(
     archive_copy: tuple[Path, Sites],
 ) -> None:
-    from newswatch.archive import queue_alert
-
     db, _ = archive_copy
     archive = Archive(db)
     (article_id,) = archive.conn.execute("SELECT id FROM articles WHERE flagged = 1 LIMIT 1").fetchone()
-    with archive.write() as conn:
-        assert not queue_alert(conn, article_id, "new", "high")
-        assert queue_alert(conn, article_id, "update", "medium")
-        assert not queue_alert(conn, article_id, "update", "medium")
+    assert not archive.outbox.queue(article_id, "new", "high")
+    assert archive.outbox.queue(article_id, "update", "medium")
+    assert not archive.outbox.queue(article_id, "update", "medium")
     archive.close()
 
 
@@ -336,8 +333,8 @@ def test_a_severity_rise_replies_in_the_first_alerts_thread(
         "", "China is supplying drones and missiles to Russia's military, officials said."
     )
     assert verdict.severity == "high"
-    assert archive.update_verdict(article_id, verdict, "test") == "update"
-    assert archive.update_verdict(article_id, verdict, "test") is None  # the same level again: nothing
+    assert archive.verdicts.update(article_id, verdict, "test") == "update"
+    assert archive.verdicts.update(article_id, verdict, "test") is None  # the same level again: nothing
     before = len(slack.delivered())
     report = dispatch(archive, transport, config)
     archive.close()
@@ -453,8 +450,7 @@ def queue_reply(db: Path, alert_id: int, at: datetime) -> int:
     """An `update` alert (a reply in the thread of ``alert_id``'s message) queued at ``at``."""
     archive = Archive(db)
     (article_id,) = archive.conn.execute("SELECT article_id FROM alerts WHERE id = ?", (alert_id,)).fetchone()
-    with archive.write() as conn:
-        assert queue_alert(conn, article_id, "update", "medium", now=at)
+    assert archive.outbox.queue(article_id, "update", "medium", now=at)
     (reply_id,) = archive.conn.execute("SELECT max(id) FROM alerts").fetchone()
     archive.close()
     return int(reply_id)

@@ -8,15 +8,14 @@ redirects), next to the legitimate case: a variant whose canonical is the articl
 
 from __future__ import annotations
 
-import json
 import random
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import crawl_env, rows, run_newswatch
 from fakeweb import FakeWeb
+from helpers import crawl_env, outlet_table, rows, run_newswatch, write_outlets
 from outlet_sites import Story, pangea_page, paragraphs, rss
 
 from newswatch.archive import MAX_MOVES, Archive
@@ -34,10 +33,14 @@ RSS_TYPE = "application/rss+xml; charset=utf-8"
 
 def outlet(allow: tuple[str, ...] = (), deny: tuple[str, ...] = ()) -> Outlet:
     """The outlet as the outlets file gives it (``domains`` and rules checked as they load)."""
-    table = (
-        f'[outlets.news]\nname = "News"\nhomepage = "{SITE}/en/"\n'
-        f'feeds = ["{SITE}/en/rss/all-news-from-today.xml"]\ndomains = ["example.org"]\n'
-        f"allow = {json.dumps(list(allow))}\ndeny = {json.dumps(list(deny))}\n"
+    table = outlet_table(
+        "news",
+        f"{SITE}/en/",
+        name="News",
+        feeds=[f"{SITE}/en/rss/all-news-from-today.xml"],
+        domains=["example.org"],
+        allow=list(allow),
+        deny=list(deny),
     )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "outlets.toml"
@@ -153,7 +156,7 @@ TEXTS = [
 def store(archive: Archive, item: Article, url: str, stories: StoryIndex) -> str:
     assert item.extraction is not None
     fp = fingerprint(item.extraction.title, item.extraction.text)
-    return archive.store_article(item, item.extraction, url, "run", fp, stories).outcome
+    return archive.articles.store(item, item.extraction, url, "run", fp, stories).outcome
 
 
 def archived(archive: Archive) -> dict[str, str]:
@@ -167,8 +170,8 @@ def test_three_texts_sharing_one_canonical_are_each_archived_under_their_own_url
     outcomes = [store(archive, article(u, hub, t), hub, stories) for u, t in zip(own, TEXTS, strict=True)]
     assert outcomes == ["new", "new", "new"]
     assert archived(archive) == dict(zip(own, TEXTS, strict=True))
-    assert archive.seen(hub) is not None and archive.seen(hub).status == "shared_canonical"  # type: ignore[union-attr]
-    assert archive.skip_reason(hub, None) is None  # the hub's own page may still be fetched
+    assert archive.seen.get(hub) is not None and archive.seen.get(hub).status == "shared_canonical"  # type: ignore[union-attr]
+    assert archive.seen.skip_reason(hub, None) is None  # the hub's own page may still be fetched
     fourth = f"{SITE}/world/story-number-3-on-supplies"
     assert store(archive, article(fourth, hub, TEXTS[0] + " A fourth text."), hub, stories) == "new"
     assert fourth in archived(archive)
@@ -202,7 +205,7 @@ def test_a_revisit_of_a_variant_revises_the_article_under_its_canonical(tmp_path
     item = article(variant, OWN, TEXTS[1])
     assert item.extraction is not None
     fp = fingerprint(item.extraction.title, item.extraction.text)
-    stored = archive.store_article(item, item.extraction, OWN, "run", fp, stories, revisit=True)
+    stored = archive.articles.store(item, item.extraction, OWN, "run", fp, stories, revisit=True)
     assert stored.outcome == "revised" and archived(archive) == {OWN: TEXTS[1]}
     archive.close()
 
@@ -230,10 +233,7 @@ def serve_outlet(
         served.append((url, story))
     feed = rss([(s.title, u, s.published) for u, s in served])
     web.add(f"/{key}/rss.xml", feed, content_type=RSS_TYPE)
-    table = (
-        f'[outlets.{key}]\nname = "{key}"\nhomepage = "{web.url(f"/{key}/")}"\n'
-        f'feeds = ["{web.url(f"/{key}/rss.xml")}"]\n'
-    )
+    table = outlet_table(key, web.url(f"/{key}/"), feeds=[web.url(f"/{key}/rss.xml")])
     return table, served
 
 
@@ -297,10 +297,8 @@ def test_a_variant_is_archived_once_under_its_canonical(tmp_path: Path, web: Fak
     web.add(story.path, pangea_page(story, url))
     web.add("/variant/rss.xml", rss([(story.title, url + "?view=print", now)]), content_type=RSS_TYPE)
     outlets = tmp_path / "outlets.toml"
-    outlets.write_text(
-        f'[outlets.variant]\nname = "V"\nhomepage = "{web.url("/variant/")}"\n'
-        f'feeds = ["{web.url("/variant/rss.xml")}"]\n',
-        encoding="utf-8",
+    write_outlets(
+        outlets, outlet_table("variant", web.url("/variant/"), name="V", feeds=[web.url("/variant/rss.xml")])
     )
     result = run_newswatch(["crawl", "-s", "RETRY_TIMES=0"], crawl_env(tmp_path, outlets))
     assert result.returncode == 0, result.stderr[-3000:]
@@ -338,7 +336,7 @@ def fetch(
     item = article(url, canonical, text)
     assert item.extraction is not None
     fp = fingerprint(item.extraction.title, item.extraction.text)
-    stored = archive.store_article(item, item.extraction, canonical, "run", fp, stories, revisit=revisit)
+    stored = archive.articles.store(item, item.extraction, canonical, "run", fp, stories, revisit=revisit)
     if stored.outcome in ("duplicate", "unchanged"):
         held = archive.conn.execute("SELECT text FROM articles WHERE id = ?", (stored.article_id,)).fetchone()
         assert held is not None and held[0] == text, f"{url} reported {stored.outcome} of another text"
@@ -436,7 +434,7 @@ def test_a_page_fetched_again_with_a_different_text_is_kept_not_a_duplicate(tmp_
     item = article(f"{SITE}/a/5800001", OWN, TEXTS[1], final_url=OWN)
     assert item.extraction is not None
     fp = fingerprint(item.extraction.title, item.extraction.text)
-    assert archive.store_article(item, item.extraction, OWN, "run", fp, stories).outcome == "revised"
+    assert archive.articles.store(item, item.extraction, OWN, "run", fp, stories).outcome == "revised"
     assert archived(archive) == {OWN: TEXTS[1]}
     assert archive.conn.execute("SELECT text FROM article_versions").fetchall() == [(TEXTS[0],)]
     assert fetch(archive, stories, OWN, OWN, TEXTS[1]) == "duplicate"
@@ -453,10 +451,10 @@ def test_a_chain_longer_than_the_move_bound_still_archives_every_text(tmp_path: 
     for n in range(count - 1, 0, -1):
         item = article(urls[n], urls[n - 1], texts[n])
         assert item.extraction is not None
-        assert archive.store_article(item, item.extraction, urls[n - 1], "run").outcome == "new"
+        assert archive.articles.store(item, item.extraction, urls[n - 1], "run").outcome == "new"
     item = article(urls[0], urls[0], texts[0])
     assert item.extraction is not None
-    assert archive.store_article(item, item.extraction, urls[0], "run").outcome == "new"
+    assert archive.articles.store(item, item.extraction, urls[0], "run").outcome == "new"
     held = archived(archive)
     assert sorted(held.values()) == sorted(texts) and held[urls[0]] == texts[0]
     assert all(held[urls[n]] == texts[n] for n in range(MAX_MOVES + 1))

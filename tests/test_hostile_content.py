@@ -21,7 +21,7 @@ from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import ROOT, crawl_env, run_newswatch
+from helpers import ROOT, crawl_env, run_newswatch
 from test_alerts import config_for
 from test_search import datasette, get
 
@@ -272,7 +272,7 @@ def test_the_archive_refuses_a_lone_surrogate_without_writing_anything(tmp_path:
 
 
 def store_extraction(archive: Archive, extraction: Extraction, path: str, outlet: str = "rferl") -> Any:
-    """One article through Archive.store_article, with a real verdict of the default rules."""
+    """One article through Archive.articles.store, with a real verdict of the default rules."""
     url = f"https://{outlet}.example.org{path}"
     candidate = Candidate(
         url=url, outlet=outlet, source=f"https://{outlet}.example.org/feed", source_kind="feed"
@@ -282,7 +282,7 @@ def store_extraction(archive: Archive, extraction: Extraction, path: str, outlet
     article.verdict = MATCHER.classify(extraction.title or "", extraction.text)
     article.classified_with = MATCHER.fingerprint
     fp = fingerprint(extraction.title, extraction.text)
-    return archive.store_article(article, extraction, url, "run", fp, StoryIndex())
+    return archive.articles.store(article, extraction, url, "run", fp, StoryIndex())
 
 
 def hostile_texts() -> dict[str, tuple[str, str]]:
@@ -373,22 +373,22 @@ def test_the_digest_of_hostile_articles_from_the_archive(hostile_archive: Path) 
 
 
 def test_full_text_search_finds_hostile_articles(hostile_archive: Path) -> None:
-    conn = sqlite3.connect(hostile_archive)
+    archive = Archive(hostile_archive)
     try:
         for i, name in enumerate(HOSTILE):
-            found = search(conn, f"host{i}ile")
+            found = search(archive, f"host{i}ile")
             assert [r["url"] for r in found] == [f"https://rferl.example.org/a/{name}"], name
-        assert [r["url"] for r in search(conn, "zqhugetitle")] == ["https://rferl.example.org/a/huge"]
-        assert [r["url"] for r in search(conn, "'); DROP TABLE articles;--")] == [
+        assert [r["url"] for r in search(archive, "zqhugetitle")] == ["https://rferl.example.org/a/huge"]
+        assert [r["url"] for r in search(archive, "'); DROP TABLE articles;--")] == [
             "https://rferl.example.org/a/sql"
         ]
-        assert {r["url"] for r in search(conn, "<script>alert(1)</script>")} == {
+        assert {r["url"] for r in search(archive, "<script>alert(1)</script>")} == {
             "https://rferl.example.org/a/html-and-js"
         }
-        assert len(search(conn, "gunpowder", flagged=True)) == len(HOSTILE)
-        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == len(HOSTILE)
+        assert len(search(archive, "gunpowder", flagged=True)) == len(HOSTILE)
+        assert archive.conn.execute("SELECT count(*) FROM articles").fetchone()[0] == len(HOSTILE)
     finally:
-        conn.close()
+        archive.close()
 
 
 def test_newswatch_search_prints_hostile_titles_harmlessly(hostile_archive: Path, tmp_path: Path) -> None:

@@ -146,7 +146,7 @@ def store(
     article = Article(url=url, final_url=url, outlet=outlet, fetched_at=when, html="", candidate=candidate)
     article.verdict = MATCHER.classify(title, text)
     article.classified_with = MATCHER.fingerprint
-    stored = archive.store_article(
+    stored = archive.articles.store(
         article, extraction, url, "run", fingerprint(title, text), index, revisit=revisit
     )
     return stored.article_id, stored.outcome, stored.relation, stored.alert

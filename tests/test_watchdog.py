@@ -91,7 +91,7 @@ def test_notices_are_sent_once_repeated_daily_and_followed_by_recovery() -> None
 def test_watchdog_keeps_health_state_in_the_archive(tmp_path: Path) -> None:
     archive = Archive(tmp_path / "db.sqlite")
     for k in range(4):
-        archive.record_run(
+        archive.runs.record(
             {
                 "run_id": f"r{k}",
                 "outlet": "dw",
@@ -106,7 +106,7 @@ def test_watchdog_keeps_health_state_in_the_archive(tmp_path: Path) -> None:
     assert [n.kind for n in dog.run(NOW)] == ["failing"]
     assert dog.run(NOW + timedelta(hours=1)) == []  # not again within a day
     assert len(dog.run(NOW + timedelta(hours=25))) == 1  # repeated daily while it lasts
-    archive.record_run(
+    archive.runs.record(
         {
             "run_id": "r9",
             "outlet": "dw",
@@ -125,7 +125,7 @@ def test_watchdog_keeps_health_state_in_the_archive(tmp_path: Path) -> None:
 def test_a_notice_that_cannot_be_sent_is_tried_again(tmp_path: Path) -> None:
     archive = Archive(tmp_path / "db.sqlite")
     for k in range(3):
-        archive.record_run(
+        archive.runs.record(
             {
                 "run_id": f"r{k}",
                 "outlet": "bbc",

@@ -157,7 +157,7 @@ class Launcher:
             log.error("[%s] crawl %s: cannot record the run: %s", outlet, run_id, exc)
             return CrawlOutcome(outlet, run_id, "crashed", returncode, seconds, str(exc))
         try:
-            recorded = archive.runs(run_id)
+            recorded = archive.runs.of_run(run_id)
             if recorded and not timed_out:
                 status = recorded[0]["status"]
                 log.info(
@@ -180,7 +180,7 @@ class Launcher:
             if self.stopping and not timed_out:
                 status, detail = "stopped", "the service was shutting down"
             row = recorded[0] if recorded else {}
-            archive.record_run(
+            archive.runs.record(
                 {
                     "run_id": run_id,
                     "outlet": outlet,

@@ -18,7 +18,7 @@ from typing import Any
 
 from alerts.outbox import STALLED_AFTER, Outbox
 from newswatch.archive import Archive
-from newswatch.clock import from_sql_time, sql_time
+from newswatch.clock import from_sql_time
 
 log = logging.getLogger("newswatch.watchdog")
 
@@ -44,7 +44,7 @@ OUTLET_ISSUES = ("failing", "quiet", "blocked", "extraction")
 #: The alert queue's own issue, kept under this name in ``health.outlet``.
 ALERTS = "alerts"
 STALLED = "stalled"
-WATCHED_ISSUES_SQL = ", ".join(f"'{kind}'" for kind in (*OUTLET_ISSUES, STALLED))
+WATCHED_ISSUES = (*OUTLET_ISSUES, STALLED)
 
 
 def assess(outlet: str, runs: Sequence[dict[str, Any]], now: datetime) -> list[Issue]:
@@ -179,26 +179,15 @@ class Watchdog:
 
     def open_issues(self, now: datetime | None = None) -> list[Issue]:
         now = now or self.archive.clock()
-        outlets = [r[0] for r in self.archive.conn.execute("SELECT DISTINCT outlet FROM crawl_runs")]
         issues: list[Issue] = []
-        for outlet in outlets:
-            cursor = self.archive.conn.execute(
-                "SELECT * FROM (SELECT * FROM crawl_runs WHERE outlet = ? ORDER BY id DESC LIMIT ?) "
-                "ORDER BY id",
-                (outlet, self.history),
-            )
-            names = [d[0] for d in cursor.description]
-            issues += assess(outlet, [dict(zip(names, row, strict=True)) for row in cursor], now)
+        for outlet in self.archive.runs.outlets():
+            issues += assess(outlet, self.archive.runs.history(outlet, self.history), now)
         return issues + stalled_alerts(self.archive, now)
 
     def known(self) -> dict[tuple[str, str], dict[str, Any]]:
         """Open outlet issues and stalled alerts (Slack refusing the configuration, kept by
         the dispatcher, is not the watchdog's)."""
-        cursor = self.archive.conn.execute(
-            f"SELECT * FROM health WHERE resolved_at IS NULL AND issue IN ({WATCHED_ISSUES_SQL})"
-        )
-        names = [d[0] for d in cursor.description]
-        return {(row[0], row[1]): dict(zip(names, row, strict=True)) for row in cursor}
+        return self.archive.health.open_issues(WATCHED_ISSUES)
 
     def run(self, now: datetime | None = None) -> list[Notice]:
         """One pass: assess, announce, remember. A notice that cannot be sent is retried next pass."""
@@ -214,25 +203,10 @@ class Watchdog:
                 log.warning("health notice for %s (%s) not sent: %s", notice.outlet, notice.kind, exc)
                 continue
             sent.append(notice)
-            with self.archive.write() as conn:
-                if notice.recovered:
-                    conn.execute(
-                        "UPDATE health SET resolved_at = ? "
-                        "WHERE outlet = ? AND issue = ? AND resolved_at IS NULL",
-                        (sql_time(now), notice.outlet, notice.kind),
-                    )
-                else:
-                    conn.execute(
-                        "INSERT INTO health (outlet, issue, since, last_notified_at, detail) "
-                        "VALUES (?, ?, ?, ?, ?) "
-                        "ON CONFLICT (outlet, issue) WHERE resolved_at IS NULL DO UPDATE SET "
-                        "last_notified_at = excluded.last_notified_at, detail = excluded.detail",
-                        (
-                            notice.outlet,
-                            notice.kind,
-                            sql_time(now),
-                            sql_time(now),
-                            details[(notice.outlet, notice.kind)],
-                        ),
-                    )
+            if notice.recovered:
+                self.archive.health.resolve(notice.outlet, notice.kind, now)
+            else:
+                self.archive.health.notified(
+                    notice.outlet, notice.kind, details[(notice.outlet, notice.kind)], now
+                )
         return sent

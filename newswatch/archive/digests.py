@@ -1,0 +1,149 @@
+"""``digests`` and ``digest_items``: which flagged articles went into which digest, and each
+digest's frozen message and delivery state (pending, sent, unconfirmed, failed). When a
+failed attempt leaves a digest pending or gives it up is the caller's policy
+(``alerts/digest.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from newswatch.archive.connection import Db
+
+
+@dataclass(frozen=True)
+class StoredDigest:
+    """A digest row: once built, its message is frozen and every retry sends these bytes."""
+
+    id: int
+    message: bytes | None  # None: recorded before digests kept their message
+    items: int
+    attempts: int
+    ambiguous: int
+    subject: str | None
+    message_id: str | None
+    built_at: str | None
+    last_error: str | None
+    status: str = "pending"
+
+
+_STORED = (
+    "SELECT id, message, items, attempts, ambiguous, subject, message_id, built_at, last_error, status "
+    "FROM digests"
+)
+
+
+def _stored(row: dict[str, Any]) -> StoredDigest:
+    message = bytes(row["message"]) if row["message"] is not None else None
+    return StoredDigest(**{**row, "message": message})
+
+
+class Digests:
+    def __init__(self, db: Db):
+        self.db = db
+
+    def undelivered(self) -> list[dict[str, Any]]:
+        """Flagged articles that no delivered digest has held yet, most severe and newest first."""
+        return self.db.rows(
+            """
+            SELECT a.id, a.title, a.url, a.outlet, a.published, a.severity, a.rules, a.evidence, a.story_id
+            FROM articles a
+            WHERE a.flagged = 1 AND NOT EXISTS (
+                SELECT 1 FROM digest_items di JOIN digests d ON d.id = di.digest_id
+                WHERE di.article_id = a.id AND d.status IN ('sent', 'unconfirmed'))
+            ORDER BY CASE a.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END,
+                     coalesce(a.published, a.fetched_at) DESC, a.id
+            """
+        )
+
+    def pending(self) -> StoredDigest | None:
+        """The digest waiting to be delivered (there is at most one), oldest first."""
+        row = self.db.row(f"{_STORED} WHERE status = 'pending' ORDER BY id LIMIT 1")
+        return _stored(row) if row else None
+
+    def unconfirmed(self) -> list[StoredDigest]:
+        """Digests given up after the server may have taken them, since the last one sent."""
+        rows = self.db.rows(
+            f"{_STORED} WHERE status = 'unconfirmed' AND id > "
+            "coalesce((SELECT max(id) FROM digests WHERE status = 'sent'), 0) ORDER BY id"
+        )
+        return [_stored(r) for r in rows]
+
+    def prepare(
+        self,
+        article_ids: Sequence[int],
+        message: bytes,
+        subject: str,
+        message_id: str,
+        recipients: str,
+    ) -> StoredDigest:
+        """Record a digest as built: its items and its message, frozen from now on (items flagged
+        later go into the next digest). A pending row without a message (recorded before
+        digests kept theirs) is reused; a digest another process built meanwhile is returned
+        instead of building a second one."""
+        now = self.db.now()
+        with self.db.write() as conn:
+            built = self.db.row(f"{_STORED} WHERE status = 'pending' AND message IS NOT NULL")
+            if built:
+                return _stored(built)
+            digest_id = self.db.value("SELECT id FROM digests WHERE status = 'pending' ORDER BY id LIMIT 1")
+            if digest_id is None:
+                digest_id = conn.execute("INSERT INTO digests (created_at) VALUES (?)", (now,)).lastrowid
+            conn.execute("DELETE FROM digest_items WHERE digest_id = ?", (digest_id,))
+            conn.executemany(
+                "INSERT INTO digest_items (digest_id, article_id) VALUES (?, ?)",
+                [(digest_id, article_id) for article_id in article_ids],
+            )
+            conn.execute(
+                "UPDATE digests SET items = ?, message = ?, built_at = ?, subject = ?, message_id = ?, "
+                "recipients = ? WHERE id = ?",
+                (len(article_ids), message, now, subject, message_id, recipients, digest_id),
+            )
+            stored = self.db.row(f"{_STORED} WHERE id = ?", (digest_id,))
+        assert stored is not None
+        return _stored(stored)
+
+    def mark_sent(
+        self, digest_id: int, transport: str, location: str | None = None, note: str | None = None
+    ) -> None:
+        """Delivered: ``note`` keeps what went wrong on the way (refused recipients)."""
+        with self.db.write() as conn:
+            conn.execute(
+                "UPDATE digests SET status = 'sent', sent_at = ?, attempts = attempts + 1, transport = ?, "
+                "location = ?, last_error = ? WHERE id = ?",
+                (self.db.now(), transport, location, note, digest_id),
+            )
+
+    def mark_failed(
+        self, digest_id: int, error: str, ambiguous: bool, status_after: Callable[[int, int], str]
+    ) -> str:
+        """Count a failed attempt (and whether the server may have the message); the digest's
+        status afterwards is ``status_after(attempts, ambiguous failures)``, returned."""
+        with self.db.write() as conn:
+            row = self.db.row(
+                "SELECT attempts + 1 AS attempts, ambiguous + ? AS ambiguous FROM digests WHERE id = ?",
+                (int(ambiguous), digest_id),
+            )
+            assert row is not None, f"no digest {digest_id}"
+            status = status_after(row["attempts"], row["ambiguous"])
+            conn.execute(
+                "UPDATE digests SET attempts = ?, ambiguous = ?, status = ?, last_error = ? WHERE id = ?",
+                (row["attempts"], row["ambiguous"], status, error[:500], digest_id),
+            )
+        return status
+
+    def resend(self, digest_id: int) -> bool:
+        """Queue an ``unconfirmed`` digest again (the operator found it did not arrive): the next
+        delivery sends the same message, its ambiguous failures counted afresh (its attempts
+        are kept: one given up at the limit gets one more). False when there is no such digest."""
+        with self.db.write() as conn:
+            cursor = conn.execute(
+                "UPDATE digests SET status = 'pending', ambiguous = 0 "
+                "WHERE id = ? AND status = 'unconfirmed' AND message IS NOT NULL",
+                (digest_id,),
+            )
+            return cursor.rowcount == 1
+
+    def has_pending(self) -> bool:
+        return self.db.value("SELECT 1 FROM digests WHERE status = 'pending'") is not None

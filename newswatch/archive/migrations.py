@@ -1,0 +1,371 @@
+"""The archive's schema: every migration, in the order they were applied.
+
+sqlite-utils records each applied migration by its function name (``m001_foundation`` …), so
+an archive written by an earlier release applies only what it lacks. Names never change,
+and a migration once released never changes: a new schema step is a new function. Table
+and column names are a public contract (Datasette users save queries against them), so
+migrations only ever add.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+from newswatch.text import CJK
+
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+#: Text with Chinese or Japanese characters: the trigram index holds those articles only
+#: (unicode61 keeps a run of CJK characters as one token, so substrings need trigrams).
+CJK_GLOB = f"*[{CJK}]*"
+
+migrations = Migrations("newswatch")
+
+
+def _html(expr: str) -> str:
+    """SQL escaping an expression for HTML (& < > ")."""
+    inner = f"replace(replace({expr}, '&', '&amp;'), '<', '&lt;')"
+    return f"replace(replace({inner}, '>', '&gt;'), '\"', '&quot;')"
+
+
+@migrations()
+def m001_foundation(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,          -- canonical URL
+            url_hash TEXT NOT NULL UNIQUE,     -- sha1 of the URL key (see urls.url_key)
+            outlet TEXT NOT NULL,
+            title TEXT,
+            authors TEXT NOT NULL DEFAULT '[]', -- JSON array of names
+            published TEXT,                    -- UTC, YYYY-MM-DD HH:MM:SS
+            published_source TEXT,             -- ld+json, meta, page or feed
+            fetched_at TEXT NOT NULL,
+            language TEXT,
+            text TEXT NOT NULL,
+            summary TEXT,
+            word_count INTEGER NOT NULL DEFAULT 0,
+            source_url TEXT,                   -- the feed, sitemap or listing page
+            source_kind TEXT,
+            final_url TEXT,                    -- where the request ended after redirects
+            run_id TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_articles_outlet_published ON articles (outlet, published)")
+    db.execute("CREATE INDEX idx_articles_published ON articles (published)")
+    db.execute("CREATE INDEX idx_articles_fetched_at ON articles (fetched_at)")
+    db.table("articles").enable_fts(["title", "text"], create_triggers=True, tokenize=FTS_TOKENIZE)
+    db.execute(
+        """
+        CREATE TABLE seen_urls (
+            url_hash TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            outlet TEXT NOT NULL,
+            status TEXT NOT NULL,   -- archived, empty, not_html, gone, offsite, stale
+            published TEXT,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            detail TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_seen_urls_outlet ON seen_urls (outlet, status)")
+    # the counters as they were when this migration was written (migrations never change)
+    first_counters = (
+        "discovered",
+        "skipped_seen",
+        "skipped_stale",
+        "filtered",
+        "deferred",
+        "fetched",
+        "new",
+        "empty",
+        "not_html",
+        "offsite",
+        "blocked",
+        "errors",
+        "source_errors",
+    )
+    counters = ",\n".join(f"{name} INTEGER NOT NULL DEFAULT 0" for name in first_counters)
+    db.execute(
+        f"""
+        CREATE TABLE crawl_runs (
+            id INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL,
+            outlet TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            duration_s REAL,
+            status TEXT NOT NULL,    -- ok, partial, failed
+            {counters},
+            last_error TEXT,
+            UNIQUE (run_id, outlet)
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_crawl_runs_outlet ON crawl_runs (outlet, started_at)")
+
+
+@migrations()
+def m002_verdicts(db: sqlite_utils.Database) -> None:
+    for column, kind in (
+        ("flagged", "INTEGER NOT NULL DEFAULT 0"),
+        ("score", "REAL NOT NULL DEFAULT 0"),
+        ("severity", "TEXT"),
+        ("rules", "TEXT NOT NULL DEFAULT '[]'"),
+        ("evidence", "TEXT"),
+        ("classified_with", "TEXT"),
+    ):
+        db.execute(f"ALTER TABLE articles ADD COLUMN {column} {kind}")
+    db.execute("CREATE INDEX idx_articles_flagged ON articles (flagged, published)")
+    db.execute(
+        """
+        CREATE TABLE matches (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            rule TEXT NOT NULL,
+            score REAL NOT NULL,       -- the rule's weight in the article's score
+            severity TEXT NOT NULL,    -- high, medium, low
+            terms TEXT NOT NULL,       -- JSON: [{term, group, field, start, end}]
+            evidence TEXT NOT NULL,    -- JSON: [{field, sentence, highlights}]
+            UNIQUE (article_id, rule)
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_matches_rule ON matches (rule)")
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN flagged INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m003_alerts(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,                    -- new: first alert; update: severity raised
+            severity TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending', -- pending, sending, sent, failed
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            last_error TEXT,
+            sent_at TEXT,
+            transport TEXT,                        -- slack, console
+            channel TEXT,
+            slack_ts TEXT,                         -- the message's ts: follow-ups reply in its thread
+            thread_ts TEXT                         -- set when this alert was a reply
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX idx_alerts_one_new_per_article ON alerts (article_id) WHERE kind = 'new'")
+    db.execute(
+        "CREATE UNIQUE INDEX idx_alerts_one_update_per_level ON alerts (article_id, severity) "
+        "WHERE kind = 'update'"
+    )
+    db.execute("CREATE INDEX idx_alerts_due ON alerts (status, next_attempt_at)")
+    db.execute(
+        """
+        CREATE TABLE digests (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending', -- pending, sent
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            sent_at TEXT,
+            transport TEXT,                        -- smtp, file
+            recipients TEXT,
+            subject TEXT,
+            message_id TEXT,
+            items INTEGER NOT NULL DEFAULT 0,
+            location TEXT                          -- where a file delivery was written
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE digest_items (
+            digest_id INTEGER NOT NULL REFERENCES digests (id) ON DELETE CASCADE,
+            article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            PRIMARY KEY (digest_id, article_id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_digest_items_article ON digest_items (article_id)")
+
+
+@migrations()
+def m004_service(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE health (
+            outlet TEXT NOT NULL,
+            issue TEXT NOT NULL,           -- failing, quiet, blocked, extraction
+            since TEXT NOT NULL,
+            last_notified_at TEXT,
+            resolved_at TEXT,
+            detail TEXT
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX idx_health_open ON health (outlet, issue) WHERE resolved_at IS NULL")
+    db.execute(
+        """
+        CREATE TABLE service_state (
+            key TEXT PRIMARY KEY,          -- e.g. digest_last_run
+            value TEXT,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+@migrations()
+def m005_search(db: sqlite_utils.Database) -> None:
+    cjk = lambda row: f"(coalesce({row}.title, '') || ' ' || {row}.text) GLOB '{CJK_GLOB}'"  # noqa: E731
+    db.execute(
+        "CREATE VIRTUAL TABLE articles_trigram USING fts5("
+        "title, text, content='articles', content_rowid='id', tokenize='trigram')"
+    )
+    db.execute(
+        f"CREATE TRIGGER articles_trigram_ai AFTER INSERT ON articles WHEN {cjk('new')} BEGIN "
+        "INSERT INTO articles_trigram (rowid, title, text) VALUES (new.id, new.title, new.text); END"
+    )
+    db.execute(
+        f"CREATE TRIGGER articles_trigram_ad AFTER DELETE ON articles WHEN {cjk('old')} BEGIN "
+        "INSERT INTO articles_trigram (articles_trigram, rowid, title, text) "
+        "VALUES ('delete', old.id, old.title, old.text); END"
+    )
+    db.execute(
+        "CREATE TRIGGER articles_trigram_au AFTER UPDATE OF title, text ON articles BEGIN "
+        "INSERT INTO articles_trigram (articles_trigram, rowid, title, text) "
+        f"SELECT 'delete', old.id, old.title, old.text WHERE {cjk('old')}; "
+        "INSERT INTO articles_trigram (rowid, title, text) "
+        f"SELECT new.id, new.title, new.text WHERE {cjk('new')}; "
+        "END"
+    )
+    db.execute(
+        "INSERT INTO articles_trigram (rowid, title, text) "
+        f"SELECT id, title, text FROM articles a WHERE {cjk('a')}"
+    )
+    db.execute(
+        f"""
+        CREATE VIEW flagged_articles AS
+        SELECT a.id, a.published, a.outlet,
+               '<a href="' || {_html("a.url")} || '">'
+                 || {_html("coalesce(a.title, a.url)")} || '</a>' AS title,
+               a.severity,
+               (SELECT group_concat(r.value, ', ') FROM json_each(a.rules) r) AS rules,
+               a.evidence, a.language
+        FROM articles a WHERE a.flagged = 1
+        """
+    )
+
+
+@migrations()
+def m006_stories(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            title TEXT,                         -- headline of its first article
+            first_article_id INTEGER,
+            first_outlet TEXT,
+            created_at TEXT NOT NULL,           -- when its first article was archived (UTC)
+            updated_at TEXT NOT NULL,           -- when its latest article joined
+            first_published TEXT,
+            last_published TEXT,
+            articles INTEGER NOT NULL DEFAULT 1,
+            outlets INTEGER NOT NULL DEFAULT 1,
+            outlet_list TEXT NOT NULL DEFAULT '[]', -- JSON array of outlet keys, in order of arrival
+            flagged INTEGER NOT NULL DEFAULT 0,  -- 1 when any of its articles is flagged
+            severity TEXT,                      -- highest severity among its flagged articles
+            slack_refresh INTEGER NOT NULL DEFAULT 0 -- > 0: its first message awaits the new outlet count
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_stories_updated ON stories (flagged, updated_at)")
+    db.execute("CREATE INDEX idx_stories_refresh ON stories (id) WHERE slack_refresh > 0")
+    for column, kind in (
+        ("story_id", "INTEGER REFERENCES stories (id)"),
+        ("story_relation", "TEXT"),  # first, copy (near-duplicate text), related (same event)
+        ("story_score", "REAL"),  # similarity to the article it was matched with
+        ("version", "INTEGER NOT NULL DEFAULT 1"),
+        ("revised_at", "TEXT"),  # when a changed text last replaced the archived one
+    ):
+        db.execute(f"ALTER TABLE articles ADD COLUMN {column} {kind}")
+    # every article archived so far is a story of its own
+    db.execute(
+        """
+        INSERT INTO stories (id, title, first_article_id, first_outlet, created_at, updated_at,
+                             first_published, last_published, outlet_list, flagged, severity)
+        SELECT id, title, id, outlet, fetched_at, fetched_at, published, published, json_array(outlet),
+               flagged, CASE WHEN flagged = 1 THEN severity END
+        FROM articles
+        """
+    )
+    db.execute("UPDATE articles SET story_id = id, story_relation = 'first'")
+    db.execute("CREATE INDEX idx_articles_story ON articles (story_id)")
+    db.execute(
+        """
+        CREATE TABLE article_fingerprints (
+            article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+            minhash BLOB NOT NULL,   -- 128 MinHash values (uint32) of the text's word 3-shingles
+            terms TEXT NOT NULL      -- JSON: title and lead word stems, names, headline numbers
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE article_versions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,          -- 1 is the text first archived
+            title TEXT,
+            text TEXT NOT NULL,
+            published TEXT,
+            fetched_at TEXT NOT NULL,          -- when this version was fetched
+            replaced_at TEXT NOT NULL,         -- when a newer text replaced it
+            flagged INTEGER NOT NULL DEFAULT 0,
+            severity TEXT,
+            UNIQUE (article_id, version)
+        )
+        """
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX idx_alerts_one_also_per_article ON alerts (article_id) WHERE kind = 'also'"
+    )
+    db.execute("CREATE INDEX idx_alerts_article ON alerts (article_id)")
+    for counter in ("revised", "grouped"):
+        db.execute(f"ALTER TABLE crawl_runs ADD COLUMN {counter} INTEGER NOT NULL DEFAULT 0")
+    db.execute(
+        f"""
+        CREATE VIEW flagged_stories AS
+        SELECT s.id, s.updated_at, s.first_published, s.last_published,
+               '<a href="' || {_html("a.url")} || '">'
+                 || {_html("coalesce(s.title, a.title, a.url)")} || '</a>' AS title,
+               s.severity, s.outlets, s.articles,
+               (SELECT group_concat(o.value, ', ') FROM json_each(s.outlet_list) o) AS outlet_list,
+               (SELECT count(*) FROM articles f WHERE f.story_id = s.id AND f.flagged = 1) AS flagged_articles
+        FROM stories s JOIN articles a ON a.id = s.first_article_id
+        WHERE s.flagged = 1
+        """
+    )
+
+
+@migrations()
+def m007_digest_message(db: sqlite_utils.Database) -> None:
+    # a digest is built once: every retry sends these bytes again, same Message-ID
+    db.execute("ALTER TABLE digests ADD COLUMN message BLOB")  # the .eml as first built
+    db.execute("ALTER TABLE digests ADD COLUMN built_at TEXT")
+    # failures after the message was sent (the server may have it); status 'unconfirmed'
+    # when no more retries are made because of them, 'failed' when nobody can have it
+    db.execute("ALTER TABLE digests ADD COLUMN ambiguous INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m008_match_limits(db: sqlite_utils.Database) -> None:
+    # "too long to match fully: matched the first N of M characters" (NEWSWATCH_MAX_MATCH_CHARS)
+    db.execute("ALTER TABLE articles ADD COLUMN match_note TEXT")

@@ -1,0 +1,157 @@
+"""``stories`` and ``article_fingerprints``: filing an archived article under a story, and
+the story index's view of what every process has archived. Grouping itself is pure
+(``newswatch/stories.py``)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from newswatch.archive.connection import ArchiveError, Db
+from newswatch.archive.outbox import Outbox
+from newswatch.clock import from_sql_time, sql_time
+from newswatch.rules.engine import SEVERITY_RANK
+from newswatch.stories import Entry, Fingerprint, StoryIndex
+
+
+def higher(a: str | None, b: str | None) -> str | None:
+    """The more severe of two severities (None: not flagged)."""
+    return a if SEVERITY_RANK.get(a or "", 0) >= SEVERITY_RANK.get(b or "", 0) else b
+
+
+class StoryWrites:
+    def __init__(self, db: Db, outbox: Outbox):
+        self.db, self.outbox = db, outbox
+
+    def fingerprint(self, article_id: int) -> Fingerprint | None:
+        found = self.db.row(
+            "SELECT minhash, terms FROM article_fingerprints WHERE article_id = ?", (article_id,)
+        )
+        return Fingerprint.from_stored(found["minhash"], found["terms"]) if found else None
+
+    def save_fingerprint(self, article_id: int, fp: Fingerprint) -> None:
+        with self.db.write() as conn:
+            conn.execute(
+                "INSERT INTO article_fingerprints (article_id, minhash, terms) VALUES (?, ?, ?) "
+                "ON CONFLICT (article_id) DO UPDATE SET minhash = excluded.minhash, terms = excluded.terms",
+                (article_id, fp.minhash, fp.terms_json()),
+            )
+
+    def assign(
+        self,
+        article_id: int,
+        row: dict[str, Any],
+        fp: Fingerprint | None,
+        stories: StoryIndex | None,
+        when: datetime,
+    ) -> tuple[int, str]:
+        """Join the story of the best match in the window, or start one; (story id, relation)."""
+        with self.db.write() as conn:
+            match = None
+            if fp is not None and stories is not None:
+                self.refresh_index(stories, self.db.clock())
+                match = stories.match(fp, when)
+            flagged, severity = int(row["flagged"]), row["severity"] if row["flagged"] else None
+            now = self.db.now()
+            if match is None:
+                story_id = conn.execute(
+                    "INSERT INTO stories (title, first_article_id, first_outlet, created_at, updated_at, "
+                    "first_published, last_published, outlet_list, flagged, severity) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, json_array(?), ?, ?)",
+                    (
+                        row["title"],
+                        article_id,
+                        row["outlet"],
+                        now,
+                        now,
+                        row["published"],
+                        row["published"],
+                        row["outlet"],
+                        flagged,
+                        severity,
+                    ),
+                ).lastrowid
+                assert story_id is not None
+                relation, score = "first", None
+            else:
+                story_id, relation, score = match.story_id, match.relation, match.score
+                self._join(story_id, row["outlet"], row["published"], flagged, severity)
+            conn.execute(
+                "UPDATE articles SET story_id = ?, story_relation = ?, story_score = ? WHERE id = ?",
+                (story_id, relation, score, article_id),
+            )
+            return int(story_id), relation
+
+    def _join(
+        self, story_id: int, outlet: str, published: str | None, flagged: int, severity: str | None
+    ) -> None:
+        with self.db.write() as conn:
+            found = self.db.row("SELECT outlet_list, severity FROM stories WHERE id = ?", (story_id,))
+            if found is None:
+                raise ArchiveError(f"no story {story_id}")
+            outlets: list[str] = json.loads(found["outlet_list"] or "[]")
+            new_outlet = outlet not in outlets
+            if new_outlet:
+                outlets.append(outlet)
+            alerted = self.outbox.story_alerted(story_id)
+            conn.execute(
+                """
+                UPDATE stories SET articles = articles + 1, outlets = ?, outlet_list = ?, updated_at = ?,
+                    first_published = CASE WHEN ? < coalesce(first_published, '9') THEN ?
+                                           ELSE first_published END,
+                    last_published = CASE WHEN ? > coalesce(last_published, '') THEN ?
+                                          ELSE last_published END,
+                    flagged = max(flagged, ?), severity = ?, slack_refresh = slack_refresh + ?
+                WHERE id = ?
+                """,
+                (
+                    len(outlets),
+                    json.dumps(outlets, ensure_ascii=False),
+                    self.db.now(),
+                    published,
+                    published,
+                    published,
+                    published,
+                    flagged,
+                    higher(found["severity"], severity),
+                    int(bool(new_outlet and alerted)),
+                    story_id,
+                ),
+            )
+
+    def raise_flag(self, story_id: int, severity: str) -> None:
+        """A flagged article of the story: the story is flagged, at the higher severity."""
+        with self.db.write() as conn:
+            current = self.db.value("SELECT severity FROM stories WHERE id = ?", (story_id,))
+            conn.execute(
+                "UPDATE stories SET flagged = 1, severity = ? WHERE id = ?",
+                (higher(current, severity), story_id),
+            )
+
+    def refresh_index(self, stories: StoryIndex, now: datetime) -> None:
+        """Bring the in-memory window up to date with what every process has archived since."""
+        horizon = sql_time(now - stories.horizon())
+        select = (
+            "SELECT a.id, a.story_id, a.outlet, coalesce(a.published, a.fetched_at) AS at, "
+            "f.minhash, f.terms FROM articles a JOIN article_fingerprints f ON f.article_id = a.id "
+        )
+        if stories.last_id is None:
+            rows = self.db.rows(select + "WHERE a.fetched_at >= ? ORDER BY a.id", (horizon,))
+        else:
+            rows = self.db.rows(select + "WHERE a.id > ? ORDER BY a.id", (stories.last_id,))
+        known = stories.ids()
+        for row in rows:
+            if row["id"] not in known:
+                stories.add(
+                    Entry(
+                        row["id"],
+                        row["story_id"],
+                        row["outlet"],
+                        from_sql_time(row["at"]),
+                        Fingerprint.from_stored(row["minhash"], row["terms"]),
+                    )
+                )
+        last = self.db.value("SELECT max(id) FROM articles")
+        stories.last_id = max(int(last or 0), stories.last_id or 0)
+        stories.prune(now)

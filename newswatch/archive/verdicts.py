@@ -1,0 +1,105 @@
+"""An article's verdict: its columns in ``articles``, its ``matches`` rows, and the alert and
+story flag a change of verdict brings."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from newswatch.archive.connection import ArchiveError, Db
+from newswatch.archive.outbox import Outbox
+from newswatch.archive.stories import StoryWrites
+from newswatch.rules import Verdict
+from newswatch.rules.engine import SEVERITY_RANK
+
+
+def verdict_columns(verdict: Verdict | None, classified_with: str | None) -> dict[str, Any]:
+    """The ``articles`` columns that hold a verdict (for Datasette facets and listings)."""
+    if verdict is None:
+        return {
+            "flagged": 0,
+            "score": 0.0,
+            "severity": None,
+            "rules": "[]",
+            "evidence": None,
+            "classified_with": None,
+            "match_note": None,
+        }
+    return {
+        "flagged": int(verdict.flagged),
+        "score": verdict.score,
+        "severity": verdict.severity,
+        "rules": json.dumps(list(verdict.rules)),
+        "evidence": "\n".join(e.sentence for e in verdict.evidence) or None,
+        "classified_with": classified_with,
+        "match_note": verdict.match_note,
+    }
+
+
+def _match_rows(article_id: int, verdict: Verdict) -> list[dict[str, Any]]:
+    return [
+        {
+            "article_id": article_id,
+            "rule": m.rule,
+            "score": m.weight,
+            "severity": m.severity,
+            "terms": json.dumps([asdict(t) for t in m.terms], ensure_ascii=False),
+            "evidence": json.dumps([asdict(e) for e in m.evidence], ensure_ascii=False),
+        }
+        for m in verdict.matches
+    ]
+
+
+class Verdicts:
+    def __init__(self, db: Db, outbox: Outbox, stories: StoryWrites):
+        self.db, self.outbox, self.stories = db, outbox, stories
+
+    def add_matches(self, article_id: int, verdict: Verdict) -> None:
+        """The ``matches`` rows of a newly archived article."""
+        with self.db.write() as conn:
+            conn.executemany(
+                "INSERT INTO matches (article_id, rule, score, severity, terms, evidence) "
+                "VALUES (:article_id, :rule, :score, :severity, :terms, :evidence)",
+                _match_rows(article_id, verdict),
+            )
+
+    def update(self, article_id: int, verdict: Verdict, classified_with: str | None) -> str | None:
+        """Store a new verdict for an archived article (an update was fetched, or the rules
+        changed), keeping its story's flag and severity. A flag that appears queues an alert
+        (``new``, or ``also`` in a story that was already alerted); a severity that rises on
+        an already-alerted article queues an ``update`` (a reply in the story's thread).
+        Returns the kind of alert queued, if any."""
+        columns = verdict_columns(verdict, classified_with)
+        with self.db.write() as conn:
+            row = self.db.row("SELECT flagged, severity, story_id FROM articles WHERE id = ?", (article_id,))
+            if row is None:
+                raise ArchiveError(f"no article {article_id}")
+            before = SEVERITY_RANK.get(row["severity"] or "", 0) if row["flagged"] else 0
+            sets = ", ".join(f"{k} = :{k}" for k in columns)
+            conn.execute(f"UPDATE articles SET {sets} WHERE id = :id", {**columns, "id": article_id})
+            conn.execute("DELETE FROM matches WHERE article_id = ?", (article_id,))
+            self.add_matches(article_id, verdict)
+            if not columns["flagged"]:
+                return None
+            severity = columns["severity"] or "low"
+            if row["story_id"] is not None:
+                self.stories.raise_flag(row["story_id"], severity)
+            if not self.outbox.has_first_alert(article_id):
+                return self.outbox.queue_for_story(article_id, severity)
+            if SEVERITY_RANK[severity] > before:
+                return "update" if self.outbox.queue(article_id, "update", severity) else None
+            return None
+
+    def best_evidence(self, article_id: int) -> dict[str, Any] | None:
+        """The first evidence of the article's most severe match: {field, sentence, highlights}."""
+        rows = self.db.rows(
+            "SELECT evidence FROM matches WHERE article_id = ? "
+            "ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, score DESC, id",
+            (article_id,),
+        )
+        for row in rows:
+            items = json.loads(row["evidence"] or "[]")
+            if items:
+                return dict(items[0])
+        return None
