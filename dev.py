@@ -5,6 +5,8 @@
     python3 dev.py test [PYTEST ARGS]  set up with the dev tools, then lint, type-check and test
                                        (on every core; `-n 0` runs the tests in one process)
     python3 dev.py bench [NAME]        set up, then run the benchmarks in bench/
+    python3 dev.py schemas             write config/schemas/*.schema.json from the config models
+    python3 dev.py readme              write the README's table of settings from the settings model
 
 Set-up is idempotent: a virtual environment in .venv, a current pip (the one a new 3.11 venv
 ships installs trafilatura in a way that fails on import), and the project in editable mode.
@@ -68,6 +70,9 @@ def main(argv: list[str]) -> int:
         setup()
         names = args or sorted(p.stem for p in (ROOT / "bench").glob("*.py"))
         return max((run(PYTHON, ROOT / "bench" / f"{n}.py", check=False) for n in names), default=0)
+    if command in {"schemas", "readme"}:  # files written from the models (tests keep them equal)
+        setup()
+        return run(PYTHON, "-m", f"newswatch.config.{command}", check=False)
     print(__doc__)
     return 0 if command in {"help", "-h", "--help"} else 2
 

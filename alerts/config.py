@@ -1,12 +1,15 @@
-"""Alert and digest settings, read once from the settings module and validated."""
+"""Alert and digest settings, read once from the settings module and validated (a model)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from newswatch.config.problems import At, SettingLayout, validate
 from newswatch.errors import ConfigError
 
 SECURITY = ("none", "starttls", "ssl")
@@ -45,65 +48,118 @@ class AlertConfig:
         return bool(self.slack_token)
 
 
+class AlertSettings(BaseModel):
+    """The settings alerts and the digest read (ranges are checked in settings.py), and what
+    only makes sense together: a channel with a token, recipients with an SMTP host."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    SLACK_BOT_TOKEN: str = ""
+    NEWSWATCH_SLACK_CHANNEL: str = ""
+    NEWSWATCH_SLACK_API_URL: str = "https://slack.com/api/"
+    NEWSWATCH_SLACK_MIN_INTERVAL: float = 1.0
+    NEWSWATCH_TIMEZONE: str = "UTC"
+    NEWSWATCH_ALERT_MAX_ATTEMPTS: int = Field(8, ge=1)
+    NEWSWATCH_ALERT_RETRY_SECONDS: float = 30.0
+    NEWSWATCH_DB: str = "data/newswatch.db"
+    NEWSWATCH_SMTP_HOST: str = ""
+    NEWSWATCH_SMTP_PORT: int = 0
+    NEWSWATCH_SMTP_USER: str = ""
+    NEWSWATCH_SMTP_PASSWORD: str = ""
+    NEWSWATCH_SMTP_SECURITY: str = "starttls"
+    NEWSWATCH_DIGEST_FROM: str = "newswatch@localhost"
+    NEWSWATCH_DIGEST_TO: str = ""
+    NEWSWATCH_DIGEST_AMBIGUOUS_RETRIES: int = 2
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unset_is_default(cls, values: Any) -> Any:
+        """A setting that is not there (None), or blank where blank means nothing, is its default."""
+        if not isinstance(values, dict):
+            return values
+        blank_is_default = {"NEWSWATCH_TIMEZONE", "NEWSWATCH_SLACK_API_URL", "NEWSWATCH_SMTP_SECURITY"}
+        blank_is_default |= {"NEWSWATCH_SMTP_PORT", "NEWSWATCH_DIGEST_AMBIGUOUS_RETRIES"}
+        return {
+            k: v.strip() if isinstance(v, str) else v
+            for k, v in values.items()
+            if v is not None and not (k in blank_is_default and str(v).strip() == "")
+        }
+
+    @field_validator("NEWSWATCH_TIMEZONE")
+    @classmethod
+    def _zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("not a time zone (e.g. Europe/Brussels)") from None
+        return name
+
+    @field_validator("NEWSWATCH_SLACK_API_URL")
+    @classmethod
+    def _api_url(cls, url: str) -> str:
+        if not url.startswith(("http://", "https://")):
+            raise ValueError("not an http(s) URL")
+        return url if url.endswith("/") else url + "/"
+
+    @field_validator("NEWSWATCH_SMTP_SECURITY")
+    @classmethod
+    def _security(
+        cls, security: str
+    ) -> str:  # checked with or without a host: a typo should not wait for one
+        if security.lower() not in SECURITY:
+            raise ValueError(f"use one of {', '.join(SECURITY)}")
+        return security.lower()
+
+    @model_validator(mode="after")
+    def _together(self) -> Self:
+        if self.SLACK_BOT_TOKEN and not self.NEWSWATCH_SLACK_CHANNEL:
+            raise At(("NEWSWATCH_SLACK_CHANNEL",), "required when SLACK_BOT_TOKEN is set")
+        if not self.NEWSWATCH_SMTP_HOST:
+            return self
+        if not self.recipients:
+            raise At(("NEWSWATCH_DIGEST_TO",), "required when NEWSWATCH_SMTP_HOST is set (comma-separated)")
+        for name, addresses in (
+            ("NEWSWATCH_DIGEST_TO", self.recipients),
+            ("NEWSWATCH_DIGEST_FROM", (self.NEWSWATCH_DIGEST_FROM,)),
+        ):
+            for address in addresses:
+                if "@" not in address:
+                    raise At((name,), f"digest address {address!r}: not an e-mail address")
+        return self
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        return tuple(r.strip() for r in self.NEWSWATCH_DIGEST_TO.split(",") if r.strip())
+
+
 def alert_config(settings: Any) -> AlertConfig:
     """From Scrapy-style settings (``settings.get``); AlertConfigError names the bad one."""
-    tz_name = settings.get("NEWSWATCH_TIMEZONE") or "UTC"
-    try:
-        timezone = ZoneInfo(tz_name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise AlertConfigError(
-            f"NEWSWATCH_TIMEZONE={tz_name!r}: not a time zone (e.g. Europe/Brussels)"
-        ) from None
-    max_attempts = settings.getint("NEWSWATCH_ALERT_MAX_ATTEMPTS")
-    if max_attempts < 1:
-        raise AlertConfigError(f"NEWSWATCH_ALERT_MAX_ATTEMPTS={max_attempts}: must be at least 1")
-    channel = (settings.get("NEWSWATCH_SLACK_CHANNEL") or "").strip()
-    if settings.get("SLACK_BOT_TOKEN") and not channel:
-        raise AlertConfigError("NEWSWATCH_SLACK_CHANNEL: required when SLACK_BOT_TOKEN is set")
-    api_url = settings.get("NEWSWATCH_SLACK_API_URL") or "https://slack.com/api/"
-    if not api_url.startswith(("http://", "https://")):
-        raise AlertConfigError(f"NEWSWATCH_SLACK_API_URL={api_url!r}: not an http(s) URL")
+    given = {name: settings.get(name) for name in AlertSettings.model_fields}
+    values = validate(AlertSettings, given, SettingLayout(), AlertConfigError)
     return AlertConfig(
-        slack_token=settings.get("SLACK_BOT_TOKEN") or "",
-        channel=channel,
-        api_url=api_url if api_url.endswith("/") else api_url + "/",
-        min_interval=settings.getfloat("NEWSWATCH_SLACK_MIN_INTERVAL"),
-        timezone=timezone,
-        max_attempts=max_attempts,
-        retry_seconds=settings.getfloat("NEWSWATCH_ALERT_RETRY_SECONDS"),
-        data_dir=Path(settings.get("NEWSWATCH_DB")).parent,
-        smtp=_smtp(settings),
-        digest_ambiguous_retries=_whole(settings.get("NEWSWATCH_DIGEST_AMBIGUOUS_RETRIES"), 2),
+        slack_token=values.SLACK_BOT_TOKEN,
+        channel=values.NEWSWATCH_SLACK_CHANNEL,
+        api_url=values.NEWSWATCH_SLACK_API_URL,
+        min_interval=values.NEWSWATCH_SLACK_MIN_INTERVAL,
+        timezone=ZoneInfo(values.NEWSWATCH_TIMEZONE),
+        max_attempts=values.NEWSWATCH_ALERT_MAX_ATTEMPTS,
+        retry_seconds=values.NEWSWATCH_ALERT_RETRY_SECONDS,
+        data_dir=Path(values.NEWSWATCH_DB).parent,
+        smtp=_smtp(values),
+        digest_ambiguous_retries=values.NEWSWATCH_DIGEST_AMBIGUOUS_RETRIES,
     )
 
 
-def _whole(value: Any, default: int) -> int:
-    """A whole-number setting (range-checked in settings.py); ``default`` when unset."""
-    return default if value is None or str(value).strip() == "" else int(value)
-
-
-def _smtp(settings: Any) -> SmtpConfig | None:
-    host = (settings.get("NEWSWATCH_SMTP_HOST") or "").strip()
-    recipients = tuple(r.strip() for r in (settings.get("NEWSWATCH_DIGEST_TO") or "").split(",") if r.strip())
-    security = (settings.get("NEWSWATCH_SMTP_SECURITY") or "starttls").strip().lower()
-    if security not in SECURITY:  # checked with or without a host: a typo should not wait for one
-        raise AlertConfigError(f"NEWSWATCH_SMTP_SECURITY={security!r}: use one of {', '.join(SECURITY)}")
-    if not host:
+def _smtp(values: AlertSettings) -> SmtpConfig | None:
+    if not values.NEWSWATCH_SMTP_HOST:
         return None
-    if not recipients:
-        raise AlertConfigError(
-            "NEWSWATCH_DIGEST_TO: required when NEWSWATCH_SMTP_HOST is set (comma-separated)"
-        )
-    for address in (*recipients, settings.get("NEWSWATCH_DIGEST_FROM")):
-        if "@" not in (address or ""):
-            raise AlertConfigError(f"digest address {address!r}: not an e-mail address")
-    port = settings.getint("NEWSWATCH_SMTP_PORT") or {"none": 25, "starttls": 587, "ssl": 465}[security]
+    security = values.NEWSWATCH_SMTP_SECURITY
     return SmtpConfig(
-        host=host,
-        port=port,
-        user=settings.get("NEWSWATCH_SMTP_USER") or "",
-        password=settings.get("NEWSWATCH_SMTP_PASSWORD") or "",
+        host=values.NEWSWATCH_SMTP_HOST,
+        port=values.NEWSWATCH_SMTP_PORT or {"none": 25, "starttls": 587, "ssl": 465}[security],
+        user=values.NEWSWATCH_SMTP_USER,
+        password=values.NEWSWATCH_SMTP_PASSWORD,
         security=security,
-        sender=settings.get("NEWSWATCH_DIGEST_FROM"),
-        recipients=recipients,
+        sender=values.NEWSWATCH_DIGEST_FROM,
+        recipients=values.recipients,
     )

@@ -28,6 +28,8 @@ os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "settings")
 def _settings(overrides: Sequence[str] = ()) -> Any:
     from scrapy.utils.project import get_project_settings
 
+    from newswatch.errors import SettingError
+
     try:
         settings = get_project_settings()  # imports settings.py, which checks the environment
         for item in overrides:
@@ -39,10 +41,8 @@ def _settings(overrides: Sequence[str] = ()) -> Any:
             from settings import check
 
             check(settings)
-    except SystemExit as exc:  # settings.SettingError (a SystemExit, as it may be raised on import)
-        if not isinstance(exc.code, str):
-            raise
-        _fail(exc.code)
+    except SettingError as exc:  # an invalid setting (raised when settings.py is imported, or by check)
+        _fail(str(exc))
     return settings
 
 
@@ -176,7 +176,7 @@ def crawl(outlet_keys: tuple[str, ...], since: str | None, overrides: tuple[str,
     reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
     archive = _archive(settings)
     try:
-        runs = archive.runs(run_id)
+        runs = archive.runs.of_run(run_id)
     finally:
         archive.close()
     if runs:
@@ -404,12 +404,12 @@ def _explain_input(target: str) -> tuple[str, str]:
     settings = _settings()
     archive = _archive(settings)
     try:
-        row = archive.conn.execute("SELECT title, text FROM articles WHERE url_hash = ?", (key,)).fetchone()
+        row = archive.articles.text_of(key)
     finally:
         archive.close()
     if row is None:
         _fail(f"{target}: not in the archive {settings.get('NEWSWATCH_DB')}")
-    return row[0] or "", row[1] or ""
+    return row["title"] or "", row["text"] or ""
 
 
 @rules.command("backtest")
@@ -439,13 +439,7 @@ def rules_backtest(since: str, rules_path: str | None, samples: int, as_json: bo
     settings = _settings()
     archive = _archive(settings)
     try:
-        cursor = archive.conn.execute(
-            "SELECT id, outlet, published, fetched_at, title, url, text, flagged, rules FROM articles "
-            "WHERE fetched_at >= ? ORDER BY fetched_at",
-            (sql_time(cutoff),),
-        )
-        names = [d[0] for d in cursor.description]
-        result = run(matcher, (dict(zip(names, row, strict=True)) for row in cursor))
+        result = run(matcher, archive.articles.fetched_since(cutoff))
     finally:
         archive.close()
     if as_json:
@@ -558,7 +552,7 @@ def search_command(query: str, flagged: bool, since: str | None, limit: int, as_
             _fail(str(exc))
     archive = _archive(_settings())
     try:
-        results = search(archive.conn, query, flagged=flagged, since=cutoff, limit=limit)
+        results = search(archive, query, flagged=flagged, since=cutoff, limit=limit)
     finally:
         archive.close()
     if as_json:
@@ -655,7 +649,6 @@ def digest(send: bool, preview: Path | None, resend: int | None) -> None:
     _in_range("--resend", resend, MAX_ID)
     from alerts import send_digest
     from alerts.digest import render, undelivered, write_preview
-    from alerts.digest import resend as queue_again
     from newswatch.archive import ArchiveError
 
     settings = _settings()
@@ -664,7 +657,7 @@ def digest(send: bool, preview: Path | None, resend: int | None) -> None:
     try:
         names = _outlet_names(settings)
         if resend is not None:
-            if not queue_again(archive, resend):
+            if not archive.digests.resend(resend):
                 _fail(f"digest {resend}: no unconfirmed digest with that id (see `newswatch digest`)")
             click.echo(f"digest {resend} queued again: the next delivery sends the same message")
             if not send:
@@ -694,11 +687,9 @@ def digest(send: bool, preview: Path | None, resend: int | None) -> None:
 
 def _digest_state(archive: Any) -> None:
     """Digests that may have reached the recipients, and the one waiting to be retried."""
-    from alerts.digest import pending_digest, unconfirmed_digests
-
-    for stored in unconfirmed_digests(archive):
+    for stored in archive.digests.unconfirmed():
         click.echo(f"newswatch: {_unconfirmed(stored.id, stored.attempts, stored.last_error)}", err=True)
-    waiting = pending_digest(archive)
+    waiting = archive.digests.pending()
     if waiting is not None and waiting.message is not None:
         click.echo(
             f"digest {waiting.id} ({waiting.items} items, built {waiting.built_at} UTC) is pending after "
@@ -766,10 +757,10 @@ def alerts_command(status: str | None, requeue: tuple[int, ...], requeue_failed:
     try:
         outbox = Outbox(archive)
         if requeue or requeue_failed:
-            n = outbox.requeue(None if requeue_failed else list(requeue))
+            n = archive.outbox.requeue(None if requeue_failed else list(requeue))
             click.echo(f"{n} failed alert(s) queued again")
             return
-        counts = outbox.counts()
+        counts = archive.outbox.counts()
         click.echo(
             "alerts: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
             if counts
@@ -794,7 +785,7 @@ def alerts_command(status: str | None, requeue: tuple[int, ...], requeue_failed:
                 (r["title"] or "")[:60],
                 (r["last_error"] or "")[:60],
             ]
-            for r in outbox.listing(status, limit)
+            for r in archive.outbox.listing(status, limit)
         ]
         if rows:
             click.echo(
@@ -849,13 +840,12 @@ def outlets_command(as_json: bool) -> None:
         _fail(str(exc))
     archive = _archive(settings)
     try:
-        latest = archive.latest_runs()
-        counts = dict(archive.conn.execute("SELECT outlet, count(*) FROM articles GROUP BY outlet"))
-        health: dict[str, list[str]] = {}
-        for outlet, issue, detail in archive.conn.execute(
-            "SELECT outlet, issue, detail FROM health WHERE resolved_at IS NULL ORDER BY outlet, issue"
-        ):
-            health.setdefault(outlet, []).append(f"{issue}: {detail}")
+        latest = archive.runs.latest()
+        counts = archive.articles.counts_by_outlet()
+        health = {
+            outlet: [f"{i['issue']}: {i['detail']}" for i in issues]
+            for outlet, issues in archive.health.open_by_outlet().items()
+        }
     finally:
         archive.close()
     now = utcnow()

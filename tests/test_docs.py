@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT
+from helpers import ROOT
 
 from newswatch.archive import RUN_COUNTERS
 
@@ -13,12 +13,41 @@ def read(name: str) -> str:
     return (ROOT / name).read_text(encoding="utf-8")
 
 
-def test_every_environment_setting_is_in_the_readme_table() -> None:
-    names = set(re.findall(r'_env\w*\("((?:NEWSWATCH|SLACK)_\w+)"', read("settings.py")))
-    assert names, "settings.py reads no NEWSWATCH_* variable?"
+def test_the_readme_settings_table_is_the_one_written_from_the_settings_model() -> None:
+    """`python3 dev.py readme` rewrites it; every setting has a row and a description."""
+    from newswatch.config.environment import NewswatchSettings
+    from newswatch.config.readme import with_table
+
     readme = read("README.md")
-    missing = sorted(n for n in names if f"| `{n}` |" not in readme)
-    assert missing == []
+    assert with_table(readme) == readme, "README settings table is stale: run python3 dev.py readme"
+    for name, info in NewswatchSettings.model_fields.items():
+        assert f"| `{name}` |" in readme and info.description, name
+
+
+def test_the_committed_json_schemas_are_the_ones_exported_from_the_models() -> None:
+    """`python3 dev.py schemas` rewrites them."""
+    from newswatch.config.schemas import MODELS, schema_text
+
+    for name, model in MODELS.items():
+        path = ROOT / "config" / "schemas" / name
+        assert path.read_text(encoding="utf-8") == schema_text(model), f"{name} is stale: run python3 dev.py schemas"
+
+
+def test_the_editor_mapping_gives_the_outlets_and_rule_files_their_schemas() -> None:
+    """.taplo.toml (read by the Taplo TOML language server) maps each shipped file to a schema."""
+    import tomllib
+    from fnmatch import fnmatch
+
+    rules = tomllib.loads(read(".taplo.toml"))["rule"]
+    shipped = {
+        "config/outlets.toml": "outlets.schema.json",
+        **{f"config/rules/{p.name}": "rules.schema.json" for p in (ROOT / "config" / "rules").glob("*.toml")},
+    }
+    for file, schema in shipped.items():
+        chosen = [r["schema"]["path"] for r in rules if any(fnmatch(file, g) for g in r["include"])]
+        assert chosen and chosen[0].endswith("/" + schema), file
+        assert (ROOT / chosen[0]).is_file(), chosen[0]
+    assert "#:schema" in read("docs/configuration.md") and ".taplo.toml" in read("docs/configuration.md")
 
 
 def test_every_command_is_in_the_readme() -> None:

@@ -8,7 +8,9 @@ socket of its own, so a command that got as far as crawling would be seen connec
 A command still running after HANG seconds has hung (a FIFO opened for reading blocks) and
 fails its case alone.
 The in-process checks of single outlet and rule entries are in test_outlets_config.py and
-test_rules_language.py; this file covers each kind of fault through the commands.
+test_rules_language.py; this file covers each kind of file fault through the commands. Bad
+settings are checked in process (SETTING_CASES: the settings model, the alert settings and
+the digest time, as every command reads them), with two through the real command line.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import crawl_env, run_newswatch
+from helpers import crawl_env, run_newswatch
 
 TRAP_OUTLETS = """
 [outlets.dw]
@@ -91,7 +93,7 @@ BIG = 5 * 1024 * 1024 + 1  # one byte over the limit on configuration files
 
 
 CASES = [
-    # --- settings (environment variables, and -s) ------------------------------------------
+    # --- settings: the real command line; every other setting case is checked in process below
     Case(
         "freshness-days-not-a-number",
         ("crawl",),
@@ -99,155 +101,9 @@ CASES = [
         {"NEWSWATCH_FRESHNESS_DAYS": "abc"},
     ),
     Case(
-        "freshness-days-nan",
-        ("crawl",),
-        env_var("NEWSWATCH_FRESHNESS_DAYS", "nan", "is not a finite number"),
-        {"NEWSWATCH_FRESHNESS_DAYS": "nan"},
-    ),
-    Case(
-        "story-threshold-above-one",
-        ("crawl",),
-        env_var("NEWSWATCH_STORY_THRESHOLD", "2", "is out of range (use 0 to 1)"),
-        {"NEWSWATCH_STORY_THRESHOLD": "2"},
-    ),
-    Case(
-        "copy-threshold-negative",
-        ("run", "--once"),
-        env_var("NEWSWATCH_COPY_THRESHOLD", "-0.5", "is out of range (use 0 to 1)"),
-        {"NEWSWATCH_COPY_THRESHOLD": "-0.5"},
-    ),
-    Case(
-        "story-window-zero",
-        ("crawl",),
-        env_var("NEWSWATCH_STORY_WINDOW_HOURS", "0", "must be more than 0"),
-        {"NEWSWATCH_STORY_WINDOW_HOURS": "0"},
-    ),
-    Case(
-        "story-threshold-given-with-s",
-        ("crawl", "-s", "NEWSWATCH_STORY_THRESHOLD=abc"),
-        ("settings: -s NEWSWATCH_STORY_THRESHOLD='abc' is not a number",),
-    ),
-    Case(
-        "max-parallel-crawls-zero",
-        ("run", "--once"),
-        env_var("NEWSWATCH_MAX_PARALLEL_CRAWLS", "0", "must be at least 1"),
-        {"NEWSWATCH_MAX_PARALLEL_CRAWLS": "0"},
-    ),
-    Case(
-        "crawl-timeout-negative",
-        ("run", "--once"),
-        env_var("NEWSWATCH_CRAWL_TIMEOUT", "-5", "must be more than 0"),
-        {"NEWSWATCH_CRAWL_TIMEOUT": "-5"},
-    ),
-    Case(
-        "httpcache-not-boolean",
-        ("crawl",),
-        env_var("NEWSWATCH_HTTPCACHE", "maybe", "is not a boolean (use 1/0)"),
-        {"NEWSWATCH_HTTPCACHE": "maybe"},
-    ),
-    Case(
-        "log-level-unknown",
-        ("crawl",),
-        env_var("NEWSWATCH_LOG_LEVEL", "LOUD", "is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
-        {"NEWSWATCH_LOG_LEVEL": "LOUD"},
-    ),
-    Case(
-        "digest-at-25:99",
-        ("run", "--once"),
-        ("NEWSWATCH_DIGEST_AT='25:99': use HH:MM or 'HH:MM Area/City'",),
-        {"NEWSWATCH_DIGEST_AT": "25:99"},
-    ),
-    Case(
-        "timezone-unknown-service",
-        ("run", "--once"),
-        ("NEWSWATCH_TIMEZONE='Mars/Base': not a time zone",),
-        {"NEWSWATCH_TIMEZONE": "Mars/Base"},
-    ),
-    Case(
-        "smtp-security-bogus-without-host",
-        ("digest", "--send"),
-        ("NEWSWATCH_SMTP_SECURITY='bogus': use one of none, starttls, ssl",),
-        {"NEWSWATCH_SMTP_SECURITY": "bogus"},
-    ),
-    Case(
-        "smtp-port-negative",
-        ("digest", "--send"),
-        env_var("NEWSWATCH_SMTP_PORT", "-1", "is out of range (use 0 to 65535)"),
-        {**SMTP, "NEWSWATCH_DIGEST_TO": "analyst@example.org", "NEWSWATCH_SMTP_PORT": "-1"},
-    ),
-    Case(
-        "digest-recipient-not-an-address",
-        ("run", "--once"),
-        ("digest address 'analyst': not an e-mail address",),
-        {**SMTP, "NEWSWATCH_DIGEST_TO": "analyst"},
-    ),
-    Case(
-        "alert-max-attempts-zero",
-        ("dispatch",),
-        env_var("NEWSWATCH_ALERT_MAX_ATTEMPTS", "0", "must be at least 1"),
-        {"NEWSWATCH_ALERT_MAX_ATTEMPTS": "0"},
-    ),
-    Case(
-        "slack-interval-negative",
-        ("dispatch", "--dry-run"),
-        env_var("NEWSWATCH_SLACK_MIN_INTERVAL", "-1", "must be at least 0"),
-        {"NEWSWATCH_SLACK_MIN_INTERVAL": "-1"},
-    ),
-    Case(
-        "freshness-days-overflowing",
-        ("crawl",),
-        env_var("NEWSWATCH_FRESHNESS_DAYS", "1e300", "is too large (at most 36500 days)"),
-        {"NEWSWATCH_FRESHNESS_DAYS": "1e300"},
-    ),
-    Case(
-        "revisit-days-overflowing",
-        ("crawl",),
-        env_var("NEWSWATCH_REVISIT_DAYS", "99999999999", "is too large (at most 36500 days)"),
-        {"NEWSWATCH_REVISIT_DAYS": "99999999999"},
-    ),
-    Case(
-        "story-window-hours-infinite",
-        ("crawl",),
-        env_var("NEWSWATCH_STORY_WINDOW_HOURS", "inf", "is not a finite number"),
-        {"NEWSWATCH_STORY_WINDOW_HOURS": "inf"},
-    ),
-    Case(
         "copy-window-days-overflowing-given-with-s",
         ("crawl", "-s", "NEWSWATCH_COPY_WINDOW_DAYS=1e300"),
         ("settings: -s NEWSWATCH_COPY_WINDOW_DAYS='1e300' is too large (at most 36500 days)",),
-    ),
-    Case(
-        "download-delay-overflowing-given-as-scrapy-setting",
-        ("crawl", "-s", "DOWNLOAD_DELAY=1e300"),
-        ("settings: -s DOWNLOAD_DELAY='1e300' is too large (at most 3600 seconds)",),
-    ),
-    Case(
-        "crawl-timeout-overflowing",
-        ("run", "--once"),
-        env_var("NEWSWATCH_CRAWL_TIMEOUT", "1e300", "is too large (at most 86400 seconds)"),
-        {"NEWSWATCH_CRAWL_TIMEOUT": "1e300"},
-    ),
-    Case(
-        "max-parallel-crawls-huge",
-        ("run", "--once"),
-        env_var("NEWSWATCH_MAX_PARALLEL_CRAWLS", "1000000", "is too large (at most 64)"),
-        {"NEWSWATCH_MAX_PARALLEL_CRAWLS": "1000000"},
-    ),
-    Case(
-        "alert-retry-seconds-overflowing",
-        ("dispatch",),
-        env_var("NEWSWATCH_ALERT_RETRY_SECONDS", "1e300", "is too large (at most 3600 seconds)"),
-        {"NEWSWATCH_ALERT_RETRY_SECONDS": "1e300"},
-    ),
-    Case(
-        "busy-timeout-overflowing",
-        ("dispatch", "--dry-run"),
-        env_var(
-            "NEWSWATCH_BUSY_TIMEOUT_MS",
-            "99999999999999999999",
-            "is too large (at most 3600000 ms)",
-        ),
-        {"NEWSWATCH_BUSY_TIMEOUT_MS": "99999999999999999999"},
     ),
     Case(
         "crawl-since-overflowing",
@@ -580,7 +436,8 @@ def test_the_catalogue_covers_outlets_rules_and_settings_with_at_least_twenty_ca
     kinds = {c.id.split("-")[0] for c in CASES}
     assert {"outlets", "rules", "rule"} <= kinds
     assert sum(any(k.startswith("NEWSWATCH_") for k in c.env) for c in CASES) >= 15
-    assert {c.command[0] for c in CASES} >= {"crawl", "run", "dispatch", "digest", "rules"}
+    assert {c.command[0] for c in CASES} >= {"crawl", "run", "rules", "outlets", "search"}
+    assert len(SETTING_CASES) >= 20 and len({c.id for c in SETTING_CASES}) == len(SETTING_CASES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -606,24 +463,274 @@ def test_bad_configuration_stops_before_anything_runs_with_one_line(
     assert outcome.connections == 0  # the crawl never started
 
 
+# --- settings, in process: what every command does with them before anything runs -----------
+
+
+@dataclass(frozen=True)
+class SettingCase:
+    id: str
+    #: environment variables (``-s`` values when ``given_with_s``)
+    values: dict[str, str]
+    #: the one line, whole
+    expected: str
+    given_with_s: bool = False
+
+
+def env_line(name: str, value: str, problem: str) -> str:
+    return f"settings: environment variable {name}={value!r} {problem}"
+
+
+SETTING_CASES = [
+    SettingCase(
+        "freshness-days-nan",
+        {"NEWSWATCH_FRESHNESS_DAYS": "nan"},
+        env_line("NEWSWATCH_FRESHNESS_DAYS", "nan", "is not a finite number"),
+    ),
+    SettingCase(
+        "story-threshold-above-one",
+        {"NEWSWATCH_STORY_THRESHOLD": "2"},
+        env_line("NEWSWATCH_STORY_THRESHOLD", "2", "is out of range (use 0 to 1)"),
+    ),
+    SettingCase(
+        "copy-threshold-negative",
+        {"NEWSWATCH_COPY_THRESHOLD": " -0.5 "},
+        env_line("NEWSWATCH_COPY_THRESHOLD", "-0.5", "is out of range (use 0 to 1)"),
+    ),
+    SettingCase(
+        "story-window-zero",
+        {"NEWSWATCH_STORY_WINDOW_HOURS": "0"},
+        env_line("NEWSWATCH_STORY_WINDOW_HOURS", "0", "must be more than 0"),
+    ),
+    SettingCase(
+        "story-threshold-given-with-s",
+        {"NEWSWATCH_STORY_THRESHOLD": "abc"},
+        "settings: -s NEWSWATCH_STORY_THRESHOLD='abc' is not a number",
+        given_with_s=True,
+    ),
+    SettingCase(
+        "max-parallel-crawls-zero",
+        {"NEWSWATCH_MAX_PARALLEL_CRAWLS": "0"},
+        env_line("NEWSWATCH_MAX_PARALLEL_CRAWLS", "0", "must be at least 1"),
+    ),
+    SettingCase(
+        "crawl-timeout-negative",
+        {"NEWSWATCH_CRAWL_TIMEOUT": "-5"},
+        env_line("NEWSWATCH_CRAWL_TIMEOUT", "-5", "must be more than 0"),
+    ),
+    SettingCase(
+        "httpcache-not-boolean",
+        {"NEWSWATCH_HTTPCACHE": "maybe"},
+        env_line("NEWSWATCH_HTTPCACHE", "maybe", "is not a boolean (use 1/0)"),
+    ),
+    SettingCase(
+        "log-level-unknown",
+        {"NEWSWATCH_LOG_LEVEL": "LOUD"},
+        env_line("NEWSWATCH_LOG_LEVEL", "LOUD", "is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
+    ),
+    SettingCase(
+        "digest-at-25:99",
+        {"NEWSWATCH_DIGEST_AT": "25:99"},
+        "NEWSWATCH_DIGEST_AT='25:99': use HH:MM or 'HH:MM Area/City' (e.g. 07:30 Europe/Brussels)",
+    ),
+    SettingCase(
+        "digest-at-unknown-zone",
+        {"NEWSWATCH_DIGEST_AT": "07:30 Mars/Olympus"},
+        "NEWSWATCH_DIGEST_AT='07:30 Mars/Olympus': unknown time zone 'Mars/Olympus'",
+    ),
+    SettingCase(
+        "timezone-unknown",
+        {"NEWSWATCH_TIMEZONE": "Mars/Base"},
+        "NEWSWATCH_TIMEZONE='Mars/Base': not a time zone (e.g. Europe/Brussels)",
+    ),
+    SettingCase(
+        "smtp-security-bogus-without-host",
+        {"NEWSWATCH_SMTP_SECURITY": "bogus"},
+        "NEWSWATCH_SMTP_SECURITY='bogus': use one of none, starttls, ssl",
+    ),
+    SettingCase(
+        "smtp-port-negative",
+        {**SMTP, "NEWSWATCH_DIGEST_TO": "analyst@example.org", "NEWSWATCH_SMTP_PORT": "-1"},
+        env_line("NEWSWATCH_SMTP_PORT", "-1", "is out of range (use 0 to 65535)"),
+    ),
+    SettingCase(
+        "digest-recipients-missing",
+        SMTP,
+        "NEWSWATCH_DIGEST_TO: required when NEWSWATCH_SMTP_HOST is set (comma-separated)",
+    ),
+    SettingCase(
+        "digest-sender-not-an-address",
+        {**SMTP, "NEWSWATCH_DIGEST_TO": "analyst@example.org", "NEWSWATCH_DIGEST_FROM": "newswatch"},
+        "NEWSWATCH_DIGEST_FROM='newswatch': digest address 'newswatch': not an e-mail address",
+    ),
+    SettingCase(
+        "digest-recipient-not-an-address",
+        {**SMTP, "NEWSWATCH_DIGEST_TO": "analyst"},
+        "NEWSWATCH_DIGEST_TO='analyst': digest address 'analyst': not an e-mail address",
+    ),
+    SettingCase(
+        "slack-api-url-not-http",
+        {"NEWSWATCH_SLACK_API_URL": "slack.com/api/"},
+        "NEWSWATCH_SLACK_API_URL='slack.com/api/': not an http(s) URL",
+    ),
+    SettingCase(
+        "slack-token-without-channel",
+        {"SLACK_BOT_TOKEN": "xoxb-1", "NEWSWATCH_SLACK_CHANNEL": " "},
+        "NEWSWATCH_SLACK_CHANNEL: required when SLACK_BOT_TOKEN is set",
+        given_with_s=True,
+    ),
+    SettingCase(
+        "alert-max-attempts-zero",
+        {"NEWSWATCH_ALERT_MAX_ATTEMPTS": "0"},
+        env_line("NEWSWATCH_ALERT_MAX_ATTEMPTS", "0", "must be at least 1"),
+    ),
+    SettingCase(
+        "slack-interval-negative",
+        {"NEWSWATCH_SLACK_MIN_INTERVAL": "-1"},
+        env_line("NEWSWATCH_SLACK_MIN_INTERVAL", "-1", "must be at least 0"),
+    ),
+    SettingCase(
+        "freshness-days-overflowing",
+        {"NEWSWATCH_FRESHNESS_DAYS": "1e300"},
+        env_line("NEWSWATCH_FRESHNESS_DAYS", "1e300", "is too large (at most 36500 days)"),
+    ),
+    SettingCase(
+        "revisit-days-overflowing",
+        {"NEWSWATCH_REVISIT_DAYS": "99999999999"},
+        env_line("NEWSWATCH_REVISIT_DAYS", "99999999999", "is too large (at most 36500 days)"),
+    ),
+    SettingCase(
+        "story-window-hours-infinite",
+        {"NEWSWATCH_STORY_WINDOW_HOURS": "inf"},
+        env_line("NEWSWATCH_STORY_WINDOW_HOURS", "inf", "is not a finite number"),
+    ),
+    SettingCase(
+        "download-delay-overflowing-given-as-scrapy-setting",
+        {"DOWNLOAD_DELAY": "1e300"},
+        "settings: -s DOWNLOAD_DELAY='1e300' is too large (at most 3600 seconds)",
+        given_with_s=True,
+    ),
+    SettingCase(
+        "httpcache-not-boolean-given-with-s",
+        {"NEWSWATCH_HTTPCACHE": "maybe"},
+        "settings: -s NEWSWATCH_HTTPCACHE='maybe' is not a boolean (use 1/0)",
+        given_with_s=True,
+    ),
+    SettingCase(
+        "crawl-timeout-overflowing",
+        {"NEWSWATCH_CRAWL_TIMEOUT": "1e300"},
+        env_line("NEWSWATCH_CRAWL_TIMEOUT", "1e300", "is too large (at most 86400 seconds)"),
+    ),
+    SettingCase(
+        "max-parallel-crawls-huge",
+        {"NEWSWATCH_MAX_PARALLEL_CRAWLS": "1000000"},
+        env_line("NEWSWATCH_MAX_PARALLEL_CRAWLS", "1000000", "is too large (at most 64)"),
+    ),
+    SettingCase(
+        "alert-retry-seconds-overflowing",
+        {"NEWSWATCH_ALERT_RETRY_SECONDS": "1e300"},
+        env_line("NEWSWATCH_ALERT_RETRY_SECONDS", "1e300", "is too large (at most 3600 seconds)"),
+    ),
+    SettingCase(
+        "busy-timeout-overflowing",
+        {"NEWSWATCH_BUSY_TIMEOUT_MS": "99999999999999999999"},
+        env_line("NEWSWATCH_BUSY_TIMEOUT_MS", "99999999999999999999", "is too large (at most 3600000 ms)"),
+    ),
+]
+
+
+def load_settings_as_the_commands_do(given_with_s: dict[str, str]) -> None:
+    """The settings module's checks, then the -s checks, the alert settings and the digest
+    time: what `crawl`, `dispatch`, `digest` and `run` read before anything runs."""
+    from scrapy.settings import Settings
+
+    from alerts.config import alert_config
+    from newswatch.config.environment import check, read_environment, scrapy_settings
+    from newswatch.service.schedule import parse_digest_at
+
+    values = Settings(scrapy_settings(read_environment()))
+    values.setdict(given_with_s, priority="cmdline")
+    check(values)
+    parse_digest_at(values.get("NEWSWATCH_DIGEST_AT"), alert_config(values).timezone)
+
+
+@pytest.mark.parametrize("case", SETTING_CASES, ids=[c.id for c in SETTING_CASES])
+def test_an_invalid_setting_is_one_config_error_naming_the_variable(
+    case: SettingCase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newswatch.errors import ConfigError
+
+    for name in [n for n in os.environ if n.startswith("NEWSWATCH_") or n == "SLACK_BOT_TOKEN"]:
+        monkeypatch.delenv(name)
+    for name, value in ({} if case.given_with_s else case.values).items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as info:
+        load_settings_as_the_commands_do(case.values if case.given_with_s else {})
+    assert str(info.value) == case.expected
+
+
+def test_valid_settings_load_with_their_documented_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [n for n in os.environ if n.startswith("NEWSWATCH_") or n == "SLACK_BOT_TOKEN"]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("NEWSWATCH_HTTPCACHE", " off ")
+    monkeypatch.setenv("NEWSWATCH_LOG_LEVEL", "debug")
+    monkeypatch.setenv("NEWSWATCH_FRESHNESS_DAYS", "")  # blank: the default
+    load_settings_as_the_commands_do({"DOWNLOAD_DELAY": "2"})
+    from newswatch.config.environment import read_environment, scrapy_settings
+
+    values = scrapy_settings(read_environment())
+    assert values["NEWSWATCH_HTTPCACHE"] is False and values["LOG_LEVEL"] == "DEBUG"
+    assert values["NEWSWATCH_FRESHNESS_DAYS"] == 3.0 and values["DOWNLOAD_DELAY"] == 0.5
+    assert values["CONCURRENT_REQUESTS"] == 16 and "NEWSWATCH_CONCURRENT_REQUESTS" not in values
+
+
+def test_a_setting_error_is_a_config_error_not_an_exit() -> None:
+    from newswatch.errors import ConfigError, SettingError
+
+    assert issubclass(SettingError, ConfigError) and not issubclass(SettingError, SystemExit)
+
+
+def test_scrapy_itself_stops_on_an_invalid_setting_with_the_one_line(tmp_path: Path) -> None:
+    """Entry points that do not catch the error (``scrapy``, ``python scheduler.py``) end
+    with the same one line and a non-zero exit, no traceback."""
+    import sys
+
+    from helpers import ROOT
+
+    env = crawl_env(tmp_path, tmp_path / "outlets.toml", NEWSWATCH_HTTPCACHE="maybe")
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "list"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=HANG,
+        check=False,
+    )
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert result.stderr.strip().splitlines() == [
+        "newswatch: " + env_line("NEWSWATCH_HTTPCACHE", "maybe", "is not a boolean (use 1/0)")
+    ]
+
+
 @pytest.mark.parametrize("raw", ["1e300", "99999999999999999999", "nan", "inf", "-inf", "1" + "0" * 5000])
 def test_no_number_setting_takes_an_overflowing_value(raw: str) -> None:
-    """Every number setting (and the Scrapy names -s may set instead), not only the ones above."""
-    import settings
+    """Every number setting, not only the ones above, through the model itself."""
+    from newswatch.config.environment import BOUNDS, NewswatchSettings, check
+    from newswatch.errors import SettingError
 
-    assert len(settings._NUMBERS) >= 25
-    for name, bounds in settings._NUMBERS.items():
-        with pytest.raises(ValueError, match=r"too large|not a finite|not a whole|not a number|out of range"):
-            settings._number(raw, bounds)
-        assert name.isupper()
+    numbers = [n for n, info in NewswatchSettings.model_fields.items() if info.annotation in (int, float)]
+    assert len(numbers) >= 25 and set(numbers) == set(BOUNDS)  # every number has a maximum
+    for name in numbers:
+        with pytest.raises(SettingError, match=r"too large|not a finite|not a whole|not a number|out of range"):
+            check({name: raw})
 
 
 def test_the_longest_allowed_spans_keep_date_arithmetic_in_range() -> None:
-    import settings
+    from newswatch.config.environment import BOUNDS
 
     unit_seconds = {"days": 86400, "hours": 3600, "seconds": 1, "ms": 0.001}
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    spans = [(n, b) for n, b in settings._NUMBERS.items() if b.unit in unit_seconds]
+    spans = [(n, b) for n, b in BOUNDS.items() if b.unit in unit_seconds]
     assert {n for n, _ in spans} >= {"NEWSWATCH_FRESHNESS_DAYS", "NEWSWATCH_STORY_WINDOW_HOURS"}
     for _, bounds in spans:
         longest = timedelta(seconds=float(bounds.most or 0) * unit_seconds[bounds.unit])

@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, crawl_env, run_newswatch
+from helpers import ROOT, crawl_env, run_newswatch
 
 from newswatch.clock import parse_interval
 from newswatch.outlets import OutletConfigError, load_outlets, select

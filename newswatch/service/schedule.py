@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
+from newswatch.config.problems import SettingLayout, validate
 from newswatch.errors import ConfigError
 
 #: A digest whose time has passed is still sent when the service starts this long after it.
@@ -31,20 +34,34 @@ class DigestTime:
         return f"{self.at:%H:%M} {self.zone.key}"
 
 
+class _DigestAt(BaseModel):
+    """``NEWSWATCH_DIGEST_AT``: ``"07:30"`` (in the zone the context gives) or ``"07:30 Area/City"``."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    NEWSWATCH_DIGEST_AT: DigestTime
+
+    @field_validator("NEWSWATCH_DIGEST_AT", mode="before")
+    @classmethod
+    def _parse(cls, text: Any, info: ValidationInfo) -> DigestTime:
+        m = _AT.match(text if isinstance(text, str) else "")
+        if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+            raise ValueError("use HH:MM or 'HH:MM Area/City' (e.g. 07:30 Europe/Brussels)")
+        zone = (info.context or {})["zone"]
+        if m.group(3):
+            try:
+                zone = ZoneInfo(m.group(3))
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"unknown time zone {m.group(3)!r}") from None
+        return DigestTime(time(int(m.group(1)), int(m.group(2))), zone)
+
+
 def parse_digest_at(text: str, default_zone: ZoneInfo) -> DigestTime:
-    """``"07:30"`` (in the default zone) or ``"07:30 Europe/Brussels"``."""
-    m = _AT.match(text or "")
-    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        raise ScheduleError(
-            f"NEWSWATCH_DIGEST_AT={text!r}: use HH:MM or 'HH:MM Area/City' (e.g. 07:30 Europe/Brussels)"
-        )
-    zone = default_zone
-    if m.group(3):
-        try:
-            zone = ZoneInfo(m.group(3))
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ScheduleError(f"NEWSWATCH_DIGEST_AT={text!r}: unknown time zone {m.group(3)!r}") from None
-    return DigestTime(time(int(m.group(1)), int(m.group(2))), zone)
+    """``"07:30"`` (in the default zone) or ``"07:30 Europe/Brussels"``; ScheduleError names
+    the setting."""
+    given = {"NEWSWATCH_DIGEST_AT": text}
+    context = {"zone": default_zone}
+    return validate(_DigestAt, given, SettingLayout(), ScheduleError, context).NEWSWATCH_DIGEST_AT
 
 
 def digest_trigger(when: DigestTime) -> CronTrigger:

@@ -1,0 +1,327 @@
+"""The ``NEWSWATCH_*`` settings as a model, read from the environment (pydantic-settings).
+
+Each field is one environment variable and one Scrapy setting of the same name (a few go by
+Scrapy's own name, :data:`SCRAPY_NAMES`); its description is the README's table row
+(``python3 dev.py readme`` writes the table from here). Numbers carry their :class:`Bounds`:
+every one has a maximum, so no value overflows date arithmetic, timers or SQLite integers.
+An invalid value is a :class:`SettingError` in one line naming the variable.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from newswatch.config.problems import SettingLayout, config_error
+from newswatch.errors import SettingError
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+#: Time spans are bounded: beyond these, date arithmetic overflows and a wait never ends.
+CENTURY_DAYS = 36_500  # a hundred years
+HOUR_S, DAY_S = 3_600, 86_400
+#: A number without a maximum of its own gets this one (SQLite integers, timers, thread pools).
+_LARGEST: dict[type, float] = {int: 2**31 - 1, float: 1e9}
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """What a number setting may hold: ``low``/``high`` a range ("use 0 to 1"), ``above``:
+    more than ``low``, ``most`` a maximum said in ``unit`` ("at most 36500 days")."""
+
+    kind: type
+    low: float | None = None
+    high: float | None = None
+    above: bool = False
+    most: float | None = None
+    unit: str = ""
+
+    def check(self, raw: str) -> Any:
+        """``raw`` as an int or a finite float within the bounds; ValueError says what is wrong."""
+        low, high = self.low, self.high
+        try:
+            value = int(raw) if self.kind is int else float(raw)
+        except ValueError:
+            raise ValueError("is not a whole number" if self.kind is int else "is not a number") from None
+        if not math.isfinite(value):
+            raise ValueError("is not a finite number")
+        if low is not None and high is not None and not low <= value <= high:
+            raise ValueError(f"is out of range (use {low:g} to {high:g})")
+        if low is not None and self.above and value <= low:
+            raise ValueError(f"must be more than {low:g}")
+        if low is not None and value < low:
+            raise ValueError(f"must be at least {low:g}")
+        most = self.most if self.most is not None else high
+        if most is None:
+            most = _LARGEST[self.kind]
+        if value > most:
+            shown = f"{most:g}" if most % 1 else str(int(most))
+            raise ValueError(f"is too large (at most {shown}{' ' + self.unit if self.unit else ''})")
+        return value
+
+
+def days(above: bool = False) -> Bounds:
+    """A span in days: 0 (or more, with ``above``) to a hundred years."""
+    return Bounds(float, 0, above=above, most=CENTURY_DAYS, unit="days")
+
+
+def seconds(most: float, above: bool = False) -> Bounds:
+    return Bounds(float, 0, above=above, most=most, unit="seconds")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How the README shows a default that is not a plain value."""
+
+    text: str
+
+
+def _doc(default: Any, meaning: str) -> Any:
+    return Field(default, description=meaning)
+
+
+class NewswatchSettings(BaseModel):
+    """Every newswatch setting, with its default and what it means."""
+
+    model_config = ConfigDict(extra="ignore", validate_default=False)
+
+    NEWSWATCH_DB: str = _doc(
+        "data/newswatch.db", "the SQLite archive (relative paths are taken from the working directory)"
+    )
+    NEWSWATCH_OUTLETS: Annotated[str, Shown("`config/outlets.toml` in the project")] = _doc(
+        str(PROJECT_DIR / "config" / "outlets.toml"), "the outlets file"
+    )
+    NEWSWATCH_RULES: Annotated[str, Shown("`config/rules` in the project")] = _doc(
+        str(PROJECT_DIR / "config" / "rules"), "the rules: a folder of `*.toml` files, or one file"
+    )
+    NEWSWATCH_FRESHNESS_DAYS: Annotated[float, days(above=True)] = _doc(
+        3.0, "items dated older than this are not fetched (unless `--since`)"
+    )
+    NEWSWATCH_MIN_TEXT_CHARS: Annotated[int, Bounds(int, 0)] = _doc(
+        200, "shorter extractions count as empty and are not archived"
+    )
+    NEWSWATCH_MAX_MATCH_CHARS: Annotated[int, Bounds(int, 10_000, 10_000_000)] = _doc(
+        4_000_000,
+        "characters of an article (title and text) the rules read at most (10,000 to 10,000,000); a longer "
+        'article, or one with over 100,000 term matches, is judged on its start and its verdict says "too '
+        'long to match fully" (`articles.match_note`, `match_note` in `newswatch classify --jsonl`, a '
+        "`note:` line in `rules explain`)",
+    )
+    NEWSWATCH_CONTACT_URL: str = _doc(
+        "",
+        "a URL where webmasters can reach the operator; goes into the User-Agent. Set it in production",
+    )
+    NEWSWATCH_BUSY_TIMEOUT_MS: Annotated[int, Bounds(int, 0, most=3_600_000, unit="ms")] = _doc(
+        10_000, "how long a writer or reader waits for the archive's lock"
+    )
+    NEWSWATCH_SITEMAP_DEPTH: Annotated[int, Bounds(int, 0, most=100)] = _doc(
+        2, "how deep sitemap indexes are followed"
+    )
+    NEWSWATCH_MAX_ARTICLES_PER_RUN: Annotated[int, Bounds(int, 0)] = _doc(
+        300,
+        "new articles fetched per outlet per run at most, newest first (0: no limit); the rest wait for "
+        "the next run",
+    )
+    NEWSWATCH_HTTPCACHE: bool = _doc(
+        True,
+        "cache feeds and sitemaps and revalidate them (ETag / Last-Modified); articles are never cached",
+    )
+    NEWSWATCH_ROBOTS_MAX_AGE: Annotated[float, seconds(365 * DAY_S)] = _doc(
+        3600.0,
+        "seconds a fetched robots.txt is reused before it is asked for again (with the cache on)",
+    )
+    NEWSWATCH_REVISIT_DAYS: Annotated[float, days()] = _doc(
+        7.0,
+        "an archived article whose feed or sitemap says it changed is fetched again if published within "
+        "this many days; a changed text is kept in `article_versions`",
+    )
+    NEWSWATCH_STORY_WINDOW_HOURS: Annotated[
+        float, Bounds(float, 0, above=True, most=CENTURY_DAYS * 24, unit="hours")
+    ] = _doc(
+        72.0,
+        "reports of the same event are grouped into one story when published within this many hours of "
+        "each other",
+    )
+    NEWSWATCH_STORY_THRESHOLD: Annotated[float, Bounds(float, 0, 1)] = _doc(
+        0.25, "title-and-lead similarity (0–1) from which two reports count as the same event"
+    )
+    NEWSWATCH_STORY_MIN_SHARED: Annotated[int, Bounds(int, 0)] = _doc(
+        3, "names and numbers two leads must share (as far as both have that many) to be one event"
+    )
+    NEWSWATCH_COPY_THRESHOLD: Annotated[float, Bounds(float, 0, 1)] = _doc(
+        0.7,
+        "share of the shorter text's word 3-shingles the longer one holds (0–1, estimated from MinHash) "
+        "from which one is a copy of the other (syndicated, mirrored, cut down)",
+    )
+    NEWSWATCH_COPY_WINDOW_DAYS: Annotated[float, days(above=True)] = _doc(
+        7.0, "copies are joined to the same story within this many days"
+    )
+    NEWSWATCH_CONCURRENT_REQUESTS: Annotated[int, Bounds(int, 1, most=1000)] = _doc(
+        16, "requests in flight in one crawl"
+    )
+    NEWSWATCH_CONCURRENT_PER_DOMAIN: Annotated[int, Bounds(int, 1, most=1000)] = _doc(
+        2, "requests in flight per outlet domain"
+    )
+    NEWSWATCH_DOWNLOAD_DELAY: Annotated[float, seconds(HOUR_S)] = _doc(
+        0.5, "seconds between requests to one domain (AutoThrottle raises it when an outlet slows down)"
+    )
+    NEWSWATCH_DOWNLOAD_TIMEOUT: Annotated[int, Bounds(int, 1, most=HOUR_S, unit="seconds")] = _doc(
+        30, "seconds before a request is abandoned"
+    )
+    NEWSWATCH_MAX_RESPONSE_BYTES: Annotated[int, Bounds(int, 0)] = _doc(
+        10 * 1024 * 1024, "responses larger than this are abandoned"
+    )
+    NEWSWATCH_LOG_LEVEL: str = _doc("INFO", "log level of the crawl")
+    SLACK_BOT_TOKEN: str = _doc(
+        "",
+        "Slack bot token (`chat:write`); without one, alerts go to the console and `data/alerts.jsonl`",
+    )
+    NEWSWATCH_SLACK_CHANNEL: str = _doc(
+        "#newswatch", "channel (name or id) for alerts; the bot must be a member"
+    )
+    NEWSWATCH_SLACK_API_URL: str = _doc("https://slack.com/api/", "Slack Web API base URL")
+    NEWSWATCH_SLACK_MIN_INTERVAL: Annotated[float, seconds(HOUR_S)] = _doc(
+        1.0, "seconds between two messages to the channel"
+    )
+    NEWSWATCH_TIMEZONE: str = _doc(
+        "UTC",
+        "the team's time zone (IANA name, e.g. `Europe/Brussels`) for times in alerts and the digest",
+    )
+    NEWSWATCH_ALERT_MAX_ATTEMPTS: Annotated[int, Bounds(int, 1, most=100)] = _doc(
+        8, "delivery attempts before an alert is marked failed"
+    )
+    NEWSWATCH_ALERT_RETRY_SECONDS: Annotated[float, seconds(HOUR_S)] = _doc(
+        30.0, "first retry delay; doubles each attempt (with jitter), at most an hour"
+    )
+    NEWSWATCH_SMTP_HOST: str = _doc(
+        "", "SMTP server for the digest; without one the digest is written to `data/digests/`"
+    )
+    NEWSWATCH_SMTP_PORT: Annotated[int, Bounds(int, 0, 65535)] = _doc(
+        0, "SMTP port; 0 means 25, 587 with `starttls`, 465 with `ssl`"
+    )
+    NEWSWATCH_SMTP_USER: str = _doc("", "SMTP login name, if the server wants one")
+    NEWSWATCH_SMTP_PASSWORD: str = _doc("", "SMTP password")
+    NEWSWATCH_SMTP_SECURITY: str = _doc("starttls", "`none`, `starttls` or `ssl`")
+    NEWSWATCH_DIGEST_FROM: str = _doc("newswatch@localhost", "sender of the digest")
+    NEWSWATCH_DIGEST_TO: str = _doc("", "recipients, comma-separated (required with an SMTP host)")
+    NEWSWATCH_DIGEST_AT: str = _doc(
+        "07:30",
+        "when the daily digest goes out: `HH:MM` in `NEWSWATCH_TIMEZONE`, or `HH:MM Area/City`",
+    )
+    NEWSWATCH_DIGEST_AMBIGUOUS_RETRIES: Annotated[int, Bounds(int, 0, 10)] = _doc(
+        2,
+        "retries of a digest after the SMTP server dropped the connection once the whole message was sent "
+        "(it may have it; each retry is the same message); then it is `unconfirmed` and not sent again "
+        "(0–10)",
+    )
+    NEWSWATCH_MAX_PARALLEL_CRAWLS: Annotated[int, Bounds(int, 1, most=64)] = _doc(
+        4, "crawls running at once (one outlet's runs never overlap)"
+    )
+    NEWSWATCH_CRAWL_TIMEOUT: Annotated[float, seconds(DAY_S, above=True)] = _doc(
+        900.0,
+        "seconds after which a crawl is stopped (SIGTERM, then SIGKILL 30 s later) and recorded as `timeout`",
+    )
+    NEWSWATCH_SLACK_OPS_CHANNEL: Annotated[str, Shown("*(the alert channel)*")] = _doc(
+        "", "channel for source-health messages"
+    )
+    NEWSWATCH_DATASETTE_SQL: bool = _doc(
+        False,
+        "`1` lets Datasette visitors run arbitrary read-only SQL (canned queries, search and facets work "
+        "without it)",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_unset(cls, values: Any) -> Any:
+        """Values are stripped; an empty one means the default."""
+        if not isinstance(values, Mapping):
+            return values
+        stripped = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+        return {k: v for k, v in stripped.items() if v != ""}
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _checked(cls, value: Any, info: ValidationInfo) -> Any:
+        name = info.field_name or ""
+        if not isinstance(value, str):
+            return value
+        if name in BOUNDS:
+            return BOUNDS[name].check(value)
+        if cls.model_fields[name].annotation is bool:
+            if value.lower() in _TRUE | _FALSE:
+                return value.lower() in _TRUE
+            raise ValueError("is not a boolean (use 1/0)")
+        if name == "NEWSWATCH_LOG_LEVEL":
+            if value.upper() not in LOG_LEVELS:
+                raise ValueError(f"is not one of {', '.join(LOG_LEVELS)}")
+            return value.upper()
+        return value
+
+
+class Environment(NewswatchSettings, BaseSettings):
+    """The settings as the environment gives them."""
+
+    model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", validate_default=False)
+
+
+#: Settings Scrapy knows by its own name: they are set under that name only.
+SCRAPY_NAMES = {
+    "NEWSWATCH_CONCURRENT_REQUESTS": "CONCURRENT_REQUESTS",
+    "NEWSWATCH_CONCURRENT_PER_DOMAIN": "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "NEWSWATCH_DOWNLOAD_DELAY": "DOWNLOAD_DELAY",
+    "NEWSWATCH_DOWNLOAD_TIMEOUT": "DOWNLOAD_TIMEOUT",
+    "NEWSWATCH_MAX_RESPONSE_BYTES": "DOWNLOAD_MAXSIZE",
+    "NEWSWATCH_LOG_LEVEL": "LOG_LEVEL",
+}
+#: Every number setting's bounds, by variable name.
+BOUNDS: dict[str, Bounds] = {
+    name: next(m for m in info.metadata if isinstance(m, Bounds))
+    for name, info in NewswatchSettings.model_fields.items()
+    if any(isinstance(m, Bounds) for m in info.metadata)
+}
+
+
+def read_environment() -> NewswatchSettings:
+    """The settings from the environment; SettingError names the first invalid one."""
+    try:
+        return Environment()
+    except ValidationError as exc:
+        layout = SettingLayout("environment variable")
+        raise config_error(exc, NewswatchSettings, layout, SettingError) from None
+
+
+def scrapy_settings(values: NewswatchSettings) -> dict[str, Any]:
+    """The settings under the names Scrapy reads them by."""
+    return {SCRAPY_NAMES.get(name, name): value for name, value in values.model_dump().items()}
+
+
+def check(settings: Any) -> None:
+    """The same checks for values in a Scrapy settings object given with ``-s NAME=VALUE``
+    (strings; those from the environment were checked, and converted, on import)."""
+    for name, info in NewswatchSettings.model_fields.items():
+        if info.annotation is str:
+            continue
+        for given in dict.fromkeys((SCRAPY_NAMES.get(name, name), name)):
+            value = settings.get(given)
+            if not isinstance(value, str):
+                continue
+            try:
+                NewswatchSettings.model_validate({name: value})
+            except ValidationError as exc:
+                layout = SettingLayout("-s", {name: given})
+                raise config_error(exc, NewswatchSettings, layout, SettingError) from None
