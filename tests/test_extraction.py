@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from conftest import ROOT, SHARED, load_bench
+from helpers import ROOT, SHARED, load_bench
 from outlet_sites import Story, dw_page, pangea_page, paragraphs
 
 from newswatch.extraction import (
@@ -16,6 +17,7 @@ from newswatch.extraction import (
     extract,
     fill_gaps,
     parse_html,
+    shown_datetime,
     split_authors,
     strip_chrome,
     strip_label,
@@ -292,6 +294,47 @@ def test_a_utc_timestamp_takes_the_zone_of_the_date_the_page_shows() -> None:
     # a date in running text is not a date box
     prose = "<p>The talks ended on November 21, 2026 at 9:03 in Minsk after a long night of wrangling.</p>"
     assert extract(page(head, prose), now=NOW).published.isoformat() == "2026-11-20T22:03:00+00:00"
+
+
+DATE_FIXTURES = Path(__file__).parent / "fixtures" / "dates"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in DATE_FIXTURES.glob("*.html")))
+def test_a_date_printed_in_the_pages_language_gives_the_published_time(name: str) -> None:
+    """``dates/<lang>.html``: a page whose only date is the one it prints in a date box, with a
+    month name and a clock time in its own language; ``<lang>.json`` holds the expected time."""
+    expected = json.loads((DATE_FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    html = (DATE_FIXTURES / f"{name}.html").read_text(encoding="utf-8")
+    result = extract(html, "https://example.org/news/story", language=expected.get("outlet_language"), now=NOW)
+    assert result.published is not None and result.published_source == "page"
+    assert result.published.isoformat() == expected["published"]
+    assert result.published.astimezone(UTC).date() == datetime.fromisoformat(expected["published"]).date()
+
+
+def test_date_fixtures_cover_german_russian_ukrainian_and_english() -> None:
+    assert {p.stem for p in DATE_FIXTURES.glob("*.html")} >= {"de", "ru", "uk", "en"}
+
+
+def test_a_utc_timestamp_takes_the_zone_of_a_date_printed_in_russian() -> None:
+    ld = {"@type": "NewsArticle", "datePublished": "2025-03-11T22:30:00Z"}
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    shown = '<div class="article-date">12 марта 2025 года, 01:30</div>'
+    result = extract(page(head, shown, lang="ru"), now=NOW)
+    assert result.published == datetime(2025, 3, 11, 22, 30, tzinfo=UTC)
+    assert result.published.isoformat() == "2025-03-12T01:30:00+03:00"  # the reader's day
+
+
+def test_a_printed_date_in_the_future_is_not_believed() -> None:
+    shown = '<div class="article-date">12 марта 2031 года, 09:15</div>'
+    assert extract(page("", shown, lang="ru"), now=NOW).published is None
+
+
+def test_slashed_days_follow_the_languages_day_month_order() -> None:
+    assert shown_datetime("03/04/2025, 10:00", "de") == datetime(2025, 4, 3, 10, 0)
+    assert shown_datetime("03/04/2025, 10:00", "uk") == datetime(2025, 4, 3, 10, 0)
+    assert shown_datetime("03/04/2025, 10:00 a.m.", "en") == datetime(2025, 3, 4, 10, 0)
+    assert shown_datetime("5 березня 2025 р.", "uk", clock=False) == datetime(2025, 3, 5)
+    assert shown_datetime("5 березня 2025 р.", "uk") is None  # no clock time shown
 
 
 def test_a_date_the_title_ends_with_is_read_before_guessing() -> None:
