@@ -9,23 +9,40 @@ changed) is never dropped as stale, and an empty revisit leaves the archived tex
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
 
+from newswatch.archive import Archive
 from newswatch.extraction import extract, reset_caches
+from newswatch.outlets import Outlet
 from newswatch.records import Article
-from pipelines.runs import bump
 from spiders.news import news_spider
+from spiders.runs import bump, crawl_archive
 
 
 class ExtractPipeline:
-    def __init__(self, crawler: Crawler, min_chars: int):
-        self.crawler = crawler
+    def __init__(
+        self,
+        archive: Archive,
+        outlets: dict[str, Outlet],
+        cutoff: datetime,
+        min_chars: int,
+        stats: StatsCollector | None = None,
+    ):
+        self.archive = archive
+        self.outlets = outlets
+        self.cutoff = cutoff
         self.min_chars = min_chars
+        self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        return cls(crawler, crawler.settings.getint("NEWSWATCH_MIN_TEXT_CHARS"))
+        news = news_spider(crawler)
+        min_chars = crawler.settings.getint("NEWSWATCH_MIN_TEXT_CHARS")
+        return cls(crawl_archive(crawler), news.outlets, news.cutoff, min_chars, crawler.stats)
 
     def open_spider(self, spider: object = None) -> None:
         reset_caches()
@@ -34,9 +51,8 @@ class ExtractPipeline:
         reset_caches()
 
     def process_item(self, item: Article, spider: object = None) -> Article:
-        news = news_spider(self.crawler)
-        archive = news.archive
-        outlet = news.outlets.get(item.outlet)
+        archive = self.archive
+        outlet = self.outlets.get(item.outlet)
         extraction = extract(
             item.html,
             item.final_url,
@@ -49,20 +65,20 @@ class ExtractPipeline:
         urls = [item.url, item.final_url]
         if item.revisit and len(extraction.text) < self.min_chars:
             # the archived text stays; the page may be back next time the source says it changed
-            archive.touch_seen(urls)
+            archive.seen.touch(urls)
             raise DropItem(f"[{item.outlet}] revisit extracted nothing; archived text kept: {item.final_url}")
         if len(extraction.text) < self.min_chars:
-            bump(self.crawler.stats, item.outlet, "empty")
-            archive.mark_seen(
+            bump(self.stats, item.outlet, "empty")
+            archive.seen.mark(
                 urls, item.outlet, "empty", detail=f"{len(extraction.text)} characters extracted"
             )
             raise DropItem(
                 f"[{item.outlet}] empty extraction ({len(extraction.text)} chars): {item.final_url}"
             )
-        cutoff = news.cutoff
+        cutoff = self.cutoff
         if not item.revisit and extraction.published is not None and extraction.published < cutoff:
-            bump(self.crawler.stats, item.outlet, "skipped_stale")
-            archive.mark_seen(urls, item.outlet, "stale", published=extraction.published)
+            bump(self.stats, item.outlet, "skipped_stale")
+            archive.seen.mark(urls, item.outlet, "stale", published=extraction.published)
             raise DropItem(
                 f"[{item.outlet}] published {extraction.published:%Y-%m-%d}, before "
                 f"the window: {item.final_url}"

@@ -10,6 +10,7 @@ article after it; the run is then recorded as cut short.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import timedelta
 from urllib.parse import unquote, urlsplit
@@ -19,13 +20,13 @@ from scrapy.exceptions import DropItem
 from scrapy.settings import BaseSettings
 from scrapy.utils.defer import deferred_from_coro
 
-from newswatch.archive import ArchiveError
+from newswatch.archive import Archive, ArchiveError
 from newswatch.outlets import Outlet
 from newswatch.records import Article
 from newswatch.stories import StoryConfig, StoryIndex, fingerprint
 from newswatch.urls import bare_domain, host_of, url_key
-from pipelines.runs import bump, note_error
 from spiders.news import news_spider
+from spiders.runs import bump, crawl_archive, note_error
 
 
 def story_config(settings: BaseSettings) -> StoryConfig:
@@ -110,33 +111,50 @@ def article_url(item: Article, outlet: Outlet) -> str:
 
 
 class StorePipeline:
-    def __init__(self, crawler: Crawler):
+    """Archives each article under the crawl's run id; stops the crawl when the archive
+    cannot be written (``crawler`` is kept for its stats and engine only)."""
+
+    def __init__(
+        self,
+        crawler: Crawler,
+        archive: Archive,
+        outlets: dict[str, Outlet],
+        run_id: str,
+        stories: StoryIndex,
+        logger: logging.Logger | logging.LoggerAdapter[logging.Logger] | None = None,
+    ):
         self.crawler = crawler
-        self.stories = StoryIndex(story_config(crawler.settings))
+        self.archive = archive
+        self.outlets = outlets
+        self.run_id = run_id
+        self.stories = stories
+        self.logger = logger or logging.getLogger(__name__)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        return cls(crawler)
+        news = news_spider(crawler)
+        stories = StoryIndex(story_config(crawler.settings))
+        # logged as the spider, like every other line of the crawl
+        return cls(crawler, crawl_archive(crawler), news.outlets, news.run_id, stories, news.logger)
 
     def process_item(self, item: Article, spider: object = None) -> Article:
-        news = news_spider(self.crawler)
         assert item.extraction is not None
-        url = article_url(item, news.outlets[item.outlet])
+        url = article_url(item, self.outlets[item.outlet])
         item.fingerprint = fingerprint(item.extraction.title, item.extraction.text)
         try:
-            stored = news.archive.store_article(
-                item, item.extraction, url, news.run_id, item.fingerprint, self.stories, item.revisit
+            stored = self.archive.articles.store(
+                item, item.extraction, url, self.run_id, item.fingerprint, self.stories, item.revisit
             )
         except ArchiveError as exc:
             bump(self.crawler.stats, item.outlet, "errors")
             note_error(self.crawler.stats, item.outlet, str(exc))
-            news.logger.error("[%s] %s", item.outlet, exc)
+            self.logger.error("[%s] %s", item.outlet, exc)
             assert self.crawler.engine is not None
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
             raise DropItem(f"not archived: {item.url}") from exc
         if stored.outcome == "revised":
             bump(self.crawler.stats, item.outlet, "revised")
-            news.logger.info("[%s] revised (alert: %s): %s", item.outlet, stored.alert or "none", url)
+            self.logger.info("[%s] revised (alert: %s): %s", item.outlet, stored.alert or "none", url)
             return item
         if stored.outcome != "new":
             bump(self.crawler.stats, item.outlet, "skipped_seen")
@@ -144,12 +162,12 @@ class StorePipeline:
         bump(self.crawler.stats, item.outlet, "new")
         if stored.relation in ("copy", "related"):
             bump(self.crawler.stats, item.outlet, "grouped")
-            news.logger.info(
+            self.logger.info(
                 "[%s] joins story %s (%s): %s", item.outlet, stored.story_id, stored.relation, url
             )
         if item.verdict is not None and item.verdict.flagged:
             bump(self.crawler.stats, item.outlet, "flagged")
-            news.logger.info(
+            self.logger.info(
                 "[%s] flagged (%s, %s): %s",
                 item.outlet,
                 item.verdict.severity,

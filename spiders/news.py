@@ -7,7 +7,8 @@
 Feeds, news sitemaps, sitemaps and listing pages are read by ``discovery``; candidates are
 canonicalised, checked against the outlet's allow/deny rules, the freshness window and
 the seen-URL table, and only then fetched. Every outcome is counted per outlet
-(``pipelines.runs``); nothing here raises out of a callback.
+(``spiders.runs``); nothing here raises out of a callback. The archive is the crawl's
+(``spiders.runs.crawl_archive``), opened and closed by the run recorder.
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ from newswatch.extraction import looks_binary
 from newswatch.outlets import Outlet, load_outlets, select
 from newswatch.records import Article, Candidate, SourceKind
 from newswatch.urls import BadURL, canonicalize
-from pipelines.runs import bump, note_error
 from spiders.logs import quiet_network_tracebacks
 from spiders.middlewares import OffsiteRequest
+from spiders.runs import bump, crawl_archive, note_error
 
 BLOCKED_STATUSES = frozenset({401, 403, 429, 451})
 GONE_STATUSES = frozenset({404, 410})
@@ -53,7 +54,6 @@ class NewsSpider(scrapy.Spider):
 
     outlets: dict[str, Outlet]
     selected: list[Outlet]
-    archive: Archive
     cutoff: datetime
     run_id: str
 
@@ -97,12 +97,16 @@ class NewsSpider(scrapy.Spider):
         self.revisit_since = now - timedelta(days=settings.getfloat("NEWSWATCH_REVISIT_DAYS"))
         self.max_per_run = settings.getint("NEWSWATCH_MAX_ARTICLES_PER_RUN")
         self.sitemap_depth = settings.getint("NEWSWATCH_SITEMAP_DEPTH")
-        self.archive = Archive(settings.get("NEWSWATCH_DB"), settings.getint("NEWSWATCH_BUSY_TIMEOUT_MS"))
         if not settings.get("NEWSWATCH_CONTACT_URL"):
             self.logger.warning(
                 "NEWSWATCH_CONTACT_URL is not set: outlets cannot tell who crawls them (User-Agent: %s)",
                 settings.get("USER_AGENT"),
             )
+
+    @property
+    def archive(self) -> Archive:
+        """The crawl's archive (the run recorder's; there from the moment the crawl starts)."""
+        return crawl_archive(self.crawler)
 
     # --- discovery -----------------------------------------------------------------------
 
@@ -197,12 +201,12 @@ class NewsSpider(scrapy.Spider):
             bump(stats, outlet.key, "filtered")
             return None
         # an archived article the source says changed since we fetched it: fetch it again
-        revisit = self.archive.revisit_due(candidate.url, candidate.updated, self.revisit_since)
+        revisit = self.archive.seen.revisit_due(candidate.url, candidate.updated, self.revisit_since)
         if not revisit and candidate.date is not None and candidate.date < self.cutoff:
             bump(stats, outlet.key, "skipped_stale")
             return None
         backfill_cutoff = self.cutoff if self.backfill else None
-        reason = None if revisit else self.archive.skip_reason(candidate.url, backfill_cutoff)
+        reason = None if revisit else self.archive.seen.skip_reason(candidate.url, backfill_cutoff)
         if reason is not None:
             bump(stats, outlet.key, f"skipped_{reason}")
             return None
@@ -243,7 +247,7 @@ class NewsSpider(scrapy.Spider):
             bump(stats, outlet.key, "not_html")
             content_type = header(response, "Content-Type")
             self.logger.info("[%s] not HTML (%s): %s", outlet.key, content_type or "?", response.url)
-            self.archive.mark_seen(
+            self.archive.seen.mark(
                 [candidate.url, final_url], outlet.key, "not_html", detail=content_type or None
             )
             return
@@ -279,7 +283,7 @@ class NewsSpider(scrapy.Spider):
             if status in BLOCKED_STATUSES:
                 bump(stats, key, "blocked")
             if status in GONE_STATUSES and candidate is not None:
-                self.archive.mark_seen([candidate.url], key, "gone", detail=detail)
+                self.archive.seen.mark([candidate.url], key, "gone", detail=detail)
         elif failure.check(IgnoreRequest):
             detail = str(failure.value) or "ignored"
             if "robots.txt" in detail:
@@ -303,7 +307,7 @@ class NewsSpider(scrapy.Spider):
         message = f"{kind} {how} ({reason}): {target}"[:500]
         bump(self.crawler.stats, key, "offsite")
         if candidate is not None:
-            self.archive.mark_seen([candidate.url], key, "offsite", detail=message[:300])
+            self.archive.seen.mark([candidate.url], key, "offsite", detail=message[:300])
         note_error(self.crawler.stats, key, message)
         self.logger.info("[%s] %s", key, message)
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, crawl_env, run_newswatch
+from helpers import ROOT, crawl_env, run_newswatch
 from outlet_sites import Story, pangea_page, paragraphs
 
 

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, crawl, crawl_env, rows
 from fakeweb import FakeWeb
+from helpers import ROOT, crawl, crawl_env, rows
 from outlet_sites import Sites, build_sites
 
 from newswatch.urls import url_hash

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ROOT, SHARED, load_bench
+from helpers import ROOT, SHARED, load_bench
 
 from newswatch.rules import load_ruleset
 

@@ -18,8 +18,8 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, crawl_env, datasette_server
 from fakeweb import FakeWeb
+from helpers import ROOT, crawl_env, datasette_server, outlet_table, write_outlets
 from outlet_sites import rss
 
 from newswatch.service.launcher import Launcher, crawl_command
@@ -51,10 +51,8 @@ def dumping(target: Path, then: list[str] | None = None) -> list[str]:
 def test_a_real_crawl_gets_its_settings_but_no_secret(tmp_path: Path, web: FakeWeb) -> None:
     web.add("/quiet/feed.xml", rss([]), content_type="application/rss+xml")
     outlets = tmp_path / "outlets.toml"
-    outlets.write_text(
-        f'[outlets.quiet]\nname = "Quiet"\nhomepage = "{web.url("/quiet/")}"\n'
-        f'feeds = ["{web.url("/quiet/feed.xml")}"]\n',
-        encoding="utf-8",
+    write_outlets(
+        outlets, outlet_table("quiet", web.url("/quiet/"), name="Quiet", feeds=[web.url("/quiet/feed.xml")])
     )
     env = crawl_env(tmp_path, outlets, NEWSWATCH_HTTPCACHE="0", no_proxy="127.0.0.1", **SECRETS)
     seen = tmp_path / "env.json"

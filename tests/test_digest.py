@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from conftest import CHROMIUM, ROOT, crawl_env, query, rows, run_newswatch, screenshot
 from crash_harness import World
+from helpers import CHROMIUM, ROOT, crawl_env, query, rows, run_newswatch, screenshot
 from outlet_sites import Sites
 
 OUTLETS = ROOT / "config" / "outlets.toml"
@@ -235,7 +235,9 @@ def test_hostile_titles_are_escaped_in_the_html_digest(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
-def test_html_digest_renders_in_headless_chromium(archive_copy: tuple[Path, Sites], tmp_path: Path) -> None:
+def test_html_digest_renders_in_headless_chromium(
+    archive_copy: tuple[Path, Sites], tmp_path: Path, shots: Path
+) -> None:
     db, _ = archive_copy
     preview = tmp_path / "digest.html"
     assert (
@@ -244,7 +246,7 @@ def test_html_digest_renders_in_headless_chromium(archive_copy: tuple[Path, Site
         ).returncode
         == 0
     )
-    shot = ROOT / "data" / "screenshots" / "digest.png"
+    shot = shots / "digest.png"
     screenshot(preview.as_uri(), shot, tmp_path / "chrome", "760,1100")
     assert shot.stat().st_size > 10_000  # a rendered page, not a blank one
 

@@ -13,17 +13,16 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from conftest import ROOT, crawl_env, run_newswatch
+from helpers import ROOT, crawl_env, news_crawler, run_newswatch
+from scrapy.utils.misc import build_from_crawler
 
 from newswatch.extraction import BadSelector, container_text, extract, parse_html
 from newswatch.outlets import OutletConfigError, load_outlets, outlet_for_url
 from newswatch.records import Article, Candidate
 from pipelines.extract import ExtractPipeline
-from spiders.news import NewsSpider
 
 FIXTURES = Path(__file__).parent / "fixtures" / "outlets"
 OUTLETS = load_outlets(ROOT / "config" / "outlets.toml")
@@ -168,7 +167,7 @@ def test_override_keys_are_read(tmp_path: Path) -> None:
     [
         ('body_selector = "div["\n', "outlet 'x': key 'body_selector': bad CSS selector 'div['"),
         ('drop_selectors = [".ok", "p >"]\n', "outlet 'x': key 'drop_selectors[1]': bad CSS selector 'p >'"),
-        ("body_selector = 3\n", "outlet 'x': key 'body_selector': must be a non-empty string"),
+        ("body_selector = 3\n", "outlet 'x': key 'body_selector': must be a string, got 3"),
         ('drop_selectors = [""]\n', "outlet 'x': key 'drop_selectors[0]': must be a non-empty string"),
         ('body_selectors = "div"\n', "key 'body_selectors': unknown key (did you mean 'body_selector'?)"),
     ],
@@ -255,15 +254,13 @@ def test_cli_extract_uses_the_overrides_of_the_outlet_the_url_belongs_to(tmp_pat
 
 
 def test_pipeline_extracts_with_the_overrides_of_the_item_outlet(tmp_path: Path) -> None:
-    spider = NewsSpider.__new__(NewsSpider)  # only the attributes the pipeline reads
-    spider.outlets = load_outlets(write(tmp_path, OVERRIDES))
-    spider.cutoff = datetime(2000, 1, 1, tzinfo=UTC)
-    spider.archive = SimpleNamespace()  # not written to: the page is kept
-    pipeline = ExtractPipeline(SimpleNamespace(spider=spider, stats=None), min_chars=50)  # type: ignore[arg-type]
-    url = "https://x.example.org/a/1"
-    candidate = Candidate(url=url, outlet="x", source="https://x.example.org/feed", source_kind="feed")
-    item = Article(url=url, final_url=url, outlet="x", fetched_at=NOW, html=PAGE, candidate=candidate)
-    done = pipeline.process_item(item)
-    assert done.extraction is not None
-    assert done.extraction.text.startswith("The harbour authority bought four electric cranes")
-    assert "ferry timetable" not in done.extraction.text
+    settings = {"NEWSWATCH_OUTLETS": str(write(tmp_path, OVERRIDES)), "NEWSWATCH_DB": str(tmp_path / "nw.db")}
+    with news_crawler(settings, since="2000-01-01") as crawler:
+        pipeline = build_from_crawler(ExtractPipeline, crawler)
+        url = "https://x.example.org/a/1"
+        candidate = Candidate(url=url, outlet="x", source="https://x.example.org/feed", source_kind="feed")
+        item = Article(url=url, final_url=url, outlet="x", fetched_at=NOW, html=PAGE, candidate=candidate)
+        done = pipeline.process_item(item)
+        assert done.extraction is not None
+        assert done.extraction.text.startswith("The harbour authority bought four electric cranes")
+        assert "ferry timetable" not in done.extraction.text

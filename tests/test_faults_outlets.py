@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import crawl_env, rows, run_newswatch
 from fakeweb import FakeWeb
+from helpers import crawl_env, rows, run_newswatch
 from outlet_sites import Story, news_sitemap, pangea_page, sitemap_index
 
 from newswatch.archive import RUN_COUNTERS

@@ -12,7 +12,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import load_bench
+from helpers import load_bench
 from outlet_sites import atom, news_sitemap, rss
 
 from newswatch.discovery import (

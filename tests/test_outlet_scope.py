@@ -4,7 +4,6 @@ linear time, scope is host and port, and hosts the scope cannot hold are refused
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import time
 from collections.abc import Iterator
@@ -15,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import crawl_env, rows, run_newswatch
 from fakeweb import FakeWeb
+from helpers import crawl_env, outlet_table, rows, run_newswatch, write_outlets
 from outlet_sites import Story, pangea_page
 from scrapy import Request
 from scrapy.utils.test import get_crawler
@@ -252,13 +251,9 @@ def robots_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RobotsRun]:
     try:
         webs["feeds"].add("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
         tables = _robots_outlets(webs, datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1))
-        text = "".join(
-            f'[outlets.{key}]\nname = "{key}"\n'
-            + "".join(f"{name} = {json.dumps(value)}\n" for name, value in table.items())
-            for key, table in tables.items()
+        outlets = write_outlets(
+            tmp_path / "outlets.toml", *(outlet_table(key, **table) for key, table in tables.items())
         )
-        outlets = tmp_path / "outlets.toml"
-        outlets.write_text(text, encoding="utf-8")
         result = run_newswatch(["crawl", "-s", "RETRY_TIMES=0"], crawl_env(tmp_path, outlets), timeout=90)
         assert result.returncode == 0, result.stderr[-3000:]
         db = tmp_path / "data" / "newswatch.db"

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import query
 from crash_harness import World
+from helpers import query
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import ROOT, crawl_env, run_newswatch
+from helpers import ROOT, crawl_env, run_newswatch
 from outlet_sites import Sites, Story, pangea_page, paragraphs
 
 RULES = ROOT / "config" / "rules"

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, crawl_env, rows, run_newswatch
 from fakeweb import FakeWeb
+from helpers import ROOT, crawl_env, outlet_table, rows, run_newswatch, write_outlets
 from outlet_sites import Story, pangea_page, paragraphs, rss
 
 from newswatch.archive import Archive
@@ -157,7 +157,7 @@ def test_the_archive_records_the_match_note(tmp_path: Path) -> None:
         extraction = Extraction(text=text, title=f"Title {path}", published=NOW)
         article.verdict = matcher.classify(extraction.title or "", text)
         article.classified_with = matcher.fingerprint
-        archive.store_article(
+        archive.articles.store(
             article, extraction, url, "run", fingerprint(extraction.title, text), StoryIndex()
         )
     archive.close()
@@ -250,11 +250,15 @@ def test_a_crawl_archives_a_long_article_with_its_note_and_every_other_one(
     feed = rss([(s.title, web.url(s.path), s.published) for s in stories])
     web.add("/rferl/feed.xml", feed, content_type="application/rss+xml; charset=utf-8")
     outlets = tmp_path / "outlets.toml"
-    outlets.write_text(
-        f'[outlets.rferl]\nname = "RFE/RL"\nhomepage = "{web.url("/rferl/")}"\nlanguage = "en"\n'
-        f"feeds = [\"{web.url('/rferl/feed.xml')}\"]\nallow = ['/a/[^/]+/\\d+\\.html$']\n",
-        encoding="utf-8",
+    rferl = outlet_table(
+        "rferl",
+        web.url("/rferl/"),
+        name="RFE/RL",
+        language="en",
+        feeds=[web.url("/rferl/feed.xml")],
+        allow=[r"/a/[^/]+/\d+\.html$"],
     )
+    write_outlets(outlets, rferl)
     env = crawl_env(tmp_path, outlets, NEWSWATCH_MAX_MATCH_CHARS="10000")
     result = run_newswatch(["crawl"], env)
     assert result.returncode == 0, result.stderr[-2000:]

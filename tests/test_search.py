@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import (
+from datasette.app import Datasette
+from fakeweb import FakeWeb
+from helpers import (
     CHROMIUM,
     ROOT,
     crawl,
@@ -22,8 +24,6 @@ from conftest import (
     run_newswatch,
     screenshot,
 )
-from datasette.app import Datasette
-from fakeweb import FakeWeb
 from outlet_sites import Sites, build_sites
 
 from newswatch.cli import DATASETTE_DIR, datasette_args, datasette_metadata
@@ -257,12 +257,12 @@ def test_datasette_reads_while_a_crawl_writes_without_lock_errors(tmp_path: Path
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 def test_flagged_articles_page_renders_in_headless_chromium(
-    crawled: tuple[Path, Sites, str, str], tmp_path: Path
+    crawled: tuple[Path, Sites, str, str], tmp_path: Path, shots: Path
 ) -> None:
     db, _, _, _ = crawled
     env = crawl_env(tmp_path, OUTLETS, NEWSWATCH_DB=str(db))
     with datasette_server(env) as base:
-        shot = ROOT / "data" / "screenshots" / "flagged-articles.png"
+        shot = shots / "flagged-articles.png"
         screenshot(f"{base}/newswatch/flagged_articles", shot, tmp_path / "chrome")
         assert shot.stat().st_size > 20_000
     assert rows(db, "SELECT count(*) AS n FROM articles WHERE flagged = 1")[0]["n"] >= 3

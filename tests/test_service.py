@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import NEWSWATCH, ROOT, crawl_env, rows, run_newswatch
 from fakeslack import FakeSlack
 from fakeweb import FakeWeb
+from helpers import NEWSWATCH, ROOT, crawl_env, outlet_table, rows, run_newswatch, write_outlets
 from outlet_sites import Story, pangea_page, paragraphs, rss
 
 from newswatch.service.launcher import Launcher
@@ -81,10 +81,8 @@ def first_run_recorded(db: Path) -> bool:
 def test_a_crawl_past_its_timeout_is_stopped_and_recorded(tmp_path: Path, web: FakeWeb) -> None:
     web.add("/slow/feed.xml", rss([]), delay=20.0, content_type="application/rss+xml")
     outlets = tmp_path / "outlets.toml"
-    outlets.write_text(
-        f'[outlets.slow]\nname = "Slow"\nhomepage = "{web.url("/slow/")}"\n'
-        f'feeds = ["{web.url("/slow/feed.xml")}"]\n',
-        encoding="utf-8",
+    write_outlets(
+        outlets, outlet_table("slow", web.url("/slow/"), name="Slow", feeds=[web.url("/slow/feed.xml")])
     )
     env = crawl_env(tmp_path, outlets, NEWSWATCH_DOWNLOAD_TIMEOUT="60")
     db = tmp_path / "data" / "newswatch.db"
@@ -312,8 +310,8 @@ def test_a_damaged_archive_is_one_line_and_exit_2_for_every_command(
     db.parent.mkdir()
     damage(db)
     outlets = tmp_path / "outlets.toml"
-    outlets.write_text(
-        '[outlets.dw]\nname = "DW"\nhomepage = "https://www.dw.com/"\nfeeds = ["https://rss.dw.com/x"]\n'
+    write_outlets(
+        outlets, outlet_table("dw", "https://www.dw.com/", name="DW", feeds=["https://rss.dw.com/x"])
     )
     result = run_newswatch(command, crawl_env(tmp_path, outlets, NEWSWATCH_DB=str(db)))
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-1500:]

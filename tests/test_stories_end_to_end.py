@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from conftest import ROOT, crawl_env, rows, run_newswatch
 from fakeslack import FakeSlack
 from fakeweb import FakeWeb
+from helpers import ROOT, crawl_env, outlet_table, rows, run_newswatch, write_outlets
 from outlet_sites import Story, atom, ghost_page, pangea_page, rss, wordpress_page
 from test_stories import FACTORY, RELATED, RELATED_TITLE, UNRELATED, UNRELATED_TITLE, wire_copy
 
@@ -67,16 +67,16 @@ def test_one_event_at_three_outlets_is_one_story_one_message_and_thread_replies(
     web.add("/beta/rss.xml", rss([(TITLE, u(copy.path), copy.published)]), content_type="application/rss+xml")
     web.add("/gamma/rss.xml", rss([(RELATED_TITLE, u(related.path), related.published)]))
     outlets = tmp_path / "outlets.toml"
-    outlets.write_text(
-        "".join(
-            f'[outlets.{key}]\nname = "{name}"\nhomepage = "{u(f"/{key}/")}"\nfeeds = ["{u(feed)}"]\n\n'
+    write_outlets(
+        outlets,
+        *(
+            outlet_table(key, u(f"/{key}/"), name=name, feeds=[u(feed)])
             for key, name, feed in (
                 ("alpha", "Alpha News", "/alpha/feed.atom"),
                 ("beta", "Beta Daily", "/beta/rss.xml"),
                 ("gamma", "Gamma Post", "/gamma/rss.xml"),
             )
         ),
-        encoding="utf-8",
     )
     slack = FakeSlack().start()
     try:

@@ -1,8 +1,12 @@
-"""Per-outlet accounting of a crawl run, written to ``crawl_runs`` when the spider closes.
+"""The crawl's archive and its accounting.
+
+``CrawlRunRecorder`` is the one component that owns the archive for a crawl: it opens it when
+the crawler is built (``NEWSWATCH_DB``), the spider and the pipelines receive it from
+``crawl_archive(crawler)``, and when the spider closes the recorder writes one ``crawl_runs`` row
+per selected outlet and closes it.
 
 Components count with ``bump(stats, outlet, counter)``: the values live in Scrapy's stats
-collector under ``newswatch/<outlet>/<counter>`` until the recorder writes one row per
-outlet.
+collector under ``newswatch/<outlet>/<counter>`` until the recorder writes them.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from newswatch.archive import RUN_COUNTERS, ArchiveError
+from newswatch.archive import RUN_COUNTERS, Archive, ArchiveError
 from newswatch.clock import sql_time, utcnow
 
 PREFIX = "newswatch"
@@ -47,21 +51,29 @@ def run_status(counts: dict[str, int], sources_ok: int, reason: str) -> str:
 
 
 class CrawlRunRecorder:
-    """Writes one ``crawl_runs`` row per selected outlet when the spider closes."""
+    """Opens the archive for the crawl; writes the run rows and closes it when the spider closes."""
 
-    def __init__(self, crawler: Crawler):
+    def __init__(self, crawler: Crawler, archive: Archive):
         self.crawler = crawler
+        self.archive = archive
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlRunRecorder:
-        recorder = cls(crawler)
+        settings = crawler.settings
+        archive = Archive(settings.get("NEWSWATCH_DB"), settings.getint("NEWSWATCH_BUSY_TIMEOUT_MS"))
+        recorder = cls(crawler, archive)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
         return recorder
 
     def spider_closed(self, spider: Any, reason: str) -> None:
-        archive = getattr(spider, "archive", None)
-        stats = self.crawler.stats
-        if archive is None or stats is None:
+        try:
+            self.record(spider, reason)
+        finally:
+            self.archive.close()
+
+    def record(self, spider: Any, reason: str) -> None:
+        archive, stats = self.archive, self.crawler.stats
+        if stats is None:
             return
         closed = utcnow()
         for outlet in getattr(spider, "selected", []):
@@ -79,11 +91,18 @@ class CrawlRunRecorder:
                 "last_error": stats.get_value(f"{PREFIX}/{outlet.key}/last_error"),
             }
             try:
-                archive.record_run(row)
+                archive.runs.record(row)
             except ArchiveError as exc:
                 spider.logger.error("[%s] cannot record crawl run: %s", outlet.key, exc)
         try:
             archive.checkpoint()
         except Exception as exc:  # a reader holding the WAL is not an error
             spider.logger.debug("WAL checkpoint skipped: %s", exc)
-        archive.close()
+
+
+def crawl_archive(crawler: Crawler) -> Archive:
+    """The archive of this crawl, owned by the ``CrawlRunRecorder`` extension."""
+    recorder = crawler.get_extension(CrawlRunRecorder)
+    if recorder is None:
+        raise RuntimeError("the spiders.runs.CrawlRunRecorder extension is not enabled (EXTENSIONS)")
+    return recorder.archive
