@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from helpers import ROOT
 
-from newswatch.archive import RUN_COUNTERS
+from newswatch.archive import RUN_COUNTERS, Archive
 
 
 def read(name: str) -> str:
@@ -58,25 +59,20 @@ def test_every_command_is_in_the_readme() -> None:
         assert f"`newswatch {name}" in readme, name
 
 
-def test_every_archive_table_and_counter_is_in_the_architecture_doc() -> None:
+def test_every_archive_table_and_counter_is_in_the_architecture_doc(tmp_path: Path) -> None:
+    """Loops over the tables a new archive really has (full-text shadow tables and the
+    migration log aside), so a table added by a migration cannot go undocumented."""
+    archive = Archive(tmp_path / "newswatch.db")
+    try:
+        tables = archive.db.table_names()
+    finally:
+        archive.close()
     doc = read("docs/architecture.md")
-    for table in (
-        "articles",
-        "articles_fts",
-        "matches",
-        "alerts",
-        "digests",
-        "digest_items",
-        "health",
-        "service_state",
-        "articles_trigram",
-        "seen_urls",
-        "crawl_runs",
-        "stories",
-        "article_versions",
-        "article_fingerprints",
-    ):
-        assert f"| `{table}` |" in doc, table
+    shadow = re.compile(r"_(data|idx|content|docsize|config)$")
+    own = [t for t in tables if not shadow.search(t) and not t.startswith(("sqlite_", "_sqlite_"))]
+    assert {"articles", "alerts", "seen_urls", "crawl_runs"} <= set(own)
+    missing = [t for t in own if f"| `{t}` |" not in doc]
+    assert missing == []
     for counter in RUN_COUNTERS:
         assert f"`{counter}`" in doc, counter
 
