@@ -63,6 +63,12 @@ Metadata (accuracy = matches / pages whose truth has the field)
 Speed
     Median milliseconds per page over the pages of a group.
 
+Recall against trafilatura alone
+    With both systems run, the report counts the pages where newswatch's
+    recall (bow, sh4, snippets) is more than 10 and more than 1 point under
+    trafilatura's, and lists the worst; the test suite fails when a page loses
+    more than 10 points.
+
 Groups: ``overall``, each truth kind, each subset tag. ``--worst K`` lists
 the K body pages with the lowest newswatch bow F1 (trafilatura's next to it;
 ranked by trafilatura when newswatch did not run).
@@ -701,6 +707,38 @@ def format_worst(pages: Sequence[Page], per_page: PerPage, systems: Sequence[str
     return "\n".join(lines)
 
 
+RECALL_KEYS = ("bow_r", "sh4_r", "snip_r")
+
+
+def recall_losses(
+    pages: Sequence[Page], per_page: PerPage, system: str = "newswatch"
+) -> list[tuple[float, str, str]]:
+    """``(delta, page id, recall key)`` for every page and recall figure, newswatch's minus
+    trafilatura's, worst first: how much of the truth the cleaned text lost against
+    trafilatura alone."""
+    deltas = []
+    for page in pages:
+        mine, base = per_page[page.id][system], per_page[page.id]["trafilatura"]
+        deltas.extend(
+            (mine[key] - base[key], page.id, key) for key in RECALL_KEYS if key in base and key in mine
+        )
+    return sorted(deltas)
+
+
+def format_recall_losses(losses: Sequence[tuple[float, str, str]], k: int = 10) -> str:
+    """Pages losing recall against trafilatura alone: counts over 10 and 1 points, the worst."""
+    lines = [
+        "recall against trafilatura alone: "
+        + "; ".join(
+            f"{key} {sum(d < -0.10 for d, _, kk in losses if kk == key)} pages lose >10 pts, "
+            f"{sum(d < -0.01 for d, _, kk in losses if kk == key)} >1 pt"
+            for key in RECALL_KEYS
+        )
+    ]
+    lines.extend(f"{delta:+.3f} {key} {page}" for delta, page, key in losses[:k] if delta < -0.01)
+    return "\n".join(lines)
+
+
 def page_records(
     pages: Sequence[Page], runs: dict[str, SystemRun], per_page: PerPage
 ) -> list[dict[str, Any]]:
@@ -852,6 +890,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(format_f1_of_means(summary["overall"]))
     if "newswatch" in runs:
         print(format_subprocess(runs["newswatch"].info, len(pages)))
+    if {"newswatch", "trafilatura"} <= set(runs):
+        print(format_recall_losses(recall_losses(pages, per_page)))
     if args.worst:
         print()
         print(format_worst(pages, per_page, systems, args.worst))

@@ -106,11 +106,23 @@ def test_seed_style_chrome_lines_are_removed() -> None:
     assert strip_chrome(text) == "Real sentence one.\nReal sentence two."
 
 
+# A story of some length: closing credits are dropped when they are a small part of it.
+STORY = "\n".join(paragraphs("closing credits", 24))
+
+
 def test_closing_agency_credit_line_is_dropped() -> None:
-    assert strip_chrome("Body text here.\nac/sms (Reuters, AFP)") == "Body text here."
-    assert strip_chrome("Body text here.\ndpa/afp") == "Body text here."
-    reuters = "Body text here.\nReporting by Pavel Polityuk; Editing by Kirsten Donovan\nOur Standards: The Thomson Reuters Trust Principles."
-    assert strip_chrome(reuters) == "Body text here."
+    assert strip_chrome(f"{STORY}\nac/sms (Reuters, AFP)") == STORY
+    assert strip_chrome(f"{STORY}\ndpa/afp") == STORY
+    reuters = f"{STORY}\nReporting by Pavel Polityuk; Editing by Kirsten Donovan\nOur Standards: The Thomson Reuters Trust Principles."
+    assert strip_chrome(reuters) == STORY
+
+
+def test_the_credits_of_a_two_paragraph_story_stay_with_it() -> None:
+    # Dropping them would take a sixth of the story's words: the evidence weighs less than
+    # the loss, so the short story keeps its credits.
+    short = "\n".join(paragraphs("short wire story", 2))
+    credit = "Reporting by Pavel Polityuk; Editing by Kirsten Donovan"
+    assert strip_chrome(f"{short}\n{credit}") == f"{short}\n{credit}"
 
 
 def test_lines_pointing_to_the_outlets_social_accounts_are_removed_but_reporting_stays() -> None:
@@ -413,10 +425,8 @@ def test_closing_bio_credits_and_embed_attributions_are_removed() -> None:
         "\nReuters contributed to this report."
     )
     assert strip_chrome(text, ["Jane Doe"]) == "The story's first sentence.\nThe story's last sentence."
-    credits = (
-        "Body text.\nReporting by Jan Novak; Editing by Eva Kral\nContact Jan Novak at jnovak@example.org."
-    )
-    assert strip_chrome(credits, ["Jan Novak"]) == "Body text."
+    credits = f"{STORY}\nReporting by Jan Novak; Editing by Eva Kral\nContact Jan Novak at jnovak@example.org."
+    assert strip_chrome(credits, ["Jan Novak"]) == STORY
 
 
 def test_a_bare_byline_or_headline_line_is_removed_but_sentences_with_names_stay() -> None:
@@ -588,11 +598,11 @@ def test_closing_credits_mark_only_lines_and_end_marks_are_removed() -> None:
     text = (
         "The story's first sentence.\n***\n“„\nMost read in Football\nこのニュースをシェア\nLoading weather data ..."
         "\nThis is a breaking news story, more to follow\nGet alerts on the latest poll. Sign up here."
-        "\nThe story's last sentence.\nWith reporting by Associated Press writer Jan Novak"
+        f"\n{STORY}\nThe story's last sentence.\nWith reporting by Associated Press writer Jan Novak"
         "\nIncludes information from The Associated Press\nThis story was originally published May 2, 2026, 12:20 PM."
         "\nRedaktion: Marcus Bensmann, Elena Müller\nFaktencheck: Marcus Bensmann\njnovak@yna.co.kr\n(END)"
     )
-    assert strip_chrome(text) == "The story's first sentence.\nThe story's last sentence."
+    assert strip_chrome(text) == f"The story's first sentence.\n{STORY}\nThe story's last sentence."
     kept = (
         "Editor Jane Doe said the report was accurate.\nReaders can write to letters@example.org with views."
     )
@@ -640,6 +650,73 @@ def test_block_lines_give_one_line_per_paragraph_list_item_and_break() -> None:
     ]
 
 
+# --- tables, lists and the fallback to trafilatura's own output ------------------------------
+
+FALLBACK = ROOT / "tests" / "fixtures" / "extraction_fallback"
+TABLE_ROWS = (
+    "Month | Declared shipments | Main crossing | Largest consignee",
+    "January | 1,240 lathes and milling machines | Zabaikalsk rail crossing | Volga Precision Works",
+    "June | 1,944 drilling and milling machines | Zabaikalsk rail crossing | Ural Tooling Combine",
+)
+
+
+def fallback_page(name: str) -> str:
+    return (FALLBACK / f"{name}.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("body_selector", [None, "article"])
+def test_an_article_that_is_mostly_a_table_keeps_the_table_as_rows_of_text(body_selector: str | None) -> None:
+    text = extract(fallback_page("table_article"), "https://ledger.example/a", body_selector=body_selector).text
+    lines = text.splitlines()
+    for row in TABLE_ROWS:
+        assert row in lines
+    assert "Volga Precision Works" in text and "Source: customs declarations." in lines
+    assert "|---" not in text and not any(line.startswith("|") for line in lines)
+
+
+def test_a_bulleted_list_inside_the_article_is_kept() -> None:
+    text = extract(fallback_page("list_article"), "https://ledger.example/a").text
+    lines = [line.lstrip("-• ").strip() for line in text.splitlines()]
+    at = lines.index("The list names four families of goods that now need a licence:")
+    assert lines[at + 1 : at + 5] == [
+        "Navigation modules and the circuit boards that drive them",
+        "Engines for small unmanned aircraft, whole or in parts",
+        "Ball bearings rated for high-speed spindles",
+        "Thermal cameras with a resolution above the civilian limit",
+    ]
+    assert lines[at + 5].startswith("Exporters who shipped such goods")
+
+
+def test_a_story_paragraph_the_cleaning_drops_but_trafilatura_keeps_is_put_back_in_place() -> None:
+    # The paragraph sits in a block whose class names chrome ("subscription"): markup pruning
+    # removes it, trafilatura alone keeps it, so the fallback puts it back where it was.
+    lines = extract(fallback_page("misnamed_block"), "https://ledger.example/a").text.splitlines()
+    records = next(i for i, line in enumerate(lines) if line.startswith("Records seen by this newspaper"))
+    assert lines[records - 1].startswith("The terminal operator declined to comment")
+    assert lines[records + 1].startswith("The customs office said all cargo")
+    assert len(lines) == 7
+
+
+def test_a_first_paragraph_with_wordpress_style_classes_is_not_read_as_chrome() -> None:
+    first = paragraphs("drone parts")[0]
+    styled = f'<p class="has-drop-cap has-normal-font-size"><span>{first[0]}</span>{first[1:]}</p>'
+    html = page().replace(f"<p>{first}</p>", styled)
+    assert extract(html, now=NOW).text.startswith(first)
+
+
+def test_chrome_the_fallback_sees_lost_outside_the_story_stays_out() -> None:
+    # A sign-up box and a promo teaser after the story are lost on purpose: the fallback
+    # restores only sentences lying between two lines the text kept.
+    extra = (
+        '<div class="newsletter-box"><p>Get the Harbour Ledger morning briefing in your inbox</p></div>'
+        '<div class="promo-card"><p>Ten ports to watch next year and why they matter to traders.</p></div>'
+    )
+    html = fallback_page("misnamed_block").replace("</article>", f"</article>{extra}")
+    text = extract(html, "https://ledger.example/a").text
+    assert "Records seen by this newspaper" in text
+    assert "morning briefing" not in text and "Ten ports to watch" not in text
+
+
 # --- the corpus gate -------------------------------------------------------------------------
 
 CORPUS = SHARED / "corpus" / "extraction"
@@ -657,3 +734,21 @@ def test_corpus_figures_stay_at_or_above_the_pinned_floors() -> None:
     floors = json.loads(BASELINE.read_text(encoding="utf-8"))
     assert set(floors) >= {"overall", "manual", "parser-regression", "snippets"}
     assert bench.below_floors(summary, floors) == {}
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus/extraction not present")
+def test_no_corpus_page_loses_more_than_ten_points_of_recall_against_trafilatura_alone() -> None:
+    bench = load_bench("extraction")
+    pages = bench.load_pages(CORPUS, None, None)
+    ours = bench.run_inprocess(pages)
+    theirs = bench.run_trafilatura(pages)
+    per_page = {
+        p.id: {
+            "newswatch": bench.score_page(p, ours.predictions[p.id]),
+            "trafilatura": bench.score_page(p, theirs.predictions[p.id]),
+        }
+        for p in pages
+    }
+    losses = [(page, key, round(delta, 3)) for delta, page, key in bench.recall_losses(pages, per_page) if delta < -0.10]
+    assert losses == []

@@ -18,13 +18,14 @@ from newswatch.extraction.words import WORD, mostly_new, norm, tokens, triples
 # Not text inside a named article body (body_selector).
 _CONTAINER_DROP = ".//nav | .//aside | .//figure | .//figcaption | .//header | .//footer | .//h1"
 _BLOCK_TAGS = frozenset(
-    {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "div", "td"}
+    {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "div", "tr", "caption"}
 )
 
 
 def block_lines(node: Any) -> list[str]:
     """The text of an element as lines: one per block element (paragraph, heading, list
-    item…) and per ``<br>``; runs of whitespace collapsed, empty lines left out."""
+    item, table row with its cells joined by " | "…) and per ``<br>``; runs of whitespace
+    collapsed, empty lines left out."""
     lines: list[str] = []
     run: list[str] = [node.text or ""]
 
@@ -39,6 +40,8 @@ def block_lines(node: Any) -> list[str]:
         block = tag in _BLOCK_TAGS
         if block or tag == "br":
             flush()
+        if tag in ("td", "th") and el.getprevious() is not None:
+            run.append(" | ")  # a table row is one line, its cells apart
         if tag:  # comments and processing instructions hold no text
             run.append(el.text or "")
             for child in el:
@@ -69,27 +72,47 @@ def container_text(tree: Any, selector: str) -> str:
     return "\n".join(lines)
 
 
-def _trafilatura(tree: Any, url: str | None, precision: bool) -> str:
+_TABLE_RULE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
+
+
+def table_rows(text: str) -> str:
+    """trafilatura's tables as text lines: one line per row, cells joined by " | " (its
+    Markdown pipes at both ends and the rule under the header row left out)."""
+    if "|" not in text:
+        return text
+    lines = []
+    for line in text.split("\n"):
+        bare = line.strip()
+        if bare.startswith("|") and bare.endswith("|"):
+            if _TABLE_RULE.match(bare):
+                continue
+            line = " | ".join(c for c in (cell.strip() for cell in bare[1:-1].split("|")) if c)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def trafilatura_text(tree: Any, url: str | None, precision: bool = True) -> str:
+    """trafilatura's main text of a page (comments left out, tables in, as rows of text)."""
     doc: Any = trafilatura.bare_extraction(
         tree,
         url=url,
         with_metadata=False,
         include_comments=False,
         favor_precision=precision,
-        include_tables=False,
+        include_tables=True,
         deduplicate=False,
     )
-    return (getattr(doc, "text", None) or "") if doc is not None else ""
+    return table_rows(getattr(doc, "text", None) or "") if doc is not None else ""
 
 
 def generic_text(tree: Any, url: str | None) -> str:
     """trafilatura in precision mode, or in balanced mode when precision kept under a
     fifth of the page's paragraph text (it cuts live blogs and sectioned stories short);
     then the paragraphs it skipped between two it kept are put back."""
-    text = _trafilatura(tree, url, precision=True)
+    text = trafilatura_text(tree, url)
     mass = paragraph_mass(tree)
     if mass >= 1000 and len(text) < 0.2 * mass:
-        wider = _trafilatura(tree, url, precision=False)
+        wider = trafilatura_text(tree, url, precision=False)
         if len(wider) > len(text):
             text = wider
     return fill_gaps(text, tree)

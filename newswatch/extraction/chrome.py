@@ -165,10 +165,17 @@ def _drop_echoes(lines: list[str]) -> list[str]:
     return out
 
 
+_CREDIT_SHARE = 0.1  # closing credits holding more of a short story's words stay
+
+
 def _drop_closing_credits(lines: list[str]) -> list[str]:
-    """The text without the credit lines (and blank lines) it ends with."""
+    """The text without the credit lines (and blank lines) it ends with, unless they hold
+    more than a tenth of its words (a two-paragraph story keeps its "Reporting by …")."""
     kept = list(lines)
     while kept and (not kept[-1].strip() or CREDIT_LINE.match(kept[-1].strip())):
         kept.pop()
+    dropped = sum(len(WORD.findall(line)) for line in lines[len(kept) :])
+    if dropped > _CREDIT_SHARE * sum(len(WORD.findall(line)) for line in lines):
+        return list(lines)
     return kept
 

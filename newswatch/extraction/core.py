@@ -12,9 +12,10 @@ from lxml import etree
 from trafilatura.meta import reset_caches as _reset_trafilatura_caches
 from trafilatura.utils import load_html
 
-from newswatch.extraction.body import container_text, fuller_body, generic_text, standfirst
+from newswatch.extraction.body import container_text, fuller_body, generic_text, standfirst, trafilatura_text
 from newswatch.extraction.chrome import strip_chrome
-from newswatch.extraction.markup import prune_chrome
+from newswatch.extraction.fallback import needs_check, restore, story_units
+from newswatch.extraction.markup import drop_selected, prune_chrome
 from newswatch.extraction.metadata import page_meta
 from newswatch.extraction.title import clean_title
 from newswatch.extraction.words import mostly_new, triples, valid
@@ -61,7 +62,9 @@ def extract(
         return Extraction(text="")
     meta = page_meta(tree, url, now, language)
     lead = standfirst(tree, meta.description)
-    prune_chrome(tree, drop_selectors)
+    drop_selected(tree, drop_selectors)
+    units = story_units(tree)
+    prune_chrome(tree)
     text = container_text(tree, body_selector) if body_selector else ""
     if not text:
         text = fuller_body(generic_text(tree, url), meta.body)
@@ -70,6 +73,11 @@ def extract(
     lead = strip_chrome(lead, meta.authors, title) if lead else None  # not a subscription pitch
     if text and lead and mostly_new(lead, triples(text), 0.9):  # not a sentence the story repeats
         text = f"{lead}\n{text}"
+    if needs_check(units, text):  # story paragraphs lost: what does trafilatura alone keep?
+        untouched = parse_html(html)
+        if untouched is not None:
+            plain = trafilatura_text(drop_selected(untouched, drop_selectors), url)
+            text = restore(text, strip_chrome(plain, meta.authors, title))
     published, published_source = meta.published, meta.published_source
     if published is None and hint is not None and hint.date is not None:
         published, published_source = hint.date, "feed"

@@ -114,9 +114,14 @@ def remove(node: Any) -> None:
 
 
 def _names_chrome(node: Any) -> bool:
-    """True when the element's class or id names chrome ("share-bar", "mostRead", "author-bio")."""
-    names = f"{node.get('class') or ''} {node.get('id') or ''}"
-    if names == " ":
+    """True when the element's class or id names chrome ("share-bar", "mostRead", "author-bio");
+    WordPress style classes ("has-normal-font-size") name a look, not a widget."""
+    names = " ".join(
+        name
+        for name in f"{node.get('class') or ''} {node.get('id') or ''}".split()
+        if not name.startswith("has-")  # a style ("has-drop-cap has-normal-font-size"), not a widget
+    )
+    if not names:
         return False
     words = [w.lower() for w in _CLASS_WORD.findall(names)]
     return any(w in _CHROME_WORDS for w in words) or any(
@@ -228,14 +233,20 @@ def _drop_empty_inline(tree: Any) -> None:
         remove(node)
 
 
+def drop_selected(tree: Any, selectors: Sequence[str]) -> Any:
+    """Remove the elements the outlet's ``drop_selectors`` match. Returns the same tree."""
+    for selector in selectors:
+        for node in tree.xpath(css_xpath(selector)):
+            remove(node)
+    return tree
+
+
 def prune_chrome(tree: Any, drop_selectors: Sequence[str] = ()) -> Any:
     """Remove page chrome from the markup: the outlet's ``drop_selectors``; code, media
     players and embedded social posts; headline links in capitals; and blocks whose class
     or id names chrome (share, related, promo, newsletter, most read, author bio…) unless
     they hold much of the page's paragraph text. Returns the same (changed) tree."""
-    for selector in drop_selectors:
-        for node in tree.xpath(css_xpath(selector)):
-            remove(node)
+    drop_selected(tree, drop_selectors)
     for node in tree.xpath(_ALWAYS_DROP):
         remove(node)
     for node in [n for n in tree.iter("p", "h2", "h3", "h4") if _link_promo(n)]:
