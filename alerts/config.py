@@ -42,6 +42,7 @@ class AlertConfig:
     data_dir: Path  # alerts.jsonl, digests/, the dispatcher's lock
     smtp: SmtpConfig | None
     digest_ambiguous_retries: int = 2  # retries after the server may already have the digest
+    review_channel: str = ""  # articles marked for review go here; "": never posted
 
     @property
     def slack(self) -> bool:
@@ -56,6 +57,7 @@ class AlertSettings(BaseModel):
 
     SLACK_BOT_TOKEN: str = ""
     NEWSWATCH_SLACK_CHANNEL: str = ""
+    NEWSWATCH_REVIEW_CHANNEL: str = ""
     NEWSWATCH_SLACK_API_URL: str = "https://slack.com/api/"
     NEWSWATCH_SLACK_MIN_INTERVAL: float = 1.0
     NEWSWATCH_TIMEZONE: str = "UTC"
@@ -147,6 +149,7 @@ def alert_config(settings: Any) -> AlertConfig:
         data_dir=Path(values.NEWSWATCH_DB).parent,
         smtp=_smtp(values),
         digest_ambiguous_retries=values.NEWSWATCH_DIGEST_AMBIGUOUS_RETRIES,
+        review_channel=values.NEWSWATCH_REVIEW_CHANNEL,
     )
 
 

@@ -1,7 +1,10 @@
-"""The daily digest: everything flagged since the last digest that was delivered.
+"""The daily digest: everything flagged since the last digest that was delivered, and at the
+end, under "Worth a look", the articles marked for review (no rule flagged them, but China,
+Russia's war and a support concept meet in one paragraph).
 
 Each story appears once: its most severe (then newest) article leads, with the evidence,
-and the story's other flagged articles follow as "also reported by" links.
+and the story's other flagged articles follow as "also reported by" links (so do its
+articles marked for review). A story with no flagged article is listed under "Worth a look".
 
 The state is in the archive, not in a time window: an article belongs to the next digest
 until a digest holding it has been delivered, so a missed day is caught up and nothing
@@ -57,6 +60,7 @@ class DigestItem:
     evidence: str | None
     highlights: tuple[tuple[int, int], ...] = ()  # spans of matched words in `evidence`
     story_id: int | None = None
+    review: bool = False  # marked for review, not flagged: listed under "Worth a look"
 
 
 def segments(sentence: str, highlights: tuple[tuple[int, int], ...]) -> list[tuple[str, bool]]:
@@ -81,11 +85,13 @@ class DigestContent:
 
 
 def undelivered(archive: Archive) -> list[DigestItem]:
-    """Flagged articles that no delivered digest has held yet, most severe and newest first;
-    each shows its most severe match's evidence (else the first evidence sentence)."""
+    """Flagged articles that no delivered digest has held yet, most severe and newest first,
+    then those marked for review; each shows its most severe match's evidence (else, and for a
+    review article always, the first evidence sentence)."""
     items = []
     for r in archive.digests.undelivered():
-        best = archive.verdicts.best_evidence(r["id"])
+        review = bool(r["review"])
+        best = archive.verdicts.best_evidence(r["id"]) if not review else None
         sentence = best["sentence"] if best else ((r["evidence"] or "").split("\n")[0] or None)
         spans = tuple((int(a), int(b)) for a, b in best.get("highlights", [])) if best else ()
         rules = tuple(json.loads(r["rules"] or "[]"))
@@ -101,6 +107,7 @@ def undelivered(archive: Archive) -> list[DigestItem]:
                 sentence,
                 spans,
                 r["story_id"],
+                review,
             )
         )
     return items
@@ -127,9 +134,13 @@ def render(
     """Subject, plain text and HTML (CSS inlined for mail clients) of a digest."""
     names = outlet_names or {}
     now = (now or datetime.now(UTC)).astimezone(tz)
-    stories = by_story(items)
-    by_outlet = Counter(names.get(i.outlet, i.outlet) for i in items)
-    by_rule = Counter(rule for i in items for rule in i.rules)
+    flagged = [i for i in items if not i.review]
+    flagged_stories = {i.story_id for i in flagged if i.story_id is not None}
+    # a review article of a flagged story follows that story's lead; the others are worth a look
+    stories = by_story(flagged + [i for i in items if i.review and i.story_id in flagged_stories])
+    worth = by_story([i for i in items if i.review and i.story_id not in flagged_stories])
+    by_outlet = Counter(names.get(i.outlet, i.outlet) for i in flagged)
+    by_rule = Counter(rule for i in flagged for rule in i.rules)
     by_severity = Counter(lead.severity for lead, _ in stories)
 
     def entry(lead: DigestItem, others: list[DigestItem]) -> dict[str, Any]:
@@ -167,8 +178,9 @@ def render(
     ]
     context = {
         "date": now.strftime("%-d %B %Y"),
-        "count": len(items),
+        "count": len(flagged),
         "stories": len(stories),
+        "worth": [entry(lead, others) for lead, others in worth],
         "by_severity": [(s, by_severity[s]) for s in SEVERITIES if by_severity[s]],
         "by_outlet": by_outlet.most_common(),
         "by_rule": by_rule.most_common(),
@@ -176,7 +188,8 @@ def render(
     }
     word = "story" if len(stories) == 1 else "stories"
     high = f", {by_severity['high']} high" if by_severity["high"] else ""
-    subject = f"newswatch digest {now:%d %b %Y}: {len(stories)} flagged {word}{high}"
+    look = f", {len(worth)} worth a look" if worth else ""
+    subject = f"newswatch digest {now:%d %b %Y}: {len(stories)} flagged {word}{high}{look}"
     html = css_inline.inline(_ENV.get_template("digest.html.j2").render(subject=subject, **context))
     text = _ENV.get_template("digest.txt.j2").render(subject=subject, **context)
     return DigestContent(

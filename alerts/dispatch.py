@@ -22,6 +22,13 @@ What ends the attempt:
 - Slack will never take this message: ``failed`` at once and the pass goes on.
 
 A ``stop`` event ends the pass between two alerts and cuts every wait short.
+
+Review alerts (articles marked for review) are a lane of their own, delivered after the
+alert channel's once that lane went through, to ``NEWSWATCH_REVIEW_CHANNEL``, with the same
+claims, attempts and order; a failure there never holds back the alert channel, and its
+configuration errors open a ``health`` row of their own (``slack``/``review_delivery``).
+Without the setting they are failed (visible in `newswatch alerts`; `--requeue` once it is
+set), never posted to the alert channel.
 """
 
 from __future__ import annotations
@@ -51,6 +58,9 @@ CONFIG_RETRY = timedelta(minutes=5)
 FREE_DEFERRAL_AGE = timedelta(days=1)
 #: The ``health`` row a configuration error opens (shown by `newswatch outlets` and Datasette).
 DELIVERY_HEALTH = ("slack", "delivery")
+#: The ``health`` row a configuration error of the review channel opens.
+REVIEW_HEALTH = ("slack", "review_delivery")
+NO_REVIEW_CHANNEL = "NEWSWATCH_REVIEW_CHANNEL is not set: review alerts are not posted"
 
 
 class DispatcherBusy(RuntimeError):
@@ -112,6 +122,24 @@ def _meta(alert: AlertView) -> dict[str, Any]:
     }
 
 
+def _health(alert: AlertView) -> tuple[str, str]:
+    return REVIEW_HEALTH if alert.review else DELIVERY_HEALTH
+
+
+def _thread_of(alert: AlertView) -> str | None:
+    """The thread a settled alert replies in (None: a message of its own)."""
+    return None if alert.kind == "new" or alert.review else alert.parent_ts
+
+
+def _send(
+    transport: Transport, message: Any, thread_ts: str | None, alert: AlertView, config: AlertConfig
+) -> Sent:
+    """One post: a review alert to the review channel, any other to the transport's channel."""
+    if alert.review:
+        return transport.send(message, thread_ts=thread_ts, meta=_meta(alert), channel=config.review_channel)
+    return transport.send(message, thread_ts=thread_ts, meta=_meta(alert))
+
+
 def _young(alert: AlertView, now: datetime) -> bool:
     created = from_sql_time(alert.created_at)
     return created is None or now - created < FREE_DEFERRAL_AGE
@@ -136,11 +164,36 @@ class _Pass:
         self.outbox = Outbox(archive)
         self.report = DispatchReport()
         self.roots: dict[int | None, str | None] = {}  # story → ts of its first message, sent in this pass
+        self.resolved: set[tuple[str, str]] = set()  # health rows looked at after a send went through
+
+    def lane(self, alerts: list[AlertView], stop: threading.Event | None) -> int:
+        """Deliver one lane's due alerts in order until one must wait; how many were taken up."""
+        taken = 0
+        for alert in alerts:
+            if stop is not None and stop.is_set():
+                self.report.stopped = "stopping"
+                break
+            taken += 1
+            if not self.deliver(alert):
+                break
+        return taken
+
+    def review_lane(self, limit: int | None, stop: threading.Event | None) -> None:
+        """The review channel's alerts; without a review channel they are failed, never posted."""
+        alerts = self.outbox.due(limit=limit, review=True)
+        if self.config.review_channel:
+            self.lane(alerts, stop)
+            return
+        for alert in alerts:
+            self.archive.outbox.fail(alert.id, NO_REVIEW_CHANNEL)
+            self.report.failed += 1
+        if alerts:
+            log.warning("%d review alert(s) failed: %s", len(alerts), NO_REVIEW_CHANNEL)
 
     def settle(self, alert: AlertView) -> AlertView | None:
         """The alert with its story's first message as known now, or None while a reply
         must wait for it (it is not delivered yet)."""
-        if alert.kind == "new" or alert.parent_ts:
+        if alert.kind == "new" or alert.review or alert.parent_ts:
             return alert
         if alert.story_id in self.roots:  # the first message went out in this pass
             return replace(alert, parent_ts=self.roots[alert.story_id], parent_status="sent")
@@ -155,11 +208,11 @@ class _Pass:
             self.give_up(alert, alert.attempts, "no attempt left after an interrupted send")
             return True
         message = render_alert(settled, self.config.timezone, self.names.get(alert.outlet), self.names)
-        thread_ts = settled.parent_ts if alert.kind != "new" else None
+        thread_ts = _thread_of(settled)
         if not self.archive.outbox.claim(alert.id, self.config.max_attempts):
             return True  # taken by someone else
         try:
-            sent = self.transport.send(message, thread_ts=thread_ts, meta=_meta(alert))
+            sent = _send(self.transport, message, thread_ts, alert, self.config)
         except Exception as exc:  # any failure of a send is an attempt, counted, retried later
             return self.failed(alert, classify(exc))
         self.confirmed(alert, sent, thread_ts)
@@ -167,8 +220,12 @@ class _Pass:
 
     def confirmed(self, alert: AlertView, sent: Sent, thread_ts: str | None) -> None:
         self.archive.outbox.mark_sent(alert.id, sent.transport, sent.channel, sent.ts, thread_ts)
-        if self.report.sent == 0 and self.archive.health.resolve(*DELIVERY_HEALTH):
-            log.warning("alerts delivered again (%s)", sent.transport)
+        health = _health(alert)
+        if health not in self.resolved:
+            self.resolved.add(health)
+            if self.archive.health.resolve(*health):
+                what = "review alerts" if alert.review else "alerts"
+                log.warning("%s delivered again (%s)", what, sent.transport)
         if alert.kind == "new":
             self.roots[alert.story_id] = sent.ts
         if sent.ts is None and sent.transport == "slack":
@@ -184,7 +241,7 @@ class _Pass:
         attempts = alert.attempts + 1
         if exc.config:
             self.archive.outbox.retry_later(alert.id, error, CONFIG_RETRY, refund=True)
-            if self.archive.health.open(DELIVERY_HEALTH[0], DELIVERY_HEALTH[1], error):
+            if self.archive.health.open(*_health(alert), error):
                 log.error("alerts not delivered, fix the configuration: %s", error)  # once
             else:
                 log.debug("alerts still not delivered: %s", error)
@@ -251,24 +308,24 @@ def dispatch(
     if dry_run:
         return _dry_run(run, limit)
     run.report.recovered = archive.outbox.recover()
-    for alert in run.outbox.due(limit=limit):
-        if stop is not None and stop.is_set():
-            run.report.stopped = "stopping"
-            break
-        if not run.deliver(alert):
-            break
+    taken = run.lane(run.outbox.due(limit=limit), stop)
     if run.report.stopped is None:
         refresh_parents(run.outbox, transport, config, run.names, run.report)
+    left = None if limit is None else limit - taken
+    if run.report.stopped is None and (left is None or left > 0):
+        run.review_lane(left, stop)
     return run.report
 
 
 def _dry_run(run: _Pass, limit: int | None) -> DispatchReport:
-    for alert in run.outbox.due(limit=limit):
+    alerts = run.outbox.due(limit=limit)
+    if run.config.review_channel:
+        alerts += run.outbox.due(limit=limit, review=True)
+    for alert in alerts[:limit]:
         settled = run.settle(alert)
         if settled is not None:
             message = render_alert(settled, run.config.timezone, run.names.get(alert.outlet), run.names)
-            thread_ts = settled.parent_ts if alert.kind != "new" else None
-            run.transport.send(message, thread_ts=thread_ts, meta=_meta(alert))
+            _send(run.transport, message, _thread_of(settled), alert, run.config)
             run.report.sent += 1
     return run.report
 

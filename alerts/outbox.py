@@ -4,8 +4,10 @@ newswatch/archive/outbox.py); the policy below is delivery's (alerts/dispatch.py
 
 Kinds: ``new`` (a story's first flagged article: a message of its own), ``also`` (a further
 outlet's report of the story: a reply in its thread), ``update`` (the severity rose: a
-reply). Replies wait until the story's first message is sent; if that one failed for good,
-or Slack confirmed it without a ``ts`` to reply to, they go out as messages of their own.
+reply), ``review`` (a story's first article marked for review: a message of its own in
+NEWSWATCH_REVIEW_CHANNEL). Replies wait until the story's first message is sent; if that one
+failed for good, or Slack confirmed it without a ``ts`` to reply to, they go out as messages
+of their own.
 
     pending ──claim (attempts + 1)──▶ sending ──confirmed──▶ sent
        ▲                                 │
@@ -19,17 +21,19 @@ giving the attempt back. ``max_attempts`` claims are all an alert ever gets. Onl
 that provably posted nothing (a 429, a refused connection, a bad configuration) give the
 attempt back.
 
-One queue, oldest first: an alert waiting for its retry time holds back every newer one
-(all alerts go to one channel), so a Slack that fails and recovers never reorders them.
+One queue per channel, oldest first: an alert waiting for its retry time holds back every
+newer one of its channel, so a Slack that fails and recovers never reorders them. The review
+channel's alerts are a lane of their own: they never hold back the alert channel's.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from newswatch.archive import AlertRow, Archive, Stalled
+from newswatch.rules.engine import REVIEW
 
 #: An alert pending this long without a single attempt is reported as stalled.
 STALLED_AFTER = timedelta(minutes=10)
@@ -41,7 +45,7 @@ class AlertView:
 
     id: int
     article_id: int
-    kind: str  # new, also, update
+    kind: str  # new, also, update, review
     severity: str
     attempts: int
     url: str
@@ -67,7 +71,16 @@ class AlertView:
     def follows(self) -> bool:
         """A reply that cannot go into its story's thread (the first message failed, or
         Slack confirmed it without a ``ts``): it is posted on its own, saying which story."""
-        return self.kind != "new" and self.parent_status in ("failed", "sent") and self.parent_ts is None
+        return (
+            self.kind in ("also", "update")
+            and self.parent_status in ("failed", "sent")
+            and self.parent_ts is None
+        )
+
+    @property
+    def review(self) -> bool:
+        """Marked for review, for the review channel: a message of its own, never a reply."""
+        return self.kind == REVIEW
 
 
 class Outbox:
@@ -78,8 +91,11 @@ class Outbox:
         self.archive = archive
 
     def _view(self, row: AlertRow) -> AlertView:
+        if row.kind == REVIEW:  # a message of its own in the review channel: no parent
+            row = replace(row, parent_ts=None, parent_channel=None, parent_status=None)
         # a reply goes into the thread of the story's first message once that one is sent
         parent_sent = row.parent_status == "sent"
+        verdicts = self.archive.verdicts
         return AlertView(
             id=row.id,
             article_id=row.article_id,
@@ -91,7 +107,11 @@ class Outbox:
             outlet=row.outlet,
             published=row.published,
             rules=row.rules,
-            evidence=self.archive.verdicts.best_evidence(row.article_id),
+            evidence=(
+                verdicts.review_evidence(row.article_id)
+                if row.kind == REVIEW
+                else verdicts.best_evidence(row.article_id)
+            ),
             parent_ts=row.parent_ts if parent_sent else None,
             parent_channel=row.parent_channel if parent_sent else None,
             parent_status=row.parent_status,
@@ -105,10 +125,13 @@ class Outbox:
             parent_outlet=row.parent_outlet,
         )
 
-    def due(self, now: datetime | None = None, limit: int | None = None) -> list[AlertView]:
-        """Pending alerts whose time has come, oldest first, up to the oldest pending alert
-        whose time has not come: nothing overtakes an alert waiting for its retry."""
-        return [self._view(row) for row in self.archive.outbox.due(now, limit)]
+    def due(
+        self, now: datetime | None = None, limit: int | None = None, review: bool = False
+    ) -> list[AlertView]:
+        """Pending alerts of one lane (with ``review``: the review channel's) whose time has
+        come, oldest first, up to the oldest pending alert of the lane whose time has not
+        come: nothing overtakes an alert waiting for its retry."""
+        return [self._view(row) for row in self.archive.outbox.due(now, limit, review)]
 
     def view(self, alert_id: int) -> AlertView | None:
         row = self.archive.outbox.get(alert_id)

@@ -21,6 +21,8 @@ SEVERITY_LABEL = {
     "medium": ":large_orange_circle: MEDIUM",
     "low": ":white_circle: LOW",
 }
+#: What a review message says first: no rule flagged the article.
+REVIEW_LABEL = "Worth a look — no rule flagged it"
 MAX_SECTION = 2900  # Slack allows 3000 characters in a section's text
 MAX_TITLE = 250
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # not tab, newline, return
@@ -120,6 +122,8 @@ def render_alert(
     title = clip(alert.title, MAX_TITLE)
     outlet = outlet_name or names.get(alert.outlet) or alert.outlet
     when = local_time(alert.published, tz)
+    if alert.review:
+        return render_review(alert, title, outlet, when, names)
     label = SEVERITY_LABEL.get(alert.severity, alert.severity.upper())
     rules = ", ".join(alert.rules)
     headline = f"*<{_link_target(alert.url)}|{slack_escape(title)}>*"
@@ -158,4 +162,29 @@ def render_alert(
         text = f"{head} — {slack_escape(outlet)}, {slack_escape(when)}"
     if alert.follows:
         text += f" (follows: {slack_escape(clip(alert.parent_title or 'an earlier alert', MAX_TITLE))})"
+    return SlackMessage(text=text, blocks=blocks)
+
+
+def render_review(
+    alert: AlertView, title: str, outlet: str, when: str, names: dict[str, str]
+) -> SlackMessage:
+    """The message of an article marked for review (the review channel): it says that no rule
+    flagged it, and shows the sentence where China, Russia's war and support meet."""
+    headline = f"*<{_link_target(alert.url)}|{slack_escape(title)}>*"
+    if not web_url(alert.url) or len(headline) > MAX_SECTION - 200:
+        headline = f"*{slack_escape(title)}*"
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": f":mag: {REVIEW_LABEL}: {headline}"}},
+        {
+            "type": "context",
+            "elements": [{"type": "mrkdwn", "text": f"{slack_escape(outlet)} · {slack_escape(when)}"}],
+        },
+    ]
+    evidence = evidence_mrkdwn(alert.evidence)
+    if evidence:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f">{evidence}"}})
+    if len(alert.story_outlets) > 1:
+        outlets = [names.get(key, key) for key in alert.story_outlets]
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": reported_by(outlets)}]})
+    text = f"{REVIEW_LABEL}: {slack_escape(title)} — {slack_escape(outlet)}, {slack_escape(when)}"
     return SlackMessage(text=text, blocks=blocks)

@@ -96,8 +96,14 @@ class Transport(Protocol):
     name: str
 
     def send(
-        self, message: SlackMessage, thread_ts: str | None = None, meta: dict[str, Any] | None = None
-    ) -> Sent: ...
+        self,
+        message: SlackMessage,
+        thread_ts: str | None = None,
+        meta: dict[str, Any] | None = None,
+        channel: str | None = None,
+    ) -> Sent:
+        """Post one message (to ``channel``, else the transport's own channel)."""
+        ...
 
     def update(self, channel: str | None, ts: str, message: SlackMessage) -> None:
         """Replace the content of a message already sent (a story's first alert)."""
@@ -240,23 +246,28 @@ class SlackTransport:
         )
 
     def send(
-        self, message: SlackMessage, thread_ts: str | None = None, meta: dict[str, Any] | None = None
+        self,
+        message: SlackMessage,
+        thread_ts: str | None = None,
+        meta: dict[str, Any] | None = None,
+        channel: str | None = None,
     ) -> Sent:
+        target = channel or self.channel
         response = self._call(
             self.client.chat_postMessage,
-            channel=self.channel,
+            channel=target,
             text=message.text,
             blocks=message.blocks,
             thread_ts=thread_ts,
             unfurl_links=False,
             unfurl_media=False,
         )
-        channel, ts = response.get("channel"), response.get("ts")
+        answered, ts = response.get("channel"), response.get("ts")
         # Slack confirmed the post; an answer whose ids are not text is kept as "no ts"
         # (its replies go out on their own), never a reason to post it again.
         return Sent(
             self.name,
-            channel if isinstance(channel, str) and channel else self.channel,
+            answered if isinstance(answered, str) and answered else target,
             ts if isinstance(ts, str) and ts else None,
         )
 
@@ -301,11 +312,16 @@ class ConsoleTransport:
         self.path, self.echo = path, echo
 
     def send(
-        self, message: SlackMessage, thread_ts: str | None = None, meta: dict[str, Any] | None = None
+        self,
+        message: SlackMessage,
+        thread_ts: str | None = None,
+        meta: dict[str, Any] | None = None,
+        channel: str | None = None,
     ) -> Sent:
         record = {
             "sent_at": sql_time(utcnow()),
             "thread_of": thread_ts,
+            **({"channel": channel} if channel else {}),
             "text": message.text,
             **(meta or {}),
             "blocks": message.blocks,
@@ -342,9 +358,14 @@ class DryRunTransport:
     updated: list[dict[str, Any]] = field(default_factory=list)
 
     def send(
-        self, message: SlackMessage, thread_ts: str | None = None, meta: dict[str, Any] | None = None
+        self,
+        message: SlackMessage,
+        thread_ts: str | None = None,
+        meta: dict[str, Any] | None = None,
+        channel: str | None = None,
     ) -> Sent:
-        self.sent.append({"thread_ts": thread_ts, **asdict(message), **(meta or {})})
+        where = {"channel": channel} if channel else {}
+        self.sent.append({"thread_ts": thread_ts, **where, **asdict(message), **(meta or {})})
         return Sent(self.name, None, None)
 
     def update(self, channel: str | None, ts: str, message: SlackMessage) -> None:

@@ -314,7 +314,7 @@ def _ruleset(path: str | None = None) -> Any:
     "jsonl",
     type=click.File("r", encoding="utf-8"),
     required=True,
-    help='Lines {"id","title","text",...} in; one {"id","flagged","score","severity","rules",'
+    help='Lines {"id","title","text",...} in; one {"id","flagged","review","score","severity","rules",'
     '"evidence"} line out per input, in order.',
 )
 @click.option("--rules", "rules_path", metavar="DIR", help="Rules folder or file (default NEWSWATCH_RULES).")
@@ -326,10 +326,14 @@ def classify(jsonl: Any, rules_path: str | None) -> None:
             continue
         try:
             item = json.loads(line)
-            verdict = matcher.classify(str(item.get("title") or ""), str(item.get("text") or ""))
+            language = item.get("language") or item.get("lang")
+            verdict = matcher.classify(
+                str(item.get("title") or ""), str(item.get("text") or ""), str(language) if language else None
+            )
             out = {
                 "id": item.get("id"),
                 "flagged": verdict.flagged,
+                "review": verdict.review,  # no rule flags it, but the review query holds
                 "score": verdict.score,
                 "severity": verdict.severity,
                 "rules": list(verdict.rules),
@@ -533,10 +537,15 @@ MAX_SEARCH_LIMIT = 10_000
 @main.command("search")
 @click.argument("query")
 @click.option("--flagged", is_flag=True, help="Only flagged articles.")
+@click.option(
+    "--review", is_flag=True, help="Only articles marked for review (worth a look: no rule flagged them)."
+)
 @click.option("--since", metavar="DATE", help="Published since DATE (2026-01-31) or a span (7d, 36h).")
 @click.option("--limit", default=30, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
-def search_command(query: str, flagged: bool, since: str | None, limit: int, as_json: bool) -> None:
+def search_command(
+    query: str, flagged: bool, review: bool, since: str | None, limit: int, as_json: bool
+) -> None:
     """Search the archive: words and "phrases" (all of them), word* for word forms, Chinese as substrings."""
     from alerts.render import visible  # a title's escape sequences must not reach the terminal
     from newswatch.clock import parse_since, sql_time, utcnow
@@ -544,6 +553,8 @@ def search_command(query: str, flagged: bool, since: str | None, limit: int, as_
 
     if not 1 <= limit <= MAX_SEARCH_LIMIT:
         _fail(f"--limit {limit}: use 1 to {MAX_SEARCH_LIMIT}")
+    if flagged and review:
+        _fail("--flagged and --review exclude each other (a review article is one no rule flagged)")
     cutoff = None
     if since:
         try:
@@ -552,7 +563,7 @@ def search_command(query: str, flagged: bool, since: str | None, limit: int, as_
             _fail(str(exc))
     archive = _archive(_settings())
     try:
-        results = search(archive, query, flagged=flagged, since=cutoff, limit=limit)
+        results = search(archive, query, flagged=flagged, since=cutoff, limit=limit, review=review)
     finally:
         archive.close()
     if as_json:
@@ -645,7 +656,8 @@ def dispatch(dry_run: bool, limit: int | None) -> None:
     help="Queue an unconfirmed digest again (it did not arrive): the next delivery sends the same message.",
 )
 def digest(send: bool, preview: Path | None, resend: int | None) -> None:
-    """The digest of everything flagged since the last delivered digest."""
+    """The digest of everything flagged since the last delivered digest (and, at the end,
+    what is worth a look: articles marked for review)."""
     _in_range("--resend", resend, MAX_ID)
     from alerts import send_digest
     from alerts.digest import render, undelivered, write_preview
@@ -666,7 +678,7 @@ def digest(send: bool, preview: Path | None, resend: int | None) -> None:
             _digest_state(archive)
             items = undelivered(archive)
             if not items:
-                click.echo("nothing flagged since the last delivered digest; nothing to send")
+                click.echo("nothing flagged or worth a look since the last delivered digest; nothing to send")
                 return
             content = render(items, config.timezone, names, archive.clock())
             if preview is not None:
@@ -710,7 +722,7 @@ def _unconfirmed(digest_id: int | None, attempts: int, error: str | None) -> str
 def _digest_outcome(outcome: Any, config: Any) -> None:
     """Say what `digest --send` did; exit 1 when the digest was not delivered."""
     if outcome.items == 0:
-        click.echo("nothing flagged since the last delivered digest; nothing to send")
+        click.echo("nothing flagged or worth a look since the last delivered digest; nothing to send")
         return
     if outcome.error:
         if outcome.status == "unconfirmed":

@@ -66,8 +66,14 @@ def trigram_match(query: str) -> str:
 
 
 def search(
-    archive: Archive, query: str, flagged: bool = False, since: str | None = None, limit: int = 50
+    archive: Archive,
+    query: str,
+    flagged: bool = False,
+    since: str | None = None,
+    limit: int = 50,
+    review: bool = False,
 ) -> list[dict[str, Any]]:
-    """Articles matching ``query``, best first (relevance, then newest). ``since``: a UTC
+    """Articles matching ``query``, best first (relevance, then newest); ``flagged`` or
+    ``review``: only flagged articles, or only those marked for review. ``since``: a UTC
     time in the archive's format (``YYYY-MM-DD[ HH:MM:SS]``)."""
-    return archive.search.find(parse(query), flagged=flagged, since=since, limit=limit)
+    return archive.search.find(parse(query), flagged=flagged, since=since, limit=limit, review=review)

@@ -60,7 +60,11 @@ class CrawlRunRecorder:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlRunRecorder:
         settings = crawler.settings
-        archive = Archive(settings.get("NEWSWATCH_DB"), settings.getint("NEWSWATCH_BUSY_TIMEOUT_MS"))
+        archive = Archive(
+            settings.get("NEWSWATCH_DB"),
+            settings.getint("NEWSWATCH_BUSY_TIMEOUT_MS"),
+            review_alerts=bool(settings.get("NEWSWATCH_REVIEW_CHANNEL")),
+        )
         recorder = cls(crawler, archive)
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
         return recorder

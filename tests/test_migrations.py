@@ -20,11 +20,11 @@ NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 PREVIOUS_RELEASE_STOPS_BEFORE = "m007_digest_message"
 
 
-def previous_release_archive(path: Path) -> None:
+def previous_release_archive(path: Path, stop_before: str = PREVIOUS_RELEASE_STOPS_BEFORE) -> None:
     """The schema and rows of an archive the previous release wrote: one flagged article,
     its alert still pending and a digest that was built but not delivered."""
     db = sqlite_utils.Database(path)
-    migrations.apply(db, stop_before=PREVIOUS_RELEASE_STOPS_BEFORE)
+    migrations.apply(db, stop_before=stop_before)
     db.execute(
         "INSERT INTO articles (id, url, url_hash, outlet, title, fetched_at, published, text, flagged, "
         "severity, rules) VALUES (1, 'https://www.rferl.org/a/1.html', 'h1', 'rferl', "
@@ -87,5 +87,27 @@ def test_what_the_previous_release_left_pending_is_delivered_once_after_the_upgr
         ).fetchall()
         assert stored == [("sent", 1, outcome.message_id)]  # built now, from the items it held
         assert send_digest(archive, config).items == 0  # and not again
+    finally:
+        archive.close()
+
+
+def test_an_archive_without_the_review_tier_gains_it_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "newswatch.db"
+    previous_release_archive(path, stop_before="m009_review")
+    archive = Archive(path, clock=fixed_clock(NOW))
+    try:
+        assert "review" in columns(archive, "articles")
+        assert "m009_review" in {m.name for m in migrations.applied(archive.db)}
+        assert archive.conn.execute("SELECT flagged, review, severity FROM articles").fetchall() == [
+            (1, 0, "high")
+        ]
+        assert archive.conn.execute("SELECT count(*) FROM review_articles").fetchone() == (0,)
+        archive.conn.execute("UPDATE articles SET flagged = 0, review = 1, severity = 'review'")
+        listed = archive.conn.execute("SELECT outlet, title, evidence FROM review_articles").fetchall()
+        assert listed == [
+            ("rferl", '<a href="https://www.rferl.org/a/1.html">Chinese engines in Russian drones</a>', None)
+        ]
+        assert archive.outbox.queue(1, "review", "review") and not archive.outbox.queue(1, "review", "review")
+        assert archive.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     finally:
         archive.close()

@@ -26,7 +26,7 @@ def test_classify_jsonl_answers_every_line_in_order(tmp_path: Path) -> None:
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["id"] for o in out] == ["yes", "no", "zh"]
     assert [o["flagged"] for o in out] == [True, False, True]
-    assert set(out[0]) == {"id", "flagged", "score", "severity", "rules", "evidence"}
+    assert set(out[0]) == {"id", "flagged", "review", "score", "severity", "rules", "evidence"}
     assert out[0]["severity"] == "high" and "supply-to-russia" in out[0]["rules"]
     assert out[0]["evidence"] == [lines[0]["text"]]
 

@@ -166,6 +166,11 @@ def test_hostile_titles_are_escaped_on_every_page_and_only_the_views_render_link
         "UPDATE stories SET title = ? WHERE first_article_id = (SELECT id FROM articles WHERE title = ?)",
         (HOSTILE_TITLE, HOSTILE_TITLE),
     )
+    target.execute(  # one marked for review, for the review view
+        "UPDATE articles SET title = ?, review = 1, severity = 'review' "
+        "WHERE id = (SELECT id FROM articles WHERE flagged = 0 LIMIT 1)",
+        (HOSTILE_TITLE,),
+    )
     target.commit()
     source.close()
     target.close()
@@ -177,6 +182,7 @@ def test_hostile_titles_are_escaped_on_every_page_and_only_the_views_render_link
         "/newswatch/alerts",
         "/newswatch/flagged_articles",
         "/newswatch/flagged_stories",
+        "/newswatch/review_articles",
         "/newswatch/flagged_today",
         "/newswatch/stories_this_week",
         "/newswatch/search_articles?q=drone",
@@ -192,6 +198,8 @@ def test_hostile_titles_are_escaped_on_every_page_and_only_the_views_render_link
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in flagged
     assert '<a href="http://127.0.0.1:' in flagged  # the linked title, rendered as HTML
     assert '<a href="http://127.0.0.1:' in get(ds, "/newswatch/flagged_stories").text
+    review = get(ds, "/newswatch/review_articles").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in review and '<a href="http://127.0.0.1:' in review
 
 
 def test_the_atom_feed_lists_flagged_articles(crawled: tuple[Path, Sites, str, str]) -> None:

@@ -31,7 +31,7 @@ class Stored:
     outcome: str  # new, revised (a changed text replaced the archived one), unchanged, duplicate
     story_id: int | None = None
     relation: str | None = None  # first, copy, related (new articles only)
-    alert: str | None = None  # the kind of alert queued: new, also, update
+    alert: str | None = None  # the kind of alert queued: new, also, update, review
 
 
 class Articles:
@@ -102,9 +102,8 @@ class Articles:
                     self.verdicts.add_matches(new_id, article.verdict)
                 when = extraction.published or article.fetched_at
                 story_id, relation = self.stories.assign(new_id, row, fp, stories, when)
-                alert = None
-                if article.verdict is not None and article.verdict.flagged:  # the outbox row, here
-                    alert = self.outbox.queue_for_story(new_id, article.verdict.severity or "low")
+                # the outbox row, here
+                alert = self.verdicts.queue_alert(new_id, article.verdict) if article.verdict else None
                 if fp is not None:
                     self.stories.save_fingerprint(new_id, fp)
                     entry = Entry(new_id, story_id, article.outlet, when, fp)
@@ -188,7 +187,7 @@ class Articles:
     def fetched_since(self, since: datetime) -> Iterator[dict[str, Any]]:
         """Articles fetched since ``since``, oldest first, with what re-judging them needs."""
         return self.db.iter_rows(
-            "SELECT id, outlet, published, fetched_at, title, url, text, flagged, rules FROM articles "
-            "WHERE fetched_at >= ? ORDER BY fetched_at",
+            "SELECT id, outlet, published, fetched_at, title, url, text, language, flagged, rules "
+            "FROM articles WHERE fetched_at >= ? ORDER BY fetched_at",
             (sql_time(since),),
         )

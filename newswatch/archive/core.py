@@ -27,14 +27,22 @@ from newswatch.clock import Clock, utcnow
 class Archive:
     """The open archive (created and migrated if needed); one instance per process or job."""
 
-    def __init__(self, path: str | Path, busy_timeout_ms: int = 10_000, clock: Clock = utcnow):
+    def __init__(
+        self,
+        path: str | Path,
+        busy_timeout_ms: int = 10_000,
+        clock: Clock = utcnow,
+        review_alerts: bool = False,
+    ):
+        """``review_alerts``: articles marked for review queue an alert for the review
+        channel (the crawl sets it when NEWSWATCH_REVIEW_CHANNEL is set)."""
         self.path = Path(path)
         self.clock = clock  # every "now" this archive writes or compares against
         self._db = Db(self.path, busy_timeout_ms, clock)
         self.seen = SeenUrls(self._db)
         self.outbox = Outbox(self._db)
         self.stories = StoryWrites(self._db, self.outbox)
-        self.verdicts = Verdicts(self._db, self.outbox, self.stories)
+        self.verdicts = Verdicts(self._db, self.outbox, self.stories, review_alerts)
         self.articles = Articles(self._db, self.seen, self.verdicts, self.stories, self.outbox)
         self.runs = Runs(self._db)
         self.state = ServiceState(self._db)

@@ -1,4 +1,4 @@
-"""``digests`` and ``digest_items``: which flagged articles went into which digest, and each
+"""``digests`` and ``digest_items``: which flagged (and review) articles went into which digest, and each
 digest's frozen message and delivery state (pending, sent, unconfirmed, failed). When a
 failed attempt leaves a digest pending or gives it up is the caller's policy
 (``alerts/digest.py``)."""
@@ -44,15 +44,17 @@ class Digests:
         self.db = db
 
     def undelivered(self) -> list[dict[str, Any]]:
-        """Flagged articles that no delivered digest has held yet, most severe and newest first."""
+        """Flagged articles, then articles marked for review (``review`` 1), that no delivered
+        digest has held yet, most severe and newest first."""
         return self.db.rows(
             """
-            SELECT a.id, a.title, a.url, a.outlet, a.published, a.severity, a.rules, a.evidence, a.story_id
+            SELECT a.id, a.title, a.url, a.outlet, a.published, a.severity, a.rules, a.evidence, a.story_id,
+                   a.review
             FROM articles a
-            WHERE a.flagged = 1 AND NOT EXISTS (
+            WHERE (a.flagged = 1 OR a.review = 1) AND NOT EXISTS (
                 SELECT 1 FROM digest_items di JOIN digests d ON d.id = di.digest_id
                 WHERE di.article_id = a.id AND d.status IN ('sent', 'unconfirmed'))
-            ORDER BY CASE a.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END,
+            ORDER BY a.flagged DESC, CASE a.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END,
                      coalesce(a.published, a.fetched_at) DESC, a.id
             """
         )

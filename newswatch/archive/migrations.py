@@ -369,3 +369,24 @@ def m007_digest_message(db: sqlite_utils.Database) -> None:
 def m008_match_limits(db: sqlite_utils.Database) -> None:
     # "too long to match fully: matched the first N of M characters" (NEWSWATCH_MAX_MATCH_CHARS)
     db.execute("ALTER TABLE articles ADD COLUMN match_note TEXT")
+
+
+@migrations()
+def m009_review(db: sqlite_utils.Database) -> None:
+    # marked for review: no rule flags it, but the ruleset's review query holds (severity
+    # 'review', flagged 0); a 'review' alert goes to NEWSWATCH_REVIEW_CHANNEL, one per story
+    db.execute("ALTER TABLE articles ADD COLUMN review INTEGER NOT NULL DEFAULT 0")
+    db.execute("CREATE INDEX idx_articles_review ON articles (review, published)")
+    db.execute(
+        "CREATE UNIQUE INDEX idx_alerts_one_review_per_article ON alerts (article_id) WHERE kind = 'review'"
+    )
+    db.execute(
+        f"""
+        CREATE VIEW review_articles AS
+        SELECT a.id, a.published, a.outlet,
+               '<a href="' || {_html("a.url")} || '">'
+                 || {_html("coalesce(a.title, a.url)")} || '</a>' AS title,
+               a.evidence, a.language, a.story_id
+        FROM articles a WHERE a.review = 1
+        """
+    )

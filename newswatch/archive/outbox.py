@@ -2,8 +2,12 @@
 
 Kinds: ``new`` (a story's first flagged article: a message of its own), ``also`` (a further
 outlet's report of the story: a reply in its thread), ``update`` (the severity rose: a
-reply). At most one ``new`` and one ``also`` per article and one ``update`` per severity
-level (unique indexes).
+reply), ``review`` (a story's first article marked for review, while no article of it is
+alerted: a message of its own in the review channel). At most one ``new``, one ``also`` and
+one ``review`` per article and one ``update`` per severity level (unique indexes).
+
+Two lanes, each delivered oldest first: the alert channel's (every kind but ``review``) and
+the review channel's (``review``); neither holds the other back.
 
     queue ──▶ pending ──claim (attempts + 1)──▶ sending ──confirmed──▶ sent
                  ▲                                 │
@@ -25,7 +29,7 @@ from typing import Any, NamedTuple
 
 from newswatch.archive.connection import Db
 from newswatch.clock import sql_time
-from newswatch.rules.engine import SEVERITY_RANK
+from newswatch.rules.engine import REVIEW, SEVERITY_RANK
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,7 @@ class AlertRow:
 
     id: int
     article_id: int
-    kind: str  # new, also, update
+    kind: str  # new, also, update, review
     severity: str
     attempts: int
     url: str
@@ -143,6 +147,22 @@ class Outbox:
                 return "update" if self.queue(article_id, "update", severity) else None
             return None
 
+    def queue_for_review(self, article_id: int) -> str | None:
+        """Queue the ``review`` alert of an article marked for review, unless its story already
+        has one or has a flagged article's alert (one message per story). Returns the kind
+        queued."""
+        with self.db.write():
+            story_id = self.db.value("SELECT story_id FROM articles WHERE id = ?", (article_id,))
+            if story_id is not None:
+                taken = self.db.value(
+                    "SELECT 1 FROM alerts al JOIN articles a ON a.id = al.article_id "
+                    "WHERE a.story_id = ? AND al.kind IN ('new', 'review')",
+                    (story_id,),
+                )
+                if taken is not None:
+                    return None
+            return REVIEW if self.queue(article_id, REVIEW, REVIEW) else None
+
     def has_first_alert(self, article_id: int) -> bool:
         """The article was alerted as a story's first report or a further outlet's."""
         found = self.db.value(
@@ -167,22 +187,26 @@ class Outbox:
         with self.db.write() as conn:
             return conn.execute("UPDATE alerts SET status = 'pending' WHERE status = 'sending'").rowcount
 
-    def due(self, now: datetime | None = None, limit: int | None = None) -> list[AlertRow]:
-        """Pending alerts whose time has come, oldest first, up to the oldest pending alert
-        whose time has not come: nothing overtakes an alert waiting for its retry."""
+    def due(
+        self, now: datetime | None = None, limit: int | None = None, review: bool = False
+    ) -> list[AlertRow]:
+        """Pending alerts of one lane (the alert channel's, or with ``review`` the review
+        channel's) whose time has come, oldest first, up to the oldest pending alert of that
+        lane whose time has not come: nothing overtakes an alert waiting for its retry."""
         rows = self.db.rows(
             _SELECT
             + """
-            WHERE al.status = 'pending' AND al.next_attempt_at <= :now
+            WHERE al.status = 'pending' AND al.next_attempt_at <= :now AND (al.kind = 'review') = :review
               AND NOT EXISTS (
                 SELECT 1 FROM alerts b
-                WHERE b.status = 'pending' AND b.next_attempt_at > :now
+                WHERE b.status = 'pending' AND b.next_attempt_at > :now AND (b.kind = 'review') = :review
                   AND (b.created_at, b.id) < (al.created_at, al.id))
             ORDER BY al.created_at, al.id LIMIT :limit
             """,
             {
                 "now": sql_time(now) if now is not None else self.db.now(),
                 "limit": -1 if limit is None else limit,
+                "review": int(review),
             },
         )
         return [_alert(row) for row in rows]

@@ -14,10 +14,16 @@ class ArticleSearch:
         self.db = db
 
     def find(
-        self, parsed: ParsedQuery, flagged: bool = False, since: str | None = None, limit: int = 50
+        self,
+        parsed: ParsedQuery,
+        flagged: bool = False,
+        since: str | None = None,
+        limit: int = 50,
+        review: bool = False,
     ) -> list[dict[str, Any]]:
-        """Articles matching a parsed query, best first (relevance, then newest). ``since``: a
-        UTC time in the archive's format (``YYYY-MM-DD[ HH:MM:SS]``)."""
+        """Articles matching a parsed query, best first (relevance, then newest); ``flagged``
+        and ``review`` keep only flagged, or only review, articles. ``since``: a UTC time in
+        the archive's format (``YYYY-MM-DD[ HH:MM:SS]``)."""
         if not (parsed.fts or parsed.trigram or parsed.short_cjk):
             return []
         where: list[str] = []
@@ -39,12 +45,14 @@ class ArticleSearch:
             params += [f"%{term}%", f"%{term}%"]
         if flagged:
             where.append("a.flagged = 1")
+        if review:
+            where.append("a.review = 1")
         if since:
             where.append("coalesce(a.published, a.fetched_at) >= ?")
             params.append(since)
         conditions = f"WHERE {' AND '.join(where)}" if where else ""
         sql = (
-            "SELECT a.id, a.published, a.outlet, a.title, a.url, a.language, a.flagged, a.severity, a.rules, "
-            f"a.evidence FROM articles a {joins} {conditions} ORDER BY {order} LIMIT ?"
+            "SELECT a.id, a.published, a.outlet, a.title, a.url, a.language, a.flagged, a.review, "
+            f"a.severity, a.rules, a.evidence FROM articles a {joins} {conditions} ORDER BY {order} LIMIT ?"
         )
         return self.db.rows(sql, (*params, limit))

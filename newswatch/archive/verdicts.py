@@ -19,6 +19,7 @@ def verdict_columns(verdict: Verdict | None, classified_with: str | None) -> dic
     if verdict is None:
         return {
             "flagged": 0,
+            "review": 0,
             "score": 0.0,
             "severity": None,
             "rules": "[]",
@@ -28,6 +29,7 @@ def verdict_columns(verdict: Verdict | None, classified_with: str | None) -> dic
         }
     return {
         "flagged": int(verdict.flagged),
+        "review": int(verdict.review and not verdict.flagged),
         "score": verdict.score,
         "severity": verdict.severity,
         "rules": json.dumps(list(verdict.rules)),
@@ -52,8 +54,22 @@ def _match_rows(article_id: int, verdict: Verdict) -> list[dict[str, Any]]:
 
 
 class Verdicts:
-    def __init__(self, db: Db, outbox: Outbox, stories: StoryWrites):
+    """``review_alerts``: an article marked for review queues a ``review`` alert (for
+    NEWSWATCH_REVIEW_CHANNEL); without it, review articles queue nothing."""
+
+    def __init__(self, db: Db, outbox: Outbox, stories: StoryWrites, review_alerts: bool = False):
         self.db, self.outbox, self.stories = db, outbox, stories
+        self.review_alerts = review_alerts
+
+    def queue_alert(self, article_id: int, verdict: Verdict) -> str | None:
+        """The alert a newly archived article's verdict deserves (inside the write that stores
+        it): a flagged one's within its story, a review one's when review alerts are on.
+        Returns the kind queued, if any."""
+        if verdict.flagged:
+            return self.outbox.queue_for_story(article_id, verdict.severity or "low")
+        if verdict.review and self.review_alerts:
+            return self.outbox.queue_for_review(article_id)
+        return None
 
     def add_matches(self, article_id: int, verdict: Verdict) -> None:
         """The ``matches`` rows of a newly archived article."""
@@ -68,7 +84,8 @@ class Verdicts:
         """Store a new verdict for an archived article (an update was fetched, or the rules
         changed), keeping its story's flag and severity. A flag that appears queues an alert
         (``new``, or ``also`` in a story that was already alerted); a severity that rises on
-        an already-alerted article queues an ``update`` (a reply in the story's thread).
+        an already-alerted article queues an ``update`` (a reply in the story's thread); a
+        review mark that appears queues a ``review`` alert when review alerts are on.
         Returns the kind of alert queued, if any."""
         columns = verdict_columns(verdict, classified_with)
         with self.db.write() as conn:
@@ -81,6 +98,8 @@ class Verdicts:
             conn.execute("DELETE FROM matches WHERE article_id = ?", (article_id,))
             self.add_matches(article_id, verdict)
             if not columns["flagged"]:
+                if columns["review"] and self.review_alerts:
+                    return self.outbox.queue_for_review(article_id)
                 return None
             severity = columns["severity"] or "low"
             if row["story_id"] is not None:
@@ -103,3 +122,10 @@ class Verdicts:
             if items:
                 return dict(items[0])
         return None
+
+    def review_evidence(self, article_id: int) -> dict[str, Any] | None:
+        """The first evidence sentence of an article marked for review: {field, sentence,
+        highlights} (its review match is kept as sentences only, so nothing is highlighted)."""
+        found = self.db.value("SELECT evidence FROM articles WHERE id = ?", (article_id,))
+        sentence = str(found or "").split("\n")[0]
+        return {"field": "text", "sentence": sentence, "highlights": []} if sentence else None

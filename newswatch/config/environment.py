@@ -194,6 +194,12 @@ class NewswatchSettings(BaseModel):
     NEWSWATCH_SLACK_CHANNEL: str = _doc(
         "#newswatch", "channel (name or id) for alerts; the bot must be a member"
     )
+    NEWSWATCH_REVIEW_CHANNEL: str = _doc(
+        "",
+        "second channel for articles marked for review (no rule flags them, but China, Russia's war and a "
+        "support concept meet in one paragraph): one message per story; without it they are never posted, "
+        "only listed under \"Worth a look\" in the digest and in Datasette's `review_articles`",
+    )
     NEWSWATCH_SLACK_API_URL: str = _doc("https://slack.com/api/", "Slack Web API base URL")
     NEWSWATCH_SLACK_MIN_INTERVAL: Annotated[float, seconds(HOUR_S)] = _doc(
         1.0, "seconds between two messages to the channel"
