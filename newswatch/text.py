@@ -1,10 +1,14 @@
-"""Scripts: which characters are Chinese or Japanese. Those scripts put no spaces between
+"""Scripts: which characters are Chinese or Japanese (those scripts put no spaces between
 words, so rules match them as substrings, stories read them as character runs, and search
-finds them with a trigram index."""
+finds them with a trigram index), which are Korean, and traditional Chinese read as
+simplified (OpenCC's ``t2s`` tables), so one spelling of a Chinese word finds both."""
 
 from __future__ import annotations
 
 import re
+import threading
+from functools import cache
+from typing import Any
 
 #: Hiragana, katakana and the CJK ideographs (extension A, unified, compatibility), as the
 #: body of a regex character class.
@@ -16,3 +20,38 @@ CJK_CHAR = re.compile(f"[{CJK}]")
 def has_cjk(text: str) -> bool:
     """True when ``text`` holds a Chinese or Japanese character."""
     return CJK_CHAR.search(text) is not None
+
+
+#: Hangul syllables and jamo: Korean, whose particles attach to the word ("러시아에").
+HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+_opencc_lock = threading.Lock()
+
+
+def has_hangul(text: str) -> bool:
+    return HANGUL.search(text) is not None
+
+
+@cache
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@cache
+def _simplified_char(char: str) -> str:
+    with _opencc_lock:
+        out = str(_t2s().convert(char))
+    return out if len(out) == 1 else char
+
+
+def simplified(text: str) -> str:
+    """Traditional Chinese characters as simplified ones, one character in and one out (so
+    offsets stay the original's); text without Chinese comes back as it is."""
+    if not has_cjk(text):
+        return text
+    with _opencc_lock:  # one converter, shared by the crawl's threads
+        out = str(_t2s().convert(text))
+    if len(out) == len(text):
+        return out
+    return "".join(_simplified_char(c) if CJK_CHAR.match(c) else c for c in text)  # a phrase changed length

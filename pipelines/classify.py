@@ -25,6 +25,7 @@ class ClassifyPipeline:
 
     def process_item(self, item: Article, spider: object = None) -> Article:
         assert item.extraction is not None
-        item.verdict = self.matcher.classify(item.extraction.title or "", item.extraction.text)
+        extraction = item.extraction
+        item.verdict = self.matcher.classify(extraction.title or "", extraction.text, extraction.language)
         item.classified_with = self.matcher.fingerprint
         return item

