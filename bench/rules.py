@@ -4,6 +4,7 @@
     python bench/rules.py --show fp,fn         # each false positive / negative with its evidence
     python bench/rules.py --check              # exit 1 when a figure falls below bench/baselines/rules.json
     python bench/rules.py --raise-baseline     # write today's figures as the new floors (only upward)
+    python bench/rules.py --against OLD_RULES  # speed A/B, interleaved in one run, with the spread
 
 Corpus: ``../shared/corpus/relevance/{dev,dev-en,dev2}.jsonl`` (labels relevant /
 borderline / irrelevant; hard negatives are irrelevant items whose reason starts "Hard
@@ -182,6 +183,26 @@ def speed(matcher: Matcher, items: list[dict[str, Any]], size: int = 5000, round
     return round(len(texts) / best, 1)
 
 
+def against(new: Matcher, old: Matcher, items: list[dict[str, Any]], rounds: int = 5) -> None:
+    """Speed of two rulesets on the same texts, passes interleaved (old, new, old, …), with
+    the machine's load and each side's spread."""
+    import os
+    import statistics
+
+    times: dict[str, list[float]] = {"old": [], "new": []}
+    for matcher in (old, new):  # automata are built and word keys learned on first use
+        speed(matcher, items, rounds=1)
+    for _ in range(rounds):
+        for name, matcher in (("old", old), ("new", new)):
+            times[name].append(speed(matcher, items, rounds=1))
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    for name, got in times.items():
+        print(
+            f"{name}: median {statistics.median(got):.0f} articles/s "
+            f"(spread {min(got):.0f}-{max(got):.0f}, {rounds} passes)"
+        )
+
+
 def show(result: dict[str, Any], kinds: set[str]) -> None:
     for r in result["per_item"]:
         kind = (
@@ -204,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rules", default=str(ROOT / "config" / "rules"))
     parser.add_argument("--show", default="", help="comma-separated: fp, fn, tp, bf (borderline flagged)")
+    parser.add_argument("--against", metavar="RULES", help="another ruleset: a speed A/B, interleaved")
     parser.add_argument("--check", action="store_true", help="fail when a figure is below its floor")
     parser.add_argument(
         "--raise-baseline", action="store_true", help="store today's figures as floors (upward only)"
@@ -217,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     matcher = load_ruleset(args.rules)
     items = load_items()
+    if args.against:
+        against(matcher, load_ruleset(args.against), items)
+        return 0
     result = score(matcher, items)
     result["articles_per_second_5kb"] = speed(matcher, items)
     news = news_bodies()

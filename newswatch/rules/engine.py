@@ -20,6 +20,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, product
+from operator import attrgetter
 from typing import Any, Literal
 
 import ahocorasick
@@ -70,7 +71,6 @@ class _Automata:
     """The automata of a matcher for one language (see ``Matcher.automata``)."""
 
     automaton: Any  # every alias, term and candidate
-    triggers: Any  # those of the trigger terms, or None
     candidates: tuple[tuple[Inflected, ...], ...]  # what ``~n`` / ``^n`` reports stand for
     # per ``~n``: per language, its members by the key of their first word
     by_first: tuple[tuple[tuple[str, dict[str, list[Inflected]]], ...], ...]
@@ -302,13 +302,8 @@ class Matcher:
                 if found is not None:
                     self.inflections.append(found)
         self._tid = {id(leaf): term_id(leaf) for rule in every for leaf in leaves(rule.tree)}
-        # Every rule below needs one of these terms within its sentence or paragraph, so the
-        # full automaton only has to read the paragraphs holding one (None: read everything).
-        self.triggers = _triggers(every, self._tid)
         self._automata: dict[str | None, _Automata] = {}
         self._building = threading.Lock()
-        everything = self.automata(None)  # every language's words: checks the ruleset builds
-        self.automaton, self.trigger_automaton = everything.automaton, everything.triggers
         self._leaves = {rule.id: _leaves(rule.tree) for rule in every}
         self._leaf_cache: dict[int, set[str]] = {}
 
@@ -351,12 +346,6 @@ class Matcher:
             else:
                 entries.append((name, (key, False, True, 0, 0)))
 
-        def owners(term: str) -> set[str]:
-            if term[0] in "~^":
-                return {found.term for found in candidates[int(term[1:])]}
-            return {term}
-
-        triggers = self.triggers
         by_first = []
         for group in candidates:
             languages: dict[str, dict[str, list[Inflected]]] = {}
@@ -365,37 +354,18 @@ class Matcher:
             by_first.append(tuple(languages.items()))
         return _Automata(
             _automaton(entries),
-            _automaton([(t, k) for t, k in entries if owners(t) & triggers]) if triggers else None,
             tuple(candidates),
             tuple(by_first),
             tuple(any(f.language == "de" for f in group) for group in candidates),
         )
 
     def scan(self, doc: Doc, language: str | None = None) -> dict[tuple[str, int], int]:
-        """Every term's matches at word boundaries: (term, start) → end of the longest.
-        With triggers, only paragraphs holding a trigger term are read in full. Raises
-        TooManyMatches past ``max_matches`` matches examined."""
+        """Every term's matches at word boundaries: (term, start) → end of the longest, in
+        one pass of the language's automaton. Raises TooManyMatches past ``max_matches``
+        matches examined."""
         automata = self.automata(language)
-        everything = [(0, len(doc.norm))]
-        if automata.triggers is None:
-            return self._confirmed(
-                doc, automata, _scan(automata.automaton, doc.norm, everything, self.max_matches)
-            )
-        found = self._confirmed(
-            doc, automata, _scan(automata.triggers, doc.norm, everything, self.max_matches)
-        )
-        if not found:
-            return {}
-        starts = doc.paragraph_starts
-        ranges: list[tuple[int, int]] = []
-        for k in sorted({doc.paragraph_of(start) for _, start in found}):
-            a = starts[k - 1] - 1 if k else 0  # from the character before: a short word's key holds it
-            b = starts[k] if k < len(starts) else len(doc.norm)
-            if ranges and ranges[-1][1] >= a:
-                ranges[-1] = (ranges[-1][0], b)
-            else:
-                ranges.append((a, b))
-        return self._confirmed(doc, automata, _scan(automata.automaton, doc.norm, ranges, self.max_matches))
+        found = _scan(automata.automaton, doc.norm, [(0, len(doc.norm))], self.max_matches)
+        return self._confirmed(doc, automata, found)
 
     def _confirmed(
         self, doc: Doc, automata: _Automata, scanned: dict[tuple[str, int], int]
@@ -405,13 +375,8 @@ class Matcher:
         alias, or dropped."""
         if not automata.candidates:
             return scanned
-        out: dict[tuple[str, int], int] = {}
-        candidates = []
-        for (term, start), end in scanned.items():
-            if term[0] in "~^":
-                candidates.append((term, start, end))
-            elif out.get((term, start), -1) < end:
-                out[(term, start)] = end
+        out = scanned  # the candidates leave it; what they confirm joins it
+        candidates = [(term, start, out.pop((term, start))) for term, start in list(out) if term[0] in "~^"]
         norm = doc.norm
         key = inflection.KEYS.key
         for term, start, end in candidates:
@@ -464,10 +429,18 @@ class Matcher:
             for k, end in (scanned or self.scan(doc, language)).items()
             if terms is None or k[0] in terms or k[0][0] == "!"
         ]
-        for (term, start), end in sorted(wanted, key=lambda kv: kv[0][1]):
-            found.setdefault(term, []).append(
-                Hit(term, doc.field_of(start), start, end, doc.sentence_of(start), doc.paragraph_of(start))
-            )
+        wanted.sort(key=_start_of)
+        # one sweep over the sorted starts: the sentence and paragraph of each without a search
+        sentences, paragraphs, text_start = doc.sentence_starts, doc.paragraph_starts, doc.text_start
+        s_count, p_count = len(sentences), len(paragraphs)
+        sentence = paragraph = 0
+        for (term, start), end in wanted:
+            while sentence < s_count and sentences[sentence] <= start:
+                sentence += 1
+            while paragraph < p_count and paragraphs[paragraph] <= start:
+                paragraph += 1
+            hit = Hit(term, 0 if start < text_start else 1, start, end, sentence, paragraph)
+            found.setdefault(term, []).append(hit)
         for name in self.excludes:
             masks = found.pop(f"!{name}", None)
             if masks and f"@{name}" in found:  # "South China Sea" is not China
@@ -567,8 +540,12 @@ class _Evaluation:
                 collected.extend(got)
             return collected
         if isinstance(node, Or):
-            results = [r for r in (self.eval(i, hits, flt) for i in node.items) if r is not None]
-            return [h for r in results for h in r] if results else None
+            out: list[Hit] | None = None
+            for item in node.items:
+                got = self.eval(item, hits, flt)
+                if got is not None:
+                    out = got if out is None else out + got
+            return out
         if isinstance(node, Not):
             return [] if self.eval(node.item, hits, flt) is None else None
         if isinstance(node, Near):
@@ -635,11 +612,17 @@ class _Evaluation:
         if not units:
             return None
         by_unit: dict[int, dict[str, list[Hit]]] = {u: {} for u in units}
+        unit_of, everything = _UNIT_OF.get(scope), flt.everything
         for leaf in self._leaf_ids(node):
             for h in hits.get(leaf, ()):
-                if not flt.accepts(h):
+                if not everything and not flt.accepts(h):
                     continue
-                for unit in (getattr(h, scope),) if runs is None else runs(h):
+                if unit_of is not None:  # a sentence or paragraph: the common case, inline
+                    bucket = by_unit.get(unit_of(h))
+                    if bucket is not None:
+                        bucket.setdefault(leaf, []).append(h)
+                    continue
+                for unit in runs(h) if runs is not None else ():
                     if unit in by_unit:
                         by_unit[unit].setdefault(leaf, []).append(h)
         collected: list[Hit] = []
@@ -688,63 +671,36 @@ def _scan(automaton: Any, norm: str, ranges: list[tuple[int, int]], limit: int) 
     if not len(automaton):
         return longest
     size, examined = len(norm), 0
+    get, word_rest = longest.get, _WORD_REST.match
     for range_start, range_end in ranges:
         for last, payload in automaton.iter(norm, range_start, range_end):
-            for term, keylen, wildcard, cjk, pad_left, pad_right in payload:
-                start, end = last - keylen + 1 + pad_left, last + 1 - pad_right
-                examined += 1
-                if examined > limit:
-                    raise TooManyMatches(start)
+            examined += len(payload)
+            if examined > limit:  # the first match over the budget is where the cut goes
+                over = payload[len(payload) - (examined - limit)]
+                raise TooManyMatches(last - over[1] + 1 + over[4])
+            for term, keylen, wildcard, cjk, pad_left, pad_right in payload:  # mostly one
+                end = last + 1 - pad_right
+                start = last - keylen + 1 + pad_left
                 if not cjk:
-                    if start > 0 and norm[start - 1].isalnum():
+                    # a key that carries the character before the word needs no look back
+                    if not pad_left and start > 0 and norm[start - 1].isalnum():
                         continue
                     if wildcard:
-                        end = _WORD_REST.match(norm, end).end()  # type: ignore[union-attr]
+                        end = word_rest(norm, end).end()  # type: ignore[union-attr]
                     elif end < size and norm[end].isalnum():
                         continue
                 # one match per term and start: the longest ("中共国" over "中共", "drones" over "drone")
-                if longest.get((term, start), -1) < end:
-                    longest[(term, start)] = end
+                key = (term, start)
+                if get(key, -1) < end:
+                    longest[key] = end
     return longest
 
 
-def _options(node: Node, tid: dict[int, str]) -> list[frozenset[str]]:
-    """Alternative sets of terms, each of which must have a member where ``node`` is true:
-    every positive child of an AND gives one; an OR needs one from each of its children."""
-    if isinstance(node, (Term, GroupRef)):
-        return [frozenset({tid[id(node)]})]
-    if isinstance(node, Or):
-        per_child = [_options(i, tid) for i in node.items]
-        if any(not o for o in per_child):
-            return []
-        return [frozenset().union(*(min(o, key=len) for o in per_child))]
-    if isinstance(node, (And, Near)):
-        items = node.items if isinstance(node, And) else (node.left, node.right)
-        return [o for i in items for o in _options(i, tid)]
-    if isinstance(node, Not):
-        return []
-    return _options(node.item, tid)
+_UNIT_OF = {"sentence": attrgetter("sentence"), "paragraph": attrgetter("paragraph")}
 
 
-def _triggers(rules: list[Rule], tid: dict[int, str]) -> set[str] | None:
-    """Terms one of which every rule needs within its own sentence or paragraph (None when
-    some rule has no such set or looks at the whole document). Greedy set cover: the term
-    most rules require is taken first (in practice China), then what the rest need."""
-    pending = [_options(rule.tree, tid) if rule.scope != "document" else [] for rule in rules]
-    if any(not options for options in pending):
-        return None
-    out: set[str] = set()
-    while pending:
-        cover: dict[str, int] = {}
-        for options in pending:
-            for term in {t for o in options if len(o) == 1 for t in o}:
-                cover[term] = cover.get(term, 0) + 1
-        if cover:
-            out.add(max(sorted(cover), key=cover.__getitem__))
-        else:
-            out |= min(pending[0], key=len)
-        pending = [options for options in pending if not any(o <= out for o in options)]
-    return out
+def _start_of(match: tuple[tuple[str, int], int]) -> int:
+    return match[0][1]
 
 
 def _possible(node: Node, present: set[str], tid: dict[int, str]) -> bool:
