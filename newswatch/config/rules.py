@@ -64,6 +64,21 @@ def position_of(query: str, word: str) -> str:
     return position(query, m.start() if m else 0)
 
 
+def parsed_query(key: str, query: str) -> Node:
+    """A query's tree; a syntax error or a term that cannot be matched is a problem of
+    ``key``, with the column."""
+    from newswatch.rules.syntax import QuerySyntaxError, parse_query, terms_in
+
+    try:
+        tree = parse_query(query)
+    except QuerySyntaxError as exc:
+        raise At((key,), f"{position(query, exc.offset)}: {exc}") from None
+    for term in sorted(terms_in(tree)):
+        if problem := check_pattern(term):
+            raise At((key,), f"{position_of(query, term)}: {problem}")
+    return tree
+
+
 def _alias(text: str) -> str:
     if problem := check_pattern(text):
         raise ValueError(problem)
@@ -134,18 +149,10 @@ class RuleTable(BaseModel):
 
     @model_validator(mode="after")
     def _parse(self) -> Self:
-        from newswatch.rules.syntax import QuerySyntaxError, parse_query, terms_in
 
         if self.window is not None and self.scope != "window":
             raise At(("window",), 'is only for scope = "window"')
-        try:
-            tree = parse_query(self.query)
-        except QuerySyntaxError as exc:
-            raise At(("query",), f"{position(self.query, exc.offset)}: {exc}") from None
-        for term in sorted(terms_in(tree)):
-            if problem := check_pattern(term):
-                raise At(("query",), f"{position_of(self.query, term)}: {problem}")
-        self._tree = tree
+        self._tree = parsed_query("query", self.query)
         return self
 
 
@@ -171,18 +178,8 @@ class RuleSettings(BaseModel):
 
     @model_validator(mode="after")
     def _parse_review(self) -> Self:
-        from newswatch.rules.syntax import QuerySyntaxError, parse_query, terms_in
-
-        if self.review is None:
-            return self
-        try:
-            tree = parse_query(self.review)
-        except QuerySyntaxError as exc:
-            raise At(("review",), f"{position(self.review, exc.offset)}: {exc}") from None
-        for term in sorted(terms_in(tree)):
-            if problem := check_pattern(term):
-                raise At(("review",), f"{position_of(self.review, term)}: {problem}")
-        self._review_tree = tree
+        if self.review is not None:
+            self._review_tree = parsed_query("review", self.review)
         return self
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import trafilatura
 
 from newswatch.extraction.markup import css_xpath, link_share, paragraph_mass, remove
-from newswatch.extraction.words import WORD, mostly_new, norm, tokens, triples
+from newswatch.extraction.words import WORD, mostly_new, norm, tokens, triples, with_inserts
 
 # Not text inside a named article body (body_selector).
 _CONTAINER_DROP = ".//nav | .//aside | .//figure | .//figcaption | .//header | .//footer | .//h1"
@@ -175,13 +175,7 @@ def fill_gaps(text: str, tree: Any) -> str:
             last, pending = (at, shape, parent), []
         elif last is not None and flat and _prose(node, flat) and mostly_new(flat, seen):
             pending.append((flat, _shape(node), None))
-    if not inserts:
-        return text
-    out: list[str] = []
-    for i, line in enumerate(lines):
-        out.append(line)
-        out.extend(inserts.get(i, ()))
-    return "\n".join(out)
+    return with_inserts(text, lines, inserts)
 
 
 def _body_lines(value: str) -> list[str]:

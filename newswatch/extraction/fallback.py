@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from newswatch.extraction.markup import link_share
-from newswatch.extraction.words import mostly_new, norm, tokens, triples
+from newswatch.extraction.words import mostly_new, norm, tokens, triples, with_inserts
 
 _UNIT_CHARS = 40  # a paragraph, list item or table row this long is story-like
 _LOST_SHARE = 0.05  # more of them lost than this: ask trafilatura alone
@@ -94,10 +94,4 @@ def restore(text: str, plain: str) -> str:
         if last is not None and at >= last and pending:
             inserts.setdefault(last, []).extend(pending)
         last, pending = max(at, last or 0), []
-    if not inserts:
-        return text
-    out: list[str] = []
-    for i, line in enumerate(lines):
-        out.append(line)
-        out.extend(inserts.get(i, ()))
-    return "\n".join(out)
+    return with_inserts(text, lines, inserts)

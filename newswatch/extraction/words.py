@@ -53,3 +53,15 @@ def mostly_new(line: str, seen: set[tuple[str, ...]], share: float = 0.5) -> boo
     mine = word_triples(line)
     return sum(t in seen for t in mine) < share * len(mine)
 
+
+
+def with_inserts(text: str, lines: list[str], inserts: dict[int, list[str]]) -> str:
+    """``text`` (made of ``lines``) with the lines of ``inserts`` put back after the line
+    numbered by their key; ``text`` itself when there is nothing to put back."""
+    if not inserts:
+        return text
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        out.extend(inserts.get(i, ()))
+    return "\n".join(out)
