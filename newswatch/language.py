@@ -21,32 +21,13 @@ from newswatch.text import has_cjk, has_hangul
 SAMPLE_CHARS = 400
 #: Below this confidence the model's answer is not taken.
 MIN_SCORE = 0.5
-#: A declared language is overruled only by an answer this sure in another script.
+#: A declared language is overruled only by an answer this sure (about a long enough text).
 OVERRULE_SCORE = 0.9
 
 _KANA = re.compile("[\u3040-\u30ff]")
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LETTER = re.compile(r"[^\W\d_]")
 _lock = threading.Lock()
-
-#: The script each language is written in, for telling a wrong declaration from a right one.
-_SCRIPTS = {
-    "ru": "cyrillic",
-    "uk": "cyrillic",
-    "bg": "cyrillic",
-    "sr": "cyrillic",
-    "be": "cyrillic",
-    "mk": "cyrillic",
-    "kk": "cyrillic",
-    "zh": "han",
-    "ja": "han",
-    "ko": "hangul",
-    "ar": "arabic",
-    "fa": "arabic",
-    "ur": "arabic",
-    "he": "hebrew",
-    "el": "greek",
-}
 
 
 @cache
@@ -73,36 +54,37 @@ def _by_script(sample: str) -> str | None:
 def detect(title: str, text: str) -> tuple[str, float] | None:
     """The language (ISO 639-1) of an article and how sure, or None when there is too little
     text or no language is likely."""
+    found = guesses(title, text, 1)
+    return found[0] if found and found[0][1] >= MIN_SCORE else None
+
+
+def guesses(title: str, text: str, count: int = 2) -> list[tuple[str, float]]:
+    """The ``count`` likeliest languages of an article with how sure of each, likeliest
+    first; none when there is too little text."""
     sample = f"{title or ''} {(text or '')[:SAMPLE_CHARS]}".replace("\n", " ").strip()
     if len(sample) < 20 or len(_LETTER.findall(sample, 0, 200)) < 20:
-        return None
+        return []
     script = _by_script(sample)
     if script is not None:
-        return script, 1.0
+        return [(script, 1.0)]
     # a lone surrogate or other text that is not UTF-8 is read as replaced, not refused
     sample = sample.encode("utf-8", "replace").decode("utf-8")
     try:
         with _lock:  # one model, shared by the crawl's threads
-            found = _detector().detect(sample, k=1)
+            found = _detector().detect(sample, k=count)
     except (ValueError, TypeError, RuntimeError):  # what the model cannot read has no language
-        return None
-    if not found:
-        return None
-    language, score = str(found[0]["lang"]).split("-")[0].lower(), float(found[0]["score"])
-    return (language, score) if score >= MIN_SCORE else None
-
-
-def script_of(language: str) -> str:
-    return _SCRIPTS.get(language, "latin")
+        return []
+    return [(str(f["lang"]).split("-")[0].lower(), float(f["score"])) for f in found or ()]
 
 
 def article_language(declared: str | None, title: str, text: str) -> tuple[str | None, bool]:
     """The language to record and whether it was detected: the declared one (the page's, else
-    the outlet's) unless the text is plainly in another script; detected when none is declared."""
+    the outlet's) unless the text is surely in another (a Polish article on a page that
+    says English); detected when none is declared."""
     base = declared.split("-")[0].lower() if declared else None
     found = detect(title, text) if base is None or len(text or "") > 200 else None
     if base is None:
         return (found[0], True) if found else (None, False)
-    if found and found[1] >= OVERRULE_SCORE and script_of(found[0]) != script_of(base):
+    if found and found[0] != base and found[1] >= OVERRULE_SCORE:
         return found[0], True
     return base, False

@@ -25,6 +25,7 @@ def has_cjk(text: str) -> bool:
 #: Hangul syllables and jamo: Korean, whose particles attach to the word ("러시아에").
 HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 _opencc_lock = threading.Lock()
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def has_hangul(text: str) -> bool:
@@ -50,6 +51,7 @@ def simplified(text: str) -> str:
     offsets stay the original's); text without Chinese comes back as it is."""
     if not has_cjk(text):
         return text
+    text = _SURROGATE.sub("\ufffd", text)  # OpenCC refuses a lone surrogate; one for one
     with _opencc_lock:  # one converter, shared by the crawl's threads
         out = str(_t2s().convert(text))
     if len(out) == len(text):

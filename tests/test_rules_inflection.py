@@ -82,7 +82,6 @@ def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
         "Chiny dostarczają Rosji drony.",
         "Z Chin do Rosji dostarczały dronów.",
         "Lieferungen von Kampfdrohnen aus China nach Russland.",  # a compound's last part
-        "China: Lieferung der Drohnenmotoren an Russland.",  # a compound's first part
         "تزويد روسيا بطائرة من والصين",  # "and China": the prefix attaches
         "중국은 러시아에 드론을 공급했다.",  # particles attach to the Korean nouns
         "中國向俄羅斯供應無人機。",  # traditional characters, simplified aliases
@@ -105,6 +104,7 @@ def test_a_multi_word_alias_is_found_with_every_word_inflected(matcher: Matcher)
         "Drohen China Russland mit einer Lieferung?",  # "drohen" (threaten) is not "Drohne"
         "Кит плывёт к России, беспилотник поставлять.",  # "кит" (whale) is not Китай
         "China supplies drones. Russia is elsewhere.\nRussia",  # English aliases stay as written
+        "China: Lieferung der Drohnenmotoren an Russland.",  # engines, not drones: a compound is its last part
     ],
 )
 def test_words_that_only_look_alike_are_not_matched(matcher: Matcher, text: str) -> None:

@@ -34,7 +34,7 @@ FORMS = [
     ("pl", "CHINA", "Części przyjechały z Chin.", "chin"),
     ("pl", "SUPPLY", "Firmy dostarczały części przez Kazachstan.", "dostarczały"),
     ("pl", "SANCTIONS", "Sankcjami objęto kolejne firmy.", "sankcjami"),
-    ("de", "MILITARY_GOODS", "Drohnenmotoren aus Fernost wurden beschlagnahmt.", "drohnenmotoren"),
+    ("de", "MILITARY_GOODS", "Drohnenmotoren aus Fernost wurden beschlagnahmt.", "motoren"),  # the last part
     ("de", "MILITARY_GOODS", "Die Kampfdrohnen flogen nachts.", "drohnen"),
     ("de", "CN_ENTITIES", "Drei chinesischen Firmen drohen Strafen.", "chinesischen firmen"),
     ("fr", "SUPPLY", "Pékin a fourni des pièces.", "fourni"),
@@ -142,7 +142,9 @@ def test_no_chinese_company_named_in_sanctions_does_not_fire_the_sanctions_rules
         "No Chinese company was targeted this time."
     )
     verdict = MATCHER.classify("", text)
-    assert not {"sanctions-on-chinese-suppliers", "sanctions-on-suppliers-of-russian-industry"} & set(verdict.rules)
+    assert not {"sanctions-on-chinese-suppliers", "sanctions-on-suppliers-of-russian-industry"} & set(
+        verdict.rules
+    )
     named = "The EU sanctioned 20 firms supporting Russia's military-industrial complex, three of them Chinese companies."
     assert "sanctions-on-suppliers-of-russian-industry" in MATCHER.classify("", named).rules
 
@@ -181,5 +183,96 @@ def test_a_near_miss_is_marked_for_review_not_flagged() -> None:
 
 
 def test_unrelated_news_is_not_marked_for_review() -> None:
-    verdict = MATCHER.classify("", "Chinese tourists returned to Europe in May. Ukraine's grain harvest was strong.")
+    verdict = MATCHER.classify(
+        "", "Chinese tourists returned to Europe in May. Ukraine's grain harvest was strong."
+    )
     assert not verdict.review and not verdict.flagged
+
+
+# --- what an outside review of the language-aware matching found -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("САЩ наложиха санкции на китайски компании, които доставят дронове на Русия.", "bg"),
+        ("Military News: Китай военна", None),  # a phrase's first word, then nothing
+        ("中國向俄羅斯提供無人機零件。\ud800", "zh"),  # a lone surrogate among Chinese characters
+    ],
+)
+def test_hostile_or_cut_off_text_gets_a_verdict_not_an_error(text: str, language: str | None) -> None:
+    MATCHER.classify("", text, language)
+
+
+def test_words_no_dictionary_knows_cost_a_bounded_amount_of_work() -> None:
+    import random
+
+    from newswatch.rules.engine import MAX_NEW_WORDS
+    from newswatch.rules.inflection import KEYS
+
+    rng = random.Random(19)
+    letters = "абвгдежзиклмнопрстуфхцчшщыэюя"
+    words = ["кита" + "".join(rng.choice(letters) for _ in range(8)) for _ in range(40_000)]
+    before = KEYS.computed
+    verdict = MATCHER.classify("", " ".join(words), "ru")
+    assert verdict.match_note is not None and "too long to match fully" in verdict.match_note
+    assert (
+        KEYS.computed - before <= 4 * MAX_NEW_WORDS
+    )  # each pass over a shorter start keys at most its budget
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "rule"),
+    [
+        (
+            "Chinesische Hersteller liefern Russland immer mehr Motorräder und Autos.",
+            "de",
+            "supply-to-russia",
+        ),
+        (
+            "Chinesische Firmen kämpfen ums Überleben, seit Russland die Ukraine überfallen hat.",
+            "de",
+            "chinese-fighters-for-russia",
+        ),
+        ("زارت أسرة مواطن صيني روسيا وأوكرانيا لأسر القتلى.", "ar", "chinese-fighters-for-russia"),
+        ("한국 중공업 업체들이 러시아에 부품을 공급했다.", "ko", "supply-to-russia"),
+        ("A RUSI report says Chinese firms export drone engines.", None, "supply-to-russia"),
+    ],
+)
+def test_words_that_only_share_a_stem_or_a_start_stay_quiet(
+    text: str, language: str | None, rule: str
+) -> None:
+    assert rule not in MATCHER.classify("", text, language).rules
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("…Китаю поставляли беспилотники для России, а компании получали оплату.", "ru"),  # after "…"
+        ("ÇİNLİ şirketler Rusya'ya silah ve dron parçaları sağlıyor", "tr"),  # the dotted capital İ
+    ],
+)
+def test_reports_are_found_whatever_stands_before_a_word_or_how_it_is_cased(text: str, language: str) -> None:
+    assert MATCHER.classify("", text, language).flagged
+
+
+def test_a_declared_language_gives_way_to_a_sure_detection_in_the_same_script() -> None:
+    from newswatch.language import article_language
+
+    polish = (
+        "Chińskie firmy dostarczają Rosji części do dronów i amunicję, twierdzi ukraiński wywiad. "
+        "Pekin zaprzecza, że wspiera rosyjską armię, ale sankcje objęły kolejne przedsiębiorstwa. "
+    ) * 2
+    assert article_language("en", "", polish) == ("pl", True)
+
+
+def test_text_with_decomposed_letters_is_read_as_composed() -> None:
+    import unicodedata
+
+    from newswatch.extraction import extract
+
+    text = "Китай поставляет России беспилотники и компоненты для ракет."
+    decomposed = unicodedata.normalize("NFD", text)
+    assert decomposed != text and MATCHER.classify("", decomposed, "ru").flagged
+    page = f"<html><body><article><h1>Поставки</h1><p>{decomposed * 3}</p></article></body></html>"
+    assert text in extract(page, "https://example.org/a/1").text

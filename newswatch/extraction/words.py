@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+import unicodedata
 from typing import Any
 
 WORD = re.compile(r"\w+")
@@ -32,10 +33,12 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def valid(text: str) -> str:
     """Text that UTF-8, the archive and XML (the Atom feed) can all hold: a lone surrogate (an
     ld+json ``"\\ud800"`` escape) becomes U+FFFD, control characters other than tab and line
-    breaks (an escaped NUL or ESC) are dropped."""
+    breaks (an escaped NUL or ESC) are dropped, and letters are composed (NFC: "й", not "и"
+    and a combining breve), as the rules' aliases are written."""
     if _SURROGATE.search(text):
         text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return _NOT_XML.sub("", text)
+    text = _NOT_XML.sub("", text)
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def word_triples(text: str) -> list[tuple[str, ...]]:

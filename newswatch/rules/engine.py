@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -25,7 +26,7 @@ from typing import Any, Literal
 
 import ahocorasick
 
-from newswatch.language import detect
+from newswatch.language import guesses
 from newswatch.rules import inflection
 from newswatch.rules.inflection import Inflected
 from newswatch.rules.syntax import (
@@ -54,6 +55,10 @@ MAX_MATCH_CHARS = 4_000_000
 #: whether or not it stands at a word boundary): the article is matched up to where the
 #: count runs over. An ordinary article has tens; the rules' work grows with their number.
 MAX_MATCHES = 100_000
+#: Words keyed afresh per pass over an article at most (a word its language's dictionary does
+#: not know is guessed at: a quarter of a millisecond): past it, the article is judged on
+#: its start like one with too many matches. An ordinary article keys tens.
+MAX_NEW_WORDS = 2_000
 #: An evidence sentence longer than this is shown as a window of it around the matched words.
 EVIDENCE_CHARS = 1_000
 #: Matched terms listed per rule at most (an ordinary article has tens).
@@ -62,7 +67,7 @@ _LATIN_WORD = re.compile(r"^[a-z]+$")
 _WORD_REST = re.compile(r"[^\W_]*")
 _WORD_STARTS = (" ", "\n", FIELD_SEPARATOR)
 #: What stands before a word in running text (inflection candidates are keyed with each).
-_BEFORE_WORDS = (*_WORD_STARTS, *"(\"'«“„‚‹»”[{-—–/¿¡:;,.*#")
+_BEFORE_WORDS = (*_WORD_STARTS, *"(\"'«“„‚‹»”[{-—–/¿¡:;,.*#…•·|)]}>+=~_")
 _CONSONANT_Y = re.compile(r"[^aeiou]y$")
 
 
@@ -74,12 +79,13 @@ class _Automata:
     candidates: tuple[tuple[Inflected, ...], ...]  # what ``~n`` / ``^n`` reports stand for
     # per ``~n``: per language, its members by the key of their first word
     by_first: tuple[tuple[tuple[str, dict[str, list[Inflected]]], ...], ...]
-    compounds: tuple[bool, ...]  # per ``~n``: whether a German word is among its members
 
 
-#: A detected language this sure chooses the words looked for (Bulgarian reads as Russian
-#: at 0.5 in a short sentence).
+#: A detected language this sure alone chooses the words looked for; below it, the two
+#: likeliest do (Bulgarian reads as Russian at 0.5 in a short sentence), each at least
+#: MIN_GUESS likely.
 SURE_LANGUAGE = 0.9
+MIN_GUESS = 0.05
 #: The languages rule files may be written in (config.rules.LANGUAGES).
 _LANGUAGE_FILES = frozenset(
     {"en", "ru", "uk", "zh", "de", "fr", "es", "it", "pl", "ro", "bg", "ja", "ko", "ar", "tr"}
@@ -302,28 +308,32 @@ class Matcher:
                 if found is not None:
                     self.inflections.append(found)
         self._tid = {id(leaf): term_id(leaf) for rule in every for leaf in leaves(rule.tree)}
-        self._automata: dict[str | None, _Automata] = {}
+        self._automata: dict[frozenset[str] | None, _Automata] = {}
         self._building = threading.Lock()
         self._leaves = {rule.id: _leaves(rule.tree) for rule in every}
         self._leaf_cache: dict[int, set[str]] = {}
 
     # --- scanning ----------------------------------------------------------------------
 
-    def automata(self, language: str | None) -> _Automata:
-        """The automata for texts in ``language``: every alias as written, and the inflection
-        candidates of that language's words (of its neighbours' too: ru, uk and bg are often
-        confused and quote each other); ``None``, an unknown language: of every language."""
-        if language not in _LANGUAGE_FILES:
-            language = None  # a language without a file (or a wrong guess): every language's words
-        if language not in self._automata:
+    def automata(self, languages: str | tuple[str, ...] | None) -> _Automata:
+        """The automata for texts in ``languages`` (one, or the likeliest few): every alias as
+        written, and the words of those languages' files (of their neighbours' too: ru and
+        uk are often confused and quote each other, bg reads as ru); ``None``, an unknown
+        language or one without a file: every language's."""
+        given = (languages,) if isinstance(languages, str) else languages or ()
+        family: frozenset[str] | None = frozenset(
+            code for language in given for code in _FAMILIES.get(language, (language,))
+        )
+        if not family or not family <= _LANGUAGE_FILES:
+            family = None  # a language without a file (or a wrong guess): every language's words
+        if family not in self._automata:
             with self._building:
-                if language not in self._automata:
-                    self._automata[language] = self._build(language)
-        return self._automata[language]
+                if family not in self._automata:
+                    self._automata[family] = self._build(family)
+        return self._automata[family]
 
-    def _build(self, language: str | None) -> _Automata:
-        family = _FAMILIES.get(language or "", (language,))
-        chosen = [f for f in self.inflections if language is None or f.language in family]
+    def _build(self, family: frozenset[str] | None) -> _Automata:
+        chosen = [f for f in self.inflections if family is None or f.language in family]
         # candidates sharing a key are tried together: one automaton report, not one per language
         by_key: dict[tuple[str, str], list[Inflected]] = {}
         for found in chosen:
@@ -333,9 +343,7 @@ class Matcher:
             ):
                 by_key.setdefault(("^", found.prefix), []).append(found)
         entries = [
-            (term, key)
-            for term, key, only in self._entries
-            if language is None or not only or only & set(family)
+            (term, key) for term, key, only in self._entries if family is None or not only or only & family
         ]
         candidates: list[tuple[Inflected, ...]] = []
         for (mode, key), members in by_key.items():
@@ -356,10 +364,9 @@ class Matcher:
             _automaton(entries),
             tuple(candidates),
             tuple(by_first),
-            tuple(any(f.language == "de" for f in group) for group in candidates),
         )
 
-    def scan(self, doc: Doc, language: str | None = None) -> dict[tuple[str, int], int]:
+    def scan(self, doc: Doc, language: str | tuple[str, ...] | None = None) -> dict[tuple[str, int], int]:
         """Every term's matches at word boundaries: (term, start) → end of the longest, in
         one pass of the language's automaton. Raises TooManyMatches past ``max_matches``
         matches examined."""
@@ -379,7 +386,10 @@ class Matcher:
         candidates = [(term, start, out.pop((term, start))) for term, start in list(out) if term[0] in "~^"]
         norm = doc.norm
         key = inflection.KEYS.key
+        budget = inflection.KEYS.computed + MAX_NEW_WORDS
         for term, start, end in candidates:
+            if inflection.KEYS.computed > budget:  # words no dictionary knows, by the thousand
+                raise TooManyMatches(start)
             members = automata.candidates[int(term[1:])]
             if term[0] == "~":  # at a word's start, running to its end: by the word's key
                 word = norm[start:end]
@@ -392,24 +402,18 @@ class Matcher:
                             continue
                         if following is None:  # the next word, read once for every phrase
                             following = inflection.next_word(norm, end) or (end, end)
+                        if following[0] == following[1]:  # punctuation or the end: no phrase here
+                            continue
                         if key(language, norm[following[0] : following[1]]) != found.keys[1]:
                             continue
                         span = found.confirm(norm, start, end, inside=False)
                         if span is not None and out.get((found.term, span[0]), -1) < span[1]:
                             out[(found.term, span[0])] = span[1]
-                if automata.compounds[int(term[1:])]:  # a German compound's first part
-                    for found in members:
-                        if (
-                            found.language == "de"
-                            and found.compound_head(word)
-                            and out.get((found.term, start), -1) < end
-                        ):
-                            out[(found.term, start)] = end
                 continue
             at_word_start = start == 0 or not norm[start - 1].isalnum()
             for found in members:
                 if found.language == "de" and at_word_start:
-                    continue  # a compound's first part: the word-start candidate has it
+                    continue  # a whole word: the word-start candidate has it
                 span = found.confirm(norm, start, end, inside=True)
                 if span is not None and out.get((found.term, span[0]), -1) < span[1]:
                     out[(found.term, span[0])] = span[1]
@@ -455,16 +459,19 @@ class Matcher:
         """The verdict on an article in ``language`` (ISO 639-1; detected when not given).
         One longer than ``max_chars``, or with more than ``max_matches`` term matches, is
         judged on its start and its ``match_note`` says so."""
-        title, text = title or "", text or ""
-        if language is None:  # a sure guess only: else every language's words are looked for
-            found = detect(title, text)
-            language = found[0] if found and found[1] >= SURE_LANGUAGE else None
-        language = language.split("-")[0].lower() if language else None
+        title, text = _composed(title or ""), _composed(text or "")
+        languages: tuple[str, ...] | None
+        if language is not None:
+            languages = (language.split("-")[0].lower(),)
+        else:  # a sure guess, else the two likeliest; no guess: every language's words
+            found = guesses(title, text, 2)
+            sure = found[:1] if found and found[0][1] >= SURE_LANGUAGE else found
+            languages = tuple(code for code, score in sure if score >= MIN_GUESS) or None
         total = len(title) + len(text)
         title, text = within_budget(title, text, self.max_chars)
         while True:
             try:
-                verdict = self._classify(title, text, language)
+                verdict = self._classify(title, text, languages)
                 break
             except TooManyMatches as stop:  # cut where the matches ran over, and again
                 title, text = _cut_at(title, text, stop.offset)
@@ -474,9 +481,9 @@ class Matcher:
         note = f"too long to match fully: matched the first {matched:,} of {total:,} characters"
         return replace(verdict, match_note=note)
 
-    def _classify(self, title: str, text: str, language: str | None) -> Verdict:
+    def _classify(self, title: str, text: str, languages: tuple[str, ...] | None) -> Verdict:
         doc = build_doc(title, text)
-        scanned = self.scan(doc, language)
+        scanned = self.scan(doc, languages)
         present = {term for term, _ in scanned}
         possible = [rule for rule in self.rules if _possible(rule.tree, present, self._tid)]
         review = self.review if self.review and _possible(self.review.tree, present, self._tid) else None
@@ -697,6 +704,12 @@ def _scan(automaton: Any, norm: str, ranges: list[tuple[int, int]], limit: int) 
 
 
 _UNIT_OF = {"sentence": attrgetter("sentence"), "paragraph": attrgetter("paragraph")}
+
+
+def _composed(text: str) -> str:
+    """``text`` in composed form (NFC): "й" written as "и" and a combining breve is the one
+    letter the aliases are written with. Extraction stores text this way too."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def _start_of(match: tuple[tuple[str, int], int]) -> int:

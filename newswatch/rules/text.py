@@ -39,6 +39,9 @@ _FOLDS = (
     ("‐", "-"),
     ("‑", "-"),
     ("\u00a0", " "),
+    ("\t", " "),
+    ("\u3000", " "),  # the ideographic space
+    ("\u200b", " "),  # a zero-width space between words
     # Romanian s and t with a cedilla, as older pages write them, are the comma letters
     ("ş", "ș"),
     ("ţ", "ț"),
@@ -56,6 +59,8 @@ _NEWLINE = re.compile(r"\n")
 def normalise(text: str) -> str:
     """Lower-case and fold (traditional Chinese to simplified too), one character in and one
     out."""
+    if "İ" in text:  # Turkish dotted capital I: "İ".lower() is two characters
+        text = text.replace("İ", "I")
     lowered = text.lower()
     if len(lowered) != len(text):  # a character whose lower case is longer (e.g. 'İ')
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
