@@ -1,15 +1,19 @@
 """Matching and evaluation: one automaton pass over the text, then each rule's tree.
 
-Every alias of every group and every term written in a query is compiled into one
-Aho-Corasick automaton (pyahocorasick) over the space-joined token stream, so a text is
-scanned once whatever the number of rules. A key is `` tok tok `` (exact) or `` tok tok``
-(the last token a prefix); plain Latin words also match their plural (-s, -es, -ies).
+Every alias of every group and every term written in a query is compiled into an
+Aho-Corasick automaton (pyahocorasick) over the lower-cased text, so a text is scanned once
+whatever the number of rules. A key is the alias's words (exact, or the last one a prefix);
+plain Latin words also match their plural (-s, -es, -ies). There is one automaton per
+language, built on first use: it holds the words of that language's rule file too, as the
+stem prefixes their forms share, each confirmed by the key of the word it stands in
+(``inflection.py``).
 
 The cost grows with the length of the text, never with the square of a sentence's: NEAR
 compares each hit with its nearest partners only (sorted positions), exclusions are found
 by position, long gaps are counted with a word index. Work is capped per article: past
-``max_chars`` characters, or ``max_matches`` term matches examined, the rest is not read
-and the verdict's ``match_note`` says "too long to match fully".
+``max_chars`` characters, ``max_matches`` term matches examined, or ``MAX_NEW_WORDS``
+words keyed afresh, the rest is not read and the verdict's ``match_note`` says "too long to
+match fully".
 """
 
 from __future__ import annotations
@@ -262,10 +266,8 @@ class Matcher:
         review: Rule | None = None,
         inflected: dict[str, list[tuple[str, str]]] | None = None,
     ):
-        for rule in [
-            *rules,
-            *([review] if review else []),
-        ]:  # evaluation recurses through the tree: its depth is bounded
+        every = [*rules, *([review] if review else [])]
+        for rule in every:  # evaluation recurses through the tree: its depth is bounded
             if node_depth(rule.tree) > MAX_DEPTH:
                 raise ValueError(f"rule '{rule.id}': query nested too deeply (more than {MAX_DEPTH} levels)")
         if max_chars < 1 or max_matches < 1:
@@ -276,14 +278,13 @@ class Matcher:
             name: list(
                 dict.fromkeys([*groups.get(name, []), *(a for _, a in (inflected or {}).get(name, []))])
             )
-            for name in {*groups, *(inflected or {})}
+            for name in dict.fromkeys([*groups, *(inflected or {})])
         }
         self.excludes = excludes or {}
         self.fingerprint = ""  # set by the loader: which rule files made this matcher
         self.rules = rules
         self.review = review
         self.threshold = threshold
-        every = [*rules, *([review] if review else [])]
         # a group's own aliases, exclusions and query terms are looked for in every text; the
         # aliases of a language file in texts of that language (or of an unknown one)
         languages_of: dict[tuple[str, str], set[str]] = {}

@@ -50,9 +50,9 @@ LIGHT_STEMS = ("ar",)
 KEYED = (*SNOWBALL, *MORPHOLOGY, *LEMMAS, *LIGHT_STEMS)
 #: Languages whose aliases are also found inside a word (prefixes such as "و", "ال" attach).
 INSIDE_WORDS = ("ar",)
-#: German: an alias word this long is also found as a compound's first or last part.
+#: German: an alias word this long is also found as a compound's last part ("Kampfdrohnen").
 COMPOUND_PART = 5
-#: A compound's other part has at least this many letters ("Drohnen|motoren").
+#: The part before it has at least this many letters ("Kampf|drohnen").
 COMPOUND_REST = 4
 #: Candidate prefixes are at least this long (shorter words are matched as written).
 MIN_PREFIX = 3
@@ -181,7 +181,6 @@ class Inflected:
             if position < 0:
                 return None
         return span_start, position
-
 
 
 _ARABIC_BASE = {"أ": "ا", "إ": "ا", "آ": "ا", "ة": "ه", "ى": "ي"}
