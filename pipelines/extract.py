@@ -2,7 +2,8 @@
 extraction overrides (``body_selector``, ``drop_selectors``) from the outlets file.
 
 The language recorded is the page's (else the outlet's), or the one detected from the text
-when none is given or the text is plainly in another script (``newswatch.language``).
+when none is given or the text is surely in another language (``newswatch.language``); the
+rules read the article in it.
 
 Empty or too-short extractions are counted per outlet, recorded in ``seen_urls`` (status
 ``empty``) and dropped; pages that turn out older than the freshness window are recorded
@@ -68,7 +69,7 @@ class ExtractPipeline:
         )
         item.html = ""  # the page is not kept; free it before the store
         language, _ = article_language(extraction.language, extraction.title or "", extraction.text)
-        if language != extraction.language:  # none declared, or the text is in another script
+        if language != extraction.language:  # none declared, or the text is surely in another
             extraction = replace(extraction, language=language)
         urls = [item.url, item.final_url]
         if item.revisit and len(extraction.text) < self.min_chars:
