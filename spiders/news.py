@@ -20,7 +20,7 @@ from typing import Any
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -322,8 +322,9 @@ class NewsSpider(scrapy.Spider):
 
 
 def news_spider(crawler: Crawler) -> NewsSpider:
-    """The running news spider, typed, for pipelines and extensions."""
+    """The running news spider, typed, for the pipelines' ``from_crawler``. Another spider
+    (``scrapy fetch``, ``scrapy shell``) leaves them unconfigured: Scrapy then runs without them."""
     spider = crawler.spider
     if not isinstance(spider, NewsSpider):
-        raise TypeError(f"newswatch pipelines run with the news spider, not {spider!r}")
+        raise NotConfigured(f"newswatch pipelines run with the news spider, not {spider!r}")
     return spider

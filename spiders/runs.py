@@ -15,6 +15,7 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 
 from newswatch.archive import RUN_COUNTERS, Archive, ArchiveError
@@ -59,6 +60,11 @@ class CrawlRunRecorder:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlRunRecorder:
+        from spiders.news import NewsSpider  # the spider module imports this one
+
+        if crawler.spider is not None and not isinstance(crawler.spider, NewsSpider):
+            # scrapy fetch, shell, parse: no crawl run, no archive to open or create
+            raise NotConfigured("the run recorder serves the news spider")
         settings = crawler.settings
         archive = Archive(
             settings.get("NEWSWATCH_DB"),

@@ -64,8 +64,8 @@ def news_crawler(settings: dict[str, object], **spider_args: str) -> Iterator[Cr
 
     names = {name: getattr(project, name) for name in dir(project) if name.isupper()}
     crawler = get_crawler(NewsSpider, {**names, **settings})
-    crawler.spider = NewsSpider.from_crawler(crawler, **spider_args)
     try:
+        crawler.spider = NewsSpider.from_crawler(crawler, **spider_args)
         yield crawler
     finally:
         recorder = crawler.get_extension(CrawlRunRecorder)

@@ -129,3 +129,18 @@ def test_an_article_whose_page_names_no_language_is_recorded_in_the_detected_one
         item.html = RUSSIAN_PAGE
         done = build_from_crawler(ExtractPipeline, crawler).process_item(item)
     assert done.extraction is not None and done.extraction.language == "ru"
+
+
+def test_another_spider_leaves_the_crawl_components_unconfigured_and_opens_no_archive(
+    settings: dict[str, object],
+) -> None:
+    import scrapy
+    from scrapy.exceptions import NotConfigured
+    from scrapy.utils.test import get_crawler
+
+    crawler = get_crawler(scrapy.Spider, {"NEWSWATCH_DB": settings["NEWSWATCH_DB"], "EXTENSIONS": {}})
+    crawler.spider = scrapy.Spider("fetch")  # as scrapy fetch and scrapy shell run
+    for component in (CrawlRunRecorder, ExtractPipeline, StorePipeline):
+        with pytest.raises(NotConfigured):
+            build_from_crawler(component, crawler)
+    assert not Path(str(settings["NEWSWATCH_DB"])).exists()

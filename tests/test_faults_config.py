@@ -721,7 +721,9 @@ def test_no_number_setting_takes_an_overflowing_value(raw: str) -> None:
     numbers = [n for n, info in NewswatchSettings.model_fields.items() if info.annotation in (int, float)]
     assert len(numbers) >= 25 and set(numbers) == set(BOUNDS)  # every number has a maximum
     for name in numbers:
-        with pytest.raises(SettingError, match=r"too large|not a finite|not a whole|not a number|out of range"):
+        with pytest.raises(
+            SettingError, match=r"too large|not a finite|not a whole|not a number|out of range"
+        ):
             check({name: raw})
 
 
@@ -735,3 +737,56 @@ def test_the_longest_allowed_spans_keep_date_arithmetic_in_range() -> None:
     for _, bounds in spans:
         longest = timedelta(seconds=float(bounds.most or 0) * unit_seconds[bounds.unit])
         assert now - longest < now < now + longest  # neither end overflows
+
+
+# --- what an outside review of the typed configuration found --------------------------------
+
+
+def test_a_blank_number_given_with_s_is_one_line_not_a_traceback() -> None:
+    from scrapy.settings import Settings
+
+    from newswatch.config.environment import check
+    from newswatch.errors import SettingError
+
+    with pytest.raises(
+        SettingError, match=r"^settings: -s NEWSWATCH_BUSY_TIMEOUT_MS='' is not a whole number$"
+    ):
+        check(Settings({"NEWSWATCH_BUSY_TIMEOUT_MS": ""}))
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ("threshold = 0", r"settings: key 'threshold': must be a positive number, got 0"),
+        ("threshhold = 2", r"settings: key 'threshhold': unknown key \(did you mean 'threshold'\?\)"),
+    ],
+)
+def test_a_rule_file_settings_problem_names_its_key(tmp_path: Path, settings: str, message: str) -> None:
+    from newswatch.rules import RuleConfigError, load_ruleset
+
+    (tmp_path / "rules.toml").write_text(
+        '[groups.CHINA]\naliases = ["China"]\n\n[[rules]]\nid = "r"\ndescription = "d"\nseverity = "high"\n'
+        f'query = "CHINA"\n\n[settings]\n{settings}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleConfigError, match=message):
+        load_ruleset(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        (
+            '[outlets.b]\nnmae = "B"\nhomepage = "https://b.example/"\nfeeds = ["https://b.example/f.xml"]\n',
+            r"outlet 'b': key 'nmae': unknown key \(did you mean 'name'\?\)",
+        ),
+        ("x = 1\n", r"unknown top-level key 'x'"),
+    ],
+)
+def test_a_misspelt_key_is_reported_before_the_key_it_misses(tmp_path: Path, toml: str, message: str) -> None:
+    from newswatch.outlets import OutletConfigError, load_outlets
+
+    path = tmp_path / "outlets.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(OutletConfigError, match=message):
+        load_outlets(path)

@@ -116,10 +116,10 @@ class UrlClaims:
         turn (a chain of at most ``moves``); a cycle ends because each row lets go of its URL
         before the next one moves. A page held by its own text (or past the bound) leaves the
         article under its page's URL marked with its id (``spare_url``)."""
-        held = self.db.value("SELECT url FROM articles WHERE id = ?", (article_id,))
-        if held is None or (page and url_key(page) == url_key(held)):
-            return
-        with self.db.write() as conn:
+        with self.db.write() as conn:  # the read too: what it decides holds until the commit
+            held = self.db.value("SELECT url FROM articles WHERE id = ?", (article_id,))
+            if held is None or (page and url_key(page) == url_key(held)):
+                return
             parked = f"moving:{article_id}"
             conn.execute(
                 "UPDATE articles SET url = ?, url_hash = ? WHERE id = ?", (parked, parked, article_id)

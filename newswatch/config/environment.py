@@ -302,6 +302,9 @@ BOUNDS: dict[str, Bounds] = {
 }
 
 
+_NOT_A_NUMBER = {int: "is not a whole number", float: "is not a number"}
+
+
 def read_environment() -> NewswatchSettings:
     """The settings from the environment; SettingError names the first invalid one."""
     try:
@@ -326,6 +329,8 @@ def check(settings: Any) -> None:
             value = settings.get(given)
             if not isinstance(value, str):
                 continue
+            if name in BOUNDS and not value.strip():  # a blank -s value is no number (no default)
+                raise SettingError(f"settings: -s {given}={value!r} {_NOT_A_NUMBER[BOUNDS[name].kind]}")
             try:
                 NewswatchSettings.model_validate({name: value})
             except ValidationError as exc:

@@ -60,8 +60,16 @@ class Layout(Protocol):
 
 
 def config_error(exc: ValidationError, root: type[BaseModel], layout: Layout, error: type[E]) -> E:
-    """The first problem in ``exc`` (validating ``root``) as ``error`` with one line."""
-    details = exc.errors()[0]
+    """The first problem in ``exc`` (validating ``root``) as ``error`` with one line. An
+    unknown key of the same entry comes first: "nmae" is the problem, not a missing "name"."""
+    errors = exc.errors()
+    details = errors[0]
+    first = tuple(details["loc"])
+    for other in errors:
+        parent = tuple(other["loc"])[:-1]
+        if other["type"] == "extra_forbidden" and first[: len(parent)] == parent:
+            details = other
+            break
     loc, value = tuple(details["loc"]), details.get("input")
     cause = (details.get("ctx") or {}).get("error")
     if isinstance(cause, At):
@@ -176,6 +184,8 @@ class FileLayout:
     tables: Mapping[str, str] = field(default_factory=dict)
     #: what the top level should hold, for an unknown top-level key
     expected: str = ""
+    #: top-level tables that are one entry (``[settings]``), not a table of entries
+    single: frozenset[str] = frozenset()
 
     def line(self, loc: Loc, problem: str, value: Any) -> str:
         where = str(self.path)
@@ -189,6 +199,10 @@ class FileLayout:
             if problem in {"is required", "must not be empty"}:
                 return f"{where}: no {top} defined (expected {self.tables.get(top, top)})"
             return f"{where}: '{top}' must be {self.tables.get(top, 'a table')}"
+        if loc and str(loc[0]) in self.single:  # the table is the entry: its keys follow
+            where += f": {self.entries(str(loc[0]), '', self.data)}"
+            key = _key(loc[1:])
+            return f"{where}: key '{key}': {problem}" if key else f"{where}: {problem}"
         if loc:
             where += f": {self.entries(str(loc[0]), loc[1], self.data)}"
         key = _key(loc[2:])

@@ -44,7 +44,7 @@ class RuleConfigError(ConfigError):
 def _read(path: Path) -> tuple[RulesFile, bytes]:
     """A rule file, validated on its own, and its bytes (for the ruleset's fingerprint)."""
     data, raw = read_toml(path, "rule file", RuleConfigError, entry_at_line)
-    layout = FileLayout(path, data, entry_name, TABLES)
+    layout = FileLayout(path, data, entry_name, TABLES, single=frozenset({"settings"}))
     return validate(RulesFile, data, layout, RuleConfigError), raw
 
 
