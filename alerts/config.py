@@ -51,8 +51,8 @@ class AlertConfig:
 
 class AlertSettings(BaseModel):
     """The settings alerts and the digest read (ranges are checked by the settings model,
-    newswatch/config/environment.py), and what
-    only makes sense together: a channel with a token, recipients with an SMTP host."""
+    newswatch/config/environment.py), and what only makes sense together: a channel with a
+    token, recipients with an SMTP host."""
 
     model_config = ConfigDict(extra="ignore")
 
