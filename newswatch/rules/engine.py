@@ -301,13 +301,13 @@ class Matcher:
             (term_id(leaf), leaf.text, frozenset()) for rule in every for leaf in _iter_terms(rule.tree)
         ]
         self._entries = [(term, key, only) for term, text, only in sources for key in alias_keys(text)]
-        # words of the language files: candidates by the stem prefix all their forms share
-        self.inflections: list[Inflected] = []
+        # words of the language files, by language: keyed when a text of theirs first comes
+        # (a crawl's start-up, or a ruleset only validated, does not analyse every language)
+        self._words: dict[str, list[tuple[str, str]]] = {}
         for name, pairs in (inflected or {}).items():
             for language, alias in pairs:
-                found = inflection.inflected(f"@{name}", language, alias)
-                if found is not None:
-                    self.inflections.append(found)
+                self._words.setdefault(language, []).append((f"@{name}", alias))
+        self._inflected: dict[str, list[Inflected]] = {}
         self._tid = {id(leaf): term_id(leaf) for rule in every for leaf in leaves(rule.tree)}
         self._automata: dict[frozenset[str] | None, _Automata] = {}
         self._building = threading.Lock()
@@ -334,7 +334,7 @@ class Matcher:
         return self._automata[family]
 
     def _build(self, family: frozenset[str] | None) -> _Automata:
-        chosen = [f for f in self.inflections if family is None or f.language in family]
+        chosen = [f for language in sorted(family or self._words) for f in self._inflections(language)]
         # candidates sharing a key are tried together: one automaton report, not one per language
         by_key: dict[tuple[str, str], list[Inflected]] = {}
         for found in chosen:
@@ -366,6 +366,15 @@ class Matcher:
             tuple(candidates),
             tuple(by_first),
         )
+
+    def _inflections(self, language: str) -> list[Inflected]:
+        """A language file's words as candidates: the stem prefix all their forms share."""
+        if language not in self._inflected:
+            found = (
+                inflection.inflected(term, language, alias) for term, alias in self._words.get(language, ())
+            )
+            self._inflected[language] = [f for f in found if f is not None]
+        return self._inflected[language]
 
     def scan(self, doc: Doc, language: str | tuple[str, ...] | None = None) -> dict[tuple[str, int], int]:
         """Every term's matches at word boundaries: (term, start) → end of the longest, in
