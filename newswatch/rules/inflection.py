@@ -176,10 +176,11 @@ class Inflected:
                 return None
             span_start = word_start
         position = word_end
-        for key in self.keys[1:]:
-            position = _next_word(norm, position, key, self.language)
-            if position < 0:
+        for key in self.keys[1:]:  # each next word a form of the alias's next word
+            following = next_word(norm, position)
+            if following is None or KEYS.key(self.language, norm[following[0] : following[1]]) != key:
                 return None
+            position = following[1]
         return span_start, position
 
 
@@ -239,21 +240,6 @@ def next_word(norm: str, position: int) -> tuple[int, int] | None:
     match = _WORD_REST.match(norm, gap)
     assert match is not None
     return gap, min(match.end(), gap + MAX_WORD)
-
-
-def _next_word(norm: str, position: int, key: str, language: str) -> int:
-    """The end of the next word when only spaces or hyphens come before it and its key is
-    ``key``, else -1."""
-    size = len(norm)
-    gap = position
-    while gap < size and norm[gap] in " -":
-        gap += 1
-    if gap == position or gap - position > 3 or gap >= size or not norm[gap].isalnum():
-        return -1
-    end = gap
-    while end < size and norm[end].isalnum():
-        end += 1
-    return end if KEYS.key(language, norm[gap:end]) == key else -1
 
 
 def _common_prefix(*words: str) -> str:
