@@ -5,7 +5,6 @@ pipelines, closed after the run rows are written. In process, no network."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.misc import build_from_crawler
 
+from newswatch.clock import utcnow
 from newswatch.records import Article, Candidate
 from pipelines.classify import ClassifyPipeline
 from pipelines.extract import ExtractPipeline
@@ -21,7 +21,6 @@ from pipelines.store import StorePipeline
 from spiders.news import news_spider
 from spiders.runs import CrawlRunRecorder, bump, crawl_archive
 
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 URL = "https://news.example.org/world/2026/03/02/drone-engines-shipped-12345.html"
 PAGE = """<!doctype html><html lang="en"><head><title>Drone engines shipped</title></head><body>
 <article><h1>Chinese drone engines shipped to Russia's army, officials say</h1>
@@ -47,7 +46,9 @@ def article() -> Article:
     candidate = Candidate(
         url=URL, outlet="example", source="https://news.example.org/rss.xml", source_kind="feed"
     )
-    return Article(url=URL, final_url=URL, outlet="example", fetched_at=NOW, html=PAGE, candidate=candidate)
+    return Article(
+        url=URL, final_url=URL, outlet="example", fetched_at=utcnow(), html=PAGE, candidate=candidate
+    )
 
 
 def close_spider(crawler: Crawler, reason: str = "finished") -> None:
@@ -57,7 +58,7 @@ def close_spider(crawler: Crawler, reason: str = "finished") -> None:
 def test_the_spider_and_every_pipeline_share_the_one_archive_of_the_crawl(
     settings: dict[str, object],
 ) -> None:
-    with news_crawler(settings, outlet="example", since="2026-01-01") as crawler:
+    with news_crawler(settings, outlet="example", since="30d") as crawler:
         recorder = crawler.get_extension(CrawlRunRecorder)
         assert recorder is not None
         extract = build_from_crawler(ExtractPipeline, crawler)
@@ -70,7 +71,7 @@ def test_the_spider_and_every_pipeline_share_the_one_archive_of_the_crawl(
 def test_the_pipelines_archive_and_flag_an_article_under_the_crawl_run_id(
     settings: dict[str, object],
 ) -> None:
-    with news_crawler(settings, outlet="example", since="2026-01-01", run_id="run-components") as crawler:
+    with news_crawler(settings, outlet="example", since="30d", run_id="run-components") as crawler:
         item = article()
         for component in (ExtractPipeline, ClassifyPipeline, StorePipeline):
             item = build_from_crawler(component, crawler).process_item(item)
@@ -124,7 +125,7 @@ RUSSIAN_PAGE = """<!doctype html><html><head><title>Поставки</title></he
 def test_an_article_whose_page_names_no_language_is_recorded_in_the_detected_one(
     settings: dict[str, object],
 ) -> None:
-    with news_crawler(settings, outlet="example", since="2026-01-01") as crawler:
+    with news_crawler(settings, outlet="example", since="30d") as crawler:
         item = article()
         item.html = RUSSIAN_PAGE
         done = build_from_crawler(ExtractPipeline, crawler).process_item(item)
