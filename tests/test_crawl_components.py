@@ -58,7 +58,7 @@ def close_spider(crawler: Crawler, reason: str = "finished") -> None:
 def test_the_spider_and_every_pipeline_share_the_one_archive_of_the_crawl(
     settings: dict[str, object],
 ) -> None:
-    with news_crawler(settings, outlet="example", since="30d") as crawler:
+    with news_crawler(settings, outlet="example", since="2026-01-01") as crawler:
         recorder = crawler.get_extension(CrawlRunRecorder)
         assert recorder is not None
         extract = build_from_crawler(ExtractPipeline, crawler)
@@ -71,7 +71,7 @@ def test_the_spider_and_every_pipeline_share_the_one_archive_of_the_crawl(
 def test_the_pipelines_archive_and_flag_an_article_under_the_crawl_run_id(
     settings: dict[str, object],
 ) -> None:
-    with news_crawler(settings, outlet="example", since="30d", run_id="run-components") as crawler:
+    with news_crawler(settings, outlet="example", since="2026-01-01", run_id="run-components") as crawler:
         item = article()
         for component in (ExtractPipeline, ClassifyPipeline, StorePipeline):
             item = build_from_crawler(component, crawler).process_item(item)
@@ -125,7 +125,7 @@ RUSSIAN_PAGE = """<!doctype html><html><head><title>Поставки</title></he
 def test_an_article_whose_page_names_no_language_is_recorded_in_the_detected_one(
     settings: dict[str, object],
 ) -> None:
-    with news_crawler(settings, outlet="example", since="30d") as crawler:
+    with news_crawler(settings, outlet="example", since="2026-01-01") as crawler:
         item = article()
         item.html = RUSSIAN_PAGE
         done = build_from_crawler(ExtractPipeline, crawler).process_item(item)
