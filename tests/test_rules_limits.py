@@ -24,7 +24,14 @@ from newswatch.records import Article, Candidate, Extraction
 from newswatch.rules import Matcher, load_ruleset
 from newswatch.rules.engine import Hit, _near, _uncovered
 from newswatch.rules.explain import render
-from newswatch.rules.text import WordIndex, build_doc, words_between
+from newswatch.rules.text import (
+    _SENTENCE_END,
+    WordIndex,
+    build_doc,
+    sentence_ends,
+    within_words,
+    words_between,
+)
 from newswatch.stories import StoryIndex, fingerprint
 
 RULES = ROOT / "config" / "rules"
@@ -181,6 +188,29 @@ def test_the_word_index_counts_words_as_reading_the_gap_does() -> None:
         for _ in range(20):
             a, b = rnd.randrange(len(text) + 1), rnd.randrange(len(text) + 1)
             assert index.count(a, b) == words_between(text, a, b), (text, a, b)
+
+
+def test_reading_a_gap_only_to_its_limit_decides_as_counting_it_all_does() -> None:
+    rnd = random.Random(9)
+    alphabet = [*"ab -,._\n1", "中", "俄", "word", "中国", "ё", "  "]
+    for _ in range(500):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 120)))
+        doc = build_doc("", text)
+        for _ in range(20):
+            a, b = rnd.randrange(len(text) + 1), rnd.randrange(len(text) + 1)
+            limit = rnd.choice([0, 1, 2, 3, 5, 8])
+            counted = words_between(text, a, b, limit) <= limit
+            assert within_words(text, a, b, limit) == counted, (text, a, b, limit)
+            shift = doc.text_start
+            assert doc.within(a + shift, b + shift, limit) == counted, (text, a, b, limit)
+
+
+def test_sentences_end_where_the_full_pattern_run_over_the_text_ends_them() -> None:
+    rnd = random.Random(5)
+    alphabet = [*"ab .!?\n\")]'", "。", "！", "u.s.", "mr.", "nov.", "...", "!!!", "”", "中"]
+    for _ in range(2000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 60)))
+        assert sentence_ends(text) == [m.end() for m in _SENTENCE_END.finditer(text)], text
 
 
 def _near_by_every_pair(doc: Any, left: list[Hit], right: list[Hit], distance: int) -> set[int]:

@@ -1,7 +1,7 @@
 """Matching and evaluation: one automaton pass over the text, then each rule's tree.
 
 Every alias of every group and every term written in a query is compiled into an
-Aho-Corasick automaton (pyahocorasick) over the lower-cased text, so a text is scanned once
+Aho-Corasick automaton (ahocorasick_rs) over the lower-cased text, so a text is scanned once
 whatever the number of rules. A key is the alias's words (exact, or the last one a prefix);
 plain Latin words also match their plural (-s, -es, -ies). There is one automaton per
 language, built on first use: it holds the words of that language's rule file too, as the
@@ -26,9 +26,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, product
 from operator import attrgetter
-from typing import Any, Literal
+from typing import Literal
 
-import ahocorasick
+from ahocorasick_rs import AhoCorasick, MatchKind
 
 from newswatch.language import guesses
 from newswatch.rules import inflection
@@ -79,7 +79,7 @@ _CONSONANT_Y = re.compile(r"[^aeiou]y$")
 class _Automata:
     """The automata of a matcher for one language (see ``Matcher.automata``)."""
 
-    automaton: Any  # every alias, term and candidate
+    automaton: _Keys  # every alias, term and candidate
     candidates: tuple[tuple[Inflected, ...], ...]  # what ``~n`` / ``^n`` reports stand for
     # per ``~n``: per language, its members by the key of their first word
     by_first: tuple[tuple[tuple[str, dict[str, list[Inflected]]], ...], ...]
@@ -242,6 +242,116 @@ class _Filter:
         return _Filter(**values)
 
 
+#: A query node compiled: (evaluation, the unit's hits, filter) → the hits that make it true,
+#: [] when true without any (NOT), None when false.
+_Compiled = Callable[["_Evaluation", dict[str, list["Hit"]], "_Filter"], "list[Hit] | None"]
+
+
+def _compile(node: Node, tid: dict[int, str]) -> _Compiled:
+    """``node`` as nested closures: evaluated per unit many times an article, a tree walked
+    once here instead of dispatched on its node types at every visit."""
+    if isinstance(node, (Term, GroupRef)):
+        key = tid[id(node)]
+
+        def leaf(ev: _Evaluation, hits: dict[str, list[Hit]], flt: _Filter) -> list[Hit] | None:
+            found = hits.get(key)
+            if not found:
+                return None
+            if flt.everything:
+                return list(found)
+            return [h for h in found if flt.accepts(h)] or None
+
+        return leaf
+    if isinstance(node, And):
+        parts = tuple(_compile(item, tid) for item in node.items)
+
+        def every(ev: _Evaluation, hits: dict[str, list[Hit]], flt: _Filter) -> list[Hit] | None:
+            collected: list[Hit] = []
+            for part in parts:
+                got = part(ev, hits, flt)
+                if got is None:
+                    return None
+                collected += got
+            return collected
+
+        return every
+    if isinstance(node, Or):
+        parts = tuple(_compile(item, tid) for item in node.items)
+
+        def either(ev: _Evaluation, hits: dict[str, list[Hit]], flt: _Filter) -> list[Hit] | None:
+            out: list[Hit] | None = None
+            for part in parts:
+                got = part(ev, hits, flt)
+                if got is not None:
+                    out = got if out is None else out + got
+            return out
+
+        return either
+    if isinstance(node, Not):
+        inner = _compile(node.item, tid)
+        return lambda ev, hits, flt: [] if inner(ev, hits, flt) is None else None
+    if isinstance(node, Near):
+        left, right, distance = _compile(node.left, tid), _compile(node.right, tid), node.distance
+
+        def near(ev: _Evaluation, hits: dict[str, list[Hit]], flt: _Filter) -> list[Hit] | None:
+            mine = left(ev, hits, flt)
+            if not mine:
+                return None
+            theirs = right(ev, hits, flt)
+            return _near(ev.doc, mine, theirs, distance) if theirs else None
+
+        return near
+    if isinstance(node, InField):
+        inner, field_number = _compile(node.item, tid), 0 if node.field == "title" else 1
+        return lambda ev, hits, flt: inner(ev, hits, flt.narrowed(field=field_number))
+    if isinstance(node, InScope):
+        scope, item = node.scope, node.item
+        return lambda ev, hits, flt: ev._in_units(scope, item, hits, flt)
+    raise TypeError(f"unknown node {node!r}")
+
+
+#: A query node's units compiled: (the units each term occurs in) → the units where the node
+#: can possibly be true, None for any unit.
+_UnitsOf = Callable[[Callable[[str], set[int]]], "set[int] | None"]
+
+
+def _compile_units(node: Node, tid: dict[int, str]) -> _UnitsOf:
+    """Where ``node`` can be true, as a closure: an AND (or NEAR) needs every positive child,
+    the intersection of theirs; an OR any; NOT and nested scopes restrict nothing."""
+    if isinstance(node, (Term, GroupRef)):
+        key = tid[id(node)]
+        return lambda units_of: units_of(key)
+    if isinstance(node, Or):
+        parts = tuple(_compile_units(item, tid) for item in node.items)
+
+        def any_of(units_of: Callable[[str], set[int]]) -> set[int] | None:
+            out: set[int] = set()
+            for part in parts:
+                got = part(units_of)
+                if got is None:
+                    return None
+                out |= got
+            return out
+
+        return any_of
+    if isinstance(node, (And, Near)):
+        items = node.items if isinstance(node, And) else (node.left, node.right)
+        parts = tuple(_compile_units(item, tid) for item in items)
+
+        def all_of(units_of: Callable[[str], set[int]]) -> set[int] | None:
+            out: set[int] | None = None
+            for part in parts:
+                got = part(units_of)
+                if got is not None:
+                    out = got if out is None else out & got
+            return out
+
+        return all_of
+    if isinstance(node, InField):
+        return _compile_units(node.item, tid)
+    return lambda units_of: None
+
+
 def _leaves(node: Node) -> set[str]:
     if isinstance(node, (Term, GroupRef)):
         return {term_id(node)}
@@ -313,6 +423,8 @@ class Matcher:
         self._building = threading.Lock()
         self._leaves = {rule.id: _leaves(rule.tree) for rule in every}
         self._leaf_cache: dict[int, set[str]] = {}
+        self._compiled = {id(rule.tree): _compile(rule.tree, self._tid) for rule in every}
+        self._units: dict[int, _UnitsOf] = {}
 
     # --- scanning ----------------------------------------------------------------------
 
@@ -381,7 +493,7 @@ class Matcher:
         one pass of the language's automaton. Raises TooManyMatches past ``max_matches``
         matches examined."""
         automata = self.automata(language)
-        found = _scan(automata.automaton, doc.norm, [(0, len(doc.norm))], self.max_matches)
+        found = _scan(automata.automaton, doc.norm, self.max_matches)
         return self._confirmed(doc, automata, found)
 
     def _confirmed(
@@ -541,60 +653,19 @@ class _Evaluation:
     def eval(self, node: Node, hits: dict[str, list[Hit]], flt: _Filter) -> list[Hit] | None:
         """The hits that make ``node`` true in the unit, [] when true without any (NOT),
         None when false."""
-        if isinstance(node, (Term, GroupRef)):
-            found = hits.get(self.m._tid[id(node)])
-            if not found:
-                return None
-            if flt.everything:
-                return list(found)
-            return [h for h in found if flt.accepts(h)] or None
-        if isinstance(node, And):
-            collected: list[Hit] = []
-            for item in node.items:
-                got = self.eval(item, hits, flt)
-                if got is None:
-                    return None
-                collected.extend(got)
-            return collected
-        if isinstance(node, Or):
-            out: list[Hit] | None = None
-            for item in node.items:
-                got = self.eval(item, hits, flt)
-                if got is not None:
-                    out = got if out is None else out + got
-            return out
-        if isinstance(node, Not):
-            return [] if self.eval(node.item, hits, flt) is None else None
-        if isinstance(node, Near):
-            left, right = self.eval(node.left, hits, flt), self.eval(node.right, hits, flt)
-            if not left or not right:
-                return None
-            return _near(self.doc, left, right, node.distance)
-        if isinstance(node, InField):
-            return self.eval(node.item, hits, flt.narrowed(field=0 if node.field == "title" else 1))
-        if isinstance(node, InScope):
-            return self._in_units(node.scope, node.item, hits, flt)
-        raise TypeError(f"unknown node {node!r}")
+        return self._compiled(node)(self, hits, flt)
 
-    def _candidates(self, node: Node, units_of: Callable[[str], set[int]]) -> set[int] | None:
-        """Units where ``node`` can possibly be true (None: any unit), given the units each
-        term occurs in. An AND needs every positive child: the intersection of theirs."""
-        if isinstance(node, (Term, GroupRef)):
-            return units_of(self.m._tid[id(node)])
-        if isinstance(node, Or):
-            parts = [self._candidates(i, units_of) for i in node.items]
-            return None if any(p is None for p in parts) else set().union(*parts)  # type: ignore[arg-type]
-        if isinstance(node, (And, Near)):
-            items = node.items if isinstance(node, And) else (node.left, node.right)
-            out: set[int] | None = None
-            for item in items:
-                part = self._candidates(item, units_of)
-                if part is not None:
-                    out = part if out is None else out & part
-            return out
-        if isinstance(node, InField):
-            return self._candidates(node.item, units_of)
-        return None  # NOT, or a nested scope: no restriction
+    def _units(self, node: Node) -> _UnitsOf:
+        compiled = self.m._units.get(id(node))
+        if compiled is None:
+            compiled = self.m._units[id(node)] = _compile_units(node, self.m._tid)
+        return compiled
+
+    def _compiled(self, node: Node) -> _Compiled:
+        compiled = self.m._compiled.get(id(node))
+        if compiled is None:  # a scope's inner query, compiled on first use
+            compiled = self.m._compiled[id(node)] = _compile(node, self.m._tid)
+        return compiled
 
     def _runs(self, window: int) -> Callable[[Hit], range]:
         """Scope ``window``: the runs of ``window`` consecutive sentences of a hit's paragraph
@@ -623,7 +694,7 @@ class _Evaluation:
                 return self.memo[key]
             return of(h for h in found if flt.accepts(h))
 
-        units = self._candidates(node, units_of)
+        units = self._units(node)(units_of)
         if units is None:  # only NOTs: look in every unit that holds any leaf
             units = of(h for leaf in self._leaf_ids(node) for h in hits.get(leaf, ()) if flt.accepts(h))
         if not units:
@@ -644,8 +715,9 @@ class _Evaluation:
                         by_unit[unit].setdefault(leaf, []).append(h)
         collected: list[Hit] = []
         matched = False
+        evaluate = self._compiled(node)
         for unit in sorted(units):
-            got = self.eval(node, by_unit[unit], flt)
+            got = evaluate(self, by_unit[unit], flt)
             if got is not None:
                 matched = True
                 collected.extend(got)
@@ -667,37 +739,58 @@ class _Evaluation:
         return self._in_units(rule.scope, rule.tree, hits, _Filter(), rule.window) or None
 
 
-def _automaton(entries: list[tuple[str, tuple[str, bool, bool, int, int]]]) -> Any:
+class _Keys:
+    """One Aho-Corasick automaton (ahocorasick_rs) over every automaton key, with what each
+    key stands for: (term, key length, wildcard, cjk, pad_left, pad_right) per term using it."""
+
+    __slots__ = ("automaton", "longest", "payloads")
+
+    def __init__(self, keys: dict[str, list[tuple[str, int, bool, bool, int, int]]]):
+        self.payloads = [tuple(dict.fromkeys(payload)) for payload in keys.values()]
+        self.longest = max((len(key) for key in keys), default=0)
+        self.automaton = AhoCorasick(list(keys), matchkind=MatchKind.Standard) if keys else None
+
+    def __len__(self) -> int:
+        return len(self.payloads)
+
+
+def _automaton(entries: list[tuple[str, tuple[str, bool, bool, int, int]]]) -> _Keys:
     """One automaton over (term, automaton key) entries (see ``alias_keys``)."""
     keys: dict[str, list[tuple[str, int, bool, bool, int, int]]] = {}
     for term, (key, wildcard, cjk, pad_left, pad_right) in entries:
         keys.setdefault(key, []).append((term, len(key), wildcard, cjk, pad_left, pad_right))
-    automaton = ahocorasick.Automaton()
-    for key, payload in keys.items():
-        automaton.add_word(key, tuple(dict.fromkeys(payload)))
-    if keys:
-        automaton.make_automaton()
-    return automaton
+    return _Keys(keys)
 
 
-def _scan(automaton: Any, norm: str, ranges: list[tuple[int, int]], limit: int) -> dict[tuple[str, int], int]:
-    """Matches within ``ranges`` that start and end at word boundaries (CJK: anywhere);
-    a wildcard match runs to the end of its word. Raises TooManyMatches at the match
-    examined beyond ``limit`` (the automaton reports matches in the order they end)."""
+#: The text is searched this many characters at a time, so a hostile text's matches are
+#: never all held at once and the budget stops the search early.
+_SCAN_CHUNK = 1 << 16
+
+
+def _scan(keys: _Keys, norm: str, limit: int) -> dict[tuple[str, int], int]:
+    """Matches that start and end at word boundaries (CJK: anywhere); a wildcard match runs
+    to the end of its word. Raises TooManyMatches at the match examined beyond ``limit``
+    (matches come in the order they end, a chunk of the text at a time)."""
     longest: dict[tuple[str, int], int] = {}
-    if not len(automaton):
+    if keys.automaton is None:
         return longest
     size, examined = len(norm), 0
-    get, word_rest = longest.get, _WORD_REST.match
-    for range_start, range_end in ranges:
-        for last, payload in automaton.iter(norm, range_start, range_end):
+    get, word_rest, payloads = longest.get, _WORD_REST.match, keys.payloads
+    find = keys.automaton.find_matches_as_indexes
+    for chunk in range(0, size, _SCAN_CHUNK):
+        # a match starting in this chunk may run past it: read on by the longest key
+        stop = chunk + _SCAN_CHUNK
+        for index, first, last in find(norm[chunk : stop + keys.longest - 1], overlapping=True):
+            if first + chunk >= stop:  # the next chunk's, found again there
+                continue
+            payload = payloads[index]
             examined += len(payload)
             if examined > limit:  # the first match over the budget is where the cut goes
                 over = payload[len(payload) - (examined - limit)]
-                raise TooManyMatches(last - over[1] + 1 + over[4])
-            for term, keylen, wildcard, cjk, pad_left, pad_right in payload:  # mostly one
-                end = last + 1 - pad_right
-                start = last - keylen + 1 + pad_left
+                raise TooManyMatches(chunk + first + over[4])
+            for term, _, wildcard, cjk, pad_left, pad_right in payload:  # mostly one
+                end = chunk + last - pad_right
+                start = chunk + first + pad_left
                 if not cjk:
                     # a key that carries the character before the word needs no look back
                     if not pad_left and start > 0 and norm[start - 1].isalnum():
@@ -803,11 +896,10 @@ def _uncovered(hits: list[Hit], masks: list[Hit]) -> list[Hit]:
     return [h for h in hits if not inside.covers(h)]
 
 
-def _gap(doc: Doc, a: Hit, b: Hit, limit: int) -> int:
-    """Words strictly between two hits (0 when adjacent or overlapping)."""
-    if a.start > b.start:
-        a, b = b, a
-    return doc.words_between(a.end, b.start, limit)
+def _close(doc: Doc, a: Hit, b: Hit, limit: int) -> bool:
+    """Whether at most ``limit`` words lie strictly between two hits (none when adjacent or
+    overlapping)."""
+    return doc.within(a.end, b.start, limit) if a.start <= b.start else doc.within(b.end, a.start, limit)
 
 
 class _Cover:
@@ -832,9 +924,9 @@ class _Cover:
         earlier one ends sooner, so only two spans need counting: the first one starting at
         or after ``hit``, and the furthest-reaching one starting before it."""
         k = bisect_left(self.starts, hit.start)
-        if k < len(self.starts) and doc.words_between(hit.end, self.starts[k], distance) <= distance:
+        if k < len(self.starts) and doc.within(hit.end, self.starts[k], distance):
             return True
-        return k > 0 and doc.words_between(self.ends[k - 1], hit.start, distance) <= distance
+        return k > 0 and doc.within(self.ends[k - 1], hit.start, distance)
 
 
 def _near(doc: Doc, left: list[Hit], right: list[Hit], distance: int) -> list[Hit] | None:
@@ -843,20 +935,21 @@ def _near(doc: Doc, left: list[Hit], right: list[Hit], distance: int) -> list[Hi
     is cheaper only for a few hits, as in most sentences)."""
     close: set[Hit] = set()
     if len(left) * len(right) <= _PAIRWISE:
-        close.update(
-            h
-            for a in left
-            for b in right
-            if a.field == b.field and _gap(doc, a, b, distance) <= distance
-            for h in (a, b)
-        )
-        return sorted(close, key=lambda h: h.start) or None
+        for a in left:
+            for b in right:
+                if a.field == b.field and ((a in close and b in close) or _close(doc, a, b, distance)):
+                    close.add(a)
+                    close.add(b)
+        return sorted(close, key=_hit_start) or None
     for f in {h.field for h in left} & {h.field for h in right}:
         mine = _Cover(h for h in left if h.field == f)
         theirs = _Cover(h for h in right if h.field == f)
         close.update(h for h in mine.hits if theirs.near(doc, h, distance))
         close.update(h for h in theirs.hits if mine.near(doc, h, distance))
-    return sorted(close, key=lambda h: h.start) or None
+    return sorted(close, key=_hit_start) or None
+
+
+_hit_start = attrgetter("start")
 
 
 def _evidence(doc: Doc, got: list[Hit]) -> tuple[Evidence, ...]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from newswatch.text import CJK, CJK_CHAR, simplified
 
 _WORD = re.compile(rf"[{CJK}]|[^\W_{CJK}]+")
+_WORD_KIND = re.compile(rf"([{CJK}])|[^\W_{CJK}]+")  # group 1: a CJK character
 # The punctuation comes first so the regex engine only stops at candidates; the
 # lookbehinds then reject initials ("U.S.") and common abbreviations.
 # A run of punctuation is tried once, from its first character, and read possessively: a
@@ -52,6 +53,10 @@ _FOLDS = (
     ("ى", "ي"),
     ("ة", "ه"),
 )
+#: Where a sentence can end: every match of ``_SENTENCE_END`` starts at one of these. Searching
+#: for them first and trying the full pattern only there is three times quicker than letting
+#: the regex engine try its lookbehinds at every position.
+_SENTENCE_MARK = re.compile(r"[.!?。！？\n]")
 FIELD_SEPARATOR = "\x00"
 _NEWLINE = re.compile(r"\n")
 
@@ -75,6 +80,20 @@ def tokenize(text: str) -> list[str]:
     return _WORD.findall(normalise(text))
 
 
+def sentence_ends(text: str) -> list[int]:
+    """Where each sentence of ``text`` ends (as ``_SENTENCE_END.finditer`` finds them, left to
+    right and without overlap), trying the pattern only where a mark stands."""
+    ends: list[int] = []
+    search, match = _SENTENCE_MARK.search, _SENTENCE_END.match
+    at = 0
+    while (mark := search(text, at)) is not None:
+        found = match(text, mark.start())
+        at = found.end() if found is not None else mark.start() + 1
+        if found is not None:
+            ends.append(at)
+    return ends
+
+
 def words_between(text: str, start: int, end: int, limit: int | None = None) -> int:
     """Words in ``text[start:end]``; two CJK characters count as one word (the average
     length of a Chinese word), so NEAR/n means about the same in every language. With
@@ -86,6 +105,24 @@ def words_between(text: str, start: int, end: int, limit: int | None = None) -> 
         return limit + 1
     cjk = len(CJK_CHAR.findall(text, start, end))
     return len(_WORD.findall(text, start, end)) - cjk + (cjk + 1) // 2
+
+
+def within_words(text: str, start: int, end: int, limit: int) -> bool:
+    """``words_between(text, start, end) <= limit``, reading only as far as the word past the
+    limit (the count only grows as the span is read)."""
+    if end <= start:
+        return True
+    if end - start > 40 * (limit + 1):
+        return False
+    plain = cjk = 0
+    for word in _WORD_KIND.finditer(text, start, end):
+        if word.lastindex:
+            cjk += 1
+        else:
+            plain += 1
+        if plain + (cjk + 1) // 2 > limit:
+            return False
+    return True
 
 
 #: Gaps longer than this are counted with the document's word index, not by reading them.
@@ -133,8 +170,7 @@ class Doc:
     def sentence_starts(self) -> list[int]:
         """Offsets in ``norm`` where a new sentence starts (the text starts one too)."""
         if self._sentences is None:
-            found = [m.end() for m in _SENTENCE_END.finditer(self.norm)]
-            self._sentences = sorted({*found, self.text_start})
+            self._sentences = sorted({*sentence_ends(self.norm), self.text_start})
         return self._sentences
 
     @property
@@ -150,6 +186,12 @@ class Doc:
         if self._words is None:
             self._words = WordIndex(self.norm)
         return self._words.count(start, end)
+
+    def within(self, start: int, end: int, limit: int) -> bool:
+        """Whether at most ``limit`` words lie between ``start`` and ``end`` of ``norm``."""
+        if end - start <= _INDEXED_GAP or end - start > 40 * (limit + 1):
+            return within_words(self.norm, start, end, limit)
+        return self.words_between(start, end, limit) <= limit
 
     def first_sentence_of_paragraph(self, paragraph: int) -> int:
         """The number (as ``sentence_of`` counts) of a paragraph's first sentence."""
