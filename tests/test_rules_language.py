@@ -369,6 +369,18 @@ query = "CHINA AND DRONES"
     assert [e.sentence for e in verdict.evidence] == ["China sends drones to Russia."]
 
 
+def test_evidence_is_a_sentence_of_the_text_not_the_headline_again(tmp_path: Path) -> None:
+    matcher = ruleset(tmp_path, "CHINA AND RUSSIA", scope="sentence")
+    verdict = matcher.classify(  # type: ignore[attr-defined]
+        "China arms Russia, officials say",
+        "Officials said on Monday that China had shipped drone parts to Russia. Other news followed.",
+    )
+    assert [(e.field, e.sentence) for e in verdict.evidence] == [
+        ("text", "Officials said on Monday that China had shipped drone parts to Russia.")
+    ]
+    assert all(e.field == "text" for m in verdict.matches for e in m.evidence)
+
+
 def test_evidence_from_the_title_is_clean_text(tmp_path: Path) -> None:
     matcher = ruleset(tmp_path, "CHINA AND RUSSIA", scope="sentence")
     verdict = matcher.classify("China arms Russia", "Unrelated body text.")  # type: ignore[attr-defined]

@@ -633,8 +633,10 @@ class Matcher:
                 return Verdict(False, score, REVIEW, (), terms, evidence, tuple(matches), review=True)
         best = sorted(matches, key=lambda m: (-SEVERITY_RANK[m.severity], -m.weight))
         by_sentence: dict[str, Evidence] = {}
+        from_text = any(e.field == "text" for m in best for e in m.evidence)
         for e in (e for m in best for e in m.evidence):  # one sentence once, from the most severe rule
-            by_sentence.setdefault(e.sentence, e)
+            if e.field == "text" or not from_text:  # the headline only when the text has none
+                by_sentence.setdefault(e.sentence, e)
         evidence = tuple(by_sentence.values())[:2]
         terms = tuple(dict.fromkeys(t for m in matches for t in m.terms))
         return Verdict(
@@ -954,10 +956,13 @@ _hit_start = attrgetter("start")
 
 def _evidence(doc: Doc, got: list[Hit]) -> tuple[Evidence, ...]:
     """Up to two sentences holding the most distinct matched terms, in text order, with
-    the matched words' spans."""
+    the matched words' spans. The headline is evidence only when no sentence of the text
+    holds a matched term: an alert shows the headline anyway."""
     by_sentence: dict[int, list[Hit]] = {}
+    in_text = any(h.field == 1 for h in got)
     for h in got:
-        by_sentence.setdefault(h.sentence, []).append(h)
+        if h.field == 1 or not in_text:
+            by_sentence.setdefault(h.sentence, []).append(h)
     ranked = sorted(by_sentence.items(), key=lambda kv: (-len({h.term for h in kv[1]}), kv[0]))
     out = []
     for _, group in sorted(ranked[:2], key=lambda kv: kv[0]):
