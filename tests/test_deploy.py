@@ -479,3 +479,10 @@ def test_the_caddyfile_never_proxies_without_a_login() -> None:
         caddy("adapt", NEWSWATCH_PROXY_HOST="news.example.org", NEWSWATCH_PROXY_USER="analyst").returncode
         != 0
     )
+
+
+def test_systemd_signals_the_service_alone_so_its_crawls_stop_gracefully() -> None:
+    """The service stops its own crawls; a second signal from systemd to each crawl would
+    mean "stop now" and record the runs as partial."""
+    assert unit_values(UNITS["monitor"], "KillMode") == ["mixed"]
+    assert unit_values(UNITS["monitor"], "KillSignal") == ["SIGTERM"]
