@@ -315,12 +315,15 @@ def _ruleset(path: str | None = None) -> Any:
     type=click.File("r", encoding="utf-8"),
     required=True,
     help='Lines {"id","title","text",...} in; one {"id","flagged","review","score","severity","rules",'
-    '"evidence"} line out per input, in order.',
+    '"evidence","claim"} line out per input, in order.',
 )
 @click.option("--rules", "rules_path", metavar="DIR", help="Rules folder or file (default NEWSWATCH_RULES).")
 def classify(jsonl: Any, rules_path: str | None) -> None:
     """Classify articles in batch (for evaluation)."""
+    from newswatch.claims import ClaimConfigError, ClaimCues, classify_claim, cues_beside, load_cues
+
     matcher = _ruleset(rules_path)
+    cues: ClaimCues | None = None  # loaded when the first article is flagged
     for lineno, line in enumerate(jsonl, start=1):
         if not line.strip():
             continue
@@ -338,7 +341,23 @@ def classify(jsonl: Any, rules_path: str | None) -> None:
                 "severity": verdict.severity,
                 "rules": list(verdict.rules),
                 "evidence": [e.sentence for e in verdict.evidence],
+                "claim": None,  # a flagged article's claim status
             }
+            if verdict.flagged:
+                if cues is None:
+                    try:
+                        cues = load_cues(cues_beside(rules_path or _settings().get("NEWSWATCH_RULES")))
+                    except ClaimConfigError as exc:
+                        _fail(str(exc))
+                assert cues is not None
+                claim = classify_claim(
+                    cues,
+                    str(item.get("title") or ""),
+                    str(item.get("text") or ""),
+                    str(language) if language else None,
+                    [e.sentence for e in verdict.evidence],
+                )
+                out["claim"] = claim.status
             if verdict.match_note:  # only the start of a very long article was matched
                 out["match_note"] = verdict.match_note
         except (ValueError, AttributeError) as exc:
@@ -368,7 +387,21 @@ def rules_check(rules_path: str | None) -> None:
     for problem in problems:
         click.echo(f"FAIL {problem}", err=True)
     click.echo(f"examples: {examples - len(problems)} of {examples} behave as written")
-    if problems:
+    from newswatch.claims import ClaimConfigError, check_cues, cues_beside, load_cues
+
+    try:  # the claim cues that go with these rules, and their own examples
+        cues = load_cues(cues_beside(rules_path or _settings().get("NEWSWATCH_RULES")))
+    except ClaimConfigError as exc:
+        _fail(str(exc))
+    wrong = check_cues(cues)
+    for problem in wrong:
+        click.echo(f"FAIL {problem}", err=True)
+    cue_examples = sum(len(c.examples) + len(c.counterexamples) for c in cues.cues.values())
+    click.echo(
+        f"claim cues: {len(cues.cues)}; examples: {cue_examples - len(wrong)} of {cue_examples} "
+        "behave as written"
+    )
+    if problems or wrong:
         sys.exit(1)
 
 

@@ -26,15 +26,54 @@ def test_classify_jsonl_answers_every_line_in_order(tmp_path: Path) -> None:
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["id"] for o in out] == ["yes", "no", "zh"]
     assert [o["flagged"] for o in out] == [True, False, True]
-    assert set(out[0]) == {"id", "flagged", "review", "score", "severity", "rules", "evidence"}
+    assert set(out[0]) == {"id", "flagged", "review", "score", "severity", "rules", "evidence", "claim"}
     assert out[0]["severity"] == "high" and "supply-to-russia" in out[0]["rules"]
     assert out[0]["evidence"] == [lines[0]["text"]]
+
+
+def test_classify_jsonl_says_how_sure_each_flagged_claim_is(tmp_path: Path) -> None:
+    lines = [
+        {
+            "id": "designated",
+            "title": "Treasury adds Chinese drone-engine makers to sanctions list",
+            "text": "The US Treasury imposed sanctions on two Chinese companies on Thursday for shipping "
+            "drone engines to Russia's military.",
+        },
+        {
+            "id": "denied",
+            "title": "Beijing rejects claims",
+            "text": "China's foreign ministry denied that Chinese companies supplied drone engines to Russia's "
+            "army, calling the reports groundless.",
+        },
+        {"id": "quiet", "title": "Weather", "text": "Sunny in Brussels."},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    result = run_newswatch(["classify", "--jsonl", str(source)], crawl_env(tmp_path, OUTLETS))
+    assert result.returncode == 0, result.stderr
+    out = {o["id"]: o for o in map(json.loads, result.stdout.splitlines())}
+    assert [out[k]["flagged"] for k in ("designated", "denied", "quiet")] == [True, True, False]
+    assert [out[k]["claim"] for k in ("designated", "denied", "quiet")] == ["designated", "denied", None]
 
 
 def test_rules_check_passes_on_the_default_rules(tmp_path: Path) -> None:
     result = run_newswatch(["rules", "check"], crawl_env(tmp_path, OUTLETS))
     assert result.returncode == 0, result.stderr
     assert "rules," in result.stdout and "behave as written" in result.stdout
+    assert "claim cues: " in result.stdout
+
+
+def test_rules_check_fails_when_a_claim_cue_misses_its_own_example(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    cues = rules / "claims" / "cues.toml"
+    text = cues.read_text(encoding="utf-8")
+    marker = "examples = ["
+    assert marker in text
+    cues.write_text(text.replace(marker, marker + '"Nothing here names any claim at all.", ', 1), encoding="utf-8")
+    result = run_newswatch(["rules", "check", "--rules", str(rules)], crawl_env(tmp_path, OUTLETS))
+    assert result.returncode == 1
+    assert "example does not match: 'Nothing here names any claim at all.'" in result.stderr
 
 
 def test_rules_check_fails_on_a_broken_file_with_one_line(tmp_path: Path) -> None:

@@ -1,0 +1,385 @@
+"""Claim status: how sure a flagged report is, read from how it states its claim.
+
+A flagged article's claim is ``alleged`` (others report or accuse: media, researchers,
+unnamed officials), ``official`` (a government or international body, or an office holder
+on record, states it as its own finding), ``designated`` (a sanctions or export-control
+action names the entity), ``denied`` (Beijing or the company denies it or gives
+assurances) or ``confirmed`` (the supplier or Beijing acknowledges it, or physical evidence
+is documented: components in downed drones, captured fighters, customs records).
+
+The cues are data, ``config/rules/claims/``: word groups (``cues.toml`` with English words,
+``lang/xx.toml`` with each language's, written once as dictionary forms) and *cues*, each a
+query of the rule language with a status, that must hold within one sentence. They are
+compiled by the rules' own engine (:class:`newswatch.rules.engine.Matcher`), so a cue word
+finds its inflected forms and negation is written as in the rules.
+
+Which cue decides (see docs/claims.md): the headline first, then the lead (the first
+``LEAD_SENTENCES`` sentences of the body), then the rules' evidence sentences; the first of
+these that holds any cue decides, and within it the status first in ``PRECEDENCE``. The rest
+of the body is not read (background further down does not make the story). No cue:
+``alleged``, with no cue. A call reads a bounded amount whatever the article's length.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import stat
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from newswatch.config.files import config_stat, file_kind, read_toml
+from newswatch.config.problems import At, FileLayout, matching, validate
+from newswatch.config.rules import Alias, GroupName, GroupTable, Language, Text, parsed_query
+from newswatch.errors import ConfigError
+from newswatch.language import guesses
+from newswatch.rules.engine import Matcher, Rule, Verdict
+from newswatch.rules.syntax import MAX_DEPTH, Node, groups_in
+from newswatch.rules.text import build_doc
+
+Status = Literal["alleged", "official", "designated", "denied", "confirmed"]
+STATUSES: tuple[Status, ...] = ("alleged", "official", "designated", "denied", "confirmed")
+#: Which status wins when cues of several hold in the same part of an article: an action
+#: naming the entity, then documented evidence or an admission, then a denial (a denial is
+#: itself a ministry's statement, so an ``official`` cue holds in it too), then an official
+#: finding, then an allegation.
+PRECEDENCE: tuple[Status, ...] = ("designated", "confirmed", "denied", "official", "alleged")
+#: Body sentences read as the lead (after the headline).
+LEAD_SENTENCES = 5
+#: Characters of the headline, and of the lead, read at most (a sentence-less wall of text is
+#: read this far).
+MAX_LEAD_CHARS = 5_000
+#: Term matches examined per pass at most (the engine's budget, smaller: cues are few).
+MAX_CLAIM_MATCHES = 20_000
+#: Evidence sentences of the rules read at most, and characters of each.
+MAX_EVIDENCE = 10
+EVIDENCE_CHARS = 2_000
+#: The cue files of one folder together.
+MAX_CUES_BYTES = 5 * 1024 * 1024
+#: The default cues.
+DEFAULT_CUES = Path(__file__).resolve().parent.parent / "config" / "rules" / "claims"
+
+Zone = Literal["title", "lead", "evidence", "text"]
+
+
+def cues_beside(rules: str | Path | None) -> Path:
+    """The cues that go with a ruleset: its folder's ``claims/`` when it has one (a candidate
+    ruleset can bring its own), else the project's."""
+    if rules is not None and (Path(rules) / "claims").is_dir():
+        return Path(rules) / "claims"
+    return DEFAULT_CUES
+
+
+class ClaimConfigError(ConfigError):
+    """A cue file is invalid; the message is one line naming file, entry, key and position."""
+
+
+CueId = Annotated[
+    str, matching(r"^[a-z0-9][a-z0-9_-]*$", "cue ids are lower-case letters, digits, '-' and '_'")
+]
+
+
+class CueTable(BaseModel):
+    """``[[cues]]``: a query that, holding within one sentence, says how the claim is put."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    id: CueId = Field(description="Lower-case letters, digits, '-' and '_'; unique across files.")
+    status: Status = Field(description="alleged, official, designated, denied or confirmed.")
+    description: Text = Field(description="How this kind of claim is phrased.")
+    query: str = Field(description="Groups and terms as in a rule's query; must hold within one sentence.")
+    examples: list[Text] = Field([], description="Sentences the cue must match.")
+    counterexamples: list[Text] = Field([], description="Sentences the cue must not match.")
+    enabled: bool = Field(True, description="false keeps the cue but does not apply it.")
+    _tree: Any = PrivateAttr(None)
+
+    @property
+    def tree(self) -> Node:
+        assert self._tree is not None
+        return self._tree
+
+    @model_validator(mode="after")
+    def _parse(self) -> Self:
+        self._tree = parsed_query("query", self.query)
+        return self
+
+
+class CuesFile(BaseModel):
+    """A cue file: word groups, cues, or one language's words for groups defined elsewhere."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, title="newswatch claim cues")
+
+    language: Language | None = Field(None, description="ISO 639-1 code of the words in [aliases].")
+    aliases: dict[GroupName, list[Alias]] = Field(
+        {}, description="Words, in this file's language, of groups defined in any cue file."
+    )
+    groups: dict[GroupName, GroupTable] = Field({}, description="Named word lists.")
+    cues: list[CueTable] = Field([], description="The cues.")
+
+    @model_validator(mode="after")
+    def _aliases_have_a_language(self) -> Self:
+        if self.aliases and self.language is None:
+            raise At(("language",), "is required with [aliases] (the language the words are written in)")
+        return self
+
+
+_TABLES = {
+    "groups": "tables [groups.NAME]",
+    "cues": "an array of tables [[cues]]",
+    "aliases": "a table of GROUP = [words]",
+    "language": "a language code",
+}
+
+
+def _entry_name(top: str, key: int | str, data: Any) -> str:
+    if top == "groups":
+        return f"group '{key}'"
+    if top == "aliases":
+        return f"aliases of '{key}'"
+    if top == "cues":
+        entry = data["cues"][key] if isinstance(key, int) else None
+        given = entry.get("id") if isinstance(entry, dict) else None
+        return f"cue '{given if isinstance(given, str) else f'#{int(key) + 1}'}'"
+    return top
+
+
+def _entry_at_line(text: str, lineno: int) -> str | None:
+    current = None
+    for i, line in enumerate(text.splitlines(), start=1):
+        if i > lineno:
+            break
+        stripped = line.strip()
+        if stripped.startswith("[groups."):
+            current = f"group '{stripped[8:].rstrip(']').strip()}'"
+        elif stripped.startswith("[[cues]]"):
+            current = f"cue at line {i}"
+        elif stripped.startswith("id") and current and current.startswith("cue") and '"' in stripped:
+            given = stripped.split('"')[1]
+            current = f"cue '{given}'"
+    return current
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    id: str
+    status: Status
+    description: str
+    query: str
+    examples: tuple[str, ...] = ()
+    counterexamples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimCue:
+    """What decided a status: the cue, the words it matched and the sentence they stand in."""
+
+    cue: str  # the cue's id
+    words: tuple[str, ...]  # the matched words as written in the article
+    sentence: str
+    field: str  # "title" or "text"
+    zone: Zone  # the part of the article that decided
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    status: Status
+    cue: ClaimCue | None  # None: no cue held anywhere (the status is then "alleged")
+
+
+@dataclass(frozen=True)
+class ClaimCues:
+    """The compiled cues: the rules' engine over the cue groups, one rule per cue."""
+
+    matcher: Matcher
+    cues: dict[str, Cue]
+    fingerprint: str
+
+
+def cue_files(location: str | Path) -> list[Path]:
+    """The cue files at ``location``: a folder's ``*.toml`` and ``lang/*.toml``, or one file."""
+    path = Path(location)
+    mode = config_stat(path, "claim cues folder", ClaimConfigError).st_mode
+    if stat.S_ISREG(mode):
+        return [path]
+    if not stat.S_ISDIR(mode):
+        raise ClaimConfigError(
+            f"{path}: cannot read claim cues folder: not a folder or a regular file ({file_kind(mode)})"
+        )
+    files = sorted(path.glob("*.toml")) + sorted((path / "lang").glob("*.toml"))
+    if not files:
+        raise ClaimConfigError(f"{path}: no cue files (*.toml)")
+    total = sum(config_stat(file, "cue file", ClaimConfigError).st_size for file in files)
+    if total > MAX_CUES_BYTES:
+        raise ClaimConfigError(
+            f"{path}: cannot read claim cues folder: its files hold more than "
+            f"{MAX_CUES_BYTES // 2**20} MB together ({total} bytes)"
+        )
+    return files
+
+
+def load_cues(location: str | Path = DEFAULT_CUES) -> ClaimCues:
+    """Every cue file at ``location`` as one compiled, validated set of cues; a problem is a
+    ClaimConfigError of one line naming the file, the entry, the key and the position."""
+    groups: dict[str, tuple[Path, GroupTable]] = {}
+    lexicon: list[tuple[Path, str, str, list[str]]] = []
+    tables: list[tuple[Path, CueTable]] = []
+    digest = hashlib.sha256()
+    for path in cue_files(location):
+        data, raw = read_toml(path, "cue file", ClaimConfigError, _entry_at_line)
+        layout = FileLayout(path, data, _entry_name, _TABLES)
+        file = validate(CuesFile, data, layout, ClaimConfigError)
+        digest.update(path.name.encode() + b"\0" + raw)
+        for name, group in file.groups.items():
+            if name in groups:
+                raise ClaimConfigError(f"{path}: group '{name}': already defined in {groups[name][0]}")
+            if group.include:
+                raise ClaimConfigError(
+                    f"{path}: group '{name}': key 'include': cue groups do not include others"
+                )
+            groups[name] = (path, group)
+        if file.language is not None:
+            lexicon.extend((path, file.language, name, words) for name, words in file.aliases.items())
+        tables.extend((path, table) for table in file.cues)
+    inflected: dict[str, list[tuple[str, str]]] = {}
+    for path, language, name, words in lexicon:
+        if name not in groups:
+            raise ClaimConfigError(
+                f"{path}: aliases: key '{name}': unknown group '{name}'{_hint(name, groups)}"
+            )
+        inflected.setdefault(name, []).extend((language, word) for word in words)
+    cues: dict[str, Cue] = {}
+    rules: list[Rule] = []
+    where: dict[str, Path] = {}
+    for path, table in tables:
+        if table.id in where:
+            raise ClaimConfigError(f"{path}: cue '{table.id}': id already used in {where[table.id]}")
+        where[table.id] = path
+        for ref in sorted(groups_in(table.tree)):
+            if ref not in groups:
+                raise ClaimConfigError(
+                    f"{path}: cue '{table.id}': key 'query': unknown group '{ref}'{_hint(ref, groups)}"
+                )
+        if not table.enabled:
+            continue
+        cues[table.id] = Cue(
+            table.id,
+            table.status,
+            table.description,
+            table.query,
+            tuple(table.examples),
+            tuple(table.counterexamples),
+        )
+        rules.append(Rule(table.id, table.description, "low", 1.0, "sentence", table.query, table.tree))
+    if not rules:
+        raise ClaimConfigError(f"{location}: no enabled cues")
+    try:
+        matcher = Matcher(
+            {name: group.aliases for name, (_, group) in groups.items()},
+            rules,
+            excludes={name: group.exclude for name, (_, group) in groups.items() if group.exclude},
+            max_chars=4 * MAX_LEAD_CHARS,
+            max_matches=MAX_CLAIM_MATCHES,
+            inflected=inflected,
+        )
+    except ValueError as exc:  # a query nested deeper than the engine evaluates
+        raise ClaimConfigError(f"{location}: {exc} (at most {MAX_DEPTH} levels)") from None
+    return ClaimCues(matcher, cues, digest.hexdigest()[:12])
+
+
+def _hint(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def check_cues(cues: ClaimCues) -> list[str]:
+    """Cues whose own examples do not match, or whose counterexamples do (one line each). An
+    example counts as matched when it matches as a body sentence or as a headline."""
+    problems = []
+    for cue in cues.cues.values():
+        for example in cue.examples:
+            if not _holds(cues, cue.id, example):
+                problems.append(f"cue '{cue.id}': example does not match: {example[:120]!r}")
+        for example in cue.counterexamples:
+            if _holds(cues, cue.id, example):
+                problems.append(f"cue '{cue.id}': counterexample matches: {example[:120]!r}")
+    return problems
+
+
+def _holds(cues: ClaimCues, cue: str, sentence: str) -> bool:
+    classify = cues.matcher.classify
+    return cue in classify("", sentence).rules or cue in classify(sentence, "").rules
+
+
+def classify_claim(
+    cues: ClaimCues,
+    title: str,
+    text: str,
+    language: str | None = None,
+    evidence: Sequence[str] = (),
+) -> Claim:
+    """The claim status of a flagged article and the cue that decided it. ``language`` is the
+    article's (ISO 639-1; detected when not given); ``evidence`` the sentences the rules
+    quoted (``Verdict.evidence``), read after the lead."""
+    title, text = (title or "")[:MAX_LEAD_CHARS], text or ""
+    if language is None:
+        found = guesses(title, text[:MAX_LEAD_CHARS], 1)
+        language = found[0][0] if found else None
+    lead = _lead(text)
+    zones: list[tuple[Zone, str, str]] = [("title", title, ""), ("lead", "", lead)]
+    quoted = " \n".join(e[:EVIDENCE_CHARS] for e in list(evidence)[:MAX_EVIDENCE] if e)
+    if quoted:
+        zones.append(("evidence", "", quoted))
+    for zone, zone_title, zone_text in zones:
+        if not zone_title.strip() and not zone_text.strip():
+            continue
+        verdict = cues.matcher.classify(zone_title, zone_text, language)
+        decided = _decide(cues, verdict, zone)
+        if decided is not None:
+            return decided
+    return Claim("alleged", None)
+
+
+def _lead(text: str) -> str:
+    """The body's first ``LEAD_SENTENCES`` sentences."""
+    doc = build_doc("", text[:MAX_LEAD_CHARS])
+    starts = [s - doc.text_start for s in doc.sentence_starts if s > doc.text_start]
+    return text[: starts[LEAD_SENTENCES - 1] if len(starts) >= LEAD_SENTENCES else MAX_LEAD_CHARS]
+
+
+def _decide(cues: ClaimCues, verdict: Verdict, zone: Zone) -> Claim | None:
+    """The status first in PRECEDENCE among the cues that hold, with its cue; None when none."""
+    held = [m for m in verdict.matches if m.rule in cues.cues]
+    if not held:
+        return None
+    rank = {status: i for i, status in enumerate(PRECEDENCE)}
+    order = {cue_id: i for i, cue_id in enumerate(cues.cues)}
+    best = min(held, key=lambda m: (rank[cues.cues[m.rule].status], order[m.rule]))
+    if best.evidence:
+        first = best.evidence[0]
+        words = tuple(dict.fromkeys(first.sentence[a:b] for a, b in first.highlights))
+        cue = ClaimCue(best.rule, words, first.sentence, first.field, zone)
+    else:  # the engine always quotes a sentence for a match; kept total for safety
+        cue = ClaimCue(best.rule, tuple(t.term for t in best.terms), "", "text", zone)
+    return Claim(cues.cues[best.rule].status, cue)
+
+
+__all__ = [
+    "DEFAULT_CUES",
+    "LEAD_SENTENCES",
+    "PRECEDENCE",
+    "STATUSES",
+    "Claim",
+    "ClaimConfigError",
+    "ClaimCue",
+    "ClaimCues",
+    "Cue",
+    "Status",
+    "check_cues",
+    "classify_claim",
+    "cue_files",
+    "load_cues",
+]

@@ -1,0 +1,487 @@
+"""Claim status (newswatch/claims.py, config/rules/claims/): each status in several languages on
+sentences written for these tests, which part of an article decides and which status wins,
+negation, inflected cue words, hostile input, cue-file validation, and the floors pinned in
+bench/baselines/claims.json (that one needs ../shared)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, SHARED, load_bench
+
+from newswatch.claims import (
+    PRECEDENCE,
+    STATUSES,
+    ClaimConfigError,
+    check_cues,
+    classify_claim,
+    load_cues,
+)
+from newswatch.errors import ConfigError
+
+CUES = load_cues()
+
+
+def status(text: str, title: str = "", language: str | None = None) -> str:
+    return classify_claim(CUES, title, text, language).status
+
+
+# (language, text) → status: one claim per article, written for these tests
+CASES = {
+    "designated": [
+        (
+            "it",
+            "L'Unione europea ha imposto sanzioni a sei aziende cinesi che forniscono componenti per droni alla Russia.",
+        ),
+        (
+            "ro",
+            "Uniunea Europeană a impus sancțiuni împotriva a trei companii chineze care furnizează drone Rusiei.",
+        ),
+        ("bg", "ЕС наложи санкции на три китайски компании, доставящи компоненти за дронове на Русия."),
+        ("ko", "미국 재무부는 러시아에 드론 부품을 공급한 중국 기업 3곳에 제재를 부과했다."),
+        ("ja", "米財務省はロシアにドローン部品を供給した中国企業3社に制裁を科した。"),
+        ("ar", "فرضت وزارة الخزانة الأمريكية عقوبات على ثلاث شركات صينية زودت روسيا بمكونات طائرات مسيرة."),
+        (
+            "tr",
+            "ABD Hazine Bakanlığı, Rusya'ya drone parçası tedarik eden üç Çinli şirkete yaptırım uyguladı.",
+        ),
+        (
+            "en",
+            "The US Treasury on Tuesday imposed sanctions on five Chinese firms that sold drone engines to Moscow.",
+        ),
+        (
+            "en",
+            "Washington added two Hong Kong trading houses to the Entity List for shipping chips to Russian arms makers.",
+        ),
+        ("ru", "Минфин США ввёл санкции против трёх китайских компаний, поставлявших России микросхемы."),
+        ("zh", "美国财政部周二宣布对三家中国企业实施制裁，指其向俄罗斯出售无人机发动机。"),
+        ("uk", "Євросоюз запровадив санкції проти чотирьох китайських компаній за постачання дронів Росії."),
+        (
+            "de",
+            "Die EU hat Sanktionen gegen vier chinesische Händler verhängt, die Elektronik an Russland verkaufen.",
+        ),
+        (
+            "fr",
+            "Washington a imposé des sanctions à trois entreprises chinoises accusées de livrer des puces à la Russie.",
+        ),
+        (
+            "es",
+            "Estados Unidos impuso sanciones a cuatro empresas chinas que vendieron motores de drones a Rusia.",
+        ),
+        ("pl", "USA nałożyły sankcje na chińskie firmy, które dostarczały Rosji części do dronów."),
+    ],
+    "confirmed": [
+        ("es", "Se encontraron componentes chinos en los restos de drones rusos derribados."),
+        ("pl", "W szczątkach zestrzelonych rosyjskich dronów znaleziono chińskie komponenty."),
+        ("it", "Nei rottami dei droni russi abbattuti sono stati trovati componenti cinesi."),
+        ("fr", "Des composants chinois ont été retrouvés dans les débris de drones russes abattus."),
+        ("ko", "격추된 러시아 드론 잔해에서 중국산 부품이 발견됐다."),
+        ("ja", "撃墜されたロシアの無人機の残骸から中国製の部品が見つかった。"),
+        ("ar", "عثر على مكونات صينية في حطام طائرات مسيرة روسية أسقطت فوق كييف."),
+        ("tr", "Düşürülen Rus insansız hava araçlarının enkazında Çin yapımı parçalar bulundu."),
+        (
+            "en",
+            "Chinese-made engines were found in the wreckage of Russian attack drones shot down over Kyiv.",
+        ),
+        (
+            "en",
+            "Customs records show the Chinese firm shipped 30 tonnes of nitrocellulose to a Russian plant.",
+        ),
+        ("en", "Ukrainian troops captured a Chinese mercenary serving in a Russian assault unit."),
+        ("ru", "В обломках сбитых российских ракет обнаружили китайские микросхемы."),
+        ("zh", "乌克兰军队在被击落的俄罗斯无人机残骸中发现了中国制造的发动机。"),
+        ("uk", "Українські військові взяли в полон двох громадян Китаю, які воювали за Росію."),
+        (
+            "de",
+            "Laut Zolldaten lieferte die chinesische Firma Mikrochips an einen russischen Rüstungsbetrieb.",
+        ),
+        ("en", "The Chinese company admitted that it had sold the engines to a Russian distributor."),
+    ],
+    "denied": [
+        ("es", "El Ministerio de Exteriores chino negó las acusaciones y las calificó de infundadas."),
+        ("pl", "Chińskie MSZ zaprzeczyło doniesieniom, nazywając je bezpodstawnymi."),
+        ("it", "Il ministero degli Esteri cinese ha negato le accuse, definendole infondate."),
+        (
+            "fr",
+            "Le ministère chinois des Affaires étrangères a démenti ces informations, qualifiées de sans fondement.",
+        ),
+        ("ro", "China a negat acuzațiile, calificându-le drept nefondate."),
+        ("bg", "Министерството на външните работи на Китай отрече обвиненията като безпочвени."),
+        ("ko", "중국 외교부 대변인은 해당 보도를 부인하며 근거 없는 주장이라고 밝혔다."),
+        ("ar", "نفت وزارة الخارجية الصينية هذه التقارير ووصفتها بأنها لا أساس لها."),
+        ("tr", "Çin Dışişleri Bakanlığı iddiaları yalanladı ve asılsız olduğunu söyledi."),
+        ("en", "China's defence ministry denied the report and called the accusations groundless."),
+        (
+            "en",
+            "A foreign ministry spokesperson said China has never provided lethal weapons to either side.",
+        ),
+        ("ru", "МИД КНР опроверг сообщения о поставках китайского оружия российской армии."),
+        ("zh", "中国外交部发言人否认上述报道，称中方从未向冲突任何一方提供致命性武器。"),
+        ("uk", "У МЗС Китаю заперечили постачання зброї Росії."),
+        ("de", "China wies die Vorwürfe als haltlos zurück und sprach von normalem Handel."),
+        ("ja", "中国外務省の報道官は報道を否定し、ロシアへの殺傷兵器の供与はないと述べた。"),
+        ("en", "Beijing assured Washington that it would not provide lethal aid to Moscow."),
+    ],
+    "official": [
+        ("pl", "Sekretarz generalny NATO oświadczył, że Chiny wspierają rosyjski przemysł zbrojeniowy."),
+        (
+            "it",
+            "Il segretario generale della NATO ha dichiarato che la Cina è un fattore decisivo della guerra russa.",
+        ),
+        (
+            "fr",
+            "Le secrétaire d'État américain a déclaré que la Chine fournit des machines-outils à la Russie.",
+        ),
+        ("ro", "Secretarul general NATO a declarat că China sprijină industria de apărare a Rusiei."),
+        ("bg", "Държавният секретар на САЩ заяви, че Китай доставя на Русия машини."),
+        ("ko", "나토 정상들은 공동성명에서 중국을 러시아 전쟁의 결정적 조력자로 규정했다."),
+        ("ja", "NATO首脳は共同声明で中国をロシアの戦争の決定的な支援者と呼んだ。"),
+        ("ar", "قال وزير الخارجية الأمريكي إن الصين تزود روسيا بأدوات آلية."),
+        ("tr", "NATO Genel Sekreteri, Çin'in Rusya'nın savaşına destek verdiğini açıkladı."),
+        (
+            "en",
+            "The US Secretary of State said China was the top supplier of machine tools to Russia.",
+        ),
+        ("en", "The NATO summit communiqué calls China a key enabler of the war in Ukraine."),
+        ("ru", "Госсекретарь США заявил, что Китай поставляет России станки и микроэлектронику."),
+        ("zh", "北约峰会公报称中国是俄罗斯对乌克兰战争的决定性推动者。"),
+        ("uk", "Міністр закордонних справ України заявив, що Китай постачає Росії порох."),
+        ("de", "Die Außenbeauftragte erklärte, China liefere Bauteile an die russische Rüstungsindustrie."),
+        ("es", "El jefe de la inteligencia ucraniana afirmó que China suministra pólvora a Rusia."),
+        ("en", "The European Commission proposed sanctions on seven Chinese firms accused of aiding Russia."),
+    ],
+    "alleged": [
+        ("it", "Secondo un'inchiesta del giornale, un'azienda cinese ha venduto motori alla Russia."),
+        (
+            "fr",
+            "Selon des documents consultés par la presse, une usine chinoise fabrique des drones pour la Russie.",
+        ),
+        (
+            "en",
+            "According to documents seen by reporters, a Chinese factory builds attack drones for Russia.",
+        ),
+        (
+            "en",
+            "US officials said China was providing Russia with satellite imagery, asking not to be named.",
+        ),
+        ("ru", "По данным издания, китайская компания поставляла двигатели для российских дронов."),
+        ("zh", "据报道，一家中国公司向俄罗斯出售了卫星图像。"),
+        ("uk", "За даними видання, китайські компанії постачали Росії деталі для дронів."),
+        ("de", "Laut einem Bericht soll eine chinesische Firma Drohnen an Russland geliefert haben."),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("expected", "language", "text"),
+    [(expected, language, text) for expected, cases in CASES.items() for language, text in cases],
+    ids=[
+        f"{expected}-{language}-{i}"
+        for expected, cases in CASES.items()
+        for i, (language, _) in enumerate(cases)
+    ],
+)
+def test_each_status_is_read_from_how_the_claim_is_put_in_every_language(
+    expected: str, language: str, text: str
+) -> None:
+    claim = classify_claim(CUES, "", text, language)
+    assert claim.status == expected, claim
+    assert claim.cue is not None and claim.cue.words  # a cue decided, not the default
+
+
+def test_the_cue_that_decided_names_its_words_and_their_sentence() -> None:
+    claim = classify_claim(
+        CUES,
+        "Drone engines for Moscow",
+        "The plant in Xiamen grew fast last year. "
+        "Washington imposed sanctions on the Chinese company on Friday. It did not comment.",
+        "en",
+    )
+    assert claim.status == "designated" and claim.cue is not None
+    assert claim.cue.cue == "designated-sanctions-name-chinese-entities"
+    assert claim.cue.sentence == "Washington imposed sanctions on the Chinese company on Friday."
+    assert {"imposed", "sanctions", "Chinese"} <= set(claim.cue.words)
+    assert all(word in claim.cue.sentence for word in claim.cue.words)
+    assert claim.cue.zone == "lead" and claim.cue.field == "text"
+
+
+def test_a_report_without_any_cue_is_alleged_with_no_cue() -> None:
+    claim = classify_claim(
+        CUES, "Drones over Kharkiv", "Chinese engines power the drones that hit Kharkiv.", "en"
+    )
+    assert claim.status == "alleged" and claim.cue is None
+
+
+# --- precedence ----------------------------------------------------------------------------
+
+
+def test_precedence_is_designated_confirmed_denied_official_alleged() -> None:
+    assert PRECEDENCE == ("designated", "confirmed", "denied", "official", "alleged")
+    assert set(PRECEDENCE) == set(STATUSES)
+
+
+def test_a_designation_outranks_the_denial_that_answers_it_in_the_same_part() -> None:
+    text = (
+        "The US Treasury imposed sanctions on three Chinese companies on Monday. "
+        "Beijing's trade ministry denied the accusations and called them groundless."
+    )
+    assert status(text, language="en") == "designated"
+
+
+def test_documented_evidence_outranks_an_official_statement_in_the_same_part() -> None:
+    text = (
+        "Ukraine's president said Russia relies on Chinese parts. "
+        "Chinese chips were found in the wreckage of a downed Russian missile."
+    )
+    assert status(text, language="en") == "confirmed"
+
+
+def test_a_ministry_denying_is_a_denial_not_an_official_finding() -> None:
+    # the sentence holds an official body stating (official) and a denial: the denial wins
+    text = "A Chinese embassy spokeswoman said Beijing rejects the groundless accusations."
+    claim = classify_claim(CUES, "", text, "en")
+    assert claim.status == "denied"
+
+
+def test_the_headline_decides_before_the_lead() -> None:
+    title = "Chinese satellite firm denies helping Russia's war"
+    text = "The US Treasury sanctioned the Chinese company last week for selling imagery to Wagner."
+    claim = classify_claim(CUES, title, text, "en")
+    assert claim.status == "denied" and claim.cue is not None and claim.cue.zone == "title"
+    assert claim.cue.field == "title" and claim.cue.sentence == title
+    # without the denying headline the lead's designation decides
+    assert status(text, "US sanctions a satellite firm", "en") == "designated"
+
+
+def test_the_lead_decides_before_a_designation_deep_in_the_body() -> None:
+    lead = (
+        "According to documents seen by reporters, a Chinese firm builds drones for Russia. "
+        "The factory opened in 2023. It employs 300 people. Its drones fly 2,000 km. "
+        "Prototypes were tested in the spring. "
+    )
+    body = "Washington sanctioned two Chinese suppliers of the plant a year ago. " * 3
+    claim = classify_claim(CUES, "", lead + body, "en")
+    assert claim.status == "alleged" and claim.cue is not None and claim.cue.zone == "lead"
+
+
+def test_the_rules_evidence_sentences_are_read_after_the_lead() -> None:
+    lead = "The plant opened in 2023. It employs 300 people. Its drones fly far. They are cheap. They sell well. "
+    evidence = ["The EU imposed sanctions on the Chinese plant in June."]
+    claim = classify_claim(CUES, "", lead + "More on the plant follows.", "en", evidence)
+    assert claim.status == "designated" and claim.cue is not None and claim.cue.zone == "evidence"
+    assert status(lead + "More on the plant follows.", language="en") == "alleged"
+
+
+# --- negation and what is not done yet -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "not_expected"),
+    [
+        ("Beijing did not deny the report that its firms shipped gunpowder to Russia.", "denied"),
+        ("Пекин не опроверг сообщения о поставках пороха в Россию.", "denied"),
+        ("No Chinese company has been sanctioned over the drone engines so far.", "designated"),
+        (
+            "The US threatened to impose sanctions on Chinese banks that finance Russia's arms trade.",
+            "designated",
+        ),
+        ("美国正在考虑对帮助俄罗斯的中国公司实施制裁。", "designated"),
+        ("The Chinese company did not admit selling the engines to Russia.", "confirmed"),
+        ("There are no customs records of such shipments, a researcher said.", "confirmed"),
+        ("According to the minister, China does not directly sell missiles to Russia.", "denied"),
+        ("Washington will act if Chinese authorities do not stop supplying Russia.", "denied"),
+    ],
+)
+def test_a_negated_or_hypothetical_cue_does_not_decide(text: str, not_expected: str) -> None:
+    assert status(text) != not_expected
+
+
+def test_an_anonymous_official_is_an_allegation_a_named_office_is_official() -> None:
+    assert status("Two US officials said China supplied the engines.", language="en") == "alleged"
+    assert status("The US Secretary of State said China supplied the engines.", language="en") == "official"
+
+
+# --- inflection: a cue word written once finds its forms -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # ru: "ввести санкция" written as lemmas finds past plural and instrumental forms
+        ("ru", "Власти ЕС ввели новые санкции против китайских компаний.", "designated"),
+        ("ru", "Китайские компании попали под санкции США за поставки микросхем.", "designated"),
+        # uk: "заперечувати" / "заперечити" find the past plural
+        ("uk", "У Пекіні заперечили будь-які постачання зброї Росії.", "denied"),
+        # ru: "признать" finds the past feminine
+        ("ru", "Китайская компания признала, что продала двигатели российскому заводу.", "confirmed"),
+        # en: "deny" finds "denies", "acknowledge" finds "acknowledged"
+        ("en", "Beijing denies the Chinese firm sold engines to Russia.", "denied"),
+        ("en", "The Chinese supplier acknowledged shipping the engines.", "confirmed"),
+    ],
+)
+def test_cue_words_written_once_find_their_inflected_forms(language: str, text: str, expected: str) -> None:
+    assert status(text, language=language) == expected
+
+
+def test_the_language_is_detected_when_not_given() -> None:
+    assert status(
+        "Минфин США ввёл санкции против трёх китайских компаний, поставлявших России микросхемы."
+    ) == ("designated")
+
+
+# --- hostile input ---------------------------------------------------------------------------
+
+
+def test_huge_and_hostile_input_is_read_only_as_far_as_the_lead() -> None:
+    wall = "sanctioned Chinese " * 300_000  # 5.7 MB of cue words without a sentence end
+    started = time.perf_counter()
+    claim = classify_claim(
+        CUES, "x" * 200_000, wall, "en", ["imposed sanctions on Chinese firms " * 1000] * 1000
+    )
+    assert claim.status == "designated"
+    assert time.perf_counter() - started < 20  # bounded: the lead and evidence are capped
+    # a cue that stands only past the lead's limit is never read
+    far = "The plant grew " + "very " * 2_000 + "big. The US sanctioned the Chinese plant."
+    assert status(far, language="en") == "alleged"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "\x00\x00", "<script>alert(1)</script> denied", "\u202e" * 1000, "。" * 10_000, "🙂" * 5000],
+)
+def test_empty_and_odd_text_gets_a_status_without_error(text: str) -> None:
+    assert classify_claim(CUES, text, text).status in STATUSES
+
+
+# --- the cue files -------------------------------------------------------------------------
+
+
+def test_the_default_cues_pass_their_own_examples_and_counterexamples() -> None:
+    assert check_cues(CUES) == []
+
+
+def test_the_default_cues_cover_the_fifteen_languages() -> None:
+    files = sorted(p.stem for p in (ROOT / "config" / "rules" / "claims" / "lang").glob("*.toml"))
+    assert files == sorted(
+        ["en", "ru", "uk", "zh", "de", "fr", "es", "it", "pl", "ro", "bg", "ja", "ko", "ar", "tr"]
+    )
+    statuses = {cue.status for cue in CUES.cues.values()}
+    assert statuses == set(STATUSES)
+
+
+GROUPS = """
+[groups.SAY]
+aliases = ["said"]
+
+[groups.BODY]
+aliases = ["NATO"]
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def cue(query: str, status: str = "official", id: str = "body-says") -> str:
+    return f'\n[[cues]]\nid = "{id}"\nstatus = "{status}"\ndescription = "d"\nquery = "{query}"\n'
+
+
+def test_a_small_cue_folder_loads_and_classifies(tmp_path: Path) -> None:
+    write(tmp_path, "cues.toml", GROUPS + cue("BODY NEAR/3 SAY"))
+    write(tmp_path, "lang/ru.toml", 'language = "ru"\n[aliases]\nSAY = ["заявить"]\nBODY = ["НАТО"]\n')
+    cues = load_cues(tmp_path)
+    assert classify_claim(cues, "", "В НАТО заявили, что Китай помогает России.", "ru").status == "official"
+    assert classify_claim(cues, "", "Nothing here.", "en").cue is None
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        (
+            {"cues.toml": GROUPS + cue("BODY NEAR/3 SAY", status="rumoured")},
+            "cues.toml: cue 'body-says': key 'status': must be one of",
+        ),
+        (
+            {"cues.toml": GROUPS + cue("BODY NEAR/3 SAYS")},
+            "cues.toml: cue 'body-says': key 'query': unknown group 'SAYS' (did you mean SAY?)",
+        ),
+        ({"cues.toml": GROUPS + cue("BODY NEAR/3 (SAY")}, "cues.toml: cue 'body-says': key 'query': column"),
+        ({"cues.toml": GROUPS + cue("BODY") + cue("SAY")}, "cues.toml: cue 'body-says': id already used in"),
+        (
+            {"cues.toml": GROUPS + cue("BODY", id="Body Says")},
+            "cues.toml: cue 'Body Says': key 'id': cue ids are lower-case",
+        ),
+        (
+            {"cues.toml": GROUPS.replace('"said"', '"s*"') + cue("SAY")},
+            "cues.toml: group 'SAY': key 'aliases[0]': 's*': a wildcard needs",
+        ),
+        (
+            {"cues.toml": GROUPS + cue("SAY"), "lang/ru.toml": '[aliases]\nSAY = ["заявить"]\n'},
+            "ru.toml: language: is required with [aliases]",
+        ),
+        (
+            {
+                "cues.toml": GROUPS + cue("SAY"),
+                "lang/ru.toml": 'language = "ru"\n[aliases]\nBODDY = ["НАТО"]\n',
+            },
+            "ru.toml: aliases: key 'BODDY': unknown group 'BODDY' (did you mean BODY?)",
+        ),
+        (
+            {"cues.toml": GROUPS + cue("SAY") + '\n[[cues]]\nid = "broken"\nstatus = \n'},
+            "cues.toml: cue 'broken': invalid TOML",
+        ),
+        (
+            {"cues.toml": "settings = 1\n" + GROUPS + cue("SAY")},
+            "cues.toml: unknown top-level key 'settings'",
+        ),
+        (
+            {"cues.toml": GROUPS + cue("SAY") + "\nscope = 'paragraph'\n"},
+            "cues.toml: cue 'body-says': key 'scope': unknown key",
+        ),
+        ({"cues.toml": GROUPS + cue("SAY", id="a") + "\nenabled = false\n"}, "no enabled cues"),
+        ({"a.toml": GROUPS + cue("SAY"), "b.toml": GROUPS}, "b.toml: group 'SAY': already defined in"),
+    ],
+)
+def test_an_invalid_cue_file_is_one_line_naming_file_entry_and_key(
+    tmp_path: Path, files: dict[str, str], message: str
+) -> None:
+    for name, text in files.items():
+        write(tmp_path, name, text)
+    with pytest.raises(ClaimConfigError) as caught:
+        load_cues(tmp_path)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert isinstance(caught.value, ConfigError)
+
+
+def test_a_missing_cue_folder_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ClaimConfigError, match="claim cues folder not found"):
+        load_cues(tmp_path / "nowhere")
+
+
+# --- the measured figures ------------------------------------------------------------------
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not (SHARED / "corpus" / "relevance").exists(), reason="../shared/corpus not present")
+def test_hand_labels_score_at_or_above_the_pinned_floors() -> None:
+    bench = load_bench("claims")
+    result = bench.score(CUES, bench.load_ruleset(bench.RULES), bench.labelled_items(bench.load_labels()))
+    floors = json.loads((ROOT / "bench" / "baselines" / "claims.json").read_text())
+    below = {k: (result[k], floor) for k, floor in floors.items() if result[k] < floor}
+    assert below == {}
+    assert result["items"] >= 60 and result["accuracy"] >= 0.85  # the issue's targets
+
+
+def test_the_labels_cite_ids_and_say_why_in_one_sentence() -> None:
+    rows = [json.loads(line) for line in (ROOT / "bench" / "data" / "claims.jsonl").open(encoding="utf-8")]
+    assert len(rows) >= 60 and len({r["id"] for r in rows}) == len(rows)
+    for row in rows:
+        assert set(row) == {"id", "status", "why"} and row["status"] in STATUSES
+        assert 0 < len(row["why"]) <= 120
