@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: The one seam for "now": the archive, stories, the outbox and the service take a ``Clock``
 #: (default ``utcnow``), so tests fix the time instead of depending on the calendar.
@@ -123,3 +124,12 @@ def parse_since(value: str, now: datetime) -> datetime:
     if parsed < now - LONGEST_SPAN:
         raise ValueError(too_far)
     return parsed
+
+
+def zone_or_utc(name: str | None) -> ZoneInfo:
+    """The time zone ``name`` (IANA), UTC when it is empty or unknown (a page is still shown;
+    the settings check refuses a bad name at start)."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")

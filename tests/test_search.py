@@ -75,6 +75,7 @@ def datasette(db: Path, allow_sql: bool = False) -> Datasette:
         [str(db)],
         metadata=datasette_metadata(db),
         plugins_dir=str(DATASETTE_DIR / "plugins"),
+        template_dir=str(DATASETTE_DIR / "templates"),
         settings={"suggest_facets": False, "default_allow_sql": allow_sql, "sql_time_limit_ms": 3000},
     )
 
@@ -100,7 +101,7 @@ def test_articles_table_has_facets_newest_first_and_full_text_search(
         if "results" in data["facet_results"]
         else set(data["facet_results"])
     )
-    assert {"outlet", "language", "flagged", "severity"} <= facets
+    assert {"outlet", "language", "severity"} <= facets  # severity: high/medium/low (flagged) or review
     ids = [r["id"] for r in data["rows"]]
     assert ids == sorted(ids, reverse=True)  # newest archived first
     hits = get(ds, "/newswatch/articles.json?_search=microelectronics&_shape=objects").json()["rows"]
@@ -189,11 +190,21 @@ def test_hostile_titles_are_escaped_on_every_page_and_only_the_views_render_link
         "/newswatch/search_flagged?q=drone",
         "/newswatch/entity?entity=china",
         "/newswatch/alert_delivery",
+        "/newswatch/alerts_not_sent",
+        "/newswatch",
+        "/newswatch/charts",
+        "/newswatch/flagged_articles?_search=drone",
+        *(
+            f"/newswatch/articles/{r['id']}"
+            for r in rows(copy, "SELECT id FROM articles WHERE title = ?", HOSTILE_TITLE)
+        ),
     ]
     for path in pages:
         page = get(ds, path)
         assert page.status_code == 200, path
         assert "<script>alert(1)</script>" not in page.text, path
+    for path in ["/newswatch", *(p for p in pages if p.startswith("/newswatch/articles/"))]:
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in get(ds, path).text, path  # shown as text
     flagged = get(ds, "/newswatch/flagged_articles").text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in flagged
     assert '<a href="http://127.0.0.1:' in flagged  # the linked title, rendered as HTML
