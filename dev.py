@@ -64,7 +64,10 @@ def main(argv: list[str]) -> int:
         if run(PYTHON, "-m", "mypy", check=False):
             return 1
         chosen = any(a.startswith(("-n", "--numprocesses")) or a.endswith("no:xdist") for a in args)
-        parallel = [] if chosen else ["-n", "auto"]
+        # one worker more than cores: many tests wait on real servers and subprocesses more than
+        # they compute; work stealing keeps the slow end-to-end tests from forming a tail
+        workers = str((os.cpu_count() or 1) + 1)
+        parallel = [] if chosen else ["-n", workers, "--dist", "worksteal"]
         return run(PYTHON, "-m", "pytest", *parallel, *args, check=False)
     if command == "bench":
         setup()

@@ -10,10 +10,18 @@ APScheduler 3 (BlockingScheduler) runs:
   and a retry of an undelivered digest every 15 minutes;
 - the source-health watchdog every 15 minutes, and a heartbeat log line every hour.
 
-`newswatch run --once` runs every job once and exits (for cron). One service per archive
-(a lock file); SIGTERM/SIGINT stop it cleanly: running crawls are asked to finish, no row is
-half-written, and a Slack call in flight gets a few seconds (``STOP_GRACE``), whatever Slack
-does.
+`newswatch run --once` runs every job once and exits (for cron): exit 1 when every crawl
+failed, timed out or crashed, or when it was stopped. One service per archive (a lock file);
+SIGTERM/SIGINT stop it cleanly, with or without ``--once``: running crawls are asked to finish
+(the log says which, and for how long), no row is half-written, and a Slack call in flight gets
+a few seconds (``STOP_GRACE``), whatever Slack does. A second SIGINT/SIGTERM stops the running
+crawls at once (their runs recorded ``partial``), and so does the first stop's own deadline
+(``STOP_DEADLINE``, 60 s: under systemd's and compose's 90 s). The service never exits (nor
+releases its lock) before its crawls have ended.
+
+The log: one line per crawl (with its first error when it had any), "no network" once, early,
+when every outlet crawled since the failures began failed DNS; APScheduler's own lines only
+from warnings up.
 """
 
 from __future__ import annotations
@@ -52,7 +60,7 @@ from alerts.transports import SlackTransport
 from newswatch.archive import Archive, ArchiveError, storage_hint, unusable_path
 from newswatch.clock import Clock, from_sql_time, sql_time, utcnow
 from newswatch.outlets import Outlet, load_outlets, select
-from newswatch.service.launcher import Launcher
+from newswatch.service.launcher import NOT_STARTED, CrawlOutcome, Launcher
 from newswatch.service.schedule import (
     DigestTime,
     digest_owed,
@@ -60,7 +68,7 @@ from newswatch.service.schedule import (
     outlet_trigger,
     parse_digest_at,
 )
-from newswatch.service.watchdog import Watchdog
+from newswatch.service.watchdog import FAILED_STATUSES, NetworkWatch, Watchdog
 
 log = logging.getLogger("newswatch.service")
 DIGEST_STATE = "digest_last_run"
@@ -124,6 +132,7 @@ class Service:
         self._stop = threading.Event()  # set by stop(): every Slack wait ends
         self.scheduler: BlockingScheduler | None = None
         self.stopping = False
+        self.network = NetworkWatch([o.key for o in self.outlets])
 
     def _guarded(self, job: Callable[..., None]) -> Callable[..., None]:
         return storage_errors_logged(job, Path(self.db_path))
@@ -136,8 +145,18 @@ class Service:
     def crawl(self, outlet: str) -> None:
         if self.stopping:
             return
-        self.launcher.run(outlet)
+        self.crawled(self.launcher.run(outlet))
         self.request_delivery()  # alerts within a minute: right after the crawl that found them
+
+    def crawled(self, outcome: CrawlOutcome) -> CrawlOutcome:
+        """Note a crawl's outcome: "no network" is said once, early, when every outlet crawled
+        since the failures began failed DNS; "network back" when a crawl resolves again."""
+        if outcome.status == NOT_STARTED:
+            return outcome
+        message = self.network.saw(outcome.outlet, outcome.name_lookup)
+        if message:
+            log.log(logging.WARNING if self.network.offline else logging.INFO, message)
+        return outcome
 
     def request_delivery(self) -> None:
         """Ask the delivery executor for a pass now; never delivers on the caller's thread."""
@@ -324,9 +343,29 @@ class Service:
         return scheduler
 
     def stop(self, signum: int, frame: FrameType | None = None) -> None:
+        name = signal.Signals(signum).name
         if self.stopping:
+            if not self.launcher.stopping_now:
+                crawls = ", ".join(f"{o}'s crawl" for o in sorted(self.launcher.running()))
+                log.warning("second %s: stopping %snow", name, f"{crawls} " if crawls else "")
+                self.launcher.stop_all(now=True)
             return
-        log.info("%s received: finishing running crawls and stopping", signal.Signals(signum).name)
+        running = self.launcher.running()
+        if running:
+            log.warning(
+                "%s received: stopping; waiting for %d running crawl(s) to finish the requests in "
+                "flight (each up to DOWNLOAD_TIMEOUT %.0f s, at most %.0f s before they are stopped "
+                "at once): %s. Press Ctrl-C again (or send %s again) to stop now: their runs are "
+                "recorded as partial",
+                name,
+                len(running),
+                self.settings.getfloat("DOWNLOAD_TIMEOUT"),
+                self.launcher.stop_deadline,
+                ", ".join(f"{o} (running {s:.0f} s)" for o, s in sorted(running.items())),
+                name,
+            )
+        else:
+            log.info("%s received: stopping", name)
         self.stopping = True
         self._stop.set()
         self.launcher.stop_all()
@@ -359,21 +398,50 @@ class Service:
         finally:
             self.lock.release()
 
+    def _catch_stop_signals(self) -> dict[int, Any]:
+        """SIGTERM and SIGINT call :meth:`stop` (from the main thread only); the handlers they
+        replace, to put back."""
+        if threading.current_thread() is not threading.main_thread():
+            return {}
+        return {signum: signal.signal(signum, self.stop) for signum in (signal.SIGTERM, signal.SIGINT)}
+
     def run_once(self) -> int:
         """Every job once: crawl every outlet (in parallel, up to the limit), deliver alerts,
-        check source health, send the digest if its time has come and it has not gone out."""
+        check source health, send the digest if its time has come and it has not gone out.
+        Exit code 1 when every crawl failed, timed out or crashed (some failing is the
+        watchdog's to report), or when a stop signal cut the pass short: as with ``run``, the
+        log says which crawls it waits for, a second signal (or ``STOP_DEADLINE``) stops them
+        at once, and it returns only once they have ended."""
         self.lock.acquire()
+        previous = self._catch_stop_signals()
         try:
-            with Pool(self.parallel) as pool:
-                list(pool.map(self.launcher.run, [o.key for o in self.outlets]))
+            self._archive().close()  # created and migrated once, before crawls start in parallel
+            with Pool(self.parallel) as pool:  # leaves once every crawl has ended
+                outcomes = [
+                    self.crawled(o) for o in pool.map(self.launcher.run, [o.key for o in self.outlets])
+                ]
+            if self.stopping:
+                started = [o for o in outcomes if o.status != NOT_STARTED]
+                log.warning(
+                    "stopped: %d crawl(s) ended, %d not started; alerts, source health and the "
+                    "digest wait for the next run",
+                    len(started),
+                    len(outcomes) - len(started),
+                )
+                return 1
             self.deliver()
             self.watchdog()
             if self.digest_owed():
                 self.digest()
             self.digest(only_pending=True)
             self.heartbeat()
+            if outcomes and all(o.status in FAILED_STATUSES for o in outcomes):
+                log.error("every crawl failed (%d outlets)", len(outcomes))
+                return 1
             return 0
         finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
             self.lock.release()
 
 
@@ -430,6 +498,7 @@ def main(once: bool = False, argv: list[str] | None = None) -> int:
     if argv is not None:
         once = once or "--once" in argv
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # newswatch says one line per crawl
     settings = get_project_settings()
     try:
         load_ruleset(settings.get("NEWSWATCH_RULES"))  # stop at a broken rule file before anything runs

@@ -58,6 +58,7 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 DNS_TIMEOUT = 20
 STATS_DUMP = False  # the per-outlet figures go to crawl_runs and the summary table instead
+LOG_FORMATTER = "spiders.logs.NewsLogFormatter"  # a dropped item: one line (outlet, URL, reason)
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 

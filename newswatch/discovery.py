@@ -26,7 +26,7 @@ from lxml import html as lxml_html
 from newswatch.clock import parse_date
 from newswatch.errors import NewswatchError
 from newswatch.records import Candidate, SourceKind
-from newswatch.urls import BadURL, canonicalize
+from newswatch.urls import BadURL, canonicalize, first_rule_canonical
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for an uncompressed sitemap
 MAX_SITEMAP_URLS = 50_000  # the sitemaps.org limit of entries in one sitemap
@@ -67,6 +67,9 @@ def _candidate(
     except BadURL as exc:
         bad.append(str(exc))
         return None
+    earlier = first_rule_canonical(url, base)
+    if earlier != canonical:
+        hints["earlier_url"] = earlier
     return Candidate(url=canonical, outlet=outlet, source=source, source_kind=kind, **hints)
 
 

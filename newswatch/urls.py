@@ -20,8 +20,9 @@ from w3lib.url import canonicalize_url
 
 from newswatch.errors import NewswatchError
 
-# Query parameters that only say where a click came from.
-TRACKING_PARAMS = frozenset(
+# Query parameters that only say where a click came from: the first list, with which the
+# keys of every archive written before more were added were made (``first_rule_canonical``).
+FIRST_TRACKING_PARAMS = frozenset(
     {
         "fbclid",
         "gclid",
@@ -74,7 +75,41 @@ TRACKING_PARAMS = frozenset(
         "soc_trk",
     }
 )
-TRACKING_PREFIXES = ("utm_", "at_", "pk_", "hsa_", "mtm_", "ga_", "oly_", "__hs")
+FIRST_TRACKING_PREFIXES = ("utm_", "at_", "pk_", "hsa_", "mtm_", "ga_", "oly_", "__hs")
+# Added from courlan's maintained list (``courlan.clean.TRACKERS_RE``, itself from AdGuard's,
+# ClearURLs' and Firefox's query-stripping lists; tests/test_urls.py checks the two agree) and
+# what outlets were seen to append (Al Jazeera's ``traffic_source=rss``). Not taken from it,
+# on purpose: ``cid``, ``eid``, ``uid``, ``session``, ``keyword``, ``kwd``, ``ga``, ``gl``,
+# short or common names some sites use for the content itself (an id, a search, a country):
+# stripping one would make two articles one URL.
+TRACKING_PARAMS = FIRST_TRACKING_PARAMS | frozenset(
+    {
+        "traffic_source",
+        "source",
+        "medium",
+        "campaign",
+        "ref",
+        "referer",
+        "referrer",
+        "aff",
+        "affi",
+        "affiliate",
+        "clid",
+        "clickid",
+        "partnerid",
+        "ysclid",
+        "yclid",
+    }
+)
+TRACKING_PREFIXES = (
+    *FIRST_TRACKING_PREFIXES,
+    *("ad_", "ads_", "gs_", "itm_", "mc_", "mkt_", "ml_", "vero_"),
+)
+#: ``traffic_source``, ``share_medium``, ``x_campaign``: a tracking word after an underscore.
+TRACKING_SUFFIXES = (
+    *("_source", "_medium", "_campaign", "_ref", "_referer", "_referrer"),
+    *("_clid", "_aff", "_affi", "_affiliate", "_xtor"),
+)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 _AMP_CACHE = re.compile(r"^[a-z0-9-]+\.cdn\.ampproject\.org$")
 _AMP_PATH = (
@@ -119,7 +154,17 @@ def _only_bad_url(fn: Callable[P, R]) -> Callable[P, R]:
 
 def _is_tracking(name: str) -> bool:
     lowered = name.lower()
-    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+    return (
+        lowered in TRACKING_PARAMS
+        or lowered.startswith(TRACKING_PREFIXES)
+        or lowered.endswith(TRACKING_SUFFIXES)
+    )
+
+
+def _was_tracking(name: str) -> bool:
+    """The first rule (``FIRST_TRACKING_*``), which made the keys of older archives."""
+    lowered = name.lower()
+    return lowered in FIRST_TRACKING_PARAMS or lowered.startswith(FIRST_TRACKING_PREFIXES)
 
 
 def _amp_cache_target(host: str, path: str) -> str | None:
@@ -205,6 +250,27 @@ def canonicalize(url: str, base: str | None = None) -> str:
     brackets, IPv4 hosts get their dotted spelling. Anything that is not an absolute
     http(s) URL, or carries a user name or password, raises BadURL (and nothing else).
     """
+    return _canonical(url, base, _is_tracking)
+
+
+@_only_bad_url
+def first_rule_canonical(url: str, base: str | None = None) -> str:
+    """``url``'s canonical spelling under the first list of tracking parameters: the one
+    the keys of older archives were made with (``canonical_keys``)."""
+    return _canonical(url, base, _was_tracking)
+
+
+def canonical_keys(url: str, base: str | None = None) -> tuple[str, ...]:
+    """The ``url_hash`` of ``url`` (as found: a link, a feed item) under the current rule,
+    then, when it differs, under the first rule: an archive keeps the keys it was written
+    with, and a lookup by either finds an article archived before a tracking parameter was
+    added to the list. BadURL when it is not a URL."""
+    return tuple(
+        dict.fromkeys(url_hash(c) for c in (canonicalize(url, base), first_rule_canonical(url, base)))
+    )
+
+
+def _canonical(url: str, base: str | None, tracking: Callable[[str], bool]) -> str:
     url = _checked_text(url)
     if base:
         url = _checked_text(urljoin(_checked_text(base), url))
@@ -221,14 +287,14 @@ def canonicalize(url: str, base: str | None = None) -> str:
     path = parts.path.replace("\\", "/") or "/"  # browsers read a backslash as a slash
     target = _amp_cache_target(host, path)
     if target is not None:  # checked like any other URL: host, port, user name
-        return canonicalize(target + (f"?{parts.query}" if parts.query else ""))
+        return _canonical(target + (f"?{parts.query}" if parts.query else ""), None, tracking)
     if host.startswith("amp."):
         host = host[4:]
     path = _strip_amp(path)
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not _is_tracking(k) and not (k.lower() == "outputtype" and v.lower() == "amp")
+        if not tracking(k) and not (k.lower() == "outputtype" and v.lower() == "amp")
     ]
     netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     rebuilt = urlunsplit((scheme, netloc, path, urlencode(query), ""))

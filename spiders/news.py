@@ -29,10 +29,10 @@ from newswatch.archive import Archive
 from newswatch.clock import parse_since, utcnow
 from newswatch.discovery import SourceError, parse_source
 from newswatch.extraction import looks_binary
-from newswatch.outlets import Outlet, load_outlets, select
+from newswatch.outlets import Outlet, OutletConfigError, load_outlets, select
 from newswatch.records import Article, Candidate, SourceKind
 from newswatch.urls import BadURL, canonicalize
-from spiders.logs import quiet_network_tracebacks
+from spiders.logs import quiet_network_tracebacks, reported_once
 from spiders.middlewares import OffsiteRequest
 from spiders.runs import bump, crawl_archive, note_error
 
@@ -77,7 +77,16 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
-        spider.configure()
+        try:
+            spider.configure()
+        except OutletConfigError as exc:  # scrapy crawl news -a outlet=nope: one line, no traceback
+            if hasattr(spider, "outlets"):  # the file loaded: the key is unknown
+                known = ", ".join(sorted(spider.outlets)) or "none"
+                spider.logger.error("%s (known outlets: %s; `newswatch outlets` lists them)", exc, known)
+            else:
+                spider.logger.error("%s", exc)
+            reported_once(exc)
+            raise
         return spider
 
     def configure(self) -> None:
@@ -206,7 +215,11 @@ class NewsSpider(scrapy.Spider):
             bump(stats, outlet.key, "skipped_stale")
             return None
         backfill_cutoff = self.cutoff if self.backfill else None
-        reason = None if revisit else self.archive.seen.skip_reason(candidate.url, backfill_cutoff)
+        reason = (
+            None
+            if revisit
+            else self.archive.seen.skip_reason(candidate.url, backfill_cutoff, candidate.earlier_url)
+        )
         if reason is not None:
             bump(stats, outlet.key, f"skipped_{reason}")
             return None

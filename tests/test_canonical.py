@@ -474,3 +474,55 @@ def test_a_page_whose_canonical_changed_between_fetches_loses_neither_text(tmp_p
     assert held[u] == text_of(2) and held[p] == text_of(1)
     assert sorted(held.values()) == sorted(text_of(n) for n in range(3))
     archive.close()
+
+
+# --- keys written before a tracking parameter joined the list ---------------------------------
+
+
+def test_an_article_archived_before_a_tracking_parameter_joined_the_list_is_not_archived_twice(
+    tmp_path: Path,
+) -> None:
+    """Before ``traffic_source`` was stripped, a feed's ``?traffic_source=rss`` spelling was the
+    URL fetched and its key was marked seen; the page's canonical link (the clean URL) held the
+    article. That key stays as it was, ``canonical_keys`` still gives it, and the clean URL the
+    feed now yields is the same article, not a second one."""
+    from newswatch.urls import canonical_keys, canonicalize, first_rule_canonical, url_hash
+
+    archive, stories = Archive(tmp_path / "newswatch.db", clock=CLOCK), StoryIndex()
+    clean = f"{SITE}/news/2026/11/20/china-drone-parts-5800001"
+    found = clean + "?traffic_source=rss"
+    then = first_rule_canonical(found)  # what the previous release fetched and marked seen
+    assert then == found and canonicalize(found) == clean
+    assert store(archive, article(then, clean, TEXTS[0]), clean, stories) == "new"
+    keys = {row[0] for row in archive.conn.execute("SELECT url_hash FROM seen_urls")}
+    assert url_hash(then) in keys and canonical_keys(found)[1] == url_hash(then)
+    assert store(archive, article(clean, clean, TEXTS[0]), clean, stories) == "duplicate"
+    assert archived(archive) == {clean: TEXTS[0]}
+    assert url_hash(then) in {row[0] for row in archive.conn.execute("SELECT url_hash FROM seen_urls")}
+    archive.close()
+
+
+def test_a_feed_url_an_older_release_marked_seen_is_not_fetched_again(tmp_path: Path, web: FakeWeb) -> None:
+    """The previous release kept ``traffic_source`` and marked the feed's spelling seen; today
+    the feed's link cleans to another key, and the earlier one still says "seen"."""
+    from newswatch.urls import first_rule_canonical
+
+    web.add("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
+    now = datetime.now(UTC).replace(microsecond=0)
+    story = Story("/legacy/news/drone-engines-report-1", "Drone engines", paragraphs("drone engines", 8), now)
+    url = web.url(story.path)
+    listed = url + "?traffic_source=rss"
+    web.add(story.path, pangea_page(story, url))
+    web.add("/legacy/rss.xml", rss([(story.title, listed, now)]), content_type=RSS_TYPE)
+    outlets = write_outlets(
+        tmp_path / "outlets.toml",
+        outlet_table("legacy", web.url("/legacy/"), name="L", feeds=[web.url("/legacy/rss.xml")]),
+    )
+    archive = Archive(tmp_path / "data" / "newswatch.db")
+    archive.seen.mark([first_rule_canonical(listed)], "legacy", "archived", published=now)
+    archive.close()
+    result = run_newswatch(["crawl", "-s", "RETRY_TIMES=0"], crawl_env(tmp_path, outlets))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert web.hits(story.path) == 0
+    runs = rows(tmp_path / "data" / "newswatch.db", "SELECT status, new, skipped_seen FROM crawl_runs")
+    assert runs == [{"status": "ok", "new": 0, "skipped_seen": 1}]

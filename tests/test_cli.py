@@ -127,6 +127,9 @@ def test_crawl_with_a_bad_since_is_refused(tmp_path: Path) -> None:
 
 
 def test_outlets_lists_every_outlet(tmp_path: Path) -> None:
+    from newswatch.archive import Archive
+
+    Archive(tmp_path / "data" / "newswatch.db").close()  # an archive no crawl has written to yet
     result = run_newswatch(["outlets", "--json"], crawl_env(tmp_path, ROOT / "config" / "outlets.toml"))
     assert result.returncode == 0, result.stderr
     records = json.loads(result.stdout)

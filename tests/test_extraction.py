@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import ROOT, SHARED, load_bench
@@ -262,10 +263,10 @@ def test_authors_are_people_without_bylines_debris() -> None:
     assert split_authors(["Shaun Walker in Kyiv"])[0] == ["Shaun Walker"]
 
 
-def test_organisations_are_authors_only_when_no_person_is_named() -> None:
+def test_a_news_organisation_is_never_an_author() -> None:
     assert clean_authors(["Minyvonne Burke", "The Associated Press"]) == ("Minyvonne Burke",)
-    assert clean_authors(["The Associated Press"]) == ("The Associated Press",)
-    assert clean_authors(["Example News"], site_names=("Example News",)) == ("Example News",)
+    assert clean_authors(["The Associated Press"]) == ()
+    assert clean_authors(["Example News"], site_names=("Example News",)) == ()
     ld = {
         "@type": "NewsArticle",
         "author": [
@@ -275,6 +276,92 @@ def test_organisations_are_authors_only_when_no_person_is_named() -> None:
     }
     result = extract(page(f'<script type="application/ld+json">{json.dumps(ld)}</script>'), now=NOW)
     assert result.authors == ("Ana Petrova",)
+
+
+#: Bylines that credit the outlet itself, on its own page: (URL, what the page says it is, byline).
+SELF_CREDITS = [
+    # the site name, the publisher and the author are one and the same
+    (
+        "https://www.aljazeera.com/news/2026/11/20/x",
+        '<meta property="og:site_name" content="Al Jazeera">',
+        "Al Jazeera",
+    ),
+    # no site name: the host, written together ("aljazeera")
+    ("https://www.aljazeera.com/news/2026/11/20/x", "", "Al Jazeera"),
+    ("https://www.bbc.com/news/articles/x", '<meta property="og:site_name" content="BBC News">', "BBC News"),
+    # an acronym in capitals, in any script, is an agency or an outlet
+    ("https://tass.ru/politika/123", "", "ТАСС"),
+    # the outlet's name spelt out, where the page calls itself by its initials and names its
+    # publisher (as DW's pages do)
+    (
+        "https://www.dw.com/en/x/a-1",
+        '<meta property="og:site_name" content="DW"><script type="application/ld+json">'
+        '{"@type": "NewsArticle", "publisher": {"@type": "Organization", "name": "Deutsche Welle"}}</script>',
+        "Deutsche Welle",
+    ),
+    # three initials or more are the outlet's name spelt out
+    (
+        "https://mexiconewsdaily.com/news/x",
+        '<meta property="og:site_name" content="MND">',
+        "Mexico News Daily",
+    ),
+]
+
+
+def test_a_person_whose_initials_spell_a_two_letter_site_is_kept() -> None:
+    head = '<meta property="og:site_name" content="DW"><meta name="author" content="Dana Weber">'
+    assert extract(page(head), "https://www.dw.com/en/x/a-1", now=NOW).authors == ("Dana Weber",)
+
+
+@pytest.mark.parametrize("url, head, credit", SELF_CREDITS)
+def test_a_page_crediting_only_its_outlet_has_no_author(url: str, head: str, credit: str) -> None:
+    for byline in (
+        f'<meta name="author" content="{credit}">',
+        '<script type="application/ld+json">'
+        + json.dumps({"@type": "NewsArticle", "author": {"@type": "Person", "name": credit}})
+        + "</script>",
+    ):
+        assert extract(page(head + byline), url, now=NOW).authors == ()
+    person = '<meta name="author" content="Ana Petrova">'
+    assert extract(page(head + person), url, now=NOW).authors == ("Ana Petrova",)
+
+
+def test_the_outlets_own_names_are_no_authors_where_the_page_does_not_say_them() -> None:
+    from newswatch.extraction.authors import publisher_names, without_publishers
+
+    names = publisher_names("Kommersant (Коммерсантъ)", "kommersant", ["kommersant.ru"])
+    assert names == ("Kommersant (Коммерсантъ)", "Kommersant", "Коммерсантъ", "kommersant", "kommersant.ru")
+    authors = ("Андрей Колесников", "Коммерсантъ", "Kommersant")
+    assert without_publishers(authors, names) == ("Андрей Колесников",)
+    dw = publisher_names("DW (Deutsche Welle)", "dw", ["dw.com"])
+    assert without_publishers(("Deutsche Welle", "Roman Goncharenko"), dw) == ("Roman Goncharenko",)
+    # two initials alone are no publisher's name: a person may have them
+    two = publisher_names("DW", "dw", ["dw.com"])
+    assert without_publishers(("Dana Weber", "Roman Goncharenko"), two) == ("Dana Weber", "Roman Goncharenko")
+
+
+def dw_2020_page(byline: str = "") -> str:
+    """DW's 2020 layout: no <article> or <main>; a column of teasers (each a linked headline,
+    a line and an "Author:" line) before the story; the story's own facts as a list."""
+    teaser = (
+        '<div class="col1"><div class="news"><a href="/en/other-story/a-53330001"><h2>Berlin airport opens'
+        "</h2></a><p>After nine years of delays the new airport takes its first flights.</p>"
+        "<p>Author: Jane Roe</p></div></div>"
+    )
+    facts = f'<ul class="smallList"><li><strong>Date</strong> 28.04.2020</li>{byline}</ul>'
+    text = "".join(f"<p>{p}</p>" for p in paragraphs("drone parts"))
+    return (
+        '<html lang="en"><head><meta property="og:site_name" content="DW.COM"></head><body>'
+        f'<div id="bodyContent">{teaser}<div class="col3"><h1>Drone parts reach Russia</h1>'
+        f'{facts}<div class="longText">{text}</div></div></div></body></html>'
+    )
+
+
+def test_an_author_line_in_a_teaser_is_not_the_storys_byline() -> None:
+    url = "https://www.dw.com/en/drone-parts/a-53330000"
+    assert extract(dw_2020_page(), url, now=NOW).authors == ()
+    own = "<li><strong>Author</strong> Roman Goncharenko</li>"
+    assert extract(dw_2020_page(own), url, now=NOW).authors == ("Roman Goncharenko",)
 
 
 def test_published_time_keeps_the_zone_the_page_shows() -> None:
@@ -317,7 +404,9 @@ def test_a_date_printed_in_the_pages_language_gives_the_published_time(name: str
     month name and a clock time in its own language; ``<lang>.json`` holds the expected time."""
     expected = json.loads((DATE_FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
     html = (DATE_FIXTURES / f"{name}.html").read_text(encoding="utf-8")
-    result = extract(html, "https://example.org/news/story", language=expected.get("outlet_language"), now=NOW)
+    result = extract(
+        html, "https://example.org/news/story", language=expected.get("outlet_language"), now=NOW
+    )
     assert result.published is not None and result.published_source == "page"
     assert result.published.isoformat() == expected["published"]
     assert result.published.astimezone(UTC).date() == datetime.fromisoformat(expected["published"]).date()
@@ -378,15 +467,14 @@ def test_visible_bylines_microdata_labels_and_bold_lines_name_the_authors() -> N
         "<h1>Headline</h1>", f"<h1>Headline</h1>{bold}"
     )
     assert extract(html, now=NOW).authors == ("Mathatisi Sebusi", "Mohalenyane Phakela")
-    # without a byline, the publisher (not the site note) is the author
-    assert extract(page(org_meta), now=NOW).authors == ("Deutsche Welle",)
+    # without a byline, no one: the publisher is no author
+    assert extract(page(org_meta), now=NOW).authors == ()
 
 
 def test_teasers_subheads_and_newsroom_credits_are_not_bylines() -> None:
     teaser = '<a href="/other"><span>Rettet die Reichen</span> <span class="meta">Von Ines Zöttl, Washington</span></a>'
-    assert extract(page('<meta name="author" content="DER SPIEGEL">', teaser), now=NOW).authors == (
-        "DER SPIEGEL",
-    )
+    spiegel = "https://www.spiegel.de/ausland/x-a-1.html"
+    assert extract(page('<meta name="author" content="DER SPIEGEL">', teaser), spiegel, now=NOW).authors == ()
     for subhead in ("Rising tensions", "What Comes Next", "The Road Ahead"):
         html = page().replace("<h1>Headline</h1>", f"<h1>Headline</h1><p><strong>{subhead}</strong></p>")
         assert extract(html, now=NOW).authors == ()
@@ -425,7 +513,9 @@ def test_closing_bio_credits_and_embed_attributions_are_removed() -> None:
         "\nReuters contributed to this report."
     )
     assert strip_chrome(text, ["Jane Doe"]) == "The story's first sentence.\nThe story's last sentence."
-    credits = f"{STORY}\nReporting by Jan Novak; Editing by Eva Kral\nContact Jan Novak at jnovak@example.org."
+    credits = (
+        f"{STORY}\nReporting by Jan Novak; Editing by Eva Kral\nContact Jan Novak at jnovak@example.org."
+    )
     assert strip_chrome(credits, ["Jan Novak"]) == STORY
 
 
@@ -666,7 +756,9 @@ def fallback_page(name: str) -> str:
 
 @pytest.mark.parametrize("body_selector", [None, "article"])
 def test_an_article_that_is_mostly_a_table_keeps_the_table_as_rows_of_text(body_selector: str | None) -> None:
-    text = extract(fallback_page("table_article"), "https://ledger.example/a", body_selector=body_selector).text
+    text = extract(
+        fallback_page("table_article"), "https://ledger.example/a", body_selector=body_selector
+    ).text
     lines = text.splitlines()
     for row in TABLE_ROWS:
         assert row in lines
@@ -723,12 +815,18 @@ CORPUS = SHARED / "corpus" / "extraction"
 BASELINE = ROOT / "bench" / "baselines" / "extraction.json"
 
 
-@pytest.mark.corpus
-@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus/extraction not present")
-def test_corpus_figures_stay_at_or_above_the_pinned_floors() -> None:
+@pytest.fixture(scope="module")
+def corpus_runs() -> tuple[Any, list[Any], Any]:
+    """The extraction corpus read once by newswatch, in process, for the tests below."""
     bench = load_bench("extraction")
     pages = bench.load_pages(CORPUS, None, None)
-    run = bench.run_inprocess(pages)
+    return bench, pages, bench.run_inprocess(pages)
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus/extraction not present")
+def test_corpus_figures_stay_at_or_above_the_pinned_floors(corpus_runs: tuple[Any, list[Any], Any]) -> None:
+    bench, pages, run = corpus_runs
     per_page = {p.id: {"newswatch": bench.score_page(p, run.predictions[p.id])} for p in pages}
     summary = bench.build_summary(pages, per_page, ["newswatch"])
     floors = json.loads(BASELINE.read_text(encoding="utf-8"))
@@ -738,10 +836,10 @@ def test_corpus_figures_stay_at_or_above_the_pinned_floors() -> None:
 
 @pytest.mark.corpus
 @pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus/extraction not present")
-def test_no_corpus_page_loses_more_than_ten_points_of_recall_against_trafilatura_alone() -> None:
-    bench = load_bench("extraction")
-    pages = bench.load_pages(CORPUS, None, None)
-    ours = bench.run_inprocess(pages)
+def test_no_corpus_page_loses_more_than_ten_points_of_recall_against_trafilatura_alone(
+    corpus_runs: tuple[Any, list[Any], Any],
+) -> None:
+    bench, pages, ours = corpus_runs
     theirs = bench.run_trafilatura(pages)
     per_page = {
         p.id: {
@@ -750,5 +848,75 @@ def test_no_corpus_page_loses_more_than_ten_points_of_recall_against_trafilatura
         }
         for p in pages
     }
-    losses = [(page, key, round(delta, 3)) for delta, page, key in bench.recall_losses(pages, per_page) if delta < -0.10]
+    losses = [
+        (page, key, round(delta, 3))
+        for delta, page, key in bench.recall_losses(pages, per_page)
+        if delta < -0.10
+    ]
     assert losses == []
+
+
+# --- the minimum length of an article, in every script ---------------------------------------
+
+#: A three-paragraph report in Chinese (143 characters): what some 450 characters say in English.
+CHINESE_REPORT = (
+    "乌克兰情报部门周二表示，中国企业今年一月向俄罗斯军工厂运送了无人机发动机和电子元件。",
+    "官员称，这些零部件经由在香港注册的中间商转运，最终抵达一家为俄罗斯军队组装攻击无人机的工厂。",
+    "北京方面否认向冲突任何一方提供武器，并表示依法管控两用物项的出口。欧盟外交官说，将在下一轮制裁中讨论此事。",
+)
+
+
+def test_text_size_counts_chinese_japanese_and_korean_fairly() -> None:
+    from pipelines.extract import text_size
+
+    assert text_size("Drone engines") == 13
+    assert text_size("无人机") == 9 and text_size("ドローン") == 12  # ideographs and kana: 3 each
+    assert text_size("무인기") == 6  # Hangul syllables: 2 each
+    chinese = "\n".join(CHINESE_REPORT)
+    assert len(chinese) < 200 <= text_size(chinese)
+
+
+def chinese_page(paragraphs: tuple[str, ...]) -> str:
+    text = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        '<html lang="zh"><head><title>无人机</title></head><body><article>'
+        f"<h1>中国企业向俄罗斯运送无人机零部件</h1>{text}</article></body></html>"
+    )
+
+
+def test_a_short_chinese_report_is_archived_and_a_chinese_stub_is_empty(tmp_path: Path) -> None:
+    from helpers import news_crawler, outlet_table, rows, write_outlets
+    from scrapy.exceptions import DropItem
+    from scrapy.utils.misc import build_from_crawler
+
+    from newswatch.clock import utcnow
+    from newswatch.records import Article
+    from pipelines.extract import ExtractPipeline
+
+    url = "https://news.example.org/world/2026/03/02/drone-parts-12345.html"
+    outlets = write_outlets(
+        tmp_path / "outlets.toml",
+        outlet_table("example", "https://news.example.org/", feeds=["https://news.example.org/rss.xml"]),
+    )
+    db = tmp_path / "data" / "newswatch.db"
+    settings = {"NEWSWATCH_OUTLETS": str(outlets), "NEWSWATCH_DB": str(db), "NEWSWATCH_MIN_TEXT_CHARS": 200}
+
+    def item(html: str, path: str) -> Article:
+        candidate = Candidate(url + path, "example", "https://news.example.org/rss.xml", "feed")
+        return Article(
+            url=url + path,
+            final_url=url + path,
+            outlet="example",
+            fetched_at=utcnow(),
+            html=html,
+            candidate=candidate,
+        )
+
+    with news_crawler(settings, outlet="example", since="2026-01-01") as crawler:
+        pipeline = build_from_crawler(ExtractPipeline, crawler)
+        done = pipeline.process_item(item(chinese_page(CHINESE_REPORT), "?a"))
+        assert done.extraction is not None and len(done.extraction.text) < 200
+        with pytest.raises(DropItem, match=r"empty extraction \(\d+ characters \(counted as \d+\)\)"):
+            pipeline.process_item(item(chinese_page(("页面不存在。请返回首页。",)), "?b"))
+    (empty,) = rows(db, "SELECT status, detail FROM seen_urls")
+    assert empty["status"] == "empty" and "counted as" in str(empty["detail"])

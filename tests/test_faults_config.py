@@ -530,22 +530,32 @@ SETTING_CASES = [
     SettingCase(
         "digest-at-25:99",
         {"NEWSWATCH_DIGEST_AT": "25:99"},
-        "NEWSWATCH_DIGEST_AT='25:99': use HH:MM or 'HH:MM Area/City' (e.g. 07:30 Europe/Brussels)",
+        env_line(
+            "NEWSWATCH_DIGEST_AT",
+            "25:99",
+            "is not a time of day (use HH:MM or 'HH:MM Area/City', e.g. 07:30 Europe/Brussels)",
+        ),
     ),
     SettingCase(
         "digest-at-unknown-zone",
         {"NEWSWATCH_DIGEST_AT": "07:30 Mars/Olympus"},
-        "NEWSWATCH_DIGEST_AT='07:30 Mars/Olympus': unknown time zone 'Mars/Olympus'",
+        env_line(
+            "NEWSWATCH_DIGEST_AT",
+            "07:30 Mars/Olympus",
+            "names an unknown time zone 'Mars/Olympus' (e.g. Europe/Brussels)",
+        ),
     ),
     SettingCase(
         "timezone-unknown",
         {"NEWSWATCH_TIMEZONE": "Mars/Base"},
-        "NEWSWATCH_TIMEZONE='Mars/Base': not a time zone (e.g. Europe/Brussels)",
+        env_line(
+            "NEWSWATCH_TIMEZONE", "Mars/Base", "is not a time zone (an IANA name, e.g. Europe/Brussels)"
+        ),
     ),
     SettingCase(
         "smtp-security-bogus-without-host",
         {"NEWSWATCH_SMTP_SECURITY": "bogus"},
-        "NEWSWATCH_SMTP_SECURITY='bogus': use one of none, starttls, ssl",
+        env_line("NEWSWATCH_SMTP_SECURITY", "bogus", "is not one of none, starttls, ssl"),
     ),
     SettingCase(
         "smtp-port-negative",
@@ -570,7 +580,7 @@ SETTING_CASES = [
     SettingCase(
         "slack-api-url-not-http",
         {"NEWSWATCH_SLACK_API_URL": "slack.com/api/"},
-        "NEWSWATCH_SLACK_API_URL='slack.com/api/': not an http(s) URL",
+        env_line("NEWSWATCH_SLACK_API_URL", "slack.com/api/", "is not an http(s) URL"),
     ),
     SettingCase(
         "slack-token-without-channel",

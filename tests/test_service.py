@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,7 +20,7 @@ from fakeweb import FakeWeb
 from helpers import NEWSWATCH, ROOT, crawl_env, outlet_table, rows, run_newswatch, write_outlets
 from outlet_sites import Story, pangea_page, paragraphs, rss
 
-from newswatch.service.launcher import Launcher
+from newswatch.service.launcher import KILL_NOW_AFTER, NOT_STARTED, STOP_DEADLINE, CrawlOutcome, Launcher
 
 TOPIC = (
     "Chinese companies have supplied drone engines to Russia's military, three EU diplomats said on Tuesday."
@@ -78,7 +81,9 @@ def first_run_recorded(db: Path) -> bool:
         return False
 
 
-def test_a_crawl_past_its_timeout_is_stopped_and_recorded(tmp_path: Path, web: FakeWeb) -> None:
+def test_a_crawl_past_its_timeout_is_stopped_and_recorded(
+    tmp_path: Path, web: FakeWeb, caplog: pytest.LogCaptureFixture
+) -> None:
     web.add("/slow/feed.xml", rss([]), delay=20.0, content_type="application/rss+xml")
     outlets = tmp_path / "outlets.toml"
     write_outlets(
@@ -88,9 +93,12 @@ def test_a_crawl_past_its_timeout_is_stopped_and_recorded(tmp_path: Path, web: F
     db = tmp_path / "data" / "newswatch.db"
     launcher = Launcher(db, timeout=4, cwd=ROOT, env=env, kill_after=10)  # the real `newswatch crawl`
     started = time.monotonic()
-    outcome = launcher.run("slow")
+    with caplog.at_level(logging.INFO, logger="newswatch.service"):
+        outcome = launcher.run("slow")
     elapsed = time.monotonic() - started
     assert outcome.status == "timeout" and elapsed < 16
+    (line,) = [r.getMessage() for r in caplog.records if "[slow]" in r.getMessage()]  # one line
+    assert " timeout in " in line and "stopped after 4 s" in line
     (row,) = rows(db, "SELECT status, last_error FROM crawl_runs WHERE outlet = 'slow'")
     assert row["status"] == "timeout" and "stopped after 4 s" in str(row["last_error"])
 
@@ -106,6 +114,103 @@ def test_a_crashed_crawl_is_recorded_with_its_last_words(tmp_path: Path) -> None
     assert outcome.status == "crashed" and outcome.returncode == 3
     (row,) = rows(db, "SELECT outlet, status, last_error FROM crawl_runs")
     assert row == {"outlet": "dw", "status": "crashed", "last_error": "exit code 3: MemoryError: boom"}
+
+
+def run_in_thread(launcher: Launcher, outlet: str) -> tuple[threading.Thread, list[CrawlOutcome]]:
+    """``launcher.run(outlet)`` on a thread of its own (as the service's crawl executor does)."""
+    outcomes: list[CrawlOutcome] = []
+    thread = threading.Thread(target=lambda: outcomes.append(launcher.run(outlet)))
+    thread.start()
+    return thread, outcomes
+
+
+def wait_until(condition: object, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_one_stop_with_a_slow_source_in_flight_stops_the_crawl_itself_at_its_deadline(
+    tmp_path: Path, web: FakeWeb
+) -> None:
+    web.add("/slow/feed.xml", rss([]), delay=300.0, content_type="application/rss+xml")
+    outlets = tmp_path / "outlets.toml"
+    write_outlets(outlets, outlet_table("slow", web.url("/slow/"), feeds=[web.url("/slow/feed.xml")]))
+    env = crawl_env(tmp_path, outlets, NEWSWATCH_DOWNLOAD_TIMEOUT="120", NEWSWATCH_HTTPCACHE="0")
+    db = tmp_path / "data" / "newswatch.db"
+    launcher = Launcher(db, timeout=600, cwd=ROOT, env=env, stop_deadline=3)  # the real `newswatch crawl`
+    thread, outcomes = run_in_thread(launcher, "slow")
+    try:
+        assert wait_until(lambda: web.hits("/slow/feed.xml"), 60)
+        stopped = time.monotonic()
+        launcher.stop_all()  # systemd's one SIGTERM: no second one comes
+        thread.join(timeout=60)
+        took = time.monotonic() - stopped
+    finally:
+        launcher.stop_all(now=True)
+        thread.join()
+    assert took < 20, took  # the deadline, not the download timeout (120 s)
+    (outcome,) = outcomes
+    assert outcome.status == "partial"
+    (run,) = rows(db, "SELECT status, first_error, last_error FROM crawl_runs")
+    feed = web.url("/slow/feed.xml")
+    assert run["status"] == "partial" and run["first_error"] == (
+        f"stopped by SIGTERM with 1 request(s) in flight: {feed}"
+    )
+    assert run["last_error"] == f"stopped at once by a second SIGTERM with 1 request(s) in flight: {feed}"
+
+
+def test_a_hung_crawl_is_killed_at_the_stop_deadline_and_recorded_as_stopped_not_timeout(
+    tmp_path: Path,
+) -> None:
+    ready = tmp_path / "ready"
+    hung = [
+        sys.executable,
+        "-c",
+        "import pathlib, signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+        "pathlib.Path(sys.argv[1]).touch(); time.sleep(600)",
+        str(ready),
+    ]
+    db = tmp_path / "data" / "newswatch.db"
+    launcher = Launcher(
+        db, timeout=600, command=lambda outlet, run_id: hung, kill_after=60, stop_deadline=1, kill_now_after=1
+    )
+    thread, outcomes = run_in_thread(launcher, "hung")
+    assert wait_until(ready.exists, 30)
+    stopped = time.monotonic()
+    launcher.stop_all()
+    thread.join(timeout=60)
+    assert time.monotonic() - stopped < 10
+    (outcome,) = outcomes
+    assert outcome.status == "partial" and "stop deadline (1 s) passed" in outcome.detail
+    (run,) = rows(db, "SELECT status, last_error FROM crawl_runs")
+    assert run == {
+        "status": "partial",
+        "last_error": "stopped at once: the service's stop deadline (1 s) passed",
+    }
+
+
+def test_a_stop_while_a_crawl_is_being_started_reaches_it(tmp_path: Path) -> None:
+    built, stop_sent = threading.Event(), threading.Event()
+
+    def command(outlet: str, run_id: str) -> list[str]:
+        built.set()
+        stop_sent.wait()  # the stop lands between the service's check and the process start
+        return [sys.executable, "-c", "import time; time.sleep(60)"]
+
+    launcher = Launcher(tmp_path / "data" / "newswatch.db", timeout=600, command=command)
+    thread, outcomes = run_in_thread(launcher, "late")
+    assert built.wait(30)
+    stopped = time.monotonic()
+    launcher.stop_all()
+    stop_sent.set()
+    thread.join(timeout=90)
+    assert time.monotonic() - stopped < 10  # not the crawl's 60 s
+    (outcome,) = outcomes
+    assert outcome.status == NOT_STARTED and outcome.returncode is None
 
 
 def test_run_once_crawls_delivers_and_exits(tmp_path: Path, web: FakeWeb) -> None:
@@ -245,7 +350,8 @@ def test_python_scheduler_py_is_the_same_service(tmp_path: Path, web: FakeWeb) -
 def test_invalid_service_settings_stop_it_with_one_line(tmp_path: Path, web: FakeWeb) -> None:
     result = run_newswatch(["run", "--once"], service_env(tmp_path, web, NEWSWATCH_DIGEST_AT="7 o'clock"))
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines()[-1].startswith("newswatch: NEWSWATCH_DIGEST_AT=")
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("newswatch: ") and "NEWSWATCH_DIGEST_AT=" in line and "7 o'clock" in line
 
 
 def damage(db: Path) -> None:
@@ -317,3 +423,11 @@ def test_a_damaged_archive_is_one_line_and_exit_2_for_every_command(
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr[-1500:]
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"newswatch: archive {db}") and "damaged" in line
+
+
+def test_the_stop_deadline_ends_before_systemd_and_compose_kill_the_service() -> None:
+    unit = (ROOT / "deploy" / "newswatch.service").read_text()
+    compose = (ROOT / "deploy" / "compose.yml").read_text()
+    (systemd,) = re.findall(r"^TimeoutStopSec=(\d+)$", unit, re.M)
+    (grace,) = re.findall(r"^\s+stop_grace_period: (\d+)s\b", compose, re.M)
+    assert int(systemd) == int(grace) > STOP_DEADLINE + KILL_NOW_AFTER

@@ -8,7 +8,8 @@ from typing import Any
 
 from newswatch.archive import Archive
 from newswatch.clock import sql_time
-from newswatch.service.watchdog import Issue, Watchdog, assess, plan_notices
+from newswatch.service.launcher import CrawlOutcome
+from newswatch.service.watchdog import Issue, NetworkWatch, Watchdog, assess, plan_notices
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 
@@ -178,3 +179,59 @@ def test_alerts_pending_without_an_attempt_open_a_health_issue_until_they_go_out
     (recovered,) = dog.run(NOW + timedelta(minutes=31))
     assert recovered.recovered and "alerts: stalled — recovered" in sent[-1]
     archive.close()
+
+
+DNS = "feed https://aa.invalid/feed.xml: CannotResolveHostError: DNS lookup failed: no results"
+
+
+def outcome(outlet: str, status: str = "failed", network: str = "dns") -> CrawlOutcome:
+    return CrawlOutcome(outlet, "run", status, 0, 1.0, first_error=DNS, network=network)  # type: ignore[arg-type]
+
+
+def test_no_network_is_said_once_when_every_outlet_failed_dns_then_back_once() -> None:
+    watch = NetworkWatch(["aa", "bb"])
+    assert watch.saw("aa", outcome("aa").name_lookup) is None  # one outlet is not the network
+    said = watch.saw("bb", outcome("bb").name_lookup)
+    assert said is not None and said.startswith("no network: every outlet failed DNS (2 outlets crawled")
+    assert watch.saw("aa", outcome("aa").name_lookup) is None  # the next round: not said again
+    back = watch.saw("bb", outcome("bb", "ok", "resolved").name_lookup)
+    assert back == "network back: bb's host names resolve again"
+    assert watch.saw("aa", outcome("aa", "ok", "resolved").name_lookup) is None
+    assert watch.saw("aa", outcome("aa").name_lookup) is None
+    assert watch.saw("bb", outcome("bb").name_lookup) is not None  # offline again: said again
+
+
+def test_no_network_is_said_after_two_outlets_without_waiting_for_the_slowest() -> None:
+    watch = NetworkWatch(["aa", "bb", "cc", "dd", "ee"])  # cc, dd, ee crawl hourly: not yet
+    assert watch.saw("aa", "dns") is None
+    said = watch.saw("bb", "dns")
+    assert said is not None and "(2 outlets crawled since the failures began, of 5)" in said
+    assert watch.saw("aa", "dns") is None and watch.saw("cc", "dns") is None  # once
+
+
+def test_only_a_crawl_that_resolved_a_name_ends_no_network() -> None:
+    watch = NetworkWatch(["aa", "bb"])
+    watch.saw("aa", "dns")
+    assert watch.saw("bb", "dns") is not None
+    for status in ("timeout", "crashed", "partial"):  # past its timeout, crashed, stopped
+        assert watch.saw("aa", outcome("aa", status, "unknown").name_lookup) is None
+        assert watch.offline
+    assert watch.saw("aa", "resolved") == "network back: aa's host names resolve again"
+
+
+def test_an_outlet_whose_names_stopped_resolving_while_others_resolve_is_not_no_network() -> None:
+    watch = NetworkWatch(["aa", "bb", "cc"])
+    assert watch.saw("aa", "dns") is None  # aa's domain is gone...
+    assert watch.saw("bb", "resolved") is None  # ...while the network works
+    assert watch.saw("aa", "dns") is None
+    assert watch.saw("cc", "dns") is None  # one outlet began failing since: not yet two
+    assert watch.saw("bb", "dns") is not None  # now two began failing, and every crawl failed DNS
+
+
+def test_outlets_failing_for_other_reasons_are_not_no_network() -> None:
+    watch = NetworkWatch(["aa", "bb"])
+    assert watch.saw("aa", outcome("aa").name_lookup) is None
+    assert watch.saw("bb", outcome("bb", network="unknown").name_lookup) is None  # a refused connection
+    assert watch.saw("aa", outcome("aa").name_lookup) is None  # bb's latest crawl was no DNS failure
+    assert not outcome("cc", "failed", "resolved").failed_dns  # a server answered (HTTP 500)
+    assert not outcome("cc", "partial", "dns").failed_dns  # cut short: not a failed crawl

@@ -31,9 +31,23 @@ class ArchiveError(NewswatchError, RuntimeError):
     """The archive cannot be opened or written (path, permissions, disk, corruption)."""
 
 
-def connect(path: str | Path, busy_timeout_ms: int = 10_000) -> sqlite_utils.Database:
-    """Open (creating if needed) the archive in WAL mode and apply pending migrations."""
+def require_archive(path: str | Path) -> Path:
+    """``path`` when an archive file is there; ArchiveError saying it does not exist otherwise.
+    A command that only reads the archive checks this first, so a mistyped NEWSWATCH_DB
+    creates no folder and no empty archive."""
     path = Path(path)
+    if not path.exists():
+        raise ArchiveError(
+            f"archive {path} does not exist (check NEWSWATCH_DB; `newswatch crawl` or `newswatch run` "
+            "creates it)"
+        )
+    return path
+
+
+def connect(path: str | Path, busy_timeout_ms: int = 10_000, create: bool = True) -> sqlite_utils.Database:
+    """Open the archive in WAL mode and apply pending migrations; it is created (with its
+    folder) when missing, unless ``create`` is false (then ArchiveError: it does not exist)."""
+    path = Path(path) if create else require_archive(path)
     unusable = unusable_path(path)
     if unusable:
         raise ArchiveError(f"cannot open archive {path}: {unusable}")
@@ -126,10 +140,12 @@ class Db:
     """The open archive file: its connection, the clock of every time it writes or compares
     against, and its reads and writes. Every store of the archive holds the same one."""
 
-    def __init__(self, path: str | Path, busy_timeout_ms: int = 10_000, clock: Clock = utcnow):
+    def __init__(
+        self, path: str | Path, busy_timeout_ms: int = 10_000, clock: Clock = utcnow, create: bool = True
+    ):
         self.path = Path(path)
         self.clock = clock
-        self.sqlite = connect(self.path, busy_timeout_ms)
+        self.sqlite = connect(self.path, busy_timeout_ms, create)
         self.conn: sqlite3.Connection = self.sqlite.conn
 
     def now(self) -> str:

@@ -26,12 +26,16 @@ class SeenUrls:
     def __init__(self, db: Db):
         self.db = db
 
-    def get(self, canonical_url: str) -> Seen | None:
-        row = self.db.row(
-            "SELECT status, published, last_seen FROM seen_urls WHERE url_hash = ?",
-            (url_hash(canonical_url),),
-        )
-        return Seen(row["status"], row["published"], row["last_seen"]) if row else None
+    def get(self, canonical_url: str, earlier_url: str | None = None) -> Seen | None:
+        """What is known of a URL; ``earlier_url``, its spelling under an older release's
+        canonical rule (see ``Candidate.earlier_url``), is looked up when it is not known."""
+        for url in (canonical_url, earlier_url) if earlier_url else (canonical_url,):
+            row = self.db.row(
+                "SELECT status, published, last_seen FROM seen_urls WHERE url_hash = ?", (url_hash(url),)
+            )
+            if row:
+                return Seen(row["status"], row["published"], row["last_seen"])
+        return None
 
     def status(self, url: str) -> str | None:
         found = self.db.value("SELECT status FROM seen_urls WHERE url_hash = ?", (url_hash(url),))
@@ -51,10 +55,13 @@ class SeenUrls:
             return False
         return seen.published is None or seen.published >= (sql_time(since) or "")
 
-    def skip_reason(self, canonical_url: str, cutoff: datetime | None) -> str | None:
+    def skip_reason(
+        self, canonical_url: str, cutoff: datetime | None, earlier_url: str | None = None
+    ) -> str | None:
         """``"seen"`` when fetched before with a final outcome, ``"stale"`` when known to be
-        older than ``cutoff``, else None (fetch it)."""
-        seen = self.get(canonical_url)
+        older than ``cutoff``, else None (fetch it). A URL an older release marked under its
+        ``earlier_url`` spelling counts as seen too (it is not fetched, or archived, again)."""
+        seen = self.get(canonical_url, earlier_url)
         if seen is None:
             return None
         if seen.status in FINAL_STATUSES:

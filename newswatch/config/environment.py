@@ -10,10 +10,12 @@ An invalid value is a :class:`SettingError` in one line naming the variable.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -37,6 +39,8 @@ HOUR_S, DAY_S = 3_600, 86_400
 #: A number without a maximum of its own gets this one (SQLite integers, timers, thread pools).
 _LARGEST: dict[type, float] = {int: 2**31 - 1, float: 1e9}
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+SMTP_SECURITY = ("none", "starttls", "ssl")
+_DIGEST_AT = re.compile(r"^(\d{1,2}):(\d{2})(?:\s+(\S+))?$")
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,49 @@ def _doc(default: Any, meaning: str) -> Any:
     return Field(default, description=meaning)
 
 
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("is not a time zone (an IANA name, e.g. Europe/Brussels)") from None
+    return name
+
+
+def _digest_at(text: str) -> str:
+    found = _DIGEST_AT.match(text)
+    if not found or int(found.group(1)) > 23 or int(found.group(2)) > 59:
+        raise ValueError("is not a time of day (use HH:MM or 'HH:MM Area/City', e.g. 07:30 Europe/Brussels)")
+    if found.group(3):
+        try:
+            ZoneInfo(found.group(3))
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = found.group(3)
+            raise ValueError(f"names an unknown time zone {zone!r} (e.g. Europe/Brussels)") from None
+    return text
+
+
+def _security(value: str) -> str:
+    if value.lower() not in SMTP_SECURITY:
+        raise ValueError(f"is not one of {', '.join(SMTP_SECURITY)}")
+    return value.lower()
+
+
+def _http_url(url: str) -> str:
+    if not url.lower().startswith(("http://", "https://")):
+        raise ValueError("is not an http(s) URL")
+    return url
+
+
+#: Text settings with a form of their own, checked once when the settings are read, so every
+#: command refuses the same value the same way (not only the command that uses it).
+TEXT_CHECKS: dict[str, Callable[[str], str]] = {
+    "NEWSWATCH_TIMEZONE": _zone,
+    "NEWSWATCH_DIGEST_AT": _digest_at,
+    "NEWSWATCH_SMTP_SECURITY": _security,
+    "NEWSWATCH_SLACK_API_URL": _http_url,
+}
+
+
 class NewswatchSettings(BaseModel):
     """Every newswatch setting, with its default and what it means."""
 
@@ -113,7 +160,9 @@ class NewswatchSettings(BaseModel):
         3.0, "items dated older than this are not fetched (unless `--since`)"
     )
     NEWSWATCH_MIN_TEXT_CHARS: Annotated[int, Bounds(int, 0)] = _doc(
-        200, "shorter extractions count as empty and are not archived"
+        200,
+        "shorter extractions count as empty and are not archived; a Chinese or Japanese character counts "
+        "as 3, a Korean syllable as 2 (the same report takes that many fewer characters in those scripts)",
     )
     NEWSWATCH_MAX_MATCH_CHARS: Annotated[int, Bounds(int, 10_000, 10_000_000)] = _doc(
         4_000_000,
@@ -186,7 +235,11 @@ class NewswatchSettings(BaseModel):
     NEWSWATCH_MAX_RESPONSE_BYTES: Annotated[int, Bounds(int, 0)] = _doc(
         10 * 1024 * 1024, "responses larger than this are abandoned"
     )
-    NEWSWATCH_LOG_LEVEL: str = _doc("INFO", "log level of the crawl")
+    NEWSWATCH_LOG_LEVEL: str = _doc(
+        "INFO",
+        "log level of the crawls (`scrapy crawl`, the service's); `newswatch crawl` shows warnings only "
+        "unless this is set or `-v` is given",
+    )
     SLACK_BOT_TOKEN: str = _doc(
         "",
         "Slack bot token (`chat:write`); without one, alerts go to the console and `data/alerts.jsonl`",
@@ -206,7 +259,8 @@ class NewswatchSettings(BaseModel):
     )
     NEWSWATCH_TIMEZONE: str = _doc(
         "UTC",
-        "the team's time zone (IANA name, e.g. `Europe/Brussels`) for times in alerts and the digest",
+        "the team's time zone (IANA name, e.g. `Europe/Brussels`) for times in alerts, the digest and "
+        "Datasette's pages (where \"Flagged today\" starts at its midnight)",
     )
     NEWSWATCH_ALERT_MAX_ATTEMPTS: Annotated[int, Bounds(int, 1, most=100)] = _doc(
         8, "delivery attempts before an alert is marked failed"
@@ -268,6 +322,8 @@ class NewswatchSettings(BaseModel):
             return value
         if name in BOUNDS:
             return BOUNDS[name].check(value)
+        if name in TEXT_CHECKS:
+            return TEXT_CHECKS[name](value)
         if cls.model_fields[name].annotation is bool:
             if value.lower() in _TRUE | _FALSE:
                 return value.lower() in _TRUE
@@ -323,7 +379,7 @@ def check(settings: Any) -> None:
     """The same checks for values in a Scrapy settings object given with ``-s NAME=VALUE``
     (strings; those from the environment were checked, and converted, on import)."""
     for name, info in NewswatchSettings.model_fields.items():
-        if info.annotation is str:
+        if info.annotation is str and name not in TEXT_CHECKS:
             continue
         for given in dict.fromkeys((SCRAPY_NAMES.get(name, name), name)):
             value = settings.get(given)

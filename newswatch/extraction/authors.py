@@ -1,5 +1,8 @@
-"""Authors: the people (else the organisation) an article credits, from ld+json, meta tags,
-microdata or the visible byline, with byline debris cleaned off."""
+"""Authors: the people an article credits, from ld+json, meta tags, microdata or the visible
+byline, with byline debris cleaned off. A news organisation is no author: a page that names no
+person has none. Organisations are told from people by what the page says it is (its site
+name, publisher, host: "Deutsche Welle" on a page whose site is "DW"), the outlet's own name,
+schema.org types, words such as "News" or "Agency", and acronyms ("ТАСС", "AFP")."""
 
 from __future__ import annotations
 
@@ -105,11 +108,39 @@ def clean_author(name: str) -> str:
     return " ".join(words).strip(" ,;:|.-")
 
 
+def names_publisher(name: str, sites: Sequence[tuple[str, ...]]) -> bool:
+    """True when ``name`` is the site's (or outlet's) name, however spelt: the same words
+    (``is_site``), written together ("Al Jazeera" for aljazeera.com) or as initials of three
+    letters or more ("Mexico News Daily" for "MND"; not two: "Dana Weber" on dw.com is a person,
+    and a two-letter site's full name comes from its own metadata), or an acronym of the site's
+    words ("MND" on a page of Mexico News Daily)."""
+    words = tokens(name)
+    if not words:
+        return False
+    if is_site(name, sites):
+        return True
+    joined = "".join(words)
+    initials = "".join(w[0] for w in words) if len(words) > 1 else ""
+    for site in sites:
+        site_joined = "".join(site)
+        site_initials = "".join(w[0] for w in site) if len(site) > 1 else ""
+        if joined == site_joined or (len(initials) >= 3 and initials == site_joined):
+            return True
+        if len(words) == 1 and site_initials and joined == site_initials:
+            return True
+    return False
+
+
+_ACRONYM = re.compile(r"^[^\W\d_]{2,6}$")
+
+
 def _kind(name: str, sites: Sequence[tuple[str, ...]]) -> str:
     """``person``, ``org`` (the outlet or another organisation) or ``junk``."""
     words = tokens(name)
-    if words and is_site(name, sites):
+    if words and names_publisher(name, sites):
         return "org"  # the outlet, perhaps by its domain ("ORF.at")
+    if _ACRONYM.match(name) and name.isupper():
+        return "org"  # one word in capitals: an agency or outlet ("ТАСС", "AFP"), never a person
     if not words or not re.search(r"[^\W\d_]", name) or re.search(r"\w\.[a-z]{2,4}\b", name.casefold()):
         return "junk"  # no letters, or a domain name
     if len(words) == 1 and words[0] in _CREDIT_WORDS:
@@ -143,10 +174,24 @@ def split_authors(raw: Iterable[str], site_names: Sequence[str] = ()) -> tuple[l
 
 
 def clean_authors(raw: Iterable[str], site_names: Sequence[str] = ()) -> tuple[str, ...]:
-    """The authors named by byline strings: the people, or without any, the organisations
-    (the outlet, a wire agency)."""
-    people, orgs = split_authors(raw, site_names)
-    return tuple(people or orgs)
+    """The authors named by byline strings: the people (an organisation is not one)."""
+    return tuple(split_authors(raw, site_names)[0])
+
+
+def publisher_names(name: str, key: str = "", domains: Iterable[str] = ()) -> tuple[str, ...]:
+    """What an outlet is called: its name, each part of a name with a note in brackets
+    ("Kommersant (Коммерсантъ)"), its key and its domains with and without their suffix."""
+    names = [name, *re.split(r"\s*[()]\s*", name), key]
+    for domain in domains:
+        names += [domain, domain.split(".")[0]]
+    return tuple(dict.fromkeys(n.strip() for n in names if n and n.strip()))
+
+
+def without_publishers(authors: Iterable[str], publishers: Sequence[str]) -> tuple[str, ...]:
+    """``authors`` less those that name one of ``publishers`` (the outlet's names, which
+    the page itself may not give: ``publisher_names``)."""
+    sites = site_tokens(publishers)
+    return tuple(a for a in authors if not names_publisher(a, sites))
 
 
 def _jsonld_authors(value: Any) -> tuple[list[str], list[str]]:
@@ -205,11 +250,15 @@ def _labelled_byline(scope: Any) -> list[str]:
         f".//text()[re:test(., '{_LABEL_NODE.pattern}', 'i')][string-length(normalize-space(..)) <= 200]/..",
         namespaces=_REGEX_NS,
     )
+    whole_page = scope.getparent() is None  # no <article>/<main>: teasers share the scope
+    headline = next(scope.iter("h1"), None) if whole_page else None
     for node in nodes[:20]:
         if node.tag in ("script", "style", "a") or not _LABEL_NODE.match(node.text or ""):
             continue
         if next(node.iterancestors("a"), None) is not None:
             continue  # a teaser for another story ("Von Ines Zöttl" under its headline)
+        if headline is not None and _in_teaser(node, headline):
+            continue  # "Author: …" under another story's linked headline (DW's 2020 pages)
         text = norm(node.text_content())
         if not _LABEL_TEXT.sub("", text):  # the label alone: the names follow it in the parent
             parent = node.getparent()
@@ -221,6 +270,28 @@ def _labelled_byline(scope: Any) -> list[str]:
         if names:
             return names
     return []
+
+
+_LINKED_HEADING = (
+    "./descendant::*[self::h2 or self::h3 or self::h4 or self::h5 or self::h6][.//a[@href]]"
+    " | ./descendant::a[@href][.//h2 or .//h3 or .//h4 or .//h5 or .//h6]"
+)
+
+
+#: A teaser (a linked headline, a line or two, a byline) is shorter than this.
+TEASER_CHARS = 600
+
+
+def _in_teaser(node: Any, headline: Any) -> bool:
+    """True when ``node`` sits in a short block holding a linked headline (a teaser of
+    another story), below the blocks of the page's own ``headline``."""
+    own = set(headline.iterancestors())
+    for block in node.iterancestors():
+        if block in own or len(norm(block.text_content())) > TEASER_CHARS:
+            return False  # the page's own part, or a section larger than any teaser
+        if block.xpath(_LINKED_HEADING):
+            return True
+    return False
 
 
 _PARTICLES = frozenset(
@@ -272,8 +343,8 @@ def page_authors(
     scope: Any, meta: dict[str, str], article: dict[str, Any], site_names: Sequence[str]
 ) -> tuple[str, ...]:
     """People named by the structured data, else by meta tags, else by the visible byline;
-    without any person, the organisation credited (the outlet, a wire agency)."""
-    structured, credited = _jsonld_authors(article.get("author"))
+    none when only an organisation is credited (the outlet, a wire agency)."""
+    structured, _ = _jsonld_authors(article.get("author"))
     sources: tuple[Callable[[], list[str]], ...] = (
         lambda: structured,
         lambda: [meta[k] for k in AUTHOR_META if meta.get(k) and not meta[k].startswith("http")],
@@ -282,11 +353,8 @@ def page_authors(
         lambda: _labelled_byline(scope),
         lambda: _bold_byline(scope),
     )
-    fallback = [name for group in split_authors(credited, site_names) for name in group]
     for source in sources:
-        people, orgs = split_authors(source(), site_names)
+        people = split_authors(source(), site_names)[0]
         if people:
             return tuple(people)
-        fallback = fallback or orgs
-    return tuple(fallback)
-
+    return ()

@@ -4,7 +4,18 @@ A Twisted reactor cannot be restarted and a long-lived crawler grows in memory, 
 crawl is its own process (`newswatch crawl --outlet KEY`), in its own process group. At the
 timeout it gets SIGTERM (Scrapy closes cleanly and records its run), then SIGKILL. When the
 crawl could not record its run itself (killed, crashed), the launcher records it, so every
-run shows in ``crawl_runs``.
+run shows in ``crawl_runs``. Each crawl is one log line when it ends, with its first error.
+
+Stopping the service: :meth:`Launcher.stop_all` asks every running crawl to finish (SIGTERM:
+the requests in flight may take up to their download timeout), and says which ones it waits
+for; ``stop_all(now=True)`` (a second Ctrl-C) stops them at once: a second SIGTERM makes the
+crawl write its run (``partial``) and exit, SIGKILL follows if it does not. The first stop has
+a deadline of its own, ``STOP_DEADLINE`` (60 s: shorter than the systemd unit's
+TimeoutStopSec and compose's stop_grace_period, 90 s, with ``KILL_NOW_AFTER`` to spare): past
+it the launcher stops the crawls at once itself. A crawl stopped by a shutdown, however it
+ends (its own record, killed, past its hard timeout), is recorded ``partial`` with the reason,
+never ``timeout``. A stop that comes while a crawl is being started reaches it too: no crawl
+starts once the launcher is stopping, and one is registered as soon as it starts.
 
 A crawl parses hostile pages, so it gets only the environment it needs (an allow-list:
 :func:`crawl_environment`): never the Slack token, the SMTP login or any other secret.
@@ -12,6 +23,7 @@ A crawl parses hostile pages, so it gets only the environment it needs (an allow
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -23,13 +35,25 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from newswatch.archive import Archive, ArchiveError
 from newswatch.clock import sql_time, utcnow
 from spiders.news import new_run_id
+from spiders.runs import Network, error_text, run_network
 
 log = logging.getLogger("newswatch.service")
 KILL_AFTER = 30.0  # seconds between SIGTERM and SIGKILL
+KILL_NOW_AFTER = 10.0  # seconds between the second SIGTERM (stop now) and SIGKILL
+#: Seconds a first stop waits for the running crawls before it stops them at once (plus
+#: KILL_NOW_AFTER before SIGKILL): under TimeoutStopSec (deploy/newswatch.service) and
+#: stop_grace_period (deploy/compose.yml), both 90 s, so the runs are recorded before either kills.
+STOP_DEADLINE = 60.0
+#: Seconds at least between the two SIGTERMs of a crawl stopped at once: two sent together
+#: arrive as one (the OS merges a pending signal), and the crawl would only stop gracefully.
+SIGNAL_GAP = 1.0
+#: Status of a crawl the launcher did not start: the service was stopping (not recorded).
+NOT_STARTED = "not started"
 
 #: What a crawl inherits: Python, locale, time zone, temporary files, certificates and
 #: proxies, Scrapy's and newswatch's own settings (minus secrets).
@@ -51,10 +75,33 @@ _SECRET = re.compile(r"TOKEN|PASSWORD|PASSWD|SECRET|CREDENTIAL|API_?KEY|PRIVATE|
 class CrawlOutcome:
     outlet: str
     run_id: str
-    status: str  # ok, partial, failed (from the crawl), timeout, crashed (recorded here)
+    status: str  # ok, partial, failed (from the crawl), timeout, crashed (recorded here), not started
     returncode: int | None
     seconds: float
     detail: str = ""
+    first_error: str | None = None  # the run's first error, as recorded
+    network: Network = "unknown"  # resolved: a source read or a response; dns: only failed lookups
+
+    @property
+    def failed_dns(self) -> bool:
+        """The crawl failed, and every error it had was a failed name lookup: no response,
+        no source read (the crawl's verdict from all its outcomes, not its first error)."""
+        return self.status == "failed" and self.network == "dns"
+
+    @property
+    def name_lookup(self) -> Network:
+        """What this crawl says about the network (for :class:`NetworkWatch`): ``dns`` when it
+        failed on name lookups only, ``resolved`` when it read a source or got any response,
+        else ``unknown`` (past its timeout, crashed, stopped: nothing either way)."""
+        if self.failed_dns:
+            return "dns"
+        return "resolved" if self.network == "resolved" else "unknown"
+
+
+def failed_dns(run: Mapping[str, Any], network: Network) -> bool:
+    """A ``crawl_runs`` row of a crawl that failed only on name lookups (``network``: the
+    crawl's verdict from all its outcomes, :func:`spiders.runs.run_network`)."""
+    return run.get("status") == "failed" and network == "dns"
 
 
 def crawl_environment(environ: Mapping[str, str]) -> dict[str, str]:
@@ -82,6 +129,8 @@ class Launcher:
         command: Callable[[str, str], list[str]] = crawl_command,
         env: dict[str, str] | None = None,
         kill_after: float = KILL_AFTER,
+        stop_deadline: float | None = None,
+        kill_now_after: float | None = None,
     ):
         self.db_path = Path(db_path)
         self.timeout = timeout
@@ -89,37 +138,45 @@ class Launcher:
         self.command = command  # (outlet, run id) → argv
         self.env = env  # None: this process's; either way a crawl sees crawl_environment's part
         self.kill_after = kill_after
-        self._running: dict[str, subprocess.Popen[str]] = {}
+        self.stop_deadline = STOP_DEADLINE if stop_deadline is None else stop_deadline
+        self.kill_now_after = KILL_NOW_AFTER if kill_now_after is None else kill_now_after
+        self._running: dict[str, tuple[subprocess.Popen[str], float]] = {}  # outlet → (process, start)
         self._lock = threading.Lock()
         self.stopping = False
+        self.stopping_now = False
+        self.stop_reason = "a second stop signal to the service"  # why crawls were stopped at once
+        self._signalled: dict[int, float] = {}  # pid → when its first SIGTERM was sent
 
     def run(self, outlet: str) -> CrawlOutcome:
         run_id = new_run_id(utcnow())
         started = time.monotonic()
         command = self.command(outlet, run_id)
-        log.info("[%s] crawl %s starting", outlet, run_id)
-        process = subprocess.Popen(
-            command,
-            cwd=self.cwd,
-            env=crawl_environment(os.environ if self.env is None else self.env),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-        with self._lock:
-            self._running[outlet] = process
+        with self._lock:  # a stop either comes first (nothing starts) or finds the crawl registered
+            if self.stopping:
+                log.debug("[%s] crawl %s not started: stopping", outlet, run_id)
+                return CrawlOutcome(outlet, run_id, NOT_STARTED, None, 0.0, "the service was stopping")
+            log.debug("[%s] crawl %s starting", outlet, run_id)
+            process = subprocess.Popen(
+                command,
+                cwd=self.cwd,
+                env=crawl_environment(os.environ if self.env is None else self.env),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                start_new_session=True,
+            )
+            self._running[outlet] = (process, started)
         timed_out = False
         try:
             try:
                 _, stderr = process.communicate(timeout=self.timeout)
             except subprocess.TimeoutExpired:
-                timed_out = True
-                log.warning("[%s] crawl %s exceeded %.0f s: stopping it", outlet, run_id, self.timeout)
+                timed_out = not self.stopping  # past its timeout while stopping: the stop's
                 stderr = self._stop(process)
         finally:
             with self._lock:
                 self._running.pop(outlet, None)
+                self._signalled.pop(process.pid, None)
         seconds = time.monotonic() - started
         return self._record(outlet, run_id, process.returncode, timed_out, seconds, stderr or "")
 
@@ -135,17 +192,51 @@ class Launcher:
             _, stderr = process.communicate()
         return stderr or ""
 
-    def stop_all(self) -> None:
-        """Ask every running crawl to finish cleanly (the service is shutting down)."""
-        self.stopping = True
+    def running(self) -> dict[str, float]:
+        """The running crawls: outlet → seconds since it started."""
+        now = time.monotonic()
         with self._lock:
-            running = list(self._running.items())
-        for outlet, process in running:
-            log.info("[%s] asking the running crawl to stop", outlet)
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                continue
+            return {outlet: now - started for outlet, (_, started) in self._running.items()}
+
+    def stop_all(self, now: bool = False) -> None:
+        """Ask every running crawl to finish cleanly (the service is shutting down), or, with
+        ``now``, to stop at once (its run recorded ``partial``), SIGKILL after ``kill_now_after``.
+        The first call sets the stop deadline: past it the crawls are stopped at once."""
+        with self._lock:
+            first = not self.stopping
+            self.stopping = True
+            self.stopping_now = self.stopping_now or now
+            running = [process for process, _ in self._running.values()]
+        for process in running:
+            sent = self._signalled.get(process.pid)
+            gap = SIGNAL_GAP - (time.monotonic() - sent) if now and sent is not None else 0.0
+            if gap > 0:  # the first SIGTERM has just gone: the second must arrive as a second
+                _later(gap, _signal_group, process, signal.SIGTERM)
+            else:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    continue
+                self._signalled.setdefault(process.pid, time.monotonic())
+            if now:
+                _later(max(gap, 0.0) + self.kill_now_after, _signal_group, process, signal.SIGKILL)
+        if first and not now:
+            deadline = threading.Timer(self.stop_deadline, self._deadline_passed)
+            deadline.daemon = True
+            deadline.start()
+
+    def _deadline_passed(self) -> None:
+        """The first stop's deadline: crawls still running are stopped at once."""
+        running = self.running()
+        if self.stopping_now or not running:
+            return
+        log.warning(
+            "stop deadline (%.0f s) passed: stopping %s now",
+            self.stop_deadline,
+            ", ".join(f"{o}'s crawl" for o in sorted(running)),
+        )
+        self.stop_reason = f"the service's stop deadline ({self.stop_deadline:.0f} s) passed"
+        self.stop_all(now=True)
 
     def _record(
         self, outlet: str, run_id: str, returncode: int | None, timed_out: bool, seconds: float, stderr: str
@@ -158,27 +249,29 @@ class Launcher:
             return CrawlOutcome(outlet, run_id, "crashed", returncode, seconds, str(exc))
         try:
             recorded = archive.runs.of_run(run_id)
+            network = run_network(archive, run_id, outlet)
             if recorded and not timed_out:
-                status = recorded[0]["status"]
-                log.info(
-                    "[%s] crawl %s %s in %.1f s: %d new, %d flagged, %d errors",
+                row = recorded[0]
+                log.log(logging.INFO if row["status"] == "ok" else logging.WARNING, crawl_line(row, seconds))
+                return CrawlOutcome(
                     outlet,
                     run_id,
-                    status,
+                    row["status"],
+                    returncode,
                     seconds,
-                    recorded[0]["new"],
-                    recorded[0]["flagged"],
-                    recorded[0]["errors"],
+                    first_error=row.get("first_error"),
+                    network=network,
                 )
-                return CrawlOutcome(outlet, run_id, status, returncode, seconds)
             status = "timeout" if timed_out else "crashed"
             detail = (
                 f"stopped after {self.timeout:.0f} s"
                 if timed_out
-                else f"exit code {returncode}: {last_line[:300]}"
+                else f"exit code {returncode}: {error_text(last_line, 300)}"
             )
-            if self.stopping and not timed_out:
-                status, detail = "stopped", "the service was shutting down"
+            if self.stopping_now and not timed_out:
+                status, detail = "partial", f"stopped at once: {self.stop_reason}"
+            elif self.stopping and not timed_out:
+                status, detail = "partial", "stopped: the service was shutting down"
             row = recorded[0] if recorded else {}
             archive.runs.record(
                 {
@@ -191,7 +284,31 @@ class Launcher:
                     "last_error": detail if not row.get("last_error") else f"{detail}; {row['last_error']}",
                 }
             )
-            log.warning("[%s] crawl %s %s: %s", outlet, run_id, status, detail)
+            log.warning("[%s] crawl %s %s in %.1f s: %s", outlet, run_id, status, seconds, detail)
             return CrawlOutcome(outlet, run_id, status, returncode, seconds, detail)
         finally:
             archive.close()
+
+
+def crawl_line(run: Mapping[str, Any], seconds: float) -> str:
+    """The one log line of a crawl run: outcome, figures and, when it had errors, the first."""
+    line = (
+        f"[{run['outlet']}] crawl {run['run_id']} {run['status']} in {seconds:.1f} s: "
+        f"{run['new']} new, {run['flagged']} flagged, {run['errors']} errors"
+    )
+    reason = run.get("first_error") or run.get("last_error")
+    return f"{line}; first error: {reason}" if reason and run["status"] != "ok" else line
+
+
+def _later(seconds: float, act: Callable[..., None], *args: Any) -> None:
+    timer = threading.Timer(seconds, act, args)
+    timer.daemon = True
+    timer.start()
+
+
+def _signal_group(process: subprocess.Popen[str], signum: int) -> None:
+    """Signal a crawl's process group unless it has ended (SIGKILL: it did not stop when
+    asked to stop at once)."""
+    if process.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signum)

@@ -1,5 +1,7 @@
 """Source health: notice when an outlet fails, goes quiet, is blocked, or extracts badly —
 and when alerts stall (pending without a single delivery attempt for over ten minutes).
+:class:`NetworkWatch` says early (not after three failed runs) when the machine has no
+network: every outlet crawled since the failures began failed name resolution.
 
 Decisions are pure functions of an outlet's ``crawl_runs`` history (newest last) and the
 clock. The ``health`` table remembers what is open, so each problem is announced once,
@@ -9,7 +11,8 @@ repeated at most daily while it lasts, and followed by a "recovered" message.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -210,3 +213,52 @@ class Watchdog:
                     notice.outlet, notice.kind, details[(notice.outlet, notice.kind)], now
                 )
         return sent
+
+
+class NetworkWatch:
+    """Tells "no network" from outlets failing. Fed each crawl's network verdict as it ends
+    (from the crawls' threads): ``resolved`` (a source read or an HTTP response), ``dns`` (only
+    failed name lookups) or ``unknown`` (a timeout, a crash, a stop: says nothing either way).
+
+    "No network" is said once, early: when every outlet crawled since the last crawl that
+    resolved failed DNS, and at least two distinct outlets (or every outlet, when there are
+    fewer) began failing DNS since then (an outlet whose name stopped resolving while others
+    resolved is that outlet's problem, not the network's). It is not said again until a
+    crawl resolves ("network back": only a crawl that resolved a name ends it)."""
+
+    def __init__(self, outlets: Collection[str]):
+        self.outlets = frozenset(outlets)
+        self.offline = False
+        self._seq = 0  # crawls seen, in the order they ended
+        self._resolved = 0  # the sequence number of the latest crawl that resolved
+        self._latest: dict[str, tuple[int, str]] = {}  # outlet → (sequence, verdict) of its latest crawl
+        self._dns_since: dict[str, int] = {}  # outlet → first crawl of its current run of DNS failures
+        self._lock = threading.Lock()
+
+    def saw(self, outlet: str, network: str) -> str | None:
+        """The message to log after this crawl, if the network's state changed."""
+        with self._lock:
+            self._seq += 1
+            self._latest[outlet] = (self._seq, network)
+            if network == "resolved":
+                self._resolved = self._seq
+                self._dns_since.pop(outlet, None)
+                if self.offline:
+                    self.offline = False
+                    return f"network back: {outlet}'s host names resolve again"
+                return None
+            if network == "dns":
+                self._dns_since.setdefault(outlet, self._seq)
+            if self.offline:
+                return None
+            since = {o: v for o, (seq, v) in self._latest.items() if seq > self._resolved}
+            began = {o for o, v in since.items() if v == "dns" and self._dns_since.get(o, 0) > self._resolved}
+            if not began or any(v != "dns" for v in since.values()):
+                return None
+            if len(began) < min(2, len(self.outlets) or 1):
+                return None
+            self.offline = True
+            return (
+                f"no network: every outlet failed DNS ({len(since)} outlets crawled since the failures "
+                f"began, of {len(self.outlets)}); check this machine's network and DNS"
+            )
