@@ -2,9 +2,14 @@
 end, under "Worth a look", the articles marked for review (no rule flagged them, but China,
 Russia's war and a support concept meet in one paragraph).
 
-Each story appears once: its most severe (then newest) article leads, with the evidence,
-and the story's other flagged articles follow as "also reported by" links (so do its
-articles marked for review). A story with no flagged article is listed under "Worth a look".
+Each story appears once: its earliest report in the digest leads, with the evidence, and the
+story's other flagged articles follow as "also reported by" links with their languages (so do
+its articles marked for review). Stories are grouped by what changed: the story's claim
+status (the strongest of its flagged reports: designated, confirmed, denied, official,
+alleged; see newswatch.claims) when it is new or stronger than in the digests delivered
+before ("New designations", "Confirmed", "Denials", "Official findings", "New
+allegations"), else "Updates"; most severe first within a group. A story with no flagged
+article is listed under "Worth a look".
 
 The state is in the archive, not in a time window: an article belongs to the next digest
 until a digest holding it has been delivered, so a missed day is caught up and nothing
@@ -37,6 +42,20 @@ from alerts.render import clip, local_time, visible, web_url
 from newswatch.archive import Archive
 
 SEVERITIES = ("high", "medium", "low")
+#: The digest's groups, in order: a story's claim status that is new or stronger than in the
+#: digests delivered before; a story whose status did not change is an update; a story whose
+#: reports have no status (archived before claim statuses) is a new report.
+SECTIONS = (
+    ("designated", "New designations"),
+    ("confirmed", "Confirmed"),
+    ("denied", "Denials"),
+    ("official", "Official findings"),
+    ("alleged", "New allegations"),
+    ("reported", "New reports"),
+    ("update", "Updates"),
+)
+#: Strongest first (newswatch.claims.PRECEDENCE, kept here so the digest needs no rules).
+CLAIM_ORDER = ("designated", "confirmed", "denied", "official", "alleged")
 MAX_TITLE = 300  # characters of a title shown in the digest
 MAX_EVIDENCE = 1000  # characters of the evidence sentence
 _ENV = Environment(
@@ -61,6 +80,34 @@ class DigestItem:
     highlights: tuple[tuple[int, int], ...] = ()  # spans of matched words in `evidence`
     story_id: int | None = None
     review: bool = False  # marked for review, not flagged: listed under "Worth a look"
+    language: str | None = None
+    claim_status: str | None = None  # how sure the report is (newswatch.claims)
+    claim_words: tuple[str, ...] = ()  # the words of the cue that decided it
+
+
+def strongest(statuses: list[str | None]) -> str | None:
+    """The strongest claim status of several (CLAIM_ORDER); None when none has one."""
+    known = [s for s in statuses if s in CLAIM_ORDER]
+    return min(known, key=CLAIM_ORDER.index) if known else None
+
+
+def section_of(now: str | None, before: list[str | None] | None) -> str:
+    """The digest group of a story: its status now, when the story is new to the digests or
+    its status is stronger than what delivered digests held; else ``update``."""
+    if before is None:  # no delivered digest held the story
+        return now or "reported"
+    earlier = strongest(before)
+    if now is not None and (earlier is None or CLAIM_ORDER.index(now) < CLAIM_ORDER.index(earlier)):
+        return now
+    return "update"
+
+
+def _cue_words(stored: str | None) -> tuple[str, ...]:
+    try:
+        words = json.loads(stored).get("words", ()) if stored else ()
+    except (ValueError, AttributeError):
+        return ()
+    return tuple(str(w) for w in words if isinstance(w, str))[:5]
 
 
 def segments(sentence: str, highlights: tuple[tuple[int, int], ...]) -> list[tuple[str, bool]]:
@@ -108,21 +155,37 @@ def undelivered(archive: Archive) -> list[DigestItem]:
                 spans,
                 r["story_id"],
                 review,
+                r.get("language"),
+                r.get("claim_status") if not review else None,
+                _cue_words(r.get("claim_cue")) if not review else (),
             )
         )
     return items
 
 
+def earlier_claims(archive: Archive, items: list[DigestItem]) -> dict[int, list[str | None]]:
+    """What delivered digests held of the stories of ``items`` (see :func:`section_of`)."""
+    return archive.digests.delivered_claims(i.story_id for i in items if i.story_id is not None)
+
+
 def by_story(items: list[DigestItem]) -> list[tuple[DigestItem, list[DigestItem]]]:
-    """Items grouped by story, in the order of each story's first (leading) item."""
-    groups: dict[int | str, tuple[DigestItem, list[DigestItem]]] = {}
+    """Items grouped by story, in the order the items come; each story led by its earliest
+    flagged report (an undated one after the dated), the others following in time order."""
+    groups: dict[int | str, list[DigestItem]] = {}
     for item in items:
         key: int | str = item.story_id if item.story_id is not None else f"article-{item.article_id}"
-        if key in groups:
-            groups[key][1].append(item)
-        else:
-            groups[key] = (item, [])
-    return list(groups.values())
+        groups.setdefault(key, []).append(item)
+    out = []
+    for members in groups.values():
+        ordered = sorted(
+            members, key=lambda i: (i.review, i.published is None, i.published or "", i.article_id)
+        )
+        out.append((ordered[0], ordered[1:]))
+    return out
+
+
+def _severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
 
 
 def render(
@@ -130,9 +193,13 @@ def render(
     tz: ZoneInfo,
     outlet_names: dict[str, str] | None = None,
     now: datetime | None = None,
+    earlier: dict[int, list[str | None]] | None = None,
 ) -> DigestContent:
-    """Subject, plain text and HTML (CSS inlined for mail clients) of a digest."""
+    """Subject, plain text and HTML (CSS inlined for mail clients) of a digest. ``earlier``:
+    the claim statuses of each story's reports that delivered digests held (see
+    :func:`section_of`; absent: every story is new)."""
     names = outlet_names or {}
+    held = earlier or {}
     now = (now or datetime.now(UTC)).astimezone(tz)
     flagged = [i for i in items if not i.review]
     flagged_stories = {i.story_id for i in flagged if i.story_id is not None}
@@ -141,7 +208,20 @@ def render(
     worth = by_story([i for i in items if i.review and i.story_id not in flagged_stories])
     by_outlet = Counter(names.get(i.outlet, i.outlet) for i in flagged)
     by_rule = Counter(rule for i in flagged for rule in i.rules)
-    by_severity = Counter(lead.severity for lead, _ in stories)
+    severity_of = {
+        id(lead): min(
+            (i.severity for i in (lead, *others) if not i.review), key=_severity_rank, default="low"
+        )
+        for lead, others in stories
+    }
+    by_severity = Counter(severity_of[id(lead)] for lead, _ in stories)
+
+    def status_of(lead: DigestItem, others: list[DigestItem]) -> str | None:
+        return strongest([i.claim_status for i in (lead, *others) if not i.review])
+
+    def section(lead: DigestItem, others: list[DigestItem]) -> str:
+        before = held.get(lead.story_id) if lead.story_id is not None else None
+        return section_of(status_of(lead, others), before)
 
     def entry(lead: DigestItem, others: list[DigestItem]) -> dict[str, Any]:
         # article text is shown visible() and clipped; in HTML, autoescaped, and only http(s) links
@@ -153,6 +233,10 @@ def render(
             "outlet": names.get(lead.outlet, lead.outlet),
             "when": local_time(lead.published, tz),
             "rules": ", ".join(lead.rules),
+            "severity": severity_of.get(id(lead), lead.severity),
+            "language": lead.language or "",
+            "claim": (status_of(lead, others) or "").upper(),
+            "claim_words": ", ".join(f"“{clip(w, 60)}”" for w in lead.claim_words if w.strip()),
             "evidence": clip(sentence, MAX_EVIDENCE),
             "evidence_parts": [
                 (visible(text), bold) for text, bold in segments(sentence[:MAX_EVIDENCE], lead.highlights)
@@ -163,19 +247,18 @@ def render(
                     "url": visible(o.url),
                     "href": o.url if web_url(o.url) else None,
                     "title": clip(o.title, MAX_TITLE),
+                    "language": o.language or "",
                 }
                 for o in others
             ],
         }
 
-    groups = [
-        {
-            "severity": severity,
-            "items": [entry(lead, others) for lead, others in stories if lead.severity == severity],
-        }
-        for severity in SEVERITIES
-        if by_severity[severity]
-    ]
+    ranked = sorted(stories, key=lambda s: _severity_rank(severity_of[id(s[0])]))  # stable: time kept
+    groups = []
+    for key, title in SECTIONS:
+        members = [entry(lead, others) for lead, others in ranked if section(lead, others) == key]
+        if members:
+            groups.append({"key": key, "title": title, "items": members})
     context = {
         "date": now.strftime("%-d %B %Y"),
         "count": len(flagged),

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from alerts.config import AlertConfig, SmtpConfig
 from alerts.digest import (
     DigestContent,
+    earlier_claims,
     mark_failed,
     render,
     undelivered,
@@ -240,7 +241,7 @@ def build(
     if not items:
         return None
     now = archive.clock()
-    content = render(items, config.timezone, outlet_names, now)
+    content = render(items, config.timezone, outlet_names, now, earlier_claims(archive, items))
     smtp = config.smtp
     recipients = smtp.recipients if smtp else ()
     message = build_message(content, smtp.sender if smtp else "newswatch@localhost", recipients, now)

@@ -28,12 +28,21 @@ channel's alerts are a lane of their own: they never hold back the alert channel
 
 from __future__ import annotations
 
+import json
+import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from newswatch.archive import AlertRow, Archive, Stalled
+from newswatch.config.environment import read_environment
+from newswatch.errors import NewswatchError
 from newswatch.rules.engine import REVIEW
+from newswatch.rules.gazetteer import Entity, Gazetteer
+from newswatch.rules.loader import load_gazetteer
+
+log = logging.getLogger("newswatch.alerts")
 
 #: An alert pending this long without a single attempt is reported as stalled.
 STALLED_AFTER = timedelta(minutes=10)
@@ -66,6 +75,9 @@ class AlertView:
     parent_title: str | None = None  # the story's first alerted article (for a reply)
     parent_url: str | None = None
     parent_outlet: str | None = None
+    claim_status: str | None = None  # how sure the report is: alleged, official, designated, …
+    claim_words: tuple[str, ...] = ()  # the words of the cue that decided it, as written
+    entities: tuple[Entity, ...] = ()  # the gazetteer's entities it names, with their facts
 
     @property
     def follows(self) -> bool:
@@ -87,8 +99,31 @@ class Outbox:
     """The outbox as delivery sees it: due alerts with what rendering needs. The state
     changes (claim, sent, retry, failed, requeue) are the archive's: ``archive.outbox``."""
 
-    def __init__(self, archive: Archive):
+    def __init__(self, archive: Archive, rules: str | Path | None = None):
+        """``rules``: where the gazetteer is (the entities' facts); NEWSWATCH_RULES when None."""
         self.archive = archive
+        self._rules = rules
+        self._gazetteer: Gazetteer | None = None
+        self._read = False
+
+    def gazetteer(self) -> Gazetteer | None:
+        """The entities whose facts alerts show, read once; None when the rule files cannot be
+        read (the alerts still go out, without facts: it is logged once)."""
+        if not self._read:
+            self._read = True
+            try:
+                rules = self._rules if self._rules is not None else read_environment().NEWSWATCH_RULES
+                self._gazetteer = load_gazetteer(rules)
+            except (NewswatchError, OSError) as exc:
+                log.warning("alerts go out without entity facts: %s", exc)
+        return self._gazetteer
+
+    def _entities(self, ids: tuple[str, ...]) -> tuple[Entity, ...]:
+        """The entities of ``ids`` the gazetteer still has (an id it lost is left out)."""
+        gazetteer = self.gazetteer() if ids else None
+        if gazetteer is None:
+            return ()
+        return tuple(entity for entity in map(gazetteer.get, ids) if entity is not None)
 
     def _view(self, row: AlertRow) -> AlertView:
         if row.kind == REVIEW:  # a message of its own in the review channel: no parent
@@ -123,6 +158,9 @@ class Outbox:
             parent_title=row.parent_title or row.parent_url,
             parent_url=row.parent_url,
             parent_outlet=row.parent_outlet,
+            claim_status=row.claim_status,
+            claim_words=_cue_words(row.claim_cue),
+            entities=self._entities(row.entities),
         )
 
     def due(
@@ -141,3 +179,13 @@ class Outbox:
         """Alerts pending without one attempt for longer than ``after``: delivery is stuck
         (Slack down or refusing the configuration, or an alert the dispatcher never picks)."""
         return self.archive.outbox.stalled((now or self.archive.clock()) - after)
+
+
+def _cue_words(stored: str | None) -> tuple[str, ...]:
+    """The matched words of a stored claim cue (``articles.claim_cue``); none when absent or
+    unreadable (an alert is never held up by it)."""
+    try:
+        words = json.loads(stored).get("words", ()) if stored else ()
+    except (ValueError, AttributeError):
+        return ()
+    return tuple(str(w) for w in words if isinstance(w, str))[:5]

@@ -15,15 +15,29 @@ from zoneinfo import ZoneInfo
 
 from alerts.outbox import AlertView
 from newswatch.clock import from_sql_time
+from newswatch.rules.gazetteer import Entity
 
 SEVERITY_LABEL = {
     "high": ":red_circle: HIGH",
     "medium": ":large_orange_circle: MEDIUM",
     "low": ":white_circle: LOW",
 }
+#: How sure a flagged report is (newswatch.claims): said before anything else.
+CLAIM_LABEL = {
+    "designated": ":no_entry: DESIGNATED",
+    "confirmed": ":white_check_mark: CONFIRMED",
+    "official": ":classical_building: OFFICIAL",
+    "denied": ":x: DENIED",
+    "alleged": ":speech_balloon: ALLEGED",
+}
 #: What a review message says first: no rule flagged the article.
 REVIEW_LABEL = "Worth a look — no rule flagged it"
 MAX_SECTION = 2900  # Slack allows 3000 characters in a section's text
+#: Named entities an alert states the facts of; further ones are counted ("and 2 more").
+MAX_ENTITIES = 3
+MAX_ENTITY_TEXT = 200  # characters of an entity's name, what it supplied, its designations
+#: A legal form at the end of a name: "Co., Ltd.", "Limited", "Inc." (left out in alerts).
+_LEGAL_FORM = re.compile(r"(?:[\s,]+(?:co|company|ltd|limited|inc|llc|corp)\.?)+$", re.IGNORECASE)
 MAX_TITLE = 250
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # not tab, newline, return
 #: bidi embeddings, overrides and isolates, zero-width space, word joiner, BOM: they hide or
@@ -133,16 +147,22 @@ def render_alert(
         headline = f"Updated, now {alert.severity.upper()}: {headline}"
     elif alert.kind == "also":
         headline = f"Also reported by *{slack_escape(outlet)}*: {headline}"
+    claim = claim_line(alert)
+    facts = f"{label} · {slack_escape(outlet)} · {slack_escape(when)}"
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": headline}},
         {
             "type": "context",
             "elements": [
-                {"type": "mrkdwn", "text": f"{label} · {slack_escape(outlet)} · {slack_escape(when)}"},
+                *([{"type": "mrkdwn", "text": claim}] if claim else []),
+                {"type": "mrkdwn", "text": facts},
                 {"type": "mrkdwn", "text": f"rules: {slack_escape(rules) or '—'}"},
             ],
         },
     ]
+    entities = entity_facts(alert.entities)
+    if entities:  # who: the named suppliers' facts, before the evidence
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": entities}})
     evidence = evidence_mrkdwn(alert.evidence)
     if evidence:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f">{evidence}"}})
@@ -153,7 +173,8 @@ def render_alert(
     if alert.kind == "new" and len(alert.story_outlets) > 1:
         outlets = [names.get(key, key) for key in alert.story_outlets]
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": reported_by(outlets)}]})
-    head = f"[{alert.severity.upper()}] {slack_escape(title)}"
+    status = f"{alert.claim_status.upper()}: " if alert.claim_status in CLAIM_LABEL else ""
+    head = f"[{alert.severity.upper()}] {status}{slack_escape(title)}"
     if alert.kind == "update":
         text = f"Updated: {head} — {slack_escape(outlet)}, {slack_escape(when)}"
     elif alert.kind == "also":
@@ -163,6 +184,52 @@ def render_alert(
     if alert.follows:
         text += f" (follows: {slack_escape(clip(alert.parent_title or 'an earlier alert', MAX_TITLE))})"
     return SlackMessage(text=text, blocks=blocks)
+
+
+def claim_line(alert: AlertView) -> str:
+    """``:no_entry: *DESIGNATED* — “imposed sanctions”``: the claim status and the words that
+    decided it (escaped); empty when the article has no status."""
+    label = CLAIM_LABEL.get(alert.claim_status or "")
+    if label is None:
+        return ""
+    icon, _, word = label.partition(" ")
+    words = ", ".join(f"“{slack_escape(clip(w, 60))}”" for w in alert.claim_words if w.strip())
+    return f"{icon} *{word}*" + (f" — {words}" if words else "")
+
+
+def entity_name(name: str) -> str:
+    """A legal name without its legal form: ``Xiamen Limbach Aircraft Engine Co., Ltd.`` →
+    ``Xiamen Limbach Aircraft Engine``."""
+    return _LEGAL_FORM.sub("", name).strip() or name
+
+
+def designated(entity: Entity) -> str:
+    """``US-sanctioned 2024-10-17, EU-sanctioned 2024-12-16`` (each body's first action of a
+    kind), ``US export controls 2022-06-28``; ``named in reporting, not designated``."""
+    if not entity.designations:
+        return "named in reporting, not designated"
+    parts: dict[tuple[str, str], str] = {}
+    for d in sorted(entity.designations, key=lambda d: d.date or "9999"):
+        when = f" {d.date}" if d.date else ""
+        what = f"{d.by}-sanctioned" if d.kind == "sanctions" else f"{d.by} {d.kind}"
+        parts.setdefault((d.by, d.kind), what + when)
+    return ", ".join(parts.values())
+
+
+def entity_facts(entities: tuple[Entity, ...], limit: int = MAX_ENTITIES) -> str:
+    """One line per named entity, ``*Xiamen Limbach Aircraft Engine* — drone engines;
+    US-sanctioned 2024-10-17`` (escaped), the first ``limit`` of them, then ``and N more``."""
+
+    def shown(text: str) -> str:
+        return slack_escape(clip(text, MAX_ENTITY_TEXT))
+
+    lines = [
+        f"*{shown(entity_name(e.name))}* — {shown(e.supplied)}; {shown(designated(e))}"
+        for e in entities[:limit]
+    ]
+    if len(entities) > limit:
+        lines.append(f"and {len(entities) - limit} more")
+    return "\n".join(lines)
 
 
 def render_review(
@@ -180,6 +247,9 @@ def render_review(
             "elements": [{"type": "mrkdwn", "text": f"{slack_escape(outlet)} · {slack_escape(when)}"}],
         },
     ]
+    entities = entity_facts(alert.entities)
+    if entities:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": entities}})
     evidence = evidence_mrkdwn(alert.evidence)
     if evidence:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f">{evidence}"}})

@@ -62,11 +62,15 @@ def _in_range(option: str, value: int | None, high: int, low: int = 1) -> None:
         _fail(f"{option} {value}: use {low} to {high}")
 
 
-def _archive(settings: Any) -> Any:
-    """The archive named by the settings; exit 2 with one line when it cannot be opened."""
+def _archive(settings: Any, existing: bool = False) -> Any:
+    """The archive named by the settings; exit 2 with one line when it cannot be opened.
+    ``existing``: a command that only reads it says it does not exist instead of creating it."""
     from newswatch.archive import Archive, ArchiveError
+    from newswatch.archive.connection import require_archive
 
     try:
+        if existing:
+            require_archive(settings.get("NEWSWATCH_DB"))
         return Archive(settings.get("NEWSWATCH_DB"), settings.getint("NEWSWATCH_BUSY_TIMEOUT_MS"))
     except ArchiveError as exc:
         _fail(str(exc))
@@ -144,8 +148,16 @@ def _summary_columns() -> tuple[str, ...]:
     metavar="NAME=VALUE",
     help="Set a Scrapy or newswatch setting for this run (as scrapy crawl -s).",
 )
-def crawl(outlet_keys: tuple[str, ...], since: str | None, overrides: tuple[str, ...]) -> None:
-    """One pass over the chosen outlets, then a per-outlet summary table."""
+@click.option(
+    "-v", "--verbose", count=True, help="Show Scrapy's log: -v info (start-up included), -vv debug."
+)
+def crawl(outlet_keys: tuple[str, ...], since: str | None, overrides: tuple[str, ...], verbose: int) -> None:
+    """One pass over the chosen outlets, then a per-outlet summary table.
+
+    Quiet by default: warnings and errors only, a progress line per outlet on a terminal.
+    Exit 0 done (an outlet that failed says so in its status and on stderr), 1 the run
+    failed: every outlet's crawl failed (no source could be read) or the run was cut short,
+    2 bad usage or configuration."""
     settings = _settings(overrides)  # first: a bad setting stops it before the heavy imports
 
     from scrapy.crawler import CrawlerProcess
@@ -153,7 +165,20 @@ def crawl(outlet_keys: tuple[str, ...], since: str | None, overrides: tuple[str,
     from newswatch.clock import parse_since, utcnow
     from newswatch.outlets import OutletConfigError, load_outlets, select
     from newswatch.rules import RuleConfigError, load_ruleset
+    from newswatch.service.launcher import failed_dns
+    from spiders.logs import crawl_log_level
     from spiders.news import new_run_id
+    from spiders.runs import run_network
+
+    chosen_level = "NEWSWATCH_LOG_LEVEL" in os.environ or any(
+        o.partition("=")[0].strip() in {"LOG_LEVEL", "NEWSWATCH_LOG_LEVEL"} for o in overrides
+    )
+    level = crawl_log_level(verbose, chosen_level)
+    if level:
+        settings.set("LOG_LEVEL", level, priority="cmdline")
+    if sys.stdout.isatty():  # a progress line per outlet
+        extensions = {**settings.getdict("EXTENSIONS"), "spiders.logs.CrawlProgress": 900}
+        settings.set("EXTENSIONS", extensions, priority="cmdline")
 
     try:
         chosen = select(load_outlets(settings.get("NEWSWATCH_OUTLETS")), list(outlet_keys))
@@ -169,14 +194,15 @@ def crawl(outlet_keys: tuple[str, ...], since: str | None, overrides: tuple[str,
     db_path = settings.get("NEWSWATCH_DB")
     _archive(settings).close()  # created and migrated before the crawl, or a clear error
     run_id = settings.get("NEWSWATCH_RUN_ID") or new_run_id(utcnow())  # the service names its runs
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler("news")
     process.crawl(crawler, outlets=",".join(o.key for o in chosen), since=since, run_id=run_id)
     process.start()
-    reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+    reason = crawler.stats.get_value("finish_reason") if crawler.stats else None  # or "interrupted"
     archive = _archive(settings)
     try:
         runs = archive.runs.of_run(run_id)
+        networks = {r["outlet"]: run_network(archive, run_id, r["outlet"]) for r in runs}
     finally:
         archive.close()
     if runs:
@@ -187,7 +213,13 @@ def crawl(outlet_keys: tuple[str, ...], since: str | None, overrides: tuple[str,
         headers = ["outlet", "status", *(c.replace("skipped_", "") for c in columns), "secs"]
         click.echo(render_table(headers, rows))
     click.echo(f"run {run_id}: {reason or 'did not start'}; archive {db_path}")
-    if reason != "finished" or not runs:
+    failed = [r for r in runs if r["status"] == "failed"]
+    for r in failed:
+        why = r["first_error"] or "no source could be read"
+        click.echo(f"newswatch: {r['outlet']} failed: {why}", err=True)
+    if runs and all(failed_dns(r, networks[r["outlet"]]) for r in runs):  # from every outcome
+        click.echo("newswatch: no network: every outlet failed DNS", err=True)
+    if reason != "finished" or not runs or len(failed) == len(runs):
         sys.exit(1)
 
 
@@ -237,13 +269,16 @@ def _extraction_json(extraction: Any) -> dict[str, Any]:
 @click.option(
     "--jsonl",
     "jsonl",
-    type=click.File("r", encoding="utf-8"),
+    type=click.File("r", encoding="utf-8", errors="replace"),
     help='Batch: lines {"id","url","path"} in, one JSON line per input out.',
 )
 @click.option("--timings", is_flag=True, help="With --jsonl: add milliseconds per page ('ms').")
 def extract(file: Path | None, url: str | None, jsonl: Any, timings: bool) -> None:
     """Print the extraction of an HTML page as JSON."""
+    from dataclasses import replace
+
     from newswatch.extraction import extract as run_extract
+    from newswatch.extraction.authors import publisher_names, without_publishers
     from newswatch.outlets import OutletConfigError, load_outlets, outlet_for_url
 
     if (file is None) == (jsonl is None):
@@ -256,12 +291,16 @@ def extract(file: Path | None, url: str | None, jsonl: Any, timings: bool) -> No
 
     def extract_page(html: str, page_url: str | None) -> Any:
         outlet = outlet_for_url(outlets, page_url)  # its overrides, chosen by the URL's host
-        return run_extract(
+        extraction = run_extract(
             html,
             page_url,
             body_selector=outlet.body_selector if outlet else None,
             drop_selectors=outlet.drop_selectors if outlet else (),
         )
+        if outlet is None or not extraction.authors:
+            return extraction
+        publishers = publisher_names(outlet.name, outlet.key, outlet.domains)  # as the crawl does
+        return replace(extraction, authors=without_publishers(extraction.authors, publishers))
 
     if file is not None:
         try:
@@ -275,8 +314,11 @@ def extract(file: Path | None, url: str | None, jsonl: Any, timings: bool) -> No
     for lineno, line in enumerate(jsonl, start=1):
         if not line.strip():
             continue
+        task: Any = None  # this line's task: an error is never reported under another line's id
         try:
             task = json.loads(line)
+            if not isinstance(task, dict):
+                raise ValueError(f'expected an object {{"id","url","path"}}, got {type(task).__name__}')
             path = Path(task["path"])
             if not path.is_absolute() and not path.exists():
                 path = base / path
@@ -289,9 +331,18 @@ def extract(file: Path | None, url: str | None, jsonl: Any, timings: bool) -> No
         except (ValueError, KeyError, OSError, TypeError) as exc:
             out = {
                 "id": task.get("id") if isinstance(task, dict) else None,
-                "error": f"line {lineno}: {type(exc).__name__}: {exc}",
+                "error": f"line {lineno}: {_task_problem(exc)}",
             }
         click.echo(json.dumps(out, ensure_ascii=False))
+
+
+def _task_problem(exc: Exception) -> str:
+    """What is wrong with one line of a batch, for a person."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not a JSON line ({exc.msg} at column {exc.colno})"
+    if isinstance(exc, KeyError):
+        return f"no {exc} key"
+    return f"{type(exc).__name__}: {exc}"
 
 
 # --- classify and rules ----------------------------------------------------------------------
@@ -327,8 +378,11 @@ def classify(jsonl: Any, rules_path: str | None) -> None:
     for lineno, line in enumerate(jsonl, start=1):
         if not line.strip():
             continue
+        item: Any = None  # this line's item: an error is never reported under another line's id
         try:
             item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError(f'expected an object {{"id","title","text"}}, got {type(item).__name__}')
             language = item.get("language") or item.get("lang")
             verdict = matcher.classify(
                 str(item.get("title") or ""), str(item.get("text") or ""), str(language) if language else None
@@ -361,7 +415,10 @@ def classify(jsonl: Any, rules_path: str | None) -> None:
             if verdict.match_note:  # only the start of a very long article was matched
                 out["match_note"] = verdict.match_note
         except (ValueError, AttributeError) as exc:
-            out = {"id": None, "error": f"line {lineno}: {type(exc).__name__}: {exc}"}
+            out = {
+                "id": item.get("id") if isinstance(item, dict) else None,
+                "error": f"line {lineno}: {_task_problem(exc)}",
+            }
         click.echo(json.dumps(out, ensure_ascii=False))
 
 
@@ -439,7 +496,7 @@ def _explain_input(target: str) -> tuple[str, str]:
     except BadURL:
         _fail(f"{target}: neither a file nor a URL")
     settings = _settings()
-    archive = _archive(settings)
+    archive = _archive(settings, existing=True)
     try:
         row = archive.articles.text_of(key)
     finally:
@@ -474,7 +531,7 @@ def rules_backtest(since: str, rules_path: str | None, samples: int, as_json: bo
     except ValueError as exc:
         _fail(str(exc))
     settings = _settings()
-    archive = _archive(settings)
+    archive = _archive(settings, existing=True)
     try:
         result = run(matcher, archive.articles.fetched_since(cutoff))
     finally:
@@ -506,14 +563,19 @@ def rules_backtest(since: str, rules_path: str | None, samples: int, as_json: bo
 DATASETTE_DIR = Path(__file__).resolve().parents[1] / "config" / "datasette"
 
 
-def datasette_metadata(db_path: Path) -> dict[str, Any]:
-    """config/datasette/metadata.yml, keyed by the archive's database name (its file stem)."""
+def datasette_metadata(db_path: Path, timezone: str = "UTC") -> dict[str, Any]:
+    """config/datasette/metadata.yml, keyed by the archive's database name (its file stem), with
+    the team's time zone (NEWSWATCH_TIMEZONE) named in its text and given to the plugins."""
     import yaml
 
-    metadata: dict[str, Any] = yaml.safe_load((DATASETTE_DIR / "metadata.yml").read_text(encoding="utf-8"))
+    text = (DATASETTE_DIR / "metadata.yml").read_text(encoding="utf-8").replace("{timezone}", timezone)
+    metadata: dict[str, Any] = yaml.safe_load(text)
     name = db_path.stem
     metadata["databases"] = {name: metadata["databases"]["newswatch"]}
     metadata["description_html"] = metadata["description_html"].replace("/newswatch/", f"/{name}/")
+    for key in ("title", "description_html"):  # the database page is the home page
+        metadata["databases"][name].setdefault(key, metadata[key])
+    metadata.setdefault("plugins", {})["newswatch"] = {"timezone": timezone}
     return metadata
 
 
@@ -535,6 +597,8 @@ def datasette_args(db_path: Path, metadata_path: Path, host: str, port: int, all
         str(metadata_path),
         "--plugins-dir",
         str(DATASETTE_DIR / "plugins"),
+        "--template-dir",
+        str(DATASETTE_DIR / "templates"),
         "--host",
         host,
         "--port",
@@ -554,10 +618,11 @@ def serve(host: str, port: int) -> None:
         _fail(f"--port {port}: use 1 to 65535")
     settings = _settings()
     db_path = Path(settings.get("NEWSWATCH_DB")).resolve()
-    _archive(settings).close()  # created and migrated, or a clear error
+    _archive(settings, existing=True).close()  # migrated, or a clear error (it must exist)
     metadata_path = db_path.parent / "datasette-metadata.json"
+    timezone = settings.get("NEWSWATCH_TIMEZONE") or "UTC"  # times on the pages, "Flagged today"
     metadata_path.write_text(
-        json.dumps(datasette_metadata(db_path), ensure_ascii=False, indent=1), encoding="utf-8"
+        json.dumps(datasette_metadata(db_path, timezone), ensure_ascii=False, indent=1), encoding="utf-8"
     )
     args = datasette_args(db_path, metadata_path, host, port, settings.getbool("NEWSWATCH_DATASETTE_SQL"))
     click.echo(f"Datasette on http://{host}:{port}/{db_path.stem} (Ctrl-C stops it)", err=True)
@@ -568,7 +633,7 @@ MAX_SEARCH_LIMIT = 10_000
 
 
 @main.command("search")
-@click.argument("query")
+@click.argument("words", nargs=-1, required=True, metavar="QUERY...")
 @click.option("--flagged", is_flag=True, help="Only flagged articles.")
 @click.option(
     "--review", is_flag=True, help="Only articles marked for review (worth a look: no rule flagged them)."
@@ -577,13 +642,16 @@ MAX_SEARCH_LIMIT = 10_000
 @click.option("--limit", default=30, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines instead of a table.")
 def search_command(
-    query: str, flagged: bool, review: bool, since: str | None, limit: int, as_json: bool
+    words: tuple[str, ...], flagged: bool, review: bool, since: str | None, limit: int, as_json: bool
 ) -> None:
-    """Search the archive: words and "phrases" (all of them), word* for word forms, Chinese as substrings."""
+    """Search the archive: words and "phrases" (all of them), word* for word forms, Chinese as
+    substrings. Several arguments are one query (`newswatch search drone engines`)."""
+    settings = _settings()  # first: an invalid setting stops it before anything else
     from alerts.render import visible  # a title's escape sequences must not reach the terminal
     from newswatch.clock import parse_since, sql_time, utcnow
     from newswatch.search import search
 
+    query = " ".join(words)
     if not 1 <= limit <= MAX_SEARCH_LIMIT:
         _fail(f"--limit {limit}: use 1 to {MAX_SEARCH_LIMIT}")
     if flagged and review:
@@ -594,7 +662,7 @@ def search_command(
             cutoff = sql_time(parse_since(since, utcnow()))
         except ValueError as exc:
             _fail(str(exc))
-    archive = _archive(_settings())
+    archive = _archive(settings, existing=True)
     try:
         results = search(archive, query, flagged=flagged, since=cutoff, limit=limit, review=review)
     finally:
@@ -693,7 +761,7 @@ def digest(send: bool, preview: Path | None, resend: int | None) -> None:
     what is worth a look: articles marked for review)."""
     _in_range("--resend", resend, MAX_ID)
     from alerts import send_digest
-    from alerts.digest import render, undelivered, write_preview
+    from alerts.digest import earlier_claims, render, undelivered, write_preview
     from newswatch.archive import ArchiveError
 
     settings = _settings()
@@ -713,7 +781,7 @@ def digest(send: bool, preview: Path | None, resend: int | None) -> None:
             if not items:
                 click.echo("nothing flagged or worth a look since the last delivered digest; nothing to send")
                 return
-            content = render(items, config.timezone, names, archive.clock())
+            content = render(items, config.timezone, names, archive.clock(), earlier_claims(archive, items))
             if preview is not None:
                 write_preview(preview, content)
                 click.echo(f"preview of {len(items)} items written to {preview}")
@@ -795,15 +863,15 @@ def alerts_command(status: str | None, requeue: tuple[int, ...], requeue_failed:
     _in_range("--limit", limit, MAX_SEARCH_LIMIT)
     for alert_id in requeue:
         _in_range("--requeue", alert_id, MAX_ID)
+    settings = _settings()
     from alerts import Outbox
     from alerts.outbox import STALLED_AFTER
 
-    archive = _archive(_settings())
+    archive = _archive(settings, existing=True)
     try:
         outbox = Outbox(archive)
         if requeue or requeue_failed:
-            n = archive.outbox.requeue(None if requeue_failed else list(requeue))
-            click.echo(f"{n} failed alert(s) queued again")
+            _requeue(archive, list(dict.fromkeys(requeue)), requeue_failed)
             return
         counts = archive.outbox.counts()
         click.echo(
@@ -843,6 +911,21 @@ def alerts_command(status: str | None, requeue: tuple[int, ...], requeue_failed:
         archive.close()
 
 
+def _requeue(archive: Any, alert_ids: list[int], every_failed: bool) -> None:
+    """Failed alerts back to pending: every one, or those named. An id that is no alert
+    stops it (exit 2, nothing queued); a named alert that is not failed is said (exit 1)."""
+    unknown = [str(i) for i in alert_ids if archive.outbox.get(i) is None]
+    if unknown:
+        _fail(f"no such alert: {', '.join(unknown)} (see `newswatch alerts`); nothing queued again")
+    if every_failed:
+        click.echo(f"{archive.outbox.requeue(None)} failed alert(s) queued again")
+        return
+    not_failed = [str(i) for i in alert_ids if not archive.outbox.requeue([i])]
+    click.echo(f"{len(alert_ids) - len(not_failed)} failed alert(s) queued again")
+    if not_failed:
+        _fail(f"not failed, so not queued again: alert {', '.join(not_failed)}", code=1)
+
+
 # --- the service -----------------------------------------------------------------------------
 
 
@@ -874,16 +957,18 @@ def _ago(stamp: str | None, now: datetime) -> str:
 @main.command("outlets")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def outlets_command(as_json: bool) -> None:
-    """List outlets with their last crawl's figures."""
+    """List outlets with their last crawl's figures and, when it was not ok, its last error
+    (what went wrong first, then where)."""
     from newswatch.clock import utcnow
     from newswatch.outlets import OutletConfigError, load_outlets
+    from spiders.runs import error_text, reason_first
 
     settings = _settings()
     try:
         outlets = load_outlets(settings.get("NEWSWATCH_OUTLETS"))
     except OutletConfigError as exc:
         _fail(str(exc))
-    archive = _archive(settings)
+    archive = _archive(settings, existing=True)
     try:
         latest = archive.runs.latest()
         counts = archive.articles.counts_by_outlet()
@@ -909,6 +994,7 @@ def outlets_command(as_json: bool) -> None:
                 "new": run.get("new"),
                 "errors": run.get("errors"),
                 "last_error": run.get("last_error"),
+                "first_error": run.get("first_error"),
                 "archived": counts.get(o.key, 0),
                 "health": health.get(o.key, []),
             }
@@ -926,6 +1012,7 @@ def outlets_command(as_json: bool) -> None:
             r["status"] or "-",
             r["new"],
             r["errors"],
+            error_text(reason_first(r["last_error"] or ""), 80) if r["status"] != "ok" else "",
             r["archived"],
             "; ".join(r["health"])[:80] or "ok",
         ]
@@ -940,6 +1027,7 @@ def outlets_command(as_json: bool) -> None:
         "status",
         "new",
         "errors",
+        "last error",
         "archived",
         "health",
     ]

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from newswatch.claims import Claim
     from newswatch.rules import Verdict
     from newswatch.stories import Fingerprint
 
@@ -27,6 +28,9 @@ class Candidate:
     updated: datetime | None = None
     summary: str | None = None
     language: str | None = None
+    # the URL as releases before a tracking parameter joined the list spelt it, when that
+    # differs: the key an older archive marked it seen under
+    earlier_url: str | None = None
 
     @property
     def date(self) -> datetime | None:
@@ -62,5 +66,7 @@ class Article:
     extraction: Extraction | None = None
     verdict: Verdict | None = None
     classified_with: str | None = None  # fingerprint of the ruleset that gave the verdict
+    claim: Claim | None = None  # a flagged article's claim status (newswatch.claims)
     revisit: bool = False  # archived before; fetched again because its source said it changed
     fingerprint: Fingerprint | None = None  # for grouping into stories
+    entities: tuple[str, ...] = ()  # ids of the gazetteer's entities it names, first named first

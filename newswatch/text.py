@@ -46,10 +46,25 @@ def _simplified_char(char: str) -> str:
     return out if len(out) == 1 else char
 
 
+@cache
+def _traditional() -> re.Pattern[str]:
+    """The characters ``t2s`` changes when it reads one alone (built once, in one call over
+    every CJK character): a text holding none of them is left as it is, without a call."""
+    chars = [chr(c) for lo, hi in _CJK_RANGES for c in range(lo, hi + 1)]
+    with _opencc_lock:
+        out = str(_t2s().convert("\n".join(chars))).split("\n")
+    changed = [c for c, s in zip(chars, out, strict=False) if s != c]
+    return re.compile("[" + "".join(re.escape(c) for c in changed) + "]")
+
+
+_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+
+
 def simplified(text: str) -> str:
     """Traditional Chinese characters as simplified ones, one character in and one out (so
-    offsets stay the original's); text without Chinese comes back as it is."""
-    if not has_cjk(text):
+    offsets stay the original's); text without Chinese, or with no character that ``t2s``
+    changes (most simplified-Chinese text), comes back as it is."""
+    if not has_cjk(text) or _traditional().search(text) is None:
         return text
     text = _SURROGATE.sub("\ufffd", text)  # OpenCC refuses a lone surrogate; one for one
     with _opencc_lock:  # one converter, shared by the crawl's threads

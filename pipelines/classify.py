@@ -6,26 +6,35 @@ from __future__ import annotations
 
 from scrapy.crawler import Crawler
 
+from newswatch.claims import ClaimCues, classify_claim, cues_beside, load_cues
 from newswatch.records import Article
 from newswatch.rules import Matcher, load_ruleset
 from newswatch.rules.engine import MAX_MATCH_CHARS
 
 
 class ClassifyPipeline:
-    def __init__(self, crawler: Crawler, matcher: Matcher):
+    def __init__(self, crawler: Crawler, matcher: Matcher, cues: ClaimCues):
         self.crawler = crawler
         self.matcher = matcher
+        self.cues = cues
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClassifyPipeline:
-        # An invalid rule file raises RuleConfigError here, before anything is fetched.
+        # An invalid rule or cue file raises a ConfigError here, before anything is fetched.
         settings = crawler.settings
         max_chars = settings.getint("NEWSWATCH_MAX_MATCH_CHARS", MAX_MATCH_CHARS)
-        return cls(crawler, load_ruleset(settings.get("NEWSWATCH_RULES"), max_chars))
+        rules = settings.get("NEWSWATCH_RULES")
+        return cls(crawler, load_ruleset(rules, max_chars), load_cues(cues_beside(rules)))
 
     def process_item(self, item: Article, spider: object = None) -> Article:
         assert item.extraction is not None
         extraction = item.extraction
-        item.verdict = self.matcher.classify(extraction.title or "", extraction.text, extraction.language)
+        title, text, language = extraction.title or "", extraction.text, extraction.language
+        item.verdict = self.matcher.classify(title, text, language)
         item.classified_with = self.matcher.fingerprint
+        gazetteer = self.matcher.gazetteer  # which named entities it names (article_entities)
+        item.entities = gazetteer.named_in(title, text) if gazetteer is not None else ()
+        if item.verdict.flagged:  # how sure the report is: alleged, official, designated, …
+            evidence = [e.sentence for e in item.verdict.evidence]
+            item.claim = classify_claim(self.cues, title, text, language, evidence)
         return item

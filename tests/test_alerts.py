@@ -9,6 +9,7 @@ import socket
 import sqlite3
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -113,6 +114,30 @@ def test_alert_blocks_carry_outlet_local_time_severity_rules_and_bold_evidence()
         == ">*China* sent &lt;b&gt;*drones*&lt;/b&gt; &amp; parts to *Russia*."
     )
     assert message.text.startswith("[HIGH] &lt;!channel&gt; Click")
+
+
+@pytest.mark.parametrize(
+    ("status", "label"),
+    [
+        ("designated", ":no_entry: *DESIGNATED*"),
+        ("confirmed", ":white_check_mark: *CONFIRMED*"),
+        ("official", ":classical_building: *OFFICIAL*"),
+        ("denied", ":x: *DENIED*"),
+        ("alleged", ":speech_balloon: *ALLEGED*"),
+    ],
+)
+def test_an_alert_says_how_sure_the_claim_is_before_anything_else(status: str, label: str) -> None:
+    alert = replace(HOSTILE, claim_status=status, claim_words=("imposed", "<!here> sanctions"))
+    message = render_alert(alert, ZoneInfo("Europe/Brussels"), "RFE/RL")
+    first = message.blocks[1]["elements"][0]["text"]
+    assert first == f"{label} — “imposed”, “&lt;!here&gt; sanctions”"
+    assert message.text.startswith(f"[HIGH] {status.upper()}: &lt;!channel&gt; Click")
+    assert "<!here>" not in json.dumps(message.blocks)
+
+
+def test_an_alert_without_a_claim_status_has_no_claim_line() -> None:
+    message = render_alert(HOSTILE, ZoneInfo("Europe/Brussels"), "RFE/RL")
+    assert message.blocks[1]["elements"][0]["text"].split(" · ")[0] == ":red_circle: HIGH"
 
 
 def test_evidence_with_overlapping_or_bad_highlights_is_still_safe() -> None:
@@ -403,9 +428,9 @@ def test_slack_errors_are_classified_for_the_dispatcher(slack: FakeSlack, tmp_pa
 def test_bad_alert_settings_fail_with_one_line(tmp_path: Path) -> None:
     result = run_newswatch(["dispatch"], crawl_env(tmp_path, OUTLETS, NEWSWATCH_TIMEZONE="Mars/Olympus"))
     assert result.returncode == 2
-    assert (
-        result.stderr.strip()
-        == "newswatch: NEWSWATCH_TIMEZONE='Mars/Olympus': not a time zone (e.g. Europe/Brussels)"
+    assert result.stderr.strip() == (
+        "newswatch: settings: environment variable NEWSWATCH_TIMEZONE='Mars/Olympus' "
+        "is not a time zone (an IANA name, e.g. Europe/Brussels)"
     )
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import ROOT, SHARED, load_bench
@@ -485,3 +487,61 @@ def test_the_labels_cite_ids_and_say_why_in_one_sentence() -> None:
     for row in rows:
         assert set(row) == {"id", "status", "why"} and row["status"] in STATUSES
         assert 0 < len(row["why"]) <= 120
+
+
+# --- stored with the article ----------------------------------------------------------------
+
+
+def _fetched(url: str, title: str, text: str, when: datetime) -> Any:
+    from newswatch.records import Article, Candidate, Extraction
+
+    candidate = Candidate(url=url, outlet="news", source="https://news.example.org/rss", source_kind="feed")
+    item = Article(url=url, final_url=url, outlet="news", fetched_at=when, html="", candidate=candidate)
+    item.extraction = Extraction(text=text, title=title, published=when, language="en")
+    return item
+
+
+def test_the_archive_keeps_a_flagged_articles_claim_and_updates_it_with_a_new_version(tmp_path: Path) -> None:
+    from newswatch.archive import Archive
+    from newswatch.clock import fixed_clock
+    from newswatch.rules import load_ruleset
+    from newswatch.stories import StoryIndex, fingerprint
+    from pipelines.classify import ClassifyPipeline
+
+    when = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    pipeline = ClassifyPipeline(None, load_ruleset(ROOT / "config" / "rules"), load_cues())  # type: ignore[arg-type]
+    archive, stories = Archive(tmp_path / "newswatch.db", clock=fixed_clock(when)), StoryIndex()
+    url = "https://news.example.org/world/drone-engines-5800001"
+
+    def archive_text(title: str, text: str, revisit: bool = False) -> dict[str, Any]:
+        item = pipeline.process_item(_fetched(url, title, text, when))
+        item.revisit = revisit
+        archive.articles.store(item, item.extraction, url, "run", fingerprint(title, text), stories, revisit)
+        (status, cue), *others = archive.conn.execute(
+            "SELECT claim_status, claim_cue FROM articles"
+        ).fetchall()
+        assert not others  # one article, in versions
+        return {"claim_status": status, "claim_cue": cue}
+
+    first = archive_text(
+        "US sanctions Chinese drone-engine makers",
+        "The US Treasury imposed sanctions on two Chinese companies on Thursday for shipping drone "
+        "engines to Russia's military.",
+    )
+    assert first["claim_status"] == "designated"
+    cue = json.loads(first["claim_cue"])
+    assert cue["words"] and "sanction" in " ".join(cue["words"]).lower() and cue["sentence"]
+    from alerts.outbox import Outbox
+
+    (alert,) = Outbox(archive).due(when)  # what the Slack message is rendered from
+    assert alert.claim_status == "designated" and alert.claim_words == tuple(cue["words"])
+    second = archive_text(
+        "Beijing rejects drone-engine claims",
+        "China's foreign ministry denied that Chinese companies supplied drone engines to Russia's army, "
+        "calling the reports groundless.",
+        revisit=True,
+    )
+    assert second["claim_status"] == "denied"
+    quiet = archive_text("Weather", "Sunny in Brussels all week, with a light breeze.", revisit=True)
+    assert quiet == {"claim_status": None, "claim_cue": None}
+    archive.close()

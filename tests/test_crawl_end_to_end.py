@@ -204,3 +204,29 @@ def test_flagged_articles_land_in_matches_with_their_evidence(crawled: tuple[Pat
         runs["rferl"] == 1 and runs["dw"] == 1 and runs["broken"] == 1 and sum(runs.values()) == len(expected)
     )
     assert "flagged" in stdout
+
+
+def test_every_flagged_article_is_archived_with_how_sure_its_claim_is(
+    crawled: tuple[Path, Sites, str, str],
+) -> None:
+    """A flagged article's claim status and the cue that decided it are stored with it, as
+    the claim classifier reads the archived text; other articles have none."""
+    from newswatch.claims import STATUSES, classify_claim, load_cues
+
+    db, _, _, _ = crawled
+    cues = load_cues()
+    flagged = 0
+    for row in rows(db, "SELECT * FROM articles"):
+        if not row["flagged"]:
+            assert row["claim_status"] is None and row["claim_cue"] is None
+            continue
+        flagged += 1
+        evidence = str(row["evidence"] or "").split("\n")
+        claim = classify_claim(cues, str(row["title"]), str(row["text"]), str(row["language"]), evidence)
+        assert row["claim_status"] == claim.status and claim.status in STATUSES
+        if claim.cue is None:
+            assert row["claim_cue"] is None
+        else:
+            stored = json.loads(str(row["claim_cue"]))
+            assert stored["cue"] == claim.cue.cue and stored["words"] and stored["sentence"]
+    assert flagged >= 2

@@ -7,6 +7,7 @@ import contextlib
 import email
 import html
 import os
+import re
 import resource
 import socket
 import sqlite3
@@ -14,6 +15,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from email.message import Message
 from email.policy import default
 from pathlib import Path
@@ -24,7 +26,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from crash_harness import World
 from helpers import CHROMIUM, ROOT, crawl_env, query, rows, run_newswatch, screenshot
-from outlet_sites import Sites
+from outlet_sites import Sites, paragraphs
 
 OUTLETS = ROOT / "config" / "outlets.toml"
 
@@ -669,3 +671,157 @@ def test_two_senders_at_once_deliver_the_digest_once(archive_copy: tuple[Path, S
         controller.stop()
     assert len(inbox.messages) == 1
     assert rows(db, "SELECT status, attempts FROM digests") == [{"status": "sent", "attempts": 1}]
+
+
+# --- stories grouped by what changed ---------------------------------------------------------
+
+
+def _item(article_id: int, story_id: int, published: str, **fields: Any) -> Any:
+    from alerts.digest import DigestItem
+
+    values: dict[str, Any] = {
+        "title": f"Report {article_id}",
+        "url": f"https://example.org/a/{article_id}",
+        "outlet": "rferl",
+        "severity": "medium",
+        "rules": ("supply-to-russia",),
+        "evidence": "Chinese firms shipped drone engines to Russia's army.",
+    }
+    values.update(fields)
+    return DigestItem(
+        article_id,
+        values["title"],
+        values["url"],
+        values["outlet"],
+        published,
+        values["severity"],
+        values["rules"],
+        values["evidence"],
+        story_id=story_id,
+        language=values.get("language"),
+        claim_status=values.get("claim_status"),
+        claim_words=values.get("claim_words", ()),
+    )
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "section"),
+    [
+        ("designated", None, "designated"),  # a new story
+        ("alleged", None, "alleged"),
+        (None, None, "reported"),  # reports archived before claim statuses
+        ("designated", ["alleged", None], "designated"),  # stronger than what was delivered
+        ("denied", ["alleged"], "denied"),
+        ("alleged", ["designated"], "update"),  # a later report, no stronger
+        ("designated", ["designated"], "update"),
+        (None, ["alleged"], "update"),
+    ],
+)
+def test_a_story_is_listed_under_what_changed(
+    now: str | None, before: list[str | None] | None, section: str
+) -> None:
+    from alerts.digest import section_of
+
+    assert section_of(now, before) == section
+
+
+def test_the_earliest_report_leads_its_story_and_the_others_follow_with_their_language() -> None:
+    from zoneinfo import ZoneInfo
+
+    from alerts.digest import render
+
+    items = [  # as the archive gives them: most severe, newest first
+        _item(
+            3,
+            7,
+            "2026-11-22 12:00:00",
+            severity="high",
+            outlet="tass",
+            language="ru",
+            claim_status="designated",
+        ),
+        _item(2, 7, "2026-11-22 09:00:00", outlet="xinhua", language="zh", claim_status="alleged"),
+        _item(
+            1,
+            7,
+            "2026-11-22 08:00:00",
+            title="The first report",
+            outlet="rferl",
+            language="en",
+            claim_status="alleged",
+            claim_words=("according to",),
+        ),
+    ]
+    content = render(items, ZoneInfo("UTC"), {"rferl": "RFE/RL", "tass": "TASS", "xinhua": "Xinhua"})
+    assert content.text.count("* [") == 1  # one story
+    entry = content.text[content.text.index("* [") :]
+    assert entry.startswith("* [HIGH · DESIGNATED] The first report")  # the story's strongest
+    assert "also reported by Xinhua (zh)" in entry and "also reported by TASS (ru)" in entry
+    assert entry.index("Xinhua") < entry.index("TASS")  # in time order
+    assert "== NEW DESIGNATIONS (1) ==" in content.text
+
+
+def test_groups_come_in_order_designations_denials_allegations_then_updates() -> None:
+    from zoneinfo import ZoneInfo
+
+    from alerts.digest import render
+
+    items = [
+        _item(1, 1, "2026-11-22 08:00:00", title="Old story, new copy", claim_status="alleged"),
+        _item(2, 2, "2026-11-22 08:00:00", title="Beijing denies", claim_status="denied"),
+        _item(3, 3, "2026-11-22 08:00:00", title="New accusation", claim_status="alleged"),
+        _item(4, 4, "2026-11-22 08:00:00", title="Treasury acts", claim_status="designated", severity="low"),
+    ]
+    content = render(items, ZoneInfo("UTC"), earlier={1: ["alleged"]})
+    text = content.text
+    heads = [
+        "== NEW DESIGNATIONS (1) ==",
+        "== DENIALS (1) ==",
+        "== NEW ALLEGATIONS (1) ==",
+        "== UPDATES (1) ==",
+    ]
+    assert [text.index(h) for h in heads] == sorted(text.index(h) for h in heads)
+    assert text.index("Treasury acts") < text.index("Beijing denies") < text.index("New accusation")
+    assert text.index("== UPDATES (1) ==") < text.index("Old story, new copy")
+    assert re.search(r'<h2 class="designated"[^>]*>New designations \(1\)</h2>', content.html)
+
+
+def test_the_statuses_a_delivered_digest_held_are_found_per_story(tmp_path: Path) -> None:
+    from newswatch.archive import Archive
+    from newswatch.claims import Claim
+    from newswatch.records import Article, Candidate, Extraction
+    from newswatch.rules import load_ruleset
+    from newswatch.stories import StoryIndex, fingerprint
+
+    matcher, stories = load_ruleset(ROOT / "config" / "rules"), StoryIndex()
+    archive = Archive(tmp_path / "newswatch.db")
+    text = "\n".join(
+        [
+            "Chinese companies shipped drone engines to Russia's army, the report said.",
+            *paragraphs("engines", 8),
+        ]
+    )
+    stored = []
+    for n, status in enumerate(["alleged", "designated", None]):
+        url = f"https://example.org/world/drone-engines-{n}"
+        candidate = Candidate(url=url, outlet="rferl", source="https://example.org/rss", source_kind="feed")
+        item = Article(url, url, "rferl", datetime(2026, 11, 22, 8, tzinfo=UTC), "", candidate)
+        body = text if n < 2 else "An unrelated report on the weather in Brussels, sunny all week. " * 5
+        item.extraction = Extraction(text=body, title=f"Report {n}", language="en")
+        item.verdict = matcher.classify(f"Report {n}", body, "en")
+        item.claim = Claim(status, None) if status else None  # type: ignore[arg-type]
+        result = archive.articles.store(
+            item, item.extraction, url, "run", fingerprint(f"Report {n}", body), stories
+        )
+        stored.append(result)
+    first, second, third = stored
+    assert [r.alert for r in stored] == ["new", None, None]  # flagged; a copy replies in the story later
+    assert first.story_id == second.story_id != third.story_id  # a copy joins the story
+    digest = archive.digests.prepare(
+        [first.article_id, second.article_id], b"m", "s", "<id@x>", "a@example.org"
+    )
+    assert archive.digests.delivered_claims([first.story_id]) == {}  # prepared, not delivered
+    archive.digests.mark_sent(digest.id, "smtp")
+    found = archive.digests.delivered_claims([first.story_id, third.story_id])
+    assert {k: sorted(v, key=str) for k, v in found.items()} == {first.story_id: ["alleged", "designated"]}
+    archive.close()

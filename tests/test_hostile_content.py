@@ -170,7 +170,22 @@ class Tags(HTMLParser):
                     assert value and value.startswith("https://"), value
 
 
-DIGEST_TAGS = {"html", "head", "meta", "title", "style", "body", "div", "h1", "h2", "p", "strong", "br", "a"}
+DIGEST_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "div",
+    "h1",
+    "h2",
+    "p",
+    "strong",
+    "br",
+    "a",
+    "span",
+}
 
 
 def hostile_digest_items() -> list[DigestItem]:
@@ -213,7 +228,7 @@ def test_the_digest_escapes_html_and_keeps_plain_text_readable() -> None:
     assert '<script>alert(1)</script><img src=x onerror="alert(2)">' in text
     assert "<!channel> <!here> <@U123> <https://evil.example|click> China drones" in text
     assert "gpj.exe zerowidth title" in text and "NUL byte [2J ]0;pwned title" in text
-    assert "* Huge word word" in text and "zqhugetitle" not in text  # clipped
+    assert "] Huge word word" in text and "zqhugetitle" not in text  # clipped
     assert max(len(line) for line in text.splitlines()) < 1100
     assert len(content.html) < 100_000 and len(text) < 20_000  # a 1 MB title does not make a 1 MB mail
     message = build_message(content, "newswatch@example.org", ["a@example.org"])

@@ -8,6 +8,7 @@ loopback Slack, aiosmtpd and the real Datasette."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import urllib.request
 from collections.abc import Iterator
@@ -120,9 +121,7 @@ def crawled_archive(tmp_path: Path, site: tuple[FakeWeb, Path, Path], **extra: s
 
 
 @pytest.fixture(scope="module")
-def without_channel(
-    site: tuple[FakeWeb, Path, Path], tmp_path_factory: pytest.TempPathFactory
-) -> Path:
+def without_channel(site: tuple[FakeWeb, Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The archive of a crawl without NEWSWATCH_REVIEW_CHANNEL."""
     return crawled_archive(tmp_path_factory.mktemp("without"), site)
 
@@ -164,7 +163,9 @@ def test_a_review_article_is_archived_with_review_1_and_severity_review_and_not_
 ) -> None:
     articles = {
         r["title"]: r
-        for r in rows(without_channel, "SELECT title, outlet, flagged, review, severity, evidence FROM articles")
+        for r in rows(
+            without_channel, "SELECT title, outlet, flagged, review, severity, evidence FROM articles"
+        )
     }
     assert len(articles) == 3  # the copy at beta is archived under the same title
     flagged, review, quiet = articles[FLAGGED_TITLE], articles[REVIEW_TITLE], articles[QUIET_TITLE]
@@ -225,10 +226,13 @@ def test_without_a_review_channel_a_review_article_is_never_queued_nor_posted(
     assert not any(REVIEW_TITLE in json.dumps(p.payload) for p in posts)
 
 
-def test_with_a_review_channel_each_review_story_is_posted_there_once(with_channel: Path, tmp_path: Path) -> None:
+def test_with_a_review_channel_each_review_story_is_posted_there_once(
+    with_channel: Path, tmp_path: Path
+) -> None:
     db = copy_of(with_channel, tmp_path)
     alerted = rows(
-        db, "SELECT a.title, a.outlet, al.kind, al.severity FROM alerts al JOIN articles a ON a.id = al.article_id"
+        db,
+        "SELECT a.title, a.outlet, al.kind, al.severity FROM alerts al JOIN articles a ON a.id = al.article_id",
     )
     review_alerts = [a for a in alerted if a["kind"] == "review"]
     assert [(a["title"], a["severity"]) for a in review_alerts] == [(REVIEW_TITLE, "review")]  # one per story
@@ -254,7 +258,9 @@ def test_with_a_review_channel_each_review_story_is_posted_there_once(with_chann
     assert sent == [{"status": "sent", "transport": "slack"}]
 
 
-def test_a_refused_review_channel_never_holds_back_the_alert_channel(with_channel: Path, tmp_path: Path) -> None:
+def test_a_refused_review_channel_never_holds_back_the_alert_channel(
+    with_channel: Path, tmp_path: Path
+) -> None:
     db = copy_of(with_channel, tmp_path)
     slack = FakeSlack().start()
     slack.script("ok", "channel_not_found")  # the flagged alert goes first, then the review one
@@ -320,10 +326,11 @@ def test_the_digest_ends_with_worth_a_look_in_text_and_html(without_channel: Pat
     text_part, html_part = message.get_body(("plain",)), message.get_body(("html",))
     assert text_part is not None and html_part is not None
     text, html = text_part.get_content(), html_part.get_content()
-    assert text.index("== HIGH (1) ==") < text.index(FLAGGED_TITLE) < text.index("== WORTH A LOOK (1) ==")
+    assert re.search(r"== [A-Z ]+ \(1\) ==\r?\n\r?\n\* \[HIGH[^]]*\] " + re.escape(FLAGGED_TITLE), text)
+    assert text.index(FLAGGED_TITLE) < text.index("== WORTH A LOOK (1) ==")
     worth = text[text.index("== WORTH A LOOK (1) ==") :]
     assert worth.count(REVIEW_TITLE) == 1 and f"> {REVIEW_SENTENCE}" in worth
-    # the story once: its newest report leads, the other outlet's copy is "also reported by"
+    # the story once: its earliest report leads, the other outlet's copy is "also reported by"
     assert "/alpha/a/border-trade/2002.html" in worth and "/beta/news/border-trade-surge" in worth
     assert worth.count("also reported by ") == 1
     assert html.index(FLAGGED_TITLE) < html.index("Worth a look (1)") < html.index(REVIEW_TITLE)
@@ -335,7 +342,9 @@ def test_the_digest_ends_with_worth_a_look_in_text_and_html(without_channel: Pat
 def test_the_datasette_review_view_lists_review_articles_only(without_channel: Path, tmp_path: Path) -> None:
     env = crawl_env(tmp_path, tmp_path / "unused-outlets.toml", NEWSWATCH_DB=str(without_channel))
     with datasette_server(env) as base:
-        with urllib.request.urlopen(f"{base}/newswatch/review_articles.json?_shape=array", timeout=10) as answer:
+        with urllib.request.urlopen(
+            f"{base}/newswatch/review_articles.json?_shape=array", timeout=10
+        ) as answer:
             listed = json.loads(answer.read())
         with urllib.request.urlopen(f"{base}/newswatch/review_articles", timeout=10) as answer:
             page = answer.read().decode("utf-8")

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newswatch.archive.canonical import UrlClaims, same_words
 from newswatch.archive.connection import ArchiveError, Db
@@ -21,6 +21,9 @@ from newswatch.records import Article, Extraction
 from newswatch.rules import Verdict
 from newswatch.stories import Entry, Fingerprint, StoryIndex
 from newswatch.urls import url_hash
+
+if TYPE_CHECKING:
+    from newswatch.claims import Claim
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +86,7 @@ class Articles:
             "source_kind": article.candidate.source_kind,
             "final_url": article.final_url,
             "run_id": run_id,
-            **verdict_columns(article.verdict, article.classified_with),
+            **verdict_columns(article.verdict, article.classified_with, article.claim),
         }
         columns = ", ".join(row)
         marks = ", ".join(f":{k}" for k in row)
@@ -100,6 +103,7 @@ class Articles:
                 new_id = int(cursor.lastrowid)
                 if article.verdict is not None:
                     self.verdicts.add_matches(new_id, article.verdict)
+                self.verdicts.set_entities(new_id, article.entities)
                 when = extraction.published or article.fetched_at
                 story_id, relation = self.stories.assign(new_id, row, fp, stories, when)
                 # the outbox row, here
@@ -109,7 +113,9 @@ class Articles:
                     entry = Entry(new_id, story_id, article.outlet, when, fp)
                 result = Stored(new_id, "new", story_id, relation, alert)
             elif revisit or not self.claims.holds_text(row["url_hash"], extraction.text, fp, stories):
-                result = self._revise(row, fp, article.verdict, article.classified_with)
+                result = self._revise(
+                    row, fp, article.verdict, article.classified_with, article.claim, article.entities
+                )
             else:
                 found = self.db.row(
                     "SELECT id, story_id FROM articles WHERE url_hash = ?", (row["url_hash"],)
@@ -128,6 +134,8 @@ class Articles:
         fp: Fingerprint | None,
         verdict: Verdict | None,
         classified_with: str | None,
+        claim: Claim | None = None,
+        entities: tuple[str, ...] = (),
     ) -> Stored:
         """A re-fetched article: keep the archived text as a version when the new one differs."""
         with self.db.write() as conn:
@@ -165,7 +173,9 @@ class Articles:
             if fp is not None:
                 self.stories.save_fingerprint(article_id, fp)
             alert = (
-                self.verdicts.update(article_id, verdict, classified_with) if verdict is not None else None
+                self.verdicts.update(article_id, verdict, classified_with, claim, entities)
+                if verdict is not None
+                else None
             )
             return Stored(article_id, "revised", story_id, None, alert)
 

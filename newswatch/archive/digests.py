@@ -5,7 +5,7 @@ failed attempt leaves a digest pending or gives it up is the caller's policy
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,7 +49,7 @@ class Digests:
         return self.db.rows(
             """
             SELECT a.id, a.title, a.url, a.outlet, a.published, a.severity, a.rules, a.evidence, a.story_id,
-                   a.review
+                   a.review, a.language, a.claim_status, a.claim_cue
             FROM articles a
             WHERE (a.flagged = 1 OR a.review = 1) AND NOT EXISTS (
                 SELECT 1 FROM digest_items di JOIN digests d ON d.id = di.digest_id
@@ -58,6 +58,26 @@ class Digests:
                      coalesce(a.published, a.fetched_at) DESC, a.id
             """
         )
+
+    def delivered_claims(self, story_ids: Iterable[int]) -> dict[int, list[str | None]]:
+        """The claim statuses of each story's flagged articles that a delivered digest held
+        (a story absent: none of its articles was in one)."""
+        wanted = sorted(set(story_ids))
+        out: dict[int, list[str | None]] = {}
+        for start in range(0, len(wanted), 500):  # bounded IN lists
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for row in self.db.rows(
+                f"""
+                SELECT DISTINCT a.story_id, a.id, a.claim_status FROM articles a
+                JOIN digest_items di ON di.article_id = a.id
+                JOIN digests d ON d.id = di.digest_id AND d.status IN ('sent', 'unconfirmed')
+                WHERE a.flagged = 1 AND a.story_id IN ({marks})
+                """,
+                chunk,
+            ):
+                out.setdefault(int(row["story_id"]), []).append(row["claim_status"])
+        return out
 
     def pending(self) -> StoredDigest | None:
         """The digest waiting to be delivered (there is at most one), oldest first."""

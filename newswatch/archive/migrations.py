@@ -390,3 +390,58 @@ def m009_review(db: sqlite_utils.Database) -> None:
         FROM articles a WHERE a.review = 1
         """
     )
+
+
+@migrations()
+def m010_first_error(db: sqlite_utils.Database) -> None:
+    # the run's first error beside its latest (last_error): the reason the crawl log line gives
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN first_error TEXT")
+
+
+@migrations()
+def m011_reading_indexes(db: sqlite_utils.Database) -> None:
+    # Datasette's pages at a million articles. The articles table's facets (outlet, severity,
+    # language) read an index instead of the whole table, also under one another's filter
+    # (outlet=dw: severity and language counted from one index); a filtered page lists its
+    # rows newest archived first straight from a one-column index; the stories table's facets
+    # likewise; the Atom feed reads flagged articles newest first from an index; the home
+    # page's outlet health reads the last week of crawl runs, not every run.
+    for name, columns in (
+        ("outlet", "outlet"),
+        ("language", "language"),
+        ("severity", "severity"),
+        ("outlet_facets", "outlet, severity, language"),
+        ("severity_facets", "severity, outlet, language"),
+        ("language_facets", "language, outlet, severity"),
+        ("flagged_when", "flagged, coalesce(published, fetched_at)"),
+    ):
+        db.execute(f"CREATE INDEX IF NOT EXISTS idx_articles_{name} ON articles ({columns})")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_stories_updated_at ON stories (updated_at)")  # newest first
+    db.execute("CREATE INDEX IF NOT EXISTS idx_stories_severity ON stories (severity)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_stories_first_outlet ON stories (first_outlet)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_crawl_runs_started ON crawl_runs (started_at)")
+
+
+@migrations()
+def m012_claim_status(db: sqlite_utils.Database) -> None:
+    # a flagged article's claim status (alleged, official, designated, denied, confirmed) and
+    # the cue that decided it, as JSON {cue, words, sentence, field, zone} (newswatch.claims)
+    db.execute("ALTER TABLE articles ADD COLUMN claim_status TEXT")
+    db.execute("ALTER TABLE articles ADD COLUMN claim_cue TEXT")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_claim_status ON articles (claim_status)")
+
+
+@migrations()
+def m013_article_entities(db: sqlite_utils.Database) -> None:
+    # the gazetteer's entities an article names (config/rules/gazetteer.toml, by stable id),
+    # rewritten with its verdict; the entity's facts stay in the gazetteer
+    db.execute(
+        """
+        CREATE TABLE article_entities (
+            article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            entity_id TEXT NOT NULL,   -- the entity's id in the gazetteer (a slug)
+            PRIMARY KEY (article_id, entity_id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_article_entities_entity ON article_entities (entity_id, article_id)")

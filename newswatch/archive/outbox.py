@@ -57,6 +57,9 @@ class AlertRow:
     parent_title: str | None  # the article of the story's first alert
     parent_url: str | None
     parent_outlet: str | None
+    claim_status: str | None = None  # the article's claim (alleged, official, designated, …)
+    claim_cue: str | None = None  # JSON: the cue that decided it (newswatch.claims.ClaimCue)
+    entities: tuple[str, ...] = ()  # gazetteer ids the article names, first named first
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,11 @@ _SELECT = """
            a.published, a.rules, p.slack_ts AS parent_ts, p.channel AS parent_channel,
            p.status AS parent_status, a.story_id,
            coalesce(s.outlet_list, json_array(a.outlet)) AS story_outlets, al.slack_ts, al.channel,
-           al.created_at, pa.title AS parent_title, pa.url AS parent_url, pa.outlet AS parent_outlet
+           al.created_at, pa.title AS parent_title, pa.url AS parent_url, pa.outlet AS parent_outlet,
+           a.claim_status, a.claim_cue,
+           (SELECT json_group_array(entity_id) FROM (
+               SELECT e.entity_id FROM article_entities e WHERE e.article_id = a.id ORDER BY e.rowid)
+           ) AS entities
     FROM alerts al
     JOIN articles a ON a.id = al.article_id
     LEFT JOIN stories s ON s.id = a.story_id
@@ -99,6 +106,7 @@ def _alert(row: dict[str, Any]) -> AlertRow:
             **row,
             "rules": tuple(json.loads(row["rules"] or "[]")),
             "story_outlets": tuple(json.loads(row["story_outlets"] or "[]")),
+            "entities": tuple(json.loads(row["entities"] or "[]")),
         }
     )
 

@@ -4,8 +4,9 @@ story flag a change of verdict brings."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newswatch.archive.connection import ArchiveError, Db
 from newswatch.archive.outbox import Outbox
@@ -13,9 +14,21 @@ from newswatch.archive.stories import StoryWrites
 from newswatch.rules import Verdict
 from newswatch.rules.engine import SEVERITY_RANK
 
+if TYPE_CHECKING:
+    from newswatch.claims import Claim
 
-def verdict_columns(verdict: Verdict | None, classified_with: str | None) -> dict[str, Any]:
-    """The ``articles`` columns that hold a verdict (for Datasette facets and listings)."""
+
+def verdict_columns(
+    verdict: Verdict | None, classified_with: str | None, claim: Claim | None = None
+) -> dict[str, Any]:
+    """The ``articles`` columns that hold a verdict (for Datasette facets and listings) and a
+    flagged article's claim status with the cue that decided it."""
+    claimed = claim is not None and verdict is not None and verdict.flagged
+    cue = claim.cue if claim is not None and claimed else None
+    held = {
+        "claim_status": claim.status if claim is not None and claimed else None,
+        "claim_cue": json.dumps(asdict(cue), ensure_ascii=False) if cue is not None else None,
+    }
     if verdict is None:
         return {
             "flagged": 0,
@@ -26,6 +39,7 @@ def verdict_columns(verdict: Verdict | None, classified_with: str | None) -> dic
             "evidence": None,
             "classified_with": None,
             "match_note": None,
+            **held,
         }
     return {
         "flagged": int(verdict.flagged),
@@ -36,6 +50,7 @@ def verdict_columns(verdict: Verdict | None, classified_with: str | None) -> dic
         "evidence": "\n".join(e.sentence for e in verdict.evidence) or None,
         "classified_with": classified_with,
         "match_note": verdict.match_note,
+        **held,
     }
 
 
@@ -80,14 +95,32 @@ class Verdicts:
                 _match_rows(article_id, verdict),
             )
 
-    def update(self, article_id: int, verdict: Verdict, classified_with: str | None) -> str | None:
+    def set_entities(self, article_id: int, entities: Sequence[str]) -> None:
+        """The ``article_entities`` rows of an article: the gazetteer ids it names, replacing
+        any it had (inside the write that stores or re-judges it)."""
+        with self.db.write() as conn:
+            conn.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
+            conn.executemany(
+                "INSERT OR IGNORE INTO article_entities (article_id, entity_id) VALUES (?, ?)",
+                [(article_id, entity_id) for entity_id in entities],
+            )
+
+    def update(
+        self,
+        article_id: int,
+        verdict: Verdict,
+        classified_with: str | None,
+        claim: Claim | None = None,
+        entities: Sequence[str] | None = None,
+    ) -> str | None:
         """Store a new verdict for an archived article (an update was fetched, or the rules
         changed), keeping its story's flag and severity. A flag that appears queues an alert
         (``new``, or ``also`` in a story that was already alerted); a severity that rises on
         an already-alerted article queues an ``update`` (a reply in the story's thread); a
         review mark that appears queues a ``review`` alert when review alerts are on.
-        Returns the kind of alert queued, if any."""
-        columns = verdict_columns(verdict, classified_with)
+        Returns the kind of alert queued, if any. ``entities`` (when given) replace the
+        article's ``article_entities`` rows."""
+        columns = verdict_columns(verdict, classified_with, claim)
         with self.db.write() as conn:
             row = self.db.row("SELECT flagged, severity, story_id FROM articles WHERE id = ?", (article_id,))
             if row is None:
@@ -97,6 +130,8 @@ class Verdicts:
             conn.execute(f"UPDATE articles SET {sets} WHERE id = :id", {**columns, "id": article_id})
             conn.execute("DELETE FROM matches WHERE article_id = ?", (article_id,))
             self.add_matches(article_id, verdict)
+            if entities is not None:
+                self.set_entities(article_id, entities)
             if not columns["flagged"]:
                 if columns["review"] and self.review_alerts:
                     return self.outbox.queue_for_review(article_id)

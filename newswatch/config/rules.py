@@ -7,6 +7,7 @@ references, ids used twice, include chains) is checked by :mod:`newswatch.rules.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -109,11 +110,75 @@ class GroupTable(BaseModel):
     include: list[Text] = Field([], description="Other groups whose aliases (and exclusions) this one takes.")
     exclude: list[Alias] = Field([], description="Names that contain an alias without meaning the group.")
 
-    @model_validator(mode="after")
-    def _has_aliases(self) -> Self:
-        if not self.aliases and not self.include:
-            raise At(("aliases",), "is required (or include other groups)")
-        return self
+
+#: A designating body: ``US``, ``EU``, ``UK``, ``UN``, ``JP``, …
+Body = Annotated[str, matching(r"^[A-Z]{2,5}$", "a designating body is upper-case letters (US, EU, UK)")]
+EntityId = Annotated[
+    str,
+    matching(
+        r"^[a-z0-9]+(-[a-z0-9]+)*$", "entity ids are lower-case letters and digits joined by '-' (a slug)"
+    ),
+]
+WebUrl = Annotated[Text, matching(r"^https?://\S+$", "a source is an http(s) URL")]
+
+
+def _day(text: str) -> str:
+    """A date as precise as its source: ``2024-10-17``, ``2024-10`` or ``2024``."""
+    parts = text.split("-")
+    try:
+        if len(parts) == 3:
+            date.fromisoformat(text)
+        elif len(parts) == 2:
+            date.fromisoformat(text + "-01")
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date") from None
+    return text
+
+
+Day = Annotated[
+    str,
+    matching(
+        r"^\d{4}(-\d{2}(-\d{2})?)?$", "a date is YYYY-MM-DD (or YYYY-MM, YYYY when the source gives no more)"
+    ),
+    AfterValidator(_day),
+]
+
+
+class DesignationTable(BaseModel):
+    """One government action naming an entity: ``{ by = "US", action = "OFAC SDN", date = "2024-10-17" }``."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    by: Body = Field(description="Who designated it: US, EU, UK, …")
+    action: Text = Field(description='The action as reported, e.g. "OFAC SDN (E.O. 14024)", "15th package".')
+    kind: Literal["sanctions", "export controls"] = Field(
+        "sanctions", description="sanctions (asset freeze, SDN) or export controls (e.g. the US Entity List)."
+    )
+    date: Day | None = Field(
+        None,
+        description="YYYY-MM-DD, or YYYY-MM / YYYY when the source gives no more; left out when unknown.",
+    )
+    note: Text | None = Field(None, description='How precise the date is, e.g. "approx.; page undated".')
+
+
+class EntityTable(BaseModel):
+    """``[[entities]]``: one named supplier, with a stable id. Its aliases join its group, so
+    rules match it by the group's name; alerts show its facts."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    id: EntityId = Field(description="Stable id (a lower-case slug); never changed, never reused.")
+    name: Text = Field(description="The legal name as reported.")
+    group: GroupName = Field(description="The group its aliases join (e.g. CN_SUPPLIERS).")
+    supplied: Text = Field(description='What it supplied, a short English phrase (e.g. "drone engines").')
+    aliases: list[Alias] = Field(
+        min_length=1,
+        description="Names as they appear in text (as a group's aliases); each alias is one entity's.",
+    )
+    designations: list[DesignationTable] = Field(
+        [], description="Government actions naming it, as its sources state them; empty when none."
+    )
+    sources: list[WebUrl] = Field(min_length=1, description="The pages that show what is stated here.")
 
 
 class RuleTable(BaseModel):
@@ -202,6 +267,9 @@ class RulesFile(BaseModel):
         "(one file per language: config/rules/lang/xx.toml).",
     )
     groups: dict[GroupName, GroupTable] = Field({}, description="Named alias lists.")
+    entities: list[EntityTable] = Field(
+        [], description="Named entities (the gazetteer): each one's aliases join its group."
+    )
     rules: list[RuleTable] = Field([], description="The rules.")
     settings: RuleSettings | None = Field(None, description="Settings of the whole ruleset.")
 
@@ -209,11 +277,17 @@ class RulesFile(BaseModel):
     def _aliases_have_a_language(self) -> Self:
         if self.aliases and self.language is None:
             raise At(("language",), "is required with [aliases] (the language the aliases are written in)")
+        named = {entity.group for entity in self.entities}
+        for name, group in self.groups.items():  # a gazetteer's group takes its entities' aliases
+            if not group.aliases and not group.include and name not in named:
+                problem = "is required (or include other groups, or name it in entities)"
+                raise At(("groups", name, "aliases"), problem)
         return self
 
 
 TABLES = {
     "groups": "tables [groups.NAME]",
+    "entities": "an array of tables [[entities]]",
     "rules": "an array of tables [[rules]]",
     "settings": "a table",
     "aliases": "a table of GROUP = [aliases]",
@@ -227,6 +301,13 @@ def entry_name(top: str, key: int | str, data: Any) -> str:
         return f"group '{key}'"
     if top == "aliases":
         return f"aliases of '{key}'"
+    if top == "entities":
+        found = data["entities"][key] if isinstance(key, int) else None
+        given = found.get("id") if isinstance(found, dict) else None
+        if isinstance(given, str):
+            return f"entity '{given}'"
+        name = found.get("name") if isinstance(found, dict) else None
+        return f"entity #{int(key) + 1}" + (f" ({name!r})" if isinstance(name, str) else "")
     if top == "rules":
         entry = data["rules"][key] if isinstance(key, int) else None
         given = entry.get("id") if isinstance(entry, dict) else None
@@ -244,6 +325,10 @@ def entry_at_line(text: str, lineno: int) -> str | None:
             current = f"group '{m.group(1)}'"
         elif re.match(r"\s*\[\[\s*rules\s*\]\]", line):
             current = "rule at line " + str(i)
+        elif re.match(r"\s*\[\[\s*entities\s*\]\]", line):
+            current = "entity at line " + str(i)
         elif (m := re.match(r"\s*id\s*=\s*[\"']([^\"']+)", line)) and current and current.startswith("rule"):
             current = f"rule '{m.group(1)}'"
+        elif (m := re.match(r"\s*id\s*=\s*[\"']([^\"']+)", line)) and current and current[:6] == "entity":
+            current = f"entity '{m.group(1)}'"
     return current

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, product
 from operator import attrgetter
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ahocorasick_rs import AhoCorasick, MatchKind
 
@@ -49,6 +49,9 @@ from newswatch.rules.syntax import (
 )
 from newswatch.rules.text import FIELD_SEPARATOR, Doc, build_doc, normalise, tokenize
 from newswatch.text import has_cjk, has_hangul
+
+if TYPE_CHECKING:
+    from newswatch.rules.gazetteer import Gazetteer
 
 #: Where a rule's query must hold: a sentence, a window of sentences, a paragraph, anywhere.
 RuleScope = Literal["sentence", "window", "paragraph", "document"]
@@ -392,6 +395,7 @@ class Matcher:
         }
         self.excludes = excludes or {}
         self.fingerprint = ""  # set by the loader: which rule files made this matcher
+        self.gazetteer: Gazetteer | None = None  # set by the loader: the named entities
         self.rules = rules
         self.review = review
         self.threshold = threshold
@@ -615,12 +619,13 @@ class Matcher:
         hits = self.hits(doc, needed, scanned)
         evaluation = _Evaluation(self, doc, hits)
         matches = []
+        made: dict[Hit, TermMatch] = {}  # term matches, shared by the rules that read the same hit
         for rule in possible:
             got = evaluation.rule_hits(rule, hits)
             if got is None:
                 continue
             matches.append(
-                RuleMatch(rule.id, rule.severity, rule.weight, _terms(doc, got), _evidence(doc, got))
+                RuleMatch(rule.id, rule.severity, rule.weight, _terms(doc, got, made), _evidence(doc, got))
             )
         score = round(sum(m.weight for m in matches), 3)
         flagged = bool(matches) and score >= self.threshold
@@ -628,7 +633,7 @@ class Matcher:
         if not flagged and review is not None:
             got = evaluation.rule_hits(review, hits)
             if got is not None:
-                terms = _terms(doc, got)
+                terms = _terms(doc, got, made)
                 evidence = _evidence(doc, got)
                 return Verdict(False, score, REVIEW, (), terms, evidence, tuple(matches), review=True)
         best = sorted(matches, key=lambda m: (-SEVERITY_RANK[m.severity], -m.weight))
@@ -836,15 +841,25 @@ def _possible(node: Node, present: set[str], tid: dict[int, str]) -> bool:
     return _possible(node.item, present, tid)
 
 
-def _terms(doc: Doc, got: Iterable[Hit]) -> tuple[TermMatch, ...]:
-    """The matched terms in text order, the first MAX_TERMS of them."""
+def _terms(doc: Doc, got: Iterable[Hit], made: dict[Hit, TermMatch] | None = None) -> tuple[TermMatch, ...]:
+    """The matched terms in text order, the first MAX_TERMS of them; ``made`` keeps those
+    already made for another rule of the same article (a hit is one term match)."""
+    made = {} if made is None else made
     out = []
-    for h in sorted(set(got), key=lambda h: (h.start, h.end, h.term))[:MAX_TERMS]:
-        group = h.term[1:] if h.term.startswith("@") else None
-        base = 0 if h.field == 0 else doc.text_start
-        field_name = "title" if h.field == 0 else "text"
-        out.append(TermMatch(doc.original(h.start, h.end), group, field_name, h.start - base, h.end - base))
+    for h in sorted(set(got), key=_hit_order)[:MAX_TERMS]:
+        term = made.get(h)
+        if term is None:
+            group = h.term[1:] if h.term.startswith("@") else None
+            base = 0 if h.field == 0 else doc.text_start
+            field_name = "title" if h.field == 0 else "text"
+            term = made[h] = TermMatch(
+                doc.original(h.start, h.end), group, field_name, h.start - base, h.end - base
+            )
+        out.append(term)
     return tuple(out)
+
+
+_hit_order = attrgetter("start", "end", "term")
 
 
 class TooManyMatches(Exception):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 from newswatch.config.files import config_stat, file_kind, read_toml
@@ -21,6 +22,7 @@ from newswatch.config.rules import (
     MIN_WILDCARD_PREFIX,
     SCOPES,
     TABLES,
+    EntityTable,
     RuleSettings,
     RulesFile,
     RuleTable,
@@ -31,7 +33,9 @@ from newswatch.config.rules import (
 )
 from newswatch.errors import ConfigError
 from newswatch.rules.engine import MAX_MATCH_CHARS, MAX_MATCHES, Matcher, Rule
+from newswatch.rules.gazetteer import Designation, Entity, Gazetteer
 from newswatch.rules.syntax import MAX_DEPTH, groups_in
+from newswatch.rules.text import tokenize
 
 #: The rule files of one folder together (each one at most config.files.MAX_CONFIG_BYTES).
 MAX_RULES_BYTES = 20 * 1024 * 1024
@@ -72,7 +76,7 @@ def _rule(path: Path, table: RuleTable, groups: dict[str, list[str]]) -> Rule:
     )
 
 
-def _unknown_group(path: Path, where: str, group: str, groups: dict[str, list[str]]) -> RuleConfigError:
+def _unknown_group(path: Path, where: str, group: str, groups: Mapping[str, object]) -> RuleConfigError:
     hint = difflib.get_close_matches(group, groups, n=1)
     return RuleConfigError(
         f"{path}: {where}: unknown group '{group}'" + (f" (did you mean {hint[0]}?)" if hint else "")
@@ -114,14 +118,16 @@ def load_ruleset(
     lexicon: list[tuple[Path, str, str, list[str]]] = []  # (file, language, group, aliases)
     threshold, threshold_from = 1.0, None
     review: Rule | None = None
+    tables: list[tuple[Path, EntityTable]] = []
     for path in rule_files(location):
         file, raw = _read(path)
         digest.update(path.name.encode() + b"\0" + raw)
         for name, group in file.groups.items():
             if name in raw_groups:
                 raise RuleConfigError(f"{path}: group '{name}': already defined in {raw_groups[name][0]}")
-            raw_groups[name] = (path, group.aliases, group.include)
+            raw_groups[name] = (path, list(group.aliases), group.include)
             excludes[name] = group.exclude
+        tables.extend((path, table) for table in file.entities)
         entries.extend((path, table) for table in file.rules)
         if file.language is not None:
             lexicon.extend((path, file.language, name, aliases) for name, aliases in file.aliases.items())
@@ -130,6 +136,9 @@ def load_ruleset(
                 raise RuleConfigError(f"{path}: settings already given in {threshold_from}")
             threshold, threshold_from = file.settings.threshold, path
             review = _review(path, file.settings)
+    entities = _entities(tables, raw_groups)
+    for entity in entities:  # an entity's aliases join its group, after the group's own
+        raw_groups[entity.group][1].extend(entity.aliases)
     languages: dict[str, list[tuple[str, str]]] = {}  # group → (language, alias), its own
     for path, language, name, aliases in lexicon:
         if name not in raw_groups:
@@ -179,7 +188,66 @@ def load_ruleset(
         inflected={k: v for k, v in inflected.items() if v},
     )
     matcher.fingerprint = digest.hexdigest()[:12]
+    matcher.gazetteer = Gazetteer(entities, excludes, max_chars, max_matches)
     return matcher
+
+
+def load_gazetteer(location: str | Path, max_chars: int = MAX_MATCH_CHARS) -> Gazetteer:
+    """The entities of the rule files at ``location`` (every file validated, the entities
+    checked as :func:`load_ruleset` checks them), without compiling the rules."""
+    raw_groups: dict[str, tuple[Path, list[str], list[str]]] = {}
+    excludes: dict[str, list[str]] = {}
+    tables: list[tuple[Path, EntityTable]] = []
+    for path in rule_files(location):
+        file, _ = _read(path)
+        for name, group in file.groups.items():
+            raw_groups.setdefault(name, (path, list(group.aliases), group.include))
+            excludes.setdefault(name, group.exclude)
+        tables.extend((path, table) for table in file.entities)
+    return Gazetteer(_entities(tables, raw_groups), excludes, max_chars)
+
+
+def _alias_key(alias: str) -> tuple[str, ...]:
+    """An alias as the engine reads it: words normalised (case, script, punctuation)."""
+    return (*tokenize(alias.rstrip("*")), "*" if alias.endswith("*") else "")
+
+
+def _entities(
+    tables: list[tuple[Path, EntityTable]], groups: dict[str, tuple[Path, list[str], list[str]]]
+) -> list[Entity]:
+    """The validated entity tables as entities: each id used once, each alias (as the engine
+    reads it) one entity's, each group defined."""
+    ids: dict[str, Path] = {}
+    owners: dict[tuple[str, ...], tuple[str, str, Path]] = {}  # alias key → (entity, alias, file)
+    out = []
+    for path, table in tables:
+        where = f"{path}: entity '{table.id}'"
+        if table.id in ids:
+            raise RuleConfigError(f"{where}: key 'id': already used in {ids[table.id]}")
+        ids[table.id] = path
+        if table.group not in groups:
+            raise _unknown_group(path, f"entity '{table.id}': key 'group'", table.group, groups)
+        for i, alias in enumerate(table.aliases):
+            key = _alias_key(alias)
+            owner = owners.setdefault(key, (table.id, alias, path))
+            if owner[0] != table.id:
+                raise RuleConfigError(
+                    f"{where}: key 'aliases[{i}]': {alias!r} is already an alias of entity "
+                    f"'{owner[0]}' ({owner[1]!r} in {owner[2]})"
+                )
+        designations = tuple(Designation(d.by, d.action, d.kind, d.date, d.note) for d in table.designations)
+        out.append(
+            Entity(
+                table.id,
+                table.name,
+                table.group,
+                table.supplied,
+                tuple(table.aliases),
+                designations,
+                tuple(table.sources),
+            )
+        )
+    return out
 
 
 def _review(path: Path, settings: RuleSettings) -> Rule | None:
@@ -263,6 +331,7 @@ __all__ = [
     "RuleConfigError",
     "check_examples",
     "check_pattern",
+    "load_gazetteer",
     "load_ruleset",
     "rule_files",
 ]
