@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 import css_inline
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from alerts.outbox import cue_words
 from alerts.render import clip, local_time, visible, web_url
 from newswatch.archive import Archive
 
@@ -102,14 +103,6 @@ def section_of(now: str | None, before: list[str | None] | None) -> str:
     return "update"
 
 
-def _cue_words(stored: str | None) -> tuple[str, ...]:
-    try:
-        words = json.loads(stored).get("words", ()) if stored else ()
-    except (ValueError, AttributeError):
-        return ()
-    return tuple(str(w) for w in words if isinstance(w, str))[:5]
-
-
 def segments(sentence: str, highlights: tuple[tuple[int, int], ...]) -> list[tuple[str, bool]]:
     """The sentence cut into (text, matched) pieces, for bold words in the HTML digest."""
     out, pos = [], 0
@@ -157,7 +150,7 @@ def undelivered(archive: Archive) -> list[DigestItem]:
                 review,
                 r.get("language"),
                 r.get("claim_status") if not review else None,
-                _cue_words(r.get("claim_cue")) if not review else (),
+                cue_words(r.get("claim_cue")) if not review else (),
             )
         )
     return items

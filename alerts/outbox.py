@@ -159,7 +159,7 @@ class Outbox:
             parent_url=row.parent_url,
             parent_outlet=row.parent_outlet,
             claim_status=row.claim_status,
-            claim_words=_cue_words(row.claim_cue),
+            claim_words=cue_words(row.claim_cue),
             entities=self._entities(row.entities),
         )
 
@@ -181,7 +181,7 @@ class Outbox:
         return self.archive.outbox.stalled((now or self.archive.clock()) - after)
 
 
-def _cue_words(stored: str | None) -> tuple[str, ...]:
+def cue_words(stored: str | None) -> tuple[str, ...]:
     """The matched words of a stored claim cue (``articles.claim_cue``); none when absent or
     unreadable (an alert is never held up by it)."""
     try:
