@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -188,3 +188,13 @@ def screenshot(url: str, shot: Path, profile: Path, size: str = "1280,900") -> N
         capture_output=True,
         timeout=60,
     )
+
+
+def wait_for(condition: Callable[[], object], seconds: float, every: float = 0.1) -> bool:
+    """Poll ``condition`` until it holds or ``seconds`` pass (a condition, never a fixed sleep)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(every)
+    return bool(condition())

@@ -18,13 +18,12 @@ import select
 import signal
 import subprocess
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fakeweb import FakeWeb
-from helpers import NEWSWATCH, ROOT, crawl_env, outlet_table, rows, run_newswatch, write_outlets
+from helpers import NEWSWATCH, ROOT, crawl_env, outlet_table, rows, run_newswatch, wait_for, write_outlets
 from outlet_sites import Story, pangea_page, paragraphs, rss, sitemap_index
 
 from newswatch.service.watchdog import FAILED_STATUSES
@@ -58,16 +57,6 @@ def quiet_env(tmp_path: Path, outlets: Path, **extra: str) -> dict[str, str]:
     env = crawl_env(tmp_path, outlets, NEWSWATCH_HTTPCACHE="0", **extra)
     del env["NEWSWATCH_LOG_LEVEL"]
     return env
-
-
-def wait_for(condition: Callable[[], object], seconds: float, every: float = 0.1) -> bool:
-    """Poll ``condition`` until it holds or ``seconds`` pass."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(every)
-    return bool(condition())
 
 
 def crawl_children(pid: int) -> list[int]:

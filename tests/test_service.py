@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from fakeslack import FakeSlack
 from fakeweb import FakeWeb
-from helpers import NEWSWATCH, ROOT, crawl_env, outlet_table, rows, run_newswatch, write_outlets
+from helpers import NEWSWATCH, ROOT, crawl_env, outlet_table, rows, run_newswatch, wait_for, write_outlets
 from outlet_sites import Story, pangea_page, paragraphs, rss
 
 from newswatch.service.launcher import KILL_NOW_AFTER, NOT_STARTED, STOP_DEADLINE, CrawlOutcome, Launcher
@@ -124,15 +124,6 @@ def run_in_thread(launcher: Launcher, outlet: str) -> tuple[threading.Thread, li
     return thread, outcomes
 
 
-def wait_until(condition: object, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return True
-        time.sleep(0.05)
-    return False
-
-
 def test_one_stop_with_a_slow_source_in_flight_stops_the_crawl_itself_at_its_deadline(
     tmp_path: Path, web: FakeWeb
 ) -> None:
@@ -144,7 +135,7 @@ def test_one_stop_with_a_slow_source_in_flight_stops_the_crawl_itself_at_its_dea
     launcher = Launcher(db, timeout=600, cwd=ROOT, env=env, stop_deadline=3)  # the real `newswatch crawl`
     thread, outcomes = run_in_thread(launcher, "slow")
     try:
-        assert wait_until(lambda: web.hits("/slow/feed.xml"), 60)
+        assert wait_for(lambda: web.hits("/slow/feed.xml"), 60)
         stopped = time.monotonic()
         launcher.stop_all()  # systemd's one SIGTERM: no second one comes
         thread.join(timeout=60)
@@ -179,7 +170,7 @@ def test_a_hung_crawl_is_killed_at_the_stop_deadline_and_recorded_as_stopped_not
         db, timeout=600, command=lambda outlet, run_id: hung, kill_after=60, stop_deadline=1, kill_now_after=1
     )
     thread, outcomes = run_in_thread(launcher, "hung")
-    assert wait_until(ready.exists, 30)
+    assert wait_for(ready.exists, 30)
     stopped = time.monotonic()
     launcher.stop_all()
     thread.join(timeout=60)
@@ -276,16 +267,6 @@ def crawl_runs(db: Path) -> int:
         return int(rows(db, "SELECT count(*) AS n FROM crawl_runs")[0]["n"])  # type: ignore[call-overload]
     except sqlite3.OperationalError:  # the archive is still being created
         return 0
-
-
-def wait_for(condition: object, seconds: float) -> bool:
-    """Poll ``condition`` (a callable) until it holds or ``seconds`` pass."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return True
-        time.sleep(0.1)
-    return bool(condition())  # type: ignore[operator]
 
 
 @pytest.mark.parametrize("answer", ["ratelimited:600", "hang"])
