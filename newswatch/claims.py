@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from newswatch.config.files import config_stat, file_kind, read_toml
+from newswatch.config.files import read_toml, toml_folder
 from newswatch.config.problems import At, FileLayout, matching, validate
 from newswatch.config.rules import Alias, GroupName, GroupTable, Language, Text, parsed_query
 from newswatch.errors import ConfigError
@@ -201,24 +200,7 @@ class ClaimCues:
 
 def cue_files(location: str | Path) -> list[Path]:
     """The cue files at ``location``: a folder's ``*.toml`` and ``lang/*.toml``, or one file."""
-    path = Path(location)
-    mode = config_stat(path, "claim cues folder", ClaimConfigError).st_mode
-    if stat.S_ISREG(mode):
-        return [path]
-    if not stat.S_ISDIR(mode):
-        raise ClaimConfigError(
-            f"{path}: cannot read claim cues folder: not a folder or a regular file ({file_kind(mode)})"
-        )
-    files = sorted(path.glob("*.toml")) + sorted((path / "lang").glob("*.toml"))
-    if not files:
-        raise ClaimConfigError(f"{path}: no cue files (*.toml)")
-    total = sum(config_stat(file, "cue file", ClaimConfigError).st_size for file in files)
-    if total > MAX_CUES_BYTES:
-        raise ClaimConfigError(
-            f"{path}: cannot read claim cues folder: its files hold more than "
-            f"{MAX_CUES_BYTES // 2**20} MB together ({total} bytes)"
-        )
-    return files
+    return toml_folder(location, "claim cues folder", "cue files", ClaimConfigError, MAX_CUES_BYTES)
 
 
 def load_cues(location: str | Path = DEFAULT_CUES) -> ClaimCues:

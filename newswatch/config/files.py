@@ -43,6 +43,31 @@ def config_stat(path: Path, what: str, error: MakeError, hint: str = "") -> os.s
         raise error(f"{path}: cannot read {what}: {problem}") from None
 
 
+def toml_folder(
+    location: str | Path, folder: str, files: str, error: MakeError, limit: int, hint: str = ""
+) -> list[Path]:
+    """The TOML files at ``location``: a folder's ``*.toml`` and its ``lang/*.toml``, or one
+    regular file. ``folder`` and ``files`` name them in messages ("rules folder", "rule
+    files"); more than ``limit`` bytes together is refused unread."""
+    path = Path(location)
+    mode = config_stat(path, folder, error, hint).st_mode
+    if stat.S_ISREG(mode):
+        return [path]
+    if not stat.S_ISDIR(mode):
+        raise error(f"{path}: cannot read {folder}: not a folder or a regular file ({file_kind(mode)})")
+    found = sorted(path.glob("*.toml")) + sorted((path / "lang").glob("*.toml"))
+    if not found:
+        raise error(f"{path}: no {files} (*.toml)")
+    one = files[:-1] if files.endswith("s") else files
+    total = sum(config_stat(file, one, error).st_size for file in found)
+    if total > limit:
+        raise error(
+            f"{path}: cannot read {folder}: its {files} hold more than {limit // 2**20} MB "
+            f"together ({total} bytes)"
+        )
+    return found
+
+
 def _refuse(path: Path, what: str, info: os.stat_result, error: MakeError, limit: int) -> None:
     if stat.S_ISDIR(info.st_mode):
         raise error(f"{path}: cannot read {what}: Is a directory")

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import stat
 from collections.abc import Mapping
 from pathlib import Path
 
-from newswatch.config.files import config_stat, file_kind, read_toml
+from newswatch.config.files import read_toml, toml_folder
 from newswatch.config.problems import FileLayout, validate
 from newswatch.config.rules import (
     DEFAULT_WINDOW,
@@ -86,24 +85,9 @@ def _unknown_group(path: Path, where: str, group: str, groups: Mapping[str, obje
 def rule_files(location: str | Path) -> list[Path]:
     """The rule files at ``location``: a folder's ``*.toml`` (its ``lang/`` folder's too), or
     one regular file."""
-    path = Path(location)
-    mode = config_stat(path, "rules folder", RuleConfigError, " (set NEWSWATCH_RULES)").st_mode
-    if stat.S_ISREG(mode):
-        return [path]
-    if not stat.S_ISDIR(mode):
-        raise RuleConfigError(
-            f"{path}: cannot read rules folder: not a folder or a regular file ({file_kind(mode)})"
-        )
-    files = sorted(path.glob("*.toml")) + sorted((path / "lang").glob("*.toml"))
-    if not files:
-        raise RuleConfigError(f"{path}: no rule files (*.toml)")
-    total = sum(config_stat(file, "rule file", RuleConfigError).st_size for file in files)
-    if total > MAX_RULES_BYTES:
-        raise RuleConfigError(
-            f"{path}: cannot read rules folder: its rule files hold more than "
-            f"{MAX_RULES_BYTES // 2**20} MB together ({total} bytes)"
-        )
-    return files
+    return toml_folder(
+        location, "rules folder", "rule files", RuleConfigError, MAX_RULES_BYTES, " (set NEWSWATCH_RULES)"
+    )
 
 
 def load_ruleset(
