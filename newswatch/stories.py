@@ -3,8 +3,8 @@
 Two tests, in order:
 
 * **copy** — a syndicated, mirrored, re-posted or cut-down text: the share of the shorter
-  text's word 3-shingles that the longer one holds (estimated from datasketch MinHash
-  signatures and the shingle counts) reaches ``copy_threshold``, within ``copy_window``
+  text's word 3-shingles that the longer one holds (estimated from MinHash
+  signatures, newswatch/minhash.py, and the shingle counts) reaches ``copy_threshold``, within ``copy_window``
   of each other;
 * **related** — another report of the same event: the title-and-lead similarity (cosine of
   IDF-weighted word stems, title words counted twice) reaches ``event_threshold``, they
@@ -12,7 +12,12 @@ Two tests, in order:
   different numbers (the 14th and the 15th sanctions package are two events), their
   opening sentences do not name different days of the week ("on Monday" / "on Wednesday":
   two events that share every name), and they were published within ``event_window``
-  of each other.
+  of each other;
+* **related** across languages — when the two are in different languages (or scripts) and
+  the words do not join them: they share rare *anchors* (``newswatch/anchors.py``: a
+  gazetteer entity when both date the event alike, two anchors one of which is a date,
+  number or entity, or three transliterated names) and no headline number or date
+  contradicts the other's (``by_anchors``).
 
 The new article joins the story of its best match; with no match it starts a story.
 Term weights come from the index's own window, so words every recent article uses
@@ -27,15 +32,17 @@ import math
 import re
 import sys
 import unicodedata
-import zlib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
+from newswatch import anchors as anchoring
+from newswatch.minhash import signature
 from newswatch.text import CJK
 
 NUM_PERM = 128
@@ -44,6 +51,20 @@ LEAD_WORDS = 60
 FIRST_WORDS = 35  # the opening sentences, where a report says when its event happened
 MIN_SHINGLES = 30  # fewer distinct shingles than this: too short to call a copy
 STEM = 6  # words are cut to their first six letters: a crude stemmer that works across languages
+
+#: Rarity of the anchors two reports in different languages must share, in units of the
+#: rarest possible anchor's weight (the IDF of a word only they use): 1.0 is one anchor
+#: only they share, or two that a few others use too.
+ANCHOR_THRESHOLD = 1.0
+#: A gazetteer entity counts this many times a date, number or name: its aliases were
+#: chosen by hand to name one company, where a name key can meet another name by chance.
+ENTITY_WEIGHT = 2.0
+#: Names (``p:`` anchors) that must be shared when nothing else is: as many as the names and
+#: numbers two leads in one language must share (``NEWSWATCH_STORY_MIN_SHARED``'s default).
+NAMES_ALONE = 3
+#: The IDF of a term a fifth of the window uses: such a word finds no candidates on its own,
+#: and such an anchor does not count as shared.
+COMMON_IDF = math.log(5)
 
 Relation = Literal["first", "copy", "related"]
 
@@ -90,12 +111,14 @@ class StoryConfig:
         min_shared_entities: int = 3,
         event_window: timedelta = timedelta(hours=72),
         copy_window: timedelta = timedelta(days=7),
+        anchor_threshold: float = ANCHOR_THRESHOLD,
     ):
         self.event_threshold = event_threshold
         self.copy_threshold = copy_threshold
         self.min_shared_entities = min_shared_entities
         self.event_window = event_window
         self.copy_window = copy_window
+        self.anchor_threshold = anchor_threshold
 
 
 # --- fingerprints ----------------------------------------------------------------------------
@@ -172,7 +195,7 @@ def _numbers(title: str) -> set[str]:
 class Fingerprint:
     """What grouping needs of one article."""
 
-    minhash: bytes  # NUM_PERM uint32 values (datasketch hash values, low 32 bits)
+    minhash: bytes  # NUM_PERM uint32 values (newswatch.minhash.signature)
     shingles: int  # distinct shingles hashed (0: text too short to compare as a copy)
     # sorted tuples, not sets: a window holds thousands of fingerprints, and tuples take a
     # sixth of the memory
@@ -181,6 +204,11 @@ class Fingerprint:
     entities: tuple[str, ...]
     numbers: tuple[str, ...]  # numbers in the headline
     weekdays: tuple[str, ...] = ()  # days of the week the first sentences name
+    # what survives translation (newswatch/anchors.py): entities, dates, numbers, names
+    anchors: tuple[str, ...] = ()
+    headline: tuple[str, ...] = ()  # the headline's normalised numbers and dates
+    language: str = ""  # the article's language ("en", "zh"), when known
+    script: str = ""  # the main script of its title and lead ("latin", "cyrillic", "cjk")
 
     def terms_json(self) -> str:
         return json.dumps(
@@ -191,6 +219,7 @@ class Fingerprint:
                 "n": self.numbers,
                 "w": self.weekdays,
                 "s": self.shingles,
+                "a": {"k": self.anchors, "h": self.headline, "g": self.language, "c": self.script},
             },
             ensure_ascii=False,
         )
@@ -199,9 +228,11 @@ class Fingerprint:
     def from_stored(cls, minhash: bytes, terms_json: str) -> Fingerprint:
         data = json.loads(terms_json)
 
-        def terms(key: str) -> tuple[str, ...]:  # interned: a window repeats the same words
-            return tuple(sorted(sys.intern(t) for t in data.get(key, ())))
+        def terms(key: str, source: dict[str, Any] = data) -> tuple[str, ...]:
+            # interned: a window repeats the same words
+            return tuple(sorted(sys.intern(t) for t in source.get(key, ())))
 
+        anchored = data.get("a") or {}  # rows written before anchors existed have none
         return cls(
             minhash,
             int(data.get("s", 0)),
@@ -210,6 +241,10 @@ class Fingerprint:
             terms("e"),
             terms("n"),
             terms("w"),
+            terms("k", anchored),
+            terms("h", anchored),
+            str(anchored.get("g") or ""),
+            str(anchored.get("c") or ""),
         )
 
 
@@ -233,17 +268,17 @@ def lead_of(text: str, words: int = LEAD_WORDS) -> str:
     return joined
 
 
-def fingerprint(title: str | None, text: str) -> Fingerprint:
+def fingerprint(
+    title: str | None, text: str, *, entities: Iterable[str] = (), language: str | None = None
+) -> Fingerprint:
+    """What grouping needs of an article: ``entities`` are the gazetteer ids it names (an
+    anchor across languages), ``language`` its language code when known."""
     words = tokens(text)
     shingles = {f"{a} {b} {c}".encode() for a, b, c in zip(words, words[1:], words[2:], strict=False)}
-    from datasketch import MinHash  # imported here: only crawls fingerprint (it brings in scipy)
-
-    minhash = MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32)  # 32-bit, deterministic, fast
-    if shingles:
-        minhash.update_batch(list(shingles))
-    values = np.asarray(minhash.hashvalues & 0xFFFFFFFF, dtype=np.uint32)
+    values = signature(shingles, NUM_PERM)  # datasketch's MinHash values (newswatch/minhash.py)
     lead = lead_of(text)
     title = title or ""
+    language = (language or "").split("-")[0].split("_")[0].lower()
     return Fingerprint(
         minhash=values.tobytes(),
         shingles=len(shingles) if len(shingles) >= MIN_SHINGLES else 0,
@@ -252,6 +287,10 @@ def fingerprint(title: str | None, text: str) -> Fingerprint:
         entities=tuple(sorted(_entities(lead))),
         numbers=tuple(sorted(_numbers(title))),
         weekdays=tuple(sorted(weekdays(lead_of(text, FIRST_WORDS)))),
+        anchors=anchoring.anchors(title, lead, entities, stopwords(), language),
+        headline=anchoring.headline_numbers(title),
+        language=language,
+        script=anchoring.script(f"{title} {lead}"),
     )
 
 
@@ -346,14 +385,100 @@ def compare(
         jaccard = copy_similarity(a, b)
         if jaccard >= config.copy_threshold:
             return Decision("copy", jaccard)
-    if gap > config.event_window or numbers_conflict(a, b) or days_conflict(a, b):
+    if gap > config.event_window or days_conflict(a, b):
+        return Decision(None, 0.0)
+    words = _by_words(a, b, config, idf, default_idf)
+    if words.relation is None and cross_language(a, b):
+        return by_anchors(a, b, config, idf, default_idf)
+    return words
+
+
+def _by_words(
+    a: Fingerprint, b: Fingerprint, config: StoryConfig, idf: IdfTable, default_idf: float
+) -> Decision:
+    """The same-language test: shared names and numbers, then title-and-lead similarity."""
+    if numbers_conflict(a, b):
         return Decision(None, 0.0)
     # names and numbers must agree as far as both leads have any (CJK leads have no capitals)
-    needed = min(config.min_shared_entities, len(a.entities), len(b.entities))
-    if len(set(a.entities) & set(b.entities)) < needed:
+    names_a, names_b = _names(a), _names(b)
+    needed = min(config.min_shared_entities, len(names_a), len(names_b))
+    if len(names_a & names_b) < needed:
         return Decision(None, 0.0)
     score = event_similarity(a, b, idf, default_idf)
     return Decision("related" if score >= config.event_threshold else None, score)
+
+
+def _names(fp: Fingerprint) -> set[str]:
+    """The names and numbers of a lead, for the shared-names gate; a lead without capitals
+    (Chinese, Japanese) shows its names only through the gazetteer entities it names."""
+    if fp.script != "cjk":
+        return set(fp.entities)
+    return set(fp.entities) | {x for x in fp.anchors if x.startswith("e:")}
+
+
+def cross_language(a: Fingerprint, b: Fingerprint) -> bool:
+    """The two are in different languages (or, a language unknown, different scripts)."""
+    if a.language and b.language:
+        return a.language != b.language
+    return bool(a.script and b.script and a.script != b.script)
+
+
+def anchors_conflict(a: Fingerprint, b: Fingerprint, window: timedelta) -> bool:
+    """Both headlines cite numbers or dates and none agree, or both title-and-leads name
+    calendar dates and none lies within ``window`` of one of the other's (a designation on
+    the 3rd, a denial on the 10th; an event "on January 26" reported on the 27th agrees)."""
+    if a.headline and b.headline and not set(a.headline) & set(b.headline):
+        return True
+    days_a, days_b = _days(a.anchors), _days(b.anchors)
+    if not days_a or not days_b:
+        return False
+    reach = max(1, round(window / timedelta(days=1)))
+    return all(min(abs(x - y), 366 - abs(x - y)) > reach for x in days_a for y in days_b)
+
+
+def _days(found: Iterable[str]) -> list[int]:
+    """The day of the year (in a leap year) of each ``d:MM-DD`` anchor."""
+    out = []
+    for anchor in found:
+        if anchor.startswith("d:"):
+            try:
+                out.append(datetime.strptime(f"2000-{anchor[2:]}", "%Y-%m-%d").timetuple().tm_yday)
+            except ValueError:
+                continue
+    return out
+
+
+def enough_anchors(shared: Iterable[str], a: Fingerprint, b: Fingerprint) -> bool:
+    """Whether the shared (rare enough) anchors can tie two reports to one event. A person or
+    place recurs across many events, and a company is named for days (sanctioned, denying,
+    launching), so: names alone need ``NAMES_ALONE``; a gazetteer entity alone holds only
+    when both reports date the event (the contradiction test has found the dates agree);
+    otherwise two anchors, one of them a date, number or entity."""
+    found = list(shared)
+    names = sum(x.startswith("p:") for x in found)
+    entities = sum(x.startswith("e:") for x in found)
+    if len(found) == 1 and entities == 1:
+        return bool(_days(a.anchors) and _days(b.anchors))
+    return len(found) >= (NAMES_ALONE if names == len(found) else 2)
+
+
+def by_anchors(
+    a: Fingerprint, b: Fingerprint, config: StoryConfig, idf: IdfTable, default_idf: float
+) -> Decision:
+    """The cross-language test: no contradicting numbers or dates, at least one shared
+    gazetteer entity or two shared dates, numbers or names, and the shared anchors rare
+    enough: each weighs its IDF in the window as a share of the rarest weight (a gazetteer
+    entity, a name chosen by hand, twice that), and together they reach ``anchor_threshold``."""
+    if anchors_conflict(a, b, config.event_window):
+        return Decision(None, 0.0)
+    # an anchor more than a fifth of the window shares (Ukraine, Putin, China) counts for nothing
+    weights = {x: idf.get(x, default_idf) for x in set(a.anchors) & set(b.anchors)}
+    shared = {x: w for x, w in weights.items() if w >= COMMON_IDF}
+    if default_idf <= 0 or not enough_anchors(shared, a, b):
+        return Decision(None, 0.0)
+    score = sum(w * (ENTITY_WEIGHT if x.startswith("e:") else 1.0) for x, w in shared.items())
+    score /= default_idf
+    return Decision("related" if score >= config.anchor_threshold else None, score)
 
 
 # --- the window of recent articles -------------------------------------------------------------
@@ -400,7 +525,7 @@ class StoryIndex:
     def add(self, entry: Entry) -> None:
         position = len(self.entries)
         self.entries.append(entry)
-        terms = set(entry.fp.title_terms) | set(entry.fp.lead_terms)
+        terms = set(entry.fp.title_terms) | set(entry.fp.lead_terms) | set(entry.fp.anchors)
         self.df.update(terms)
         for term in terms:
             self.by_term.setdefault(term, []).append(position)
@@ -460,7 +585,7 @@ class StoryIndex:
                 if _gap(when, entry.when) <= cfg.copy_window:
                     return Match(entry.article_id, entry.story_id, "copy", score)
         idf, default_idf = self.idf()
-        common = max(5, len(self.entries) // 5)
+        common = max(5, len(self.entries) // 5)  # (COMMON_IDF)
         overlap: dict[int, float] = {}  # candidate → weight of the rare words it shares
         for term in set(fp.title_terms) | set(fp.lead_terms):
             if self.df.get(term, 0) <= common:  # words a fifth of the window uses find no one
@@ -475,6 +600,49 @@ class StoryIndex:
             if entry.article_id == exclude or (gap is not None and gap > cfg.event_window):
                 continue
             decision = compare(fp, entry.fp, gap, cfg, idf, default_idf, copies=False)
+            if decision.relation == "related" and (best is None or decision.score > best.score):
+                best = Match(entry.article_id, entry.story_id, "related", decision.score)
+            checked += 1
+            if checked >= self.MAX_COMPARED:
+                break
+        if fp.anchors:  # reports in other languages share no words, but anchors
+            best = self._match_anchors(fp, when, exclude, set(overlap), best, common)
+        return best
+
+    def _match_anchors(
+        self,
+        fp: Fingerprint,
+        when: datetime | None,
+        exclude: int | None,
+        seen: set[int],
+        best: Match | None,
+        common: int,
+    ) -> Match | None:
+        """The best related report in another language among the entries the word test
+        did not see: those whose shared anchors (each rarer than a fifth of the window) weigh
+        enough to pass ``by_anchors``, heaviest first."""
+        cfg = self.config
+        idf, default_idf = self.idf()
+        overlap: dict[int, float] = {}
+        for anchor in fp.anchors:
+            if self.df.get(anchor, 0) <= common:
+                weight = idf.get(anchor, default_idf) * (ENTITY_WEIGHT if anchor.startswith("e:") else 1.0)
+                for position in self.by_term.get(anchor, ()):
+                    overlap[position] = overlap.get(position, 0.0) + weight
+        enough = cfg.anchor_threshold * default_idf
+        candidates = [p for p, weight in overlap.items() if weight >= enough and p not in seen]
+        checked = 0
+        for position in sorted(candidates, key=overlap.__getitem__, reverse=True):
+            entry = self.entries[position]
+            gap = _gap_or_none(when, entry.when)
+            if (
+                entry.article_id == exclude
+                or (gap is not None and gap > cfg.event_window)
+                or not cross_language(fp, entry.fp)
+                or days_conflict(fp, entry.fp)
+            ):
+                continue
+            decision = by_anchors(fp, entry.fp, cfg, idf, default_idf)
             if decision.relation == "related" and (best is None or decision.score > best.score):
                 best = Match(entry.article_id, entry.story_id, "related", decision.score)
             checked += 1

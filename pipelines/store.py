@@ -140,7 +140,12 @@ class StorePipeline:
     def process_item(self, item: Article, spider: object = None) -> Article:
         assert item.extraction is not None
         url = article_url(item, self.outlets[item.outlet])
-        item.fingerprint = fingerprint(item.extraction.title, item.extraction.text)
+        item.fingerprint = fingerprint(
+            item.extraction.title,
+            item.extraction.text,
+            entities=item.entities,
+            language=item.extraction.language or item.outlet_language,
+        )
         try:
             stored = self.archive.articles.store(
                 item, item.extraction, url, self.run_id, item.fingerprint, self.stories, item.revisit

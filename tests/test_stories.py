@@ -4,16 +4,27 @@ names stay apart."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from newswatch.anchors import dates, name_key, names, numbers
 from newswatch.archive import Archive
 from newswatch.clock import fixed_clock
 from newswatch.records import Article, Candidate, Extraction
 from newswatch.rules import load_ruleset
-from newswatch.stories import Entry, StoryConfig, StoryIndex, compare, copy_similarity, fingerprint
+from newswatch.stories import (
+    Entry,
+    Fingerprint,
+    StoryConfig,
+    StoryIndex,
+    compare,
+    copy_similarity,
+    fingerprint,
+    stopwords,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -115,6 +126,249 @@ def test_headlines_citing_different_numbers_are_different_events() -> None:
     b = fingerprint("EU adopts 15th sanctions package", "\n\n".join(FACTORY[2:5] + FACTORY[1:2]))
     verdict = compare(a, b, timedelta(hours=1), StoryConfig(copy_threshold=1.1), {}, 1.0)
     assert verdict.relation is None
+
+
+# --- across languages: anchors ------------------------------------------------------------
+
+# One event in three languages (written for these tests): the US sanctions a drone-engine
+# maker on 17 October. They share no words, but the gazetteer entity, the date and a number.
+ENGINES_EN_TITLE = "US sanctions Chinese engine maker over Russia's attack drones"
+ENGINES_EN = [
+    "WASHINGTON -- The US Treasury on October 17 imposed sanctions on Xiamen Limbach, a Chinese maker "
+    "of small aircraft engines, saying it supplied engines for the Garpiya attack drones Russia's army "
+    "launches at Ukrainian cities.",
+    "The department said the company had shipped about 1,200 engines to Kupol, the Russian arms "
+    "maker, since last year through trading firms in Hong Kong.",
+    "China's foreign ministry said it opposed unilateral sanctions and that its exports of dual-use "
+    "goods were strictly controlled.",
+]
+ENGINES_RU_TITLE = "Минфин США ввёл санкции против китайского производителя двигателей для дронов"
+ENGINES_RU = [
+    "ВАШИНГТОН -- Министерство финансов США 17 октября ввело санкции против китайской компании "
+    "Xiamen Limbach, которая, по данным ведомства, поставляла двигатели для ударных беспилотников "
+    "«Гарпия», которыми российская армия атакует украинские города.",
+    "По данным министерства, компания через торговые фирмы в Гонконге отправила концерну «Купол» "
+    "около 1 200 двигателей.",
+    "МИД Китая заявил, что выступает против односторонних санкций и строго контролирует экспорт "
+    "товаров двойного назначения.",
+]
+ENGINES_ZH_TITLE = "美国制裁中国发动机制造商 指其为俄军无人机供货"
+ENGINES_ZH = [
+    "美国财政部10月17日宣布制裁厦门林巴贺,称该公司为俄罗斯军队用于袭击乌克兰城市的攻击无人机提供发动机。",
+    "美方称,该公司自去年以来经由香港贸易公司向俄罗斯军工企业运送了约1200台发动机。",
+    "中国外交部表示反对单边制裁,并称中国对两用物项出口实行严格管控。",
+]
+# A different event naming the same company, in Russian: Ukrainian investigators found its
+# engines in wreckage on 12 October (five days before the sanctions).
+WRECKAGE_RU_TITLE = "В обломках российских дронов нашли китайские двигатели"
+WRECKAGE_RU = [
+    "КИЕВ -- Украинские следователи 12 октября обнаружили в обломках сбитых над Харьковом "
+    "беспилотников двигатели производства Xiamen Limbach, сообщило Главное управление разведки.",
+    "По словам разведчиков, на корпусах сохранились заводские номера, а сами беспилотники были "
+    "собраны на предприятии концерна «Купол».",
+    "В Пекине заявили, что не поставляют летальное оружие ни одной из сторон конфликта.",
+]
+
+
+def engines(title: str, text: list[str], language: str) -> Fingerprint:
+    """A fingerprint as the crawler makes it: with the gazetteer's entities and the language."""
+    body = "\n\n".join(text)
+    gazetteer = MATCHER.gazetteer
+    assert gazetteer is not None
+    return fingerprint(title, body, entities=gazetteer.named_in(title, body), language=language)
+
+
+def test_reports_of_one_event_in_english_russian_and_chinese_become_one_story() -> None:
+    index = StoryIndex()
+    index.add(Entry(0, 0, "x", NOW - timedelta(days=1), fingerprint(UNRELATED_TITLE, "\n\n".join(UNRELATED))))
+    index.add(Entry(1, 1, "washington-post", NOW, engines(ENGINES_EN_TITLE, ENGINES_EN, "en")))
+    russian = engines(ENGINES_RU_TITLE, ENGINES_RU, "ru")
+    assert {"e:xiamen-limbach", "d:10-17", "n:1200"} <= set(russian.anchors)
+    joined = index.match(russian, NOW + timedelta(hours=2))
+    assert joined is not None and (joined.story_id, joined.relation) == (1, "related")
+    index.add(Entry(2, joined.story_id, "rbc", NOW + timedelta(hours=2), russian))
+    chinese = engines(ENGINES_ZH_TITLE, ENGINES_ZH, "zh")
+    joined = index.match(chinese, NOW + timedelta(hours=5))
+    assert joined is not None and (joined.story_id, joined.relation) == (1, "related")
+
+
+def test_two_events_naming_one_entity_on_different_dates_stay_apart() -> None:
+    sanctions = engines(ENGINES_EN_TITLE, ENGINES_EN, "en")
+    wreckage = engines(WRECKAGE_RU_TITLE, WRECKAGE_RU, "ru")
+    assert "e:xiamen-limbach" in set(sanctions.anchors) & set(wreckage.anchors)
+    index = StoryIndex()
+    index.add(Entry(1, 1, "kyiv-independent", NOW - timedelta(days=2), wreckage))
+    assert index.match(sanctions, NOW) is None
+    # the same pair without the dates in their leads would be one story
+    undated = [ENGINES_EN[0].replace(" on October 17", ""), *ENGINES_EN[1:]]
+    assert index.match(engines(ENGINES_EN_TITLE, undated, "en"), NOW) is not None
+
+
+def test_names_shared_by_much_of_the_window_do_not_join_languages() -> None:
+    index = StoryIndex()
+    for n in range(12):  # Putin and the Kremlin are in every report of the week
+        text = (
+            f"MOSCOW -- Vladimir Putin met the governor of region {n} at the Kremlin, his press service "
+            f"said, and discussed roads, schools and the harvest of topic {n}."
+        )
+        index.add(
+            Entry(n, n, "x", NOW, fingerprint(f"Putin meets regional governor {n}", text, language="en"))
+        )
+    russian = fingerprint(
+        "Путин провёл совещание по экономике",
+        "МОСКВА -- Президент Владимир Путин провёл в Кремле совещание с членами правительства, "
+        "сообщили в пресс-службе.",
+        language="ru",
+    )
+    assert {"p:ptn", "p:krml"} <= set(russian.anchors)
+    assert index.match(russian, NOW) is None
+
+
+def test_a_name_in_cyrillic_and_in_latin_script_has_one_key() -> None:
+    assert name_key("Зеленский") == name_key("Зеленського") == name_key("Zelensky") == name_key("Zelenskyy")
+    assert name_key("Гарпия") == name_key("Гарпии") == name_key("Garpiya")
+    assert name_key("Блинкен") == name_key("Blinken")
+    assert name_key("Zelensky") != name_key("Zhukov")
+    assert name_key("Си") is None  # too short to tell apart
+    stop = stopwords()
+    assert names("Президент Владимир Зеленский заявил", stop) == names(
+        "President Volodymyr Zelensky said", stop
+    )
+
+
+def test_dates_in_every_language_are_one_month_day() -> None:
+    for text in (
+        "on January 26 the Treasury said",
+        "Минфин 26 января объявил",
+        "Мінфін 26 січня оголосив",
+        "Am 26. Januar sagte das Ministerium",
+        "美国财政部1月26日宣布",
+        "le 26 janvier, le ministère",
+        "el 26 de enero el ministerio",
+        "w dniu 26 stycznia ministerstwo",
+        "published 2023-01-26",
+        "am 26.01.2023",
+    ):
+        assert dates(text)[0] == {"01-26"}, text
+    assert dates("May 32 or 15 flights")[0] == set()
+
+
+def test_numbers_are_normalised_and_years_and_dates_left_out() -> None:
+    for text in ("1,200 engines", "1 200 двигателей", "1.200 Motoren", "约1200台发动机"):
+        assert numbers(text) == {"1200"}, text
+    assert numbers("2024 and 7 drones, 3,5 tonnes") == set()  # a year, small numbers
+    found, spans = dates("On October 17, 1,200 engines")
+    assert found == {"10-17"} and numbers("On October 17, 1,200 engines", spans) == {"1200"}
+
+
+def test_a_fingerprint_stored_before_anchors_still_matches_by_words() -> None:
+    stored = json.loads(fingerprint(FACTORY_TITLE, "\n\n".join(FACTORY)).terms_json())
+    assert "a" in stored
+    del stored["a"]  # a row written by the previous release
+    fp = fingerprint(FACTORY_TITLE, "\n\n".join(FACTORY))
+    old = Fingerprint.from_stored(fp.minhash, json.dumps(stored))
+    assert (old.anchors, old.language) == ((), "")
+    index = StoryIndex()
+    index.add(Entry(1, 1, "x", NOW, old))
+    related = index.match(
+        fingerprint(RELATED_TITLE, "\n\n".join(RELATED), language="en"), NOW + timedelta(hours=3)
+    )
+    assert related is not None and (related.article_id, related.relation) == (1, "related")
+    chinese = engines(ENGINES_ZH_TITLE, ENGINES_ZH, "zh")  # no anchors on the old row: no match, no error
+    assert index.match(chinese, NOW + timedelta(hours=3)) is None
+
+
+def test_a_russian_name_in_any_case_has_the_key_of_its_latin_spelling() -> None:
+    # the instrumental ending adds a consonant the key would keep (Путиным: p-t-n-m)
+    assert name_key("Путиным", "ru") == name_key("Путин", "ru") == name_key("Putin")
+    assert name_key("Байденом", "ru") == name_key("Biden")
+    assert name_key("Лавровим", "uk") == name_key("Lavrov")
+    stop = stopwords()
+    assert names("Встреча с Байденом прошла", stop, language="ru") == names("A meeting with Biden", stop)
+
+
+def test_a_chinese_name_in_russian_script_has_the_key_of_its_pinyin_spelling() -> None:
+    # Russian writes Chinese names in the Palladius system: цз is pinyin's j (or z), чж its zh,
+    # and a final н its ng
+    assert name_key("Цзиньпин", "ru") == name_key("Цзиньпином", "ru") == name_key("Jinping")
+    assert name_key("Чжан", "ru") == name_key("Zhang")
+    assert name_key("Jinping") != name_key("Zhang")
+
+
+def test_a_chinese_lead_shows_its_names_through_the_gazetteer() -> None:
+    # two Chinese reports of one event: their leads have no capitals, so the names-and-numbers
+    # gate sees only digits, of which they share two; the gazetteer entity is the third name
+    first = engines(
+        "美国制裁厦门林巴贺 指其为俄军无人机供应发动机",
+        ["美国财政部10月17日宣布制裁厦门林巴贺,称该公司向俄罗斯供应无人机发动机,已运送约1200台。"],
+        "zh",
+    )
+    second = engines(
+        "厦门林巴贺遭美国制裁 被指为俄军无人机供应发动机",
+        ["美国10月17日宣布对厦门林巴贺等16家公司实施制裁,指其向俄罗斯供应无人机发动机,涉及金额300万美元。"],
+        "zh",
+    )
+    assert len(set(first.entities) & set(second.entities)) == 2  # 10, 17: not 1200, not 16 or 300
+    verdict = compare(first, second, timedelta(hours=3), StoryConfig(copy_threshold=1.1), {}, 1.0)
+    assert verdict.relation == "related"
+
+
+def _window(*fps: Fingerprint) -> StoryIndex:
+    """A window of unrelated English reports (so that the anchors below are rare) and ``fps``."""
+    index = StoryIndex()
+    for n in range(20):
+        index.add(
+            Entry(100 + n, 100 + n, "x", NOW, fingerprint(f"{UNRELATED_TITLE} {n}", "\n\n".join(UNRELATED)))
+        )
+    for n, fp in enumerate(fps):
+        index.add(Entry(n, n, "x", NOW, fp))
+    return index
+
+
+def test_two_names_alone_do_not_join_languages_a_date_with_them_does() -> None:
+    # an English report of a meeting, and a Russian one of another event naming the same two
+    # people (written for this test)
+    meeting = fingerprint(
+        "Foreign ministers meet to discuss grain corridor",
+        "ISTANBUL -- Russian Foreign Minister Sergei Lavrov met his Turkish counterpart Hakan Fidan "
+        "to discuss the grain corridor through the Black Sea, the ministry said.",
+        language="en",
+    )
+    other = fingerprint(
+        "Москва и Анкара обсудили поставки газа",
+        "МОСКВА -- Министры иностранных дел Сергей Лавров и Хакан Фидан по телефону обсудили поставки "
+        "газа и строительство атомной станции, сообщили в МИД.",
+        language="ru",
+    )
+    assert {"p:lvrv", "p:fdn"} <= set(meeting.anchors) & set(other.anchors)
+    assert _window(meeting).match(other, NOW) is None
+    dated = fingerprint(
+        "Лавров и Фидан обсудили зерновой коридор",
+        "СТАМБУЛ -- Министр иностранных дел Сергей Лавров 14 марта встретился с Хаканом Фиданом, "
+        "сообщили в МИД.",
+        language="ru",
+    )
+    meeting_dated = fingerprint(
+        "Foreign ministers meet to discuss grain corridor",
+        "ISTANBUL -- Russian Foreign Minister Sergei Lavrov met his Turkish counterpart Hakan Fidan on "
+        "March 14 to discuss the grain corridor, the ministry said.",
+        language="en",
+    )
+    joined = _window(meeting_dated).match(dated, NOW)
+    assert joined is not None and joined.relation == "related"
+
+
+def test_an_entity_alone_joins_languages_only_when_both_reports_date_the_event() -> None:
+    english = engines(ENGINES_EN_TITLE, [ENGINES_EN[0]], "en")  # dated October 17
+    # a Chinese report naming the company, undated: a statement, a denial, a launch of any day
+    undated = engines("厦门林巴贺回应美方指控", ["厦门林巴贺发表声明,否认向俄罗斯军方出售发动机。"], "zh")
+    assert set(english.anchors) & set(undated.anchors) == {"e:xiamen-limbach"}
+    assert _window(english).match(undated, NOW + timedelta(hours=5)) is None
+    dated = engines(
+        "厦门林巴贺回应美方制裁", ["美国财政部10月17日宣布制裁厦门林巴贺,该公司发表声明予以否认。"], "zh"
+    )
+    joined = _window(english).match(dated, NOW + timedelta(hours=5))
+    assert joined is not None and joined.relation == "related"
 
 
 # --- the archive: stories, alerts, revisions -----------------------------------------------

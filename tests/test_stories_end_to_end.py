@@ -1,7 +1,8 @@
 """One story, one alert, end to end: the real `newswatch crawl` over three loopback outlets
 reporting one event (an original, a wire copy, another outlet's report), then an update
 of the original and an AMP spelling of the copy; `newswatch dispatch` to a loopback Slack
-gives one message, replies in its thread, and the first message's outlet count."""
+gives one message, replies in its thread, and the first message's outlet count. The same
+for one event reported in English, Russian and Chinese by three language services."""
 
 from __future__ import annotations
 
@@ -15,7 +16,20 @@ from fakeslack import FakeSlack
 from fakeweb import FakeWeb
 from helpers import ROOT, crawl_env, outlet_table, rows, run_newswatch, write_outlets
 from outlet_sites import Story, atom, ghost_page, pangea_page, rss, wordpress_page
-from test_stories import FACTORY, RELATED, RELATED_TITLE, UNRELATED, UNRELATED_TITLE, wire_copy
+from test_stories import (
+    ENGINES_EN,
+    ENGINES_EN_TITLE,
+    ENGINES_RU,
+    ENGINES_RU_TITLE,
+    ENGINES_ZH,
+    ENGINES_ZH_TITLE,
+    FACTORY,
+    RELATED,
+    RELATED_TITLE,
+    UNRELATED,
+    UNRELATED_TITLE,
+    wire_copy,
+)
 
 from newswatch.archive import Archive
 from newswatch.rules import load_ruleset
@@ -31,6 +45,19 @@ FIRST = [  # the first version: a denial only (medium)
     "Officials in Kyiv have urged the bloc to act faster and to share what its intelligence services know.",
 ]
 SECOND = [*FIRST[:2], *FACTORY[1:3], *FIRST[2:]]  # the update names the factory and its supplier (high)
+
+
+def slack_env(tmp_path: Path, outlets: Path, slack: FakeSlack) -> dict[str, str]:
+    """A crawl's environment with alerts going to the loopback Slack."""
+    return crawl_env(
+        tmp_path,
+        outlets,
+        NEWSWATCH_HTTPCACHE="0",
+        SLACK_BOT_TOKEN="xoxb-test-token",
+        NEWSWATCH_SLACK_API_URL=slack.api_url,
+        NEWSWATCH_SLACK_CHANNEL="#china-russia",
+        NEWSWATCH_SLACK_MIN_INTERVAL="0.05",
+    )
 
 
 def test_one_event_at_three_outlets_is_one_story_one_message_and_thread_replies(
@@ -81,15 +108,7 @@ def test_one_event_at_three_outlets_is_one_story_one_message_and_thread_replies(
     slack = FakeSlack().start()
     try:
         db = tmp_path / "data" / "newswatch.db"
-        env = crawl_env(
-            tmp_path,
-            outlets,
-            NEWSWATCH_HTTPCACHE="0",
-            SLACK_BOT_TOKEN="xoxb-test-token",
-            NEWSWATCH_SLACK_API_URL=slack.api_url,
-            NEWSWATCH_SLACK_CHANNEL="#china-russia",
-            NEWSWATCH_SLACK_MIN_INTERVAL="0.05",
-        )
+        env = slack_env(tmp_path, outlets, slack)
         first = run_newswatch(["crawl"], env)
         assert first.returncode == 0, first.stderr[-3000:]
 
@@ -176,3 +195,51 @@ def test_one_event_at_three_outlets_is_one_story_one_message_and_thread_replies(
     assert len(also) == 2 and set(also) < names  # the story once: the lead, then its other outlets
     assert content.html.count("Also reported by") == 1
     assert all(f">{name}</a>" in content.html for name in also)
+
+
+def test_one_event_in_three_languages_is_one_slack_message_and_two_thread_replies(
+    web: FakeWeb, tmp_path: Path
+) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    u = web.url
+    services = (  # one outlet's English, Russian and Chinese services
+        ("en", "Alpha English", ENGINES_EN_TITLE, ENGINES_EN, 5),
+        ("ru", "Alpha Russian", ENGINES_RU_TITLE, ENGINES_RU, 4),
+        ("zh", "Alpha Chinese", ENGINES_ZH_TITLE, ENGINES_ZH, 3),
+    )
+    tables = []
+    for lang, name, title, text, hours in services:
+        story = Story(
+            f"/{lang}/a/engines/20{hours}1.html", title, text, now - timedelta(hours=hours), lang=lang
+        )
+        web.add(story.path, pangea_page(story, u(story.path)))
+        web.add(
+            f"/{lang}/rss.xml",
+            rss([(title, u(story.path), story.published)]),
+            content_type="application/rss+xml",
+        )
+        tables.append(outlet_table(f"alpha_{lang}", u(f"/{lang}/"), name=name, feeds=[u(f"/{lang}/rss.xml")]))
+    outlets = write_outlets(tmp_path / "outlets.toml", *tables)
+    slack = FakeSlack().start()
+    try:
+        db = tmp_path / "data" / "newswatch.db"
+        env = slack_env(tmp_path, outlets, slack)
+        crawled = run_newswatch(["crawl"], env)
+        assert crawled.returncode == 0, crawled.stderr[-3000:]
+        articles = rows(db, "SELECT outlet, language, story_id, story_relation, flagged FROM articles")
+        assert len(articles) == 3 and all(a["flagged"] for a in articles)
+        assert {a["story_id"] for a in articles} == {articles[0]["story_id"]}  # one story
+        assert sorted(a["story_relation"] for a in articles) == ["first", "related", "related"]
+        assert sorted(r["kind"] for r in rows(db, "SELECT kind FROM alerts")) == ["also", "also", "new"]
+
+        sent = run_newswatch(["dispatch"], env)
+        assert sent.returncode == 0, sent.stderr[-2000:]
+        posts = slack.delivered()
+        roots = [p for p in posts if not p.payload.get("thread_ts")]
+        replies = [p for p in posts if p.payload.get("thread_ts")]
+        assert len(roots) == 1 and len(replies) == 2  # not three top-level alerts
+        root_ts = rows(db, "SELECT slack_ts FROM alerts WHERE kind = 'new'")[0]["slack_ts"]
+        assert {p.payload["thread_ts"] for p in replies} == {root_ts}
+        assert all("Also reported by" in p.payload["text"] for p in replies)
+    finally:
+        slack.stop()

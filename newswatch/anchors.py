@@ -1,0 +1,275 @@
+"""Anchors: what reports of one event share across languages and scripts (pure, no I/O).
+
+Reports of one event in English, Russian and Chinese share no words, but they name the same
+things. An anchor is one of them, written so that every language spells it alike:
+
+* ``e:<id>`` — a gazetteer entity the article names (its aliases in every language and
+  script are one id: ``newswatch/rules/gazetteer.py``);
+* ``d:MM-DD`` — a calendar date ("January 26", "26 января", "26. Januar", "1月26日",
+  "2023-01-26" are all ``d:01-26``), month names from dateparser's locale data (CLDR);
+* ``n:<number>`` — a number of two digits or more that is not a year alone, its thousands
+  separators dropped ("1,000", "1 000", "1.000" are ``n:1000``) and a decimal comma read as a
+  point ("1,5" is ``n:1.5``);
+* ``p:<key>`` — a proper name (a capitalised word that does not start a sentence) in a
+  Latin, Cyrillic or Greek script, a Russian or Ukrainian one reduced to its lemma
+  (pymorphy3), transliterated to Latin (anyascii) and reduced to a loose consonant key, so
+  Зеленский, Зеленського and Zelensky, Путиным and Putin, or Гарпия and Garpiya, meet; a
+  Chinese name in Cyrillic (Palladius: Цзиньпин) meets its pinyin (Jinping).
+
+Chinese names have no phonetic key: there the gazetteer's aliases, digits and dates link.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from newswatch.text import CJK
+
+#: Languages whose month names are read (the monitored languages and their neighbours).
+MONTH_LANGUAGES = (
+    "en", "ru", "uk", "zh", "de", "fr", "es", "it", "pl", "ro", "tr", "ar", "bg", "ja",
+    "ko", "hu", "nl", "sk", "cs", "pt", "hi", "be", "kk", "sr", "hr", "fa",
+)  # fmt: skip
+#: Consonants of a name key kept at most: inflected endings (Зеленского) fall away.
+KEY_CONSONANTS = 4
+#: Fewer consonants than this: too short a name to tell apart (Li, Xi, Wang).
+MIN_CONSONANTS = 3
+MIN_NUMBER = 10  # smaller numbers ("3 drones") are everywhere
+
+_SENTENCE_END = re.compile(r"[.!?:;»\"“”]\s*$")
+_NAME = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_CAPITAL_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+_NUMBER = re.compile(
+    r"(?<![\d.,])\d{1,3}(?:([,. ])\d{3})(?:\1\d{3})*(?![\d])|(?<![\d.,])\d+(?:[.,]\d+)?(?![\d])"
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_ISO_DATE = re.compile(r"(?<!\d)(?:19|20)\d\d-(\d\d)-(\d\d)(?!\d)")
+_DOTTED_DATE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(?:19|20)\d\d(?!\d)")
+# CLDR's Chinese, Japanese and Korean date pattern (y年M月d日, y년 M월 d일)
+_CJK_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일号號]")
+_CJK_RUN = re.compile(rf"[{CJK}]")
+# a loose phonetic key: spellings that transliterations of one name vary between
+# (pinyin's final ng is a Cyrillic н: Jinping, Цзиньпин)
+_SOUNDS = (
+    ("ng", "n"), ("kh", "h"), ("ck", "k"), ("ph", "f"),
+    ("w", "v"), ("q", "k"), ("c", "k"), ("x", "ks"), ("j", "y"),
+)  # fmt: skip
+_VOWELS = re.compile(r"[aeiouy]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+#: Languages whose names are reduced to their lemma before the key (pymorphy3 dictionaries).
+LEMMA_LANGUAGES = ("ru", "uk")
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn"})
+_NOUN_TAGS = frozenset({"NOUN", "ADJF"})
+_REPEAT = re.compile(r"(.)\1+")
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+_MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def month_names() -> dict[str, int]:
+    """Month names, their inflected forms and abbreviations in ``MONTH_LANGUAGES`` (dateparser's
+    locale data, from CLDR), lower-cased; a name two languages give to different months, and
+    names under three letters, are left out."""
+    from dateparser.languages.loader import default_loader
+
+    names: dict[str, set[int]] = {}
+    for language in MONTH_LANGUAGES:
+        info = default_loader.get_locale(language).info
+        for number, month in enumerate(_MONTHS, start=1):
+            for name in info.get(month, ()):
+                name = unicodedata.normalize("NFKC", name).lower().rstrip(".")
+                if len(name) >= 3 and not any(ch.isdigit() for ch in name):
+                    names.setdefault(name, set()).add(number)
+    return {name: next(iter(months)) for name, months in names.items() if len(months) == 1}
+
+
+# a day of the month, and the word after it (26 января, 26. Januar, 26 de enero) or before
+# it (January 26, január 26.): a month name when month_names() knows it
+_DAY = re.compile(r"(?<![\d.,])(\d{1,2})(?:st|nd|rd|th|-?(?:го|е|ого))?(?![\d])")
+_WORD = r"[^\s\d.,;:!?()\[\]«»\"“”'’-]+"
+_MONTH_AFTER = re.compile(rf"\.?\s+(?:de\s+)?({_WORD})")
+_MONTH_BEFORE = re.compile(rf"({_WORD})\.?\s+$")
+
+
+def _month_day(month: int, day: int) -> str | None:
+    return f"{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
+def dates(text: str) -> tuple[set[str], list[tuple[int, int]]]:
+    """The calendar dates ``text`` names, as ``MM-DD``, and where they are (so their digits
+    are not read as numbers too)."""
+    text = unicodedata.normalize("NFKC", text)
+    found: set[str] = set()
+    spans: list[tuple[int, int]] = []
+    names = month_names()
+    for match in _DAY.finditer(text):
+        after = _MONTH_AFTER.match(text, match.end())
+        month = names.get(after.group(1).lower()) if after else None
+        end = after.end() if after and month else match.end()
+        start = match.start()
+        if month is None:
+            before = _MONTH_BEFORE.search(text, max(0, match.start() - 24), match.start())
+            month = names.get(before.group(1).lower()) if before else None
+            start = before.start() if before and month else start
+        if month is not None and (key := _month_day(month, int(match.group(1)))):
+            found.add(key)
+            spans.append((start, end))
+    for pattern, month_group, day_group in ((_ISO_DATE, 1, 2), (_DOTTED_DATE, 2, 1), (_CJK_DATE, 1, 2)):
+        for match in pattern.finditer(text):
+            if key := _month_day(int(match.group(month_group)), int(match.group(day_group))):
+                found.add(key)
+                spans.append(match.span())
+    return found, spans
+
+
+# --- numbers ----------------------------------------------------------------------------------
+
+
+def numbers(text: str, skip: Sequence[tuple[int, int]] = ()) -> set[str]:
+    """Numbers of two digits or more that are not years alone, normalised: thousands
+    separators (a comma, point or space before each group of three digits) dropped, a
+    decimal comma read as a point. Digits inside ``skip`` spans (dates) are left out."""
+    text = unicodedata.normalize("NFKC", text)
+    out: set[str] = set()
+    for match in _NUMBER.finditer(text):
+        if any(start <= match.start() < end for start, end in skip):
+            continue
+        raw = match.group(0)
+        value = re.sub(r"[,. ]", "", raw) if match.group(1) else raw.replace(",", ".")
+        if _YEAR.fullmatch(value):
+            continue
+        try:
+            if float(value) < MIN_NUMBER:
+                continue
+        except ValueError:
+            continue
+        out.add(value.rstrip("0").rstrip(".") if "." in value else value)
+    return out
+
+
+# --- names ------------------------------------------------------------------------------------
+
+
+def _capitalised_script(word: str) -> bool:
+    return word[:1].isupper() and unicodedata.name(word[0], "").split(" ")[0] in _CAPITAL_SCRIPTS
+
+
+def _lemma(word: str, language: str) -> str:
+    """A Russian or Ukrainian name in its dictionary form: Путиным, Байденом → путин, байден,
+    whose endings add a consonant the key would keep."""
+    if language not in LEMMA_LANGUAGES or not _CYRILLIC.match(word):
+        return word
+    return _name_lemma(language, word.lower())
+
+
+@lru_cache(maxsize=20_000)
+def _name_lemma(language: str, word: str) -> str:
+    """The lemma of the word read as a name (pymorphy3, whose dictionaries the rules' matcher
+    uses): the first reading tagged as a name, surname or place, else the first noun or
+    adjective (Зеленского); the word itself when none (Фидан is a name, not a form of a verb)."""
+    from newswatch.rules.inflection import _analyzer
+
+    parses = _analyzer(language).parse(word)
+    for wanted in (_NAME_TAGS, _NOUN_TAGS):
+        for parse in parses:
+            if wanted & set(str(parse.tag).replace(" ", ",").split(",")):
+                return str(parse.normal_form)
+    return word
+
+
+def name_key(word: str, language: str = "") -> str | None:
+    """A loose phonetic key of a name in any Latin, Cyrillic or Greek spelling: a Russian or
+    Ukrainian name (``language``) reduced to its lemma, transliterated to Latin, similar
+    spellings made one, vowels and repeated letters dropped, the first ``KEY_CONSONANTS``
+    consonants kept (so inflected endings fall away). A Chinese name in Cyrillic is written in
+    the Palladius system, whose цз and чж are pinyin's j/z and zh (Цзиньпин is Jinping), and
+    whose final н is pinyin's ng. None for names too short to tell apart."""
+    from anyascii import anyascii
+
+    cyrillic = bool(_CYRILLIC.match(word))
+    latin = re.sub(r"[^a-z]", "", anyascii(_lemma(word, language)).lower())
+    if cyrillic:  # Palladius цз: pinyin j before i, else z; чж: zh
+        latin = re.sub(r"tsz(?=i)", "j", latin).replace("tsz", "z").replace("chzh", "zh")
+    for spelling, sound in _SOUNDS:
+        latin = latin.replace(spelling, sound)
+    skeleton = _REPEAT.sub(r"\1", _VOWELS.sub("", latin))
+    if len(skeleton) < MIN_CONSONANTS:
+        return None
+    return skeleton[:KEY_CONSONANTS]
+
+
+def names(text: str, stopwords: frozenset[str], title: bool = False, language: str = "") -> set[str]:
+    """Keys of the proper names in ``text``: runs of capitalised words (Latin, Cyrillic or
+    Greek) that do not start a sentence and are not function words, each by its last word
+    (Antony Blinken and Энтони Блинкен are one name, Blinken, not two). ``title``: a
+    headline, read only when most of its words are not capitalised (Title Case capitalises
+    every word)."""
+    text = unicodedata.normalize("NFKC", text)
+    words = list(_NAME.finditer(text))
+    if title and sum(w.group(0)[:1].isupper() for w in words) * 2 > len(words):
+        return set()
+    out: set[str] = set()
+    run: str | None = None  # the last word of the run of capitalised words being read
+    previous_end = -1
+    for match in words:
+        word = match.group(0)
+        before = text[max(0, match.start() - 3) : match.start()]
+        starts_sentence = match.start() == 0 or _SENTENCE_END.search(before) or "\n" in before
+        is_name = not starts_sentence and _capitalised_script(word) and word.lower() not in stopwords
+        adjacent = text[previous_end : match.start()].strip() == "" if previous_end >= 0 else False
+        if run is not None and not (is_name and adjacent):
+            if (key := name_key(run, language)) is not None:
+                out.add(key)
+            run = None
+        if is_name:
+            run = word
+        previous_end = match.end()
+    if run is not None and (key := name_key(run, language)) is not None:
+        out.add(key)
+    return out
+
+
+# --- all of them ------------------------------------------------------------------------------
+
+
+def anchors(
+    title: str, lead: str, entities: Iterable[str], stopwords: frozenset[str], language: str = ""
+) -> tuple[str, ...]:
+    """The anchors of an article: its gazetteer entities, and the dates, numbers and names
+    of its title and lead, sorted."""
+    out = {f"e:{entity}" for entity in entities}
+    for part, is_title in ((title, True), (lead, False)):
+        found, spans = dates(part)
+        out |= {f"d:{d}" for d in found}
+        out |= {f"n:{n}" for n in numbers(unicodedata.normalize("NFKC", part), spans)}
+        out |= {f"p:{p}" for p in names(part, stopwords, title=is_title, language=language)}
+    return tuple(sorted(out))
+
+
+def headline_numbers(title: str) -> tuple[str, ...]:
+    """The normalised numbers and dates of a headline (two headlines citing different ones
+    report different events: the 14th and the 15th sanctions package)."""
+    found, spans = dates(title)
+    nums = numbers(unicodedata.normalize("NFKC", title), spans)
+    return tuple(sorted({f"d:{d}" for d in found} | {f"n:{n}" for n in nums}))
+
+
+def script(text: str) -> str:
+    """The main script of a text: ``cjk``, or the first word of the Unicode name of its most
+    common letter's script (``latin``, ``cyrillic``, ``arabic``, …); empty without letters."""
+    counts: dict[str, int] = {}
+    for char in text[:2000]:
+        if char.isalpha():
+            kind = "cjk" if _CJK_RUN.match(char) else unicodedata.name(char, "?").split(" ")[0].lower()
+            counts[kind] = counts.get(kind, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else ""
