@@ -2,18 +2,21 @@
 end, under "Worth a look", the articles marked for review (no rule flagged them, but China,
 Russia's war and a support concept meet in one paragraph).
 
-Each story appears once: its earliest report in the digest leads, with the evidence, and the
-story's other flagged articles follow as "also reported by" links with their languages (so do
-its articles marked for review). Stories are grouped by what changed: the story's claim
-status (the strongest of its flagged reports: designated, confirmed, denied, official,
-alleged; see newswatch.claims) when it is new or stronger than in the digests delivered
-before ("New designations", "Confirmed", "Denials", "Official findings", "New
-allegations"), else "Updates"; most severe first within a group. A story with no flagged
-article is listed under "Worth a look".
+Each story appears once: its earliest report in the digest leads, and the story's other
+flagged articles follow as "also reported by" links with their languages (so do its articles
+marked for review). The entry's status is the story's (``stories.claim_status``, the
+strongest of its flagged reports so far: designated, confirmed, denied, official, alleged;
+see newswatch.claims), said with the cue words and the evidence of the report that raised the
+story to it (its history, ``story_claims``), named when it is not the lead. Stories are
+grouped by what changed: the story's status when it is new or stronger than what the digests
+delivered before showed ("New designations", "Confirmed", "Denials", "Official findings",
+"New allegations"), else "Updates"; most severe first within a group. A story with no
+flagged article is listed under "Worth a look".
 
 The state is in the archive, not in a time window: an article belongs to the next digest
 until a digest holding it has been delivered, so a missed day is caught up and nothing
-appears twice.
+appears twice; a report that raised its story's status after the digest that held it was
+built comes once more, so the rise is news once.
 
 A digest is built once: its message (the .eml bytes, with its Message-ID) is kept in
 ``digests.message`` and every retry sends exactly those bytes, so a server or client that
@@ -29,7 +32,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +44,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from alerts.outbox import cue_words
 from alerts.render import clip, local_time, visible, web_url
 from newswatch.archive import Archive
+from newswatch.archive.stories import CLAIM_ORDER as CLAIM_ORDER  # the one order, re-exported
+from newswatch.archive.stories import claim_rank
+from newswatch.archive.stories import strongest as strongest
 
 SEVERITIES = ("high", "medium", "low")
 #: The digest's groups, in order: a story's claim status that is new or stronger than in the
@@ -55,8 +61,6 @@ SECTIONS = (
     ("reported", "New reports"),
     ("update", "Updates"),
 )
-#: Strongest first (newswatch.claims.PRECEDENCE, kept here so the digest needs no rules).
-CLAIM_ORDER = ("designated", "confirmed", "denied", "official", "alleged")
 MAX_TITLE = 300  # characters of a title shown in the digest
 MAX_EVIDENCE = 1000  # characters of the evidence sentence
 _ENV = Environment(
@@ -84,12 +88,23 @@ class DigestItem:
     language: str | None = None
     claim_status: str | None = None  # how sure the report is (newswatch.claims)
     claim_words: tuple[str, ...] = ()  # the words of the cue that decided it
+    story_claim: str | None = None  # the story's claim status: the strongest of its reports so far
+    claim_by: ClaimSource | None = None  # the report that raised the story to ``story_claim``
+    again: bool = False  # in a delivered digest before: here again because it raised the story's status
 
 
-def strongest(statuses: list[str | None]) -> str | None:
-    """The strongest claim status of several (CLAIM_ORDER); None when none has one."""
-    known = [s for s in statuses if s in CLAIM_ORDER]
-    return min(known, key=CLAIM_ORDER.index) if known else None
+@dataclass(frozen=True)
+class ClaimSource:
+    """The report that raised a story to its status (the story's history, ``story_claims``):
+    the words of the cue that decided it then, and its evidence."""
+
+    article_id: int
+    outlet: str
+    title: str
+    url: str
+    words: tuple[str, ...] = ()
+    evidence: str | None = None
+    highlights: tuple[tuple[int, int], ...] = ()
 
 
 def section_of(now: str | None, before: list[str | None] | None) -> str:
@@ -97,8 +112,7 @@ def section_of(now: str | None, before: list[str | None] | None) -> str:
     its status is stronger than what delivered digests held; else ``update``."""
     if before is None:  # no delivered digest held the story
         return now or "reported"
-    earlier = strongest(before)
-    if now is not None and (earlier is None or CLAIM_ORDER.index(now) < CLAIM_ORDER.index(earlier)):
+    if now is not None and claim_rank(now) > claim_rank(strongest(before)):
         return now
     return "update"
 
@@ -127,13 +141,24 @@ class DigestContent:
 def undelivered(archive: Archive) -> list[DigestItem]:
     """Flagged articles that no delivered digest has held yet, most severe and newest first,
     then those marked for review; each shows its most severe match's evidence (else, and for a
-    review article always, the first evidence sentence)."""
-    items = []
+    review article always, the first evidence sentence). A report that raised its story's
+    status after a delivered digest showed the story comes again (``again``), so the rise
+    reaches the next digest even when nothing else of the story is new."""
+    items, sources = [], {}
     for r in archive.digests.undelivered():
+        raised_by = r.get("claim_article")
+        if raised_by is not None and raised_by not in sources:
+            sources[raised_by] = ClaimSource(
+                int(raised_by),
+                r["claim_outlet"] or "",
+                r["claim_title"] or r["claim_url"] or "",
+                r["claim_url"] or "",
+                cue_words(r["claim_article_cue"]),
+                *_evidence(archive, int(raised_by), r["claim_evidence"]),
+            )
+        source = sources.get(raised_by) if raised_by is not None else None
         review = bool(r["review"])
-        best = archive.verdicts.best_evidence(r["id"]) if not review else None
-        sentence = best["sentence"] if best else ((r["evidence"] or "").split("\n")[0] or None)
-        spans = tuple((int(a), int(b)) for a, b in best.get("highlights", [])) if best else ()
+        sentence, spans = _evidence(archive, r["id"], r["evidence"], review)
         rules = tuple(json.loads(r["rules"] or "[]"))
         items.append(
             DigestItem(
@@ -151,9 +176,23 @@ def undelivered(archive: Archive) -> list[DigestItem]:
                 r.get("language"),
                 r.get("claim_status") if not review else None,
                 cue_words(r.get("claim_cue")) if not review else (),
+                r.get("story_claim"),
+                source if not review else None,
+                bool(r.get("again")),
             )
         )
     return items
+
+
+def _evidence(
+    archive: Archive, article_id: int, stored: str | None, review: bool = False
+) -> tuple[str | None, tuple[tuple[int, int], ...]]:
+    """An article's evidence sentence and its matched words' spans: its most severe match's
+    (else, and for a review article always, the first stored evidence sentence)."""
+    best = archive.verdicts.best_evidence(article_id) if not review else None
+    if best:
+        return best["sentence"], tuple((int(a), int(b)) for a, b in best.get("highlights", []))
+    return (stored or "").split("\n")[0] or None, ()
 
 
 def earlier_claims(archive: Archive, items: list[DigestItem]) -> dict[int, list[str | None]]:
@@ -177,6 +216,23 @@ def by_story(items: list[DigestItem]) -> list[tuple[DigestItem, list[DigestItem]
     return out
 
 
+def claim_source(lead: DigestItem, others: list[DigestItem]) -> ClaimSource:
+    """The report whose words and evidence a story's entry shows for its status: the one that
+    raised the story to it (its history), else the entry's report with the strongest status."""
+    members = [i for i in (lead, *others) if not i.review]
+    named = lead.claim_by if lead.story_claim is not None else None
+    if named is not None:
+        found = next((i for i in members if i.article_id == named.article_id), None)
+        if not named.words and found is not None:  # a history row without its cue: the report's own
+            return replace(named, words=found.claim_words)
+        return named
+    best = strongest(i.claim_status for i in members)
+    item = next((i for i in members if best is not None and i.claim_status == best), lead)
+    return ClaimSource(
+        item.article_id, item.outlet, item.title, item.url, item.claim_words, item.evidence, item.highlights
+    )
+
+
 def _severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
 
@@ -187,11 +243,14 @@ def render(
     outlet_names: dict[str, str] | None = None,
     now: datetime | None = None,
     earlier: dict[int, list[str | None]] | None = None,
+    labels: dict[str, str] | None = None,
 ) -> DigestContent:
     """Subject, plain text and HTML (CSS inlined for mail clients) of a digest. ``earlier``:
     the claim statuses of each story's reports that delivered digests held (see
-    :func:`section_of`; absent: every story is new)."""
+    :func:`section_of`; absent: every story is new). ``labels``: the rules' plain-language
+    names by id (a rule without one is shown by its id)."""
     names = outlet_names or {}
+    labelled = labels or {}
     held = earlier or {}
     now = (now or datetime.now(UTC)).astimezone(tz)
     flagged = [i for i in items if not i.review]
@@ -200,7 +259,7 @@ def render(
     stories = by_story(flagged + [i for i in items if i.review and i.story_id in flagged_stories])
     worth = by_story([i for i in items if i.review and i.story_id not in flagged_stories])
     by_outlet = Counter(names.get(i.outlet, i.outlet) for i in flagged)
-    by_rule = Counter(rule for i in flagged for rule in i.rules)
+    by_rule = Counter(labelled.get(rule, rule) for i in flagged for rule in dict.fromkeys(i.rules))
     severity_of = {
         id(lead): min(
             (i.severity for i in (lead, *others) if not i.review), key=_severity_rank, default="low"
@@ -210,7 +269,8 @@ def render(
     by_severity = Counter(severity_of[id(lead)] for lead, _ in stories)
 
     def status_of(lead: DigestItem, others: list[DigestItem]) -> str | None:
-        return strongest([i.claim_status for i in (lead, *others) if not i.review])
+        # the story's status so far (its history), else the strongest of the reports shown
+        return strongest([lead.story_claim, *(i.claim_status for i in (lead, *others) if not i.review)])
 
     def section(lead: DigestItem, others: list[DigestItem]) -> str:
         before = held.get(lead.story_id) if lead.story_id is not None else None
@@ -218,21 +278,35 @@ def render(
 
     def entry(lead: DigestItem, others: list[DigestItem]) -> dict[str, Any]:
         # article text is shown visible() and clipped; in HTML, autoescaped, and only http(s) links
-        sentence = (lead.evidence or "").split("\n")[0]
+        source = claim_source(lead, others)
+        sentence = (source.evidence or "").split("\n")[0]
+        by = source if source.article_id != lead.article_id else None
+        again = any(i.again for i in (lead, *others) if i.article_id == source.article_id)
         return {
             "title": clip(lead.title, MAX_TITLE),
             "url": visible(lead.url),
             "href": lead.url if web_url(lead.url) else None,
             "outlet": names.get(lead.outlet, lead.outlet),
             "when": local_time(lead.published, tz),
-            "rules": ", ".join(lead.rules),
+            "rules": "; ".join(dict.fromkeys(labelled.get(rule, rule) for rule in lead.rules)),
             "severity": severity_of.get(id(lead), lead.severity),
             "language": lead.language or "",
             "claim": (status_of(lead, others) or "").upper(),
-            "claim_words": ", ".join(f"“{clip(w, 60)}”" for w in lead.claim_words if w.strip()),
+            "claim_words": ", ".join(f"“{clip(w, 60)}”" for w in source.words if w.strip()),
+            # the report whose cue the status line quotes, when it is not the lead's own
+            "claim_by": {
+                "outlet": names.get(by.outlet, by.outlet),
+                "title": clip(by.title, MAX_TITLE),
+                "url": visible(by.url),
+                "href": by.url if web_url(by.url) else None,
+                "again": again,  # it changed since an earlier digest showed it
+            }
+            if by is not None
+            else None,
+            "claim_again": by is None and again,  # the lead itself changed since a digest showed it
             "evidence": clip(sentence, MAX_EVIDENCE),
             "evidence_parts": [
-                (visible(text), bold) for text, bold in segments(sentence[:MAX_EVIDENCE], lead.highlights)
+                (visible(text), bold) for text, bold in segments(sentence[:MAX_EVIDENCE], source.highlights)
             ],
             "also": [
                 {

@@ -32,6 +32,7 @@ from alerts.digest import (
     render,
     undelivered,
 )
+from alerts.outbox import rule_wording
 from newswatch.archive import Archive, StoredDigest
 from newswatch.clock import utcnow
 from newswatch.errors import NewswatchError
@@ -241,7 +242,8 @@ def build(
     if not items:
         return None
     now = archive.clock()
-    content = render(items, config.timezone, outlet_names, now, earlier_claims(archive, items))
+    labels = rule_wording().labels  # the rules' plain-language names, as the rule files say now
+    content = render(items, config.timezone, outlet_names, now, earlier_claims(archive, items), labels)
     smtp = config.smtp
     recipients = smtp.recipients if smtp else ()
     message = build_message(content, smtp.sender if smtp else "newswatch@localhost", recipients, now)

@@ -8,6 +8,7 @@ characters, invisible and direction-changing characters are taken out first (:fu
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -39,6 +40,32 @@ MAX_ENTITY_TEXT = 200  # characters of an entity's name, what it supplied, its d
 #: A legal form at the end of a name: "Co., Ltd.", "Limited", "Inc." (left out in alerts).
 _LEGAL_FORM = re.compile(r"(?:[\s,]+(?:co|company|ltd|limited|inc|llc|corp)\.?)+$", re.IGNORECASE)
 MAX_TITLE = 250
+#: Rules an alert names (by their labels) at most; further ones are counted.
+MAX_RULES = 3
+MAX_RULE_TEXT = 100  # characters of a rule's label as shown
+MAX_GLOSS_WORD = 40  # characters of a glossed word as shown
+#: The monitored languages' names (newswatch.config.rules.LANGUAGES), as an alert shows them.
+LANGUAGE_NAMES = {
+    "en": "English",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "zh": "Chinese",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "pl": "Polish",
+    "ro": "Romanian",
+    "bg": "Bulgarian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "ar": "Arabic",
+    "tr": "Turkish",
+}
+#: Characters of scripts written without spaces between words (Chinese, Japanese).
+_UNSPACED = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+#: mrkdwn's formatting characters in article text → look-alikes that format nothing.
+_LOOKALIKES = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"})
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # not tab, newline, return
 #: bidi embeddings, overrides and isolates, zero-width space, word joiner, BOM: they hide or
 #: reorder text (U+202E shows "gpj.exe" as "exe.jpg"). ZWJ and ZWNJ, which scripts and emoji
@@ -92,21 +119,107 @@ def local_time(sql_utc: str | None, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%-d %b %Y %H:%M %Z")
 
 
-def evidence_mrkdwn(evidence: dict[str, Any] | None, limit: int = MAX_SECTION) -> str:
-    """The evidence sentence, escaped, with the matched words in bold."""
-    if not evidence or not evidence.get("sentence"):
-        return ""
-    sentence: str = evidence["sentence"]
-    out, pos = [], 0
-    for start, end in sorted(tuple(h) for h in evidence.get("highlights", [])):
-        if start < pos or start < 0 or end > len(sentence) or start >= end:
+def shown_evidence(evidence: dict[str, Any] | None) -> tuple[str, list[tuple[int, int]]]:
+    """The evidence sentence without the invisible characters :func:`visible` takes out, and
+    its matched words' spans moved with them (bold words are found in the text as shown: a
+    zero-width space inside "Kampf​drohnen" must not split the word). Spans outside the
+    sentence or empty are left out."""
+    sentence = str((evidence or {}).get("sentence") or "")
+    spans: list[tuple[int, int]] = []
+    for item in (evidence or {}).get("highlights") or ():
+        try:
+            start, end = (int(x) for x in item)
+        except (TypeError, ValueError):
             continue
-        out.append(slack_escape(sentence[pos:start]))
-        out.append(f"*{slack_escape(sentence[start:end])}*")
+        if 0 <= start < end <= len(sentence):
+            spans.append((start, end))
+    gone = [m.start() for m in _INVISIBLE.finditer(sentence)]
+    if not gone:
+        return sentence, spans
+    moved = [(start - bisect_left(gone, start), end - bisect_left(gone, end)) for start, end in spans]
+    return _INVISIBLE.sub("", sentence), [(start, end) for start, end in moved if start < end]
+
+
+def evidence_mrkdwn(evidence: dict[str, Any] | None, limit: int = MAX_SECTION) -> str:
+    """The evidence sentence, escaped, with the matched words in bold; cut to ``limit``
+    characters, never inside an escape (``&amp;``) and never leaving a bold word open."""
+    sentence, highlights = shown_evidence(evidence)
+    if not sentence:
+        return ""
+    pieces: list[tuple[str, bool]] = []  # (mrkdwn text, bold)
+    pos = 0
+    for start, end in bold_spans(sentence, highlights):
+        # Slack bolds only what stands apart: a word of a script without spaces gets one
+        before = " " if start and sentence[start - 1].isalnum() else ""
+        after = " " if end < len(sentence) and sentence[end].isalnum() else ""
+        pieces += [(inert(sentence[pos:start]) + before, False), (inert(sentence[start:end]), True)]
+        pieces.append((after, False))
         pos = end
-    out.append(slack_escape(sentence[pos:]))
-    text = "".join(out)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    pieces.append((inert(sentence[pos:]), False))
+    return _fit(pieces, limit)
+
+
+def _fit(pieces: list[tuple[str, bool]], limit: int) -> str:
+    """Plain and bold pieces of mrkdwn in at most ``limit`` characters: the first ones whole,
+    the one that does not fit cut (a bold one closed again) and "…"."""
+    whole = "".join(f"*{text}*" if bold else text for text, bold in pieces)
+    if len(whole) <= limit:
+        return whole
+    out, used = [], 0
+    for text, bold in pieces:
+        shown = f"*{text}*" if bold else text
+        if used + len(shown) <= limit - 1:
+            out.append(shown)
+            used += len(shown)
+            continue
+        cut = _cut_escaped(text, limit - 1 - used - (2 if bold else 0))
+        if bold:
+            cut = cut.rstrip()  # Slack closes no bold after a space
+            cut = f"*{cut}*" if cut else ""
+        out.append(cut)
+        break
+    return "".join(out) + "…"
+
+
+def _cut_escaped(text: str, size: int) -> str:
+    """The first ``size`` characters of escaped text at most, never half an escape."""
+    cut = text[: max(size, 0)]
+    amp = cut.rfind("&", max(0, len(cut) - 4))  # "&amp;" is the longest escape: 5
+    return cut[:amp] if amp >= 0 and ";" not in cut[amp:] else cut
+
+
+def _in_word(char: str) -> bool:
+    """A letter or digit of a script that separates words with spaces."""
+    return char.isalnum() and not _UNSPACED.match(char)
+
+
+def bold_spans(sentence: str, highlights: Any) -> list[tuple[int, int]]:
+    """The spans of ``sentence`` to show in bold: the matched words' (a span that overlaps an
+    earlier one, or falls outside the sentence, is left out), each widened to its whole word
+    (``drohnen`` of "Kampfdrohnen": Slack bolds whole words only), touching ones joined (two
+    bold words side by side would read ``**``)."""
+    spans: list[tuple[int, int]] = []
+    last = 0
+    for start, end in sorted(tuple(h) for h in highlights):
+        if start < last or start < 0 or end > len(sentence) or start >= end:
+            continue
+        last = end
+        while start > 0 and _in_word(sentence[start - 1]) and _in_word(sentence[start]):
+            start -= 1
+        while end < len(sentence) and _in_word(sentence[end]) and _in_word(sentence[end - 1]):
+            end += 1
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def inert(text: str) -> str:
+    """Article text as mrkdwn that formats nothing: :func:`slack_escape`, and the characters
+    Slack reads as bold, italic, strike-through and code replaced by look-alikes (a title's
+    ``*bold*`` shows its asterisks and cannot unbalance the alert's own bold words)."""
+    return slack_escape(text).translate(_LOOKALIKES)
 
 
 def reported_by(outlets: list[str]) -> str:
@@ -116,7 +229,7 @@ def reported_by(outlets: list[str]) -> str:
 
 def follows_line(alert: AlertView, names: dict[str, str]) -> str:
     """For a reply posted on its own: which story it follows (escaped, linked when safe)."""
-    title = slack_escape(clip(alert.parent_title or "an earlier alert", MAX_TITLE))
+    title = inert(clip(alert.parent_title or "an earlier alert", MAX_TITLE))
     url = alert.parent_url or ""
     story = f"<{_link_target(url)}|{title}>" if web_url(url) else title
     outlet = names.get(alert.parent_outlet or "", alert.parent_outlet or "")
@@ -138,34 +251,37 @@ def render_alert(
     when = local_time(alert.published, tz)
     if alert.review:
         return render_review(alert, title, outlet, when, names)
+    if alert.kind == "status":
+        return render_status(alert, title, outlet, when, names)
     label = SEVERITY_LABEL.get(alert.severity, alert.severity.upper())
-    rules = ", ".join(alert.rules)
-    headline = f"*<{_link_target(alert.url)}|{slack_escape(title)}>*"
+    headline = f"*<{_link_target(alert.url)}|{inert(title)}>*"
     if not web_url(alert.url) or len(headline) > MAX_SECTION - 200:  # no link rather than no message
-        headline = f"*{slack_escape(title)}*"
+        headline = f"*{inert(title)}*"
     if alert.kind == "update":
         headline = f"Updated, now {alert.severity.upper()}: {headline}"
     elif alert.kind == "also":
         headline = f"Also reported by *{slack_escape(outlet)}*: {headline}"
     claim = claim_line(alert)
-    facts = f"{label} · {slack_escape(outlet)} · {slack_escape(when)}"
+    # first how sure and how serious, then who (the entities), what (the evidence and, for a
+    # non-English article, its matched words in English), then where and when it appeared
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": headline}},
         {
             "type": "context",
             "elements": [
                 *([{"type": "mrkdwn", "text": claim}] if claim else []),
-                {"type": "mrkdwn", "text": facts},
-                {"type": "mrkdwn", "text": f"rules: {slack_escape(rules) or '—'}"},
+                {"type": "mrkdwn", "text": label},
             ],
         },
     ]
     entities = entity_facts(alert.entities)
     if entities:  # who: the named suppliers' facts, before the evidence
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": entities}})
-    evidence = evidence_mrkdwn(alert.evidence)
-    if evidence:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f">{evidence}"}})
+    blocks += evidence_blocks(alert)
+    source = " · ".join(slack_escape(part) for part in (outlet, when, language_name(alert.language)) if part)
+    # two blocks: context elements run on in one line, and "About: …" read as the outlet's
+    for line in (source, f"About: {rules_line(alert)}"):
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": line}]})
     if alert.follows:
         blocks.append(
             {"type": "context", "elements": [{"type": "mrkdwn", "text": follows_line(alert, names)}]}
@@ -174,7 +290,7 @@ def render_alert(
         outlets = [names.get(key, key) for key in alert.story_outlets]
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": reported_by(outlets)}]})
     status = f"{alert.claim_status.upper()}: " if alert.claim_status in CLAIM_LABEL else ""
-    head = f"[{alert.severity.upper()}] {status}{slack_escape(title)}"
+    head = f"[{alert.severity.upper()}] {status}{inert(title)}"
     if alert.kind == "update":
         text = f"Updated: {head} — {slack_escape(outlet)}, {slack_escape(when)}"
     elif alert.kind == "also":
@@ -182,8 +298,21 @@ def render_alert(
     else:
         text = f"{head} — {slack_escape(outlet)}, {slack_escape(when)}"
     if alert.follows:
-        text += f" (follows: {slack_escape(clip(alert.parent_title or 'an earlier alert', MAX_TITLE))})"
+        text += f" (follows: {inert(clip(alert.parent_title or 'an earlier alert', MAX_TITLE))})"
     return SlackMessage(text=text, blocks=blocks)
+
+
+def evidence_blocks(alert: AlertView) -> list[dict[str, Any]]:
+    """The evidence sentence as a quote (matched words bold), then the English gloss of a
+    non-English report's matched words."""
+    blocks: list[dict[str, Any]] = []
+    evidence = evidence_mrkdwn(alert.evidence)
+    if evidence:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": f">{evidence}"}})
+    gloss = gloss_line(alert.gloss)
+    if gloss:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": gloss}]})
+    return blocks
 
 
 def claim_line(alert: AlertView) -> str:
@@ -193,8 +322,36 @@ def claim_line(alert: AlertView) -> str:
     if label is None:
         return ""
     icon, _, word = label.partition(" ")
-    words = ", ".join(f"“{slack_escape(clip(w, 60))}”" for w in alert.claim_words if w.strip())
+    words = ", ".join(f"“{inert(clip(w, 60))}”" for w in alert.claim_words if w.strip())
     return f"{icon} *{word}*" + (f" — {words}" if words else "")
+
+
+def language_name(code: str | None) -> str:
+    """``ru`` → ``Russian`` (the monitored languages); another code as it is; empty for none."""
+    return LANGUAGE_NAMES.get(code or "", code or "")
+
+
+def rules_line(alert: AlertView, limit: int = MAX_RULES) -> str:
+    """What the rules that flagged it catch, in plain language (their labels, escaped; the
+    ids when the rule files could not be read), the first ``limit``, then ``and N more``."""
+    names = list(dict.fromkeys(alert.rule_labels or alert.rules))
+    shown = "; ".join(slack_escape(clip(name, MAX_RULE_TEXT)) for name in names[:limit])
+    more = f"; and {len(names) - limit} more" if len(names) > limit else ""
+    return (shown + more) or "—"
+
+
+def gloss_line(gloss: tuple[tuple[str, str], ...]) -> str:
+    """``In English: *беспилотников* — weapons or dual-use goods; *санкции* — sanctions``: a
+    non-English article's matched words with their meaning (escaped); words of the same
+    meaning together. Empty when there is nothing to gloss."""
+    meanings: dict[str, list[str]] = {}
+    for word, english in gloss:
+        meanings.setdefault(english, []).append(f"*{inert(clip(word, MAX_GLOSS_WORD))}*")
+    parts = [
+        f"{', '.join(words)} — {slack_escape(clip(english, MAX_ENTITY_TEXT))}"
+        for english, words in meanings.items()
+    ]
+    return f"In English: {'; '.join(parts)}" if parts else ""
 
 
 def entity_name(name: str) -> str:
@@ -237,14 +394,21 @@ def render_review(
 ) -> SlackMessage:
     """The message of an article marked for review (the review channel): it says that no rule
     flagged it, and shows the sentence where China, Russia's war and support meet."""
-    headline = f"*<{_link_target(alert.url)}|{slack_escape(title)}>*"
+    headline = f"*<{_link_target(alert.url)}|{inert(title)}>*"
     if not web_url(alert.url) or len(headline) > MAX_SECTION - 200:
-        headline = f"*{slack_escape(title)}*"
+        headline = f"*{inert(title)}*"
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": f":mag: {REVIEW_LABEL}: {headline}"}},
         {
             "type": "context",
-            "elements": [{"type": "mrkdwn", "text": f"{slack_escape(outlet)} · {slack_escape(when)}"}],
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": " · ".join(
+                        slack_escape(part) for part in (outlet, when, language_name(alert.language)) if part
+                    ),
+                }
+            ],
         },
     ]
     entities = entity_facts(alert.entities)
@@ -256,5 +420,55 @@ def render_review(
     if len(alert.story_outlets) > 1:
         outlets = [names.get(key, key) for key in alert.story_outlets]
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": reported_by(outlets)}]})
-    text = f"{REVIEW_LABEL}: {slack_escape(title)} — {slack_escape(outlet)}, {slack_escape(when)}"
+    text = f"{REVIEW_LABEL}: {inert(title)} — {slack_escape(outlet)}, {slack_escape(when)}"
+    return SlackMessage(text=text, blocks=blocks)
+
+
+#: What a ``status`` reply says first: the story's new claim status, one phrase each.
+STATUS_HEADLINE = {
+    "designated": "Now DESIGNATED",
+    "confirmed": "Now CONFIRMED",
+    "official": "Now OFFICIAL",
+    "denied": "Beijing DENIES",
+    "alleged": "Now ALLEGED",
+}
+
+
+def render_status(
+    alert: AlertView, title: str, outlet: str, when: str, names: dict[str, str]
+) -> SlackMessage:
+    """The reply announcing that a report raised its story's claim status, in the story's
+    thread: ``Now DESIGNATED: <headline> — <outlet>, <local time>`` (and the language of a
+    report not in English), the words of the cue that decided it (when the article still has
+    that status), severity, the evidence and, for a report not in English, its bold words in
+    English. Article text formats nothing, as in every alert (:func:`inert`)."""
+    status = alert.announced or alert.claim_status or ""
+    phrase = STATUS_HEADLINE.get(status, f"Now {slack_escape(clip(status, 20)).upper()}")
+    icon = CLAIM_LABEL.get(status, ":information_source: ").partition(" ")[0]
+    link = f"<{_link_target(alert.url)}|{inert(title)}>"
+    if not web_url(alert.url) or len(link) > MAX_SECTION - 300:  # no link rather than no message
+        link = inert(title)
+    foreign = language_name(alert.language) if alert.language not in (None, "en") else ""
+    where = ", ".join(slack_escape(part) for part in (outlet, when, foreign) if part)
+    words = alert.claim_words if alert.claim_status == status else ()
+    cue = ", ".join(f"“{inert(clip(w, 60))}”" for w in words if w.strip())
+    label = SEVERITY_LABEL.get(alert.severity, slack_escape(alert.severity.upper()))
+    blocks: list[dict[str, Any]] = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"{icon} *{phrase}*: *{link}* — {where}"}},
+        {
+            "type": "context",
+            "elements": [
+                *([{"type": "mrkdwn", "text": cue}] if cue else []),
+                {"type": "mrkdwn", "text": label},
+            ],
+        },
+    ]
+    blocks += evidence_blocks(alert)
+    if alert.follows:
+        blocks.append(
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": follows_line(alert, names)}]}
+        )
+    text = f"{phrase}: {inert(title)} — {where}" + (f" ({cue})" if cue else "")
+    if alert.follows:
+        text += f" (follows: {inert(clip(alert.parent_title or 'an earlier alert', MAX_TITLE))})"
     return SlackMessage(text=text, blocks=blocks)

@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from newswatch.claims import PRECEDENCE, STATUSES, ClaimCues, classify_claim, load_cues  # noqa: E402
+from newswatch.claims import PRECEDENCE, STATUSES, ClaimCues, classify_claim, cues_for  # noqa: E402
 from newswatch.rules import Matcher, load_ruleset  # noqa: E402
 
 LABELS = ROOT / "bench" / "data" / "claims.jsonl"
@@ -143,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quiet", action="store_true", help="figures only, no misses")
     args = parser.parse_args(argv)
-    result = score(load_cues(), load_ruleset(RULES), labelled_items(load_labels()))
+    matcher = load_ruleset(RULES)
+    result = score(cues_for(RULES, matcher.gazetteer), matcher, labelled_items(load_labels()))
     if args.quiet:
         result_shown = {**result, "per_item": [r for r in result["per_item"] if r["status"] == r["label"]]}
         report(result_shown)

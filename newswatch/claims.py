@@ -32,11 +32,12 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from newswatch.config.files import read_toml, toml_folder
-from newswatch.config.problems import At, FileLayout, matching, validate
+from newswatch.config.problems import SLUG_ID, At, FileLayout, validate
 from newswatch.config.rules import Alias, GroupName, GroupTable, Language, Text, parsed_query
 from newswatch.errors import ConfigError
 from newswatch.language import guesses
 from newswatch.rules.engine import Matcher, Rule, Verdict
+from newswatch.rules.gazetteer import Gazetteer
 from newswatch.rules.syntax import MAX_DEPTH, Node, groups_in
 from newswatch.rules.text import build_doc
 
@@ -77,9 +78,7 @@ class ClaimConfigError(ConfigError):
     """A cue file is invalid; the message is one line naming file, entry, key and position."""
 
 
-CueId = Annotated[
-    str, matching(r"^[a-z0-9][a-z0-9_-]*$", "cue ids are lower-case letters, digits, '-' and '_'")
-]
+CueId = Annotated[str, SLUG_ID]
 
 
 class CueTable(BaseModel):
@@ -203,9 +202,22 @@ def cue_files(location: str | Path) -> list[Path]:
     return toml_folder(location, "claim cues folder", "cue files", ClaimConfigError, MAX_CUES_BYTES)
 
 
-def load_cues(location: str | Path = DEFAULT_CUES) -> ClaimCues:
+#: The cue group that says who is Chinese; the names of the gazetteer's entities join it.
+NAMED_GROUP = "CHINA"
+
+
+def cues_for(rules: str | Path | None, gazetteer: Gazetteer | None) -> ClaimCues:
+    """The cues that go with a ruleset (:func:`cues_beside`), knowing its gazetteer's named
+    Chinese and Hong Kong entities as Chinese: "the US sanctioned Xiamen Limbach" designates."""
+    named = [alias for entity in gazetteer.entities for alias in entity.aliases] if gazetteer else []
+    return load_cues(cues_beside(rules), named)
+
+
+def load_cues(location: str | Path = DEFAULT_CUES, named: Sequence[str] = ()) -> ClaimCues:
     """Every cue file at ``location`` as one compiled, validated set of cues; a problem is a
-    ClaimConfigError of one line naming the file, the entry, the key and the position."""
+    ClaimConfigError of one line naming the file, the entry, the key and the position.
+    ``named``: names of Chinese and Hong Kong entities (a gazetteer's aliases), which the
+    ``CHINA`` cue group then knows too."""
     groups: dict[str, tuple[Path, GroupTable]] = {}
     lexicon: list[tuple[Path, str, str, list[str]]] = []
     tables: list[tuple[Path, CueTable]] = []
@@ -259,8 +271,9 @@ def load_cues(location: str | Path = DEFAULT_CUES) -> ClaimCues:
     if not rules:
         raise ClaimConfigError(f"{location}: no enabled cues")
     try:
+        extra = {NAMED_GROUP: list(named)}
         matcher = Matcher(
-            {name: group.aliases for name, (_, group) in groups.items()},
+            {name: [*group.aliases, *extra.get(name, ())] for name, (_, group) in groups.items()},
             rules,
             excludes={name: group.exclude for name, (_, group) in groups.items() if group.exclude},
             max_chars=4 * MAX_LEAD_CHARS,
@@ -269,6 +282,7 @@ def load_cues(location: str | Path = DEFAULT_CUES) -> ClaimCues:
         )
     except ValueError as exc:  # a query nested deeper than the engine evaluates
         raise ClaimConfigError(f"{location}: {exc} (at most {MAX_DEPTH} levels)") from None
+    digest.update("\0".join(named).encode())
     return ClaimCues(matcher, cues, digest.hexdigest()[:12])
 
 

@@ -70,3 +70,4 @@ class Article:
     revisit: bool = False  # archived before; fetched again because its source said it changed
     fingerprint: Fingerprint | None = None  # for grouping into stories
     entities: tuple[str, ...] = ()  # ids of the gazetteer's entities it names, first named first
+    entities_with: str | None = None  # the gazetteer's fingerprint they were found with

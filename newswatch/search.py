@@ -72,8 +72,12 @@ def search(
     since: str | None = None,
     limit: int = 50,
     review: bool = False,
+    entities: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
     """Articles matching ``query``, best first (relevance, then newest); ``flagged`` or
     ``review``: only flagged articles, or only those marked for review. ``since``: a UTC
-    time in the archive's format (``YYYY-MM-DD[ HH:MM:SS]``)."""
-    return archive.search.find(parse(query), flagged=flagged, since=since, limit=limit, review=review)
+    time in the archive's format (``YYYY-MM-DD[ HH:MM:SS]``). ``entities``: only articles
+    naming all of these gazetteer entity ids (the query may then be empty)."""
+    return archive.search.find(
+        parse(query), flagged=flagged, since=since, limit=limit, review=review, entities=entities
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from scrapy.crawler import Crawler
 
-from newswatch.claims import ClaimCues, classify_claim, cues_beside, load_cues
+from newswatch.claims import ClaimCues, classify_claim, cues_for
 from newswatch.records import Article
 from newswatch.rules import Matcher, load_ruleset
 from newswatch.rules.engine import MAX_MATCH_CHARS
@@ -24,7 +24,8 @@ class ClassifyPipeline:
         settings = crawler.settings
         max_chars = settings.getint("NEWSWATCH_MAX_MATCH_CHARS", MAX_MATCH_CHARS)
         rules = settings.get("NEWSWATCH_RULES")
-        return cls(crawler, load_ruleset(rules, max_chars), load_cues(cues_beside(rules)))
+        matcher = load_ruleset(rules, max_chars)
+        return cls(crawler, matcher, cues_for(rules, matcher.gazetteer))
 
     def process_item(self, item: Article, spider: object = None) -> Article:
         assert item.extraction is not None
@@ -34,6 +35,7 @@ class ClassifyPipeline:
         item.classified_with = self.matcher.fingerprint
         gazetteer = self.matcher.gazetteer  # which named entities it names (article_entities)
         item.entities = gazetteer.named_in(title, text) if gazetteer is not None else ()
+        item.entities_with = gazetteer.fingerprint if gazetteer is not None else None
         if item.verdict.flagged:  # how sure the report is: alleged, official, designated, …
             evidence = [e.sentence for e in item.verdict.evidence]
             item.claim = classify_claim(self.cues, title, text, language, evidence)

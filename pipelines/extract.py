@@ -69,9 +69,6 @@ class ExtractPipeline:
         min_chars = crawler.settings.getint("NEWSWATCH_MIN_TEXT_CHARS")
         return cls(crawl_archive(crawler), news.outlets, news.cutoff, min_chars, crawler.stats)
 
-    def open_spider(self, spider: object = None) -> None:
-        reset_caches()
-
     def close_spider(self, spider: object = None) -> None:
         reset_caches()
 

@@ -3,8 +3,14 @@ console fallback, retries, failures, threading and the crash bound."""
 
 from __future__ import annotations
 
+import email
+import email.message
+import email.policy
+import functools
 import json
 import logging
+import re
+import shutil
 import socket
 import sqlite3
 import threading
@@ -23,7 +29,7 @@ from outlet_sites import Sites
 
 from alerts import DispatchReport, alert_config, dispatch
 from alerts.dispatch import backoff
-from alerts.outbox import AlertView
+from alerts.outbox import AlertView, Outbox
 from alerts.render import SlackMessage, evidence_mrkdwn, render_alert, slack_escape
 from alerts.transports import DeliveryError, Pacer, SlackTransport
 from newswatch.archive import Archive
@@ -106,14 +112,406 @@ def test_article_text_can_neither_ping_nor_link() -> None:
 
 def test_alert_blocks_carry_outlet_local_time_severity_rules_and_bold_evidence() -> None:
     message = render_alert(HOSTILE, ZoneInfo("Europe/Brussels"), "RFE/RL")
-    context = " ".join(e["text"] for e in message.blocks[1]["elements"])
-    assert "HIGH" in context and "RFE/RL" in context and "rules: supply-to-russia" in context
-    assert "22 Nov 2026 14:05 CET" in context  # 13:05 UTC in Brussels
+    assert message.blocks[1]["elements"][-1]["text"] == ":red_circle: HIGH"
     assert (
         message.blocks[2]["text"]["text"]
         == ">*China* sent &lt;b&gt;*drones*&lt;/b&gt; &amp; parts to *Russia*."
     )
+    source, about = (b["elements"][0]["text"] for b in message.blocks[3:5])
+    assert source == "RFE/RL · 22 Nov 2026 14:05 CET"  # 13:05 UTC in Brussels
+    assert about == "About: supply-to-russia"  # no label known: the id
     assert message.text.startswith("[HIGH] &lt;!channel&gt; Click")
+
+
+def _kinds(blocks: list[dict[str, Any]]) -> list[str]:
+    """Each block as what it says: claim, entities, evidence, gloss, source, about, …"""
+    out = []
+    for block in blocks[1:]:
+        text = block["text"]["text"] if "text" in block else block["elements"][0]["text"]
+        if text.startswith(":no_entry:"):
+            out.append("claim")
+        elif text.startswith(">"):
+            out.append("evidence")
+        elif text.startswith("In English:"):
+            out.append("gloss")
+        elif text.startswith("About:"):
+            out.append("about")
+        elif " · " in text:
+            out.append("source")
+        else:
+            out.append("entities")
+    return out
+
+
+def test_an_alert_says_status_and_entities_first_then_outlet_local_time_and_language() -> None:
+    from newswatch.rules.gazetteer import Designation, Entity
+
+    limbach = Entity(
+        "xiamen-limbach",
+        "Xiamen Limbach Aircraft Engine Co., Ltd.",
+        "CN_SUPPLIERS",
+        "drone engines",
+        ("Xiamen Limbach", "厦门林巴贺"),
+        (Designation("US", "OFAC", "sanctions", "2024-10-17"),),
+    )
+    alert = replace(
+        HOSTILE,
+        claim_status="designated",
+        claim_words=("制裁",),
+        entities=(limbach,),
+        language="zh",
+        evidence={"field": "text", "sentence": "美国制裁厦门林巴贺。", "highlights": [[2, 4], [4, 9]]},
+        gloss=(("制裁", "sanctions, export controls"), ("厦门林巴贺", "Xiamen Limbach Aircraft Engine")),
+        rule_labels=("A named Chinese supplier of Russia's military",),
+    )
+    blocks = render_alert(alert, ZoneInfo("Europe/Brussels"), "RFE/RL").blocks
+    assert _kinds(blocks) == ["claim", "entities", "evidence", "gloss", "source", "about"]
+    assert blocks[1]["elements"][0]["text"] == ":no_entry: *DESIGNATED* — “制裁”"
+    assert (
+        blocks[2]["text"]["text"]
+        == "*Xiamen Limbach Aircraft Engine* — drone engines; US-sanctioned 2024-10-17"
+    )
+    assert blocks[3]["text"]["text"] == ">美国 *制裁厦门林巴贺*。"  # touching words: one bold span, apart
+    assert blocks[4]["elements"][0]["text"] == (
+        "In English: *制裁* — sanctions, export controls; *厦门林巴贺* — Xiamen Limbach Aircraft Engine"
+    )
+    assert blocks[5]["elements"][0]["text"] == "RFE/RL · 22 Nov 2026 14:05 CET · Chinese"
+    assert blocks[6]["elements"][0]["text"] == "About: A named Chinese supplier of Russia's military"
+
+
+def test_an_alert_names_at_most_three_rules_by_their_labels() -> None:
+    labels = ("Sanctions on <b>Chinese</b> suppliers", "Military aid", "Denials", "Fighters", "Military aid")
+    blocks = render_alert(replace(HOSTILE, rule_labels=labels), ZoneInfo("UTC")).blocks
+    assert blocks[-1]["elements"][0]["text"] == (
+        "About: Sanctions on &lt;b&gt;Chinese&lt;/b&gt; suppliers; Military aid; Denials; and 1 more"
+    )
+
+
+def test_markup_in_article_text_formats_nothing_in_slack() -> None:
+    alert = replace(
+        HOSTILE,
+        title="*bold* _it_ ~gone~ `code` & <!here>",
+        evidence={"field": "text", "sentence": "China sent *drones* to Russia.", "highlights": [[0, 5]]},
+        claim_words=("*said*",),
+        claim_status="alleged",
+    )
+    message = render_alert(alert, ZoneInfo("UTC"))
+    assert message.blocks[0]["text"]["text"].endswith("|∗bold∗ ˍitˍ ∼gone∼ ˋcodeˋ &amp; &lt;!here&gt;>*")
+    assert message.blocks[1]["elements"][0]["text"] == ":speech_balloon: *ALLEGED* — “∗said∗”"
+    assert message.blocks[2]["text"]["text"] == ">*China* sent ∗drones∗ to Russia."
+    assert message.text.startswith("[HIGH] ALLEGED: ∗bold∗ ˍitˍ ∼gone∼ ˋcodeˋ &amp; &lt;!here&gt;")
+
+
+def test_a_matched_part_of_a_word_is_bold_as_the_whole_word() -> None:
+    evidence = {"sentence": "Kampfdrohnen für Russland", "highlights": [[5, 12], [17, 25]]}
+    assert evidence_mrkdwn(evidence) == "*Kampfdrohnen* für *Russland*"
+
+
+# --- what the alert says, from the rule files: labels and an English gloss ---------------------
+
+RULES = ROOT / "config" / "rules"
+WHEN = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+RUSSIAN = (
+    "Евросоюз ввёл санкции против китайских поставщиков",
+    "Евросоюз ввёл санкции против четырёх китайских компаний, поставлявших России двигатели для "
+    "беспилотников. В Пекине решение назвали ошибкой.",
+)
+ENGLISH = ("China ships drones to Russia", "China is selling drones and missiles to Russia, officials said.")
+
+
+@functools.cache
+def _pipeline(rules: Path = RULES) -> Any:
+    from newswatch.claims import cues_beside, load_cues
+    from pipelines.classify import ClassifyPipeline
+
+    return ClassifyPipeline(None, load_ruleset(rules), load_cues(cues_beside(str(rules))))  # type: ignore[arg-type]
+
+
+def archive_article(
+    db: Path,
+    title: str,
+    text: str,
+    language: str,
+    url: str = "https://news.example.org/a",
+    outlet: str = "news",
+) -> Any:
+    """One article classified by the shipped rules and claim cues, and archived with its
+    verdict and alert, published and fetched at WHEN; the classified item."""
+    from newswatch.clock import fixed_clock
+    from newswatch.records import Article, Candidate, Extraction
+    from newswatch.stories import StoryIndex, fingerprint
+
+    candidate = Candidate(url=url, outlet=outlet, source="https://news.example.org/rss", source_kind="feed")
+    item = Article(url=url, final_url=url, outlet=outlet, fetched_at=WHEN, html="", candidate=candidate)
+    item.extraction = Extraction(text=text, title=title, published=WHEN, language=language)
+    item = _pipeline().process_item(item)
+    assert item.verdict is not None and item.verdict.flagged, title
+    db.parent.mkdir(parents=True, exist_ok=True)
+    archive = Archive(db, clock=fixed_clock(WHEN))
+    try:
+        archive.articles.store(item, item.extraction, url, "run", fingerprint(title, text), StoryIndex())
+    finally:
+        archive.close()
+    return item
+
+
+def _view(db: Path, rules: Path) -> AlertView:
+    archive = Archive(db)
+    try:
+        (view,) = Outbox(archive, rules).due(WHEN + timedelta(hours=1))
+    finally:
+        archive.close()
+    return view
+
+
+def test_an_alert_names_its_rules_by_the_labels_the_rule_files_have_now(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    db = tmp_path / "data" / "newswatch.db"
+    archive_article(db, *ENGLISH, "en")
+    view = _view(db, rules)
+    assert view.rules == ("supply-to-russia",)
+    about = render_alert(view, ZoneInfo("UTC")).blocks[-1]["elements"][0]["text"]
+    assert about == "About: China supplying weapons or dual-use goods to Russia"
+    assert "supply-to-russia" not in json.dumps(render_alert(view, ZoneInfo("UTC")).blocks)
+    topic = rules / "topic.toml"
+    relabelled = topic.read_text(encoding="utf-8").replace(
+        'label = "China supplying weapons or dual-use goods to Russia"',
+        'label = "Arms from China for Russia"',
+    )
+    topic.write_text(relabelled, encoding="utf-8")
+    assert _view(db, rules).rule_labels == ("Arms from China for Russia",)  # at once: nothing re-judged
+    topic.write_text(relabelled.replace('label = "Arms from China for Russia"\n', ""), encoding="utf-8")
+    assert _view(db, rules).rule_labels == (
+        "China (or a Chinese company) supplies, sells or makes military or dual-use goods for Russia",
+    )  # no label: the description
+    # the id stays in the archive, where Datasette and `newswatch search` read it
+    assert rows(db, "SELECT rules FROM articles")[0]["rules"] == '["supply-to-russia"]'
+    assert rows(db, "SELECT rule FROM matches")[0]["rule"] == "supply-to-russia"
+
+
+def test_an_alert_shows_rule_ids_and_no_gloss_when_the_rule_files_cannot_be_read(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "data" / "newswatch.db"
+    archive_article(db, *RUSSIAN, "ru")
+    with caplog.at_level(logging.WARNING, logger="newswatch.alerts"):
+        view = _view(db, tmp_path / "no-such-rules")
+    assert view.rule_labels == ("supply-to-russia", "sanctions-on-chinese-suppliers") and view.gloss == ()
+    assert "show rule ids, no labels or glosses" in caplog.text
+    blocks = render_alert(view, ZoneInfo("UTC")).blocks
+    assert blocks[-1]["elements"][0]["text"] == "About: supply-to-russia; sanctions-on-chinese-suppliers"
+
+
+def test_a_russian_alert_glosses_its_matched_words_in_english_from_the_lexicon(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "newswatch.db"
+    archive_article(db, *RUSSIAN, "ru")
+    view = _view(db, RULES)
+    assert view.language == "ru"
+    assert view.gloss == (
+        ("китайских", "China, Chinese"),
+        ("поставлявших", "supply, sale or help"),
+        ("России", "Russia, Russian"),
+        ("двигатели", "weapons or dual-use goods"),
+        ("беспилотников", "weapons or dual-use goods"),
+    )  # the words the evidence shows in bold, in their order
+    blocks = render_alert(view, ZoneInfo("UTC")).blocks
+    texts = [b["elements"][0]["text"] for b in blocks if b["type"] == "context"]
+    assert (
+        "In English: *китайских* — China, Chinese; *поставлявших* — supply, sale or help; *России* — Russia, "
+        "Russian; *двигатели*, *беспилотников* — weapons or dual-use goods"
+    ) in texts
+    assert "news · 20 Nov 2026 09:00 UTC · Russian" in texts
+
+
+def test_a_named_entity_in_a_chinese_alert_is_glossed_by_its_name(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "newswatch.db"
+    archive_article(
+        db, "美国制裁厦门林巴贺", "美国财政部宣布制裁厦门林巴贺，该公司为俄罗斯的无人机制造发动机。", "zh"
+    )
+    gloss = dict(_view(db, RULES).gloss)
+    assert (
+        gloss["厦门林巴贺"] == "Xiamen Limbach Aircraft Engine"
+        and gloss["无人机"] == "weapons or dual-use goods"
+    )
+
+
+def test_an_english_alert_has_no_gloss(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "newswatch.db"
+    archive_article(db, *ENGLISH, "en")
+    view = _view(db, RULES)
+    assert view.language == "en" and view.gloss == ()
+    assert not any("In English" in json.dumps(b) for b in render_alert(view, ZoneInfo("UTC")).blocks)
+
+
+def test_a_word_of_an_included_group_is_glossed_by_its_own_group(tmp_path: Path) -> None:
+    # CHINA includes HONG_KONG: the engine reports "Гонконга" under CHINA, but it means Hong Kong
+    db = tmp_path / "data" / "newswatch.db"
+    archive_article(
+        db,
+        "Гонконгские компании поставляют беспилотники России",
+        "Компании из Гонконга поставляли двигатели для беспилотников российской армии, сообщили источники.",
+        "ru",
+    )
+    gloss = dict(_view(db, RULES).gloss)
+    assert gloss["Гонконга"] == "Hong Kong" and gloss["двигатели"] == "weapons or dual-use goods"
+    german = tmp_path / "de" / "newswatch.db"
+    archive_article(
+        german,
+        "Hongkong liefert Drohnen an Russland",
+        "Firmen aus Hongkong liefern Drohnen an die russische Armee, sagen Beamte.",
+        "de",
+    )
+    assert dict(_view(german, RULES).gloss)["Hongkong"] == "Hong Kong"
+
+
+def test_a_phrase_reported_under_two_groups_is_glossed_by_the_narrower_whatever_the_order(
+    tmp_path: Path,
+) -> None:
+    from newswatch.rules.loader import load_wording
+
+    # MILITARY_GOODS includes MILITARY_AID: "военную помощь" is reported under both
+    db = tmp_path / "data" / "newswatch.db"
+    archive_article(
+        db,
+        "Китай оказывает России военную помощь",
+        "Китай оказывает России военную помощь и поставляет оружие, заявили в НАТО.",
+        "ru",
+    )
+    gloss = dict(_view(db, RULES).gloss)
+    assert gloss["военную помощь"] == "military aid" and gloss["оружие"] == "weapons or dual-use goods"
+    wording = load_wording(RULES)
+    for reported in (["MILITARY_GOODS", "MILITARY_AID"], ["MILITARY_AID", "MILITARY_GOODS"]):
+        assert wording.group_of("военную помощь", reported, "ru") == "MILITARY_AID"
+    # a word both groups have as their own: the one defined first in the rule files, either way
+    for reported in (["RUSSIA_MILITARY", "WAR"], ["WAR", "RUSSIA_MILITARY"]):
+        assert wording.group_of("war machine", reported, "en") == "WAR"
+
+
+def test_a_german_compound_is_glossed_as_the_whole_word_shown_in_bold(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "newswatch.db"
+    archive_article(
+        db,
+        "Chinesische Firmen liefern Kampfdrohnen an Russland",
+        "Chinesische Firmen liefern Kampfdrohnen und Drohnenmotoren an die russische Armee, sagen US-Beamte.",
+        "de",
+    )
+    view = _view(db, RULES)
+    assert ("Kampfdrohnen", "weapons or dual-use goods") in view.gloss
+    assert ("Drohnenmotoren", "weapons or dual-use goods") in view.gloss
+    bold = set(re.findall(r"\*([^*]+)\*", evidence_mrkdwn(view.evidence)))
+    assert {word for word, _ in view.gloss} <= bold  # the glossed words are those shown in bold
+
+
+def test_broken_rule_files_are_logged_once_not_at_every_pass(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "data" / "newswatch.db"
+    archive_article(db, *RUSSIAN, "ru")
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    topic = rules / "topic.toml"
+    good = topic.read_text(encoding="utf-8")
+    topic.write_text(good + "\n[[rules]]\nid = 1\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="newswatch.alerts"):
+        views = [_view(db, rules) for _ in range(3)]  # three dispatcher passes: an outbox each
+    assert all(v.rule_labels == ("supply-to-russia", "sanctions-on-chinese-suppliers") for v in views)
+    assert caplog.text.count("show rule ids, no labels or glosses") == 1
+    assert caplog.text.count("without entity facts") == 1
+    caplog.clear()
+    topic.write_text(good, encoding="utf-8")  # fixed: the next pass reads them, at once
+    with caplog.at_level(logging.WARNING, logger="newswatch.alerts"):
+        view = _view(db, rules)
+    assert view.rule_labels[0] == "China supplying weapons or dual-use goods to Russia" and view.gloss
+    assert caplog.text == ""
+
+
+def test_unchanged_rule_files_are_not_read_again_and_a_change_is_read_at_once(tmp_path: Path) -> None:
+    import os
+
+    from alerts.outbox import rule_wording
+
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    past = time.time() - 60  # settled: changed longer ago than a time stamp's resolution
+    for path in rules.rglob("*.toml"):
+        os.utime(path, (past, past))
+    first = rule_wording(rules)
+    assert rule_wording(rules) is first  # the same reading (and the gloss's lexicon with it)
+    topic = rules / "topic.toml"
+    topic.write_text(
+        topic.read_text(encoding="utf-8").replace(
+            'label = "Chinese military aid to Russia"', 'label = "Arms aid"'
+        ),
+        encoding="utf-8",
+    )
+    os.utime(topic, (past, past))  # even with its old time stamp: its size changed
+    assert rule_wording(rules).label("military-aid") == "Arms aid"
+    topic.write_text(
+        topic.read_text(encoding="utf-8").replace('label = "Arms aid"', 'label = "Arms hel"'),
+        encoding="utf-8",
+    )  # same size, just written: not trusted to the cache
+    assert rule_wording(rules).label("military-aid") == "Arms hel"
+
+
+def test_the_digest_names_rules_by_their_labels(tmp_path: Path) -> None:
+    from alerts.mail import build
+
+    db = tmp_path / "data" / "newswatch.db"
+    archive_article(db, *ENGLISH, "en")
+    archive = Archive(db)
+    try:
+        digest = build(archive, config_for(db, None))
+    finally:
+        archive.close()
+    assert digest is not None and digest.message is not None
+    message = email.message_from_bytes(digest.message, policy=email.policy.default)
+    for part in ("plain", "html"):
+        body = message.get_body((part,))
+        assert isinstance(body, email.message.EmailMessage)
+        text = body.get_content()
+        assert (
+            "China supplying weapons or dual-use goods to Russia" in text and "supply-to-russia" not in text
+        )
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ('label = "' + "x" * 81 + '"', "key 'label': string should have at most 80 characters"),
+        ('label = "two\\nlines"', "key 'label': a label or gloss is one line"),
+        ('label = ""', "key 'label': must be a non-empty string"),
+    ],
+)
+def test_a_rule_label_must_be_one_short_line(tmp_path: Path, line: str, problem: str) -> None:
+    from newswatch.rules.loader import RuleConfigError, load_wording
+
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    topic = rules / "topic.toml"
+    topic.write_text(
+        topic.read_text(encoding="utf-8").replace('label = "Chinese military aid to Russia"', line),
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleConfigError) as raised:
+        load_wording(rules)
+    assert f"topic.toml: rule 'military-aid': {problem}" in str(raised.value)
+    with pytest.raises(RuleConfigError):
+        load_ruleset(rules)  # the crawl refuses it too
+
+
+def test_a_group_gloss_must_be_short(tmp_path: Path) -> None:
+    from newswatch.rules.loader import RuleConfigError, load_wording
+
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    groups = rules / "groups.toml"
+    groups.write_text(
+        groups.read_text(encoding="utf-8").replace('gloss = "denial"', 'gloss = "' + "d" * 41 + '"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleConfigError, match=r"groups.toml: group 'DENIAL': key 'gloss': .*at most 40"):
+        load_wording(rules)
 
 
 @pytest.mark.parametrize(
@@ -144,6 +542,35 @@ def test_evidence_with_overlapping_or_bad_highlights_is_still_safe() -> None:
     text = evidence_mrkdwn({"sentence": "a <b> c", "highlights": [[0, 1], [0, 3], [5, 99]]})
     assert text == "*a* &lt;b&gt; c"
     assert slack_escape("&<>") == "&amp;&lt;&gt;"
+
+
+def _highlighted(sentence: str, *words: str) -> dict[str, Any]:
+    return {
+        "sentence": sentence,
+        "highlights": [[sentence.index(w), sentence.index(w) + len(w)] for w in words],
+    }
+
+
+def test_a_bold_word_cut_at_the_section_limit_is_closed_again() -> None:
+    long_word = "China ships drones" + "x" * 4000 + " to Russia"  # one "word" of 4000 characters
+    text = evidence_mrkdwn(_highlighted(long_word, "drones", "Russia"))
+    assert len(text) <= 2900 and text.endswith("*…")
+    assert text.count("*") == 2 and text.startswith("China ships *dronesxxx")
+    short = evidence_mrkdwn(_highlighted("China ships drones to Russia", "drones"), limit=18)
+    assert short == "China ships *dro*…"  # the bold word cut, still closed
+
+
+def test_a_cut_at_the_section_limit_never_splits_an_escape() -> None:
+    for pad in range(6):  # wherever the limit falls relative to "&amp;"
+        text = evidence_mrkdwn(_highlighted("Russia " + "x" * pad + "&" * 3000, "Russia"))
+        assert len(text) <= 2900 and text.endswith("…")
+        assert re.fullmatch(r"\*Russia\* x*(&amp;)*…", text), text[-12:]
+
+
+def test_an_invisible_character_inside_a_word_does_not_split_its_bold() -> None:
+    sentence = "Chinese Kampf\u200bdrohnen and \u202eaisuR\u202c here"
+    text = evidence_mrkdwn(_highlighted(sentence, "drohnen", "aisuR"))
+    assert text == "Chinese *Kampfdrohnen* and *aisuR* here"
 
 
 # --- outbox --------------------------------------------------------------------------------------

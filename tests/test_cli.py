@@ -157,3 +157,41 @@ def test_every_error_newswatch_explains_is_one_newswatch_error() -> None:
     others = (ArchiveError, BadURL, SourceError, QuerySyntaxError, DeliveryError, DigestDeliveryError)
     assert all(issubclass(error, NewswatchError) for error in (*config, *others))
     assert all(issubclass(error, ValueError) for error in (*config, BadURL, SourceError, QuerySyntaxError))
+
+
+def test_commands_that_run_no_crawl_read_the_same_settings_without_importing_scrapy(tmp_path: Path) -> None:
+    env = crawl_env(
+        tmp_path,
+        ROOT / "config" / "outlets.toml",
+        NEWSWATCH_DIGEST_AT="07:30 Europe/Berlin",
+        NEWSWATCH_HTTPCACHE="0",
+        NEWSWATCH_SLACK_MIN_INTERVAL="2.5",
+    )
+    probe = """
+import json, sys
+from scrapy.utils.project import get_project_settings
+from newswatch.config.project import ProjectSettings
+light, full = ProjectSettings.load(), get_project_settings()
+names = [n for n in dir(__import__("settings")) if n.isupper()]
+same = {n: [repr(light.get(n)), repr(full.get(n))] for n in names if light.get(n) != full.get(n)}
+typed = {n: [light.getbool(n), full.getbool(n)] for n in names if isinstance(full.get(n), bool)}
+typed.update({n: [light.getfloat(n), full.getfloat(n)] for n in names if type(full.get(n)) in (int, float)})
+print(json.dumps({"names": len(names), "differ": same, "typed": {k: v for k, v in typed.items() if v[0] != v[1]}}))
+"""
+    found = subprocess.run([sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr
+    result = json.loads(found.stdout)
+    assert result["names"] > 60 and result["differ"] == {} and result["typed"] == {}
+    # a command that reads the archive and the settings, end to end, with no Scrapy loaded
+    check = (
+        "import sys; from newswatch.cli import main\n"
+        "try:\n    main(['alerts'], standalone_mode=False)\nfinally:\n"
+        "    print('scrapy' in sys.modules, 'twisted' in sys.modules, file=sys.stderr)"
+    )
+    from newswatch.archive import Archive
+
+    (tmp_path / "data").mkdir()
+    Archive(Path(env["NEWSWATCH_DB"])).close()
+    alerts = subprocess.run([sys.executable, "-c", check], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert alerts.returncode == 0 and alerts.stdout == "alerts: none\n", alerts.stderr
+    assert alerts.stderr.strip().splitlines()[-1] == "False False", alerts.stderr

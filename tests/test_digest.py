@@ -757,7 +757,10 @@ def test_the_earliest_report_leads_its_story_and_the_others_follow_with_their_la
     entry = content.text[content.text.index("* [") :]
     assert entry.startswith("* [HIGH · DESIGNATED] The first report")  # the story's strongest
     assert "also reported by Xinhua (zh)" in entry and "also reported by TASS (ru)" in entry
-    assert entry.index("Xinhua") < entry.index("TASS")  # in time order
+    assert entry.index("also reported by Xinhua") < entry.index("also reported by TASS")  # in time order
+    # the status is said by the report that has it, named: not by the lead's weaker cue
+    assert "  DESIGNATED (TASS: Report 3 <https://example.org/a/3>)\n" in entry
+    assert "according to" not in entry
     assert "== NEW DESIGNATIONS (1) ==" in content.text
 
 
@@ -815,7 +818,8 @@ def test_the_statuses_a_delivered_digest_held_are_found_per_story(tmp_path: Path
         )
         stored.append(result)
     first, second, third = stored
-    assert [r.alert for r in stored] == ["new", None, None]  # flagged; a copy replies in the story later
+    # flagged; a copy at the same outlet that raises the story's status is a status reply
+    assert [r.alert for r in stored] == ["new", "status", None]
     assert first.story_id == second.story_id != third.story_id  # a copy joins the story
     digest = archive.digests.prepare(
         [first.article_id, second.article_id], b"m", "s", "<id@x>", "a@example.org"
@@ -824,4 +828,67 @@ def test_the_statuses_a_delivered_digest_held_are_found_per_story(tmp_path: Path
     archive.digests.mark_sent(digest.id, "smtp")
     found = archive.digests.delivered_claims([first.story_id, third.story_id])
     assert {k: sorted(v, key=str) for k, v in found.items()} == {first.story_id: ["alleged", "designated"]}
+    archive.close()
+
+
+def test_a_status_an_article_reached_after_its_digest_went_out_is_still_news(tmp_path: Path) -> None:
+    """The story's history, not its articles' current statuses, says what a digest showed: a
+    report revised to a designation after its digest was sent comes again and leads the next
+    digest under "New designations", a weaker copy of it following as "also reported by"."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from alerts.digest import earlier_claims, render, undelivered
+    from newswatch.archive import Archive
+    from newswatch.claims import Claim
+    from newswatch.records import Article, Candidate, Extraction
+    from newswatch.rules import load_ruleset
+    from newswatch.stories import StoryIndex, fingerprint
+
+    moment = [datetime(2026, 11, 22, 8, tzinfo=UTC)]
+    matcher, stories = load_ruleset(ROOT / "config" / "rules"), StoryIndex()
+    archive = Archive(tmp_path / "newswatch.db", clock=lambda: moment[0])
+    text = "\n".join(
+        [
+            "Chinese companies shipped drone engines to Russia's army, the report said.",
+            *paragraphs("engines", 8),
+        ]
+    )
+
+    def store(n: int, status: str) -> int:
+        url = f"https://example.org/world/drone-engines-{n}"
+        candidate = Candidate(url=url, outlet="rferl", source="https://example.org/rss", source_kind="feed")
+        item = Article(url, url, "rferl", moment[0], "", candidate)
+        item.extraction = Extraction(text=text, title=f"Report {n}", language="en")
+        item.verdict = matcher.classify(f"Report {n}", text, "en")
+        item.claim = Claim(status, None)  # type: ignore[arg-type]
+        stored = archive.articles.store(
+            item, item.extraction, url, "run", fingerprint(f"Report {n}", text), stories
+        )
+        assert stored.article_id is not None
+        return stored.article_id
+
+    first = store(0, "alleged")
+    digest = archive.digests.prepare([first], b"m", "s", "<id@x>", "a@example.org")
+    archive.digests.mark_sent(digest.id, "smtp")
+    moment[0] += timedelta(hours=1)
+    verdict = matcher.classify("Report 0", text, "en")
+    archive.verdicts.update(first, verdict, "t", Claim("designated", None))
+    story = archive.conn.execute("SELECT story_id FROM articles WHERE id = ?", (first,)).fetchone()[0]
+    assert [c["status"] for c in archive.stories.claim_history(story)] == ["alleged", "designated"]
+    moment[0] += timedelta(hours=1)
+    store(1, "alleged")  # a copy: the only new item of the next digest
+    items = undelivered(archive)
+    # the copy, and the revised report again: it raised the story since its digest
+    assert [(i.title, i.claim_status, i.again) for i in items] == [
+        ("Report 1", "alleged", False),
+        ("Report 0", "designated", True),
+    ]
+    assert {i.story_claim for i in items} == {"designated"}
+    content = render(items, ZoneInfo("UTC"), earlier=earlier_claims(archive, items))
+    assert "== NEW DESIGNATIONS (1) ==" in content.text and "UPDATES" not in content.text
+    entry = content.text[content.text.index("* [") :]
+    assert entry.startswith("* [HIGH · DESIGNATED] Report 0")  # the earliest report leads
+    assert "(this report, updated since an earlier digest)" in entry
+    assert "also reported by rferl (en): https://example.org/world/drone-engines-1" in entry
     archive.close()

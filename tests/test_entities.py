@@ -3,6 +3,7 @@ names (stored in ``article_entities``), and their facts in the Slack alert."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from datetime import UTC, datetime
@@ -228,6 +229,79 @@ def test_articles_naming_an_entity_in_chinese_and_in_english_store_the_same_id(
         "https://news.example.org/zh/1": ["xiamen-limbach"],
         "https://news.example.org/en/2": ["xiamen-limbach", "redlepus-vector"],
     }
+
+
+def test_search_by_entity_finds_articles_naming_it_in_any_script(tmp_path: Path, pipeline: Any) -> None:
+    from newswatch.archive import Archive
+    from newswatch.clock import fixed_clock
+    from newswatch.stories import StoryIndex, fingerprint
+
+    db = tmp_path / "data" / "newswatch.db"
+    db.parent.mkdir()
+    archive, stories = Archive(db, clock=fixed_clock(WHEN)), StoryIndex()
+    articles = {
+        "https://news.example.org/zh/1": (
+            "美國制裁廈門林巴賀",
+            "美國財政部表示，廈門林巴賀為俄羅斯軍方的無人機提供發動機。",
+            "zh",
+        ),
+        "https://news.example.org/en/2": (
+            "Treasury names two drone-engine makers",
+            "The Treasury said Xiamen Limbach Aircraft Engine and Redlepus Vector Industry supplied "
+            "engines for Russia's attack drones.",
+            "en",
+        ),
+        "https://news.example.org/en/3": ("Weather", "Sunny in Xiamen all week, with a light breeze.", "en"),
+    }
+    for url, (title, text, language) in articles.items():
+        item = pipeline.process_item(_fetched(url, title, text, language))
+        archive.articles.store(item, item.extraction, url, "run", fingerprint(title, text), stories)
+    archive.close()
+    env = crawl_env(tmp_path, ROOT / "config" / "outlets.toml", NEWSWATCH_DB=str(db))
+
+    def found(*args: str) -> list[tuple[str, list[str]]]:
+        result = run_newswatch(["search", *args, "--json"], env)
+        assert result.returncode == 0, result.stderr
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        return sorted((row["url"], row["entities"]) for row in rows)
+
+    # an alias in another script, part of a name, and a word query narrowed by an entity
+    assert found("--entity", "厦门林巴贺") == [
+        ("https://news.example.org/en/2", ["xiamen-limbach", "redlepus-vector"]),
+        ("https://news.example.org/zh/1", ["xiamen-limbach"]),
+    ]
+    assert [url for url, _ in found("engines", "--entity", "redlepus", "--entity", "limbach")] == [
+        "https://news.example.org/en/2"
+    ]
+    ambiguous = run_newswatch(["search", "--entity", "technology"], env)
+    assert ambiguous.returncode == 2 and "matches" in ambiguous.stderr and "give one id" in ambiguous.stderr
+    assert "Traceback" not in ambiguous.stderr and ambiguous.stdout == ""
+    # an entity the gazetteer has since dropped is still found by its id while articles name it
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO article_entities (article_id, entity_id) VALUES (3, 'dropped-entity')")
+    assert found("--entity", "dropped-entity") == [("https://news.example.org/en/3", ["dropped-entity"])]
+    # articles archived before entity tracking (no rows, no mark) are read once, then found
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM article_entities")
+        conn.execute("UPDATE articles SET entities_with = NULL")
+    first = run_newswatch(["search", "--entity", "xiamen-limbach", "--json"], env)
+    assert first.returncode == 0 and "reading 3 older articles for the entities they name" in first.stderr
+    assert len(first.stdout.splitlines()) == 2
+    again = run_newswatch(["search", "--entity", "xiamen-limbach", "--json"], env)
+    assert again.stderr == "" and again.stdout == first.stdout  # read once
+
+
+def test_an_entity_name_resolves_by_id_then_by_any_part_of_a_name() -> None:
+    from newswatch.rules.loader import load_gazetteer
+
+    gazetteer = load_gazetteer(RULES)
+    assert [e.id for e in gazetteer.find("SPACETY")] == ["spacety"]
+    assert [e.id for e in gazetteer.find("  xiamen   LIMBACH ")] == ["xiamen-limbach"]  # spacing, case
+    assert [e.id for e in gazetteer.find("廈門林巴賀")] == ["xiamen-limbach"]
+    assert [e.id for e in gazetteer.find("廣州歐賽")] == ["guangzhou-ausay"]  # its alias is simplified
+    assert [e.id for e in gazetteer.find("Xiamen Limbach Aircraft Engine Co Ltd")] == ["xiamen-limbach"]
+    assert len(gazetteer.find("technology")) > 1
+    assert gazetteer.find("no such company") == () and gazetteer.find("  ") == ()
 
 
 def test_a_revision_that_drops_an_entity_removes_its_row(tmp_path: Path, pipeline: Any) -> None:

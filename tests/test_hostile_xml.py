@@ -89,10 +89,10 @@ HOSTILE_FEEDS: dict[str, tuple[bytes, str]] = {
 @pytest.mark.parametrize("name", HOSTILE_FEEDS)
 def test_a_hostile_feed_is_refused_at_once_with_its_reason(name: str) -> None:
     body, reason = HOSTILE_FEEDS[name]
-    start = time.monotonic()
+    start = time.thread_time()
     with pytest.raises(SourceError, match=reason) as refused:
         parse_feed(body, FEED, "x", "application/rss+xml")
-    assert time.monotonic() - start < 2.0, name  # feedparser took 5-40 s on these
+    assert time.thread_time() - start < 2.0, name  # feedparser took 5-40 s on these
     assert str(refused.value).startswith("hostile feed: ") and "\n" not in str(refused.value)
 
 
@@ -128,10 +128,10 @@ DISGUISED_BOMBS: dict[str, tuple[bytes, str | None]] = {
 def test_an_entity_bomb_behind_an_encoding_or_a_long_prolog_is_refused(name: str) -> None:
     """20 references to a 20 KB entity: 400,000 characters per title, 4M in all."""
     body, content_type = DISGUISED_BOMBS[name]
-    start = time.monotonic()
+    start = time.thread_time()
     with pytest.raises(SourceError, match="entities expand to more than"):
         parse_feed(body, FEED, "x", content_type)
-    assert time.monotonic() - start < 2.0, name
+    assert time.thread_time() - start < 2.0, name
 
 
 HIDDEN_DECLARATIONS = {
@@ -146,14 +146,14 @@ HIDDEN_DECLARATIONS = {
 @pytest.mark.parametrize("name", HIDDEN_DECLARATIONS)
 def test_an_entity_declared_outside_a_dtd_is_never_expanded(name: str) -> None:
     body = ('<?xml version="1.0"?>' + HIDDEN_DECLARATIONS[name] + BOMB_RSS).encode()
-    start = time.monotonic()
+    start = time.thread_time()
     try:
         titles = [c.title or "" for c in parse_feed(body, FEED, "x").candidates]
     except SourceError as refused:
         assert "hostile feed: " in str(refused)
     else:
         assert titles and max(map(len, titles)) < 1000, name
-    assert time.monotonic() - start < 2.0, name
+    assert time.thread_time() - start < 2.0, name
 
 
 def test_an_entity_the_check_allows_is_still_never_expanded_by_feedparser() -> None:
@@ -230,9 +230,9 @@ LAUGHS_SITEMAP = b'<?xml version="1.0"?><!DOCTYPE urlset [' + LAUGHS + b"]>" + U
     ids=["billion laughs", "1M tags nested"],
 )
 def test_a_sitemap_is_never_expanded_or_nested_without_limit(body: bytes, kept: list[str]) -> None:
-    start = time.monotonic()
+    start = time.thread_time()
     found = parse_sitemap(body, "https://x.org/s.xml", "x")
-    assert time.monotonic() - start < 2.0
+    assert time.thread_time() - start < 2.0
     assert [c.url for c in found.candidates] == kept and found.malformed
 
 
@@ -245,10 +245,10 @@ def test_a_sitemap_is_never_expanded_or_nested_without_limit(body: bytes, kept: 
     ids=["in an entry", "between entries"],
 )
 def test_a_sitemap_piling_up_elements_is_refused(body: bytes) -> None:
-    start = time.monotonic()
+    start = time.thread_time()
     with pytest.raises(SourceError, match="hostile sitemap: more than 10000 elements before an entry ends"):
         parse_sitemap(gzip.compress(body, compresslevel=1), "https://x.org/s.xml.gz", "x")
-    assert time.monotonic() - start < 2.0  # (the tree of 2M elements took 300 MB before)
+    assert time.thread_time() - start < 2.0  # (the tree of 2M elements took 300 MB before)
 
 
 def test_a_large_feed_listed_as_a_sitemap_is_read_as_a_feed() -> None:
@@ -264,9 +264,9 @@ def test_a_gzip_bomb_sitemap_is_still_refused() -> None:
 
 def test_a_large_gzipped_sitemap_is_read_in_seconds() -> None:
     body = BENCH.big_sitemap("https://x.org", WHEN, 0.25)  # 47k URLs, 12 MB decompressed
-    start = time.monotonic()
+    start = time.thread_time()
     found = parse_sitemap(body, "https://x.org/s.xml.gz", "x", "news_sitemap", since=WHEN - timedelta(days=7))
-    assert time.monotonic() - start < 10
+    assert time.thread_time() - start < 10
     assert len(found.candidates) == 7 * 24 * 60 and found.older == 47_000 - 7 * 24 * 60
     assert found.candidates[-1].url.endswith("story-046999-on-supply-routes-through-third-countries")
 

@@ -111,3 +111,67 @@ def test_an_archive_without_the_review_tier_gains_it_in_place(tmp_path: Path) ->
         assert archive.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     finally:
         archive.close()
+
+
+def test_an_archive_without_story_claims_gains_the_story_status_and_its_history(tmp_path: Path) -> None:
+    path = tmp_path / "newswatch.db"
+    previous_release_archive(path, stop_before="m014_story_claims")
+    db = sqlite_utils.Database(path)
+    db.execute(
+        "INSERT INTO stories (id, title, first_article_id, first_outlet, created_at, updated_at) "
+        "VALUES (10, 'Chinese engines in Russian drones', 1, 'rferl', '2026-11-22 08:00:00', "
+        "'2026-11-22 08:00:00'), (11, 'Old story', 6, 'dw', '2026-11-21 08:00:00', '2026-11-21 08:00:00')"
+    )
+    cue = '{"cue": "alleged-attribution", "words": ["report"]}'
+    db.execute(
+        "UPDATE articles SET story_id = 10, story_relation = 'first', claim_status = 'alleged', claim_cue = ? "
+        "WHERE id = 1",
+        [cue],
+    )
+    for article_id, fetched, flagged, status in (
+        (2, "2026-11-22 08:10:00", 1, "official"),
+        (3, "2026-11-22 08:20:00", 1, "alleged"),  # weaker: no change
+        (4, "2026-11-22 08:30:00", 1, "designated"),
+        (5, "2026-11-22 08:40:00", 0, None),  # not flagged
+        (6, "2026-11-21 08:00:00", 1, None),  # archived before claim statuses
+    ):
+        db.execute(
+            "INSERT INTO articles (id, url, url_hash, outlet, title, fetched_at, text, flagged, severity, "
+            "story_id, claim_status) VALUES (?, ?, ?, 'dw', 'Report', ?, 'Text.', ?, 'high', ?, ?)",
+            [
+                article_id,
+                f"https://www.dw.com/a/{article_id}",
+                f"h{article_id}",
+                fetched,
+                flagged,
+                11 if article_id == 6 else 10,
+                status,
+            ],
+        )
+    db.conn.commit()
+    db.close()
+    archive = Archive(path, clock=fixed_clock(NOW))
+    try:
+        assert "claim_status" in columns(archive, "stories") and "claim_status" in columns(archive, "alerts")
+        history = archive.conn.execute(
+            "SELECT story_id, status, article_id, cue, changed_at FROM story_claims ORDER BY id"
+        ).fetchall()
+        assert history == [
+            (10, "alleged", 1, cue, "2026-11-22 08:00:00"),
+            (10, "official", 2, None, "2026-11-22 08:10:00"),
+            (10, "designated", 4, None, "2026-11-22 08:30:00"),
+        ]
+        assert archive.conn.execute("SELECT id, claim_status FROM stories ORDER BY id").fetchall() == [
+            (10, "designated"),
+            (11, None),
+        ]
+        assert archive.stories.claim_history(10)[-1]["status"] == "designated"
+        # the story's pending first alert (from the previous release) is its thread: a status
+        # reply can be queued once per status
+        assert archive.outbox.queue_status(4, "high", "designated")
+        assert not archive.outbox.queue_status(4, "high", "designated")
+        assert not archive.outbox.queue_status(6, "high", "designated")  # story 11 was never alerted
+        assert archive.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        archive.close()
+    Archive(path).close()  # a second open applies nothing twice

@@ -41,10 +41,10 @@ def write(tmp_path: Path, extra: str = "", base: str = BASE) -> Path:
 @pytest.mark.parametrize("slug", ["a" * 40 + "!", "a" * 2000 + "!", "a-" * 1000 + "!"])
 def test_allow_and_deny_match_in_linear_time(tmp_path: Path, slug: str) -> None:
     outlet = load_outlets(write(tmp_path, f"allow = ['{REDOS_ALLOW}']\ndeny = ['{REDOS_ALLOW}x']\n"))["lab"]
-    started = time.perf_counter()
+    started = time.thread_time()
     assert outlet.rejects(f"http://127.0.0.1:8000/lab/news/{slug}") == "not_allowed"
     assert outlet.rejects("http://127.0.0.1:8000/lab/news/china-russia-drones/") is None
-    assert time.perf_counter() - started < 1.0  # a backtracking engine takes hours on the first
+    assert time.thread_time() - started < 1.0  # a backtracking engine takes hours on the first
 
 
 @pytest.mark.parametrize(

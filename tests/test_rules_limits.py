@@ -96,9 +96,9 @@ def test_work_grows_linearly_with_the_length_of_one_long_sentence(shape: str) ->
 @pytest.mark.parametrize("shape", list(SHAPES))
 def test_a_500_kb_pathological_text_classifies_in_seconds(shape: str) -> None:
     text = SHAPES[shape](500_000)
-    started = time.perf_counter()
+    started = time.thread_time()
     MATCHER.classify("Title", text)
-    assert time.perf_counter() - started < 10, shape  # under a second on an idle core
+    assert time.thread_time() - started < 10, shape  # under a second on an idle core
 
 
 def test_long_text_verdicts_are_the_same_as_on_their_parts() -> None:

@@ -412,3 +412,51 @@ def test_the_stop_deadline_ends_before_systemd_and_compose_kill_the_service() ->
     (systemd,) = re.findall(r"^TimeoutStopSec=(\d+)$", unit, re.M)
     (grace,) = re.findall(r"^\s+stop_grace_period: (\d+)s\b", compose, re.M)
     assert int(systemd) == int(grace) > STOP_DEADLINE + KILL_NOW_AFTER
+
+
+def test_the_service_reads_older_articles_for_entities_a_batch_per_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Articles archived before entity tracking (or under another gazetteer) are read for the
+    entities they name in the background, a batch per turn, and then left alone."""
+    from scrapy.settings import Settings
+
+    import scheduler
+    import settings as project
+    from newswatch.archive import Archive
+    from newswatch.records import Article, Candidate, Extraction
+    from newswatch.stories import StoryIndex, fingerprint
+
+    db = tmp_path / "data" / "newswatch.db"
+    db.parent.mkdir()
+    archive, stories = Archive(db), StoryIndex()
+    for n in range(5):  # stored as an older release stored them: no entities read
+        url = f"https://news.example.org/world/{n}"
+        text = f"Report {n}: Xiamen Limbach Aircraft Engine shipped engines." if n % 2 else f"Weather {n}."
+        candidate = Candidate(
+            url=url, outlet="news", source="https://news.example.org/rss", source_kind="feed"
+        )
+        item = Article(
+            url=url, final_url=url, outlet="news", fetched_at=datetime.now(UTC), html="", candidate=candidate
+        )
+        extraction = Extraction(text=text, title=f"Story {n}", language="en")
+        archive.articles.store(item, extraction, url, "run", fingerprint(item.url, text), stories)
+    archive.close()
+    values = Settings()
+    values.setmodule(project, priority="project")
+    values.update({"NEWSWATCH_DB": str(db), "NEWSWATCH_DIGEST_AT": "03:00 UTC"}, priority="cmdline")
+    service = scheduler.Service(values, outlets=[])
+    assert "entities" in {job.id for job in service.build().get_jobs()}
+    monkeypatch.setattr(scheduler, "ENTITY_BATCH", 3)
+    caplog.set_level(logging.INFO, logger="newswatch.service")
+    for _ in range(3):
+        service.index_entities()
+    read = [r.getMessage() for r in caplog.records if "older articles" in r.getMessage()]
+    assert read == [
+        "read 3 older articles for the entities they name",
+        "read 2 older articles for the entities they name",
+    ]
+    assert rows(db, "SELECT article_id, entity_id FROM article_entities ORDER BY article_id") == [
+        {"article_id": 2, "entity_id": "xiamen-limbach"},
+        {"article_id": 4, "entity_id": "xiamen-limbach"},
+    ]

@@ -34,7 +34,7 @@ class Stored:
     outcome: str  # new, revised (a changed text replaced the archived one), unchanged, duplicate
     story_id: int | None = None
     relation: str | None = None  # first, copy, related (new articles only)
-    alert: str | None = None  # the kind of alert queued: new, also, update, review
+    alert: str | None = None  # the kind of alert queued: new, also, update, status, review
 
 
 class Articles:
@@ -103,7 +103,7 @@ class Articles:
                 new_id = int(cursor.lastrowid)
                 if article.verdict is not None:
                     self.verdicts.add_matches(new_id, article.verdict)
-                self.verdicts.set_entities(new_id, article.entities)
+                self.verdicts.set_entities(new_id, article.entities, article.entities_with)
                 when = extraction.published or article.fetched_at
                 story_id, relation = self.stories.assign(new_id, row, fp, stories, when)
                 # the outbox row, here
@@ -114,7 +114,13 @@ class Articles:
                 result = Stored(new_id, "new", story_id, relation, alert)
             elif revisit or not self.claims.holds_text(row["url_hash"], extraction.text, fp, stories):
                 result = self._revise(
-                    row, fp, article.verdict, article.classified_with, article.claim, article.entities
+                    row,
+                    fp,
+                    article.verdict,
+                    article.classified_with,
+                    article.claim,
+                    article.entities,
+                    article.entities_with,
                 )
             else:
                 found = self.db.row(
@@ -136,6 +142,7 @@ class Articles:
         classified_with: str | None,
         claim: Claim | None = None,
         entities: tuple[str, ...] = (),
+        entities_with: str | None = None,
     ) -> Stored:
         """A re-fetched article: keep the archived text as a version when the new one differs."""
         with self.db.write() as conn:
@@ -173,7 +180,7 @@ class Articles:
             if fp is not None:
                 self.stories.save_fingerprint(article_id, fp)
             alert = (
-                self.verdicts.update(article_id, verdict, classified_with, claim, entities)
+                self.verdicts.update(article_id, verdict, classified_with, claim, entities, entities_with)
                 if verdict is not None
                 else None
             )

@@ -34,6 +34,21 @@ _STORED = (
 )
 
 
+#: A delivered digest (sent, or unconfirmed: the server may have it) held the article.
+_DELIVERED = (
+    "SELECT 1 FROM digest_items di JOIN digests d ON d.id = di.digest_id "
+    "AND d.status IN ('sent', 'unconfirmed') WHERE di.article_id = {article}"
+)
+#: The ``story_claims`` row ``n`` was shown: a delivered digest built at or after the change
+#: held the story (a flagged article of it), so it showed the story with that status or a
+#: stronger one.
+_SHOWN = (
+    "EXISTS (SELECT 1 FROM articles o JOIN digest_items di ON di.article_id = o.id "
+    "JOIN digests d ON d.id = di.digest_id AND d.status IN ('sent', 'unconfirmed') "
+    "WHERE o.story_id = n.story_id AND o.flagged = 1 AND coalesce(d.built_at, d.created_at) >= n.changed_at)"
+)
+
+
 def _stored(row: dict[str, Any]) -> StoredDigest:
     message = bytes(row["message"]) if row["message"] is not None else None
     return StoredDigest(**{**row, "message": message})
@@ -45,23 +60,46 @@ class Digests:
 
     def undelivered(self) -> list[dict[str, Any]]:
         """Flagged articles, then articles marked for review (``review`` 1), that no delivered
-        digest has held yet, most severe and newest first."""
+        digest has held yet, most severe and newest first. A story whose claim status rose
+        since a delivered digest last showed it brings the report that raised it along again
+        (``again`` 1), even when nothing else of the story is new (a change stamped later than
+        this process's clock, another process's clock being ahead, waits for it: else every
+        digest would bring it again). Each row carries its
+        story's claim status (``story_claim``) and the report that raised it, from the
+        story's history: ``claim_article``, ``claim_cue`` of then (``claim_article_cue``),
+        ``claim_title``, ``claim_url``, ``claim_outlet``, ``claim_evidence``."""
         return self.db.rows(
-            """
+            f"""
+            WITH latest AS (
+                SELECT c.story_id, c.article_id, c.cue, c.changed_at FROM story_claims c
+                WHERE c.id = (SELECT max(l.id) FROM story_claims l WHERE l.story_id = c.story_id)
+            ), raised AS (
+                SELECT n.article_id FROM latest n
+                WHERE n.article_id IS NOT NULL AND n.changed_at <= :now AND NOT ({_SHOWN})
+            )
             SELECT a.id, a.title, a.url, a.outlet, a.published, a.severity, a.rules, a.evidence, a.story_id,
-                   a.review, a.language, a.claim_status, a.claim_cue
-            FROM articles a
-            WHERE (a.flagged = 1 OR a.review = 1) AND NOT EXISTS (
-                SELECT 1 FROM digest_items di JOIN digests d ON d.id = di.digest_id
-                WHERE di.article_id = a.id AND d.status IN ('sent', 'unconfirmed'))
+                   a.review, a.language, a.claim_status, a.claim_cue, s.claim_status AS story_claim,
+                   n.article_id AS claim_article, n.cue AS claim_article_cue, r.title AS claim_title,
+                   r.url AS claim_url, r.outlet AS claim_outlet, r.evidence AS claim_evidence,
+                   EXISTS ({_DELIVERED.format(article="a.id")}) AS again
+            FROM articles a LEFT JOIN stories s ON s.id = a.story_id
+                LEFT JOIN latest n ON n.story_id = a.story_id LEFT JOIN articles r ON r.id = n.article_id
+            WHERE (a.flagged = 1 OR a.review = 1) AND (
+                NOT EXISTS ({_DELIVERED.format(article="a.id")})
+                OR (a.flagged = 1 AND a.id IN (SELECT article_id FROM raised)))
             ORDER BY a.flagged DESC, CASE a.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END,
                      coalesce(a.published, a.fetched_at) DESC, a.id
-            """
+            """,
+            {"now": self.db.now()},
         )
 
     def delivered_claims(self, story_ids: Iterable[int]) -> dict[int, list[str | None]]:
-        """The claim statuses of each story's flagged articles that a delivered digest held
-        (a story absent: none of its articles was in one)."""
+        """The claim statuses each story had reached by the delivered digests that showed them
+        (a story absent: none of its flagged articles was in a delivered digest; an empty list:
+        they were, with no status). Read from the story's history (``story_claims``): a status
+        counts as shown once a delivered digest built after the change held the story (any of
+        its flagged articles), so a status a report reached after its digest went out (a
+        revised text) is news once, in the next digest, and then no more."""
         wanted = sorted(set(story_ids))
         out: dict[int, list[str | None]] = {}
         for start in range(0, len(wanted), 500):  # bounded IN lists
@@ -69,14 +107,19 @@ class Digests:
             marks = ", ".join("?" * len(chunk))
             for row in self.db.rows(
                 f"""
-                SELECT DISTINCT a.story_id, a.id, a.claim_status FROM articles a
-                JOIN digest_items di ON di.article_id = a.id
-                JOIN digests d ON d.id = di.digest_id AND d.status IN ('sent', 'unconfirmed')
+                SELECT DISTINCT a.story_id FROM articles a
                 WHERE a.flagged = 1 AND a.story_id IN ({marks})
+                  AND EXISTS ({_DELIVERED.format(article="a.id")})
                 """,
                 chunk,
             ):
-                out.setdefault(int(row["story_id"]), []).append(row["claim_status"])
+                out[int(row["story_id"])] = []
+            for row in self.db.rows(
+                f"SELECT n.story_id, n.status FROM story_claims n WHERE n.story_id IN ({marks}) AND {_SHOWN} "
+                "ORDER BY n.id",
+                chunk,
+            ):
+                out.setdefault(int(row["story_id"]), []).append(row["status"])
         return out
 
     def pending(self) -> StoredDigest | None:

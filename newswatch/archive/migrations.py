@@ -445,3 +445,65 @@ def m013_article_entities(db: sqlite_utils.Database) -> None:
         """
     )
     db.execute("CREATE INDEX idx_article_entities_entity ON article_entities (entity_id, article_id)")
+
+
+@migrations()
+def m014_story_claims(db: sqlite_utils.Database) -> None:
+    # a story's claim status: the strongest of its flagged articles' so far, and its history,
+    # one row per change (the first status included); a 'status' alert announces a change of
+    # an alerted story in its thread, once per article and status (alerts.claim_status)
+    db.execute("ALTER TABLE stories ADD COLUMN claim_status TEXT")
+    db.execute(
+        """
+        CREATE TABLE story_claims (
+            id INTEGER PRIMARY KEY,
+            story_id INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+            status TEXT NOT NULL,       -- alleged, official, designated, denied, confirmed
+            article_id INTEGER REFERENCES articles (id) ON DELETE SET NULL, -- the article that raised it
+            cue TEXT,                   -- that article's claim cue then (JSON, as articles.claim_cue)
+            changed_at TEXT NOT NULL    -- UTC
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_story_claims_story ON story_claims (story_id, id)")
+    db.execute("ALTER TABLE alerts ADD COLUMN claim_status TEXT")  # a 'status' alert: the status announced
+    db.execute(
+        "CREATE UNIQUE INDEX idx_alerts_one_status_per_level ON alerts (article_id, claim_status) "
+        "WHERE kind = 'status'"
+    )
+    # the history as the archived articles tell it: each flagged article with a status, in the
+    # order archived, that is stronger than every earlier one of its story (the order as when
+    # this migration was written: designated, confirmed, denied, official, alleged)
+    rank = (
+        "CASE a.claim_status WHEN 'designated' THEN 5 WHEN 'confirmed' THEN 4 WHEN 'denied' THEN 3 "
+        "WHEN 'official' THEN 2 WHEN 'alleged' THEN 1 END"
+    )
+    db.execute(
+        f"""
+        INSERT INTO story_claims (story_id, status, article_id, cue, changed_at)
+        SELECT story_id, claim_status, id, claim_cue, at FROM (
+            SELECT a.story_id, a.claim_status, a.id, a.claim_cue, a.fetched_at AS at, {rank} AS rank,
+                   max({rank}) OVER (PARTITION BY a.story_id ORDER BY a.fetched_at, a.id
+                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+            FROM articles a
+            WHERE a.flagged = 1 AND a.story_id IS NOT NULL AND {rank} IS NOT NULL
+        )
+        WHERE before IS NULL OR rank > before
+        ORDER BY at, id
+        """
+    )
+    db.execute(
+        """
+        UPDATE stories SET claim_status = (
+            SELECT c.status FROM story_claims c WHERE c.story_id = stories.id ORDER BY c.id DESC LIMIT 1)
+        WHERE id IN (SELECT story_id FROM story_claims)
+        """
+    )
+
+
+@migrations()
+def m015_entities_with(db: sqlite_utils.Database) -> None:
+    # the gazetteer (its fingerprint) an article's article_entities rows were found with; NULL
+    # for articles archived before entity tracking. An article whose mark is not the current
+    # gazetteer's is read again (newswatch search --entity, and the service, do it).
+    db.execute("ALTER TABLE articles ADD COLUMN entities_with TEXT")

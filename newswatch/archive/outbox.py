@@ -2,9 +2,13 @@
 
 Kinds: ``new`` (a story's first flagged article: a message of its own), ``also`` (a further
 outlet's report of the story: a reply in its thread), ``update`` (the severity rose: a
-reply), ``review`` (a story's first article marked for review, while no article of it is
-alerted: a message of its own in the review channel). At most one ``new``, one ``also`` and
-one ``review`` per article and one ``update`` per severity level (unique indexes).
+reply), ``status`` (the article raised an alerted story's claim status: a reply announcing
+it, ``alerts.claim_status``), ``review`` (a story's first article marked for review, while
+no article of it is alerted: a message of its own in the review channel). At most one
+``new``, one ``also`` and one ``review`` per article, one ``update`` per severity level and
+one ``status`` per claim status (unique indexes). One article queues one alert: ``new``
+before ``status`` before ``also`` before ``update`` (a status reply names the outlet and
+carries the severity, so it stands for the other two).
 
 Two lanes, each delivered oldest first: the alert channel's (every kind but ``review``) and
 the review channel's (``review``); neither holds the other back.
@@ -31,6 +35,12 @@ from newswatch.archive.connection import Db
 from newswatch.clock import sql_time
 from newswatch.rules.engine import REVIEW, SEVERITY_RANK
 
+#: The kind of a reply announcing that an alerted story's claim status rose.
+STATUS = "status"
+#: Kinds that bring an outlet's report into a story's thread (a further report of that outlet
+#: is an ``also`` no more).
+FIRST_REPORTS = ("new", "also", STATUS)
+
 
 @dataclass(frozen=True)
 class AlertRow:
@@ -38,7 +48,7 @@ class AlertRow:
 
     id: int
     article_id: int
-    kind: str  # new, also, update, review
+    kind: str  # new, also, update, status, review
     severity: str
     attempts: int
     url: str
@@ -60,6 +70,7 @@ class AlertRow:
     claim_status: str | None = None  # the article's claim (alleged, official, designated, …)
     claim_cue: str | None = None  # JSON: the cue that decided it (newswatch.claims.ClaimCue)
     entities: tuple[str, ...] = ()  # gazetteer ids the article names, first named first
+    announced: str | None = None  # a ``status`` alert: the story's claim status it announces
 
 
 @dataclass(frozen=True)
@@ -84,7 +95,7 @@ _SELECT = """
            p.status AS parent_status, a.story_id,
            coalesce(s.outlet_list, json_array(a.outlet)) AS story_outlets, al.slack_ts, al.channel,
            al.created_at, pa.title AS parent_title, pa.url AS parent_url, pa.outlet AS parent_outlet,
-           a.claim_status, a.claim_cue,
+           a.claim_status, a.claim_cue, al.claim_status AS announced,
            (SELECT json_group_array(entity_id) FROM (
                SELECT e.entity_id FROM article_entities e WHERE e.article_id = a.id ORDER BY e.rowid)
            ) AS entities
@@ -117,23 +128,48 @@ class Outbox:
 
     # --- queueing (inside the write that stores or re-judges an article) ------------------
 
-    def queue(self, article_id: int, kind: str, severity: str, now: datetime | None = None) -> bool:
-        """Add an outbox row (at most one ``new`` per article and one ``update`` per severity
-        level); True when a row was added."""
+    def queue(
+        self,
+        article_id: int,
+        kind: str,
+        severity: str,
+        now: datetime | None = None,
+        claim_status: str | None = None,
+    ) -> bool:
+        """Add an outbox row (at most one ``new`` per article, one ``update`` per severity
+        level, one ``status`` per ``claim_status``); True when a row was added."""
         at = sql_time(now) if now is not None else self.db.now()
         with self.db.write() as conn:
             cursor = conn.execute(
-                "INSERT INTO alerts (article_id, kind, severity, created_at, next_attempt_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                (article_id, kind, severity, at, at),
+                "INSERT INTO alerts (article_id, kind, severity, created_at, next_attempt_at, claim_status) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (article_id, kind, severity, at, at, claim_status),
             )
             return cursor.rowcount == 1
 
-    def queue_for_story(self, article_id: int, severity: str) -> str | None:
+    def queue_status(self, article_id: int, severity: str, status: str) -> bool:
+        """Queue the ``status`` reply of an article that raised its story's claim status to
+        ``status``, when the story is alerted (its ``new`` alert exists) and the article's own
+        first message (``new`` or ``also``) is not still waiting to go: that one is written when
+        it is sent, and says the status itself. True when queued."""
+        with self.db.write():
+            story_id = self.db.value("SELECT story_id FROM articles WHERE id = ?", (article_id,))
+            if story_id is None or not self.story_alerted(story_id):
+                return False
+            if self.db.value(
+                "SELECT 1 FROM alerts WHERE article_id = ? AND kind IN ('new', 'also') "
+                "AND status = 'pending'",
+                (article_id,),
+            ):
+                return False
+            return self.queue(article_id, STATUS, severity, claim_status=status)
+
+    def queue_for_story(self, article_id: int, severity: str, announce: str | None = None) -> str | None:
         """Queue the alert a newly flagged article deserves within its story: ``new`` for the
-        story's first flagged article, ``also`` for the first flagged article of each further
-        outlet (a reply in the story's thread), ``update`` when it raises the story's severity,
-        else nothing. Returns the kind queued."""
+        story's first flagged article, ``status`` when it raised the story's claim status to
+        ``announce`` (a reply in the story's thread), ``also`` for the first flagged article
+        of each further outlet (a reply), ``update`` when it raises the story's severity, else
+        nothing; one of them at most. Returns the kind queued."""
         with self.db.write():
             found = self.db.row("SELECT story_id, outlet FROM articles WHERE id = ?", (article_id,))
             story_id, outlet = (found["story_id"], found["outlet"]) if found else (None, None)
@@ -148,7 +184,9 @@ class Outbox:
             )
             if not any(a["kind"] == "new" for a in alerted):
                 return "new" if self.queue(article_id, "new", severity) else None
-            if outlet not in {a["outlet"] for a in alerted if a["kind"] in ("new", "also")}:
+            if announce is not None:
+                return STATUS if self.queue(article_id, STATUS, severity, claim_status=announce) else None
+            if outlet not in {a["outlet"] for a in alerted if a["kind"] in FIRST_REPORTS}:
                 return "also" if self.queue(article_id, "also", severity) else None
             top = max(SEVERITY_RANK.get(a["severity"], 0) for a in alerted)
             if SEVERITY_RANK.get(severity, 0) > top:
@@ -172,9 +210,10 @@ class Outbox:
             return REVIEW if self.queue(article_id, REVIEW, REVIEW) else None
 
     def has_first_alert(self, article_id: int) -> bool:
-        """The article was alerted as a story's first report or a further outlet's."""
+        """The article was alerted as a story's first report or a further outlet's (an
+        ``also`` reply, or a ``status`` reply that stood for one)."""
         found = self.db.value(
-            "SELECT 1 FROM alerts WHERE article_id = ? AND kind IN ('new', 'also')", (article_id,)
+            "SELECT 1 FROM alerts WHERE article_id = ? AND kind IN ('new', 'also', 'status')", (article_id,)
         )
         return found is not None
 

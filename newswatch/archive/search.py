@@ -76,14 +76,24 @@ class ArticleSearch:
         since: str | None = None,
         limit: int = 50,
         review: bool = False,
+        entities: tuple[str, ...] = (),
     ) -> list[dict[str, Any]]:
         """Articles matching a parsed query, best first (relevance, then newest); ``flagged``
         and ``review`` keep only flagged, or only review, articles. ``since``: a UTC time in
-        the archive's format (``YYYY-MM-DD[ HH:MM:SS]``)."""
-        if not (parsed.fts or parsed.trigram or parsed.short_cjk):
+        the archive's format (``YYYY-MM-DD[ HH:MM:SS]``). ``entities``: only articles naming
+        every one of these gazetteer ids (``article_entities``); with no query words, those
+        articles newest first."""
+        words = bool(parsed.fts or parsed.trigram or parsed.short_cjk)
+        if not words and not entities:
             return []
-        condition, params = match_condition(parsed, "a.id", ranked=True)
+        condition, params = match_condition(parsed, "a.id", ranked=True) if words else ("1", {})
         where: list[str] = [condition]
+        for i, entity in enumerate(entities):
+            where.append(
+                f"EXISTS (SELECT 1 FROM article_entities e WHERE e.article_id = a.id "
+                f"AND e.entity_id = :entity{i})"
+            )
+            params[f"entity{i}"] = entity
         joins = ""
         order = "coalesce(a.published, a.fetched_at) DESC"
         if parsed.fts:
@@ -102,7 +112,30 @@ class ArticleSearch:
             params["since"] = since
         sql = (
             "SELECT a.id, a.published, a.outlet, a.title, a.url, a.language, a.flagged, a.review, "
-            f"a.severity, a.rules, a.evidence FROM articles a {joins} WHERE {' AND '.join(where)} "
+            "a.severity, a.rules, a.evidence, a.claim_status "
+            f"FROM articles a {joins} WHERE {' AND '.join(where)} "
             f"ORDER BY {order} LIMIT :limit"
         )
-        return self.db.rows(sql, {**params, "limit": limit})
+        rows = self.db.rows(sql, {**params, "limit": limit})
+        named = self.entities_of([int(row["id"]) for row in rows])
+        for row in rows:
+            row["entities"] = named.get(int(row["id"]), [])
+        return rows
+
+    def entity_named(self, entity_id: str) -> bool:
+        """Whether some article names the entity ``entity_id`` (``article_entities``)."""
+        return bool(self.db.value("SELECT 1 FROM article_entities WHERE entity_id = ? LIMIT 1", (entity_id,)))
+
+    def entities_of(self, article_ids: list[int]) -> dict[int, list[str]]:
+        """The gazetteer ids each article names (after sorting and cutting: a page's worth)."""
+        out: dict[int, list[str]] = {}
+        for start in range(0, len(article_ids), 500):
+            chunk = article_ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for row in self.db.rows(
+                f"SELECT article_id, entity_id FROM article_entities WHERE article_id IN ({marks}) "
+                "ORDER BY article_id, rowid",
+                chunk,
+            ):
+                out.setdefault(int(row["article_id"]), []).append(row["entity_id"])
+        return out

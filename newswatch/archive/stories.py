@@ -1,18 +1,56 @@
-"""``stories`` and ``article_fingerprints``: filing an archived article under a story, and
-the story index's view of what every process has archived. Grouping itself is pure
+"""``stories``, ``story_claims`` and ``article_fingerprints``: filing an archived article under
+a story, the story's claim status (the strongest so far) with its history, and the story
+index's view of what every process has archived. Grouping itself is pure
 (``newswatch/stories.py``)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from newswatch.archive.connection import ArchiveError, Db
 from newswatch.archive.outbox import Outbox
+from newswatch.claims import PRECEDENCE
 from newswatch.clock import from_sql_time, sql_time
 from newswatch.rules.engine import SEVERITY_RANK
 from newswatch.stories import Entry, Fingerprint, StoryIndex
+
+#: Claim statuses, strongest first: the order of ``newswatch.claims.PRECEDENCE`` (an action
+#: naming the entity, documented evidence or an admission, a denial, an official finding, an
+#: allegation), the one place it is written. A story's status is the strongest of its flagged
+#: articles' so far; the digest's groups follow it too.
+CLAIM_ORDER: tuple[str, ...] = PRECEDENCE
+
+
+def claim_rank(status: str | None) -> int:
+    """How strong a claim status is: ``designated`` highest, ``alleged`` 1, none (or unknown) 0."""
+    return len(CLAIM_ORDER) - CLAIM_ORDER.index(status) if status in CLAIM_ORDER else 0
+
+
+def strongest(statuses: Iterable[str | None]) -> str | None:
+    """The strongest of several claim statuses; None when none has one."""
+    best = max(statuses, key=claim_rank, default=None)
+    return best if claim_rank(best) > 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimChange:
+    """A story's claim status rose (``before`` None: the story had none)."""
+
+    story_id: int
+    before: str | None
+    after: str
+
+    @property
+    def announced(self) -> str | None:
+        """The status a thread reply announces: ``after`` when it is stronger than ``before``
+        and than an allegation. A story without a status counts as alleged (a report is at
+        least an allegation): an allegation is never news."""
+        floor = max(claim_rank(self.before), claim_rank("alleged"))
+        return self.after if claim_rank(self.after) > floor else None
 
 
 def higher(a: str | None, b: str | None) -> str | None:
@@ -128,6 +166,35 @@ class StoryWrites:
                 "UPDATE stories SET flagged = 1, severity = ? WHERE id = ?",
                 (higher(current, severity), story_id),
             )
+
+    def raise_claim(
+        self, story_id: int, article_id: int, status: str | None, cue: str | None
+    ) -> ClaimChange | None:
+        """A flagged article's claim status, inside the write that stores or re-judges it: when
+        it is stronger than the story's, it becomes the story's and a ``story_claims`` row
+        records the change (the article and its cue). Returns the change, if any."""
+        if claim_rank(status) == 0:
+            return None
+        assert status is not None
+        with self.db.write() as conn:
+            before = self.db.value("SELECT claim_status FROM stories WHERE id = ?", (story_id,))
+            if claim_rank(status) <= claim_rank(before):
+                return None
+            conn.execute("UPDATE stories SET claim_status = ? WHERE id = ?", (status, story_id))
+            conn.execute(
+                "INSERT INTO story_claims (story_id, status, article_id, cue, changed_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (story_id, status, article_id, cue, self.db.now()),
+            )
+            return ClaimChange(story_id, before, status)
+
+    def claim_history(self, story_id: int) -> list[dict[str, Any]]:
+        """The story's claim statuses in the order they were reached: status, article_id, cue,
+        changed_at."""
+        return self.db.rows(
+            "SELECT status, article_id, cue, changed_at FROM story_claims WHERE story_id = ? ORDER BY id",
+            (story_id,),
+        )
 
     def refresh_index(self, stories: StoryIndex, now: datetime) -> None:
         """Bring the in-memory window up to date with what every process has archived since."""

@@ -1,15 +1,15 @@
-"""An article's verdict: its columns in ``articles``, its ``matches`` rows, and the alert and
-story flag a change of verdict brings."""
+"""An article's verdict: its columns in ``articles``, its ``matches`` rows, and the alert,
+story flag and story claim status a change of verdict brings."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from newswatch.archive.connection import ArchiveError, Db
-from newswatch.archive.outbox import Outbox
+from newswatch.archive.outbox import STATUS, Outbox
 from newswatch.archive.stories import StoryWrites
 from newswatch.rules import Verdict
 from newswatch.rules.engine import SEVERITY_RANK
@@ -81,10 +81,24 @@ class Verdicts:
         it): a flagged one's within its story, a review one's when review alerts are on.
         Returns the kind queued, if any."""
         if verdict.flagged:
-            return self.outbox.queue_for_story(article_id, verdict.severity or "low")
+            return self.outbox.queue_for_story(
+                article_id, verdict.severity or "low", self.raise_story_claim(article_id)
+            )
         if verdict.review and self.review_alerts:
             return self.outbox.queue_for_review(article_id)
         return None
+
+    def raise_story_claim(self, article_id: int) -> str | None:
+        """The flagged article's claim status raises its story's, when stronger (with a
+        ``story_claims`` row; inside the write that stores or re-judges it). Returns the status
+        a thread reply should announce (:attr:`ClaimChange.announced`), if any."""
+        row = self.db.row(
+            "SELECT story_id, claim_status, claim_cue FROM articles WHERE id = ?", (article_id,)
+        )
+        if row is None or row["story_id"] is None:
+            return None
+        change = self.stories.raise_claim(row["story_id"], article_id, row["claim_status"], row["claim_cue"])
+        return change.announced if change is not None else None
 
     def add_matches(self, article_id: int, verdict: Verdict) -> None:
         """The ``matches`` rows of a newly archived article."""
@@ -95,15 +109,49 @@ class Verdicts:
                 _match_rows(article_id, verdict),
             )
 
-    def set_entities(self, article_id: int, entities: Sequence[str]) -> None:
+    def set_entities(self, article_id: int, entities: Sequence[str], found_with: str | None = None) -> None:
         """The ``article_entities`` rows of an article: the gazetteer ids it names, replacing
-        any it had (inside the write that stores or re-judges it)."""
+        any it had (inside the write that stores or re-judges it); ``found_with``: the
+        gazetteer's fingerprint (``articles.entities_with``)."""
         with self.db.write() as conn:
             conn.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
             conn.executemany(
                 "INSERT OR IGNORE INTO article_entities (article_id, entity_id) VALUES (?, ?)",
                 [(article_id, entity_id) for entity_id in entities],
             )
+            conn.execute("UPDATE articles SET entities_with = ? WHERE id = ?", (found_with, article_id))
+
+    def entities_stale(self, gazetteer: str) -> int:
+        """How many articles were not read for entities with the gazetteer ``gazetteer``
+        (a fingerprint): archived before entity tracking, or under another gazetteer."""
+        return int(self.db.value("SELECT count(*) FROM articles WHERE entities_with IS NOT ?", (gazetteer,)))
+
+    def index_entities(
+        self,
+        gazetteer: str,
+        named_in: Callable[[str, str], Sequence[str]],
+        batch: int = 500,
+        limit: int | None = None,
+    ) -> int:
+        """Read the stale articles (:meth:`entities_stale`) for entities again, oldest first,
+        ``batch`` per write and at most ``limit`` in all; returns how many were read."""
+        done, after = 0, 0
+        while limit is None or done < limit:
+            size = batch if limit is None else min(batch, limit - done)
+            rows = self.db.rows(
+                "SELECT id, title, text FROM articles WHERE id > ? AND entities_with IS NOT ? "
+                "ORDER BY id LIMIT ?",
+                (after, gazetteer, size),
+            )
+            if not rows:
+                break
+            found = [(int(r["id"]), named_in(r["title"] or "", r["text"] or "")) for r in rows]
+            with self.db.write():
+                for article_id, entities in found:
+                    self.set_entities(article_id, entities, gazetteer)
+            done += len(rows)
+            after = int(rows[-1]["id"])
+        return done
 
     def update(
         self,
@@ -112,12 +160,15 @@ class Verdicts:
         classified_with: str | None,
         claim: Claim | None = None,
         entities: Sequence[str] | None = None,
+        entities_with: str | None = None,
     ) -> str | None:
         """Store a new verdict for an archived article (an update was fetched, or the rules
-        changed), keeping its story's flag and severity. A flag that appears queues an alert
-        (``new``, or ``also`` in a story that was already alerted); a severity that rises on
-        an already-alerted article queues an ``update`` (a reply in the story's thread); a
-        review mark that appears queues a ``review`` alert when review alerts are on.
+        changed), keeping its story's flag, severity and claim status. A flag that appears
+        queues an alert (``new``, or ``also`` in a story that was already alerted); a claim
+        status that raises an alerted story's queues a ``status`` reply (and nothing else); a
+        severity that rises on an already-alerted article queues an ``update`` (a reply in the
+        story's thread); a review mark that appears queues a ``review`` alert when review
+        alerts are on.
         Returns the kind of alert queued, if any. ``entities`` (when given) replace the
         article's ``article_entities`` rows."""
         columns = verdict_columns(verdict, classified_with, claim)
@@ -131,7 +182,7 @@ class Verdicts:
             conn.execute("DELETE FROM matches WHERE article_id = ?", (article_id,))
             self.add_matches(article_id, verdict)
             if entities is not None:
-                self.set_entities(article_id, entities)
+                self.set_entities(article_id, entities, entities_with)
             if not columns["flagged"]:
                 if columns["review"] and self.review_alerts:
                     return self.outbox.queue_for_review(article_id)
@@ -139,8 +190,11 @@ class Verdicts:
             severity = columns["severity"] or "low"
             if row["story_id"] is not None:
                 self.stories.raise_flag(row["story_id"], severity)
+            announce = self.raise_story_claim(article_id)
             if not self.outbox.has_first_alert(article_id):
-                return self.outbox.queue_for_story(article_id, severity)
+                return self.outbox.queue_for_story(article_id, severity, announce)
+            if announce is not None and self.outbox.queue_status(article_id, severity, announce):
+                return STATUS
             if SEVERITY_RANK[severity] > before:
                 return "update" if self.outbox.queue(article_id, "update", severity) else None
             return None
@@ -157,6 +211,28 @@ class Verdicts:
             if items:
                 return dict(items[0])
         return None
+
+    def matched_words(self, article_id: int) -> tuple[str | None, list[tuple[str, str]]]:
+        """The article's language and its stored matched words with their groups, the most
+        severe match's first (as :meth:`best_evidence` orders them)."""
+        language = self.db.value("SELECT language FROM articles WHERE id = ?", (article_id,))
+        rows = self.db.rows(
+            "SELECT terms FROM matches WHERE article_id = ? "
+            "ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, score DESC, id",
+            (article_id,),
+        )
+        terms: list[tuple[str, str]] = []
+        for row in rows:
+            try:
+                items = json.loads(row["terms"] or "[]")
+            except ValueError:
+                continue
+            terms += [
+                (str(t["term"]), str(t["group"]))
+                for t in items
+                if isinstance(t, dict) and t.get("group") and t.get("term")
+            ]
+        return language, terms
 
     def review_evidence(self, article_id: int) -> dict[str, Any] | None:
         """The first evidence sentence of an article marked for review: {field, sentence,

@@ -42,9 +42,15 @@ class At(ValueError):
 
 def matching(pattern: str, meaning: str) -> StringConstraints:
     """A string constraint (shown in the JSON Schema, so an editor checks it too) whose
-    mismatch is reported as ``meaning``."""
-    _MEANINGS[pattern] = meaning
+    mismatch is reported as ``meaning``. A mismatch is known by its pattern alone, so one
+    pattern has one meaning: a second, different one is a programming error."""
+    if _MEANINGS.setdefault(pattern, meaning) != meaning:
+        raise ValueError(f"pattern {pattern!r} already means {_MEANINGS[pattern]!r}, not {meaning!r}")
     return StringConstraints(pattern=pattern)
+
+
+#: An id a person writes in a config file (a rule's, a claim cue's): lower-case, stable.
+SLUG_ID = matching(r"^[a-z0-9][a-z0-9_-]*$", "ids are lower-case letters, digits, '-' and '_'")
 
 
 def suggest(word: str, known: Any) -> str:

@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from newswatch.config.problems import At, matching
+from newswatch.config.problems import SLUG_ID, At, matching
 
 if TYPE_CHECKING:
     from newswatch.rules.syntax import Node
@@ -91,10 +91,14 @@ Alias = Annotated[Text, AfterValidator(_alias)]
 GroupName = Annotated[
     str, matching(r"^[A-Z][A-Z0-9_]*$", "group names are upper-case letters, digits and '_' (e.g. CHINA)")
 ]
-RuleId = Annotated[
-    str, matching(r"^[a-z0-9][a-z0-9_-]*$", "rule ids are lower-case letters, digits, '-' and '_'")
-]
+RuleId = Annotated[str, SLUG_ID]
 Severity = Literal["high", "medium", "low"]
+#: What a reader sees: a rule's label, a group's English gloss (one line, kept short).
+MAX_LABEL = 80
+MAX_GLOSS = 40
+_ONE_LINE = matching(r"^[^\n]*$", "a label or gloss is one line")
+Label = Annotated[Text, StringConstraints(max_length=MAX_LABEL), _ONE_LINE]
+Gloss = Annotated[Text, StringConstraints(max_length=MAX_GLOSS), _ONE_LINE]
 
 
 class GroupTable(BaseModel):
@@ -103,6 +107,11 @@ class GroupTable(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     description: str = Field("", description="What the group stands for.")
+    gloss: Gloss | None = Field(
+        None,
+        description='A short English name of what its words mean (e.g. "sanctions"): a non-English '
+        "alert glosses its matched words with it; words of a group without one are not glossed.",
+    )
     aliases: list[Alias] = Field(
         [],
         description="Names as they appear in text (case-insensitive, whole words; a trailing * is a prefix).",
@@ -188,6 +197,11 @@ class RuleTable(BaseModel):
 
     id: RuleId = Field(description="Lower-case letters, digits, '-' and '_'; unique across files.")
     description: Text = Field(description="What the rule catches.")
+    label: Label | None = Field(
+        None,
+        description='A short plain-language name (e.g. "Sanctions on Chinese suppliers"), shown to '
+        "readers of the alerts and the digest instead of the id; the description when absent.",
+    )
     severity: Severity = Field(description="high, medium or low.")
     weight: float = Field(1.0, gt=0, description="Added to the article's score when the rule matches.")
     scope: Literal["sentence", "window", "paragraph", "document"] = Field(

@@ -12,15 +12,21 @@ and simplified Chinese as one, hyphen and plural spellings, wildcards, exclusion
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from newswatch.rules.engine import MAX_MATCH_CHARS, MAX_MATCHES, Matcher, Rule, TermMatch
 from newswatch.rules.syntax import parse_query
+from newswatch.rules.text import normalise
 
 #: The language the entity matcher is told a text is in: none of the language files' words
 #: (an entity's aliases are looked for in every text), and no language detection.
 _ANY_LANGUAGE = "und"
+_WORDS = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +65,7 @@ class Gazetteer:
         self.by_id = {entity.id: entity for entity in self.entities}
         self._excludes, self._limits = excludes or {}, (max_chars, max_matches)
         self._built: Matcher | None = None
+        self._fingerprint: str | None = None
 
     @property
     def _matcher(self) -> Matcher | None:
@@ -75,11 +82,37 @@ class Gazetteer:
             self._built = Matcher(groups, rules, 1.0, excludes, *self._limits)
         return self._built
 
+    @property
+    def fingerprint(self) -> str:
+        """What entity matching depends on (ids, aliases, their groups' exclusions), hashed:
+        an article indexed under another fingerprint may name entities it was not found to."""
+        if self._fingerprint is None:
+            data = [
+                [e.id, sorted(e.aliases), sorted(self._excludes.get(e.group, []))] for e in self.entities
+            ]
+            digest = hashlib.sha1(json.dumps(sorted(data), ensure_ascii=False).encode())
+            self._fingerprint = digest.hexdigest()[:12]
+        return self._fingerprint
+
     def __len__(self) -> int:
         return len(self.entities)
 
     def get(self, entity_id: str) -> Entity | None:
         return self.by_id.get(entity_id)
+
+    def find(self, name: str) -> tuple[Entity, ...]:
+        """The entities a person means by ``name``: the one whose id it is, else those whose
+        legal name or an alias holds it (case, width and spacing ignored)."""
+        if name.strip().lower() in self.by_id:
+            return (self.by_id[name.strip().lower()],)
+        wanted = _folded(name)
+        if not wanted:
+            return ()
+        return tuple(
+            entity
+            for entity in self.entities
+            if any(wanted in _folded(n) for n in (entity.id, entity.name, *entity.aliases))
+        )
 
     def named_in(self, title: str, text: str) -> tuple[str, ...]:
         """The ids of the entities an article names, in order of first mention (the title
@@ -105,6 +138,12 @@ class Gazetteer:
             if term.group in groups:
                 found.update(dict.fromkeys(self.named_in("", term.term)))
         return tuple(found)
+
+
+def _folded(name: str) -> str:
+    """A name as a person may type it: case, width, script (traditional Chinese read as
+    simplified) and punctuation ignored."""
+    return " ".join(_WORDS.findall(normalise(unicodedata.normalize("NFKC", name))))
 
 
 def _group(index: int) -> str:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from newswatch.config.files import read_toml, toml_folder
@@ -34,7 +36,7 @@ from newswatch.errors import ConfigError
 from newswatch.rules.engine import MAX_MATCH_CHARS, MAX_MATCHES, Matcher, Rule
 from newswatch.rules.gazetteer import Designation, Entity, Gazetteer
 from newswatch.rules.syntax import MAX_DEPTH, groups_in
-from newswatch.rules.text import tokenize
+from newswatch.rules.text import build_doc, tokenize
 
 #: The rule files of one folder together (each one at most config.files.MAX_CONFIG_BYTES).
 MAX_RULES_BYTES = 20 * 1024 * 1024
@@ -191,6 +193,93 @@ def load_gazetteer(location: str | Path, max_chars: int = MAX_MATCH_CHARS) -> Ga
     return Gazetteer(_entities(tables, raw_groups), excludes, max_chars)
 
 
+@dataclass(frozen=True)
+class Wording:
+    """What readers of alerts and digests see instead of the rule files' names, and which
+    group's word a matched word is (for its gloss)."""
+
+    labels: dict[str, str]  # rule id → its label, else its description
+    glosses: dict[str, str]  # group → a short English name of what its words mean
+    # group → its own aliases (an entity's join its group), in the order the groups are defined
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+    # group → its own aliases of the language files: (language, alias)
+    inflected: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    includes: dict[str, list[str]] = field(default_factory=dict)  # group → the groups it includes
+
+    def label(self, rule_id: str) -> str:
+        """A rule's plain-language name; the id itself when the rule files no longer have it."""
+        return self.labels.get(rule_id, rule_id)
+
+    @cached_property
+    def _lexicon(self) -> Matcher:
+        """The groups' own aliases, each group apart (no ``include``), as the engine finds them."""
+        return Matcher(self.aliases, [], inflected=self.inflected)
+
+    def _within(self, group: str) -> list[str]:
+        """Every group ``group`` includes, directly or not."""
+        out: list[str] = []
+        stack = list(self.includes.get(group, ()))
+        while stack:
+            other = stack.pop()
+            if other not in out and other != group:
+                out.append(other)
+                stack.extend(self.includes.get(other, ()))
+        return out
+
+    def own_groups(self, word: str, language: str | None) -> list[str]:
+        """The groups of which ``word`` (a matched word, as written) is, as a whole, an alias
+        of their own, as the engine matches it (inflected forms, scripts, case)."""
+        doc = build_doc("", word)
+        end = len(doc.norm.rstrip())
+        found = self._lexicon.scan(doc, language)
+        return [term[1:] for (term, start), stop in found.items() if start == doc.text_start and stop >= end]
+
+    def group_of(self, word: str, reported: list[str], language: str | None) -> str | None:
+        """The group whose word ``word`` is, of the groups it was ``reported`` under (a rule's
+        group reports the words of the groups it includes as its own) and those they include:
+        the most specific group that has it as an alias of its own (a group before those that
+        include it: "Гонконга" is HONG_KONG's, not CHINA's); of unrelated ones, the one defined
+        first in the rule files. When no group has it as its own alias, the most specific of
+        ``reported`` (the first reported for a group the rule files no longer have)."""
+        order = {name: i for i, name in enumerate(self.aliases)}
+        candidates = list(dict.fromkeys([*reported, *(g for r in reported for g in self._within(r))]))
+        own = set(self.own_groups(word, language)) if any(g in order for g in candidates) else set()
+        pool = [g for g in candidates if g in own] or [g for g in reported if g in order]
+        specific = [g for g in pool if not any(other in self._within(g) for other in pool)]
+        if not specific:
+            return reported[0] if reported else None
+        return min(specific, key=order.__getitem__)
+
+
+def load_wording(location: str | Path) -> Wording:
+    """The rules' labels, the groups' glosses and their own aliases at ``location`` (every
+    file validated, as :func:`load_ruleset` validates it on its own), without compiling the
+    rules."""
+    labels: dict[str, str] = {}
+    glosses: dict[str, str] = {}
+    aliases: dict[str, list[str]] = {}
+    includes: dict[str, list[str]] = {}
+    inflected: dict[str, list[tuple[str, str]]] = {}
+    tables: list[EntityTable] = []
+    for path in rule_files(location):
+        file, _ = _read(path)
+        for table in file.rules:
+            labels.setdefault(table.id, table.label or table.description)
+        for name, group in file.groups.items():
+            if group.gloss:
+                glosses.setdefault(name, group.gloss)
+            aliases.setdefault(name, list(group.aliases))
+            includes.setdefault(name, list(group.include))
+        tables.extend(file.entities)
+        if file.language is not None:
+            for name, words in file.aliases.items():
+                inflected.setdefault(name, []).extend((file.language, word) for word in words)
+    for entity in tables:  # an entity's aliases join its group
+        aliases.get(entity.group, []).extend(entity.aliases)
+    known = {name: pairs for name, pairs in inflected.items() if name in aliases}
+    return Wording(labels, glosses, aliases, known, includes)
+
+
 def _alias_key(alias: str) -> tuple[str, ...]:
     """An alias as the engine reads it: words normalised (case, script, punctuation)."""
     return (*tokenize(alias.rstrip("*")), "*" if alias.endswith("*") else "")
@@ -313,9 +402,11 @@ __all__ = [
     "MIN_WILDCARD_PREFIX",
     "SCOPES",
     "RuleConfigError",
+    "Wording",
     "check_examples",
     "check_pattern",
     "load_gazetteer",
     "load_ruleset",
+    "load_wording",
     "rule_files",
 ]

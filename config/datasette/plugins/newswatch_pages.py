@@ -271,10 +271,10 @@ async def chart_data(db, zone: ZoneInfo, now: datetime, days: int = CHART_DAYS) 
     today = now.astimezone(zone).date()
     first_day = today - timedelta(days=days - 1)
     since = sql_time(datetime(first_day.year, first_day.month, first_day.day, tzinfo=zone))
-    claim = await claim_column(db)
+    claim = await story_claim(db)
     stories = await db.execute(
         "SELECT s.id, coalesce(s.first_published, s.created_at) AS at, s.severity, s.outlet_list, "
-        f"(SELECT {claim} FROM articles a WHERE a.id = s.first_article_id) AS claim_status "
+        f"{claim} AS claim_status "
         "FROM stories s WHERE s.flagged = 1 AND s.updated_at >= ?",
         [since],
     )
@@ -383,16 +383,24 @@ async def claim_column(db) -> str:  # type: ignore[no-untyped-def]
     return "a.claim_status" if "claim_status" in await db.table_columns("articles") else "NULL"
 
 
+async def story_claim(db) -> str:  # type: ignore[no-untyped-def]
+    """A story ``s``'s claim status: the strongest of its reports so far (``stories.claim_status``),
+    or in an archive from before that column its first article's."""
+    if "claim_status" in await db.table_columns("stories"):
+        return "s.claim_status"
+    return f"(SELECT {await claim_column(db)} FROM articles a WHERE a.id = s.first_article_id)"
+
+
 async def home_data(db, zone: ZoneInfo, now: datetime) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     week = sql_time(now - timedelta(days=7))
-    claim = await claim_column(db)
+    claim = await story_claim(db)
     stories = [
         dict(r)
         for r in await db.execute(
             "SELECT s.id, s.title, s.first_article_id, s.severity, s.outlets, s.articles, s.outlet_list, "
             "s.updated_at, (SELECT group_concat(DISTINCT al.status) FROM alerts al "
             "  WHERE al.article_id = s.first_article_id) AS alert_status, "
-            f"(SELECT {claim} FROM articles a WHERE a.id = s.first_article_id) AS claim_status "
+            f"{claim} AS claim_status "
             "FROM stories s WHERE s.flagged = 1 AND s.updated_at >= ? "
             "ORDER BY s.updated_at DESC LIMIT 12",
             [week],
