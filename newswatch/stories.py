@@ -543,6 +543,17 @@ class StoryIndex:
     def ids(self) -> set[int]:
         return {e.article_id for e in self.entries}
 
+    def added_since(self, last_id: int) -> set[int]:
+        """Ids of the entries added after the window was brought up to ``last_id``: this
+        process's own articles since then, which are the last entries (they are kept in the
+        order added), so the whole window is not walked for them."""
+        out: set[int] = set()
+        for entry in reversed(self.entries):
+            if entry.article_id <= last_id:
+                break
+            out.add(entry.article_id)
+        return out
+
     def idf(self) -> tuple[WindowIdf, float]:
         n = len(self.entries) + self.PSEUDO_DOCS
         return WindowIdf(self.df, n), math.log(n)

@@ -58,6 +58,15 @@ def higher(a: str | None, b: str | None) -> str | None:
     return a if SEVERITY_RANK.get(a or "", 0) >= SEVERITY_RANK.get(b or "", 0) else b
 
 
+#: What the story window holds of each article, and where a crawl's first load of it starts
+#: (which must stay on the fetched_at index).
+WINDOW_COLUMNS = (
+    "SELECT a.id, a.story_id, a.outlet, coalesce(a.published, a.fetched_at) AS at, "
+    "f.minhash, f.terms FROM articles a JOIN article_fingerprints f ON f.article_id = a.id "
+)
+WINDOW_START = "WHERE a.fetched_at >= ?"
+
+
 class StoryWrites:
     def __init__(self, db: Db, outbox: Outbox):
         self.db, self.outbox = db, outbox
@@ -199,15 +208,15 @@ class StoryWrites:
     def refresh_index(self, stories: StoryIndex, now: datetime) -> None:
         """Bring the in-memory window up to date with what every process has archived since."""
         horizon = sql_time(now - stories.horizon())
-        select = (
-            "SELECT a.id, a.story_id, a.outlet, coalesce(a.published, a.fetched_at) AS at, "
-            "f.minhash, f.terms FROM articles a JOIN article_fingerprints f ON f.article_id = a.id "
-        )
+        select = WINDOW_COLUMNS
         if stories.last_id is None:
-            rows = self.db.rows(select + "WHERE a.fetched_at >= ? ORDER BY a.id", (horizon,))
+            # on idx_articles_fetched_at, then put in archive order here: ORDER BY a.id in SQL
+            # makes SQLite scan the whole table instead (0.3-0.6 s at 200,000 articles)
+            rows = sorted(self.db.rows(select + WINDOW_START, (horizon,)), key=lambda r: int(r["id"]))
+            known = stories.ids()
         else:
             rows = self.db.rows(select + "WHERE a.id > ? ORDER BY a.id", (stories.last_id,))
-        known = stories.ids()
+            known = stories.added_since(stories.last_id) if rows else set()
         for row in rows:
             if row["id"] not in known:
                 stories.add(
