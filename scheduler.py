@@ -274,7 +274,9 @@ class Service:
         """Read the articles archived before entity tracking, or under an earlier gazetteer,
         for the entities they name (``article_entities``): ``ENTITY_BATCH`` per turn, so a
         large archive is caught up in the background without holding up crawls."""
-        gazetteer = load_gazetteer(self.settings.get("NEWSWATCH_RULES"))
+        gazetteer = load_gazetteer(
+            self.settings.get("NEWSWATCH_RULES"), self.settings.getint("NEWSWATCH_MAX_MATCH_CHARS")
+        )
         archive = self._archive()
         try:
             done = archive.verdicts.index_entities(

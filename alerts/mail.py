@@ -238,6 +238,7 @@ def build(
 ) -> StoredDigest | None:
     """Build the digest of everything not yet delivered and record it with its message;
     None when nothing is waiting."""
+    claims_read = archive.digests.claims_mark()  # before the read: a status raised after it is news next time
     items = undelivered(archive)
     if not items:
         return None
@@ -253,6 +254,7 @@ def build(
         content.subject,
         str(message["Message-ID"]),
         ", ".join(recipients),
+        claims_read,
     )
 
 

@@ -695,7 +695,7 @@ def search_command(
     try:
         entities: tuple[str, ...] = ()
         if gazetteer is not None:
-            entities = tuple(_entity_id(gazetteer, archive, name) for name in entity_names)
+            entities = tuple(_entity_id(gazetteer, name) for name in entity_names)
             _index_entities(archive, gazetteer)
         results = search(
             archive, query, flagged=flagged, since=cutoff, limit=limit, review=review, entities=entities
@@ -721,19 +721,17 @@ def _gazetteer(settings: Any) -> Any:
     from newswatch.rules.loader import load_gazetteer
 
     try:
-        return load_gazetteer(settings.get("NEWSWATCH_RULES"))
+        # read as far as a crawl reads (NEWSWATCH_MAX_MATCH_CHARS), so both find the same names
+        return load_gazetteer(settings.get("NEWSWATCH_RULES"), settings.getint("NEWSWATCH_MAX_MATCH_CHARS"))
     except RuleConfigError as exc:
         _fail(str(exc))
 
 
-def _entity_id(gazetteer: Any, archive: Any, name: str) -> str:
-    """The gazetteer id a user means by ``name`` (or an id the archive holds that the gazetteer
-    no longer has); one line naming the candidates otherwise."""
+def _entity_id(gazetteer: Any, name: str) -> str:
+    """The gazetteer id a user means by ``name``; one line naming the candidates otherwise."""
     found = gazetteer.find(name)
     if len(found) == 1:
         return str(found[0].id)
-    if not found and archive.search.entity_named(name.strip()):
-        return name.strip()
     if not found:
         _fail(f"--entity {name!r}: no gazetteer entity has that id, name or alias ([[entities]], rule files)")
     shown = ", ".join(f"{e.id} ({e.name})" for e in found[:8])

@@ -587,3 +587,30 @@ def test_a_named_supplier_counts_as_chinese_for_the_cues_of_its_ruleset() -> Non
     assert classify_claim(cues, title, text, "ru", []).status == "designated"
     assert classify_claim(CUES, title, text, "ru", []).status != "designated"  # cues alone: no name
     assert cues.fingerprint != CUES.fingerprint
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "status"),
+    [
+        ("en", "Xiamen Limbach denied it was sanctioned", "denied"),
+        ("zh", "厦门林巴贺否认受到制裁", "denied"),
+        ("ru", "США могут ввести санкции против Xiamen Limbach", "alleged"),
+        (
+            "en",
+            "Russian drones use engines from Xiamen Limbach, a sanctioned firm, researchers say",
+            "alleged",
+        ),
+        ("en", "The US sanctioned Xiamen Limbach on Thursday", "designated"),
+    ],
+)
+def test_a_named_supplier_denying_or_described_as_sanctioned_is_no_new_designation(
+    language: str, title: str, status: str
+) -> None:
+    from newswatch.claims import cues_for
+    from newswatch.rules import load_ruleset
+
+    rules = ROOT / "config" / "rules"
+    assert (
+        classify_claim(cues_for(rules, load_ruleset(rules).gazetteer), title, "", language, []).status
+        == status
+    )

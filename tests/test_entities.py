@@ -276,10 +276,6 @@ def test_search_by_entity_finds_articles_naming_it_in_any_script(tmp_path: Path,
     ambiguous = run_newswatch(["search", "--entity", "technology"], env)
     assert ambiguous.returncode == 2 and "matches" in ambiguous.stderr and "give one id" in ambiguous.stderr
     assert "Traceback" not in ambiguous.stderr and ambiguous.stdout == ""
-    # an entity the gazetteer has since dropped is still found by its id while articles name it
-    with sqlite3.connect(db) as conn:
-        conn.execute("INSERT INTO article_entities (article_id, entity_id) VALUES (3, 'dropped-entity')")
-    assert found("--entity", "dropped-entity") == [("https://news.example.org/en/3", ["dropped-entity"])]
     # articles archived before entity tracking (no rows, no mark) are read once, then found
     with sqlite3.connect(db) as conn:
         conn.execute("DELETE FROM article_entities")
@@ -468,4 +464,49 @@ def test_the_fact_line_of_an_entity_nobody_designated_says_so() -> None:
     assert blocks[2]["text"]["text"] == (
         "*Dalian Machine Tool Group* — machine tools; named in reporting, not designated\n"
         "*Jiangxi Xintuo Enterprise* — UAV procurement and development; US export controls 2024-04-11"
+    )
+
+
+def test_reading_older_articles_for_entities_never_overwrites_a_revision_stored_meanwhile(
+    tmp_path: Path, pipeline: Any
+) -> None:
+    from newswatch.archive import Archive
+    from newswatch.clock import fixed_clock
+    from newswatch.stories import StoryIndex, fingerprint
+
+    archive = Archive(tmp_path / "newswatch.db", clock=fixed_clock(WHEN))
+    url = "https://news.example.org/world/engines"
+
+    def store(text: str, revisit: bool) -> None:
+        item = pipeline.process_item(_fetched(url, "Drone engines", text, "en"))
+        archive.articles.store(
+            item, item.extraction, url, "run", fingerprint("x", text), StoryIndex(), revisit
+        )
+
+    store("Engines for Russia's attack drones came from a Chinese supplier, officials said.", False)
+    archive.conn.execute("UPDATE articles SET entities_with = NULL")  # archived before entity tracking
+    gazetteer = pipeline.matcher.gazetteer
+
+    def read_while_a_crawl_revises(title: str, text: str) -> tuple[str, ...]:
+        found = gazetteer.named_in(title, text)  # read from the old text: no entity
+        store("Xiamen Limbach Aircraft Engine supplied the engines for Russia's attack drones.", True)
+        return found
+
+    assert archive.verdicts.index_entities(gazetteer.fingerprint, read_while_a_crawl_revises) == 1
+    archive.close()
+    assert _entities(tmp_path / "newswatch.db") == {url: ["xiamen-limbach"]}  # the revision's, kept
+
+
+def test_finding_articles_to_read_for_entities_uses_an_index_not_the_whole_table(tmp_path: Path) -> None:
+    from newswatch.archive import Archive
+    from newswatch.archive.verdicts import _STALE
+
+    Archive(tmp_path / "newswatch.db").close()
+    with sqlite3.connect(tmp_path / "newswatch.db") as conn:
+        plan = " ".join(
+            str(row[-1])
+            for row in conn.execute(f"EXPLAIN QUERY PLAN SELECT id FROM articles WHERE {_STALE}", {"g": "x"})
+        )
+    assert "SEARCH articles USING COVERING INDEX idx_articles_entities_with" in plan and "SCAN" not in plan, (
+        plan
     )

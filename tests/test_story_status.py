@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -711,3 +712,45 @@ def test_a_russian_status_reply_says_its_language_and_its_bold_words_in_english(
     # the same line as the story's first message
     first = slack.delivered()[0].payload
     assert gloss in json.dumps(first["blocks"], ensure_ascii=False)
+
+
+def test_a_status_raised_while_a_digest_is_being_rendered_is_news_in_the_next_one(
+    world: tuple[Archive, StoryIndex, Clock], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process revises the report to a designation after the digest read its items
+    and before it was recorded: that digest says ALLEGED, so the next one says DESIGNATED."""
+    from test_digest import free_port
+
+    import alerts.mail
+
+    archive, stories, clock = world
+    port = free_port()
+    store(archive, stories, "rferl", "engines", ALLEGED, NOW)
+    clock.tick(3600)
+    render = alerts.mail.render
+
+    def render_then_revise(*args: Any, **kwargs: Any) -> Any:
+        content = render(*args, **kwargs)
+        monkeypatch.setattr(alerts.mail, "render", render)  # once
+        clock.tick(5)  # a crawl revises the report while the message is being made
+        crawl = Archive(archive.path, clock=clock)
+        store(
+            crawl,
+            StoryIndex(),
+            "rferl",
+            "engines",
+            DESIGNATED,
+            NOW,
+            BODY + "\nThe Treasury acted.",
+            revisit=True,
+        )
+        crawl.close()
+        clock.tick(5)
+        return content
+
+    monkeypatch.setattr(alerts.mail, "render", render_then_revise)
+    first = mail_digest(archive, tmp_path, port)
+    assert first is not None and "[HIGH · ALLEGED]" in first[0] and "DESIGNATED" not in first[0]
+    clock.tick(3600)
+    following = mail_digest(archive, tmp_path, port)
+    assert following is not None and sections(following[0]) == ["== NEW DESIGNATIONS (1) =="]

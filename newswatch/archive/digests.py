@@ -39,13 +39,15 @@ _DELIVERED = (
     "SELECT 1 FROM digest_items di JOIN digests d ON d.id = di.digest_id "
     "AND d.status IN ('sent', 'unconfirmed') WHERE di.article_id = {article}"
 )
-#: The ``story_claims`` row ``n`` was shown: a delivered digest built at or after the change
-#: held the story (a flagged article of it), so it showed the story with that status or a
-#: stronger one.
+#: The ``story_claims`` row ``n`` was shown: a delivered digest that read the archive after
+#: the change (its ``claims_read``, the newest history row when it read its items, holds it;
+#: a digest from before that column: built at or after the change) held the story (a flagged
+#: article of it), so it showed the story with that status or a stronger one.
 _SHOWN = (
     "EXISTS (SELECT 1 FROM articles o JOIN digest_items di ON di.article_id = o.id "
     "JOIN digests d ON d.id = di.digest_id AND d.status IN ('sent', 'unconfirmed') "
-    "WHERE o.story_id = n.story_id AND o.flagged = 1 AND coalesce(d.built_at, d.created_at) >= n.changed_at)"
+    "WHERE o.story_id = n.story_id AND o.flagged = 1 AND (d.claims_read >= n.id OR "
+    "(d.claims_read IS NULL AND coalesce(d.built_at, d.created_at) >= n.changed_at)))"
 )
 
 
@@ -71,7 +73,7 @@ class Digests:
         return self.db.rows(
             f"""
             WITH latest AS (
-                SELECT c.story_id, c.article_id, c.cue, c.changed_at FROM story_claims c
+                SELECT c.id, c.story_id, c.article_id, c.cue, c.changed_at FROM story_claims c
                 WHERE c.id = (SELECT max(l.id) FROM story_claims l WHERE l.story_id = c.story_id)
             ), raised AS (
                 SELECT n.article_id FROM latest n
@@ -92,6 +94,10 @@ class Digests:
             """,
             {"now": self.db.now()},
         )
+
+    def claims_mark(self) -> int:
+        """The newest row of the stories' status history (0 when there is none)."""
+        return int(self.db.value("SELECT coalesce(max(id), 0) FROM story_claims"))
 
     def delivered_claims(self, story_ids: Iterable[int]) -> dict[int, list[str | None]]:
         """The claim statuses each story had reached by the delivered digests that showed them
@@ -142,11 +148,14 @@ class Digests:
         subject: str,
         message_id: str,
         recipients: str,
+        claims_read: int | None = None,
     ) -> StoredDigest:
         """Record a digest as built: its items and its message, frozen from now on (items flagged
-        later go into the next digest). A pending row without a message (recorded before
-        digests kept theirs) is reused; a digest another process built meanwhile is returned
-        instead of building a second one."""
+        later go into the next digest). ``claims_read``: :meth:`claims_mark` taken before its
+        items were read, so that a story's status raised while it was being rendered is news
+        in the next one. A pending row without a message (recorded before digests kept theirs)
+        is reused; a digest another process built meanwhile is returned instead of building a
+        second one."""
         now = self.db.now()
         with self.db.write() as conn:
             built = self.db.row(f"{_STORED} WHERE status = 'pending' AND message IS NOT NULL")
@@ -162,8 +171,8 @@ class Digests:
             )
             conn.execute(
                 "UPDATE digests SET items = ?, message = ?, built_at = ?, subject = ?, message_id = ?, "
-                "recipients = ? WHERE id = ?",
-                (len(article_ids), message, now, subject, message_id, recipients, digest_id),
+                "recipients = ?, claims_read = ? WHERE id = ?",
+                (len(article_ids), message, now, subject, message_id, recipients, claims_read, digest_id),
             )
             stored = self.db.row(f"{_STORED} WHERE id = ?", (digest_id,))
         assert stored is not None

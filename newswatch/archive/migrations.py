@@ -507,3 +507,13 @@ def m015_entities_with(db: sqlite_utils.Database) -> None:
     # for articles archived before entity tracking. An article whose mark is not the current
     # gazetteer's is read again (newswatch search --entity, and the service, do it).
     db.execute("ALTER TABLE articles ADD COLUMN entities_with TEXT")
+    # finding the articles not read with the current gazetteer must not read the whole table
+    db.execute("CREATE INDEX idx_articles_entities_with ON articles (entities_with)")
+
+
+@migrations()
+def m016_digest_claims_read(db: sqlite_utils.Database) -> None:
+    # the newest story_claims row when a digest read its items: a status change after that (a
+    # higher id) is news in the next digest, even if it landed while this one was rendered.
+    # NULL for digests built before: for them the build time is compared, as before.
+    db.execute("ALTER TABLE digests ADD COLUMN claims_read INTEGER")

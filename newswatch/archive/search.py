@@ -122,10 +122,6 @@ class ArticleSearch:
             row["entities"] = named.get(int(row["id"]), [])
         return rows
 
-    def entity_named(self, entity_id: str) -> bool:
-        """Whether some article names the entity ``entity_id`` (``article_entities``)."""
-        return bool(self.db.value("SELECT 1 FROM article_entities WHERE entity_id = ? LIMIT 1", (entity_id,)))
-
     def entities_of(self, article_ids: list[int]) -> dict[int, list[str]]:
         """The gazetteer ids each article names (after sorting and cutting: a page's worth)."""
         out: dict[int, list[str]] = {}

@@ -68,6 +68,11 @@ def _match_rows(article_id: int, verdict: Verdict) -> list[dict[str, Any]]:
     ]
 
 
+#: An article not read for entities with the gazetteer ``:g`` (written so that SQLite answers
+#: it from ``idx_articles_entities_with``, which ``IS NOT`` cannot use).
+_STALE = "(entities_with IS NULL OR entities_with < :g OR entities_with > :g)"
+
+
 class Verdicts:
     """``review_alerts``: an article marked for review queues a ``review`` alert (for
     NEWSWATCH_REVIEW_CHANNEL); without it, review articles queue nothing."""
@@ -124,7 +129,7 @@ class Verdicts:
     def entities_stale(self, gazetteer: str) -> int:
         """How many articles were not read for entities with the gazetteer ``gazetteer``
         (a fingerprint): archived before entity tracking, or under another gazetteer."""
-        return int(self.db.value("SELECT count(*) FROM articles WHERE entities_with IS NOT ?", (gazetteer,)))
+        return int(self.db.value(f"SELECT count(*) FROM articles WHERE {_STALE}", {"g": gazetteer}))
 
     def index_entities(
         self,
@@ -133,24 +138,35 @@ class Verdicts:
         batch: int = 500,
         limit: int | None = None,
     ) -> int:
-        """Read the stale articles (:meth:`entities_stale`) for entities again, oldest first,
-        ``batch`` per write and at most ``limit`` in all; returns how many were read."""
-        done, after = 0, 0
+        """Read the stale articles (:meth:`entities_stale`) for entities again, ``batch`` per
+        write and at most ``limit`` in all (found on ``idx_articles_entities_with``: nothing
+        stale costs nothing); returns how many were read."""
+        done, tried = 0, set[int]()
         while limit is None or done < limit:
             size = batch if limit is None else min(batch, limit - done)
-            rows = self.db.rows(
-                "SELECT id, title, text FROM articles WHERE id > ? AND entities_with IS NOT ? "
-                "ORDER BY id LIMIT ?",
-                (after, gazetteer, size),
+            found_ids = self.db.rows(
+                f"SELECT id FROM articles WHERE {_STALE} LIMIT :n", {"g": gazetteer, "n": size + len(tried)}
             )
-            if not rows:
+            ids = [int(r["id"]) for r in found_ids if int(r["id"]) not in tried][:size]
+            if not ids:
                 break
-            found = [(int(r["id"]), named_in(r["title"] or "", r["text"] or "")) for r in rows]
+            marks = ", ".join("?" * len(ids))
+            rows = self.db.rows(f"SELECT id, title, text, version FROM articles WHERE id IN ({marks})", ids)
+            read = [(r, named_in(r["title"] or "", r["text"] or "")) for r in rows]
             with self.db.write():
-                for article_id, entities in found:
-                    self.set_entities(article_id, entities, gazetteer)
-            done += len(rows)
-            after = int(rows[-1]["id"])
+                for row, entities in read:
+                    # a crawl may have revised or re-judged it meanwhile: its rows are newer
+                    now = self.db.row(
+                        "SELECT version, entities_with FROM articles WHERE id = ?", (row["id"],)
+                    )
+                    if (
+                        now is not None
+                        and now["version"] == row["version"]
+                        and now["entities_with"] != gazetteer
+                    ):
+                        self.set_entities(int(row["id"]), entities, gazetteer)
+            tried.update(ids)
+            done += len(ids)
         return done
 
     def update(

@@ -84,13 +84,14 @@ class Gazetteer:
 
     @property
     def fingerprint(self) -> str:
-        """What entity matching depends on (ids, aliases, their groups' exclusions), hashed:
-        an article indexed under another fingerprint may name entities it was not found to."""
+        """What entity matching depends on (ids, aliases, their groups' exclusions, how much of
+        a text is read), hashed: an article indexed under another fingerprint may name
+        entities it was not found to."""
         if self._fingerprint is None:
             data = [
                 [e.id, sorted(e.aliases), sorted(self._excludes.get(e.group, []))] for e in self.entities
             ]
-            digest = hashlib.sha1(json.dumps(sorted(data), ensure_ascii=False).encode())
+            digest = hashlib.sha1(json.dumps([sorted(data), self._limits], ensure_ascii=False).encode())
             self._fingerprint = digest.hexdigest()[:12]
         return self._fingerprint
 
