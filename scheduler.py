@@ -287,6 +287,34 @@ class Service:
         if done:
             log.info("read %d older articles for the entities they name", done)
 
+    def update_lists(self) -> None:
+        """`newswatch entities update` as a job: each list that is on, downloaded again (a 304
+        when unchanged); a list that fails keeps its last good copy and opens a source-health
+        entry (``list:<key>``)."""
+        from newswatch.sanctions.lists import LISTS
+        from newswatch.sanctions.update import update
+
+        keys = [k for k in self.settings.get("NEWSWATCH_ENTITY_LISTS").split(",") if k]
+        urls = {key: self.settings.get(LISTS[key].setting) for key in keys}
+        archive = self._archive()
+        try:
+            outcomes = update(archive, urls, Path(self.db_path).parent / "lists")
+        finally:
+            archive.close()
+        for outcome in outcomes:
+            if outcome.status == "failed":
+                log.warning("list %s failed: %s; the last good copy is kept", outcome.key, outcome.error)
+            else:
+                log.info(
+                    "list %s %s: %d entries, %d kept, %d new, %d removed",
+                    outcome.key,
+                    outcome.status,
+                    outcome.entries,
+                    outcome.kept,
+                    len(outcome.added),
+                    len(outcome.removed),
+                )
+
     def heartbeat(self) -> None:
         archive = self._archive()
         try:
@@ -363,6 +391,15 @@ class Service:
         scheduler.add_job(
             self._guarded(self.heartbeat), IntervalTrigger(hours=1), id="heartbeat", name="heartbeat"
         )
+        every = self.settings.getfloat("NEWSWATCH_ENTITY_UPDATE_HOURS")
+        if every > 0:
+            scheduler.add_job(
+                self._guarded(self.update_lists),
+                IntervalTrigger(hours=every),
+                id="lists",
+                name="update the official lists",
+                next_run_time=now + timedelta(minutes=5),
+            )
         scheduler.add_job(
             self._guarded(self.index_entities),
             IntervalTrigger(minutes=10),

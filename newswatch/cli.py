@@ -23,6 +23,8 @@ from typing import Any, NoReturn
 
 import click
 
+from newswatch.sanctions.lists import ENTITY_LISTS
+
 os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "settings")
 
 
@@ -746,6 +748,61 @@ def _index_entities(archive: Any, gazetteer: Any) -> None:
     if stale:
         click.echo(f"newswatch: reading {stale:,} older articles for the entities they name (once)", err=True)
         archive.verdicts.index_entities(gazetteer.fingerprint, gazetteer.named_in)
+
+
+# --- the official lists ----------------------------------------------------------------------
+
+
+@main.group()
+def entities() -> None:
+    """The official sanctions and export-control lists (docs/entities.md)."""
+
+
+@entities.command("update")
+@click.option(
+    "--list",
+    "keys",
+    multiple=True,
+    type=click.Choice(ENTITY_LISTS),
+    help="Only this list (repeat for several; default: NEWSWATCH_ENTITY_LISTS).",
+)
+def entities_update(keys: tuple[str, ...]) -> None:
+    """Download the official lists (unchanged ones cost a 304), keep the entries that concern
+    China, Hong Kong or Russia's war, and store them. A list that cannot be read keeps its last
+    good copy and opens a source-health entry. Exit 1 when every list failed."""
+    settings = _settings()
+    from newswatch.sanctions.lists import LISTS
+    from newswatch.sanctions.update import update
+
+    chosen = list(keys) or [k for k in settings.get("NEWSWATCH_ENTITY_LISTS").split(",") if k]
+    if not chosen:
+        _fail("NEWSWATCH_ENTITY_LISTS names no list")
+    urls = {key: settings.get(LISTS[key].setting) for key in chosen}
+    archive = _archive(settings)
+    try:
+        outcomes = update(archive, urls, Path(settings.get("NEWSWATCH_DB")).parent / "lists")
+    finally:
+        archive.close()
+    rows = [[o.key, o.status, o.entries, o.kept, len(o.added), len(o.removed)] for o in outcomes]
+    click.echo(render_table(["list", "status", "entries", "kept", "added", "removed"], rows))
+    for outcome in outcomes:
+        if outcome.error:
+            click.echo(
+                f"newswatch: {outcome.key} failed: {outcome.error}; the last good copy is kept", err=True
+            )
+        for name in outcome.added[:20]:
+            click.echo(f"{outcome.key}: new: {visible_name(name)}")
+        if len(outcome.added) > 20:
+            click.echo(f"{outcome.key}: and {len(outcome.added) - 20} more new")
+    if all(o.status == "failed" for o in outcomes):
+        sys.exit(1)
+
+
+def visible_name(name: str) -> str:
+    """A list entry's name as printed to a terminal: no escape sequences."""
+    from alerts.render import visible
+
+    return visible(name)[:200]
 
 
 # --- alerts and digest -----------------------------------------------------------------------

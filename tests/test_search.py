@@ -263,7 +263,7 @@ def test_datasette_reads_while_a_crawl_writes_without_lock_errors(tmp_path: Path
     reader.start()
     try:
         conn = sqlite3.connect(db, timeout=10)  # a write-heavy second writer next to the crawl
-        for _ in range(3):
+        for _ in range(2):
             crawl(tmp_path, sites, "--since", "30d")
             conn.execute("UPDATE articles SET score = score + 0 WHERE 1")
             conn.commit()

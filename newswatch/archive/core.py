@@ -14,6 +14,7 @@ from newswatch.archive.articles import Articles
 from newswatch.archive.connection import Db
 from newswatch.archive.digests import Digests
 from newswatch.archive.health import Health
+from newswatch.archive.listings import Listings
 from newswatch.archive.outbox import Outbox
 from newswatch.archive.runs import Runs
 from newswatch.archive.search import ArticleSearch
@@ -49,6 +50,7 @@ class Archive:
         self.health = Health(self._db)
         self.digests = Digests(self._db)
         self.search = ArticleSearch(self._db)
+        self.listings = Listings(self._db)
 
     @property
     def conn(self) -> sqlite3.Connection:

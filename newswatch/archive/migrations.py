@@ -517,3 +517,48 @@ def m016_digest_claims_read(db: sqlite_utils.Database) -> None:
     # higher id) is news in the next digest, even if it landed while this one was rendered.
     # NULL for digests built before: for them the build time is compared, as before.
     db.execute("ALTER TABLE digests ADD COLUMN claims_read INTEGER")
+
+
+@migrations()
+def m017_entity_listings(db: sqlite_utils.Database) -> None:
+    # the official sanctions and export-control lists (newswatch entities update): one row per
+    # list entry that concerns China, Hong Kong or Russia's war, kept while the list has it
+    # (removed_at when it no longer does), and each list's download state
+    db.execute(
+        """
+        CREATE TABLE entity_listings (
+            id INTEGER PRIMARY KEY,
+            list_key TEXT NOT NULL,      -- us-sdn, us-csl, eu-fsf, uk-sanctions
+            ref TEXT NOT NULL,           -- the list's own reference id
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,          -- entity, individual, vessel, aircraft, other
+            aliases TEXT NOT NULL,       -- JSON array, every script the list gives
+            countries TEXT NOT NULL,     -- JSON array: ISO codes for China and Hong Kong, else as written
+            programmes TEXT NOT NULL,    -- JSON array: programmes or regimes
+            listed_on TEXT,              -- YYYY-MM-DD when the list says
+            source_url TEXT NOT NULL,
+            remarks TEXT,
+            first_seen TEXT NOT NULL,    -- UTC: the first update that found it
+            last_seen TEXT NOT NULL,
+            removed_at TEXT,             -- UTC: the first update that no longer found it
+            UNIQUE (list_key, ref)
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_entity_listings_name ON entity_listings (name)")
+    db.execute(
+        """
+        CREATE TABLE entity_lists (
+            list_key TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            etag TEXT,
+            last_modified TEXT,
+            fetched_at TEXT,             -- UTC: the last good download (or 304)
+            checked_at TEXT,             -- UTC: the last attempt
+            entries INTEGER,             -- entries in the last good copy
+            kept INTEGER,                -- of them, those concerning China, Hong Kong or Russia
+            status TEXT,                 -- updated, unchanged, failed
+            last_error TEXT
+        )
+        """
+    )

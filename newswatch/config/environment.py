@@ -30,6 +30,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from newswatch.config.problems import SettingLayout, config_error
 from newswatch.errors import SettingError
+from newswatch.sanctions.lists import ENTITY_LISTS
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -132,6 +133,14 @@ def _http_url(url: str) -> str:
     return url
 
 
+def _entity_lists(value: str) -> str:
+    keys = [k.strip() for k in value.split(",") if k.strip()]
+    unknown = [k for k in keys if k not in ENTITY_LISTS]
+    if unknown:
+        raise ValueError(f"unknown list {unknown[0]!r} (use some of {', '.join(ENTITY_LISTS)})")
+    return ",".join(keys)
+
+
 #: Text settings with a form of their own, checked once when the settings are read, so every
 #: command refuses the same value the same way (not only the command that uses it).
 TEXT_CHECKS: dict[str, Callable[[str], str]] = {
@@ -139,6 +148,11 @@ TEXT_CHECKS: dict[str, Callable[[str], str]] = {
     "NEWSWATCH_DIGEST_AT": _digest_at,
     "NEWSWATCH_SMTP_SECURITY": _security,
     "NEWSWATCH_SLACK_API_URL": _http_url,
+    "NEWSWATCH_ENTITY_LISTS": _entity_lists,
+    "NEWSWATCH_LIST_URL_US_SDN": _http_url,
+    "NEWSWATCH_LIST_URL_US_CSL": _http_url,
+    "NEWSWATCH_LIST_URL_EU_FSF": _http_url,
+    "NEWSWATCH_LIST_URL_UK": _http_url,
 }
 
 
@@ -298,6 +312,30 @@ class NewswatchSettings(BaseModel):
     )
     NEWSWATCH_SLACK_OPS_CHANNEL: Annotated[str, Shown("*(the alert channel)*")] = _doc(
         "", "channel for source-health messages"
+    )
+    NEWSWATCH_ENTITY_LISTS: str = _doc(
+        ",".join(ENTITY_LISTS),
+        "the official lists `newswatch entities update` reads, comma-separated: "
+        + ", ".join(f"`{key}`" for key in ENTITY_LISTS),
+    )
+    NEWSWATCH_ENTITY_UPDATE_HOURS: Annotated[float, Bounds(float, 0, 24 * 30)] = _doc(
+        24.0, "hours between two runs of `newswatch entities update` in the service (0: never)"
+    )
+    NEWSWATCH_LIST_URL_US_SDN: str = _doc(
+        "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN.XML",
+        "the US Treasury OFAC SDN list (XML)",
+    )
+    NEWSWATCH_LIST_URL_US_CSL: str = _doc(
+        "https://data.trade.gov/downloadable_consolidated_screening_list/v1/consolidated.json",
+        "the US Consolidated Screening List (JSON: the Commerce Entity List, the Military End-User list, …)",
+    )
+    NEWSWATCH_LIST_URL_EU_FSF: str = _doc(
+        "https://webgate.ec.europa.eu/fsd/fsf/public/files/xmlFullSanctionsList_1_1/content?token=dG9rZW4tMjAxNw",
+        "the EU consolidated financial sanctions list (XML)",
+    )
+    NEWSWATCH_LIST_URL_UK: str = _doc(
+        "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml",
+        "the UK sanctions list",
     )
     NEWSWATCH_DATASETTE_SQL: bool = _doc(
         False,
