@@ -27,6 +27,7 @@ from newswatch.clock import parse_date
 from newswatch.errors import NewswatchError
 from newswatch.records import Candidate, SourceKind
 from newswatch.urls import BadURL, canonicalize, first_rule_canonical
+from newswatch.xmlsafe import pull_parser
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for an uncompressed sitemap
 MAX_SITEMAP_URLS = 50_000  # the sitemaps.org limit of entries in one sitemap
@@ -603,15 +604,7 @@ def _read_events(read: _SitemapRead, parser: etree.XMLPullParser) -> None:
 def _read_sitemap(body: bytes, recover: bool, since: datetime | None, keep: int) -> _SitemapRead:
     """One streaming pass: entries as their end tags arrive, each freed once read. In
     recovery mode, entries only closed when the stream ends (cut off) are left out."""
-    parser = etree.XMLPullParser(
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        recover=recover,
-    )
+    parser = pull_parser(recover=recover)
     read = _SitemapRead(since, keep)
     for chunk in _xml_chunks(body):
         read.content = read.content or bool(chunk.strip())

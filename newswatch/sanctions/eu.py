@@ -18,6 +18,7 @@ from typing import Any
 from lxml import etree
 
 from newswatch.sanctions.model import ListedEntity, ListFormatError, country_code
+from newswatch.xmlsafe import pull_parser
 
 log = logging.getLogger(__name__)
 
@@ -86,16 +87,7 @@ def read_records(
     anything else: another root or namespace, malformed or cut-off XML, a DTD, nesting
     deeper than ``MAX_DEPTH`` or a record of more than ``MAX_RECORD_ELEMENTS`` elements."""
     body = check_prolog(data, list_key, what)
-    parser = etree.XMLPullParser(
-        events=("start", "end"),
-        encoding="utf-8",
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    parser = pull_parser(encoding="utf-8")
     wanted_root = f"{{{namespace}}}{root}" if namespace else root
     wanted_record = f"{{{namespace}}}{record}" if namespace else record
     depth = elements = 0

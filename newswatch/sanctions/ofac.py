@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from lxml import etree
 
 from newswatch.sanctions.model import ListedEntity, ListFormatError, country_code
+from newswatch.xmlsafe import pull_parser
 
 LIST_KEY = "us-sdn"
 _ROOT = "sdnList"
@@ -154,15 +155,7 @@ def parse(data: bytes, url: str) -> list[ListedEntity]:
     short, or fewer entries than its ``Record_Count`` says."""
     if not data.strip():
         raise _refuse("empty file")
-    parser = etree.XMLPullParser(
-        events=("start", "end"),
-        tag=(f"{{*}}{_ROOT}", "{*}sdnEntry", "{*}publshInformation"),
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    parser = pull_parser(tag=(f"{{*}}{_ROOT}", "{*}sdnEntry", "{*}publshInformation"))
     read = _Read(url)
     try:
         for start in range(0, len(data), _CHUNK):
