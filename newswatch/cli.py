@@ -170,13 +170,26 @@ def crawl(outlet_keys: tuple[str, ...], since: str | None, overrides: tuple[str,
     Exit 0 done (an outlet that failed says so in its status and on stderr), 1 the run
     failed: every outlet's crawl failed (no source could be read) or the run was cut short,
     2 bad usage or configuration."""
-    settings = _settings(overrides, for_crawl=True)  # first: a bad setting stops it before the heavy imports
-
-    from scrapy.crawler import CrawlerProcess
-
+    # first, before Scrapy is imported: a bad setting, outlets file or rule file stops it at once
+    checked = _settings(overrides)
     from newswatch.clock import parse_since, utcnow
     from newswatch.outlets import OutletConfigError, load_outlets, select
     from newswatch.rules import RuleConfigError, load_ruleset
+
+    try:
+        chosen = select(load_outlets(checked.get("NEWSWATCH_OUTLETS")), list(outlet_keys))
+        load_ruleset(checked.get("NEWSWATCH_RULES"), checked.getint("NEWSWATCH_MAX_MATCH_CHARS"))
+        if since:
+            parse_since(since, utcnow())
+    except (OutletConfigError, RuleConfigError, ValueError) as exc:
+        _fail(str(exc))
+    if not chosen:
+        outlets = checked.get("NEWSWATCH_OUTLETS")
+        _fail(f"{outlets}: no enabled outlet to crawl (every one has enabled = false)")
+    settings = _settings(overrides, for_crawl=True)  # Scrapy's own object, for the crawl
+
+    from scrapy.crawler import CrawlerProcess
+
     from newswatch.service.launcher import failed_dns
     from spiders.logs import crawl_log_level
     from spiders.news import new_run_id
@@ -191,18 +204,6 @@ def crawl(outlet_keys: tuple[str, ...], since: str | None, overrides: tuple[str,
     if sys.stdout.isatty():  # a progress line per outlet
         extensions = {**settings.getdict("EXTENSIONS"), "spiders.logs.CrawlProgress": 900}
         settings.set("EXTENSIONS", extensions, priority="cmdline")
-
-    try:
-        chosen = select(load_outlets(settings.get("NEWSWATCH_OUTLETS")), list(outlet_keys))
-        load_ruleset(settings.get("NEWSWATCH_RULES"))
-        if since:
-            parse_since(since, utcnow())
-    except (OutletConfigError, RuleConfigError, ValueError) as exc:
-        _fail(str(exc))
-    if not chosen:
-        _fail(
-            f"{settings.get('NEWSWATCH_OUTLETS')}: no enabled outlet to crawl (every one has enabled = false)"
-        )
     db_path = settings.get("NEWSWATCH_DB")
     _archive(settings).close()  # created and migrated before the crawl, or a clear error
     run_id = settings.get("NEWSWATCH_RUN_ID") or new_run_id(utcnow())  # the service names its runs
