@@ -168,7 +168,7 @@ def test_the_service_logs_one_line_per_crawl_no_scheduler_chatter_and_no_network
     tmp_path: Path,
 ) -> None:
     outlets = write_outlets(
-        tmp_path / "outlets.toml", unresolvable("aa", interval="15s"), unresolvable("bb", interval="15s")
+        tmp_path / "outlets.toml", unresolvable("aa", interval="5s"), unresolvable("bb", interval="5s")
     )
     db = tmp_path / "data" / "newswatch.db"
     log_path = tmp_path / "service.log"

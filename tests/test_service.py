@@ -27,7 +27,7 @@ TOPIC = (
 )
 
 
-def outlet_toml(web: FakeWeb, interval: str = "10s") -> str:
+def outlet_toml(web: FakeWeb, interval: str = "5s") -> str:
     return f"""
 [outlets.rferl]
 name = "RFE/RL"
@@ -246,7 +246,7 @@ def test_the_real_service_alerts_within_its_interval_and_stops_cleanly_on_sigter
             time.sleep(0.2)
         (post,) = slack.delivered()
         assert url.replace("&", "&amp;") in post.payload["blocks"][0]["text"]["text"]
-        assert post.at - published < 10 + 2 + 15  # interval, jitter, one crawl
+        assert post.at - published < 5 + 2 + 15  # interval, jitter, one crawl
         second = run_newswatch(["run", "--once"], env, timeout=60)
         assert second.returncode == 1 and "already running" in second.stderr
         service.send_signal(signal.SIGTERM)
@@ -284,7 +284,7 @@ def test_a_rate_limiting_or_hanging_slack_holds_up_neither_crawls_nor_shutdown(
     try:
         assert wait_for(lambda: slack.posts(), 60), "the alert was never tried"
         runs = crawl_runs(db)
-        # The outlet (every 10 s) is crawled again while Slack holds the delivery.
+        # The outlet (every 5 s) is crawled again while Slack holds the delivery.
         assert wait_for(lambda: crawl_runs(db) > runs, 30), "Slack held up the outlet's crawls"
         posts = len(slack.posts())
         if answer == "hang":  # stop while a post hangs in flight
