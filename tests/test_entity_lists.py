@@ -110,12 +110,10 @@ def test_a_failing_list_changes_nothing_and_opens_a_health_entry_until_it_is_rea
     assert current(archive, "us-csl") == kept  # nothing lost
     assert (tmp_path / "lists" / "us-csl.data").read_bytes() == (FIXTURES / "csl.json").read_bytes()
     issues = archive.health.open_issues()
-    assert ("list:us-csl", "failing") in issues and "last good copy" in issues[("list:us-csl", "failing")][
-        "detail"
-    ]
+    assert "last good copy" in issues[("list:us-csl", "list_failing")]["detail"]
     web.add("/csl.json", (FIXTURES / "csl.json").read_bytes(), content_type="application/json")
     (good,) = update(archive, urls, tmp_path / "lists", ["us-csl"])
-    assert good.status == "updated" and ("list:us-csl", "failing") not in archive.health.open_issues()
+    assert good.status == "updated" and ("list:us-csl", "list_failing") not in archive.health.open_issues()
 
 
 def test_an_entry_the_list_drops_is_kept_as_removed_and_comes_back_when_relisted(
@@ -188,3 +186,85 @@ def test_the_service_updates_the_lists_on_its_schedule_and_logs_a_failing_one(
     assert current(archive, "us-csl") and not current(archive, "eu-fsf")
     values.set("NEWSWATCH_ENTITY_UPDATE_HOURS", 0, priority="cmdline")
     assert "lists" not in {job.id for job in Service(values, outlets=[]).build().get_jobs()}  # 0: never
+
+
+def csl_of(count: int) -> bytes:
+    """A Consolidated Screening List of ``count`` Hong Kong entries in the fixture's format."""
+    template = CSL["results"][0]
+    results = [{**template, "id": f"id-{n}", "name": f"Example Trading {n} Limited"} for n in range(count)]
+    return json.dumps({"results": results}).encode()
+
+
+def test_a_list_that_comes_back_nearly_empty_is_not_taken_and_the_watchdog_leaves_its_entry_open(
+    lists: Any, tmp_path: Path
+) -> None:
+    from newswatch.service.watchdog import Watchdog
+
+    web, archive, urls = lists
+    web.add("/csl.json", csl_of(40), content_type="application/json")
+    update(archive, urls, tmp_path / "lists", ["us-csl"])
+    good_copy = (tmp_path / "lists" / "us-csl.data").read_bytes()
+    for body in (csl_of(3), b'{"results": [{"error": "rate limit exceeded"}]}'):  # right format, wrong answer
+        web.add("/csl.json", body, content_type="application/json")
+        (outcome,) = update(archive, urls, tmp_path / "lists", ["us-csl"])
+        assert outcome.status == "failed", outcome
+        assert (
+            len(current(archive, "us-csl")) == 40
+            and (tmp_path / "lists" / "us-csl.data").read_bytes() == good_copy
+        )
+    said: list[str] = []
+    Watchdog(archive, said.append).run(archive.clock())
+    assert ("list:us-csl", "list_failing") in archive.health.open_issues()  # no false "recovered"
+    assert not any("recovered" in line for line in said)
+
+
+def test_a_new_url_gets_none_of_the_old_urls_validators_even_after_it_failed(
+    lists: Any, tmp_path: Path
+) -> None:
+    web, archive, urls = lists
+    update(archive, urls, tmp_path / "lists", ["us-csl"])
+    moved = dict(urls, **{"us-csl": web.url("/moved.json")})
+    web.add("/moved.json", b"busy", status=503)
+    assert update(archive, moved, tmp_path / "lists", ["us-csl"])[0].status == "failed"
+    web.add(
+        "/moved.json",
+        (FIXTURES / "csl.json").read_bytes(),
+        content_type="application/json",
+        headers={"ETag": '"c1"'},
+    )
+    (outcome,) = update(archive, moved, tmp_path / "lists", ["us-csl"])
+    assert outcome.status == "updated" and "/moved.json" not in web.not_modified  # fetched, not a 304
+    state = archive.listings.state("us-csl")
+    assert state is not None and state["url"] == moved["us-csl"]
+
+
+def test_a_redirect_to_another_scheme_is_refused(lists: Any, tmp_path: Path) -> None:
+    web, archive, urls = lists
+    web.add("/csl.json", b"", status=302, headers={"Location": "ftp://127.0.0.1/consolidated.json"})
+    (outcome,) = update(archive, urls, tmp_path / "lists", ["us-csl"])
+    assert outcome.status == "failed" and "not http(s)" in str(outcome.error)
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("China", "CN"),
+        ("P.R. China", "CN"),
+        ("Mainland China", "CN"),
+        ("China, People's Republic of", "CN"),
+        ("Hong Kong S.A.R.", "HK"),
+        ("Hong Kong SAR, China", "HK"),
+        ("China (Hong Kong SAR)", "HK"),
+        ("Hongkong", "HK"),
+        ("hk", "HK"),
+        ("Republic of China", None),
+        ("Taiwan", None),
+        ("Macau, China", None),
+        ("Indochina", None),
+        ("Russia", None),
+    ],
+)
+def test_the_lists_spellings_of_china_and_hong_kong_are_known(written: str, code: str | None) -> None:
+    from newswatch.sanctions.model import country_code
+
+    assert country_code(written) == code

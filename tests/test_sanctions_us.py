@@ -160,10 +160,10 @@ def test_a_large_sdn_file_is_read_as_a_stream() -> None:
 
 def test_csl_records_are_read_with_every_field() -> None:
     entities = by_ref(csl.parse(CSL, CSL_URL))
-    sinno = entities["0a8f2b5e7c1d4e9f8a6b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b"]
+    sinno = entities["EL:0a8f2b5e7c1d4e9f8a6b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b"]
     assert sinno == ListedEntity(
         list_key="us-csl",
-        ref="0a8f2b5e7c1d4e9f8a6b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b",
+        ref="EL:0a8f2b5e7c1d4e9f8a6b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b",  # source list and id
         name="Sinno Electronics Co., Limited",
         kind="entity",  # the BIS lists leave "type" empty
         aliases=("Sinno Electronics", "Sinno Electronics Company Limited"),
@@ -181,27 +181,27 @@ def test_csl_records_are_read_with_every_field() -> None:
         "source_list_url": EL_URL,
         "source_information_url": EL_URL,
     }
-    xintuo = entities["1b9e3c6f8d2e5fa09b7c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c"]
+    xintuo = entities["EL:1b9e3c6f8d2e5fa09b7c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c"]
     assert xintuo.aliases == ("Jiangxi Xintuo", "Jiangxi Xintuo Enterprise Company Limited")  # "; "-joined
-    limbach = entities["53001"]
+    limbach = entities["SDN:53001"]
     assert limbach.aliases == ("廈門林巴賀航空發動機股份有限公司",)
     assert (limbach.programmes, limbach.listed_on) == (("RUSSIA-EO14024",), "2024-10-17")
     assert limbach.remarks == "Secondary sanctions risk: See Section 11 of Executive Order 14024."
     assert limbach.extra["source"] == "Specially Designated Nationals (SDN) - Treasury Department"
     assert limbach.extra["entity_number"] == "53001"
-    vektor = entities["53003"]
+    vektor = entities["SDN:53003"]
     assert (vektor.countries, vektor.aliases) == (("RU",), ("OOO TSK VEKTOR", "ООО ТСК ВЕКТОР"))
-    meu = entities["2c0f4d7a9e3f6ab1ac8d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d"]
+    meu = entities["MEU:2c0f4d7a9e3f6ab1ac8d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d"]
     assert meu.programmes == ("Military End User (MEU) List - Bureau of Industry and Security",)
     assert meu.aliases == ("示例航空发动机研究所",)
-    person = entities["5f3c7a0d2b6c9de4df1a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a"]
+    person = entities["DPL:5f3c7a0d2b6c9de4df1a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a"]
     assert (person.kind, person.countries) == ("individual", ("CA", "CN"))  # address, citizenship
     assert person.extra["end_date"] == "2033-03-01"
 
 
 def test_a_csl_record_without_a_name_or_not_an_object_is_skipped_and_nothing_else_lost() -> None:
     entities = csl.parse(CSL, CSL_URL)
-    assert len(entities) == 7 and "4e2b6f9c1a5b8cd3ce0f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f" not in by_ref(
+    assert len(entities) == 7 and "EL:4e2b6f9c1a5b8cd3ce0f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f" not in by_ref(
         entities
     )
     records = [
@@ -241,3 +241,20 @@ def test_a_malformed_or_hostile_csl_file_is_refused_in_one_line_at_once(case: st
     assert time.thread_time() - start < 2.0
     message = str(refused.value)
     assert message.startswith("us-csl: not CSL JSON: ") and "\n" not in message
+
+
+def test_one_party_on_two_source_lists_under_one_id_is_two_entries() -> None:
+    records = [
+        {
+            "id": "17001",
+            "name": "Example Bank",
+            "source": "Specially Designated Nationals (SDN) - Treasury Department",
+        },
+        {
+            "id": "17001",
+            "name": "Example Bank",
+            "source": "Sectoral Sanctions Identifications List (SSI) - Treasury",
+        },
+    ]
+    refs = [e.ref for e in csl.parse(json.dumps({"results": records}).encode(), CSL_URL)]
+    assert refs == ["SDN:17001", "SSI:17001"]

@@ -42,12 +42,11 @@ class Listings:
                 (list_key, url),
             )
             conn.execute(
-                "UPDATE entity_lists SET url = ?, checked_at = ?, status = ?, last_error = ? "
-                "WHERE list_key = ?",
-                (url, now, status, error, list_key),
+                "UPDATE entity_lists SET checked_at = ?, status = ?, last_error = ? WHERE list_key = ?",
+                (now, status, error, list_key),
             )
-            if good:
-                sets = {"fetched_at": now, **{k: v for k, v in fetched.items() if k in _FETCHED}}
+            if good:  # the URL is the last good copy's, and its validators go with it
+                sets = {"url": url, "fetched_at": now, **{k: v for k, v in fetched.items() if k in _FETCHED}}
                 assignments = ", ".join(f"{k} = :{k}" for k in sets)
                 conn.execute(
                     f"UPDATE entity_lists SET {assignments} WHERE list_key = :key", {**sets, "key": list_key}
@@ -76,13 +75,13 @@ class Listings:
                 conn.execute(
                     """
                     INSERT INTO entity_listings (list_key, ref, name, kind, aliases, countries, programmes,
-                        listed_on, source_url, remarks, first_seen, last_seen)
+                        listed_on, source_url, remarks, extra, first_seen, last_seen)
                     VALUES (:list_key, :ref, :name, :kind, :aliases, :countries, :programmes, :listed_on,
-                        :source_url, :remarks, :now, :now)
+                        :source_url, :remarks, :extra, :now, :now)
                     ON CONFLICT (list_key, ref) DO UPDATE SET name = excluded.name, kind = excluded.kind,
                         aliases = excluded.aliases, countries = excluded.countries,
                         programmes = excluded.programmes, listed_on = excluded.listed_on,
-                        source_url = excluded.source_url, remarks = excluded.remarks,
+                        source_url = excluded.source_url, remarks = excluded.remarks, extra = excluded.extra,
                         last_seen = excluded.last_seen, removed_at = NULL
                     """,
                     {
@@ -96,6 +95,7 @@ class Listings:
                         "listed_on": entity.listed_on,
                         "source_url": entity.source_url,
                         "remarks": entity.remarks,
+                        "extra": json.dumps(entity.extra, ensure_ascii=False, sort_keys=True),
                         "now": now,
                     },
                 )

@@ -538,6 +538,7 @@ def m017_entity_listings(db: sqlite_utils.Database) -> None:
             listed_on TEXT,              -- YYYY-MM-DD when the list says
             source_url TEXT NOT NULL,
             remarks TEXT,
+            extra TEXT NOT NULL DEFAULT '{}',  -- JSON: what else the list says (source list, numbers)
             first_seen TEXT NOT NULL,    -- UTC: the first update that found it
             last_seen TEXT NOT NULL,
             removed_at TEXT,             -- UTC: the first update that no longer found it

@@ -74,6 +74,9 @@ def _countries(record: dict[str, Any]) -> tuple[str, ...]:
     return _unique(country_code(c) or c for c in found)
 
 
+_SOURCE_CODE = re.compile(r"\(([A-Z][A-Z0-9-]*)\)")
+
+
 def _entity(record: object, url: str) -> ListedEntity | None:
     """One record; None when it is not an object or lacks its id or name."""
     if not isinstance(record, dict):
@@ -83,6 +86,11 @@ def _entity(record: object, url: str) -> ListedEntity | None:
     if not ref or not name:
         return None
     source = _string(record.get("source"))
+    # one party is on several source lists under one id (an OFAC entity number for Treasury's):
+    # the source list's code makes the reference unique ("EL:…", "SDN:…")
+    code = _SOURCE_CODE.search(source)
+    if source:
+        ref = f"{code.group(1) if code else source}:{ref}"
     # Older files join a record's aliases with "; " in one string.
     aliases = (part.strip() for alias in _strings(record.get("alt_names")) for part in alias.split("; "))
     programmes = _unique(_strings(record.get("programs"))) or _unique([source])

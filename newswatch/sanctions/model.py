@@ -36,11 +36,18 @@ _RUSSIA_PROGRAMME = re.compile(r"russia|ukrain|росси", re.IGNORECASE)
 
 
 def country_code(name: str) -> str | None:
-    """The ISO code of a country as a list writes it ("China", "Hong Kong", "CN"), for the
-    watched countries; None for any other."""
-    folded = " ".join(re.findall(r"[a-z]+", unicodedata.normalize("NFKC", name).lower()))
+    """The ISO code of a country as a list writes it ("China", "Hong Kong SAR, China",
+    "P.R. China", "CN"), for the watched countries; None for any other (Taiwan, "Republic of
+    China", Macau, Indochina)."""
+    words = re.findall(r"[a-z]+", unicodedata.normalize("NFKC", name).lower())
+    folded = " ".join(words)
     if folded.upper() in WATCHED_COUNTRIES:
         return folded.upper()
+    if "hongkong" in words or ("hong" in words and "kong" in words):
+        return "HK"
+    if "china" in words or "prc" in words:
+        taiwan = "taiwan" in words or ("republic" in words and not {"people", "peoples"} & set(words))
+        return None if taiwan or {"macau", "macao"} & set(words) else "CN"
     return _COUNTRY_NAMES.get(folded)
 
 

@@ -1,16 +1,25 @@
 """``newswatch entities update``: download each official list that is on (a conditional GET,
 so an unchanged list costs a 304), parse it, keep the entries that concern China, Hong Kong or
-Russia's war, and store them (``entity_listings``). A list that cannot be read keeps its last
-good copy and rows and opens a source-health entry (``list:<key>``, ``failing``), closed by
-its next good download."""
+Russia's war, and store them (``entity_listings``). A list that cannot be read, or that comes
+back with far fewer entries than its last good copy (an error page in the right format), keeps
+its last good copy and rows and opens a source-health entry (``list:<key>``, issue
+``list_failing``), closed by its next good download. One list's failure never stops the
+others; two updates at once take turns (a file lock).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import sqlite3
+import tempfile
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from newswatch.archive import Archive
 from newswatch.errors import NewswatchError
@@ -20,7 +29,14 @@ from newswatch.sanctions.model import ListFormatError, concerns
 #: The largest list accepted (the real ones are 10-40 MB).
 MAX_LIST_BYTES = 200 * 1024 * 1024
 TIMEOUT = 120.0  # seconds without an answer before a download fails
-HEALTH_ISSUE = "failing"
+DEADLINE = 900.0  # seconds a whole download may take
+#: A list whose new copy has fewer than this share of the entries of its last good copy (of at
+#: least SHRINK_FLOOR entries) is not taken: lists grow by designations, they do not halve.
+SHRINK = 0.5
+SHRINK_FLOOR = 20
+#: The source-health issue of a list (not an outlet's ``failing``, which the watchdog judges
+#: from crawl runs: a list has none).
+HEALTH_ISSUE = "list_failing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +63,8 @@ def download(url: str, etag: str | None, last_modified: str | None) -> tuple[byt
     if last_modified:
         request.add_header("If-Modified-Since", last_modified)
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:
-            data = answer.read(MAX_LIST_BYTES + 1)
+        with _OPENER.open(request, timeout=TIMEOUT) as answer:
+            data = _read_within(answer, time.monotonic() + DEADLINE, url)
             headers = {
                 k: v
                 for k, v in (
@@ -69,20 +85,68 @@ def download(url: str, etag: str | None, last_modified: str | None) -> tuple[byt
     return data, headers
 
 
+class _HttpOnly(urllib.request.HTTPRedirectHandler):
+    """Redirects to http(s) only: never ftp:, file: or anything else."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        if not newurl.lower().startswith(("http://", "https://")):
+            raise DownloadError(f"{req.full_url}: redirected to {newurl.split(':', 1)[0]}:, not http(s)")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_HttpOnly)
+
+
+def _read_within(answer: Any, deadline: float, url: str) -> bytes:
+    """The body, at most MAX_LIST_BYTES + 1 bytes, read before ``deadline`` (a server that
+    trickles it out does not hold the update for hours)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= MAX_LIST_BYTES:
+        chunk = answer.read(1 << 20)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if time.monotonic() > deadline:
+            raise DownloadError(f"{url}: not read within {DEADLINE:.0f} s")
+    return b"".join(chunks)
+
+
 def update(
     archive: Archive, urls: dict[str, str], copies: Path, keys: Iterable[str] | None = None
 ) -> list[ListOutcome]:
     """Update every list of ``urls`` (key → URL; or only ``keys``); the last good copy of each
-    is kept in ``copies`` (``<key>.data``) and parsed again when its rows must be rebuilt."""
+    is kept in ``copies`` (``<key>.data``)."""
     copies.mkdir(parents=True, exist_ok=True)
-    return [_one(archive, LISTS[key], urls[key], copies) for key in (keys or urls)]
+    with (copies / "update.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another update (the service's, a person's) goes first
+        return [_guarded(archive, LISTS[key], urls[key], copies) for key in (keys or urls)]
+
+
+def _guarded(archive: Archive, official: OfficialList, url: str, copies: Path) -> ListOutcome:
+    """One list's update; an error of the archive or the disk fails that list only."""
+    try:
+        return _one(archive, official, url, copies)
+    except (NewswatchError, sqlite3.Error, OSError) as exc:
+        error = str(exc) if isinstance(exc, NewswatchError) else f"{type(exc).__name__}: {exc}"
+        with contextlib.suppress(NewswatchError, sqlite3.Error, OSError):  # the archive is what failed
+            _failed(archive, official, url, error)
+        return ListOutcome(official.key, "failed", error=error)
+
+
+def _failed(archive: Archive, official: OfficialList, url: str, error: str) -> None:
+    archive.listings.record_attempt(official.key, url, "failed", error)
+    archive.health.open(
+        f"list:{official.key}", HEALTH_ISSUE, f"{official.name}: {error}; the last good copy is kept"
+    )
 
 
 def _one(archive: Archive, official: OfficialList, url: str, copies: Path) -> ListOutcome:
     key = official.key
     state = archive.listings.state(key) or {}
     copy = copies / f"{key}.data"
-    same_url = state.get("url") == url and copy.exists()
+    same_url = state.get("url") == url and copy.exists()  # the validators are that URL's
     try:
         data, validators = download(
             url, state.get("etag") if same_url else None, state.get("last_modified") if same_url else None
@@ -92,18 +156,21 @@ def _one(archive: Archive, official: OfficialList, url: str, copies: Path) -> Li
             archive.health.resolve(f"list:{key}", HEALTH_ISSUE)
             return ListOutcome(key, "unchanged", int(state.get("entries") or 0), int(state.get("kept") or 0))
         entries = official.parser()(data, url)
+        before = int(state.get("entries") or 0)
+        if not entries:
+            raise ListFormatError(f"{key}: no entry with an id and a name")
+        if before >= SHRINK_FLOOR and len(entries) < before * SHRINK:
+            raise ListFormatError(
+                f"{key}: {len(entries)} entries where the last good copy had {before}; not taken"
+            )
     except (DownloadError, ListFormatError) as exc:
-        error = str(exc)
-        archive.listings.record_attempt(key, url, "failed", error)
-        archive.health.open(
-            f"list:{key}", HEALTH_ISSUE, f"{official.name}: {error}; the last good copy is kept"
-        )
-        return ListOutcome(key, "failed", error=error)
+        _failed(archive, official, url, str(exc))
+        return ListOutcome(key, "failed", error=str(exc))
     kept = [entity for entity in entries if concerns(entity)]
+    with tempfile.NamedTemporaryFile(dir=copies, prefix=f"{key}.", suffix=".partial", delete=False) as part:
+        part.write(data)
+    Path(part.name).replace(copy)  # the last good copy, whole or not at all
     replaced = archive.listings.replace(key, kept)
-    partial = copy.with_suffix(".partial")
-    partial.write_bytes(data)
-    partial.replace(copy)  # the last good copy, whole or not at all
     archive.listings.record_attempt(
         key,
         url,

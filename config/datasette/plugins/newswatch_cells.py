@@ -43,6 +43,9 @@ TIME_COLUMNS = frozenset(
         "last_run",
         "oldest",
         "newest",
+        "removed_at",
+        "checked_at",
+        "changed_at",
     }
 )
 _SQL_TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
