@@ -22,3 +22,9 @@ def pull_parser(**options: Any) -> etree.XMLPullParser:
         remove_pis=True,
         **options,
     )
+
+
+def local_name(tag: object) -> str:
+    """An element's tag without its namespace (``{ns}sdnEntry`` → ``sdnEntry``; a comment's or
+    processing instruction's: empty)."""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""

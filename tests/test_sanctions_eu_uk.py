@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from newswatch.sanctions import eu, uk
+from newswatch.sanctions import eu, records, uk
 from newswatch.sanctions.model import ListedEntity, ListFormatError, concerns
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sanctions"
@@ -203,7 +203,7 @@ EU_REFUSED = {
     ),
     "100 elements nested in an entry": (
         FSF_ROOT + b'<sanctionEntity logicalId="1">' + b"<remark>" * 100,
-        f"elements nested deeper than {eu.MAX_DEPTH}",
+        f"elements nested deeper than {records.MAX_DEPTH}",
     ),
     "1M elements nested in an entry": (
         FSF_ROOT + b'<sanctionEntity logicalId="1">' + b"<remark>" * 1_000_000,
@@ -211,7 +211,7 @@ EU_REFUSED = {
     ),
     "1M elements in one entry": (
         FSF_ROOT + b'<sanctionEntity logicalId="1">' + b'<nameAlias wholeName="x"/>' * 1_000_000,
-        f"a record of more than {eu.MAX_RECORD_ELEMENTS} elements",
+        f"a record of more than {records.MAX_RECORD_ELEMENTS} elements",
     ),
 }
 

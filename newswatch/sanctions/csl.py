@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
-from newswatch.sanctions.model import ListedEntity, ListFormatError, country_code
+from newswatch.sanctions.model import ListedEntity, ListFormatError, country_code, iso_date, unique
 
 LIST_KEY = "us-csl"
 
 _KINDS = {"individual": "individual", "entity": "entity", "vessel": "vessel", "aircraft": "aircraft"}
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 #: Fields kept as they are in ``ListedEntity.extra`` when the record gives them.
 _EXTRA = (
@@ -48,20 +45,6 @@ def _strings(value: object) -> list[str]:
     return [s for s in (_string(v) for v in values) if s]
 
 
-def _unique(values: Iterable[str], without: str = "") -> tuple[str, ...]:
-    return tuple(dict.fromkeys(v for v in values if v and v != without))
-
-
-def _date(value: object) -> str | None:
-    text = _string(value)[:10]
-    if not _DATE.fullmatch(text):
-        return None
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        return None
-
-
 def _countries(record: dict[str, Any]) -> tuple[str, ...]:
     addresses = record.get("addresses")
     found = [
@@ -71,7 +54,7 @@ def _countries(record: dict[str, Any]) -> tuple[str, ...]:
     ]
     found += _strings(record.get("country"))
     found += _strings(record.get("nationalities")) + _strings(record.get("citizenships"))
-    return _unique(country_code(c) or c for c in found)
+    return unique(country_code(c) or c for c in found)
 
 
 _SOURCE_CODE = re.compile(r"\(([A-Z][A-Z0-9-]*)\)")
@@ -93,7 +76,7 @@ def _entity(record: object, url: str) -> ListedEntity | None:
         ref = f"{code.group(1) if code else source}:{ref}"
     # Older files join a record's aliases with "; " in one string.
     aliases = (part.strip() for alias in _strings(record.get("alt_names")) for part in alias.split("; "))
-    programmes = _unique(_strings(record.get("programs"))) or _unique([source])
+    programmes = unique(_strings(record.get("programs"))) or unique([source])
     extra = {key: _string(record.get(key)) for key in _EXTRA}
     kind = _string(record.get("type")).lower()
     return ListedEntity(
@@ -101,10 +84,10 @@ def _entity(record: object, url: str) -> ListedEntity | None:
         ref=ref,
         name=name,
         kind=_KINDS.get(kind, "other") if kind else "entity",  # BIS lists leave it empty
-        aliases=_unique(aliases, name),
+        aliases=unique(aliases, (name,)),
         countries=_countries(record),
         programmes=programmes,
-        listed_on=_date(record.get("start_date")),
+        listed_on=iso_date(_string(record.get("start_date"))),
         source_url=url,
         remarks=_string(record.get("remarks")) or None,
         extra={k: v for k, v in extra.items() if v},

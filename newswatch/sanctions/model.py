@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from newswatch.errors import NewswatchError
 
@@ -32,6 +34,7 @@ _COUNTRY_NAMES = {
 
 #: A programme or regime concerns Russia's war when its name says Russia or Ukraine (OFAC's
 #: RUSSIA-EO14024, UKRAINE-EO13662; the EU's and UK's "Russia" regimes).
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RUSSIA_PROGRAMME = re.compile(r"russia|ukrain|росси", re.IGNORECASE)
 
 
@@ -79,3 +82,26 @@ def concerns(entity: ListedEntity) -> bool:
     if any(code in WATCHED_COUNTRIES for code in entity.countries):
         return True
     return any(_RUSSIA_PROGRAMME.search(p) for p in entity.programmes)
+
+
+def iso_date(value: str | None) -> str | None:
+    """``YYYY-MM-DD`` from an ISO date (a time after it is dropped), or None."""
+    text = (value or "").strip()[:10]
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
+
+
+def unique(values: Iterable[str], drop: Iterable[str] = ()) -> tuple[str, ...]:
+    """The non-empty values, stripped, in their first order, each once, without ``drop``."""
+    seen = {v.strip() for v in drop}
+    kept: list[str] = []
+    for value in values:
+        text = " ".join(value.split())
+        if text and text not in seen:
+            seen.add(text)
+            kept.append(text)
+    return tuple(kept)

@@ -8,12 +8,12 @@ Entities are never expanded and a DOCTYPE is refused: the list declares none."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from lxml import etree
 
-from newswatch.sanctions.model import ListedEntity, ListFormatError, country_code
-from newswatch.xmlsafe import pull_parser
+from newswatch.sanctions.model import ListedEntity, ListFormatError, country_code, unique
+from newswatch.xmlsafe import local_name, pull_parser
 
 LIST_KEY = "us-sdn"
 _ROOT = "sdnList"
@@ -33,15 +33,11 @@ def _refuse(what: str) -> ListFormatError:
     return ListFormatError(f"{LIST_KEY}: not SDN XML: {' '.join(what.split())}")
 
 
-def _local(tag: object) -> str:
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
-
-
 def _fields(element: etree._Element) -> dict[str, list[etree._Element]]:
     """``element``'s children by local name."""
     fields: dict[str, list[etree._Element]] = {}
     for child in element:
-        fields.setdefault(_local(child.tag), []).append(child)
+        fields.setdefault(local_name(child.tag), []).append(child)
     return fields
 
 
@@ -61,12 +57,8 @@ def _items(
 ) -> Iterator[etree._Element]:
     for items in fields.get(list_name, ()):
         for item in items:
-            if _local(item.tag) == item_name:
+            if local_name(item.tag) == item_name:
                 yield item
-
-
-def _unique(values: Iterable[str], without: str = "") -> tuple[str, ...]:
-    return tuple(dict.fromkeys(v for v in values if v and v != without))
 
 
 def _full_name(fields: dict[str, list[etree._Element]]) -> str:
@@ -92,16 +84,16 @@ def _entity(entry: etree._Element, url: str) -> ListedEntity | None:
     extra = {
         "sdn_type": sdn_type,
         "title": _text(fields, "title"),
-        "weak_aliases": "; ".join(_unique(weak, name)),
+        "weak_aliases": "; ".join(unique(weak, (name,))),
     }
     return ListedEntity(
         list_key=LIST_KEY,
         ref=uid,
         name=name,
         kind=_KINDS.get(sdn_type.lower(), "other"),
-        aliases=_unique([*strong, *weak], name),
-        countries=_unique(country_code(c) or c for c in countries),
-        programmes=_unique(_own(p) for p in _items(fields, "programList", "program")),
+        aliases=unique([*strong, *weak], (name,)),
+        countries=unique(country_code(c) or c for c in countries),
+        programmes=unique(_own(p) for p in _items(fields, "programList", "program")),
         listed_on=None,
         source_url=url,
         remarks=_text(fields, "remarks") or None,
@@ -129,7 +121,7 @@ def _take(read: _Read, parser: etree.XMLPullParser) -> None:
             continue
         if read.root is None or element.getparent() is not read.root:
             continue
-        if _local(element.tag) == "sdnEntry":
+        if local_name(element.tag) == "sdnEntry":
             read.entries += 1
             entity = _entity(element, read.url)
             if entity is not None:
@@ -145,8 +137,8 @@ def _check_root(element: etree._Element) -> None:
     docinfo = element.getroottree().docinfo
     if docinfo.internalDTD is not None or docinfo.doctype:
         raise _refuse("it declares a DOCTYPE (the SDN list has none; entities are refused)")
-    if _local(element.tag) != _ROOT:
-        raise _refuse(f"root element <{_local(element.tag) or element.tag}>, not <{_ROOT}>")
+    if local_name(element.tag) != _ROOT:
+        raise _refuse(f"root element <{local_name(element.tag) or element.tag}>, not <{_ROOT}>")
 
 
 def parse(data: bytes, url: str) -> list[ListedEntity]:

@@ -14,8 +14,8 @@ from datetime import date
 
 from lxml import etree
 
-from newswatch.sanctions.eu import iso_date, parse_records, read_records, unique
-from newswatch.sanctions.model import ListedEntity, country_code
+from newswatch.sanctions.model import ListedEntity, country_code, iso_date, unique
+from newswatch.sanctions.records import parse_records, read_records
 
 LIST_KEY = "uk-sanctions"
 WHAT = "the UK Sanctions List XML"
