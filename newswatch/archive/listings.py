@@ -113,12 +113,5 @@ class Listings:
             )
         return Replaced(tuple(added), tuple(removed), len(seen))
 
-    def current(self, list_key: str | None = None) -> list[dict[str, Any]]:
-        """The rows the lists have now (not removed), by list and name."""
-        where, params = ("AND list_key = ?", (list_key,)) if list_key else ("", ())
-        return self.db.rows(
-            f"SELECT * FROM entity_listings WHERE removed_at IS NULL {where} ORDER BY list_key, name", params
-        )
-
 
 _FETCHED = ("etag", "last_modified", "entries", "kept")
