@@ -60,8 +60,10 @@ from alerts.render import SlackMessage, slack_escape
 from alerts.transports import SlackTransport
 from newswatch.archive import Archive, ArchiveError, storage_hint, unusable_path
 from newswatch.clock import Clock, from_sql_time, sql_time, utcnow
+from newswatch.errors import NewswatchError
 from newswatch.outlets import Outlet, load_outlets, select
 from newswatch.rules.loader import load_gazetteer
+from newswatch.sanctions.announce import announce
 from newswatch.service.launcher import NOT_STARTED, CrawlOutcome, Launcher
 from newswatch.service.schedule import (
     DigestTime,
@@ -260,6 +262,13 @@ class Service:
 
         archive = self._archive()
         try:
+            try:  # new Chinese and Hong Kong entries on the lists; a failed send is tried next pass
+                announced = announce(archive, send)
+            except (NewswatchError, OSError) as exc:
+                log.warning("the ops message on new list entities was not sent: %s; tried again", exc)
+                announced = 0
+            if announced:
+                log.info("ops message sent: %d new Chinese or Hong Kong entities on the lists", announced)
             for notice in Watchdog(archive, send).run(self.clock()):
                 log.info(
                     "source health notice sent: %s %s%s",
@@ -274,11 +283,13 @@ class Service:
         """Read the articles archived before entity tracking, or under an earlier gazetteer,
         for the entities they name (``article_entities``): ``ENTITY_BATCH`` per turn, so a
         large archive is caught up in the background without holding up crawls."""
-        gazetteer = load_gazetteer(
-            self.settings.get("NEWSWATCH_RULES"), self.settings.getint("NEWSWATCH_MAX_MATCH_CHARS")
-        )
         archive = self._archive()
         try:
+            gazetteer = load_gazetteer(
+                self.settings.get("NEWSWATCH_RULES"),
+                self.settings.getint("NEWSWATCH_MAX_MATCH_CHARS"),
+                listed=archive.listings.organisations(),
+            )
             done = archive.verdicts.index_entities(
                 gazetteer.fingerprint, gazetteer.named_in, limit=ENTITY_BATCH
             )
@@ -292,13 +303,15 @@ class Service:
         when unchanged); a list that fails keeps its last good copy and opens a source-health
         entry (``list:<key>``)."""
         from newswatch.sanctions.lists import LISTS
-        from newswatch.sanctions.update import update
+        from newswatch.sanctions.update import merge_entities, update
 
         keys = [k for k in self.settings.get("NEWSWATCH_ENTITY_LISTS").split(",") if k]
         urls = {key: self.settings.get(LISTS[key].setting) for key in keys}
         archive = self._archive()
         try:
             outcomes = update(archive, urls, Path(self.db_path).parent / "lists")
+            if any(o.status == "updated" for o in outcomes):  # one entity per company, again
+                merge_entities(archive, load_gazetteer(self.settings.get("NEWSWATCH_RULES")).entities)
         finally:
             archive.close()
         for outcome in outcomes:

@@ -124,7 +124,13 @@ class Outbox:
             self._read = True
             try:
                 rules = self._rules if self._rules is not None else read_environment().NEWSWATCH_RULES
-                self._gazetteer = read_rules(GAZETTEER, rules, load_gazetteer)
+                listings = self.archive.listings
+                self._gazetteer = read_rules(
+                    GAZETTEER,
+                    rules,
+                    lambda where: load_gazetteer(where, listed=listings.organisations()),
+                    also=listings.version(),  # read again once the lists have changed
+                )
             except (NewswatchError, OSError) as exc:
                 log_once(GAZETTEER, f"alerts go out without entity facts: {exc}")
         return self._gazetteer
@@ -267,25 +273,26 @@ SETTLED_NS = 2_000_000_000
 T = TypeVar("T")
 _Stamp = tuple[tuple[str, int, int], ...]  # (file, mtime_ns, size) of each rule file
 #: What was read from the rule files: (what, location) → (their stamp, what was read).
-_read: dict[tuple[str, str], tuple[_Stamp, Any]] = {}
+_read: dict[tuple[str, str], tuple[_Stamp, Any, object]] = {}
 #: Problems logged so far, by what could not be read (each once, until it is read again).
 _logged: dict[str, set[str]] = {}
 
 
-def read_rules(what: str, location: str | Path, load: Callable[[str | Path], T]) -> T:
+def read_rules(what: str, location: str | Path, load: Callable[[str | Path], T], also: object = None) -> T:
     """``load(location)``, kept while the rule files are unchanged (same files, sizes and
-    modification times, none of them changed in the last two seconds): every pass sees the
-    files as they are now without reading and validating them again (and the gloss's
-    lexicon, built on first use, is kept with them). Its errors are raised, never kept."""
+    modification times, none of them changed in the last two seconds) and ``also`` (what
+    else it reads, e.g. the official lists' version) is the same: every pass sees the files
+    as they are now without reading and validating them again (and the gloss's lexicon,
+    built on first use, is kept with them). Its errors are raised, never kept."""
     key = (what, str(location))
     stamp = _stamp(location)
     kept = _read.get(key)
-    if stamp is not None and kept is not None and kept[0] == stamp and _settled(stamp):
+    if stamp is not None and kept is not None and kept[0] == stamp and kept[2] == also and _settled(stamp):
         value: T = kept[1]
     else:
         value = load(location)
         if stamp is not None:
-            _read[key] = (stamp, value)
+            _read[key] = (stamp, value, also)
     _logged.pop(what, None)  # read: a problem that comes back is logged again
     return value
 

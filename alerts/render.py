@@ -361,16 +361,40 @@ def entity_name(name: str) -> str:
 
 
 def designated(entity: Entity) -> str:
-    """``US-sanctioned 2024-10-17, EU-sanctioned 2024-12-16`` (each body's first action of a
-    kind), ``US export controls 2022-06-28``; ``named in reporting, not designated``."""
+    """What the official lists say of an entity, ``designated: US OFAC SDN (RUSSIA-EO14024)
+    2024-10-17; EU 2024-12-16; UK: no``; for the gazetteer's own record of an action,
+    ``US-sanctioned 2024-10-17, EU-sanctioned 2024-12-16`` (each body's first action of a
+    kind), ``US export controls 2022-06-28``; else ``named in reporting, not designated``."""
+    listed = [d for d in entity.designations if d.source]
+    if listed:
+        # body → action (without its programme) → (the action as written at its fullest, earliest
+        # date): the SDN list's entry has the programme, the screening list's copy the date
+        by_body: dict[str, dict[str, tuple[str, str | None]]] = {}
+        for d in sorted(listed, key=lambda d: d.date or "9999"):
+            action = "" if d.action == "sanctions list" else d.action
+            actions = by_body.setdefault(d.by, {})
+            written, date = actions.get(action.split(" (")[0], (action, None))
+            actions[action.split(" (")[0]] = (max(written, action, key=len), date or d.date)
+        parts = [
+            f"{body} "
+            + ", ".join(f"{written}{f' {date}' if date else ''}".strip() for written, date in found.values())
+            for body, found in by_body.items()
+        ]
+        parts = [part.strip() for part in parts]
+        parts += [f"{body}: no" for body in LIST_BODIES if body not in by_body]
+        return "designated: " + "; ".join(parts)
     if not entity.designations:
         return "named in reporting, not designated"
-    parts: dict[tuple[str, str], str] = {}
+    parts_by: dict[tuple[str, str], str] = {}
     for d in sorted(entity.designations, key=lambda d: d.date or "9999"):
         when = f" {d.date}" if d.date else ""
         what = f"{d.by}-sanctioned" if d.kind == "sanctions" else f"{d.by} {d.kind}"
-        parts.setdefault((d.by, d.kind), what + when)
-    return ", ".join(parts.values())
+        parts_by.setdefault((d.by, d.kind), what + when)
+    return ", ".join(parts_by.values())
+
+
+#: The bodies whose lists newswatch reads: an entity one of them does not list is "UK: no".
+LIST_BODIES = ("US", "EU", "UK")
 
 
 def entity_facts(entities: tuple[Entity, ...], limit: int = MAX_ENTITIES) -> str:
@@ -381,7 +405,7 @@ def entity_facts(entities: tuple[Entity, ...], limit: int = MAX_ENTITIES) -> str
         return slack_escape(clip(text, MAX_ENTITY_TEXT))
 
     lines = [
-        f"*{shown(entity_name(e.name))}* — {shown(e.supplied)}; {shown(designated(e))}"
+        f"*{shown(entity_name(e.name))}* — " + "; ".join(shown(p) for p in (e.supplied, designated(e)) if p)
         for e in entities[:limit]
     ]
     if len(entities) > limit:

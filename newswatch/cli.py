@@ -88,6 +88,18 @@ def _archive(settings: Any, existing: bool = False) -> Any:
         _fail(str(exc))
 
 
+def _listed(settings: Any) -> list[Any]:
+    """The official lists' organisations in the archive (``newswatch entities update``), to
+    match as entities; none when there is no archive yet."""
+    if not Path(settings.get("NEWSWATCH_DB")).exists():
+        return []
+    archive = _archive(settings)
+    try:
+        return list(archive.listings.organisations())
+    finally:
+        archive.close()
+
+
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """A plain fixed-width table; numbers right-aligned."""
     cells = [[("" if v is None else str(v)) for v in row] for row in rows]
@@ -368,7 +380,9 @@ def _ruleset(path: str | None = None) -> Any:
     settings = _settings()
     try:
         rules_path = path or settings.get("NEWSWATCH_RULES")
-        return load_ruleset(rules_path, settings.getint("NEWSWATCH_MAX_MATCH_CHARS"))
+        return load_ruleset(
+            rules_path, settings.getint("NEWSWATCH_MAX_MATCH_CHARS"), listed=_listed(settings)
+        )
     except RuleConfigError as exc:
         _fail(str(exc))
 
@@ -653,8 +667,8 @@ MAX_SEARCH_LIMIT = 10_000
     "entity_names",
     multiple=True,
     metavar="NAME",
-    help="Only articles naming this gazetteer entity (its id, or part of its name or an alias); "
-    "repeat for several. With no QUERY: every article naming it, newest first.",
+    help="Only articles naming this entity of the gazetteer or the official lists (its id, or part of "
+    "its name or an alias); repeat for several. With no QUERY: every article naming it, newest first.",
 )
 @click.option("--flagged", is_flag=True, help="Only flagged articles.")
 @click.option(
@@ -719,13 +733,17 @@ def search_command(
     click.echo(render_table(["published", "outlet", "flag", "title", "url"], rows))
 
 
-def _gazetteer(settings: Any) -> Any:
+def _gazetteer(settings: Any, lists: bool = True) -> Any:
+    """The gazetteer's entities, with the official lists' merged in (``lists``)."""
     from newswatch.rules import RuleConfigError
     from newswatch.rules.loader import load_gazetteer
 
+    listed = _listed(settings) if lists else []
     try:
         # read as far as a crawl reads (NEWSWATCH_MAX_MATCH_CHARS), so both find the same names
-        return load_gazetteer(settings.get("NEWSWATCH_RULES"), settings.getint("NEWSWATCH_MAX_MATCH_CHARS"))
+        return load_gazetteer(
+            settings.get("NEWSWATCH_RULES"), settings.getint("NEWSWATCH_MAX_MATCH_CHARS"), listed=listed
+        )
     except RuleConfigError as exc:
         _fail(str(exc))
 
@@ -736,7 +754,7 @@ def _entity_id(gazetteer: Any, name: str) -> str:
     if len(found) == 1:
         return str(found[0].id)
     if not found:
-        _fail(f"--entity {name!r}: no gazetteer entity has that id, name or alias ([[entities]], rule files)")
+        _fail(f"--entity {name!r}: no entity (gazetteer or official lists) has that id, name or alias")
     shown = ", ".join(f"{e.id} ({e.name})" for e in found[:8])
     more = f", and {len(found) - 8} more" if len(found) > 8 else ""
     _fail(f"--entity {name!r} matches {len(found)} entities: {shown}{more}; give one id")
@@ -754,9 +772,133 @@ def _index_entities(archive: Any, gazetteer: Any) -> None:
 # --- the official lists ----------------------------------------------------------------------
 
 
-@main.group()
-def entities() -> None:
-    """The official sanctions and export-control lists (docs/entities.md)."""
+def _which_option(f: Any) -> Any:
+    f = click.option("--limit", default=50, show_default=True, help="At most this many rows.")(f)
+    f = click.option(
+        "--undesignated",
+        "which",
+        flag_value="undesignated",
+        help="Only entities no government action names (leads: named in reporting only).",
+    )(f)
+    return click.option(
+        "--designated", "which", flag_value="designated", help="Only entities a government action names."
+    )(f)
+
+
+@main.group(invoke_without_command=True)
+@_which_option
+@click.pass_context
+def entities(ctx: click.Context, which: str | None, limit: int) -> None:
+    """The entities: the gazetteer's and the official sanctions and export-control lists',
+    one per company (docs/entities.md). With no command: a table of them, those the archive
+    names most first."""
+    if ctx.invoked_subcommand is None:
+        _entity_table(None, which, limit)
+
+
+@entities.command("search")
+@click.argument("name")
+@_which_option
+def entities_search(name: str, which: str | None, limit: int) -> None:
+    """The entities whose id, name or a name they are matched by holds NAME (any script;
+    case, punctuation and traditional or simplified Chinese ignored)."""
+    _entity_table(name, which, limit)
+
+
+def _entity_table(name: str | None, which: str | None, limit: int) -> None:
+    settings = _settings()
+    from alerts.render import designated, entity_name, visible
+
+    if limit < 1:
+        _fail(f"--limit {limit}: use 1 or more")
+    gazetteer = _gazetteer(settings)
+    chosen = list(gazetteer.find(name) if name is not None else gazetteer.entities)
+    if which is not None:
+        chosen = [e for e in chosen if bool(e.designations) == (which == "designated")]
+    mentions: dict[str, tuple[int, str | None]] = {}
+    if Path(settings.get("NEWSWATCH_DB")).exists() and chosen:
+        archive = _archive(settings)
+        try:
+            _index_entities(archive, gazetteer)
+            mentions = archive.verdicts.mentions()
+        finally:
+            archive.close()
+    if not chosen:
+        click.echo("no entity matches")
+        return
+    chosen.sort(key=lambda e: (-mentions.get(e.id, (0, None))[0], e.id))
+    rows = [
+        [
+            e.id,
+            visible(entity_name(e.name))[:50],
+            ",".join(e.countries) or "-",
+            visible(designated(e))[:90],
+            mentions.get(e.id, (0, None))[0],
+            (mentions.get(e.id, (0, None))[1] or "")[:10],
+        ]
+        for e in chosen[:limit]
+    ]
+    click.echo(render_table(["id", "name", "country", "designated", "articles", "first seen"], rows))
+    if len(chosen) > limit:
+        click.echo(f"and {len(chosen) - limit} more (--limit)")
+
+
+@entities.command("backtest")
+def entities_backtest() -> None:
+    """Which designated entities the archive named before their first listing date, and how
+    much earlier ("first seen in our archive 41 days earlier")."""
+    settings = _settings()
+    from alerts.render import entity_name, visible
+
+    gazetteer = _gazetteer(settings)
+    archive = _archive(settings, existing=True)
+    rows = []
+    dated = 0
+    try:
+        _index_entities(archive, gazetteer)
+        for entity in gazetteer.entities:
+            dates = sorted(d.date for d in entity.designations if d.date)
+            if not dates:
+                continue
+            dated += 1
+            listed = dates[0]
+            body = next(d for d in entity.designations if d.date == listed)
+            count, first = archive.verdicts.named_before(entity.id, listed)
+            if first is None:
+                continue
+            seen = str(first["seen"])[:10]
+            days = _days_between(seen, listed)
+            rows.append(
+                [
+                    entity.id,
+                    visible(entity_name(entity.name))[:40],
+                    f"{body.by} {listed}",
+                    seen,
+                    f"{days} days earlier" if days is not None else "earlier",
+                    count,
+                    visible(f"{first['outlet']}: {first['title'] or first['url']}")[:60],
+                    days or 0,
+                ]
+            )
+    finally:
+        archive.close()
+    if rows:
+        rows = [row[:-1] for row in sorted(rows, key=lambda r: (-int(r[-1]), str(r[0])))]
+        click.echo(
+            render_table(
+                ["id", "name", "listed", "first seen", "lead", "articles before", "first report"], rows
+            )
+        )
+    click.echo(f"{len(rows)} of {dated} entities with a listing date were named in the archive before it")
+
+
+def _days_between(earlier: str, later: str) -> int | None:
+    from datetime import date
+
+    try:
+        return (date.fromisoformat(later[:10]) - date.fromisoformat(earlier[:10])).days
+    except ValueError:
+        return None
 
 
 @entities.command("update")
@@ -773,15 +915,19 @@ def entities_update(keys: tuple[str, ...]) -> None:
     good copy and opens a source-health entry. Exit 1 when every list failed."""
     settings = _settings()
     from newswatch.sanctions.lists import LISTS
-    from newswatch.sanctions.update import update
+    from newswatch.sanctions.update import merge_entities, update
 
     chosen = list(keys) or [k for k in settings.get("NEWSWATCH_ENTITY_LISTS").split(",") if k]
     if not chosen:
         _fail("NEWSWATCH_ENTITY_LISTS names no list")
     urls = {key: settings.get(LISTS[key].setting) for key in chosen}
+    gazetteer = _gazetteer(settings, lists=False)  # its own entities, to merge the lists into
     archive = _archive(settings)
     try:
         outcomes = update(archive, urls, Path(settings.get("NEWSWATCH_DB")).parent / "lists")
+        if any(o.status == "updated" for o in outcomes) or not archive.listings.version()[0]:
+            merged = merge_entities(archive, gazetteer.entities)
+            click.echo(f"{len(merged):,} entities after merging the lists and the gazetteer", err=True)
     finally:
         archive.close()
     rows = [[o.key, o.status, o.entries, o.kept, len(o.added), len(o.removed)] for o in outcomes]

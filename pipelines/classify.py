@@ -10,6 +10,7 @@ from newswatch.claims import ClaimCues, classify_claim, cues_for
 from newswatch.records import Article
 from newswatch.rules import Matcher, load_ruleset
 from newswatch.rules.engine import MAX_MATCH_CHARS
+from spiders.runs import crawl_archive
 
 
 class ClassifyPipeline:
@@ -24,7 +25,9 @@ class ClassifyPipeline:
         settings = crawler.settings
         max_chars = settings.getint("NEWSWATCH_MAX_MATCH_CHARS", MAX_MATCH_CHARS)
         rules = settings.get("NEWSWATCH_RULES")
-        matcher = load_ruleset(rules, max_chars)
+        # the official lists' organisations (newswatch entities update) join the entities
+        listed = crawl_archive(crawler).listings.organisations()
+        matcher = load_ruleset(rules, max_chars, listed=listed)
         return cls(crawler, matcher, cues_for(rules, matcher.gazetteer))
 
     def process_item(self, item: Article, spider: object = None) -> Article:

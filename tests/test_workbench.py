@@ -41,6 +41,7 @@ from newswatch.archive import Archive
 from newswatch.claims import classify_claim, cues_beside, load_cues
 from newswatch.records import Article, Candidate, Extraction
 from newswatch.rules import load_ruleset
+from newswatch.rules.gazetteer import Designation, Entity
 from newswatch.stories import StoryIndex, fingerprint
 
 OUTLETS = ROOT / "config" / "outlets.toml"
@@ -60,6 +61,22 @@ REVIEW_TEXT = (
     "Beijing said sanctions over the war in Ukraine hurt trade with Moscow.\n\n"
     "Exporters in Harbin said orders had fallen since the spring."
 )
+
+NAMED_ENTITIES = (
+    Entity(
+        "xiamen-limbach", "Xiamen Limbach Aircraft Engine Co.", "CN_SUPPLIERS", "engines", ("Xiamen Limbach",)
+    ),
+    Entity(
+        "us-sdn-36125",
+        'Shenzhen <b>Hostile</b> & "Parts" Ltd',
+        "DESIGNATED_CN",
+        "",
+        ("Shenzhen Hostile Parts",),
+        designations=(Designation("US", "OFAC SDN", date="2024-10-17", note="36125", source="us-sdn"),),
+        listed=("us-sdn-36125",),
+    ),
+)
+UNMERGED_ID = "uk-sanctions-cn0001"
 
 
 def plugin(name: str) -> ModuleType:
@@ -187,6 +204,10 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workbench]:
                 }
             )
         archive.health.open("dw", "failing", "3 crawls failed: DNS lookup failed")
+        # the factory report names a gazetteer entity, a listed one (its name hostile HTML) and
+        # one the lists have no row for yet
+        archive.listings.write_entities(NAMED_ENTITIES)
+        archive.verdicts.set_entities(bench.ids["factory"], [*(e.id for e in NAMED_ENTITIES), UNMERGED_ID])
     finally:
         archive.close()
     assert bench.flagged == {
@@ -321,6 +342,28 @@ def test_an_article_has_a_page_of_its_own(bench: Workbench) -> None:
     # the JSON of the row is Datasette's, unchanged
     data = bench.json(f"/newswatch/articles/{bench.ids['factory']}.json?_shape=objects")
     assert data["rows"][0]["url"] == url
+
+
+def test_an_article_links_the_entities_it_names_to_their_rows(bench: Workbench) -> None:
+    page = bench.get(f"/newswatch/articles/{bench.ids['factory']}")
+    assert "<dt>Named entities</dt>" in page
+    named = page[page.index("<dt>Named entities</dt>") :]
+    named = named[: named.index("</dd>")]
+    gazetteer, listed = NAMED_ENTITIES
+    assert (
+        f'<a href="/newswatch/entities/{gazetteer.id}">{gazetteer.name}</a> — named in reporting, not designated'
+        in named
+    )
+    hostile = str(markupsafe.escape(listed.name))
+    assert f'<a href="/newswatch/entities/{listed.id}">{hostile}</a> — designated' in named
+    assert "<b>Hostile</b>" not in page  # escaped, never markup
+    assert "<code" in named and f">{UNMERGED_ID}</code>" in named and f"/entities/{UNMERGED_ID}" not in page
+    assert "<strong>CN_SUPPLIERS</strong>" in page  # the matched words by group stay
+    row = bench.get(f"/newswatch/entities/{listed.id}")  # the link opens the entity's row
+    assert hostile in row and listed.name not in row
+    table = bench.get("/newswatch/entities")  # the table, titled and explained
+    assert "<h1>Entities" in table and "What the columns mean" in table and "merged" in table
+    assert "Named entities" not in bench.get(f"/newswatch/articles/{bench.ids['review']}")
 
 
 def test_home_page_leads_with_this_weeks_flagged_stories_the_review_tier_and_outlet_health(

@@ -9,6 +9,8 @@ migrations only ever add.
 
 from __future__ import annotations
 
+import json
+
 import sqlite_utils
 from sqlite_utils import Migrations
 
@@ -563,3 +565,43 @@ def m017_entity_listings(db: sqlite_utils.Database) -> None:
         )
         """
     )
+
+
+@migrations()
+def m018_entities(db: sqlite_utils.Database) -> None:
+    # the names each listed organisation is matched by, the entity it was merged into, and the
+    # merged entities themselves (the gazetteer's and the lists'), for Datasette and the CLI
+    db.execute("ALTER TABLE entity_listings ADD COLUMN entity_id TEXT")
+    db.execute("ALTER TABLE entity_listings ADD COLUMN match_names TEXT NOT NULL DEFAULT '[]'")
+    # UTC: when the ops channel was told of a new Chinese or Hong Kong entry (a list's first
+    # import is the baseline, marked at once, not announced)
+    db.execute("ALTER TABLE entity_listings ADD COLUMN announced_at TEXT")
+    db.execute("UPDATE entity_listings SET announced_at = first_seen")
+    db.execute("CREATE INDEX idx_entity_listings_entity ON entity_listings (entity_id)")
+    db.execute(
+        """
+        CREATE TABLE entities (
+            id TEXT PRIMARY KEY,         -- the gazetteer's id, or the first list entry's (us-sdn-36125)
+            name TEXT NOT NULL,
+            origin TEXT NOT NULL,        -- gazetteer or lists
+            designated INTEGER NOT NULL, -- 1: on a current official list entry
+            countries TEXT NOT NULL,     -- JSON array of ISO codes
+            lists TEXT NOT NULL,         -- JSON array: the lists naming it now (us-sdn, eu-fsf, …)
+            first_listed TEXT,           -- the earliest listing date the lists give
+            supplied TEXT,               -- the gazetteer's phrase
+            designations TEXT NOT NULL,  -- JSON array: by, action, kind, date, ref, list
+            names TEXT NOT NULL,         -- JSON array: the names matched wherever they stand
+            weak_names TEXT NOT NULL,    -- JSON array: matched only beside the country's name
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    from newswatch.sanctions.names import match_names
+
+    rows = db.execute("SELECT id, name, aliases FROM entity_listings WHERE kind = 'entity'").fetchall()
+    for row_id, name, aliases in rows:
+        names = match_names([name, *json.loads(aliases)])
+        db.execute(
+            "UPDATE entity_listings SET match_names = ? WHERE id = ?",
+            (json.dumps(names, ensure_ascii=False), row_id),
+        )

@@ -126,6 +126,32 @@ class Verdicts:
             )
             conn.execute("UPDATE articles SET entities_with = ? WHERE id = ?", (found_with, article_id))
 
+    def mentions(self) -> dict[str, tuple[int, str | None]]:
+        """Entity id → (articles naming it, when the first of them was published or fetched)."""
+        return {
+            str(row["entity_id"]): (int(row["articles"]), row["first_seen"])
+            for row in self.db.rows(
+                """SELECT e.entity_id, count(*) AS articles,
+                       min(coalesce(a.published, a.fetched_at)) AS first_seen
+                   FROM article_entities e JOIN articles a ON a.id = e.article_id GROUP BY e.entity_id"""
+            )
+        }
+
+    def named_before(self, entity_id: str, before: str) -> tuple[int, dict[str, Any] | None]:
+        """How many articles named ``entity_id`` before ``before`` (a date: published, else
+        fetched), and the first of them (id, when, outlet, title, url)."""
+        when = "coalesce(a.published, a.fetched_at)"
+        where = (
+            "FROM article_entities e JOIN articles a ON a.id = e.article_id "
+            f"WHERE e.entity_id = ? AND {when} < ?"
+        )
+        count = int(self.db.value(f"SELECT count(*) {where}", (entity_id, before)))
+        first = self.db.row(
+            f"SELECT a.id, {when} AS seen, a.outlet, a.title, a.url {where} ORDER BY {when}, a.id LIMIT 1",
+            (entity_id, before),
+        )
+        return count, first
+
     def entities_stale(self, gazetteer: str) -> int:
         """How many articles were not read for entities with the gazetteer ``gazetteer``
         (a fingerprint): archived before entity tracking, or under another gazetteer."""

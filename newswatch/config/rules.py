@@ -120,6 +120,9 @@ class GroupTable(BaseModel):
     exclude: list[Alias] = Field([], description="Names that contain an alias without meaning the group.")
 
 
+#: Groups the official lists fill (newswatch entities update): they may be defined empty.
+LIST_GROUPS = frozenset({"DESIGNATED_CN", "DESIGNATED_RU"})
+
 #: A designating body: ``US``, ``EU``, ``UK``, ``UN``, ``JP``, …
 Body = Annotated[str, matching(r"^[A-Z]{2,5}$", "a designating body is upper-case letters (US, EU, UK)")]
 EntityId = Annotated[
@@ -293,7 +296,7 @@ class RulesFile(BaseModel):
             raise At(("language",), "is required with [aliases] (the language the aliases are written in)")
         named = {entity.group for entity in self.entities}
         for name, group in self.groups.items():  # a gazetteer's group takes its entities' aliases
-            if not group.aliases and not group.include and name not in named:
+            if not group.aliases and not group.include and name not in named and name not in LIST_GROUPS:
                 problem = "is required (or include other groups, or name it in entities)"
                 raise At(("groups", name, "aliases"), problem)
         return self

@@ -581,6 +581,20 @@ class Matcher:
                     del found[f"@{name}"]
         return found
 
+    def group_hits(
+        self, title: str, text: str, language: str | None = None
+    ) -> tuple[Doc, dict[str, list[Hit]]]:
+        """Every alias's hits in an article by group (``@NAME``), exclusions applied and no
+        rule evaluated; an article longer than ``max_chars``, or with more than
+        ``max_matches`` matches, is read on its start, as :meth:`classify` reads it."""
+        title, text = within_budget(_composed(title or ""), _composed(text or ""), self.max_chars)
+        while True:
+            doc = build_doc(title, text)
+            try:
+                return doc, self.hits(doc, language=language)
+            except TooManyMatches as stop:
+                title, text = _cut_at(title, text, stop.offset)
+
     def classify(self, title: str, text: str, language: str | None = None) -> Verdict:
         """The verdict on an article in ``language`` (ISO 639-1; detected when not given).
         One longer than ``max_chars``, or with more than ``max_matches`` term matches, is

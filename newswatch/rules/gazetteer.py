@@ -19,8 +19,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from newswatch.rules.engine import MAX_MATCH_CHARS, MAX_MATCHES, Matcher, Rule, TermMatch
-from newswatch.rules.syntax import parse_query
+from newswatch.rules.engine import MAX_MATCH_CHARS, MAX_MATCHES, Hit, Matcher, TermMatch
 from newswatch.rules.text import normalise
 
 #: The language the entity matcher is told a text is in: none of the language files' words
@@ -37,7 +36,8 @@ class Designation:
     action: str  # "OFAC SDN (E.O. 14024)", "15th package", "Entity List"
     kind: str = "sanctions"  # sanctions or export controls
     date: str | None = None  # YYYY-MM-DD, YYYY-MM or YYYY; None when the source gives none
-    note: str | None = None
+    note: str | None = None  # for an official list's entry: its reference there
+    source: str | None = None  # the official list it is read from (us-sdn, eu-fsf, …); None: the gazetteer
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,13 +46,30 @@ class Entity:
     name: str  # legal name as reported
     group: str  # the rule group its aliases join
     supplied: str  # what it supplied, a short English phrase
-    aliases: tuple[str, ...]
+    aliases: tuple[str, ...]  # matched wherever they stand
     designations: tuple[Designation, ...] = ()
     sources: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()  # generic or short names: matched only beside the name of its country
+    countries: tuple[str, ...] = ()  # ISO codes, as the official lists give them
+    listed: tuple[str, ...] = ()  # the official-list entities (entity_listings.entity_id) it is
+
+    @property
+    def designated(self) -> bool:
+        """Named by a current official list entry (not only by the gazetteer's sources)."""
+        return any(d.source for d in self.designations)
+
+
+#: Weak names count beside the name of their entity's country: China (Hong Kong included)
+#: for Chinese and Hong Kong entities, else Russia (whose war the listing concerns).
+PLACE_CN, PLACE_OTHER = "CN", "RU"
+_WATCHED = frozenset({"CN", "HK"})
+#: How far from a weak name its country may stand: the same sentence or the next one.
+NEAR_SENTENCES = 1
 
 
 class Gazetteer:
-    """The entities of a ruleset, and the entities an article names."""
+    """The entities of a ruleset (the gazetteer's and, once merged, the official lists'), and
+    the entities an article names."""
 
     def __init__(
         self,
@@ -60,38 +77,71 @@ class Gazetteer:
         excludes: dict[str, list[str]] | None = None,
         max_chars: int = MAX_MATCH_CHARS,
         max_matches: int = MAX_MATCHES,
+        places: dict[str, list[str]] | None = None,
+        place_words: dict[str, list[tuple[str, str]]] | None = None,
     ):
+        """``excludes``: each group's exclusions (an entity's names are masked by its group's);
+        ``places``: the names of China (``CN``) and of Russia (``RU``), with ``place_words``
+        the same from the language files ((language, word)), which weak names need nearby."""
         self.entities = tuple(entities)
         self.by_id = {entity.id: entity for entity in self.entities}
+        for entity in self.entities:  # an official-list id finds the entity it was merged into
+            for listed in entity.listed:
+                self.by_id.setdefault(listed, entity)
         self._excludes, self._limits = excludes or {}, (max_chars, max_matches)
+        self._places, self._place_words = places or {}, place_words or {}
         self._built: Matcher | None = None
         self._fingerprint: str | None = None
 
     @property
-    def _matcher(self) -> Matcher | None:
-        """One group and one rule per entity, so the engine's verdict names the entity itself
-        (built on first use: the alerts only read the facts)."""
-        if self._built is None and self.entities:
-            groups = {_group(i): list(entity.aliases) for i, entity in enumerate(self.entities)}
-            rules = [
-                Rule(entity.id, entity.name, "low", 1.0, "document", _group(i), parse_query(_group(i)))
-                for i, entity in enumerate(self.entities)
-            ]
-            masks = {_group(i): self._excludes.get(e.group, []) for i, e in enumerate(self.entities)}
-            excludes = {k: v for k, v in masks.items() if v}
-            self._built = Matcher(groups, rules, 1.0, excludes, *self._limits)
+    def _matcher(self) -> Matcher:
+        """One group of strong names (``S<i>``) and one of weak names (``W<i>``) per entity and
+        the places (``P<code>``), scanned without rules (built on first use: the alerts only
+        read the facts)."""
+        if self._built is None:
+            groups: dict[str, list[str]] = {}
+            excludes: dict[str, list[str]] = {}
+            for i, entity in enumerate(self.entities):
+                mask = self._excludes.get(entity.group, [])
+                for kind, names in (("S", entity.aliases), ("W", entity.weak)):
+                    if names:
+                        groups[f"{kind}{i}"] = list(names)
+                        if mask:
+                            excludes[f"{kind}{i}"] = list(mask)
+            places = self._places if any(e.weak for e in self.entities) else {}
+            for code, spelled in places.items():
+                # the language files' words as written, not in every language's inflections: read
+                # without a language, Turkish "Putin" forms would make English "put" Russia;
+                # a Cyrillic word stands for its forms by its stem ("Китай" → "Кита*")
+                words = [_stem(word) for _, word in self._place_words.get(code, [])]
+                groups[f"P{code}"] = list(dict.fromkeys([*spelled, *words]))
+                mask = self._excludes.get(_PLACE_GROUPS.get(code, ""), [])
+                if mask:
+                    excludes[f"P{code}"] = list(mask)
+            self._built = Matcher(groups, [], 1.0, excludes, *self._limits)
         return self._built
 
     @property
     def fingerprint(self) -> str:
-        """What entity matching depends on (ids, aliases, their groups' exclusions, how much of
-        a text is read), hashed: an article indexed under another fingerprint may name
-        entities it was not found to."""
+        """What entity matching depends on (ids, names, their groups' exclusions, the places
+        weak names need, how much of a text is read), hashed: an article indexed under another
+        fingerprint may name entities it was not found to."""
         if self._fingerprint is None:
             data = [
-                [e.id, sorted(e.aliases), sorted(self._excludes.get(e.group, []))] for e in self.entities
+                [
+                    e.id,
+                    sorted(e.aliases),
+                    sorted(e.weak),
+                    e.countries,
+                    sorted(self._excludes.get(e.group, [])),
+                ]
+                for e in self.entities
             ]
-            digest = hashlib.sha1(json.dumps([sorted(data), self._limits], ensure_ascii=False).encode())
+            weak = any(e.weak for e in self.entities)
+            places = [sorted(self._places.items()), sorted(self._place_words.items())] if weak else []
+            digest = hashlib.sha1(
+                json.dumps([sorted(data), self._limits, places], ensure_ascii=False).encode()
+            )
             self._fingerprint = digest.hexdigest()[:12]
         return self._fingerprint
 
@@ -99,11 +149,12 @@ class Gazetteer:
         return len(self.entities)
 
     def get(self, entity_id: str) -> Entity | None:
+        """The entity of an id: its own, or an official-list entity's that was merged into it."""
         return self.by_id.get(entity_id)
 
     def find(self, name: str) -> tuple[Entity, ...]:
         """The entities a person means by ``name``: the one whose id it is, else those whose
-        legal name or an alias holds it (case, width and spacing ignored)."""
+        legal name or a name holds it (case, width and spacing ignored)."""
         if name.strip().lower() in self.by_id:
             return (self.by_id[name.strip().lower()],)
         wanted = _folded(name)
@@ -112,26 +163,34 @@ class Gazetteer:
         return tuple(
             entity
             for entity in self.entities
-            if any(wanted in _folded(n) for n in (entity.id, entity.name, *entity.aliases))
+            if any(wanted in _folded(n) for n in (entity.id, entity.name, *entity.aliases, *entity.weak))
         )
 
     def named_in(self, title: str, text: str) -> tuple[str, ...]:
         """The ids of the entities an article names, in order of first mention (the title
-        first), as far as the rules read it (``max_chars``)."""
-        matcher = self._matcher
-        if matcher is None:
+        first), as far as the rules read it (``max_chars``): a strong name anywhere, a weak
+        one only in the sentence of its country's name or next to it."""
+        if not self.entities:
             return ()
-        verdict = matcher.classify(title or "", text or "", _ANY_LANGUAGE)
-        first = {
-            match.rule: min((0 if t.field == "title" else 1, t.start) for t in match.terms)
-            for match in verdict.matches
-            if match.terms
-        }
+        _, hits = self._matcher.group_hits(title or "", text or "", _ANY_LANGUAGE)
+        first: dict[str, tuple[int, int]] = {}
+        for term, found in hits.items():
+            kind, index = term[1], term[2:]
+            if kind not in "SW":
+                continue
+            entity = self.entities[int(index)]
+            if kind == "W":
+                code = PLACE_CN if _WATCHED & set(entity.countries) or not entity.countries else PLACE_OTHER
+                found = _beside(found, hits.get(f"@P{code}", []))
+            for hit in found:
+                at = (hit.field, hit.start)
+                if entity.id not in first or at < first[entity.id]:
+                    first[entity.id] = at
         return tuple(sorted(first, key=lambda entity_id: (first[entity_id], entity_id)))
 
     def named_by(self, terms: Iterable[TermMatch]) -> tuple[str, ...]:
-        """The ids of the entities whose aliases ``terms`` (a verdict's matched words) are, in
-        the order of the terms: each term of an entity group is read as an alias, so a
+        """The ids of the entities whose names ``terms`` (a verdict's matched words) are, in
+        the order of the terms: each term of an entity group is read as a name, so a
         traditional-script or plural spelling finds its entity too."""
         groups = {entity.group for entity in self.entities}
         found: dict[str, None] = {}
@@ -139,6 +198,33 @@ class Gazetteer:
             if term.group in groups:
                 found.update(dict.fromkeys(self.named_in("", term.term)))
         return tuple(found)
+
+
+#: The rule group whose exclusions a place takes ("South China Sea" is not China).
+_PLACE_GROUPS = {PLACE_CN: "CHINA", PLACE_OTHER: "RUSSIA"}
+
+
+def _stem(word: str) -> str:
+    """A place word as a name guard reads it: a Cyrillic word of five letters or more by its
+    stem (the case endings differ), any other as written."""
+    if len(word) >= 5 and not word.endswith("*") and re.fullmatch(r"[\u0400-\u04ff]+", word):
+        return word[:-1] + "*"
+    return word
+
+
+def _beside(names: list[Hit], places: list[Hit]) -> list[Hit]:
+    """The hits of ``names`` with a place in the same field within NEAR_SENTENCES sentences,
+    outside the name itself ("Hong Kong Alpha Trading" does not vouch for itself)."""
+    return [
+        hit
+        for hit in names
+        if any(
+            place.field == hit.field
+            and abs(place.sentence - hit.sentence) <= NEAR_SENTENCES
+            and (place.end <= hit.start or place.start >= hit.end)
+            for place in places
+        )
+    ]
 
 
 def _folded(name: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -34,9 +34,10 @@ from newswatch.config.rules import (
 )
 from newswatch.errors import ConfigError
 from newswatch.rules.engine import MAX_MATCH_CHARS, MAX_MATCHES, Matcher, Rule
-from newswatch.rules.gazetteer import Designation, Entity, Gazetteer
+from newswatch.rules.gazetteer import PLACE_CN, PLACE_OTHER, Designation, Entity, Gazetteer
 from newswatch.rules.syntax import MAX_DEPTH, groups_in
 from newswatch.rules.text import build_doc, tokenize
+from newswatch.sanctions.model import Listing
 
 #: The rule files of one folder together (each one at most config.files.MAX_CONFIG_BYTES).
 MAX_RULES_BYTES = 20 * 1024 * 1024
@@ -93,10 +94,14 @@ def rule_files(location: str | Path) -> list[Path]:
 
 
 def load_ruleset(
-    location: str | Path, max_chars: int = MAX_MATCH_CHARS, max_matches: int = MAX_MATCHES
+    location: str | Path,
+    max_chars: int = MAX_MATCH_CHARS,
+    max_matches: int = MAX_MATCHES,
+    listed: Sequence[Listing] = (),
 ) -> Matcher:
     """Every rule file in a folder (or one file) as one compiled, validated ruleset, which
-    matches at most ``max_chars`` characters and ``max_matches`` term matches of an article."""
+    matches at most ``max_chars`` characters and ``max_matches`` term matches of an article;
+    with the official lists' entries (``listed``) merged into its entities (docs/entities.md)."""
     raw_groups: dict[str, tuple[Path, list[str], list[str]]] = {}
     excludes: dict[str, list[str]] = {}
     digest = hashlib.sha256()
@@ -122,9 +127,7 @@ def load_ruleset(
                 raise RuleConfigError(f"{path}: settings already given in {threshold_from}")
             threshold, threshold_from = file.settings.threshold, path
             review = _review(path, file.settings)
-    entities = _entities(tables, raw_groups)
-    for entity in entities:  # an entity's aliases join its group, after the group's own
-        raw_groups[entity.group][1].extend(entity.aliases)
+    entities = _with_lists(_entities(tables, raw_groups), listed, raw_groups)
     languages: dict[str, list[tuple[str, str]]] = {}  # group → (language, alias), its own
     for path, language, name, aliases in lexicon:
         if name not in raw_groups:
@@ -174,23 +177,76 @@ def load_ruleset(
         inflected={k: v for k, v in inflected.items() if v},
     )
     matcher.fingerprint = digest.hexdigest()[:12]
-    matcher.gazetteer = Gazetteer(entities, excludes, max_chars, max_matches)
+    places, words = _places(groups, inflected)
+    matcher.gazetteer = Gazetteer(entities, excludes, max_chars, max_matches, places, words)
     return matcher
 
 
-def load_gazetteer(location: str | Path, max_chars: int = MAX_MATCH_CHARS) -> Gazetteer:
+def load_gazetteer(
+    location: str | Path, max_chars: int = MAX_MATCH_CHARS, listed: Sequence[Listing] = ()
+) -> Gazetteer:
     """The entities of the rule files at ``location`` (every file validated, the entities
-    checked as :func:`load_ruleset` checks them), without compiling the rules."""
+    checked as :func:`load_ruleset` checks them), with the official lists' entries
+    (``listed``) merged in, without compiling the rules."""
     raw_groups: dict[str, tuple[Path, list[str], list[str]]] = {}
     excludes: dict[str, list[str]] = {}
     tables: list[tuple[Path, EntityTable]] = []
+    inflected: dict[str, list[tuple[str, str]]] = {}
     for path in rule_files(location):
         file, _ = _read(path)
         for name, group in file.groups.items():
             raw_groups.setdefault(name, (path, list(group.aliases), group.include))
             excludes.setdefault(name, group.exclude)
         tables.extend((path, table) for table in file.entities)
-    return Gazetteer(_entities(tables, raw_groups), excludes, max_chars)
+        if file.language is not None:
+            for name, words in file.aliases.items():
+                inflected.setdefault(name, []).extend((file.language, word) for word in words)
+    entities = _with_lists(_entities(tables, raw_groups), listed, raw_groups)
+    included = {
+        name: list(
+            dict.fromkeys(p for m in (name, *_included(name, raw_groups)) for p in inflected.get(m, []))
+        )
+        for name in _PLACES.values()
+        if name in raw_groups
+    }
+    places, place_words = _places(_resolve_groups(raw_groups), included)
+    return Gazetteer(entities, excludes, max_chars, MAX_MATCHES, places, place_words)
+
+
+#: The rule groups that name the places weak names need beside them (rules/gazetteer.py).
+_PLACES = {PLACE_CN: "CHINA", PLACE_OTHER: "RUSSIA"}
+
+
+def _places(
+    groups: Mapping[str, list[str]], inflected: Mapping[str, list[tuple[str, str]]]
+) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, str]]]]:
+    """The names of China and of Russia (their groups' aliases, included groups' too) and the
+    same from the language files."""
+    names = {code: list(groups[group]) for code, group in _PLACES.items() if group in groups}
+    words = {code: list(inflected.get(group, [])) for code, group in _PLACES.items() if group in groups}
+    return names, words
+
+
+def _with_lists(
+    entities: list[Entity],
+    listed: Sequence[Listing],
+    raw_groups: dict[str, tuple[Path, list[str], list[str]]],
+) -> list[Entity]:
+    """The gazetteer's entities with the official lists' merged in (merge.merged), each one's
+    strong names joined to its group: a list-only entity's to DESIGNATED_CN or DESIGNATED_RU
+    when the rule files define it, a designated Chinese or Hong Kong gazetteer entity's to
+    DESIGNATED_CN too."""
+    from newswatch.sanctions.merge import GROUP_CN, merged  # the lists' module reads the rules'
+
+    if listed:
+        entities = list(merged(entities, listed))
+    for entity in entities:  # an entity's aliases join its group, after the group's own
+        if entity.group in raw_groups:
+            raw_groups[entity.group][1].extend(entity.aliases)
+        chinese = not entity.countries or {"CN", "HK"} & set(entity.countries)
+        if entity.designated and chinese and entity.group != GROUP_CN and GROUP_CN in raw_groups:
+            raw_groups[GROUP_CN][1].extend(entity.aliases)
+    return entities
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,26 @@ class ListedEntity:
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """An organisation's entry on one list, with the names the matcher reads."""
+
+    list_key: str
+    ref: str
+    name: str
+    countries: tuple[str, ...] = ()
+    programmes: tuple[str, ...] = ()
+    listed_on: str | None = None
+    source_url: str = ""
+    names: tuple[tuple[str, str], ...] = ()  # (match name, strong|weak)
+    entity_id: str | None = None
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def watched(self) -> bool:
+        return any(code in WATCHED_COUNTRIES for code in self.countries)
+
+
 def concerns(entity: ListedEntity) -> bool:
     """Kept: an address or nationality in China or Hong Kong, or a programme or regime that
     concerns Russia's war."""

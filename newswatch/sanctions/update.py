@@ -17,13 +17,15 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from newswatch.archive import Archive
 from newswatch.errors import NewswatchError
+from newswatch.rules.gazetteer import Entity
 from newswatch.sanctions.lists import LISTS, OfficialList
+from newswatch.sanctions.merge import assign_ids, merged
 from newswatch.sanctions.model import ListFormatError, concerns
 
 #: The largest list accepted (the real ones are 10-40 MB).
@@ -182,3 +184,17 @@ def _one(archive: Archive, official: OfficialList, url: str, copies: Path) -> Li
     )
     archive.health.resolve(f"list:{key}", HEALTH_ISSUE)
     return ListOutcome(key, "updated", len(entries), replaced.kept, replaced.added, replaced.removed)
+
+
+def merge_entities(archive: Archive, gazetteer: Iterable[Entity]) -> tuple[Entity, ...]:
+    """One entity per company (``merge``): each current list entry's entity id settled in
+    ``entity_listings``, and the ``entities`` table rewritten from the gazetteer's entities
+    and the lists'."""
+    listings = archive.listings.organisations()
+    ids = assign_ids(listings)
+    archive.listings.assign(ids)
+    entities = merged(
+        gazetteer, [replace(entry, entity_id=ids[(entry.list_key, entry.ref)]) for entry in listings]
+    )
+    archive.listings.write_entities(entities)
+    return entities

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import markupsafe
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
+from datasette.utils import tilde_encode
 from datasette.utils.asgi import NotFound, Response
 
 from newswatch.clock import zone_or_utc
@@ -109,6 +110,31 @@ def highlighted(sentence: str, highlights: list[Any]) -> markupsafe.Markup:
     return markupsafe.Markup("".join(out))
 
 
+async def named_entities(datasette, db, name: str, article_id: int) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """The entities an article names (``article_entities``), in the order found, each with its
+    ``entities`` row's name, whether it is designated and the URL of that row; an id with no
+    row (the lists never updated) keeps only its id."""
+    if not await db.table_exists("article_entities"):
+        return []
+    joined = "e.name, e.designated FROM article_entities ae LEFT JOIN entities e ON e.id = ae.entity_id"
+    if not await db.table_exists("entities"):  # an archive from before the lists
+        joined = "NULL AS name, 0 AS designated FROM article_entities ae"
+    found = await db.execute(
+        f"SELECT ae.entity_id, {joined} WHERE ae.article_id = ? ORDER BY ae.rowid", [article_id]
+    )
+    return [
+        {
+            "id": row["entity_id"],
+            "name": row["name"],
+            "designated": bool(row["designated"]),
+            "url": datasette.urls.row(name, "entities", tilde_encode(str(row["entity_id"])))
+            if row["name"] is not None
+            else None,
+        }
+        for row in found
+    ]
+
+
 async def article_page(datasette, request):  # type: ignore[no-untyped-def]
     name = request.url_vars["database"]
     db = _archive(datasette, name)
@@ -191,6 +217,7 @@ async def article_page(datasette, request):  # type: ignore[no-untyped-def]
         "fetched": local(article.get("fetched_at"), zone),
         "labels": labels,
         "entities": sorted((group, sorted(terms)) for group, terms in entities.items()),
+        "named_entities": await named_entities(datasette, db, name, article_id),
         "evidence": evidence,
         "plain_evidence": article.get("evidence") if not evidence else None,
         "story": story,
