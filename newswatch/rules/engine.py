@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, product
 from operator import attrgetter
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from ahocorasick_rs import AhoCorasick, MatchKind
 
@@ -97,6 +97,8 @@ MIN_GUESS = 0.05
 _LANGUAGE_FILES = frozenset(
     {"en", "ru", "uk", "zh", "de", "fr", "es", "it", "pl", "ro", "bg", "ja", "ko", "ar", "tr"}
 )
+_T = TypeVar("_T")
+
 #: Languages whose texts are read with each other's inflections too.
 _FAMILIES = {"ru": ("ru", "uk"), "uk": ("uk", "ru"), "bg": ("bg", "ru")}
 
@@ -587,12 +589,21 @@ class Matcher:
         """Every alias's hits in an article by group (``@NAME``), exclusions applied and no
         rule evaluated; an article longer than ``max_chars``, or with more than
         ``max_matches`` matches, is read on its start, as :meth:`classify` reads it."""
-        title, text = within_budget(_composed(title or ""), _composed(text or ""), self.max_chars)
-        while True:
+
+        def read(title: str, text: str) -> tuple[Doc, dict[str, list[Hit]]]:
             doc = build_doc(title, text)
+            return doc, self.hits(doc, language=language)
+
+        return self._bounded(_composed(title or ""), _composed(text or ""), read)[0]
+
+    def _bounded(self, title: str, text: str, read: Callable[[str, str], _T]) -> tuple[_T, str, str]:
+        """``read(title, text)`` on at most ``max_chars`` characters, cut again before the match
+        over ``max_matches`` until it fits; with the title and text it read."""
+        title, text = within_budget(title, text, self.max_chars)
+        while True:
             try:
-                return doc, self.hits(doc, language=language)
-            except TooManyMatches as stop:
+                return read(title, text), title, text
+            except TooManyMatches as stop:  # cut where the matches ran over, and again
                 title, text = _cut_at(title, text, stop.offset)
 
     def classify(self, title: str, text: str, language: str | None = None) -> Verdict:
@@ -608,13 +619,7 @@ class Matcher:
             sure = found[:1] if found and found[0][1] >= SURE_LANGUAGE else found
             languages = tuple(code for code, score in sure if score >= MIN_GUESS) or None
         total = len(title) + len(text)
-        title, text = within_budget(title, text, self.max_chars)
-        while True:
-            try:
-                verdict = self._classify(title, text, languages)
-                break
-            except TooManyMatches as stop:  # cut where the matches ran over, and again
-                title, text = _cut_at(title, text, stop.offset)
+        verdict, title, text = self._bounded(title, text, lambda t, x: self._classify(t, x, languages))
         matched = len(title) + len(text)
         if matched == total:
             return verdict

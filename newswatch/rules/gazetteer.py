@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from newswatch.rules.engine import MAX_MATCH_CHARS, MAX_MATCHES, Hit, Matcher, TermMatch
 from newswatch.rules.text import normalise
+from newswatch.sanctions.model import WATCHED_COUNTRIES
 
 #: The language the entity matcher is told a text is in: none of the language files' words
 #: (an entity's aliases are looked for in every text), and no language detection.
@@ -58,11 +59,17 @@ class Entity:
         """Named by a current official list entry (not only by the gazetteer's sources)."""
         return any(d.source for d in self.designations)
 
+    @property
+    def chinese(self) -> bool:
+        """Chinese or Hong Kong: by the lists' countries, or a gazetteer entity (all are)."""
+        return not self.countries or bool(WATCHED_COUNTRIES & set(self.countries))
+
 
 #: Weak names count beside the name of their entity's country: China (Hong Kong included)
-#: for Chinese and Hong Kong entities, else Russia (whose war the listing concerns).
+#: for Chinese and Hong Kong entities, else Russia (whose war the listing concerns); the rule
+#: group that names each place (its exclusions too: "South China Sea" is not China).
 PLACE_CN, PLACE_OTHER = "CN", "RU"
-_WATCHED = frozenset({"CN", "HK"})
+PLACE_GROUPS = {PLACE_CN: "CHINA", PLACE_OTHER: "RUSSIA"}
 #: How far from a weak name its country may stand: the same sentence or the next one.
 NEAR_SENTENCES = 1
 
@@ -78,18 +85,17 @@ class Gazetteer:
         max_chars: int = MAX_MATCH_CHARS,
         max_matches: int = MAX_MATCHES,
         places: dict[str, list[str]] | None = None,
-        place_words: dict[str, list[tuple[str, str]]] | None = None,
     ):
         """``excludes``: each group's exclusions (an entity's names are masked by its group's);
-        ``places``: the names of China (``CN``) and of Russia (``RU``), with ``place_words``
-        the same from the language files ((language, word)), which weak names need nearby."""
+        ``places``: the words naming China (``CN``) and Russia (``RU``) in any language, which
+        weak names need nearby."""
         self.entities = tuple(entities)
         self.by_id = {entity.id: entity for entity in self.entities}
         for entity in self.entities:  # an official-list id finds the entity it was merged into
             for listed in entity.listed:
                 self.by_id.setdefault(listed, entity)
         self._excludes, self._limits = excludes or {}, (max_chars, max_matches)
-        self._places, self._place_words = places or {}, place_words or {}
+        self._places = places or {}
         self._built: Matcher | None = None
         self._fingerprint: str | None = None
 
@@ -109,13 +115,9 @@ class Gazetteer:
                         if mask:
                             excludes[f"{kind}{i}"] = list(mask)
             places = self._places if any(e.weak for e in self.entities) else {}
-            for code, spelled in places.items():
-                # the language files' words as written, not in every language's inflections: read
-                # without a language, Turkish "Putin" forms would make English "put" Russia;
-                # a Cyrillic word stands for its forms by its stem ("Китай" → "Кита*")
-                words = [_stem(word) for _, word in self._place_words.get(code, [])]
-                groups[f"P{code}"] = list(dict.fromkeys([*spelled, *words]))
-                mask = self._excludes.get(_PLACE_GROUPS.get(code, ""), [])
+            for code, words in places.items():
+                groups[f"P{code}"] = list(words)
+                mask = self._excludes.get(PLACE_GROUPS.get(code, ""), [])
                 if mask:
                     excludes[f"P{code}"] = list(mask)
             self._built = Matcher(groups, [], 1.0, excludes, *self._limits)
@@ -138,7 +140,7 @@ class Gazetteer:
                 for e in self.entities
             ]
             weak = any(e.weak for e in self.entities)
-            places = [sorted(self._places.items()), sorted(self._place_words.items())] if weak else []
+            places = sorted(self._places.items()) if weak else []
             digest = hashlib.sha1(
                 json.dumps([sorted(data), self._limits, places], ensure_ascii=False).encode()
             )
@@ -180,8 +182,7 @@ class Gazetteer:
                 continue
             entity = self.entities[int(index)]
             if kind == "W":
-                code = PLACE_CN if _WATCHED & set(entity.countries) or not entity.countries else PLACE_OTHER
-                found = _beside(found, hits.get(f"@P{code}", []))
+                found = _beside(found, hits.get(f"@P{PLACE_CN if entity.chinese else PLACE_OTHER}", []))
             for hit in found:
                 at = (hit.field, hit.start)
                 if entity.id not in first or at < first[entity.id]:
@@ -198,18 +199,6 @@ class Gazetteer:
             if term.group in groups:
                 found.update(dict.fromkeys(self.named_in("", term.term)))
         return tuple(found)
-
-
-#: The rule group whose exclusions a place takes ("South China Sea" is not China).
-_PLACE_GROUPS = {PLACE_CN: "CHINA", PLACE_OTHER: "RUSSIA"}
-
-
-def _stem(word: str) -> str:
-    """A place word as a name guard reads it: a Cyrillic word of five letters or more by its
-    stem (the case endings differ), any other as written."""
-    if len(word) >= 5 and not word.endswith("*") and re.fullmatch(r"[\u0400-\u04ff]+", word):
-        return word[:-1] + "*"
-    return word
 
 
 def _beside(names: list[Hit], places: list[Hit]) -> list[Hit]:

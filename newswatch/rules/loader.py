@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -34,7 +35,7 @@ from newswatch.config.rules import (
 )
 from newswatch.errors import ConfigError
 from newswatch.rules.engine import MAX_MATCH_CHARS, MAX_MATCHES, Matcher, Rule
-from newswatch.rules.gazetteer import PLACE_CN, PLACE_OTHER, Designation, Entity, Gazetteer
+from newswatch.rules.gazetteer import PLACE_GROUPS, Designation, Entity, Gazetteer
 from newswatch.rules.syntax import MAX_DEPTH, groups_in
 from newswatch.rules.text import build_doc, tokenize
 from newswatch.sanctions.model import Listing
@@ -177,8 +178,7 @@ def load_ruleset(
         inflected={k: v for k, v in inflected.items() if v},
     )
     matcher.fingerprint = digest.hexdigest()[:12]
-    places, words = _places(groups, inflected)
-    matcher.gazetteer = Gazetteer(entities, excludes, max_chars, max_matches, places, words)
+    matcher.gazetteer = Gazetteer(entities, excludes, max_chars, max_matches, _places(groups, inflected))
     return matcher
 
 
@@ -203,28 +203,34 @@ def load_gazetteer(
                 inflected.setdefault(name, []).extend((file.language, word) for word in words)
     entities = _with_lists(_entities(tables, raw_groups), listed, raw_groups)
     included = {
-        name: list(
-            dict.fromkeys(p for m in (name, *_included(name, raw_groups)) for p in inflected.get(m, []))
-        )
-        for name in _PLACES.values()
+        name: [p for m in (name, *_included(name, raw_groups)) for p in inflected.get(m, [])]
+        for name in PLACE_GROUPS.values()
         if name in raw_groups
     }
-    places, place_words = _places(_resolve_groups(raw_groups), included)
-    return Gazetteer(entities, excludes, max_chars, MAX_MATCHES, places, place_words)
-
-
-#: The rule groups that name the places weak names need beside them (rules/gazetteer.py).
-_PLACES = {PLACE_CN: "CHINA", PLACE_OTHER: "RUSSIA"}
+    return Gazetteer(
+        entities, excludes, max_chars, MAX_MATCHES, _places(_resolve_groups(raw_groups), included)
+    )
 
 
 def _places(
     groups: Mapping[str, list[str]], inflected: Mapping[str, list[tuple[str, str]]]
-) -> tuple[dict[str, list[str]], dict[str, list[tuple[str, str]]]]:
-    """The names of China and of Russia (their groups' aliases, included groups' too) and the
-    same from the language files."""
-    names = {code: list(groups[group]) for code, group in _PLACES.items() if group in groups}
-    words = {code: list(inflected.get(group, [])) for code, group in _PLACES.items() if group in groups}
-    return names, words
+) -> dict[str, list[str]]:
+    """The words naming China and Russia (rules/gazetteer.py): their groups' aliases (included
+    groups' too) and their language files' words as written, not in every language's
+    inflections (read without a language, Turkish forms of "Putin" would make English "put"
+    Russia); a Cyrillic word of five letters or more stands for its forms by its stem
+    ("Китай" → "Кита*")."""
+    return {
+        code: list(dict.fromkeys([*groups[group], *(_stem(w) for _, w in inflected.get(group, []))]))
+        for code, group in PLACE_GROUPS.items()
+        if group in groups
+    }
+
+
+def _stem(word: str) -> str:
+    if len(word) >= 5 and not word.endswith("*") and re.fullmatch(r"[\u0400-\u04ff]+", word):
+        return word[:-1] + "*"
+    return word
 
 
 def _with_lists(
@@ -243,8 +249,7 @@ def _with_lists(
     for entity in entities:  # an entity's aliases join its group, after the group's own
         if entity.group in raw_groups:
             raw_groups[entity.group][1].extend(entity.aliases)
-        chinese = not entity.countries or {"CN", "HK"} & set(entity.countries)
-        if entity.designated and chinese and entity.group != GROUP_CN and GROUP_CN in raw_groups:
+        if entity.designated and entity.chinese and entity.group != GROUP_CN and GROUP_CN in raw_groups:
             raw_groups[GROUP_CN][1].extend(entity.aliases)
     return entities
 

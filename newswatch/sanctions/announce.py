@@ -40,11 +40,12 @@ def announce(archive: Archive, send: Callable[[str], None]) -> int:
     leaves them to the next call."""
     rows = archive.listings.unannounced()
     watched = [r for r in rows if WATCHED_COUNTRIES & set(json.loads(r["countries"]))]
-    quiet = [r["id"] for r in rows if r not in watched]
+    announced = {r["id"] for r in watched}
+    quiet = [r["id"] for r in rows if r["id"] not in announced]
     if quiet:
         archive.listings.mark_announced(quiet)
     if not watched:
         return 0
     send(message(watched))
-    archive.listings.mark_announced(r["id"] for r in watched)
+    archive.listings.mark_announced(announced)
     return len(watched)

@@ -90,7 +90,7 @@ def assign_ids(listings: Sequence[Listing]) -> dict[tuple[str, str], str]:
         for entry in entries:
             if entry.entity_id and entry.entity_id not in used:
                 counts[entry.entity_id] = counts.get(entry.entity_id, 0) + 1
-        chosen = max(counts, key=lambda k: (counts[k], [-ord(c) for c in k])) if counts else None
+        chosen = min(counts, key=lambda k: (-counts[k], k)) if counts else None  # most, then first
         if chosen is None:
             chosen = new_id(entries[0])
             while chosen in used:

@@ -190,7 +190,7 @@ def match_names(names: Iterable[str]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for name in names:
         matched = match_name(name)
-        key = " ".join(_WORD.findall(normalise(matched)))
+        key = fold_key(matched)
         kind = strength(matched) if key else None
         if kind is not None and key not in seen:
             seen.add(key)
