@@ -180,6 +180,68 @@ def test_a_generic_name_counts_only_beside_its_country_outside_the_name() -> Non
     assert gazetteer.named_in("", "Hong Kong Hat Trading sells hats.") == ()
 
 
+def test_a_one_word_name_reads_as_a_company_not_as_a_word_a_place_or_a_person() -> None:
+    vega = listing("us-sdn", "81", "VEGA FZE", country="HK")
+    asia = listing("us-sdn", "82", "ASIA LLC", country="HK")
+    chen = listing("us-sdn", "83", "CHEN LLC")
+    expert = listing("us-sdn", "84", "TOO EXPERT", country="RU")
+    gazetteer = load_ruleset(RULES, listed=[vega, asia, chen, expert]).gazetteer
+    assert gazetteer is not None
+    found = gazetteer.named_in
+    # a plural, a word in lower case, a longer proper name, a compound: not the company
+    assert found("", "Las Vegas Sands hired a spy to watch China's officials.") == ()
+    assert found("", "Experts in Russia warn of shortages.") == ()
+    assert found("", "Analysts put the Russian expert view first.") == ()
+    assert found("", "Chen Jinping, a Chinese national, was charged in New York.") == ()
+    assert found("", "China backs the Asia-Pacific trade forum.") == ()
+    # the country a few words away in the sentence, or in a list with the name: not enough
+    assert found("", "China and Asia lead the world in solar panel production.") == ()
+    assert found("", "In Asia, stocks rose while investors in Shanghai and Hong Kong sold.") == ()
+    # its country or a company word right beside it: the company
+    assert found("", "The Hong Kong firm Vega shipped chips to Russia.") == ("us-sdn-81",)
+    assert found("", "Vega, a Chinese trader, shipped chips.") == ("us-sdn-81",)
+    assert found("", "Chen LLC of Shenzhen, China, sold the parts.") == ("us-sdn-83",)
+
+
+def test_a_list_name_written_in_lower_case_is_a_phrase_not_the_company() -> None:
+    wall = listing("us-sdn", "85", "BLUE WALL LIMITED", country="HK")
+    gazetteer = load_ruleset(RULES, listed=[wall]).gazetteer
+    assert gazetteer is not None
+    assert gazetteer.named_in("", "The so-called blue wall states decide the election.") == ()
+    assert gazetteer.named_in("", "Blue Wall shipped drone parts to Russia.") == ("us-sdn-85",)
+
+
+def test_a_list_name_is_also_found_as_reports_shorten_it() -> None:
+    lumen = listing("us-sdn", "86", "CHINA LUMEN AEROSPACE TECHNOLOGY CO.")
+    kestrel = listing("us-sdn", "87", "NINGBO KESTREL MACHINE TOOL GROUP")
+    kai = listing("us-sdn", "88", "KAI-SHENG TECHNOLOGY HK CO., LIMITED", country="HK")
+    gazetteer = load_ruleset(RULES, listed=[lumen, kestrel, kai]).gazetteer
+    assert gazetteer is not None
+    # the country in front, the group or the jurisdiction behind: left out by reports
+    assert gazetteer.named_in("", "Ningbo Kestrel Machine Tool sold lathes to arms plants.") == ("us-sdn-87",)
+    assert gazetteer.named_in("", "Lumen Aerospace, a Chinese satellite firm, sold images.") == ("us-sdn-86",)
+    assert gazetteer.named_in("", "Kai-Sheng Technology of Hong Kong shipped chips.") == ("us-sdn-88",)
+    # a short form that is weak still needs its country
+    alpha = listing("us-sdn", "89", "ALPHA TECHNOLOGY GROUP CO., LTD.")
+    weak = load_ruleset(RULES, listed=[alpha]).gazetteer
+    assert weak is not None
+    assert weak.named_in("", "Alpha Technology sold images of the front.") == ()
+    assert weak.named_in("", "Alpha Technology, a Chinese firm, sold images.") == ("us-sdn-89",)
+
+
+def test_a_cyrillic_list_name_is_found_as_english_german_and_french_reports_romanise_it() -> None:
+    granit = listing("eu-fsf", "EU.1", "ООО «Гранитмаш»", country="RU", programmes=("RUS (Russia)",))
+    key = listing("eu-fsf", "EU.2", "АО «Северный Ключ»", country="RU", programmes=("RUS (Russia)",))
+    gazetteer = load_ruleset(RULES, listed=[granit, key]).gazetteer
+    assert gazetteer is not None
+    assert gazetteer.named_in("", "Severnyy Klyuch shipped the parts.") == ("eu-fsf-eu-2",)
+    assert gazetteer.named_in("", "Sewernyj Kljutsch lieferte die Teile.") == ("eu-fsf-eu-2",)
+    # a weak name stays weak in Latin letters: beside Russia, as a company
+    assert gazetteer.named_in("", "Granitmash, a Russian arms maker, bought lathes.") == ("eu-fsf-eu-1",)
+    assert gazetteer.named_in("", "Die russische Firma Granitmasch kaufte Maschinen.") == ("eu-fsf-eu-1",)
+    assert gazetteer.named_in("", "Granitmash bought lathes.") == ()
+
+
 def test_new_chinese_entries_make_one_ops_message_and_a_first_import_none(lists: Any, tmp_path: Path) -> None:
     web, archive, urls = lists
     update(archive, urls, tmp_path / "copies")

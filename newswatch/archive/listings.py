@@ -212,7 +212,7 @@ def _entity_row(entity: Entity, now: str) -> dict[str, Any]:
     return {
         "id": entity.id,
         "name": entity.name,
-        "origin": "lists" if entity.listed == (entity.id,) else "gazetteer",
+        "origin": "lists" if entity.from_lists else "gazetteer",
         "designated": int(bool(listed)),
         "countries": json.dumps(list(entity.countries)),
         "lists": json.dumps(list(dict.fromkeys(str(d.source) for d in listed))),

@@ -30,7 +30,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from newswatch.config.problems import SettingLayout, config_error
 from newswatch.errors import SettingError
-from newswatch.sanctions.lists import ENTITY_LISTS
+from newswatch.sanctions.lists import DEFAULT_LISTS, ENTITY_LISTS
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -174,6 +174,7 @@ class NewswatchSettings(BaseModel):
         3.0, "items dated older than this are not fetched (unless `--since`)"
     )
     NEWSWATCH_MIN_TEXT_CHARS: Annotated[int, Bounds(int, 0)] = _doc(
+    "NEWSWATCH_LIST_URL_OPENSANCTIONS": _http_url,
         200,
         "shorter extractions count as empty and are not archived; a Chinese or Japanese character counts "
         "as 3, a Korean syllable as 2 (the same report takes that many fewer characters in those scripts)",
@@ -314,9 +315,11 @@ class NewswatchSettings(BaseModel):
         "", "channel for source-health messages"
     )
     NEWSWATCH_ENTITY_LISTS: str = _doc(
-        ",".join(ENTITY_LISTS),
+        ",".join(DEFAULT_LISTS),
         "the official lists `newswatch entities update` reads, comma-separated: "
-        + ", ".join(f"`{key}`" for key in ENTITY_LISTS),
+        + ", ".join(f"`{key}`" for key in ENTITY_LISTS)
+        + "; `opensanctions` is off unless named here (its data licence, CC BY-NC 4.0, is non-commercial: "
+        "docs/entities.md)",
     )
     NEWSWATCH_ENTITY_UPDATE_HOURS: Annotated[float, Bounds(float, 0, 24 * 30)] = _doc(
         24.0, "hours between two runs of `newswatch entities update` in the service (0: never)"
@@ -374,6 +377,10 @@ class NewswatchSettings(BaseModel):
 
 
 class Environment(NewswatchSettings, BaseSettings):
+    NEWSWATCH_LIST_URL_OPENSANCTIONS: str = _doc(
+        "https://data.opensanctions.org/datasets/latest/sanctions/targets.simple.csv",
+        "OpenSanctions' sanctions targets (CSV); read only with `opensanctions` in `NEWSWATCH_ENTITY_LISTS`",
+    )
     """The settings as the environment gives them."""
 
     model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", validate_default=False)

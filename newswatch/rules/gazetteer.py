@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from newswatch.rules.engine import MAX_MATCH_CHARS, MAX_MATCHES, Hit, Matcher, TermMatch
-from newswatch.rules.text import normalise
+from newswatch.rules.text import FIELD_SEPARATOR, Doc, normalise
 from newswatch.sanctions.model import WATCHED_COUNTRIES
 
 #: The language the entity matcher is told a text is in: none of the language files' words
@@ -58,6 +58,11 @@ class Entity:
     def designated(self) -> bool:
         """Named by a current official list entry (not only by the gazetteer's sources)."""
         return any(d.source for d in self.designations)
+
+    @property
+    def from_lists(self) -> bool:
+        """An official-list entity the gazetteer does not keep (its names are the lists')."""
+        return self.listed == (self.id,)
 
     @property
     def chinese(self) -> bool:
@@ -174,7 +179,7 @@ class Gazetteer:
         one only in the sentence of its country's name or next to it."""
         if not self.entities:
             return ()
-        _, hits = self._matcher.group_hits(title or "", text or "", _ANY_LANGUAGE)
+        doc, hits = self._matcher.group_hits(title or "", text or "", _ANY_LANGUAGE)
         first: dict[str, tuple[int, int]] = {}
         for term, found in hits.items():
             kind, index = term[1], term[2:]
@@ -182,7 +187,17 @@ class Gazetteer:
                 continue
             entity = self.entities[int(index)]
             if kind == "W":
-                found = _beside(found, hits.get(f"@P{PLACE_CN if entity.chinese else PLACE_OTHER}", []))
+                places = hits.get(f"@P{PLACE_CN if entity.chinese else PLACE_OTHER}", [])
+                # a shorter name inside a longer one of the same entity is read as the longer
+                # ("Hat Trading" of "Hong Kong Hat Trading" is not vouched for by "Hong Kong")
+                longer = [*hits.get(f"@S{index}", []), *found]
+                found = [
+                    hit
+                    for hit in _beside(found, places)
+                    if not _inside(hit, longer) and _credible(doc, hit, entity, places)
+                ]
+            elif entity.from_lists:  # a list's name in an article is a name: "Blue Wall", not "blue wall"
+                found = [hit for hit in found if _capitalised(doc.raw[hit.start : hit.end])]
             for hit in found:
                 at = (hit.field, hit.start)
                 if entity.id not in first or at < first[entity.id]:
@@ -214,6 +229,158 @@ def _beside(names: list[Hit], places: list[Hit]) -> list[Hit]:
             for place in places
         )
     ]
+
+
+#: A one-word weak name ("Vega", "Progress") needs its country within this many words in
+#: its sentence ("Hong Kong's Vega", "Vega, a Chinese firm"; not "Las Vegas … China" nor
+#: "in Paris. … Xi Jinping"), and not in a list with it ("China and Africa", "Singapore,
+#: Hong Kong"), or a company word or legal form within this many words plus one.
+CLOSE_WORDS = 2
+#: Words that say a name is a company's (beside its legal forms: "Vega LLC"), in the
+#: languages the lists and the reports write.
+_COMPANY_WORDS = """
+    company companies firm firms manufacturer maker makers supplier suppliers producer exporter
+    exporters importer distributor distributors trader traders contractor subsidiary vendor
+    corporation enterprise conglomerate unternehmen firma hersteller lieferant konzern
+    entreprise société fabricant fournisseur empresa fabricante proveedor azienda produttore
+    fornitore компания компании компанией фирма фирмы производитель поставщик предприятие
+    предприятия концерн завод корпорация холдинг компанія виробник постачальник підприємство
+"""
+COMPANY_WORDS = frozenset(_COMPANY_WORDS.split())
+#: What joins the items of a list ("China, Singapore and Vega"), in the lists' languages.
+_LISTING = frozenset(["and", "or", "und", "oder", "et", "ou", "y", "o", "e", "и", "или", "та", "і", "або"])
+_NAME_OPENERS = frozenset('.!?:;"“”«»„()[]—–\n')
+
+
+def _inside(hit: Hit, others: list[Hit]) -> bool:
+    """Whether ``hit`` lies within a longer one of ``others``."""
+    return any(
+        o.start <= hit.start and hit.end <= o.end and o.end - o.start > hit.end - hit.start for o in others
+    )
+
+
+def _capitalised(raw: str) -> bool:
+    """Written as a name: the first letter a capital, in a script with case (a Chinese name
+    always is)."""
+    letter = next((c for c in raw if c.isalpha()), "")
+    return letter.lower() == letter.upper() or letter.isupper()
+
+
+def _credible(doc: Doc, hit: Hit, entity: Entity, places: list[Hit]) -> bool:
+    """Whether a weak name's hit reads as that company's name, not as a word, a place or a
+    person (the official lists hold "VEGA", "ASIA LLC", "CHEN LLC", "EXPERT"): in Latin or
+    Cyrillic script it is written as the list writes it (not its plural: "Vegas", "Experts"),
+    with a capital, and not inside a longer proper name ("Las Vegas Sands", "Chen Jinping",
+    "Asia-Pacific"); a one-word name also needs its country or a company word within
+    CLOSE_WORDS words (or its legal form beside it)."""
+    raw = doc.raw[hit.start : hit.end]
+    if not any(c.isalpha() and c.lower() != c.upper() for c in raw):
+        return True  # Chinese: no case, no plural; the country nearby is the guard
+    if _folded(raw) not in {_folded(name) for name in entity.weak} or not _capitalised(raw):
+        return False
+    if _compound(doc.raw, hit.start, hit.end):
+        return False
+    before, after = _word_before(doc.raw, hit.start), _word_after(doc.raw, hit.end)
+    if _proper(before, places, doc, hit) or _proper(after, places, doc, hit):
+        return False
+    if len(_folded(raw).split()) > 1:
+        return True
+    return _company_word_near(doc, hit) or _close_place(doc, hit, places)
+
+
+def _compound(raw: str, start: int, end: int) -> bool:
+    """Whether the name is part of a longer word: joined by a hyphen ("Rostov-on-Don",
+    "Asia-Pacific") or a contraction ("Don't")."""
+    joined_before = start >= 2 and raw[start - 1] == "-" and raw[start - 2].isalnum()
+    joined_after = end + 1 < len(raw) and raw[end] == "-" and raw[end + 1].isalnum()
+    contraction = (
+        end + 1 < len(raw) and raw[end] in "'’" and raw[end + 1].isalpha() and raw[end + 1] not in "sS"
+    )
+    return joined_before or joined_after or contraction
+
+
+def _word_before(raw: str, start: int) -> tuple[str, int] | None:
+    """The word just before ``start`` with its offset ("Kong" of "Hong Kong's Vega"); None
+    when punctuation stands between."""
+    at = start
+    while at > 0 and raw[at - 1] in " \t":
+        at -= 1
+    if at >= 2 and raw[at - 1] in "sS" and raw[at - 2] in "'’":  # a possessive: "China's"
+        at -= 2
+    end = at
+    while at > 0 and raw[at - 1].isalnum():
+        at -= 1
+    return (raw[at:end], at) if at < end else None
+
+
+def _word_after(raw: str, end: int) -> tuple[str, int] | None:
+    """The word just after ``end`` ("Pacific" of "Asia-Pacific"); None when punctuation
+    other than a hyphen stands between."""
+    at = end
+    while at < len(raw) and raw[at] in " \t-":
+        at += 1
+    start = at
+    while at < len(raw) and raw[at].isalnum():
+        at += 1
+    return (raw[start:at], start) if at > start else None
+
+
+def _proper(word: tuple[str, int] | None, places: list[Hit], doc: Doc, hit: Hit) -> bool:
+    """Whether ``word`` (beside a name) is a capitalised word of a longer proper name: not its
+    country ("Chinese Vega"), not a company word or legal form ("Vega LLC"), not the first
+    word of a sentence ("Yesterday Vega said")."""
+    if word is None:
+        return False
+    text, start = word
+    if not text[:1].isupper() or _legal_or_company(word):
+        return False
+    if any(p.start <= start < p.end for p in places):
+        return False
+    return not (start < hit.start and _opens_sentence(doc.raw, start))
+
+
+def _opens_sentence(raw: str, start: int) -> bool:
+    at = start
+    while at > 0 and raw[at - 1] in " \t":
+        at -= 1
+    return at <= 1 or raw[at - 1] in _NAME_OPENERS or raw[at - 1] == FIELD_SEPARATOR
+
+
+def _legal_or_company(word: tuple[str, int] | None) -> bool:
+    if word is None:
+        return False
+    from newswatch.sanctions.names import legal_form_word  # the rules package loads first
+
+    folded = _folded(word[0])
+    return folded in COMPANY_WORDS or legal_form_word(folded)
+
+
+def _company_word_near(doc: Doc, hit: Hit) -> bool:
+    """A company word or legal form within CLOSE_WORDS + 1 words of the name, in its sentence
+    ("Vega LLC", "the Hong Kong firm Vega", "Vega, a trading company")."""
+    start, end = doc.sentence_span(hit.start)
+    before = _WORDS.findall(doc.raw[start : hit.start])[-(CLOSE_WORDS + 1) :]
+    after = _WORDS.findall(doc.raw[hit.end : end])[: CLOSE_WORDS + 1]
+    from newswatch.sanctions.names import legal_form_word  # the rules package loads first
+
+    return any((folded := w.lower()) in COMPANY_WORDS or legal_form_word(folded) for w in (*before, *after))
+
+
+def _close_place(doc: Doc, hit: Hit, places: list[Hit]) -> bool:
+    """The country within CLOSE_WORDS words of the name in its sentence, and not as another
+    item of a list with it."""
+    for place in places:
+        if place.field != hit.field or place.sentence != hit.sentence:
+            continue
+        start, end = (place.end, hit.start) if place.end <= hit.start else (hit.end, place.start)
+        if start > end or not doc.within(start, end, CLOSE_WORDS):
+            continue
+        gap = doc.raw[start:end]
+        words = _WORDS.findall(gap.lower())
+        if ("," in gap or ";" in gap or words) and all(w in _LISTING for w in words):
+            continue  # "China and Vega", "Singapore, Hong Kong": items of a list
+        return True
+    return False
 
 
 def _folded(name: str) -> str:

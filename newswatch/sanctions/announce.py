@@ -14,7 +14,13 @@ from newswatch.sanctions.model import WATCHED_COUNTRIES
 
 #: Entries named in one message; the rest are counted.
 MAX_NAMED = 25
-_LISTS = {"us-sdn": "US SDN", "us-csl": "US CSL", "eu-fsf": "EU", "uk-sanctions": "UK"}
+_LISTS = {
+    "us-sdn": "US SDN",
+    "us-csl": "US CSL",
+    "eu-fsf": "EU",
+    "uk-sanctions": "UK",
+    "opensanctions": "OpenSanctions",
+}
 
 
 def message(rows: Sequence[dict[str, Any]]) -> str:

@@ -30,7 +30,18 @@ LISTS: dict[str, OfficialList] = {
         OfficialList("us-csl", "US Consolidated Screening List", "NEWSWATCH_LIST_URL_US_CSL", "csl"),
         OfficialList("eu-fsf", "EU consolidated financial sanctions list", "NEWSWATCH_LIST_URL_EU_FSF", "eu"),
         OfficialList("uk-sanctions", "UK sanctions list", "NEWSWATCH_LIST_URL_UK", "uk"),
+        # not an official list, and its data licence is non-commercial: read only when the
+        # operator names it in NEWSWATCH_ENTITY_LISTS
+        OfficialList(
+            "opensanctions",
+            "OpenSanctions sanctions targets",
+            "NEWSWATCH_LIST_URL_OPENSANCTIONS",
+            "opensanctions",
+        ),
     )
 }
 #: Their keys, in the order they are read.
 ENTITY_LISTS = tuple(LISTS)
+#: The lists read unless the operator says otherwise: the governments' own (OpenSanctions is
+#: opt-in).
+DEFAULT_LISTS = ("us-sdn", "us-csl", "eu-fsf", "uk-sanctions")

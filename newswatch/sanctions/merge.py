@@ -16,14 +16,20 @@ from dataclasses import replace
 
 from newswatch.rules.gazetteer import Designation, Entity
 from newswatch.sanctions.model import Listing
-from newswatch.sanctions.names import STRONG, fold_key, name_key
+from newswatch.sanctions.names import STRONG, fold_key, name_key, reported_forms
 
 #: The rule group a list-only entity's strong names join (when the rule files define it).
 GROUP_CN, GROUP_OTHER = "DESIGNATED_CN", "DESIGNATED_RU"
 #: Lists in the order their names are preferred for display (mixed case before upper case).
 _NAME_ORDER = ("eu-fsf", "uk-sanctions", "us-csl", "us-sdn")
 _ID_ORDER = ("us-sdn", "us-csl", "eu-fsf", "uk-sanctions")
-_BODY = {"us-sdn": "US", "us-csl": "US", "eu-fsf": "EU", "uk-sanctions": "UK"}
+_BODY = {
+    "us-sdn": "US",
+    "us-csl": "US",
+    "eu-fsf": "EU",
+    "uk-sanctions": "UK",
+    "opensanctions": "OpenSanctions",
+}
 #: CSL source-list codes: what each is called in an alert, and whether it is an export control.
 _CSL = {
     "EL": ("Entity List", "export controls"),
@@ -51,6 +57,10 @@ def designation(listing: Listing) -> Designation:
         action, kind = _CSL.get(code, (listing.extra.get("source") or code, "sanctions"))
     elif listing.list_key == "us-sdn":
         action = "OFAC SDN"
+    elif listing.list_key == "opensanctions":  # the source lists it read the entry from
+        titles = [t for t in (listing.extra.get("dataset") or "").split("; ") if t]
+        action = ", ".join(titles[:2]) + (f" and {len(titles) - 2} more" if len(titles) > 2 else "")
+        action = action or "sanctions list"
     else:
         action = "sanctions list"
     programmes = ", ".join(listing.programmes[:3])  # OFAC's short codes (RUSSIA-EO14024); the
@@ -166,6 +176,9 @@ def _entity(entity_id: str, entries: list[Listing]) -> Entity:
             key = fold_key(name)
             if key not in names or (kind == STRONG and names[key][1] != STRONG):
                 names[key] = (name, kind)
+    for name, kind in list(names.values()):  # "Head Aerospace", "Vektor" and "Wektor" too
+        for other, other_kind in reported_forms(name, kind):
+            names.setdefault(fold_key(other), (other, other_kind))
     watched = any(e.watched for e in entries)
     return Entity(
         id=entity_id,

@@ -46,6 +46,9 @@ _GENERIC_WORDS = """
     科技 技术 贸易 电子 国际 进出口 实业 发展 集团 工业 香港 深圳 北京 上海 广州 厦门 杭州 天津 中国 有限
 """
 GENERIC = frozenset(_GENERIC_WORDS.split())
+#: Russian legal forms the library lacks in Cyrillic (it has them in Latin letters): joint-
+#: stock company, non-public JSC, sole trader, federal and municipal unitary enterprises.
+_RUSSIAN_FORMS = ("ао", "нао", "ип", "фгуп", "муп")
 #: Legal forms to the library that are trade words to an article: kept in the name.
 _TRADE_WORDS = frozenset(
     [
@@ -100,8 +103,24 @@ def _legal_forms() -> tuple[frozenset[tuple[str, ...]], int]:
         for form in (entry["main"], *entry["forms"])
         if not _CJK.search(form)
     }
+    forms |= {(form,) for form in _RUSSIAN_FORMS}
     forms = {form for form in forms if form and not (len(form) == 1 and form[0] in _TRADE_WORDS)}
     return frozenset(forms), max(map(len, forms))
+
+
+@cache
+def _form_words() -> frozenset[str]:
+    """The one-word legal forms ("ltd", "llc", "co", "ооо", "gmbh", "fze"), not everyday
+    words ("as", "a") nor trade words."""
+    forms, _longest = _legal_forms()
+    words = {form[0] for form in forms if len(form) == 1 and len(form[0]) >= 2}
+    return frozenset(words - _TRADE_WORDS - _common_words())
+
+
+def legal_form_word(word: str) -> bool:
+    """Whether a word (folded) opens a legal form: "Vega LLC", "Vega Co., Ltd." are a
+    company's name."""
+    return _fold(word) in _form_words()
 
 
 @cache
@@ -195,6 +214,92 @@ def match_names(names: Iterable[str]) -> list[tuple[str, str]]:
         if kind is not None and key not in seen:
             seen.add(key)
             out.append((matched, kind))
+    return out
+
+
+#: What a list writes around a company's name that reports leave out: the country in front
+#: ("CHINA HEAD AEROSPACE TECHNOLOGY"), the group, the jurisdiction and "technology" behind
+#: ("DALIAN MACHINE TOOL GROUP", "KING-PAI TECHNOLOGY HK"), as folded words.
+_LEADING_EXTRAS = (("china",), ("chinese",), ("zhongguo",), ("hong", "kong"), ("hk",))
+_TRAILING_EXTRAS = (
+    ("group",),
+    ("holding",),
+    ("holdings",),
+    ("hk",),
+    ("hong", "kong"),
+    ("china",),
+    ("technology",),
+    ("technologies",),
+)
+
+
+def short_forms(name: str) -> list[tuple[str, str]]:
+    """(shorter name, strength) of a match name without what reports leave out, each step of
+    the way, two words at least: "CHINA HEAD AEROSPACE TECHNOLOGY" → "HEAD AEROSPACE
+    TECHNOLOGY" (weak), "HEAD AEROSPACE" (weak). Latin script only; names with nothing
+    distinctive left are not given."""
+    if _CJK.search(name) or not name.isascii():
+        return []
+    words = name.split()
+    out: list[tuple[str, str]] = []
+    changed = True
+    while changed:
+        changed = False
+        folded = [_fold(w) for w in words]
+        for extra in _LEADING_EXTRAS:
+            if len(words) - len(extra) >= 2 and tuple(folded[: len(extra)]) == extra:
+                words, changed = words[len(extra) :], True
+                break
+        else:
+            for extra in _TRAILING_EXTRAS:
+                if len(words) - len(extra) >= 2 and tuple(folded[-len(extra) :]) == extra:
+                    words, changed = words[: -len(extra)], True
+                    break
+        if changed:
+            short = " ".join(words)
+            kind = strength(short)
+            if kind is not None:
+                out.append((short, kind))
+    return out
+
+
+#: Russian Cyrillic in Latin letters as reports write it: BGN/PCGN (as the US and UK lists
+#: and English-language reports romanise), German (Duden) and French press usage; a letter not
+#: in a table is kept.
+_ROMANISATIONS: tuple[dict[str, str], ...] = tuple(
+    dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", table.split(","), strict=True))
+    for table in (
+        "a,b,v,g,d,e,e,zh,z,i,y,k,l,m,n,o,p,r,s,t,u,f,kh,ts,ch,sh,shch,,y,,e,yu,ya",
+        "a,b,w,g,d,e,jo,sch,s,i,j,k,l,m,n,o,p,r,s,t,u,f,ch,z,tsch,sch,schtsch,,y,,e,ju,ja",
+        "a,b,v,g,d,e,io,j,z,i,ï,k,l,m,n,o,p,r,s,t,ou,f,kh,ts,tch,ch,chtch,,y,,e,iou,ia",
+    )
+)
+_CYRILLIC = re.compile(r"[Ѐ-ӿ]")
+
+
+def romanised(name: str) -> list[str]:
+    """A Russian name in Latin letters, each romanisation once ("ТСК Вектор" → "TSK Vektor",
+    "TSK Wektor"; "Алмаз-Антей" → "Almaz-Antey", "Almas-Antej", "Almaz-Anteï"): a list gives
+    the Cyrillic name, a report its own spelling. Names without Cyrillic letters give none."""
+    if not _CYRILLIC.search(name):
+        return []
+    out: dict[str, None] = {}
+    for table in _ROMANISATIONS:
+        words = []
+        for word in name.split():
+            latin = "".join(table.get(c, c) for c in word.lower())
+            words.append(latin.upper() if word.isupper() and len(word) > 1 else latin[:1].upper() + latin[1:])
+        out.setdefault(" ".join(words))
+    return list(out)
+
+
+def reported_forms(name: str, kind: str) -> list[tuple[str, str]]:
+    """(name, strength) of the other ways reports write a match name of ``kind``: its short
+    forms, and a Russian name romanised (no stronger than the name itself)."""
+    out = short_forms(name)
+    for latin in map(match_name, romanised(name)):
+        if latin and (found := strength(latin)) is not None:
+            out.append((latin, STRONG if found == kind == STRONG else WEAK))
     return out
 
 
