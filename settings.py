@@ -65,7 +65,7 @@ FEED_EXPORT_ENCODING = "utf-8"
 # Feeds and sitemaps only: revalidated with If-None-Match / If-Modified-Since (RFC 2616 policy).
 HTTPCACHE_ENABLED = _environment.NEWSWATCH_HTTPCACHE
 HTTPCACHE_POLICY = "spiders.cache.SourcesOnlyPolicy"
-HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_STORAGE = "spiders.cache.SourceCacheStorage"  # Scrapy's files; a 304 rewrites headers only
 HTTPCACHE_DIR = str(Path(_environment.NEWSWATCH_DB).resolve().parent / "httpcache")
 HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 403, 404, 408, 429]
 

@@ -32,8 +32,9 @@ import math
 import re
 import sys
 import unicodedata
+from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -230,7 +231,7 @@ class Fingerprint:
 
         def terms(key: str, source: dict[str, Any] = data) -> tuple[str, ...]:
             # interned: a window repeats the same words
-            return tuple(sorted(sys.intern(t) for t in source.get(key, ())))
+            return tuple(sorted(map(sys.intern, source.get(key, ()))))
 
         anchored = data.get("a") or {}  # rows written before anchors existed have none
         return cls(
@@ -501,22 +502,48 @@ class Match:
     score: float
 
 
+class _Memo:
+    """An IDF table that computes each word's weight once (one match compares up to
+    ``MAX_COMPARED`` pairs, each weighing the new article's words again)."""
+
+    def __init__(self, idf: IdfTable):
+        self.idf, self.known = idf, dict[str, float]()
+
+    def get(self, term: str, default: float, /) -> float:
+        found = self.known.get(term)
+        if found is None:
+            found = self.known[term] = self.idf.get(term, default)
+        return found
+
+
+_BLOCK = 32  # MinHash rows compared at once for the whole window
+
+
 @dataclass
 class StoryIndex:
     """The recent articles a new one is compared with, with the document frequency of their
-    terms (for IDF). Entries older than the longer window are dropped as time goes on."""
+    terms (for IDF). Entries older than the longer window are dropped as time goes on.
+
+    What a match reads of every entry is held in arrays, one row per entry, so that Python
+    code runs per candidate, not per entry of the window: MinHash values (and their low bytes,
+    which bound the values shared from above at a quarter of the reading), shingle counts; and
+    each word's entries as a packed array of positions."""
 
     config: StoryConfig = field(default_factory=StoryConfig)
     entries: list[Entry] = field(default_factory=list)
     df: Counter[str] = field(default_factory=Counter)
-    by_term: dict[str, list[int]] = field(default_factory=dict)  # term → positions in entries
+    by_term: dict[str, array[int]] = field(default_factory=dict)  # term → positions in entries
     last_id: int | None = None  # the newest archive id looked at (None: not loaded yet)
     _pruned_at: datetime | None = None
-    # MinHash values and shingle counts of the entries, one row each; capacity doubles
+    # one row per entry; capacity doubles
     _matrix: np.ndarray = field(default_factory=lambda: np.empty((64, NUM_PERM), dtype=np.uint32))
+    # the low byte of each value, one column per entry: compared a block of rows at a time
+    _low: np.ndarray = field(default_factory=lambda: np.empty((NUM_PERM, 64), dtype=np.uint8))
     _size: np.ndarray = field(default_factory=lambda: np.empty(64, dtype=np.float64))
+    _sizes: tuple[int, int] = (1 << 62, 1)  # the smallest and largest shingle counts held
 
-    #: Related-report candidates compared in full, those sharing the most rare words first.
+    #: Related-report candidates compared in full, those sharing the most rare words first
+    #: (among equal ones, the earliest archived).
     MAX_COMPARED = 50
     #: Documents assumed besides the window, so that a young archive does not weigh every
     #: word as rare.
@@ -525,15 +552,30 @@ class StoryIndex:
     def add(self, entry: Entry) -> None:
         position = len(self.entries)
         self.entries.append(entry)
-        terms = set(entry.fp.title_terms) | set(entry.fp.lead_terms) | set(entry.fp.anchors)
+        fp = entry.fp
+        terms = {*fp.title_terms, *fp.lead_terms, *fp.anchors}
         self.df.update(terms)
+        by_term = self.by_term
         for term in terms:
-            self.by_term.setdefault(term, []).append(position)
-        if position == len(self._matrix):
-            self._matrix = np.concatenate([self._matrix, np.empty_like(self._matrix)])
-            self._size = np.concatenate([self._size, np.empty_like(self._size)])
-        self._matrix[position] = np.frombuffer(entry.fp.minhash, dtype=np.uint32)
-        self._size[position] = entry.fp.shingles
+            postings = by_term.get(term)
+            if postings is None:
+                by_term[term] = array("q", (position,))
+            else:
+                postings.append(position)
+        if position == len(self._size):
+            self._grow()
+        values = np.frombuffer(fp.minhash, dtype=np.uint32)
+        self._matrix[position] = values
+        self._low[:, position] = values  # (uint8 keeps the low byte)
+        self._size[position] = fp.shingles
+        if fp.shingles:
+            low, high = self._sizes
+            self._sizes = (min(low, fp.shingles), max(high, fp.shingles))
+
+    def _grow(self) -> None:
+        self._matrix = np.concatenate([self._matrix, np.empty_like(self._matrix)])
+        self._low = np.concatenate([self._low, np.empty_like(self._low)], axis=1)
+        self._size = np.concatenate([self._size, np.empty_like(self._size)])
 
     def horizon(self) -> timedelta:
         """How far back entries can still match (the longer window, and a day of slack for
@@ -569,7 +611,7 @@ class StoryIndex:
         keep = [e for e in self.entries if e.when is None or e.when >= horizon]
         if len(self.entries) - len(keep) < max(100, len(self.entries) // 4):
             return
-        self.entries, self.df, self.by_term = [], Counter(), {}
+        self.entries, self.df, self.by_term, self._sizes = [], Counter(), {}, StoryIndex._sizes
         for entry in keep:
             self.add(entry)
 
@@ -578,34 +620,18 @@ class StoryIndex:
         if not self.entries:
             return None
         cfg = self.config
-        if fp.shingles:
-            count = len(self.entries)
-            mine = np.frombuffer(fp.minhash, dtype=np.uint32)
-            jaccard = (self._matrix[:count] == mine).sum(axis=1) / NUM_PERM
-            sizes = self._size[:count]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                shared = jaccard * (sizes + fp.shingles) / (1 + jaccard)
-                scores = np.where(sizes > 0, np.minimum(1.0, shared / np.minimum(sizes, fp.shingles)), 0.0)
-            for position in np.argsort(-scores):
-                score = float(scores[position])
-                if score < cfg.copy_threshold:
-                    break
-                entry = self.entries[int(position)]
-                if entry.article_id == exclude:
-                    continue
-                if _gap(when, entry.when) <= cfg.copy_window:
-                    return Match(entry.article_id, entry.story_id, "copy", score)
-        idf, default_idf = self.idf()
+        copy = self._match_copy(fp, when, exclude) if fp.shingles else None
+        if copy is not None:
+            return copy
+        table, default_idf = self.idf()
+        idf = _Memo(table)
         common = max(5, len(self.entries) // 5)  # (COMMON_IDF)
-        overlap: dict[int, float] = {}  # candidate → weight of the rare words it shares
-        for term in set(fp.title_terms) | set(fp.lead_terms):
-            if self.df.get(term, 0) <= common:  # words a fifth of the window uses find no one
-                weight = idf.get(term, default_idf)
-                for position in self.by_term.get(term, ()):
-                    overlap[position] = overlap.get(position, 0.0) + weight
+        # words a fifth of the window uses find no one
+        terms = [t for t in {*fp.title_terms, *fp.lead_terms} if self.df.get(t, 0) <= common]
+        overlap, touched = self._overlap(terms, [idf.get(t, default_idf) for t in terms])
         best: Match | None = None
         checked = 0
-        for position in sorted(overlap, key=overlap.__getitem__, reverse=True):
+        for position in _heaviest_first(overlap, np.flatnonzero(touched)):
             entry = self.entries[position]
             gap = _gap_or_none(when, entry.when)
             if entry.article_id == exclude or (gap is not None and gap > cfg.event_window):
@@ -617,33 +643,82 @@ class StoryIndex:
             if checked >= self.MAX_COMPARED:
                 break
         if fp.anchors:  # reports in other languages share no words, but anchors
-            best = self._match_anchors(fp, when, exclude, set(overlap), best, common)
+            best = self._match_anchors(fp, when, exclude, touched, best, common, idf, default_idf)
         return best
+
+    def _match_copy(self, fp: Fingerprint, when: datetime | None, exclude: int | None) -> Match | None:
+        """The best copy within the copy window (the earliest archived of equals): the share of
+        shingles held is estimated from the MinHash values shared; the low bytes bound it from
+        above for the whole window, and the values themselves are compared only where that
+        bound reaches the threshold."""
+        cfg, count = self.config, len(self.entries)
+        mine = np.frombuffer(fp.minhash, dtype=np.uint32)
+        low = mine.astype(np.uint8)[:, None]
+        bound = np.zeros(count, dtype=np.uint8)  # low bytes shared: at least the values shared
+        for start in range(0, NUM_PERM, _BLOCK):
+            block = self._low[start : start + _BLOCK, :count] == low[start : start + _BLOCK]
+            bound += block.sum(axis=0, dtype=np.uint8)
+        if cfg.copy_threshold > 0:  # rows sharing fewer values than any copy would: not looked at
+            rows = np.flatnonzero(bound >= self._fewest_shared(fp.shingles, cfg.copy_threshold))
+            rows = rows[_containment(bound[rows], self._size[rows], fp.shingles) >= cfg.copy_threshold - 1e-9]
+        else:
+            rows = np.arange(count)
+        if not len(rows):
+            return None
+        shared = np.count_nonzero(self._matrix[rows] == mine, axis=1)
+        scores = _containment(shared, self._size[rows], fp.shingles)
+        order = np.argsort(-scores, kind="stable")
+        for row, score in zip(rows[order].tolist(), scores[order].tolist(), strict=True):
+            if score < cfg.copy_threshold:
+                break
+            entry = self.entries[row]
+            if entry.article_id != exclude and _gap(when, entry.when) <= cfg.copy_window:
+                return Match(entry.article_id, entry.story_id, "copy", score)
+        return None
+
+    def _fewest_shared(self, size: int, threshold: float) -> int:
+        """The fewest MinHash values an entry can share with a text of ``size`` shingles and
+        reach ``threshold``: the containment needs the least Jaccard similarity of the entries
+        whose size is furthest from it, the smallest and the largest (at least 1)."""
+        least = min(
+            threshold * min(other, size) / (other + size - threshold * min(other, size))
+            for other in (self._sizes[0], self._sizes[1])
+        )
+        return max(1, math.ceil(NUM_PERM * least - 1e-6))
+
+    def _overlap(self, terms: list[str], weights: list[float]) -> tuple[np.ndarray, np.ndarray]:
+        """Per entry, the summed weight of the ``terms`` it has, and whether it has any."""
+        count = len(self.entries)
+        found = [(self.by_term[t], w) for t, w in zip(terms, weights, strict=True) if t in self.by_term]
+        if not found:
+            return np.zeros(count), np.zeros(count, dtype=np.bool_)
+        positions = np.concatenate([np.frombuffer(p, dtype=np.int64) for p, _ in found])
+        lengths = [len(p) for p, _ in found]
+        overlap = np.bincount(positions, np.repeat([w for _, w in found], lengths), minlength=count)
+        return overlap, np.bincount(positions, minlength=count) > 0
 
     def _match_anchors(
         self,
         fp: Fingerprint,
         when: datetime | None,
         exclude: int | None,
-        seen: set[int],
+        seen: np.ndarray,
         best: Match | None,
         common: int,
+        idf: IdfTable,
+        default_idf: float,
     ) -> Match | None:
         """The best related report in another language among the entries the word test
         did not see: those whose shared anchors (each rarer than a fifth of the window) weigh
         enough to pass ``by_anchors``, heaviest first."""
         cfg = self.config
-        idf, default_idf = self.idf()
-        overlap: dict[int, float] = {}
-        for anchor in fp.anchors:
-            if self.df.get(anchor, 0) <= common:
-                weight = idf.get(anchor, default_idf) * (ENTITY_WEIGHT if anchor.startswith("e:") else 1.0)
-                for position in self.by_term.get(anchor, ()):
-                    overlap[position] = overlap.get(position, 0.0) + weight
+        anchors = [a for a in fp.anchors if self.df.get(a, 0) <= common]
+        weights = [idf.get(a, default_idf) * (ENTITY_WEIGHT if a.startswith("e:") else 1.0) for a in anchors]
+        overlap, touched = self._overlap(anchors, weights)
         enough = cfg.anchor_threshold * default_idf
-        candidates = [p for p, weight in overlap.items() if weight >= enough and p not in seen]
+        candidates = np.flatnonzero(touched & (overlap >= enough) & ~seen)
         checked = 0
-        for position in sorted(candidates, key=overlap.__getitem__, reverse=True):
+        for position in _heaviest_first(overlap, candidates):
             entry = self.entries[position]
             gap = _gap_or_none(when, entry.when)
             if (
@@ -660,6 +735,29 @@ class StoryIndex:
             if checked >= self.MAX_COMPARED:
                 break
         return best
+
+
+def _heaviest_first(weights: np.ndarray, positions: np.ndarray, batch: int = 256) -> Iterator[int]:
+    """``positions`` (ascending) by descending weight, the earliest first among equal ones; a
+    batch of the heaviest at a time, since a match mostly stops after a few dozen."""
+    keys = -weights[positions]
+    while len(positions):
+        if len(positions) > batch:
+            cut = np.partition(keys, batch - 1)[batch - 1]
+            taken = keys <= cut  # every tie of the last one too
+        else:
+            taken = np.ones(len(positions), dtype=np.bool_)
+        chosen, chosen_keys = positions[taken], keys[taken]
+        yield from chosen[np.argsort(chosen_keys, kind="stable")].tolist()
+        positions, keys = positions[~taken], keys[~taken]
+
+
+def _containment(shared: np.ndarray, sizes: np.ndarray, size: int) -> np.ndarray:
+    """``containment`` for many pairs: ``shared`` MinHash values of ``NUM_PERM``, shingle counts."""
+    jaccard = shared / NUM_PERM
+    with np.errstate(divide="ignore", invalid="ignore"):
+        estimate = jaccard * (sizes + size) / (1 + jaccard)
+        return np.where(sizes > 0, np.minimum(1.0, estimate / np.minimum(sizes, size)), 0.0)
 
 
 def _gap_or_none(a: datetime | None, b: datetime | None) -> timedelta | None:

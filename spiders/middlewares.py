@@ -10,6 +10,7 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
@@ -47,13 +48,17 @@ class OutletScopeMiddleware:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
         self._internal_ok: dict[str, bool] = {}  # outlet key → its homepage is internal
+        self._index = ScopeIndex({})
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> OutletScopeMiddleware:
         return cls(crawler)
 
     async def process_request(self, request: Request, spider: Any = None) -> None:
-        outlets = outlets_for(getattr(self.crawler.spider, "outlets", None) or {}, request)
+        known = getattr(self.crawler.spider, "outlets", None) or {}
+        if self._index.outlets is not known:
+            self._index = ScopeIndex(known)
+        outlets = outlets_for(known, request, self._index)
         if not outlets:
             raise OffsiteRequest("no outlet of this crawl asked for it", request.url)
         reasons = []
@@ -69,7 +74,7 @@ class OutletScopeMiddleware:
         reason = scope_refusal(outlet, request.url)
         if reason is not None:
             return reason
-        if configured(outlet, request):
+        if configured(outlet, request, self._index):
             return None  # what the operator configured goes wherever it is
         host = host_of(request.url)
         if await self._internal(host) and not await self._homepage_internal(outlet):
@@ -151,33 +156,82 @@ def is_robots_request(request: Request) -> bool:
     return parts.path == ROBOTS_PATH and not parts.query
 
 
-def outlets_for(outlets: Mapping[str, Outlet], request: Request) -> list[Outlet]:
+class ScopeIndex:
+    """The outlets of a crawl by origin and by configured source, so the outlets of a
+    request are looked up rather than each outlet tried: with one robots.txt request per
+    host, trying every outlet made a crawl's cost grow with the square of its outlets."""
+
+    def __init__(self, outlets: Mapping[str, Outlet]):
+        self.outlets = outlets
+        self._by_origin: dict[tuple[str, int | None], list[Outlet]] = {}
+        self._by_source: dict[str, list[Outlet]] = {}
+        self._rank = {key: rank for rank, key in enumerate(outlets)}
+        self._source_origins: dict[str, frozenset[tuple[str, int | None]]] = {}
+        for outlet in outlets.values():  # lists in the mapping's order
+            for where in outlet.origins:
+                self._by_origin.setdefault(where, []).append(outlet)
+            for url in outlet.source_urls():
+                self._by_source.setdefault(url, []).append(outlet)
+
+    def in_scope(self, url: str) -> list[Outlet]:
+        """The outlets whose scope holds ``url`` (``Outlet.in_scope``), in the mapping's order."""
+        try:
+            host, port = origin(url)
+        except BadURL:
+            return []
+        found: dict[str, Outlet] = {}
+        while host:  # the host, then each domain it is a subdomain of (as host_matches)
+            for outlet in self._by_origin.get((host, port), ()):
+                found[outlet.key] = outlet
+            _, _, host = host.partition(".")
+        return sorted(found.values(), key=lambda outlet: self._rank[outlet.key])
+
+    def configured(self, source: str) -> list[Outlet]:
+        """The outlets one of whose configured sources is ``source`` (canonical)."""
+        return list(self._by_source.get(source, ()))
+
+    def source_origins(self, outlet: Outlet) -> frozenset[tuple[str, int | None]]:
+        """The origins of the outlet's configured sources (worked out once)."""
+        if outlet.key not in self._source_origins:
+            self._source_origins[outlet.key] = frozenset(origin(url) for url in outlet.source_urls())
+        return self._source_origins[outlet.key]
+
+
+def outlets_for(
+    outlets: Mapping[str, Outlet], request: Request, index: ScopeIndex | None = None
+) -> list[Outlet]:
     """The outlets whose scope a request is checked against: the one its ``nw_outlet``
     names; for robots.txt (and its redirects), every outlet whose scope holds the origin
     the first robots.txt URL was on; for any other request, the outlets one of whose
-    configured sources it started from. Empty (refused) otherwise."""
+    configured sources it started from. Empty (refused) otherwise. ``index``: the
+    outlets' :class:`ScopeIndex`, built once per crawl (made here when not given)."""
     key = request.meta.get("nw_outlet")
     if key is not None:
         return [outlets[key]] if key in outlets else []
+    if index is None or index.outlets is not outlets:
+        index = ScopeIndex(outlets)
     first = first_url(request)
     if is_robots_request(request):
-        return [outlet for outlet in outlets.values() if outlet.in_scope(first)]
+        return index.in_scope(first)
     try:
         source = canonicalize(first)
     except BadURL:
         return []
-    return [outlet for outlet in outlets.values() if source in outlet.source_urls()]
+    return index.configured(source)
 
 
-def configured(outlet: Outlet, request: Request) -> bool:
+def configured(outlet: Outlet, request: Request, index: ScopeIndex | None = None) -> bool:
     """True for one of the outlet's configured sources, and for the robots.txt of a
     source's origin (not redirected): the operator named them, so they go wherever they
-    are, internal addresses included. Their redirects get every check."""
+    are, internal addresses included. Their redirects get every check. ``index``: the
+    crawl's :class:`ScopeIndex`, which knows each outlet's source origins."""
     try:
         if canonicalize(request.url) in outlet.source_urls():
             return True
         if not is_robots_request(request) or request.meta.get("redirect_urls"):
             return False
+        if index is not None and outlet.key in index.outlets:
+            return origin(request.url) in index.source_origins(outlet)
         return origin(request.url) in {origin(url) for url in outlet.source_urls()}
     except BadURL:
         return False
@@ -209,6 +263,51 @@ class RFC9309RobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
         self._unreadable: dict[str, str] = {}  # netloc → why its robots.txt was not read
+        self._cache: HttpCacheMiddleware | bool | None = False  # False: not looked up yet
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        netloc = urlparse_cached(request).netloc
+        if netloc not in self._parsers:
+            cached = self._fresh_cached_robots(request)
+            if cached is not None:
+                self._parsers[netloc] = Deferred()
+                self._stats.inc_value("robotstxt/request_count")
+                await self._parse_robots(cached, netloc, request)
+        return await super().robot_parser(request)
+
+    def _fresh_cached_robots(self, request: Request) -> Response | None:
+        """The robots.txt of the request's origin as the HTTP cache holds it, when the cache
+        would serve it without asking (a 200 younger than NEWSWATCH_ROBOTS_MAX_AGE): read
+        straight from the cache rather than by a request through the whole downloader, which
+        cost a quiet poll as much as its feed. None when it is not there, or stale."""
+        if self._cache is False:
+            engine = self.crawler.engine
+            found = [
+                mw
+                for mw in (engine.downloader.middleware.middlewares if engine is not None else ())
+                if isinstance(mw, HttpCacheMiddleware)
+            ]
+            self._cache = found[0] if found else None
+        cache = self._cache
+        if not isinstance(cache, HttpCacheMiddleware) or self.crawler.spider is None:
+            return None
+        url = urlparse_cached(request)
+        robots = Request(f"{url.scheme}://{url.netloc}{ROBOTS_PATH}", meta={"dont_obey_robotstxt": True})
+        try:
+            if not cache.policy.should_cache_request(robots):
+                return None
+            cached = cache.storage.retrieve_response(self.crawler.spider, robots)
+        except Exception:  # unreadable entry: the download path says why
+            return None
+        if (
+            cached is None
+            or cached.status != 200
+            or not cache.policy.is_cached_response_fresh(cached, robots)
+        ):
+            return None
+        cached.flags.append("cached")
+        self._stats.inc_value("httpcache/hit")
+        return cached
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         if not isinstance(exc, OffsiteRequest):

@@ -6,7 +6,9 @@
 
 Feeds, news sitemaps, sitemaps and listing pages are read by ``discovery``; candidates are
 canonicalised, checked against the outlet's allow/deny rules, the freshness window and
-the seen-URL table, and only then fetched. Every outcome is counted per outlet
+the seen-URL table, and only then fetched. A source body that a finished run read and
+whose items all settled is not parsed again; its items are counted as before
+(``spiders.cache.SourceRead``). Every outcome is counted per outlet
 (``spiders.runs``); nothing here raises out of a callback. The archive is the crawl's
 (``spiders.runs.crawl_archive``), opened and closed by the run recorder.
 """
@@ -14,7 +16,9 @@ the seen-URL table, and only then fetched. Every outcome is counted per outlet
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,12 +36,15 @@ from newswatch.extraction import looks_binary
 from newswatch.outlets import Outlet, OutletConfigError, load_outlets, select
 from newswatch.records import Article, Candidate, SourceKind
 from newswatch.urls import BadURL, canonicalize
+from spiders.cache import STALE_BY_DATE, SourceRead, body_digest, scope_fingerprint, source_key
 from spiders.logs import quiet_network_tracebacks, reported_once
 from spiders.middlewares import OffsiteRequest
 from spiders.runs import bump, crawl_archive, note_error
 
 BLOCKED_STATUSES = frozenset({401, 403, 429, 451})
 GONE_STATUSES = frozenset({404, 410})
+#: Outcomes of a candidate that no later run changes while its source's body stays the same.
+SETTLED = frozenset({"filtered", "skipped_seen", "skipped_stale", STALE_BY_DATE})
 
 
 def new_run_id(now: datetime) -> str:
@@ -47,6 +54,16 @@ def new_run_id(now: datetime) -> str:
 def header(response: Response, name: str) -> str:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else ""
+
+
+@dataclass
+class ParsedSource:
+    """One source body parsed this run: what it listed, for its :class:`SourceRead`."""
+
+    digest: str
+    candidates: list[Candidate] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)  # counters owed to no candidate
+    leaf: bool = True  # read whole, and lists no sitemap: its items are all it leads to
 
 
 class NewsSpider(scrapy.Spider):
@@ -73,6 +90,16 @@ class NewsSpider(scrapy.Spider):
         self._taken: dict[str, int] = {}
         self._candidates: set[str] = set()
         self._sources: set[tuple[str, str]] = set()  # (outlet, URL) of every source requested
+        self._outcome: dict[str, str] = {}  # candidate URL → what came of it this run
+        self._parsed: dict[tuple[str, str], ParsedSource] = {}  # (outlet, URL) → the body parsed
+        self._scopes: dict[str, str] = {}  # outlet key → scope_fingerprint
+        self._unchanged: list[str] = []  # the sources not parsed again, for the log
+        # One bound method per callback for the whole crawl: Scrapy reads and parses a
+        # generator callback's source once per callable object it still holds, so a bound
+        # method made anew for each request had it do so for every response.
+        self._on_source = self.parse_source
+        self._on_article = self.parse_article
+        self._on_error = self.on_error
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -103,7 +130,8 @@ class NewsSpider(scrapy.Spider):
             else now - timedelta(days=settings.getfloat("NEWSWATCH_FRESHNESS_DAYS"))
         )
         self.run_id = self.run_id_arg or settings.get("NEWSWATCH_RUN_ID") or new_run_id(now)
-        self.revisit_since = now - timedelta(days=settings.getfloat("NEWSWATCH_REVISIT_DAYS"))
+        self.revisit_days = settings.getfloat("NEWSWATCH_REVISIT_DAYS")
+        self.revisit_since = now - timedelta(days=self.revisit_days)
         self.max_per_run = settings.getint("NEWSWATCH_MAX_ARTICLES_PER_RUN")
         self.sitemap_depth = settings.getint("NEWSWATCH_SITEMAP_DEPTH")
         if not settings.get("NEWSWATCH_CONTACT_URL"):
@@ -130,8 +158,8 @@ class NewsSpider(scrapy.Spider):
         self._sources.add((outlet.key, url))
         return scrapy.Request(
             url,
-            callback=self.parse_source,
-            errback=self.on_error,
+            callback=self._on_source,
+            errback=self._on_error,
             dont_filter=True,
             priority=10,
             # nw_chain: the sitemap indexes that led here, so an index listing one of them is a loop
@@ -142,6 +170,9 @@ class NewsSpider(scrapy.Spider):
         outlet = self.outlets[response.meta["nw_outlet"]]
         kind: SourceKind = response.meta["nw_kind"]
         stats = self.crawler.stats
+        digest = body_digest(response.body)
+        if self._replay(outlet, kind, response.url, digest):
+            return
         content_type = header(response, "Content-Type") or None
         try:
             # sitemap URLs too old to be fetched or revisited are only counted, never held
@@ -154,14 +185,17 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("[%s] %s %s unusable: %s", outlet.key, kind, response.url, exc)
             return
         bump(stats, outlet.key, "sources_ok")
+        parsed = ParsedSource(digest, leaf=not found.malformed and not found.sitemaps)
         if found.older:
             bump(stats, outlet.key, "discovered", found.older)
             bump(stats, outlet.key, "skipped_stale", found.older)
+            parsed.counts.update(discovered=found.older, skipped_stale=found.older)
         if found.malformed:
             bump(stats, outlet.key, "source_errors")
             note_error(stats, outlet.key, f"{kind} {response.url}: read in part: {found.problem}")
             self.logger.warning("[%s] %s %s read in part: %s", outlet.key, kind, response.url, found.problem)
         self._count_bad_links(outlet, kind, response.url, found.bad_links)
+        parsed.counts.update(discovered=len(found.bad_links), filtered=len(found.bad_links))
         depth = response.meta.get("nw_depth", 0)
         for child, lastmod in found.sitemaps:
             if depth >= self.sitemap_depth:
@@ -180,9 +214,107 @@ class NewsSpider(scrapy.Spider):
                 continue  # listed by a second index: read once
             yield self._source_request(outlet, kind, child, depth + 1, response.meta.get("nw_chain", ()))
         for candidate in found.candidates:
+            parsed.candidates.append(candidate)
             request = self.consider(outlet, candidate)
             if request is not None:
                 yield request
+        self._parsed[(outlet.key, response.url)] = parsed  # every item considered
+
+    # --- unchanged sources ---------------------------------------------------------------
+
+    def _scope(self, outlet: Outlet) -> str:
+        """What decides an item's outcome besides the archive: the outlet's scope, its
+        allow/deny patterns and the revisit window."""
+        if outlet.key not in self._scopes:
+            self._scopes[outlet.key] = scope_fingerprint(
+                [
+                    outlet.key,
+                    *sorted(f"{host}:{port}" for host, port in outlet.origins),
+                    *sorted(outlet.domains),
+                    "allow",
+                    *(m.pattern for m in outlet.allow),
+                    "deny",
+                    *(m.pattern for m in outlet.deny),
+                    f"revisit {self.revisit_days}",
+                ]
+            )
+        return self._scopes[outlet.key]
+
+    def _replay(self, outlet: Outlet, kind: SourceKind, url: str, digest: str) -> bool:
+        """Count a source body a finished run read, all of whose items settled, as a parse
+        would, without parsing it; False (parse it) when there is no such record."""
+        if self.backfill:
+            return False
+        read = SourceRead.decode(self.archive.state.get(source_key(outlet.key, url)))
+        if read is None or read.digest != digest or read.scope != self._scope(outlet):
+            return False
+        items = read.replay(self.cutoff)
+        if items is None:
+            return False
+        counts = Counter(read.counts)
+        for item, counter in items:
+            if item in self._candidates:
+                continue  # listed by a source read before this one in this run
+            self._candidates.add(item)
+            self._outcome[item] = counter
+            counts["discovered"] += 1
+            counts[counter] += 1
+        stats = self.crawler.stats
+        bump(stats, outlet.key, "sources_ok")
+        for counter, count in counts.items():
+            if count:
+                bump(stats, outlet.key, counter, count)
+        self._unchanged.append(f"[{outlet.key}] {kind} {url} ({len(items)} items)")
+        return True
+
+    def closed(self, reason: str) -> None:
+        """Say, once, which sources were not parsed again (no line per source: a quiet
+        poll of a thousand outlets would log a thousand)."""
+        if self._unchanged:
+            shown = ", ".join(self._unchanged[:3]) + (" …" if len(self._unchanged) > 3 else "")
+            self.logger.info(
+                "%d source(s) unchanged since a run read them, none with new items; not parsed again: %s",
+                len(self._unchanged),
+                shown,
+            )
+
+    def source_reads(self) -> dict[str, str]:
+        """The ``service_state`` values to write when the run has finished: the
+        :class:`SourceRead` of each source body parsed whose items all settled; an empty
+        value for each one a backfill parsed (its items were judged by another window)."""
+        found: dict[str, str] = {}
+        now = utcnow()
+        for (key, url), parsed in self._parsed.items():
+            if self.backfill:
+                found[source_key(key, url)] = ""
+                continue
+            items = self._settled(parsed, now) if parsed.leaf else None
+            if items is not None:
+                read = SourceRead(parsed.digest, self._scope(self.outlets[key]), items, dict(parsed.counts))
+                found[source_key(key, url)] = read.encode()
+        return found
+
+    def _settled(
+        self, parsed: ParsedSource, now: datetime
+    ) -> tuple[tuple[str, str, datetime | None], ...] | None:
+        """Each candidate's URL, settled outcome and date; None when one is not settled:
+        deferred, refused, failed or not fetched yet, due for a revisit, or dated in the
+        future (it may be due later)."""
+        seen = self.archive.seen
+        items = []
+        for candidate in parsed.candidates:
+            outcome = self._outcome.get(candidate.url)
+            if candidate.updated is not None and candidate.updated > now:
+                return None
+            if outcome == "requested":
+                reason = seen.skip_reason(candidate.url, None, candidate.earlier_url)
+                if reason is None or seen.revisit_due(candidate.url, candidate.updated, self.revisit_since):
+                    return None
+                outcome = f"skipped_{reason}"
+            if outcome not in SETTLED:
+                return None
+            items.append((candidate.url, outcome, candidate.date))
+        return tuple(items)
 
     def _count_bad_links(self, outlet: Outlet, kind: SourceKind, url: str, bad: list[str]) -> None:
         """Links that are no usable URL are skipped, each counted ``discovered`` and
@@ -204,14 +336,17 @@ class NewsSpider(scrapy.Spider):
         bump(stats, outlet.key, "discovered")
         refusal = outlet.refusal(candidate.url)
         if refusal is not None:  # on the outlet's host, but another port: another service
+            self._outcome[candidate.url] = "refused"
             self._refused(outlet.key, "article", candidate, refusal, candidate.url, redirected=False)
             return None
         if outlet.rejects(candidate.url):
+            self._outcome[candidate.url] = "filtered"
             bump(stats, outlet.key, "filtered")
             return None
         # an archived article the source says changed since we fetched it: fetch it again
         revisit = self.archive.seen.revisit_due(candidate.url, candidate.updated, self.revisit_since)
         if not revisit and candidate.date is not None and candidate.date < self.cutoff:
+            self._outcome[candidate.url] = STALE_BY_DATE
             bump(stats, outlet.key, "skipped_stale")
             return None
         backfill_cutoff = self.cutoff if self.backfill else None
@@ -221,18 +356,21 @@ class NewsSpider(scrapy.Spider):
             else self.archive.seen.skip_reason(candidate.url, backfill_cutoff, candidate.earlier_url)
         )
         if reason is not None:
+            self._outcome[candidate.url] = f"skipped_{reason}"
             bump(stats, outlet.key, f"skipped_{reason}")
             return None
         if self.max_per_run and self._taken.get(outlet.key, 0) >= self.max_per_run:
+            self._outcome[candidate.url] = "deferred"
             bump(stats, outlet.key, "deferred")
             return None
         self._taken[outlet.key] = self._taken.get(outlet.key, 0) + 1
+        self._outcome[candidate.url] = "requested"
         # Newest first, so a per-run cap or a timeout loses the oldest items.
         age_hours = (utcnow() - candidate.date).total_seconds() / 3600 if candidate.date else 0
         return scrapy.Request(
             candidate.url,
-            callback=self.parse_article,
-            errback=self.on_error,
+            callback=self._on_article,
+            errback=self._on_error,
             # candidates are deduplicated above; Scrapy's duplicate filter would silently drop a
             # redirect back to a URL already requested (a loop A → B → A) instead of failing it
             dont_filter=True,

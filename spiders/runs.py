@@ -237,10 +237,14 @@ class CrawlRunRecorder:
             self.archive.close()
 
     def record(self, spider: Any, reason: str) -> None:
+        """One ``crawl_runs`` row and network verdict per outlet, and (a finished run) what
+        each source read came to (``NewsSpider.source_reads``), in one transaction; when that
+        fails, each outlet's row on its own, so one that cannot be written loses only itself."""
         archive, stats = self.archive, self.crawler.stats
         if stats is None:
             return
         closed = utcnow()
+        rows: list[tuple[dict[str, Any], Network]] = []
         for outlet in getattr(spider, "selected", []):
             counts = outlet_counts(stats, outlet.key)
             finished = stats.get_value(f"{PREFIX}/{outlet.key}/last_at") or closed
@@ -256,16 +260,37 @@ class CrawlRunRecorder:
                 "last_error": stats.get_value(f"{PREFIX}/{outlet.key}/last_error"),
                 "first_error": stats.get_value(f"{PREFIX}/{outlet.key}/first_error"),
             }
-            try:
-                archive.runs.record(row)
-                verdict = network_verdict(stats, outlet.key)
-                archive.state.set(NETWORK_STATE + outlet.key, f"{spider.run_id} {verdict}")
-            except ArchiveError as exc:
-                spider.logger.error("[%s] cannot record crawl run: %s", outlet.key, exc)
+            rows.append((row, network_verdict(stats, outlet.key)))
+        reads = self._source_reads(spider, reason)
+        try:
+            with archive.write():
+                for row, verdict in rows:
+                    archive.runs.record(row)
+                    archive.state.set(NETWORK_STATE + row["outlet"], f"{spider.run_id} {verdict}")
+                for key, value in reads.items():
+                    archive.state.set(key, value)
+        except ArchiveError:
+            for row, verdict in rows:
+                try:
+                    archive.runs.record(row)
+                    archive.state.set(NETWORK_STATE + row["outlet"], f"{spider.run_id} {verdict}")
+                except ArchiveError as exc:
+                    spider.logger.error("[%s] cannot record crawl run: %s", row["outlet"], exc)
         try:
             archive.checkpoint()
         except Exception as exc:  # a reader holding the WAL is not an error
             spider.logger.debug("WAL checkpoint skipped: %s", exc)
+
+    def _source_reads(self, spider: Any, reason: str) -> dict[str, str]:
+        """What the sources read in a finished run came to; nothing for a run cut short."""
+        reads = getattr(spider, "source_reads", None)
+        if reason != "finished" or reads is None:
+            return {}
+        try:
+            return dict(reads())
+        except ArchiveError as exc:  # they are read again next run; nothing is lost
+            spider.logger.warning("cannot tell which sources settled: %s", exc)
+            return {}
 
 
 def crawl_archive(crawler: Crawler) -> Archive:

@@ -401,6 +401,22 @@ class Matcher:
         self.rules = rules
         self.review = review
         self.threshold = threshold
+        # each rule under the terms of one clause it requires (one of them must be present
+        # for the rule to match): an article's present terms find the rules worth trying
+        # (the clause whose terms the fewest rules share: a rule's own group before CHINA)
+        self._by_term: dict[str, list[int]] = {}
+        self._unindexed: list[int] = []
+        required = [_required(rule.tree) for rule in rules]
+        shared: dict[str, int] = {}
+        for clauses in required:
+            for term in set().union(*clauses):
+                shared[term] = shared.get(term, 0) + 1
+        for index, clauses in enumerate(required):
+            if not clauses:
+                self._unindexed.append(index)
+                continue
+            for term in min(clauses, key=lambda clause: (sum(shared[t] for t in clause), len(clause))):
+                self._by_term.setdefault(term, []).append(index)
         # a group's own aliases, exclusions and query terms are looked for in every text; the
         # aliases of a language file in texts of that language (or of an unknown one)
         languages_of: dict[tuple[str, str], set[str]] = {}
@@ -630,7 +646,7 @@ class Matcher:
         doc = build_doc(title, text)
         scanned = self.scan(doc, languages)
         present = {term for term, _ in scanned}
-        possible = [rule for rule in self.rules if _possible(rule.tree, present, self._tid)]
+        possible = [rule for rule in self._candidates(present) if _possible(rule.tree, present, self._tid)]
         review = self.review if self.review and _possible(self.review.tree, present, self._tid) else None
         if not possible and review is None:  # most articles: some term a rule needs is absent
             return Verdict(False, 0.0, None, (), (), ())
@@ -666,6 +682,14 @@ class Matcher:
         return Verdict(
             flagged, score, severity, tuple(m.rule for m in matches), terms, evidence, tuple(matches)
         )
+
+    def _candidates(self, present: set[str]) -> list[Rule]:
+        """The rules that may match given the terms present, in their order: those with a
+        required term present, and those that require none."""
+        chosen = set(self._unindexed)
+        for term in present:
+            chosen.update(self._by_term.get(term, ()))
+        return [self.rules[index] for index in sorted(chosen)]
 
 
 class _Evaluation:
@@ -843,6 +867,26 @@ def _composed(text: str) -> str:
 
 def _start_of(match: tuple[tuple[str, int], int]) -> int:
     return match[0][1]
+
+
+def _required(node: Node) -> list[frozenset[str]]:
+    """Clauses ``node`` requires: it can be true only when each clause has a term present
+    (what :func:`_possible` checks, as sets). None for a NOT (true without any term), so an
+    OR with one has none either."""
+    if isinstance(node, (Term, GroupRef)):
+        return [frozenset([term_id(node)])]
+    if isinstance(node, Or):
+        each = [_required(item) for item in node.items]
+        if not all(each):
+            return []
+        return [frozenset().union(*(min(clauses, key=len) for clauses in each))]
+    if isinstance(node, And):
+        return [clause for item in node.items for clause in _required(item)]
+    if isinstance(node, Near):
+        return [*_required(node.left), *_required(node.right)]
+    if isinstance(node, Not):
+        return []
+    return _required(node.item)
 
 
 def _possible(node: Node, present: set[str], tid: dict[int, str]) -> bool:
