@@ -8,7 +8,11 @@ APScheduler 3 (BlockingScheduler) runs:
   hanging or rate-limiting Slack never holds up a crawl, and every Slack call is bounded;
 - the digest daily at NEWSWATCH_DIGEST_AT (a restart after that time still sends it, once),
   and a retry of an undelivered digest every 15 minutes;
-- the source-health watchdog every 15 minutes, and a heartbeat log line every hour.
+- the source-health watchdog every 15 minutes, and a heartbeat log line every hour;
+- the week's rules ledger to the ops channel once a week (NEWSWATCH_RULES_REPORT_DAY, from
+  the digest's time of day; a restart within a day after it still sends it, once);
+- with SLACK_APP_TOKEN, the clicks on the alerts' buttons through Slack's Socket Mode
+  (newswatch/service/socket.py; what a click does: alerts/actions.py).
 
 `newswatch run --once` runs every job once and exits (for cron): exit 1 when every crawl
 failed, timed out or crashed, or when it was stopped. One service per archive (a lock file);
@@ -56,11 +60,15 @@ from alerts import (
     make_transport,
 )
 from alerts import send_digest as deliver_digest
+from alerts.actions import apply, forged, read_clicks
+from alerts.dispatch import update_message
 from alerts.render import SlackMessage, slack_escape
 from alerts.transports import SlackTransport
 from newswatch.archive import Archive, ArchiveError, storage_hint, unusable_path
 from newswatch.clock import Clock, from_sql_time, sql_time, utcnow
-from newswatch.errors import NewswatchError
+from newswatch.errors import NewswatchError, SettingError
+from newswatch.feedback import ledger
+from newswatch.feedback.report import build as build_report
 from newswatch.outlets import Outlet, load_outlets, select
 from newswatch.rules.loader import load_gazetteer
 from newswatch.sanctions.announce import announce
@@ -72,6 +80,7 @@ from newswatch.service.schedule import (
     outlet_trigger,
     parse_digest_at,
 )
+from newswatch.service.socket import PING_INTERVAL, FeedbackSocket
 from newswatch.service.watchdog import FAILED_STATUSES, NetworkWatch, Watchdog
 
 log = logging.getLogger("newswatch.service")
@@ -141,6 +150,14 @@ class Service:
         self.scheduler: BlockingScheduler | None = None
         self.stopping = False
         self.network = NetworkWatch([o.key for o in self.outlets])
+        self.app_token = str(settings.get("SLACK_APP_TOKEN") or "")
+        self.mute_days = settings.getfloat("NEWSWATCH_MUTE_DAYS", 7.0)
+        if self.app_token and not self.config.slack:
+            raise SettingError(
+                "settings: SLACK_APP_TOKEN needs SLACK_BOT_TOKEN "
+                "(the bot posts the messages the buttons are on)"
+            )
+        self.feedback: FeedbackSocket | None = None
 
     def _guarded(self, job: Callable[..., None]) -> Callable[..., None]:
         return storage_errors_logged(job, Path(self.db_path))
@@ -199,13 +216,80 @@ class Service:
                     self.config,
                     outlet_names=self.outlet_names,
                     stop=self._stop,
+                    buttons=bool(self.app_token),
                 )
-            if report.sent or report.retried or report.failed:
+            if report.sent or report.retried or report.failed or report.muted:
                 log.info(
-                    "alerts: sent %d, retry later %d, failed %d", report.sent, report.retried, report.failed
+                    "alerts: sent %d, retry later %d, failed %d%s",
+                    report.sent,
+                    report.retried,
+                    report.failed,
+                    f", muted {report.muted}" if report.muted else "",
                 )
         except DispatcherBusy:
             log.info("alerts: another dispatcher is delivering; skipping")
+        finally:
+            archive.close()
+
+    # --- the buttons on alert messages (Socket Mode) -------------------------------------------
+
+    def start_feedback(self, ping_interval: float = PING_INTERVAL, retry: float = 30.0) -> None:
+        """With SLACK_APP_TOKEN: connect to Slack's Socket Mode in the background and handle
+        the clicks on the alerts' buttons (:meth:`judged`)."""
+        if not self.app_token or self.feedback is not None:
+            return
+        from slack_sdk import WebClient
+
+        web = WebClient(
+            token=self.config.slack_token, base_url=self.config.api_url, timeout=10, retry_handlers=[]
+        )
+        self.feedback = FeedbackSocket(self.app_token, web, self._guarded(self.judged), ping_interval, retry)
+        self.feedback.start()
+
+    def stop_feedback(self) -> None:
+        if self.feedback is not None:
+            self.feedback.close()
+            self.feedback = None
+
+    def judged(self, payload: dict[str, Any]) -> None:
+        """A ``block_actions`` payload (acknowledged already): each click that matches an alert
+        as archived is stored and its message shown again with who judged what; a click that
+        does not (an unknown action, a forged or stale id) is logged and left alone. A "Wrong
+        story" that queued a new first message asks for a delivery pass."""
+        clicks, ignored = read_clicks(payload)
+        for why in ignored:
+            log.warning("Slack click ignored: %s", why)
+        if not clicks:
+            return
+        transport = SlackTransport(
+            self.config.slack_token,
+            self.config.channel,
+            self.config.api_url,
+            self.config.min_interval,
+            stop=self._stop,
+        )
+        archive = self._archive()
+        try:
+            for click in clicks:
+                alert = archive.outbox.get(click.alert_id)
+                problem = forged(click, alert)
+                if problem is not None or alert is None:
+                    log.warning("Slack click ignored (%s by %s): %s", click.action, click.who, problem)
+                    continue
+                done = apply(archive, click, alert, self.mute_days)
+                log.info(
+                    "Slack: %s by %s on alert %d%s",
+                    done.what,
+                    click.who,
+                    click.alert_id,
+                    f" ({done.note})" if done.note else "",
+                )
+                try:
+                    update_message(archive, click.alert_id, transport, self.config, self.outlet_names)
+                except NewswatchError as exc:  # stored; the message shows it at its next update
+                    log.warning("alert %d: message not updated after the click: %s", click.alert_id, exc)
+                if done.queued_for is not None:
+                    self.request_delivery()
         finally:
             archive.close()
 
@@ -240,26 +324,7 @@ class Service:
         return digest_owed(now or self.clock(), self.digest_at, last_run)
 
     def watchdog(self) -> None:
-        ops_channel = self.settings.get("NEWSWATCH_SLACK_OPS_CHANNEL") or self.config.channel
-        if self.config.slack:
-            slack = SlackTransport(
-                self.config.slack_token,
-                ops_channel,
-                self.config.api_url,
-                self.config.min_interval,
-                stop=self._stop,
-            )
-
-            def send(text: str) -> None:
-                safe = slack_escape(text)
-                slack.send(
-                    SlackMessage(safe, [{"type": "section", "text": {"type": "mrkdwn", "text": safe}}])
-                )
-        else:
-
-            def send(text: str) -> None:
-                log.warning("source health: %s", text)
-
+        send = self._ops_sender("source health: %s")
         archive = self._archive()
         try:
             try:  # new Chinese and Hong Kong entries on the lists; a failed send is tried next pass
@@ -278,6 +343,64 @@ class Service:
                 )
         finally:
             archive.close()
+
+    def _ops_sender(self, unsent: str) -> Callable[[str], None]:
+        """Messages to the ops channel (``NEWSWATCH_SLACK_OPS_CHANNEL``, else the alert
+        channel), through one Slack transport (its pacing holds across them; DeliveryError when
+        Slack did not take one); without a Slack token, each is a warning in the log, written
+        with ``unsent``."""
+        if not self.config.slack:
+            return lambda text: log.warning(unsent, text)
+        channel = self.settings.get("NEWSWATCH_SLACK_OPS_CHANNEL") or self.config.channel
+        slack = SlackTransport(
+            self.config.slack_token, channel, self.config.api_url, self.config.min_interval, stop=self._stop
+        )
+
+        def send(text: str) -> None:
+            safe = slack_escape(text)
+            slack.send(SlackMessage(safe, [{"type": "section", "text": {"type": "mrkdwn", "text": safe}}]))
+
+        return send
+
+    def rules_report(self) -> None:
+        """The week's rules ledger (``newswatch rules report`` of the last 7 days) as one ops
+        message, once a week: on NEWSWATCH_RULES_REPORT_DAY from the digest's time of day, or
+        at the first turn after it (a service stopped over it, back within a day);
+        ``service_state`` remembers the week sent, so a restart never sends it twice. A message
+        Slack did not take is tried again at the next turn. Nothing is sent before the team's
+        first judgement (an archive without labels has no ledger to keep)."""
+        day = ledger.weekday(self.settings.get("NEWSWATCH_RULES_REPORT_DAY") or "off")
+        if day is None:
+            return
+        now = self.clock()
+        archive = self._archive()
+        try:
+            week = ledger.owed(
+                now, day, self.digest_at.at, self.digest_at.zone, archive.state.get(ledger.STATE_KEY)
+            )
+            if week is None or not archive.labels.count():
+                return
+            since = now - ledger.WEEK
+            report = build_report(
+                sql_time(since) or "", archive.labels.flagged_since(since), archive.labels.missed_since(since)
+            )
+            try:
+                self._ops_sender("the week's rules ledger (no Slack token): %s")(
+                    ledger.message(report, now, self.config.timezone)
+                )
+            except (NewswatchError, OSError) as exc:
+                log.warning("the week's rules ledger was not sent: %s; tried again at the next turn", exc)
+                return
+            archive.state.set(ledger.STATE_KEY, week)
+        finally:
+            archive.close()
+        log.info(
+            "rules ledger for the week of %s sent: %d alerts, %d judged, %d missed",
+            week,
+            report.total.alerts,
+            report.total.judged,
+            len(report.misses),
+        )
 
     def index_entities(self) -> None:
         """Read the articles archived before entity tracking, or under an earlier gazetteer,
@@ -404,6 +527,14 @@ class Service:
         scheduler.add_job(
             self._guarded(self.heartbeat), IntervalTrigger(hours=1), id="heartbeat", name="heartbeat"
         )
+        if ledger.weekday(self.settings.get("NEWSWATCH_RULES_REPORT_DAY") or "off") is not None:
+            scheduler.add_job(
+                self._guarded(self.rules_report),
+                IntervalTrigger(minutes=15),
+                id="rules-report",
+                name="the week's rules ledger",
+                next_run_time=now + timedelta(minutes=3),
+            )
         every = self.settings.getfloat("NEWSWATCH_ENTITY_UPDATE_HOURS")
         if every > 0:
             scheduler.add_job(
@@ -464,6 +595,7 @@ class Service:
             self.scheduler = self.build()
             signal.signal(signal.SIGTERM, self.stop)
             signal.signal(signal.SIGINT, self.stop)
+            self.start_feedback()
             if self.digest_owed():
                 self.scheduler.add_job(
                     self._guarded(self.digest),
@@ -471,11 +603,13 @@ class Service:
                     name="digest missed while stopped",
                 )
             self.scheduler.start()  # blocks until stop()
+            self.stop_feedback()
             for executor in ("crawls", "delivery", "default"):  # let running jobs finish their transactions
                 self.scheduler._lookup_executor(executor).shutdown(wait=True)
             log.info("newswatch service stopped")
             return 0
         finally:
+            self.stop_feedback()
             self.lock.release()
 
     def _catch_stop_signals(self) -> dict[int, Any]:
@@ -511,6 +645,7 @@ class Service:
                 return 1
             self.deliver()
             self.watchdog()
+            self._guarded(self.rules_report)()
             if self.digest_owed():
                 self.digest()
             self.digest(only_pending=True)

@@ -91,6 +91,7 @@ class DigestItem:
     story_claim: str | None = None  # the story's claim status: the strongest of its reports so far
     claim_by: ClaimSource | None = None  # the report that raised the story to ``story_claim``
     again: bool = False  # in a delivered digest before: here again because it raised the story's status
+    page: str | None = None  # a review article's page in Datasette (NEWSWATCH_DATASETTE_URL)
 
 
 @dataclass(frozen=True)
@@ -138,13 +139,26 @@ class DigestContent:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
-def undelivered(archive: Archive) -> list[DigestItem]:
+def datasette_pages(db_path: Path, base: str | None = None) -> str:
+    """The archive's address in Datasette: ``base`` (default the ``NEWSWATCH_DATASETTE_URL``
+    setting) and the database name ``newswatch serve`` gives it (the file's stem)."""
+    if base is None:
+        from newswatch.config.project import ProjectSettings
+
+        base = str(ProjectSettings.load().get("NEWSWATCH_DATASETTE_URL") or "http://127.0.0.1:8001")
+    return f"{base.rstrip('/')}/{db_path.stem}"
+
+
+def undelivered(archive: Archive, datasette: str | None = None) -> list[DigestItem]:
     """Flagged articles that no delivered digest has held yet, most severe and newest first,
     then those marked for review; each shows its most severe match's evidence (else, and for a
     review article always, the first evidence sentence). A report that raised its story's
     status after a delivered digest showed the story comes again (``again``), so the rise
-    reaches the next digest even when nothing else of the story is new."""
+    reaches the next digest even when nothing else of the story is new. A review article
+    links to its page in Datasette (``datasette``: the archive's address there, default
+    :func:`datasette_pages`), where it can be judged."""
     items, sources = [], {}
+    pages: str | None = None
     for r in archive.digests.undelivered():
         raised_by = r.get("claim_article")
         if raised_by is not None and raised_by not in sources:
@@ -160,6 +174,8 @@ def undelivered(archive: Archive) -> list[DigestItem]:
         review = bool(r["review"])
         sentence, spans = _evidence(archive, r["id"], r["evidence"], review)
         rules = tuple(json.loads(r["rules"] or "[]"))
+        if review and pages is None:
+            pages = datasette or datasette_pages(archive.path)
         items.append(
             DigestItem(
                 r["id"],
@@ -179,6 +195,7 @@ def undelivered(archive: Archive) -> list[DigestItem]:
                 r.get("story_claim"),
                 source if not review else None,
                 bool(r.get("again")),
+                f"{pages}/articles/{r['id']}" if review else None,
             )
         )
     return items
@@ -283,6 +300,10 @@ def render(
         by = source if source.article_id != lead.article_id else None
         again = any(i.again for i in (lead, *others) if i.article_id == source.article_id)
         return {
+            "id": lead.article_id,
+            # a review article: where to open it, and the line that judges it relevant
+            "page": lead.page if lead.page and web_url(lead.page) else None,
+            "judge": f"newswatch label {lead.article_id} relevant" if lead.review else None,
             "title": clip(lead.title, MAX_TITLE),
             "url": visible(lead.url),
             "href": lead.url if web_url(lead.url) else None,

@@ -29,6 +29,10 @@ claims, attempts and order; a failure there never holds back the alert channel, 
 configuration errors open a ``health`` row of their own (``slack``/``review_delivery``).
 Without the setting they are failed (visible in `newswatch alerts`; `--requeue` once it is
 set), never posted to the alert channel.
+
+With ``SLACK_APP_TOKEN`` set, every message carries the feedback buttons and the line of who
+judged what (alerts/actions.py). A reply of a story muted from Slack is not posted while the
+mute lasts: it becomes ``muted`` (no attempt spent; the archive and the digest keep its article).
 """
 
 from __future__ import annotations
@@ -44,12 +48,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from alerts.actions import feedback_line, feedback_of, with_buttons
 from alerts.config import AlertConfig
-from alerts.outbox import AlertView, Outbox
-from alerts.render import render_alert
+from alerts.outbox import REPLIES, AlertView, Outbox
+from alerts.render import SlackMessage, render_alert
 from alerts.transports import ConsoleTransport, DeliveryError, Sent, SlackTransport, Transport, classify
 from newswatch.archive import Archive
-from newswatch.clock import from_sql_time
+from newswatch.clock import from_sql_time, sql_time
+from newswatch.config.environment import read_environment
 
 log = logging.getLogger("newswatch.alerts")
 MAX_DELAY = timedelta(hours=1)
@@ -74,6 +80,7 @@ class DispatchReport:
     failed: int = 0
     recovered: int = 0  # alerts left mid-send by a crash, sent again
     refreshed: int = 0  # stories' first messages updated with their outlet count
+    muted: int = 0  # replies of muted stories, not posted
     stopped: str | None = None  # why the pass ended early
     config_error: bool = False  # it ended on a configuration error (token, channel)
     errors: list[str] = field(default_factory=list)
@@ -140,6 +147,35 @@ def _send(
     return transport.send(message, thread_ts=thread_ts, meta=_meta(alert))
 
 
+def render_message(
+    alert: AlertView, config: AlertConfig, names: dict[str, str], archive: Archive, buttons: bool
+) -> SlackMessage:
+    """An alert's message; with ``buttons``, the feedback line and buttons after its content."""
+    message = render_alert(alert, config.timezone, names.get(alert.outlet), names)
+    if not buttons:
+        return message
+    line = feedback_line(feedback_of(archive, alert.article_id, alert.story_id), config.timezone)
+    return with_buttons(message, alert.id, alert.article_id, line)
+
+
+def buttons_wanted(transport: Transport) -> bool:
+    """Buttons go on Slack's messages when SLACK_APP_TOKEN is set (read from the environment,
+    for `newswatch dispatch`; the service says it itself)."""
+    return transport.name != "console" and bool(read_environment().SLACK_APP_TOKEN)
+
+
+def update_message(
+    archive: Archive, alert_id: int, transport: Transport, config: AlertConfig, names: dict[str, str]
+) -> bool:
+    """Show an alert's message again as the archive has it now (its judgements, mute and
+    moves), with its buttons (chat.update); False when it was never posted to Slack."""
+    view = Outbox(archive).view(alert_id)
+    if view is None or view.slack_ts is None:
+        return False
+    transport.update(view.channel, view.slack_ts, render_message(view, config, names, archive, True))
+    return True
+
+
 def _young(alert: AlertView, now: datetime) -> bool:
     created = from_sql_time(alert.created_at)
     return created is None or now - created < FREE_DEFERRAL_AGE
@@ -155,7 +191,9 @@ class _Pass:
         config: AlertConfig,
         names: dict[str, str],
         rng: Callable[[], float],
+        buttons: bool = False,
     ):
+        self.buttons = buttons
         self.archive = archive
         self.transport = transport
         self.config = config
@@ -201,13 +239,15 @@ class _Pass:
 
     def deliver(self, alert: AlertView) -> bool:
         """Send one alert; False when the pass must stop."""
+        if self.muted(alert):
+            return True
         settled = self.settle(alert)
         if settled is None:
             return True  # the reply waits for its thread
         if alert.attempts >= self.config.max_attempts:  # left `sending` by a crash with none left
             self.give_up(alert, alert.attempts, "no attempt left after an interrupted send")
             return True
-        message = render_alert(settled, self.config.timezone, self.names.get(alert.outlet), self.names)
+        message = render_message(settled, self.config, self.names, self.archive, self.buttons)
         thread_ts = _thread_of(settled)
         if not self.archive.outbox.claim(alert.id, self.config.max_attempts):
             return True  # taken by someone else
@@ -216,6 +256,24 @@ class _Pass:
         except Exception as exc:  # any failure of a send is an attempt, counted, retried later
             return self.failed(alert, classify(exc))
         self.confirmed(alert, sent, thread_ts)
+        return True
+
+    def muted_until(self, alert: AlertView) -> datetime | None:
+        """When the mute of a reply's story ends (None: not a reply, or not muted now)."""
+        if alert.kind not in REPLIES or alert.story_id is None:
+            return None
+        return self.archive.labels.muted_until(alert.story_id, self.archive.clock())
+
+    def muted(self, alert: AlertView) -> bool:
+        """A reply of a story muted now is marked ``muted`` instead of posted."""
+        until = self.muted_until(alert)
+        if until is None:
+            return False
+        if self.archive.outbox.mute(alert.id, f"story muted until {sql_time(until)} UTC"):
+            self.report.muted += 1
+            log.info(
+                "alert %d not posted: story %d muted until %s UTC", alert.id, alert.story_id, sql_time(until)
+            )
         return True
 
     def confirmed(self, alert: AlertView, sent: Sent, thread_ts: str | None) -> None:
@@ -302,15 +360,18 @@ def dispatch(
     outlet_names: dict[str, str] | None = None,
     rng: Callable[[], float] = random.random,
     stop: threading.Event | None = None,
+    buttons: bool | None = None,
 ) -> DispatchReport:
-    """One pass over the due alerts, oldest first (see the module's docstring)."""
-    run = _Pass(archive, transport, config, outlet_names or {}, rng)
+    """One pass over the due alerts, oldest first (see the module's docstring). ``buttons``:
+    the feedback buttons on every message (None: when SLACK_APP_TOKEN is set)."""
+    wanted = buttons_wanted(transport) if buttons is None else buttons
+    run = _Pass(archive, transport, config, outlet_names or {}, rng, wanted)
     if dry_run:
         return _dry_run(run, limit)
     run.report.recovered = archive.outbox.recover()
     taken = run.lane(run.outbox.due(limit=limit), stop)
     if run.report.stopped is None:
-        refresh_parents(run.outbox, transport, config, run.names, run.report)
+        refresh_parents(run.outbox, transport, config, run.names, run.report, run.buttons)
     left = None if limit is None else limit - taken
     if run.report.stopped is None and (left is None or left > 0):
         run.review_lane(left, stop)
@@ -322,16 +383,21 @@ def _dry_run(run: _Pass, limit: int | None) -> DispatchReport:
     if run.config.review_channel:
         alerts += run.outbox.due(limit=limit, review=True)
     for alert in alerts[:limit]:
-        settled = run.settle(alert)
+        settled = None if run.muted_until(alert) else run.settle(alert)
         if settled is not None:
-            message = render_alert(settled, run.config.timezone, run.names.get(alert.outlet), run.names)
+            message = render_message(settled, run.config, run.names, run.archive, run.buttons)
             _send(run.transport, message, _thread_of(settled), alert, run.config)
             run.report.sent += 1
     return run.report
 
 
 def refresh_parents(
-    outbox: Outbox, transport: Transport, config: AlertConfig, names: dict[str, str], report: DispatchReport
+    outbox: Outbox,
+    transport: Transport,
+    config: AlertConfig,
+    names: dict[str, str],
+    report: DispatchReport,
+    buttons: bool = False,
 ) -> None:
     """Bring each story's first message up to date with its outlet count (chat.update).
     A failure leaves the story marked; the next pass tries again."""
@@ -339,7 +405,7 @@ def refresh_parents(
         view = outbox.view(alert_id)
         if view is None or view.slack_ts is None:
             continue
-        message = render_alert(view, config.timezone, names.get(view.outlet), names)
+        message = render_message(view, config, names, outbox.archive, buttons)
         try:
             transport.update(view.channel, view.slack_ts, message)
         except Exception as exc:  # a DeliveryError, or anything else: the story stays marked

@@ -5,6 +5,7 @@
     python bench/rules.py --check              # exit 1 when a figure falls below bench/baselines/rules.json
     python bench/rules.py --raise-baseline     # write today's figures as the new floors (only upward)
     python bench/rules.py --against OLD_RULES  # speed A/B, interleaved in one run, with the spread
+    python bench/rules.py --extra labels.jsonl # also score the team's labels (newswatch labels export)
 
 Corpus: ``../shared/corpus/relevance/{dev,dev-en,dev2}.jsonl`` (labels relevant /
 borderline / irrelevant; hard negatives are irrelevant items whose reason starts "Hard
@@ -15,7 +16,9 @@ tier (articles no rule flags but worth a look) is scored as flagged-or-review re
 as the share of general news (the extraction corpus's bodies) and of hard negatives it
 marks. Every miss and false alarm can be listed with the rules that fired or the groups a
 rule lacked (``--show``). Speed is articles per second on one core, on texts cut or
-repeated to 5 KB.
+repeated to 5 KB. ``--extra FILE`` (repeatable) reads more records in the corpus's format, such
+as the team's judgements (``newswatch labels export``), and scores them beside the corpus,
+apart from it: the corpus's figures and floors do not change.
 """
 
 from __future__ import annotations
@@ -63,6 +66,18 @@ def load_items(corpus: Path = CORPUS, seeds: Path = SEEDS) -> list[dict[str, Any
                 "seed": True,
             }
         )
+    return items
+
+
+def load_extra(paths: list[Path]) -> list[dict[str, Any]]:
+    """Records in the corpus's format from other JSON Lines files (``newswatch labels export``);
+    each id is prefixed with its file's name, so it never clashes with the corpus's."""
+    items: list[dict[str, Any]] = []
+    for path in paths:
+        for line in path.open(encoding="utf-8"):
+            if line.strip():
+                item = json.loads(line)
+                items.append({**item, "id": f"{path.stem}:{item['id']}"})
     return items
 
 
@@ -228,16 +243,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--against", metavar="RULES", help="another ruleset: a speed A/B, interleaved")
     parser.add_argument("--check", action="store_true", help="fail when a figure is below its floor")
     parser.add_argument(
+        "--extra",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="FILE",
+        help="more records in the corpus's format (newswatch labels export), scored apart; repeatable",
+    )
+    parser.add_argument(
         "--raise-baseline", action="store_true", help="store today's figures as floors (upward only)"
     )
     parser.add_argument(
         "--lower-baseline", action="store_true", help="with --raise-baseline: allow floors to go down"
     )
     args = parser.parse_args(argv)
-    if not CORPUS.exists():
+    extra = load_extra(args.extra)
+    if not CORPUS.exists() and not extra:
         print(f"relevance corpus not found at {CORPUS}; nothing to score")
         return 0
     matcher = load_ruleset(args.rules)
+    scored: dict[str, Any] | None = None
+    if extra:
+        scored = score(matcher, extra)
+        print(
+            f"extra ({', '.join(str(p) for p in args.extra)}): {scored['items']} items, relevant "
+            f"{scored['relevant']}, irrelevant {scored['irrelevant']}, borderline {scored['borderline']}: "
+            f"precision {scored['precision']:.3f}  recall {scored['recall']:.3f}  F1 {scored['f1']:.3f}  "
+            f"(TP {scored['tp']}, FP {scored['fp']}, FN {scored['fn']})"
+        )
+        show(scored, {k.strip() for k in args.show.split(",") if k.strip()})
+        if not CORPUS.exists():
+            return 0
     items = load_items()
     if args.against:
         against(matcher, load_ruleset(args.against), items)
@@ -283,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Russia), {news:.0f} articles/s on general news (extraction corpus bodies)"
     )
     show(result, {k.strip() for k in args.show.split(",") if k.strip()})
+    if scored is not None:  # the extra files' figures, apart from the corpus's (no floor reads them)
+        result["extra"] = {k: v for k, v in scored.items() if k != "per_item"}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}

@@ -452,7 +452,8 @@ def classify(jsonl: Any, rules_path: str | None) -> None:
 
 @main.group()
 def rules() -> None:
-    """Check, explain and backtest the rules (config/rules/*.toml)."""
+    """Check, explain and backtest the rules (config/rules/*.toml); report on them and find
+    words for them from the team's judgements."""
 
 
 @rules.command("check")
@@ -547,13 +548,26 @@ def _explain_input(target: str) -> tuple[str, str]:
 )
 @click.option("--samples", default=5, show_default=True, help="Sample titles shown per direction.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-def rules_backtest(since: str, rules_path: str | None, samples: int, as_json: bool) -> None:
+@click.option(
+    "--labels",
+    "against_labels",
+    is_flag=True,
+    help="Score the rules against every label the team made (newswatch label, Slack) instead; "
+    "--since is not used.",
+)
+def rules_backtest(
+    since: str, rules_path: str | None, samples: int, as_json: bool, against_labels: bool
+) -> None:
     """Run the rules over the archive and show what they would flag that is not flagged
-    now, and the reverse (counts per day and outlet, sample titles)."""
+    now, and the reverse (counts per day and outlet, sample titles). With --labels: their
+    precision and recall against the team's labels, and every disagreement."""
     from newswatch.clock import parse_since, sql_time, utcnow
     from newswatch.rules.backtest import run
 
     matcher = _ruleset(rules_path)
+    if against_labels:
+        _backtest_labels(matcher, as_json)
+        return
     try:
         cutoff = parse_since(since, utcnow())
     except ValueError as exc:
@@ -584,6 +598,244 @@ def rules_backtest(since: str, rules_path: str | None, samples: int, as_json: bo
         for change in changes[:samples]:
             rules_list = ", ".join(change.rules_after or change.rules_before)
             click.echo(f"  - [{change.outlet} {change.day}] {change.title}  ({rules_list})")
+
+
+def _backtest_labels(matcher: Any, as_json: bool) -> None:
+    """``rules backtest --labels``: the ruleset against each labelled article's standing label."""
+    from alerts.render import visible
+    from newswatch.feedback.report import percent
+    from newswatch.rules.backtest import LABEL_CLASSES, score_labels
+
+    archive = _archive(_settings(), existing=True)
+    try:
+        score = score_labels(matcher, archive.labels.standing())
+    finally:
+        archive.close()
+    if as_json:
+        click.echo(json.dumps(score.as_dict(), ensure_ascii=False, indent=2))
+        return
+    labelled = sum(c["labelled"] for c in score.classes.values())
+    click.echo(
+        f"{labelled} labelled articles: precision {percent(score.precision)}, recall {percent(score.recall)} "
+        f"(flagged relevant {score.tp}, flagged irrelevant {score.fp}, missed relevant {score.fn}; "
+        "borderline left out)"
+    )
+    rows = [[c, *score.classes[c].values()] for c in LABEL_CLASSES]
+    click.echo(render_table(["label", "labelled", "flagged", "flagged when archived"], rows))
+    click.echo(f"\ndisagreements: {len(score.disagreements)}")
+    for d in score.disagreements:
+        verdict = f"flagged ({', '.join(d.rules)})" if d.flagged else "not flagged"
+        note = f" — {visible(d.note)}" if d.note else ""
+        click.echo(f"  #{d.article_id} {d.label}, {verdict}: [{d.outlet}] {visible(d.title)[:90]}{note}")
+
+
+@rules.command("report")
+@click.option(
+    "--since",
+    default="30d",
+    show_default=True,
+    metavar="SPAN",
+    help="Alerts of articles archived in this span (7d, 36h) or since a date; misses archived or "
+    "judged in it.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def rules_report(since: str, as_json: bool) -> None:
+    """Per rule: the alerts it fired, how many the team judged, relevant and irrelevant, and
+    the precision on the judged ones; then the misses (judged relevant, flagged by no rule)
+    with the review tier's verdict on each."""
+    from alerts.render import visible
+    from newswatch.clock import parse_since, sql_time, utcnow
+    from newswatch.feedback.report import TABLE_HEADERS, build, table_rows
+
+    matcher = _ruleset()
+    try:
+        cutoff = parse_since(since, utcnow())
+    except ValueError as exc:
+        _fail(str(exc))
+    archive = _archive(_settings(), existing=True)
+    try:
+        report = build(
+            sql_time(cutoff) or "",
+            archive.labels.flagged_since(cutoff),
+            archive.labels.missed_since(cutoff),
+            [r.id for r in matcher.rules],
+        )
+    finally:
+        archive.close()
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"alerts since {report.since} (UTC), judged by their latest label")
+    click.echo(render_table(TABLE_HEADERS, table_rows(report)))
+    click.echo(
+        f"\nmissed: {len(report.misses)} judged relevant that no rule flagged "
+        f"({report.misses_reviewed} marked for review)"
+    )
+    for m in report.misses:
+        tier = "review: yes" if m.review else "review: no"
+        note = f" — {visible(m.note)}" if m.note else ""
+        click.echo(f"  #{m.article_id} [{m.outlet}] {visible(m.title or m.url)[:90]} ({tier}; {m.who}){note}")
+
+
+@rules.command("suggest")
+@click.option("--rules", "rules_path", metavar="DIR", help="Rules folder or file (default NEWSWATCH_RULES).")
+@click.option("--top", default=15, show_default=True, help="Terms shown per language at most.")
+@click.option("--min-docs", default=2, show_default=True, help="Missed articles a term must be in.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def rules_suggest(rules_path: str | None, top: int, min_docs: int, as_json: bool) -> None:
+    """Words and phrases to consider for the rules, per language: frequent in the articles the
+    team judged relevant that the rules miss, rare in those judged irrelevant, and matched by
+    no group yet. For a person to judge; nothing is changed."""
+    from alerts.render import visible
+    from newswatch.feedback.suggest import Text, suggest
+    from newswatch.rules.text import build_doc
+
+    _in_range("--top", top, 1000)
+    _in_range("--min-docs", min_docs, 1000)
+    matcher = _ruleset(rules_path)
+    archive = _archive(_settings(), existing=True)
+    try:
+        texts = [
+            Text(
+                int(r["article_id"]),
+                r["language"] or "",
+                r["label"] == "relevant",
+                r["title"] or "",
+                r["text"] or "",
+            )
+            for r in archive.labels.standing()
+            if r["label"] == "irrelevant"
+            or (
+                r["label"] == "relevant"
+                and not matcher.classify(r["title"] or "", r["text"] or "", r["language"]).flagged
+            )
+        ]
+    finally:
+        archive.close()
+
+    def known(term: str, language: str) -> bool:
+        return any(found.startswith("@") for found, _ in matcher.scan(build_doc(term, ""), language or None))
+
+    found = suggest(texts, known, top=top, min_docs=min_docs)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [s.__dict__ | {"candidates": [c.__dict__ for c in s.candidates]} for s in found],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if not found:
+        click.echo("no miss: every article judged relevant is flagged by these rules")
+        return
+    for lang in found:
+        click.echo(f"\n{lang.language}: {lang.misses} missed relevant, {lang.irrelevant} irrelevant judged")
+        rows = [
+            [
+                visible(c.term),
+                f"{c.missed}/{lang.misses}",
+                f"{c.irrelevant}/{lang.irrelevant}",
+                ", ".join(f"#{i}" for i in c.examples),
+            ]
+            for c in lang.candidates
+        ]
+        if rows:
+            click.echo(render_table(["term", "in misses", "in irrelevant", "e.g."], rows))
+        else:
+            click.echo(f"  no term in {min_docs} misses that is rare in irrelevant ones and new to the rules")
+    click.echo(
+        "\nCandidates only: add one to a group in config/rules (docs/rules.md), then check it with "
+        "newswatch rules backtest --labels --rules DIR."
+    )
+
+
+# --- the team's judgements -------------------------------------------------------------------
+
+
+@main.command("label")
+@click.argument("ref", metavar="URL|ID")
+@click.argument("label", type=click.Choice(["relevant", "irrelevant", "borderline"]))
+@click.option("--note", metavar="TEXT", help="Why (exported as the corpus record's reason).")
+@click.option("--who", metavar="NAME", help="Who judged it (default: your login name).")
+def label_command(ref: str, label: str, note: str | None, who: str | None) -> None:
+    """Judge an archived article (its archive id, or its URL in any spelling): relevant,
+    irrelevant or borderline. Alerted or not: a miss found in Datasette is labelled the same
+    way. Every judgement is kept; the latest one stands."""
+    import getpass
+
+    from alerts.render import visible
+    from newswatch.archive import ArchiveError
+
+    settings = _settings()
+    try:
+        name = (who or "").strip() or getpass.getuser()
+    except (OSError, KeyError):  # no login name in this environment (a container's user)
+        _fail("who are you? no login name here: give --who NAME")
+    archive = _archive(settings, existing=True)
+    try:
+        article = archive.labels.article(ref)
+        if article is None:
+            _fail(f"{ref}: no archived article has that id or URL (archive {settings.get('NEWSWATCH_DB')})")
+        try:
+            row_id = archive.labels.add(article["id"], label, name, "cli", (note or "").strip() or None)
+        except ArchiveError as exc:
+            _fail(str(exc), 1)
+        stored = next(r for r in archive.labels.for_article(article["id"]) if r["id"] == row_id)
+    finally:
+        archive.close()
+    title = visible(article["title"] or "")[:90]
+    click.echo(
+        f"article {article['id']} labelled {label} by {name} at {stored['labelled_at']} UTC (label {row_id})"
+    )
+    click.echo(f"  [{article['outlet']}] {title}\n  {article['url']}")
+    if note and note.strip():
+        click.echo(f"  note: {visible(note.strip())}")
+
+
+@main.group("labels")
+def labels_group() -> None:
+    """The team's judgements (the labels table)."""
+
+
+@labels_group.command("export")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to FILE (default: standard output).",
+)
+@click.option(
+    "--since", metavar="DATE", help="Only standing labels made since DATE (2026-01-31) or a span (7d)."
+)
+def labels_export(output: Path | None, since: str | None) -> None:
+    """Each labelled article's standing label as JSON lines in the relevance corpus's record
+    format (id, url, outlet, date, lang, title, text, label, reason = the note), for
+    bench/rules.py --extra FILE."""
+    from newswatch.clock import parse_since, utcnow
+    from newswatch.feedback.export import write_jsonl
+
+    settings = _settings()
+    cutoff = None
+    if since:
+        try:
+            cutoff = parse_since(since, utcnow())
+        except ValueError as exc:
+            _fail(str(exc))
+    names = _outlet_names(settings)
+    archive = _archive(settings, existing=True)
+    try:
+        rows = archive.labels.standing(cutoff)
+    finally:
+        archive.close()
+    if output is None:
+        write_jsonl(rows, sys.stdout, names)
+        return
+    try:
+        with output.open("w", encoding="utf-8") as out:
+            count = write_jsonl(rows, out, names)
+    except OSError as exc:
+        _fail(f"{output}: {exc.strerror or exc}", 1)
+    click.echo(f"{count} labelled articles written to {output}", err=True)
 
 
 # --- search and Datasette --------------------------------------------------------------------
@@ -1123,7 +1375,9 @@ def _digest_outcome(outcome: Any, config: Any) -> None:
 
 
 @main.command("alerts")
-@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed"]), help="Only these.")
+@click.option(
+    "--status", type=click.Choice(["pending", "sending", "sent", "failed", "muted"]), help="Only these."
+)
 @click.option(
     "--requeue", "requeue", multiple=True, type=int, metavar="ID", help="Send this failed alert again."
 )

@@ -12,6 +12,9 @@ with ``retry_after``) or ``ratelimited:600``; ``server_error`` (500); any Slack 
 ``cut`` (the body is cut off mid-way), ``reset`` (the connection is reset without an answer),
 ``drop`` (closed without an answer), ``hang`` (no answer until ``hang_for`` seconds pass or
 the server stops), ``trickle`` (the answer one byte every half second).
+
+Socket Mode: with ``socket_url`` set (tests/fakesocket.py), ``apps.connections.open`` answers
+that WebSocket URL, whatever the script says (the call is recorded).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class FakeSlack:
         self.default = "ok"  # the answer once the script is used up
         self.late_by = 0.3
         self.hang_for = 60.0
+        self.socket_url: str | None = None  # what apps.connections.open answers
         self._closing = threading.Event()
         self._script: list[str] = []
         self._ts = 1_700_000_000
@@ -60,6 +64,9 @@ class FakeSlack:
                 pass
 
             def do_POST(self) -> None:
+                if fake.socket_url is not None and self.path.endswith("/apps.connections.open"):
+                    self._connections_open()
+                    return
                 with fake._lock:
                     action = fake._script.pop(0) if fake._script else fake.default
                 if action == "late":
@@ -103,6 +110,13 @@ class FakeSlack:
                     if action == "odd_ids":  # confirmed, but the ids are not text
                         body["ts"], body["channel"] = {"x": 1}, 5
                     self._answer(200, body, cut=action == "cut", trickle=action == "trickle")
+
+            def _connections_open(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+                with fake._lock:
+                    fake.calls.append(Call("apps.connections.open", {}, time.monotonic(), token, "ok"))
+                self._answer(200, {"ok": True, "url": fake.socket_url})
 
             def _answer(
                 self,
@@ -166,6 +180,10 @@ class FakeSlack:
     def delivered(self) -> list[Call]:
         """The chat.postMessage calls after which the message is in the channel."""
         return [c for c in self.posts() if c.answer in self.POSTED]
+
+    def release(self) -> None:
+        """Hanging answers end now (the connection is closed without an answer)."""
+        self._closing.set()
 
     def start(self) -> FakeSlack:
         self.thread.start()

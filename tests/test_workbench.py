@@ -497,3 +497,46 @@ def test_a_capped_search_keeps_the_newest_matches_and_says_when_it_left_some_out
     with contextlib.closing(sqlite3.connect(bench.db)) as conn:
         assert conn.execute(*probe).fetchone()[0] == 3  # more than 2: some were left out
     assert newest_matches_sql(parse("中国"), 2) is None  # a scan, no index to count in
+
+
+def test_judgements_show_in_datasette_labels_table_this_weeks_query_and_each_review_item(
+    bench: Workbench,
+) -> None:
+    archive = Archive(bench.db, clock=lambda: bench.now - timedelta(minutes=5))
+    try:
+        archive.labels.add(bench.ids["factory"], "relevant", "ana", "slack")
+        archive.labels.add(bench.ids["unrelated"], "irrelevant", "ben", "cli", "metro <b>news</b>")
+    finally:
+        archive.close()
+    review = bench.ids["review"]
+    # the review item on the home page: its id and the line that judges it; its title opens its page
+    home = bench.get("/newswatch")
+    worth = home[home.index("<h2>Worth a look</h2>") : home.index("<h2>Outlet health")]
+    assert f'<a href="/newswatch/articles/{review}">{REVIEW_TITLE}</a>' in worth
+    assert f'#{review} · relevant? <code class="nw-judge">newswatch label {review} relevant</code>' in worth
+    assert "/newswatch/labelled_this_week" in worth and "/newswatch/review_to_judge" in worth
+    # every review article not judged yet, with the line to copy
+    (unjudged,) = bench.rows("/newswatch/review_to_judge.json")
+    assert (unjudged["id"], unjudged["judge"]) == (review, f"newswatch label {review} relevant")
+    # the review view links each id to the article's page, which has the line and its judgements
+    view = bench.get("/newswatch/review_articles")
+    assert f'<a href="/newswatch/articles/{review}">{review}</a>' in view
+    assert "newswatch label ID relevant" in view
+    page = bench.get(f"/newswatch/articles/{review}")
+    assert f'<code class="nw-judge">newswatch label {review} relevant</code>' in page
+    assert "<dt>Judged</dt>" not in page
+    judged = bench.get(f"/newswatch/articles/{bench.ids['unrelated']}")
+    assert "<dt>Judged</dt>" in judged and "<strong>irrelevant</strong> by ben (cli, " in judged
+    assert "metro &lt;b&gt;news&lt;/b&gt;" in judged  # a note is text, never markup
+    # the labels table is visible and explained; this week's judgements, newest first, with the article
+    table = bench.get("/newswatch/labels")
+    assert "<h1>Labels" in table and "standing label is its latest row" in table
+    assert "Labels" in home[home.index('id="internal"') :]
+    week = bench.rows("/newswatch/labelled_this_week.json")
+    assert [(r["id"], r["label"], r["who"], r["outlet"]) for r in week] == [
+        (bench.ids["unrelated"], "irrelevant", "ben", "dw"),
+        (bench.ids["factory"], "relevant", "ana", "rferl"),
+    ]
+    assert week[1]["title"] == FACTORY_TITLE and week[1]["url"] == bench.urls["factory"]
+    listed = bench.get("/newswatch/labelled_this_week")
+    assert f'<a href="/newswatch/articles/{bench.ids["factory"]}">{FACTORY_TITLE}</a>' in listed

@@ -14,6 +14,7 @@ from newswatch.archive.articles import Articles
 from newswatch.archive.connection import Db
 from newswatch.archive.digests import Digests
 from newswatch.archive.health import Health
+from newswatch.archive.labels import Labels
 from newswatch.archive.listings import Listings
 from newswatch.archive.outbox import Outbox
 from newswatch.archive.runs import Runs
@@ -51,6 +52,7 @@ class Archive:
         self.digests = Digests(self._db)
         self.search = ArticleSearch(self._db)
         self.listings = Listings(self._db)
+        self.labels = Labels(self._db)
 
     @property
     def conn(self) -> sqlite3.Connection:

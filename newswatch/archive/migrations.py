@@ -605,3 +605,54 @@ def m018_entities(db: sqlite_utils.Database) -> None:
             "UPDATE entity_listings SET match_names = ? WHERE id = ?",
             (json.dumps(names, ensure_ascii=False), row_id),
         )
+
+
+@migrations()
+def m019_labels(db: sqlite_utils.Database) -> None:
+    # the team's judgements (Slack buttons, the review channel, `newswatch label`): one row per
+    # judgement, a second person's kept beside the first (disagreement is data)
+    db.execute(
+        """
+        CREATE TABLE labels (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles (id),
+            label TEXT NOT NULL,         -- relevant, irrelevant, borderline
+            who TEXT NOT NULL,           -- Slack user (@name) or the terminal's user
+            labelled_at TEXT NOT NULL,   -- UTC
+            source TEXT NOT NULL,        -- slack, review, cli
+            note TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_labels_article ON labels (article_id)")
+    db.execute("CREATE INDEX idx_labels_labelled_at ON labels (labelled_at)")
+    # stories an analyst muted: no further thread replies until `until` (UTC)
+    db.execute(
+        """
+        CREATE TABLE story_mutes (
+            story_id INTEGER PRIMARY KEY REFERENCES stories (id),
+            until TEXT NOT NULL,
+            who TEXT NOT NULL,
+            muted_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+@migrations()
+def m020_story_moves(db: sqlite_utils.Database) -> None:
+    # "Wrong story" in Slack: an article taken out of the story it was grouped under, into one of
+    # its own (who did it and when; the stories' counts are recomputed in the same write)
+    db.execute(
+        """
+        CREATE TABLE story_moves (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles (id),
+            from_story INTEGER NOT NULL REFERENCES stories (id),
+            to_story INTEGER NOT NULL REFERENCES stories (id),
+            who TEXT NOT NULL,           -- Slack user (@name)
+            moved_at TEXT NOT NULL       -- UTC
+        )
+        """
+    )
+    db.execute("CREATE INDEX idx_story_moves_article ON story_moves (article_id)")

@@ -17,6 +17,7 @@ the review channel's (``review``); neither holds the other back.
                  ▲                                 │
                  └── retry later ◀─────────────────┤ (next_attempt_at, last_error)
                                                    └── refused / attempts used up ──▶ failed
+    pending ──a reply of a muted story──▶ muted (never posted; the archive and the digest keep the article)
     recover: sending ──▶ pending (after a crash)     requeue: failed ──▶ pending
 
 An attempt is spent when the alert is claimed, before anything is posted; ``retry_later``
@@ -302,6 +303,18 @@ class Outbox:
             conn.execute(
                 "UPDATE alerts SET status = 'failed', last_error = ? WHERE id = ? AND status != 'sent'",
                 (error[:500], alert_id),
+            )
+
+    def mute(self, alert_id: int, note: str) -> bool:
+        """A pending reply of a muted story is not posted: ``muted``, with ``note`` (why, until
+        when) in ``last_error``; no attempt spent. True when the row was pending."""
+        with self.db.write() as conn:
+            return (
+                conn.execute(
+                    "UPDATE alerts SET status = 'muted', last_error = ? WHERE id = ? AND status = 'pending'",
+                    (note[:500], alert_id),
+                ).rowcount
+                == 1
             )
 
     def requeue(self, alert_ids: list[int] | None = None) -> int:

@@ -67,6 +67,16 @@ WINDOW_COLUMNS = (
 WINDOW_START = "WHERE a.fetched_at >= ?"
 
 
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """An article taken out of its story into one of its own ("Wrong story" in Slack)."""
+
+    article_id: int
+    from_story: int
+    to_story: int
+    queued_for: int | None  # the article whose ``new`` alert was queued (a new top-level message)
+
+
 class StoryWrites:
     def __init__(self, db: Db, outbox: Outbox):
         self.db, self.outbox = db, outbox
@@ -231,3 +241,121 @@ class StoryWrites:
         last = self.db.value("SELECT max(id) FROM articles")
         stories.last_id = max(int(last or 0), stories.last_id or 0)
         stories.prune(now)
+
+    # --- "Wrong story": an article out of its story -------------------------------------------
+
+    def move_out(self, article_id: int, who: str) -> Moved | None:
+        """Take an article out of its story into a new story of its own, in one write: both
+        stories' counts, outlets, dates, flag, severity and claim status are recomputed from
+        their articles, the move is kept in ``story_moves``, and a new top-level message is
+        queued: the article's own ``new`` alert when it was alerted as a reply (or not at all),
+        else, since its message already stands on its own, the first message of the story it
+        left (its earliest flagged article's ``new`` alert), when that story has none. None
+        when the article is in no story or alone in its story (nothing to move)."""
+        with self.db.write() as conn:
+            found = self.db.row(
+                "SELECT a.story_id, a.title, a.outlet, a.published, a.flagged, a.severity, a.claim_status, "
+                "(SELECT count(*) FROM articles x WHERE x.story_id = a.story_id) AS size "
+                "FROM articles a WHERE a.id = ?",
+                (article_id,),
+            )
+            if found is None or found["story_id"] is None or found["size"] < 2:
+                return None
+            old = int(found["story_id"])
+            now = self.db.now()
+            new = conn.execute(
+                "INSERT INTO stories (title, first_article_id, first_outlet, created_at, updated_at, "
+                "first_published, last_published, outlet_list) VALUES (?, ?, ?, ?, ?, ?, ?, json_array(?))",
+                (
+                    found["title"],
+                    article_id,
+                    found["outlet"],
+                    now,
+                    now,
+                    found["published"],
+                    found["published"],
+                    found["outlet"],
+                ),
+            ).lastrowid
+            assert new is not None
+            conn.execute(
+                "UPDATE articles SET story_id = ?, story_relation = 'first', story_score = NULL WHERE id = ?",
+                (new, article_id),
+            )
+            for story_id in (old, int(new)):
+                self.recount(story_id)
+            conn.execute(
+                "INSERT INTO story_moves (article_id, from_story, to_story, who, moved_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (article_id, old, new, who, now),
+            )
+            queued_for = self._first_message_after_move(article_id, old, found)
+            return Moved(article_id, old, int(new), queued_for)
+
+    def _first_message_after_move(self, article_id: int, old: int, moved: dict[str, Any]) -> int | None:
+        """Queue the new top-level message a move calls for (see :meth:`move_out`); the article
+        it is for, if any."""
+        has_new = self.db.value("SELECT 1 FROM alerts WHERE article_id = ? AND kind = 'new'", (article_id,))
+        if not has_new:
+            if moved["flagged"] and self.outbox.queue(article_id, "new", moved["severity"] or "low"):
+                return article_id
+            return None
+        if self.outbox.story_alerted(old):
+            return None
+        first = self.db.row(
+            "SELECT id, severity FROM articles WHERE story_id = ? AND flagged = 1 ORDER BY id LIMIT 1", (old,)
+        )
+        if first is not None and self.outbox.queue(int(first["id"]), "new", first["severity"] or "low"):
+            return int(first["id"])
+        return None
+
+    def recount(self, story_id: int) -> None:
+        """Set a story's first article, title, counts, outlets (in order of arrival), dates,
+        flag, severity and claim status from the articles it holds now; its first message is
+        marked for a refresh when it was sent (the outlet count it shows may be outdated)."""
+        with self.db.write() as conn:
+            members = self.db.rows(
+                "SELECT id, title, outlet, published, flagged, severity, claim_status FROM articles "
+                "WHERE story_id = ? ORDER BY id",
+                (story_id,),
+            )
+            if not members:
+                return
+            outlets = list(dict.fromkeys(m["outlet"] for m in members))
+            dates = [m["published"] for m in members if m["published"]]
+            flagged = [m for m in members if m["flagged"]]
+            severity = None
+            for member in flagged:
+                severity = higher(severity, member["severity"])
+            conn.execute(
+                """
+                UPDATE stories SET title = ?, first_article_id = ?, first_outlet = ?, articles = ?,
+                    outlets = ?, outlet_list = ?, first_published = ?, last_published = ?, flagged = ?,
+                    severity = ?, claim_status = ?, updated_at = ?,
+                    slack_refresh = slack_refresh + ?
+                WHERE id = ?
+                """,
+                (
+                    members[0]["title"],
+                    members[0]["id"],
+                    members[0]["outlet"],
+                    len(members),
+                    len(outlets),
+                    json.dumps(outlets, ensure_ascii=False),
+                    min(dates, default=None),
+                    max(dates, default=None),
+                    int(bool(flagged)),
+                    severity,
+                    strongest(m["claim_status"] for m in flagged),
+                    self.db.now(),
+                    int(self.outbox.story_alerted(story_id)),
+                    story_id,
+                ),
+            )
+
+    def moves(self, article_id: int) -> list[dict[str, Any]]:
+        """The article's moves out of a story, oldest first: from_story, to_story, who, moved_at."""
+        return self.db.rows(
+            "SELECT from_story, to_story, who, moved_at FROM story_moves WHERE article_id = ? ORDER BY id",
+            (article_id,),
+        )

@@ -41,6 +41,7 @@ HOUR_S, DAY_S = 3_600, 86_400
 _LARGEST: dict[type, float] = {int: 2**31 - 1, float: 1e9}
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 SMTP_SECURITY = ("none", "starttls", "ssl")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DIGEST_AT = re.compile(r"^(\d{1,2}):(\d{2})(?:\s+(\S+))?$")
 
 
@@ -133,6 +134,23 @@ def _http_url(url: str) -> str:
     return url
 
 
+def _weekday(value: str) -> str:
+    """``mon`` … ``sun`` (a full English day name too), or ``off``."""
+    day = value.strip().lower()
+    if day == "off":
+        return day
+    for short in WEEKDAYS:
+        if day == short or (day.startswith(short) and day.endswith("day") and len(day) > 5):
+            return short
+    raise ValueError(f"is not a day of the week (use {', '.join(WEEKDAYS)}, or off)")
+
+
+def _app_token(value: str) -> str:
+    if not value.startswith("xapp-"):
+        raise ValueError("is not a Slack app-level token (it starts with xapp-)")
+    return value
+
+
 def _entity_lists(value: str) -> str:
     keys = [k.strip() for k in value.split(",") if k.strip()]
     unknown = [k for k in keys if k not in ENTITY_LISTS]
@@ -148,11 +166,15 @@ TEXT_CHECKS: dict[str, Callable[[str], str]] = {
     "NEWSWATCH_DIGEST_AT": _digest_at,
     "NEWSWATCH_SMTP_SECURITY": _security,
     "NEWSWATCH_SLACK_API_URL": _http_url,
+    "SLACK_APP_TOKEN": _app_token,
     "NEWSWATCH_ENTITY_LISTS": _entity_lists,
+    "NEWSWATCH_RULES_REPORT_DAY": _weekday,
+    "NEWSWATCH_DATASETTE_URL": _http_url,
     "NEWSWATCH_LIST_URL_US_SDN": _http_url,
     "NEWSWATCH_LIST_URL_US_CSL": _http_url,
     "NEWSWATCH_LIST_URL_EU_FSF": _http_url,
     "NEWSWATCH_LIST_URL_UK": _http_url,
+    "NEWSWATCH_LIST_URL_OPENSANCTIONS": _http_url,
 }
 
 
@@ -174,7 +196,6 @@ class NewswatchSettings(BaseModel):
         3.0, "items dated older than this are not fetched (unless `--since`)"
     )
     NEWSWATCH_MIN_TEXT_CHARS: Annotated[int, Bounds(int, 0)] = _doc(
-    "NEWSWATCH_LIST_URL_OPENSANCTIONS": _http_url,
         200,
         "shorter extractions count as empty and are not archived; a Chinese or Japanese character counts "
         "as 3, a Korean syllable as 2 (the same report takes that many fewer characters in those scripts)",
@@ -262,6 +283,16 @@ class NewswatchSettings(BaseModel):
     NEWSWATCH_SLACK_CHANNEL: str = _doc(
         "#newswatch", "channel (name or id) for alerts; the bot must be a member"
     )
+    SLACK_APP_TOKEN: str = _doc(
+        "",
+        "Slack app-level token (`xapp-…`, scope `connections:write`; needs `SLACK_BOT_TOKEN`): alert "
+        "messages carry the buttons Relevant, Not relevant, Mute story and Wrong story, and `newswatch "
+        "run` receives the clicks through Socket Mode (no public URL; docs/feedback.md); without one, no "
+        "buttons",
+    )
+    NEWSWATCH_MUTE_DAYS: Annotated[float, days(above=True)] = _doc(
+        7.0, "days a story muted with the Mute story button gets no further thread replies"
+    )
     NEWSWATCH_REVIEW_CHANNEL: str = _doc(
         "",
         "second channel for articles marked for review (no rule flags them, but China, Russia's war and a "
@@ -314,6 +345,12 @@ class NewswatchSettings(BaseModel):
     NEWSWATCH_SLACK_OPS_CHANNEL: Annotated[str, Shown("*(the alert channel)*")] = _doc(
         "", "channel for source-health messages"
     )
+    NEWSWATCH_RULES_REPORT_DAY: str = _doc(
+        "mon",
+        "the day (`mon` … `sun`) the week's rules ledger (`newswatch rules report` of the last 7 days: "
+        "alerts, judgements, precision per rule, misses) goes to the ops channel as one Slack message, "
+        "once, from the digest's time of day; `off`: never",
+    )
     NEWSWATCH_ENTITY_LISTS: str = _doc(
         ",".join(DEFAULT_LISTS),
         "the official lists `newswatch entities update` reads, comma-separated: "
@@ -340,10 +377,19 @@ class NewswatchSettings(BaseModel):
         "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml",
         "the UK sanctions list",
     )
+    NEWSWATCH_LIST_URL_OPENSANCTIONS: str = _doc(
+        "https://data.opensanctions.org/datasets/latest/sanctions/targets.simple.csv",
+        "OpenSanctions' sanctions targets (CSV); read only with `opensanctions` in `NEWSWATCH_ENTITY_LISTS`",
+    )
     NEWSWATCH_DATASETTE_SQL: bool = _doc(
         False,
         "`1` lets Datasette visitors run arbitrary read-only SQL (canned queries, search and facets work "
         "without it)",
+    )
+    NEWSWATCH_DATASETTE_URL: str = _doc(
+        "http://127.0.0.1:8001",
+        "where the team opens `newswatch serve` (the address behind `deploy/Caddyfile` in production): the "
+        "digest links each review item to its page there",
     )
 
     @model_validator(mode="before")
@@ -377,10 +423,6 @@ class NewswatchSettings(BaseModel):
 
 
 class Environment(NewswatchSettings, BaseSettings):
-    NEWSWATCH_LIST_URL_OPENSANCTIONS: str = _doc(
-        "https://data.opensanctions.org/datasets/latest/sanctions/targets.simple.csv",
-        "OpenSanctions' sanctions targets (CSV); read only with `opensanctions` in `NEWSWATCH_ENTITY_LISTS`",
-    )
     """The settings as the environment gives them."""
 
     model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", validate_default=False)

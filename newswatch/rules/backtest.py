@@ -79,3 +79,97 @@ def run(matcher: Matcher, rows: Iterable[dict[str, Any]]) -> Backtest:
         )
         (result.newly_flagged if verdict.flagged else result.no_longer_flagged).append(change)
     return result
+
+
+# --- against the team's labels (``newswatch rules backtest --labels``) -------------------------
+
+#: The label classes, as ``newswatch label`` spells them.
+LABEL_CLASSES = ("relevant", "irrelevant", "borderline")
+
+
+@dataclass
+class Disagreement:
+    article_id: int
+    label: str
+    flagged: bool  # by the ruleset under test
+    rules: list[str]
+    outlet: str
+    title: str
+    url: str
+    who: str
+    note: str | None
+
+
+@dataclass
+class LabelScore:
+    """The ruleset's flagging against each labelled article's standing label: precision and
+    recall of flagging for ``relevant`` (borderline left out, as the relevance corpus is
+    scored), per class how many it flags (and how many were flagged when archived), and every
+    disagreement: a relevant article it does not flag, an irrelevant one it flags."""
+
+    classes: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {c: {"labelled": 0, "flagged": 0, "flagged_stored": 0} for c in LABEL_CLASSES}
+    )
+    disagreements: list[Disagreement] = field(default_factory=list)
+
+    @property
+    def tp(self) -> int:
+        return self.classes["relevant"]["flagged"]
+
+    @property
+    def fp(self) -> int:
+        return self.classes["irrelevant"]["flagged"]
+
+    @property
+    def fn(self) -> int:
+        return self.classes["relevant"]["labelled"] - self.tp
+
+    @property
+    def precision(self) -> float | None:
+        return round(self.tp / (self.tp + self.fp), 4) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        relevant = self.classes["relevant"]["labelled"]
+        return round(self.tp / relevant, 4) if relevant else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "classes": self.classes,
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": self.precision,
+            "recall": self.recall,
+            "disagreements": [d.__dict__ for d in self.disagreements],
+        }
+
+
+def score_labels(matcher: Matcher, rows: Iterable[dict[str, Any]]) -> LabelScore:
+    """``rows``: labelled articles with their standing ``label`` (``Labels.standing``): title,
+    text, language, flagged (as stored), article_id, outlet, url, who, note."""
+    score = LabelScore()
+    for row in rows:
+        label = str(row["label"])
+        if label not in score.classes:
+            continue
+        verdict = matcher.classify(row["title"] or "", row["text"] or "", row.get("language"))
+        counts = score.classes[label]
+        counts["labelled"] += 1
+        counts["flagged"] += verdict.flagged
+        counts["flagged_stored"] += bool(row.get("flagged"))
+        if (label == "relevant") != verdict.flagged and label != "borderline":
+            score.disagreements.append(
+                Disagreement(
+                    article_id=int(row["article_id"]),
+                    label=label,
+                    flagged=verdict.flagged,
+                    rules=list(verdict.rules),
+                    outlet=str(row.get("outlet") or ""),
+                    title=str(row.get("title") or ""),
+                    url=str(row.get("url") or ""),
+                    who=str(row.get("who") or ""),
+                    note=row.get("note"),
+                )
+            )
+    return score

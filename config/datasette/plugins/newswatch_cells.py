@@ -46,6 +46,7 @@ TIME_COLUMNS = frozenset(
         "removed_at",
         "checked_at",
         "changed_at",
+        "labelled_at",
     }
 )
 _SQL_TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")

@@ -1,8 +1,9 @@
 """Datasette plugin: the pages an analyst opens. The home page (the archive's database page:
 flagged stories this week, the review tier, outlet health, then queries and tables, internal
 ones last), one article on a page of its own (``/<db>/articles/<id>``: headline linked to the
-source, outlet, local time, language, labels, entities, evidence, its story and the story's
-other reports, then the text), and charts of the last 90 days (``/<db>/charts``: flagged
+source, outlet, local time, language, labels, entities, the team's judgements and the
+``newswatch label`` line that adds one, evidence, its story and the story's other reports,
+then the text), and charts of the last 90 days (``/<db>/charts``: flagged
 stories per day by severity, per outlet, per entity) drawn here as inline SVG, so no page
 loads anything from another host. Times are the team's (NEWSWATCH_TIMEZONE)."""
 
@@ -204,8 +205,18 @@ async def article_page(datasette, request):  # type: ignore[no-untyped-def]
         )
     if versions:
         labels.append((f"revised ({versions} earlier text{'s' if versions > 1 else ''})", None))
+    judgements = []
+    if await db.table_exists("labels"):  # the team's judgements, oldest first
+        judgements = [
+            {**dict(r), "when": local(r["labelled_at"], zone)}
+            for r in await db.execute(
+                "SELECT label, who, labelled_at, source, note FROM labels WHERE article_id = ? ORDER BY id",
+                [article_id],
+            )
+        ]
     cue = json_object(article.get("claim_cue"))
     context = {
+        "judgements": judgements,
         "database": name,
         "table": "articles",
         "article": article,
