@@ -1,10 +1,11 @@
 """A Slack message's Block Kit JSON drawn as HTML, the way Slack shows it, to look at in a
 headless browser (tests/test_alert_snapshots.py). Enough for newswatch's messages, not a Slack
-client: section, context, header and divider blocks; in mrkdwn, ``*bold*``, ``_italic_``,
-``~strike~``, ```code```, ``<url|text>`` links, ``<!channel>``-style mentions (drawn as the
-yellow ping Slack would show, so a leak is visible), ``>`` quotes, ``:emoji:`` codes, and the
-``&amp;`` ``&lt;`` ``&gt;`` escapes. As in Slack, a bold, italic or struck span must stand apart
-from the letters around it (``foo*bar*`` stays as written), and the text of a link is plain."""
+client: section, context, header, divider and actions (buttons) blocks; in mrkdwn, ``*bold*``,
+``_italic_``, ``~strike~``, ```code```, ``<url|text>`` links, ``<!channel>``-style mentions
+(drawn as the yellow ping Slack would show, so a leak is visible), ``>`` quotes, ``:emoji:``
+codes, and the ``&amp;`` ``&lt;`` ``&gt;`` escapes. As in Slack, a bold, italic or struck span
+must stand apart from the letters around it (``foo*bar*`` stays as written), and the text of a
+link is plain."""
 
 from __future__ import annotations
 
@@ -97,6 +98,13 @@ def block(item: dict[str, Any]) -> str:
         return f'<div class="header">{_text(item["text"])}</div>'
     if kind == "divider":
         return "<hr>"
+    if kind == "actions":
+        buttons = "".join(
+            f'<span class="button {html.escape(str(e.get("style", "")))}">{_text(e["text"])}</span>'
+            for e in item.get("elements", [])
+            if e.get("type") == "button"
+        )
+        return f'<div class="actions">{buttons}</div>'
     return f'<div class="unknown">unknown block {html.escape(str(kind))}</div>'
 
 
@@ -147,6 +155,10 @@ code { font: 12px Monaco, Menlo, monospace; color: #e01e5a; background: #f6f6f6;
 .ping { background: #fff0b3; color: #1264a3; font-weight: 700; padding: 0 2px; border-radius: 3px; }
 .notification { margin-top: 6px; font-size: 11px; color: #868686; border-top: 1px dashed #ddd; padding-top: 3px; }
 hr { border: 0; border-top: 1px solid #ddd; }
+.actions { margin: 6px 0; display: flex; flex-wrap: wrap; gap: 8px; }
+.button { font-size: 13px; font-weight: 700; padding: 3px 12px; border: 1px solid #bbbabb; border-radius: 4px; }
+.button.primary { background: #007a5a; color: #fff; border-color: #007a5a; }
+.button.danger { background: #e01e5a; color: #fff; border-color: #e01e5a; }
 """
 
 

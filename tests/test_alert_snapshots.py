@@ -28,10 +28,11 @@ from typing import Any
 import pytest
 from fakeslack import FakeSlack
 from helpers import CHROMIUM, ROOT, screenshot
-from slack_preview import mrkdwn, page
+from slack_preview import block, mrkdwn, page
 from test_alerts import config_for
 
 from alerts import dispatch
+from alerts.actions import buttons_block
 from alerts.transports import SlackTransport
 from newswatch.archive import Archive
 from newswatch.claims import ClaimCues, cues_beside, load_cues
@@ -228,6 +229,13 @@ def test_the_preview_draws_mrkdwn_as_slack_does() -> None:
     )
     assert mrkdwn(">quoted *word*\n:red_circle: HIGH") == "<blockquote>quoted <b>word</b></blockquote>🔴 HIGH"
     assert mrkdwn("<!channel> & a < b") == '<span class="ping">@channel</span> &amp; a &lt; b'
+    buttons = block(buttons_block(7, 3))
+    assert re.findall(r'class="button ?(\w*)">([^<]+)<', buttons) == [
+        ("primary", "Relevant"),
+        ("", "Not relevant"),
+        ("", "Mute story"),
+        ("", "Wrong story"),
+    ]
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
