@@ -3,6 +3,7 @@
     python bench/story_store.py                          # windows of 1k, 20k, 100k; 3 runs each
     python bench/story_store.py --sizes 20000 --runs 5   # one window
     python bench/story_store.py --against /tmp/old-tree  # interleaved with another copy of the code
+    python bench/story_store.py --unpacked               # the window as archived before the packed form
 
 For each window size a real archive (a SQLite file under /tmp, cached between runs) holds that
 many articles fetched in the last seven days, with their fingerprints and stories: prose drawn
@@ -47,7 +48,7 @@ RULES = ROOT / "config" / "rules"
 RESULTS = ROOT / "bench" / "results" / "story_store.json"
 WORK = Path("/tmp/newswatch-bench-story-store")
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-LAYOUT = 3  # bump when the generated window changes, so cached archives are rebuilt
+LAYOUT = 4  # bump when the generated window changes, so cached archives are rebuilt (4: packed)
 COPIES = 60  # syndicated copies of window articles among the new ones
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+", re.UNICODE)
 _CJK = re.compile(r"[\u3400-\u9fff]+")
@@ -229,8 +230,8 @@ def build_window(path: Path, size: int, records: list[dict[str, Any]], seed: int
                 ),
             )
             conn.execute(
-                "INSERT INTO article_fingerprints (article_id, minhash, terms) VALUES (?, ?, ?)",
-                (n + 1, fp.minhash, fp.terms_json()),
+                "INSERT INTO article_fingerprints (article_id, minhash, terms, packed) VALUES (?, ?, ?, ?)",
+                (n + 1, fp.minhash, fp.terms_json(), fp.packed()),
             )
             if len(copied) < COPIES and (n < len(seeded) or rng.random() < COPIES / size * 2):
                 copied.append({"title": title, "text": text, "lang": lang, "published": published})
@@ -355,11 +356,14 @@ def summary(values: list[float]) -> dict[str, float]:
     }
 
 
-def run_once(code: Path, source: Path, articles: Path) -> dict[str, Any]:
+def run_once(code: Path, source: Path, articles: Path, unpacked: bool = False) -> dict[str, Any]:
     db = WORK / "run.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(source, db)
+    if unpacked:  # fingerprints as the release before the packed form wrote them: JSON only
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE article_fingerprints SET packed = NULL")
     out = subprocess.run(
         [sys.executable, __file__, "--worker", str(code), str(db), str(articles)],
         check=True,
@@ -377,6 +381,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per size (per side with --against)")
     parser.add_argument("--against", type=Path, help="another copy of the project, run interleaved")
     parser.add_argument("--rebuild", action="store_true", help="build the window archives again")
+    parser.add_argument(
+        "--unpacked",
+        action="store_true",
+        help="the window's fingerprints in JSON only, as archived before the packed form (#24)",
+    )
     parser.add_argument("--worker", nargs=3, metavar=("CODE", "DB", "ARTICLES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -388,6 +397,7 @@ def main() -> int:
     report: dict[str, Any] = {
         "date": f"{datetime.now(UTC):%Y-%m-%d}",
         "load_average_before": os.getloadavg(),
+        "unpacked": args.unpacked,
         "sizes": {},
     }
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {len(records)} corpus records")
@@ -404,7 +414,7 @@ def main() -> int:
         runs: dict[str, list[dict[str, Any]]] = {side: [] for side in sides}
         for _ in range(args.runs):
             for side, code in sides.items():  # A/B/A/B
-                runs[side].append(run_once(code, source, articles))
+                runs[side].append(run_once(code, source, articles, args.unpacked))
         figures: dict[str, Any] = {}
         for side, done in runs.items():
             medians = [statistics.median(r["ms"]) for r in done]

@@ -33,7 +33,7 @@ import re
 import sys
 import unicodedata
 from array import array
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -192,6 +192,18 @@ def _numbers(title: str) -> set[str]:
     return {m.group(0).lower() for m in _NUMBER.finditer(_normal(title))}
 
 
+#: The packed form of a fingerprint (``Fingerprint.packed``): its version, and the separators of
+#: its fields and of a field's items (control characters no term holds; one that did is not packed).
+PACKED_FORMAT = "1"
+_FIELD, _ITEM = "\x1e", "\x1f"
+_FIELD_BYTES, _ITEM_BYTES = _FIELD.encode(), _ITEM.encode()
+
+
+def _items(field: str) -> tuple[str, ...]:
+    """A packed field's items."""
+    return tuple(field.split(_ITEM)) if field else ()
+
+
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
     """What grouping needs of one article."""
@@ -223,6 +235,44 @@ class Fingerprint:
                 "a": {"k": self.anchors, "h": self.headline, "g": self.language, "c": self.script},
             },
             ensure_ascii=False,
+        )
+
+    def window_terms(self) -> tuple[str, ...]:
+        """The terms the story index counts and finds candidates by: title and lead words, anchors."""
+        return tuple(sorted({*self.title_terms, *self.lead_terms, *self.anchors}))
+
+    def packed(self) -> str | None:
+        """The compact stored form (``article_fingerprints.packed``), read without JSON: fields
+        joined by one control character, a field's items by another, the window terms first so
+        that a window loads without reading the rest. None when an item is empty or holds a
+        separator (the JSON form alone is stored then)."""
+        lists = [self.title_terms, self.lead_terms, self.entities, self.numbers, self.weekdays]
+        lists += [self.anchors, self.headline]
+        fields = [_ITEM.join(x) for x in lists]
+        head = [PACKED_FORMAT, _ITEM.join(self.window_terms()), str(self.shingles)]
+        head += [self.language, self.script]
+        for items, joined in zip(lists, fields, strict=True):
+            if not all(items) or joined.count(_ITEM) != max(0, len(items) - 1):
+                return None  # an empty item, or one holding the item separator
+        if any(_FIELD in f for f in (*head, *fields)):
+            return None
+        return _FIELD.join((*head, *fields))
+
+    @classmethod
+    def from_packed(cls, minhash: bytes, packed: str) -> Fingerprint:
+        """The fingerprint of its compact stored form (:meth:`packed`)."""
+        form, _, rest = packed.split(_FIELD, 2)
+        if form != PACKED_FORMAT:
+            raise ValueError(f"unknown packed fingerprint form {form!r}")
+        return cls._unpack(minhash, rest)
+
+    @classmethod
+    def _unpack(cls, minhash: bytes, rest: str) -> Fingerprint:
+        """From the fields of the packed form after the window terms."""
+        shingles, language, script, *lists = rest.split(_FIELD)
+        title, lead, entities, numbers, days, anchors, headline = map(_items, lists)
+        return cls(
+            minhash, int(shingles), title, lead, entities, numbers, days, anchors, headline, language, script
         )
 
     @classmethod
@@ -485,13 +535,78 @@ def by_anchors(
 # --- the window of recent articles -------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class Entry:
-    article_id: int
-    story_id: int
-    outlet: str
-    when: datetime | None
-    fp: Fingerprint
+    """An article of the window. One read from the archive keeps its fingerprint in the packed
+    form (UTF-8) and parses it when a match reads it (most entries of a window never are); the
+    ``PARSED_KEPT`` last parsed are kept parsed."""
+
+    __slots__ = ("_fp", "_minhash", "_rest", "_terms", "article_id", "outlet", "story_id", "when")
+
+    def __init__(
+        self,
+        article_id: int,
+        story_id: int,
+        outlet: str,
+        when: datetime | None,
+        fp: Fingerprint | None = None,
+    ):
+        self.article_id, self.story_id, self.outlet, self.when = article_id, story_id, outlet, when
+        self._fp, self._minhash, self._rest, self._terms = fp, b"", b"", b""
+
+    @classmethod
+    def packed(
+        cls, article_id: int, story_id: int, outlet: str, when: datetime | None, minhash: bytes, packed: bytes
+    ) -> Entry:
+        """An entry of a fingerprint's packed form (``Fingerprint.packed``, UTF-8), parsed when
+        first read."""
+        form, terms, rest = packed.split(_FIELD_BYTES, 2)
+        if form != PACKED_FORMAT.encode():
+            raise ValueError(f"unknown packed fingerprint form {form!r}")
+        entry = cls(article_id, story_id, outlet, when)
+        entry._minhash, entry._rest, entry._terms = minhash, rest, terms
+        return entry
+
+    @property
+    def fp(self) -> Fingerprint:
+        if self._fp is None:
+            self._fp = Fingerprint._unpack(self._minhash, self._rest.decode())
+            _parsed.append(self)
+            if len(_parsed) > PARSED_KEPT:
+                _parsed.popleft()._fp = None  # parsed again when read again
+        return self._fp
+
+    @property
+    def minhash(self) -> bytes:
+        return self._fp.minhash if self._fp is not None else self._minhash
+
+    @property
+    def shingles(self) -> int:
+        if self._fp is not None:
+            return self._fp.shingles
+        return int(self._rest[: self._rest.index(_FIELD_BYTES)])
+
+    def window_words(self) -> Iterable[str]:
+        """Its window terms (``Fingerprint.window_terms``, in no order)."""
+        if self._fp is not None:
+            fp = self._fp
+            return {*fp.title_terms, *fp.lead_terms, *fp.anchors}
+        joined = self.joined_terms()
+        return joined.decode().split(_ITEM) if joined else []
+
+    def joined_terms(self) -> bytes:
+        """Its window terms (``Fingerprint.window_terms``) joined as the packed form holds them,
+        in UTF-8; an entry read from the archive gives them once, without parsing the rest."""
+        if self._terms:
+            terms, self._terms = self._terms, b""
+            return terms
+        fp = self._fp if self._fp is not None else Fingerprint._unpack(self._minhash, self._rest.decode())
+        return _ITEM.join(fp.window_terms()).encode()
+
+
+#: Entries read from the archive whose parsed fingerprint is kept, the most recently parsed (a
+#: parsed one takes about 5 KB; a match parses a few dozen).
+PARSED_KEPT = 4096
+_parsed: deque[Entry] = deque()
 
 
 @dataclass(frozen=True, slots=True)
@@ -517,6 +632,7 @@ class _Memo:
 
 
 _BLOCK = 32  # MinHash rows compared at once for the whole window
+_CHUNK = 4096  # entries whose words a bulk load splits at once
 
 
 @dataclass
@@ -527,14 +643,22 @@ class StoryIndex:
     What a match reads of every entry is held in arrays, one row per entry, so that Python
     code runs per candidate, not per entry of the window: MinHash values (and their low bytes,
     which bound the values shared from above at a quarter of the reading), shingle counts; and
-    each word's entries as a packed array of positions."""
+    each word's entries as positions. A window loaded at once (:meth:`extend`) holds those of
+    its words in one array grouped by the word's hash, built by sorting, not word by word; the
+    entries added after it, in a packed array per word."""
 
     config: StoryConfig = field(default_factory=StoryConfig)
     entries: list[Entry] = field(default_factory=list)
     df: Counter[str] = field(default_factory=Counter)
-    by_term: dict[str, array[int]] = field(default_factory=dict)  # term → positions in entries
     last_id: int | None = None  # the newest archive id looked at (None: not loaded yet)
     _pruned_at: datetime | None = None
+    # the words of the entries loaded at once: their keys (sorted, distinct), where each word's
+    # entries start in _positions (and one past the last), the positions grouped by word
+    _keys: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    _starts: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    _positions: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
+    _added: dict[str, array[int]] = field(default_factory=dict)  # word → positions added since
+    _base_known: dict[str, np.ndarray | None] = field(default_factory=dict)  # words looked up
     # one row per entry; capacity doubles
     _matrix: np.ndarray = field(default_factory=lambda: np.empty((64, NUM_PERM), dtype=np.uint32))
     # the low byte of each value, one column per entry: compared a block of rows at a time
@@ -548,29 +672,95 @@ class StoryIndex:
     #: Documents assumed besides the window, so that a young archive does not weigh every
     #: word as rare.
     PSEUDO_DOCS = 20
+    #: Entries from which :meth:`extend` builds the word tables at once (fewer are added one by one).
+    BULK = 64
 
     def add(self, entry: Entry) -> None:
         position = len(self.entries)
         self.entries.append(entry)
-        fp = entry.fp
-        terms = {*fp.title_terms, *fp.lead_terms, *fp.anchors}
+        terms = entry.window_words()
         self.df.update(terms)
-        by_term = self.by_term
+        added = self._added
         for term in terms:
-            postings = by_term.get(term)
+            postings = added.get(term)
             if postings is None:
-                by_term[term] = array("q", (position,))
+                added[term] = array("q", (position,))
             else:
                 postings.append(position)
         if position == len(self._size):
             self._grow()
-        values = np.frombuffer(fp.minhash, dtype=np.uint32)
+        values = np.frombuffer(entry.minhash, dtype=np.uint32)
         self._matrix[position] = values
         self._low[:, position] = values  # (uint8 keeps the low byte)
-        self._size[position] = fp.shingles
-        if fp.shingles:
+        shingles = entry.shingles
+        self._size[position] = shingles
+        if shingles:
             low, high = self._sizes
-            self._sizes = (min(low, fp.shingles), max(high, fp.shingles))
+            self._sizes = (min(low, shingles), max(high, shingles))
+
+    def extend(self, entries: list[Entry]) -> None:
+        """Add entries in archive order: into an empty window, many at once (a crawl's first
+        load of the window), their word tables built by sorting the hashes of all their words."""
+        if self.entries or len(entries) < self.BULK:
+            for entry in entries:
+                self.add(entry)
+        else:
+            self._rebuild(entries)
+
+    def _rebuild(self, entries: list[Entry]) -> None:
+        """Hold ``entries`` alone, every table built at once. Words are grouped by a 64-bit key
+        (this process's hash of the word's UTF-8 bytes); two words sharing one would share their
+        entries and count: a chance of about 3 in 10⁸ at a million distinct words."""
+        count = len(entries)
+        lengths = np.zeros(count, dtype=np.int64)  # words per entry
+        hashes: list[np.ndarray] = []
+        chunks: list[tuple[bytes, np.ndarray]] = []  # words joined, where each one ends
+        for at in range(0, count, _CHUNK):  # a chunk's words at a time: they take 50 bytes each
+            joined = [entry.joined_terms() for entry in entries[at : at + _CHUNK]]
+            counted = (x.count(_ITEM_BYTES) + 1 if x else 0 for x in joined)
+            lengths[at : at + len(joined)] = np.fromiter(counted, np.int64, len(joined))
+            buffer = _ITEM_BYTES.join(x for x in joined if x)
+            if buffer:
+                words = buffer.split(_ITEM_BYTES)
+                hashes.append(np.fromiter(map(hash, words), np.int64, len(words)))
+                ends = np.flatnonzero(np.frombuffer(buffer, dtype=np.uint8) == _ITEM_BYTES[0])
+                chunks.append((buffer, np.append(ends, len(buffer))))
+        keys = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.int64)
+        del hashes
+        order = np.argsort(keys)  # (a word's positions need no order: each entry holds it once)
+        keys.sort()  # (in place: the keys in that order)
+        first = np.ones(len(keys), dtype=np.bool_)
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        del first
+        self.entries = list(entries)
+        self._keys = keys[starts]
+        self._starts = np.append(starts, len(keys))
+        del keys
+        # each word spelled from its first occurrence, read in memory order (below)
+        firsts = np.minimum.reduceat(order, starts) if len(starts) else starts
+        self._positions = np.repeat(np.arange(count, dtype=np.int32), lengths)[order]
+        del order
+        self._added, self._base_known = {}, {}
+        self.df = Counter()
+        ascending = np.argsort(firsts)
+        dict.update(
+            self.df,
+            zip(_spelled(chunks, firsts[ascending]), np.diff(self._starts)[ascending].tolist(), strict=True),
+        )
+        capacity = max(64, 1 << count.bit_length())
+        self._matrix = np.empty((capacity, NUM_PERM), dtype=np.uint32)
+        if count:
+            self._matrix[:count] = np.frombuffer(
+                b"".join(entry.minhash for entry in entries), dtype=np.uint32
+            ).reshape(count, NUM_PERM)
+        self._low = np.empty((NUM_PERM, capacity), dtype=np.uint8)
+        self._low[:, :count] = self._matrix[:count].T  # (uint8 keeps the low byte)
+        self._size = np.empty(capacity, dtype=np.float64)
+        sizes = np.fromiter((entry.shingles for entry in entries), np.int64, count)
+        self._size[:count] = sizes
+        held = sizes[sizes > 0]
+        self._sizes = (int(held.min()), int(held.max())) if len(held) else StoryIndex._sizes
 
     def _grow(self) -> None:
         self._matrix = np.concatenate([self._matrix, np.empty_like(self._matrix)])
@@ -600,6 +790,11 @@ class StoryIndex:
         n = len(self.entries) + self.PSEUDO_DOCS
         return WindowIdf(self.df, n), math.log(n)
 
+    def positions(self, term: str) -> list[int]:
+        """The positions in ``entries`` of the entries holding ``term``, ascending."""
+        found = self._postings([term])[1]
+        return sorted(np.concatenate(found).tolist()) if found else []
+
     def prune(self, now: datetime) -> None:
         """Forget entries older than both windows. Looked at once an hour (not on every
         article); the term tables are rebuilt, so only once a quarter of the window (at least
@@ -611,9 +806,7 @@ class StoryIndex:
         keep = [e for e in self.entries if e.when is None or e.when >= horizon]
         if len(self.entries) - len(keep) < max(100, len(self.entries) // 4):
             return
-        self.entries, self.df, self.by_term, self._sizes = [], Counter(), {}, StoryIndex._sizes
-        for entry in keep:
-            self.add(entry)
+        self._rebuild(keep)
 
     def match(self, fp: Fingerprint, when: datetime | None, exclude: int | None = None) -> Match | None:
         """The article this one repeats (best copy) or follows (best related report)."""
@@ -686,15 +879,38 @@ class StoryIndex:
         )
         return max(1, math.ceil(NUM_PERM * least - 1e-6))
 
+    def _postings(self, terms: list[str]) -> tuple[list[int], list[np.ndarray]]:
+        """Which of ``terms`` any entry holds, and the positions of the entries holding each (the
+        bulk-loaded ones, then those added since: an entry is one or the other)."""
+        found = [(n, p) for n, p in enumerate(self._base_postings(terms)) if p is not None]
+        found += [(n, np.asarray(p)) for n, p in enumerate(map(self._added.get, terms)) if p is not None]
+        return [n for n, _ in found], [p for _, p in found]
+
+    def _base_postings(self, terms: list[str]) -> list[np.ndarray | None]:
+        """Each term's positions among the entries loaded at once (None: it is in none),
+        looked up by key for the terms not asked for before."""
+        known = self._base_known
+        missing = [t for t in dict.fromkeys(terms) if t not in known]
+        if missing and len(self._keys):
+            keys, wanted = self._keys, _word_keys(missing)
+            at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+            held = (keys[at] == wanted).tolist()
+            spans = zip(missing, held, self._starts[at].tolist(), self._starts[at + 1].tolist(), strict=True)
+            known.update((t, self._positions[lo:hi] if h else None) for t, h, lo, hi in spans)
+        elif missing:
+            known.update(dict.fromkeys(missing))
+        return [known[t] for t in terms]
+
     def _overlap(self, terms: list[str], weights: list[float]) -> tuple[np.ndarray, np.ndarray]:
-        """Per entry, the summed weight of the ``terms`` it has, and whether it has any."""
+        """Per entry, the summed weight of the ``terms`` it has (added in the order of ``terms``),
+        and whether it has any."""
         count = len(self.entries)
-        found = [(self.by_term[t], w) for t, w in zip(terms, weights, strict=True) if t in self.by_term]
+        which, found = self._postings(terms)
         if not found:
             return np.zeros(count), np.zeros(count, dtype=np.bool_)
-        positions = np.concatenate([np.frombuffer(p, dtype=np.int64) for p, _ in found])
-        lengths = [len(p) for p, _ in found]
-        overlap = np.bincount(positions, np.repeat([w for _, w in found], lengths), minlength=count)
+        positions = np.concatenate(found)
+        repeated = np.repeat([weights[n] for n in which], [len(p) for p in found])
+        overlap = np.bincount(positions, repeated, minlength=count)
         return overlap, np.bincount(positions, minlength=count) > 0
 
     def _match_anchors(
@@ -735,6 +951,26 @@ class StoryIndex:
             if checked >= self.MAX_COMPARED:
                 break
         return best
+
+
+def _spelled(chunks: list[tuple[bytes, np.ndarray]], occurrences: np.ndarray) -> Iterator[str]:
+    """The words at ``occurrences`` (ascending indexes into all the chunks' words, one after the
+    other) of chunks of words joined by ``_ITEM`` (UTF-8), given where each word ends."""
+    offset = 0
+    for buffer, ends in chunks:
+        mine = occurrences[(occurrences >= offset) & (occurrences < offset + len(ends))] - offset
+        offset += len(ends)
+        begins = np.where(mine > 0, ends[mine - 1] + 1, 0)
+        yield from map(
+            bytes.decode, map(buffer.__getitem__, map(slice, begins.tolist(), ends[mine].tolist()))
+        )
+
+
+def _word_keys(words: list[str]) -> np.ndarray:
+    """A 64-bit key per word: the hash of its UTF-8 bytes. (Not the hash of the string: CPython
+    hashes a string's bytes as stored, one, two or four per character, so "整灵" and "teup"
+    share one.)"""
+    return np.fromiter(map(hash, map(str.encode, words)), np.int64, len(words))
 
 
 def _heaviest_first(weights: np.ndarray, positions: np.ndarray, batch: int = 256) -> Iterator[int]:

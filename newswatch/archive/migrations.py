@@ -656,3 +656,26 @@ def m020_story_moves(db: sqlite_utils.Database) -> None:
         """
     )
     db.execute("CREATE INDEX idx_story_moves_article ON story_moves (article_id)")
+
+
+@migrations()
+def m021_fts_update_columns(db: sqlite_utils.Database) -> None:
+    # sqlite-utils' update trigger rewrote an article's articles_fts entries on every UPDATE of
+    # the row (its story, relation, claim status…): now only when a column the index holds
+    # changes, as articles_trigram_au (m005) already does
+    db.execute("DROP TRIGGER IF EXISTS articles_au")
+    db.execute(
+        "CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN "
+        "INSERT INTO articles_fts (articles_fts, rowid, title, text) "
+        "VALUES ('delete', old.rowid, old.title, old.text); "
+        "INSERT INTO articles_fts (rowid, title, text) VALUES (new.rowid, new.title, new.text); "
+        "END"
+    )
+
+
+@migrations()
+def m022_packed_fingerprints(db: sqlite_utils.Database) -> None:
+    # the fingerprint again in a compact form a crawl reads its story window from without JSON
+    # (newswatch/stories.py, Fingerprint.packed); NULL in rows written before, which are read
+    # from terms (JSON, still written for every row)
+    db.execute("ALTER TABLE article_fingerprints ADD COLUMN packed TEXT")
