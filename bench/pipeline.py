@@ -1,13 +1,20 @@
 """Pipeline throughput: the real crawl (fetch → extract → classify → store) against
 trafilatura alone on the same pages.
 
-    python bench/pipeline.py [--articles 1000] [--outlets 10]
+    python bench/pipeline.py [--articles 1000] [--outlets 10] [--rounds 3]
+    python bench/pipeline.py --baseline /tmp/old-tree      # A/B against another checkout
+    python bench/pipeline.py --profile /tmp/crawl.prof     # one more crawl under cProfile
 
 Serves N article pages of about 80 KB (about 5 KB of text in heavy chrome: menus, related
-links, scripts) behind RSS feeds on loopback, runs `newswatch crawl` once over them, and
-reports articles per second (wall) and CPU seconds per article (the crawl process, start-up
-included), next to trafilatura alone extracting the same pages in this process. Target:
-end-to-end ≥ 0.8 × the extraction-alone throughput. Writes bench/results/pipeline.json.
+links, scripts) behind RSS feeds on loopback, then runs ``--rounds`` rounds, interleaved:
+`newswatch crawl` over them (a fresh archive each time), trafilatura alone extracting the
+same pages in this process, the next crawl, trafilatura alone again… (with ``--baseline``,
+a crawl of the other checkout's code joins each round, the order of the two crawls swapped
+every other round). Each crawl's figures are articles per second (wall) and CPU seconds per
+article (the crawl process, start-up included); its ratios are taken against the
+trafilatura run next to it. Prints the load average at start, every round, and the median
+and spread (min–max) of the ratios. Target: end-to-end ≥ 0.9 × trafilatura alone by CPU
+(#24). Writes bench/results/pipeline.json.
 """
 
 from __future__ import annotations
@@ -18,12 +25,14 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -95,22 +104,17 @@ def extraction_alone(pages: list[tuple[str, str]]) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=1000)
-    parser.add_argument("--outlets", type=int, default=10)
-    args = parser.parse_args(argv)
-    web = FakeWeb().start()
-    work = Path(tempfile.mkdtemp(prefix="newswatch-pipeline-"))
+def serve(web: FakeWeb, articles: int, outlets: int, work: Path) -> list[tuple[str, str]]:
+    """The article pages and their feeds on ``web``; the outlets file in ``work``."""
     when = datetime.now(UTC) - timedelta(hours=2)
     pages: list[tuple[str, str]] = []
     per_outlet: dict[int, list[tuple[str, str, datetime]]] = {}
-    for i in range(args.articles):
+    for i in range(articles):
         url = web.url(f"/p/{i}")
         html = page(i, url, when)
         web.add(f"/p/{i}", html)
         pages.append((url, html))
-        per_outlet.setdefault(i % args.outlets, []).append((f"Story {i}", url, when))
+        per_outlet.setdefault(i % outlets, []).append((f"Story {i}", url, when))
     toml = []
     for k, items in per_outlet.items():
         web.add(f"/feed/{k}.xml", rss(items), content_type="application/rss+xml")
@@ -119,16 +123,18 @@ def main(argv: list[str] | None = None) -> int:
             f'feeds = ["{web.url(f"/feed/{k}.xml")}"]\n'
         )
     (work / "outlets.toml").write_text("\n".join(toml), encoding="utf-8")
-    size = sum(len(h) for _, h in pages) / len(pages)
-    print(
-        f"{args.articles} pages, {size / 1024:.0f} KB each on average, {args.outlets} outlets",
-        file=sys.stderr,
-    )
+    return pages
 
+
+def crawl(work: Path, tree: Path, overrides: list[str], profile: Path | None = None) -> dict[str, Any] | None:
+    """One `newswatch crawl` of ``tree``'s code into a fresh archive: wall and CPU seconds of
+    the process, articles archived and flagged; None (its stderr printed) when it failed."""
+    db = work / "data" / "newswatch.db"
+    shutil.rmtree(db.parent, ignore_errors=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
     env.update(
         NEWSWATCH_OUTLETS=str(work / "outlets.toml"),
-        NEWSWATCH_DB=str(work / "data" / "newswatch.db"),
+        NEWSWATCH_DB=str(db),
         NEWSWATCH_DOWNLOAD_DELAY="0",
         NEWSWATCH_MAX_ARTICLES_PER_RUN="0",
         NEWSWATCH_HTTPCACHE="0",
@@ -136,61 +142,132 @@ def main(argv: list[str] | None = None) -> int:
         NEWSWATCH_CONCURRENT_REQUESTS="32",
         NEWSWATCH_LOG_LEVEL="WARNING",
     )
+    python = [sys.executable] + (["-m", "cProfile", "-o", str(profile)] if profile else [])
+    sets = ["AUTOTHROTTLE_ENABLED=False", *overrides]
+    command = [*python, "-m", "newswatch", "crawl", *(a for s in sets for a in ("-s", s))]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "newswatch", "crawl", "-s", "AUTOTHROTTLE_ENABLED=False"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    crawl_wall = time.perf_counter() - started
+    result = subprocess.run(command, cwd=tree, env=env, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    web.stop()
-    crawl_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if result.returncode != 0:
         print(result.stderr[-2000:], file=sys.stderr)
-        return 1
+        return None
     import sqlite3
 
-    conn = sqlite3.connect(work / "data" / "newswatch.db")
+    conn = sqlite3.connect(db)
     archived, flagged = conn.execute("SELECT count(*), sum(flagged) FROM articles").fetchone()
     conn.close()
-    shutil.rmtree(work, ignore_errors=True)
-    alone_wall, alone_cpu = extraction_alone(pages)
-    out = {
+    return {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3), "archived": archived, "flagged": flagged}
+
+
+def spread(values: list[float]) -> dict[str, float]:
+    """Median, smallest and largest of repeated runs."""
+    return {
+        "median": round(statistics.median(values), 3),
+        "min": round(min(values), 3),
+        "max": round(max(values), 3),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--outlets", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (crawl, trafilatura, …)")
+    parser.add_argument("--baseline", type=Path, help="another checkout: its crawl joins every round")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="a setting for every crawl"
+    )
+    parser.add_argument(
+        "--baseline-set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for the baseline's crawls only (--baseline . compares settings)",
+    )
+    parser.add_argument("--profile", type=Path, help="one more crawl of this tree under cProfile")
+    args = parser.parse_args(argv)
+    trees = {"new": ROOT} | ({"old": args.baseline.resolve()} if args.baseline else {})
+    overrides = {"new": args.set, "old": [*args.set, *args.baseline_set]}
+    web = FakeWeb().start()
+    work = Path(tempfile.mkdtemp(prefix="newswatch-pipeline-"))
+    rounds: list[dict[str, Any]] = []
+    try:
+        pages = serve(web, args.articles, args.outlets, work)
+        size = sum(len(h) for _, h in pages) / len(pages)
+        print(
+            f"{args.articles} pages, {size / 1024:.0f} KB each on average, {args.outlets} outlets; "
+            f"{args.rounds} rounds; code: {', '.join(f'{k} {v}' for k, v in trees.items())}; "
+            f"load at start {os.getloadavg()[0]:.2f}"
+        )
+        for round_ in range(args.rounds):
+            order = list(trees)
+            for tree in order if round_ % 2 == 0 else order[::-1]:  # A B, then B A
+                load = os.getloadavg()[0]
+                figures = crawl(work, trees[tree], overrides[tree])
+                if figures is None:
+                    return 1
+                alone_wall, alone_cpu = extraction_alone(pages)
+                row = figures | {
+                    "tree": tree,
+                    "round": round_,
+                    "load": round(load, 2),
+                    "alone_wall_s": round(alone_wall, 3),
+                    "alone_cpu_s": round(alone_cpu, 3),
+                    "crawl_articles_per_s": round(figures["archived"] / figures["wall_s"], 1),
+                    "crawl_cpu_ms_per_article": round(
+                        1000 * figures["cpu_s"] / max(figures["archived"], 1), 2
+                    ),
+                    "alone_articles_per_s": round(len(pages) / alone_wall, 1),
+                    "alone_cpu_ms_per_article": round(1000 * alone_cpu / len(pages), 2),
+                }
+                row["ratio"] = round(row["crawl_articles_per_s"] / row["alone_articles_per_s"], 3)
+                row["cpu_ratio"] = round(row["alone_cpu_ms_per_article"] / row["crawl_cpu_ms_per_article"], 3)
+                rounds.append(row)
+                print(
+                    f"  round {round_ + 1} {tree}: crawl {row['crawl_articles_per_s']} articles/s, "
+                    f"{row['crawl_cpu_ms_per_article']:.1f} CPU-ms/article ({row['archived']} archived, "
+                    f"{row['flagged']} flagged); trafilatura alone {row['alone_articles_per_s']} "
+                    f"articles/s, {row['alone_cpu_ms_per_article']:.1f} CPU-ms/article; ratio "
+                    f"{row['ratio']:.2f}, by CPU {row['cpu_ratio']:.2f}; load {row['load']:.2f}"
+                )
+        if args.profile:
+            crawl(work, ROOT, args.set, args.profile)
+            print(f"profile of one crawl: {args.profile}")
+    finally:
+        web.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    out: dict[str, Any] = {
         "articles": args.articles,
         "page_kb": round(size / 1024),
-        "archived": archived,
-        "flagged": flagged,
-        "crawl_articles_per_s": round(archived / crawl_wall, 1),
-        "crawl_cpu_s_per_article": round(crawl_cpu / max(archived, 1), 4),
-        "extraction_alone_articles_per_s": round(len(pages) / alone_wall, 1),
-        "extraction_alone_cpu_s_per_article": round(alone_cpu / len(pages), 4),
+        "rounds": rounds,
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": _commit(),
     }
-    out["ratio"] = round(out["crawl_articles_per_s"] / out["extraction_alone_articles_per_s"], 2)
-    out["cpu_ratio"] = round(
-        out["extraction_alone_cpu_s_per_article"] / max(out["crawl_cpu_s_per_article"], 1e-9), 2
-    )
-    out.update(
-        machine=f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
-        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        commit=_commit(),
-    )
-    crawl_ms = out["crawl_cpu_s_per_article"] * 1000
-    alone_ms = out["extraction_alone_cpu_s_per_article"] * 1000
-    print(
-        f"end-to-end crawl: {out['crawl_articles_per_s']} articles/s, {crawl_ms:.1f} CPU-ms/article "
-        f"({archived} archived, {flagged} flagged, start-up included); trafilatura alone: "
-        f"{out['extraction_alone_articles_per_s']} articles/s, {alone_ms:.1f} CPU-ms/article; "
-        f"ratio {out['ratio']} (target ≥ 0.8), by CPU {out['cpu_ratio']}"
-    )
+    complete = True
+    for tree in trees:
+        mine = [r for r in rounds if r["tree"] == tree]
+        complete = complete and all(r["archived"] == args.articles for r in mine)
+        summary = {
+            key: spread([r[key] for r in mine])
+            for key in ("cpu_ratio", "ratio", "crawl_cpu_ms_per_article", "alone_cpu_ms_per_article")
+        }
+        out[tree] = summary
+        cpu, wall = summary["cpu_ratio"], summary["ratio"]
+        crawl_ms, alone_ms = summary["crawl_cpu_ms_per_article"], summary["alone_cpu_ms_per_article"]
+        print(
+            f"{tree}: by CPU {cpu['median']:.2f}× trafilatura alone [{cpu['min']:.2f}–{cpu['max']:.2f}] "
+            f"(target ≥ 0.9), by wall {wall['median']:.2f}× [{wall['min']:.2f}–{wall['max']:.2f}]; "
+            f"crawl {crawl_ms['median']:.1f} CPU-ms/article [{crawl_ms['min']:.1f}–{crawl_ms['max']:.1f}], "
+            f"trafilatura {alone_ms['median']:.1f} [{alone_ms['min']:.1f}–{alone_ms['max']:.1f}]"
+        )
     path = ROOT / "bench" / "results" / "pipeline.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(out, indent=2))
-    return 0 if archived == args.articles else 1
+    return 0 if complete else 1
 
 
 if __name__ == "__main__":

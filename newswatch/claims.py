@@ -38,6 +38,7 @@ from newswatch.errors import ConfigError
 from newswatch.language import guesses
 from newswatch.rules.engine import Matcher, Rule, Verdict
 from newswatch.rules.gazetteer import Gazetteer
+from newswatch.rules.loader import contents_key, current_key
 from newswatch.rules.syntax import MAX_DEPTH, Node, groups_in
 from newswatch.rules.text import build_doc
 
@@ -213,17 +214,40 @@ def cues_for(rules: str | Path | None, gazetteer: Gazetteer | None) -> ClaimCues
     return load_cues(cues_beside(rules), named)
 
 
+#: Compiled cue sets a process keeps: arguments and the cue files' contents → the cues.
+_loaded: dict[tuple[object, ...], ClaimCues] = {}
+KEEP_CUES = 4
+
+
 def load_cues(location: str | Path = DEFAULT_CUES, named: Sequence[str] = ()) -> ClaimCues:
     """Every cue file at ``location`` as one compiled, validated set of cues; a problem is a
     ClaimConfigError of one line naming the file, the entry, the key and the position.
     ``named``: names of Chinese and Hong Kong entities (a gazetteer's aliases), which the
-    ``CHINA`` cue group then knows too."""
+    ``CHINA`` cue group then knows too. A process compiles the same files with the same
+    names once (a file edited since is read again; an invalid one raises every time)."""
+    files = cue_files(location)
+    arguments = (str(location), tuple(named))
+    now = current_key(files, "cue file", ClaimConfigError)
+    cues = _loaded.get((*arguments, now)) if now is not None else None
+    if cues is None:
+        cues, read = _compile(location, files, named)
+        _loaded[(*arguments, read)] = cues  # under the bytes it was compiled from
+        while len(_loaded) > KEEP_CUES:  # the oldest goes
+            del _loaded[next(iter(_loaded))]
+    return cues
+
+
+def _compile(location: str | Path, files: list[Path], named: Sequence[str]) -> tuple[ClaimCues, str]:
+    """The cues of ``files`` (the cue files at ``location``), read, checked and compiled, and
+    the :func:`contents_key` of what it read."""
     groups: dict[str, tuple[Path, GroupTable]] = {}
     lexicon: list[tuple[Path, str, str, list[str]]] = []
     tables: list[tuple[Path, CueTable]] = []
     digest = hashlib.sha256()
-    for path in cue_files(location):
+    read: list[tuple[Path, bytes]] = []
+    for path in files:
         data, raw = read_toml(path, "cue file", ClaimConfigError, _entry_at_line)
+        read.append((path, raw))
         layout = FileLayout(path, data, _entry_name, _TABLES)
         file = validate(CuesFile, data, layout, ClaimConfigError)
         digest.update(path.name.encode() + b"\0" + raw)
@@ -283,7 +307,7 @@ def load_cues(location: str | Path = DEFAULT_CUES, named: Sequence[str] = ()) ->
     except ValueError as exc:  # a query nested deeper than the engine evaluates
         raise ClaimConfigError(f"{location}: {exc} (at most {MAX_DEPTH} levels)") from None
     digest.update("\0".join(named).encode())
-    return ClaimCues(matcher, cues, digest.hexdigest()[:12])
+    return ClaimCues(matcher, cues, digest.hexdigest()[:12]), contents_key(read)
 
 
 def _hint(name: str, known: Iterable[str]) -> str:

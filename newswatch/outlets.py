@@ -8,6 +8,7 @@ Every problem is reported as one line naming the file, the outlet and the key, e
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -120,14 +121,43 @@ class Outlet:
         return None
 
 
+#: Outlets files a process keeps read (a crawl reads one; tests and tools a few).
+KEEP_OUTLETS = 4
+_loaded: dict[tuple[str, str], dict[str, Outlet]] = {}  # path and a digest of its bytes → its outlets
+_HINT = " (set NEWSWATCH_OUTLETS)"
+
+
 def load_outlets(path: str | Path) -> dict[str, Outlet]:
-    """All outlets in the file (enabled or not), keyed by outlet key, in file order."""
+    """All outlets in the file (enabled or not), keyed by outlet key, in file order.
+
+    A process checks a file once: while its bytes are unchanged, the outlets read before are
+    given again (in a dict of their own); an edited file is read again, an invalid one raises
+    every time."""
     path = Path(path)
-    data, _ = read_toml(path, "outlets file", OutletConfigError, outlet_at_line, " (set NEWSWATCH_OUTLETS)")
+    try:
+        now: str | None = _digest(read_config_file(path, "outlets file", OutletConfigError, _HINT))
+    except OutletConfigError:
+        now = None  # reading it again says why
+    outlets = _loaded.get((str(path), now)) if now is not None else None
+    if outlets is None:
+        outlets, raw = _read_outlets(path)
+        _loaded[(str(path), _digest(raw))] = outlets  # under the bytes it was read from
+        while len(_loaded) > KEEP_OUTLETS:  # the oldest goes
+            del _loaded[next(iter(_loaded))]
+    return dict(outlets)
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _read_outlets(path: Path) -> tuple[dict[str, Outlet], bytes]:
+    """The outlets file read and checked: every outlet, keyed, in file order; its bytes."""
+    data, raw = read_toml(path, "outlets file", OutletConfigError, outlet_at_line, _HINT)
     tables = {"outlets": "[outlets.KEY] tables"}
     layout = FileLayout(path, data, entry_name, tables, expected="[outlets.KEY]")
     model = validate(OutletsFile, data, layout, OutletConfigError)
-    return {key: _outlet(key, table) for key, table in model.outlets.items()}
+    return {key: _outlet(key, table) for key, table in model.outlets.items()}, raw
 
 
 def _outlet(key: str, table: OutletTable) -> Outlet:

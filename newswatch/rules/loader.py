@@ -5,19 +5,25 @@ table; groups and rules from every file form one ruleset. A file with a ``langua
 add ``[aliases]`` to groups defined in any file (``config/rules/lang/xx.toml``: one file per
 language); their words are found in every inflected form. Every problem is one line naming
 the file, the rule or group, the key and, in a query, the column.
+
+A process compiles a ruleset once: :func:`load_ruleset` keeps the last few it compiled, each
+under its arguments and the paths and bytes of the rule files it read, so the crawl's check,
+its classify pipeline and a service's crawls share one, and a file edited, added or removed
+since is read again.
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
+import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from newswatch.config.files import read_toml, toml_folder
+from newswatch.config.files import read_config_file, read_toml, toml_folder
 from newswatch.config.problems import FileLayout, validate
 from newswatch.config.rules import (
     DEFAULT_WINDOW,
@@ -42,6 +48,8 @@ from newswatch.sanctions.model import Listing
 
 #: The rule files of one folder together (each one at most config.files.MAX_CONFIG_BYTES).
 MAX_RULES_BYTES = 20 * 1024 * 1024
+#: Compiled rulesets a process keeps (a crawl needs one; rules check, backtest a second).
+KEEP_RULESETS = 4
 
 
 class RuleConfigError(ConfigError):
@@ -94,6 +102,26 @@ def rule_files(location: str | Path) -> list[Path]:
     )
 
 
+def contents_key(files: Iterable[tuple[Path, bytes]]) -> str:
+    """What tells files as read from others: a digest of each one's path and bytes."""
+    digest = hashlib.sha256()
+    for path, raw in files:
+        digest.update(os.fsencode(path) + b"\0" + hashlib.sha256(raw).digest())
+    return digest.hexdigest()
+
+
+def current_key(paths: Iterable[Path], what: str, error: type[ConfigError]) -> str | None:
+    """The :func:`contents_key` of files as they are now; None when one cannot be read (the
+    load then reads them in its own order and says why)."""
+    try:
+        return contents_key((path, read_config_file(path, what, error)) for path in paths)
+    except error:
+        return None
+
+
+_rulesets: dict[tuple[object, ...], Matcher] = {}  # arguments and files' contents → compiled ruleset
+
+
 def load_ruleset(
     location: str | Path,
     max_chars: int = MAX_MATCH_CHARS,
@@ -102,7 +130,27 @@ def load_ruleset(
 ) -> Matcher:
     """Every rule file in a folder (or one file) as one compiled, validated ruleset, which
     matches at most ``max_chars`` characters and ``max_matches`` term matches of an article;
-    with the official lists' entries (``listed``) merged into its entities (docs/entities.md)."""
+    with the official lists' entries (``listed``) merged into its entities (docs/entities.md).
+
+    The same arguments and unchanged files give the ruleset compiled before in this process
+    (the same object); an invalid file raises every time, as it did the first."""
+    files = rule_files(location)
+    arguments = (str(location), max_chars, max_matches, tuple(listed))
+    now = current_key(files, "rule file", RuleConfigError)
+    matcher = _rulesets.get((*arguments, now)) if now is not None else None
+    if matcher is None:
+        matcher, read = _compile(location, files, max_chars, max_matches, listed)
+        _rulesets[(*arguments, read)] = matcher  # under the bytes it was compiled from
+        while len(_rulesets) > KEEP_RULESETS:  # the oldest goes
+            del _rulesets[next(iter(_rulesets))]
+    return matcher
+
+
+def _compile(
+    location: str | Path, files: list[Path], max_chars: int, max_matches: int, listed: Sequence[Listing]
+) -> tuple[Matcher, str]:
+    """The ruleset of ``files`` (the rule files at ``location``), read, checked and compiled,
+    and the :func:`contents_key` of what it read."""
     raw_groups: dict[str, tuple[Path, list[str], list[str]]] = {}
     excludes: dict[str, list[str]] = {}
     digest = hashlib.sha256()
@@ -111,8 +159,10 @@ def load_ruleset(
     threshold, threshold_from = 1.0, None
     review: Rule | None = None
     tables: list[tuple[Path, EntityTable]] = []
-    for path in rule_files(location):
+    read: list[tuple[Path, bytes]] = []
+    for path in files:
         file, raw = _read(path)
+        read.append((path, raw))
         digest.update(path.name.encode() + b"\0" + raw)
         for name, group in file.groups.items():
             if name in raw_groups:
@@ -179,7 +229,7 @@ def load_ruleset(
     )
     matcher.fingerprint = digest.hexdigest()[:12]
     matcher.gazetteer = Gazetteer(entities, excludes, max_chars, max_matches, _places(groups, inflected))
-    return matcher
+    return matcher, contents_key(read)
 
 
 def load_gazetteer(
@@ -466,6 +516,8 @@ __all__ = [
     "Wording",
     "check_examples",
     "check_pattern",
+    "contents_key",
+    "current_key",
     "load_gazetteer",
     "load_ruleset",
     "load_wording",
