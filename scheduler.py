@@ -2,8 +2,9 @@
 
 APScheduler 3 (BlockingScheduler) runs:
 
-- each enabled outlet's crawl on its own interval (with jitter) as a subprocess with a hard
-  timeout — runs of one outlet never overlap, at most NEWSWATCH_MAX_PARALLEL_CRAWLS at once;
+- each enabled outlet's crawl on its own interval (with jitter) as a process of its own with a
+  hard timeout (forked by the crawl forkserver, or a new Python process: NEWSWATCH_CRAWL_START)
+  — runs of one outlet never overlap, at most NEWSWATCH_MAX_PARALLEL_CRAWLS at once;
 - alert delivery right after each crawl and every minute, on an executor of its own: a slow,
   hanging or rate-limiting Slack never holds up a crawl, and every Slack call is bounded;
 - the digest daily at NEWSWATCH_DIGEST_AT (a restart after that time still sends it, once),
@@ -141,7 +142,12 @@ class Service:
         self.digest_at: DigestTime = parse_digest_at(
             settings.get("NEWSWATCH_DIGEST_AT"), self.config.timezone
         )
-        self.launcher = Launcher(self.db_path, settings.getfloat("NEWSWATCH_CRAWL_TIMEOUT"), cwd=Path.cwd())
+        self.launcher = Launcher(
+            self.db_path,
+            settings.getfloat("NEWSWATCH_CRAWL_TIMEOUT"),
+            cwd=Path.cwd(),
+            start=settings.get("NEWSWATCH_CRAWL_START") or "process",
+        )
         self.parallel = max(1, settings.getint("NEWSWATCH_MAX_PARALLEL_CRAWLS"))
         self.lock = ServiceLock(self.config.data_dir)
         self._dispatch_lock = threading.Lock()
@@ -595,6 +601,7 @@ class Service:
             self.scheduler = self.build()
             signal.signal(signal.SIGTERM, self.stop)
             signal.signal(signal.SIGINT, self.stop)
+            self.launcher.open()  # the crawl forkserver imports while the service starts
             self.start_feedback()
             if self.digest_owed():
                 self.scheduler.add_job(
@@ -610,6 +617,7 @@ class Service:
             return 0
         finally:
             self.stop_feedback()
+            self.launcher.close()  # the crawls have ended
             self.lock.release()
 
     def _catch_stop_signals(self) -> dict[int, Any]:
@@ -630,6 +638,7 @@ class Service:
         previous = self._catch_stop_signals()
         try:
             self._archive().close()  # created and migrated once, before crawls start in parallel
+            self.launcher.open()
             with Pool(self.parallel) as pool:  # leaves once every crawl has ended
                 outcomes = [
                     self.crawled(o) for o in pool.map(self.launcher.run, [o.key for o in self.outlets])
@@ -655,6 +664,7 @@ class Service:
                 return 1
             return 0
         finally:
+            self.launcher.close()
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
             self.lock.release()

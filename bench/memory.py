@@ -224,27 +224,33 @@ def slope(points: list[tuple[int, int]]) -> float:
     return sum((x - mx) * (y - my) for x, y in points) / den if den else 0.0
 
 
-def service_memory(outlets: int, runs: int, minutes: float, every: float) -> dict[str, Any]:
-    """(b) the scheduler's RSS over ``runs`` scheduled crawls."""
-    web = FakeWeb().start()
-    work = Path(tempfile.mkdtemp(prefix="newswatch-mem-service-"))
+def quiet_outlets(web: FakeWeb, outlets: int, interval: str, key: str) -> str:
+    """Serve ``outlets`` loopback outlets (``{key}0``, ``{key}1``…), each a feed with an ETag and
+    three fresh articles; the outlets file that monitors them every ``interval``."""
     now = datetime.now(UTC).replace(microsecond=0)
     web.add("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
     toml = []
     for i in range(outlets):
         items = []
         for j in range(3):
-            path = f"/s{i}/a/{j}"
+            path = f"/{key}{i}/a/{j}"
             when = now - timedelta(hours=1 + j)
-            story = Story(path, f"Service outlet {i} story {j}", paragraphs(f"freight route {i}-{j}"), when)
+            story = Story(path, f"Outlet {key}{i} story {j}", paragraphs(f"freight route {i}-{j}"), when)
             web.add(path, pangea_page(story, web.url(path)))
             items.append((story.title, web.url(path), when))
-        web.add(f"/s{i}/feed.xml", rss(items), content_type=RSS_TYPE, headers={"ETag": f'"s{i}-1"'})
+        web.add(f"/{key}{i}/feed.xml", rss(items), content_type=RSS_TYPE, headers={"ETag": f'"{key}{i}-1"'})
         toml.append(
-            f'[outlets.s{i}]\nname = "Service {i}"\nhomepage = "{web.url(f"/s{i}/")}"\n'
-            f'feeds = ["{web.url(f"/s{i}/feed.xml")}"]\nallow = [\'/a/\\d+$\']\ninterval = "5s"\n'
+            f'[outlets.{key}{i}]\nname = "Outlet {key}{i}"\nhomepage = "{web.url(f"/{key}{i}/")}"\n'
+            f'feeds = ["{web.url(f"/{key}{i}/feed.xml")}"]\nallow = [\'/a/\\d+$\']\ninterval = "{interval}"\n'
         )
-    (work / "outlets.toml").write_text("\n".join(toml), encoding="utf-8")
+    return "\n".join(toml)
+
+
+def service_memory(outlets: int, runs: int, minutes: float, every: float) -> dict[str, Any]:
+    """(b) the scheduler's RSS over ``runs`` scheduled crawls."""
+    web = FakeWeb().start()
+    work = Path(tempfile.mkdtemp(prefix="newswatch-mem-service-"))
+    (work / "outlets.toml").write_text(quiet_outlets(web, outlets, "5s", "s"), encoding="utf-8")
     db = work / "data" / "newswatch.db"
     env = base_env(work)
     env.update(NEWSWATCH_MAX_PARALLEL_CRAWLS="4", NEWSWATCH_LOG_LEVEL="WARNING")

@@ -59,17 +59,30 @@ def quiet_env(tmp_path: Path, outlets: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def crawl_children(pid: int) -> list[int]:
-    """The running `newswatch crawl` processes the process ``pid`` started."""
+def children_of(pid: int) -> list[int]:
+    """The process's children (those of every thread)."""
     found = []
     for children in Path(f"/proc/{pid}/task").glob("*/children"):
-        for child in children.read_text().split():
-            try:
-                command = Path(f"/proc/{child}/cmdline").read_bytes()
-            except OSError:  # it has just ended
-                continue
-            if b"\0crawl\0" in command:
-                found.append(int(child))
+        try:
+            found.extend(int(child) for child in children.read_text().split())
+        except OSError:  # it has just ended
+            continue
+    return found
+
+
+def crawl_children(pid: int) -> list[int]:
+    """The running `newswatch crawl` processes the process ``pid`` started: its children, or
+    (NEWSWATCH_CRAWL_START=fork) the children of its crawl forkserver."""
+    found = []
+    for child in children_of(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:  # it has just ended
+            continue
+        if b"\0crawl\0" in command:
+            found.append(child)
+        elif b"newswatch.service.forkserver" in command:
+            found.extend(children_of(child))
     return found
 
 

@@ -10,6 +10,7 @@ An invalid value is a :class:`SettingError` in one line naming the variable.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ HOUR_S, DAY_S = 3_600, 86_400
 _LARGEST: dict[type, float] = {int: 2**31 - 1, float: 1e9}
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 SMTP_SECURITY = ("none", "starttls", "ssl")
+CRAWL_STARTS = ("fork", "process")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DIGEST_AT = re.compile(r"^(\d{1,2}):(\d{2})(?:\s+(\S+))?$")
 
@@ -128,6 +130,12 @@ def _security(value: str) -> str:
     return value.lower()
 
 
+def _crawl_start(value: str) -> str:
+    if value.lower() not in CRAWL_STARTS:
+        raise ValueError(f"is not one of {', '.join(CRAWL_STARTS)}")
+    return value.lower()
+
+
 def _http_url(url: str) -> str:
     if not url.lower().startswith(("http://", "https://")):
         raise ValueError("is not an http(s) URL")
@@ -165,6 +173,7 @@ TEXT_CHECKS: dict[str, Callable[[str], str]] = {
     "NEWSWATCH_TIMEZONE": _zone,
     "NEWSWATCH_DIGEST_AT": _digest_at,
     "NEWSWATCH_SMTP_SECURITY": _security,
+    "NEWSWATCH_CRAWL_START": _crawl_start,
     "NEWSWATCH_SLACK_API_URL": _http_url,
     "SLACK_APP_TOKEN": _app_token,
     "NEWSWATCH_ENTITY_LISTS": _entity_lists,
@@ -341,6 +350,11 @@ class NewswatchSettings(BaseModel):
     NEWSWATCH_CRAWL_TIMEOUT: Annotated[float, seconds(DAY_S, above=True)] = _doc(
         900.0,
         "seconds after which a crawl is stopped (SIGTERM, then SIGKILL 30 s later) and recorded as `timeout`",
+    )
+    NEWSWATCH_CRAWL_START: Annotated[str, Shown("`fork` (`process` without `fork()`)")] = _doc(
+        "fork" if os.name == "posix" else "process",
+        "how the service starts a crawl: `fork`, a child of a forkserver that imported Scrapy and the rest "
+        "once (no Python start-up per crawl; docs/service.md); `process`, a new Python process per crawl",
     )
     NEWSWATCH_SLACK_OPS_CHANNEL: Annotated[str, Shown("*(the alert channel)*")] = _doc(
         "", "channel for source-health messages"

@@ -19,6 +19,14 @@ starts once the launcher is stopping, and one is registered as soon as it starts
 
 A crawl parses hostile pages, so it gets only the environment it needs (an allow-list:
 :func:`crawl_environment`): never the Slack token, the SMTP login or any other secret.
+
+How a crawl starts (``NEWSWATCH_CRAWL_START``): ``process``, a new Python process per crawl;
+``fork``, a child forked by the crawl forkserver (:mod:`newswatch.service.forkserver`), which
+imported Scrapy and the rest once, so a crawl does not pay Python's start-up. Either way the
+crawl is a process of its own in its own process group, stopped and recorded as above. When
+the forkserver dies or cannot start, the launcher restarts it once; if that fails too, the
+crawl starts as a process (and so do the crawls of the next ``FORK_RETRY`` seconds), said in
+the log: no crawl is lost to the forkserver.
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ from typing import Any
 
 from newswatch.archive import Archive, ArchiveError
 from newswatch.clock import sql_time, utcnow
+from newswatch.service.forkserver import ForkedCrawl, Forkserver, ForkserverError
 from spiders.news import new_run_id
 from spiders.runs import Network, error_text, run_network
 
@@ -54,6 +63,10 @@ STOP_DEADLINE = 60.0
 SIGNAL_GAP = 1.0
 #: Status of a crawl the launcher did not start: the service was stopping (not recorded).
 NOT_STARTED = "not started"
+#: Seconds crawls start as processes after the forkserver failed to start twice in a row.
+FORK_RETRY = 300.0
+#: A running crawl: a process started here, or a child of the forkserver.
+Crawl = subprocess.Popen[str] | ForkedCrawl
 
 #: What a crawl inherits: Python, locale, time zone, temporary files, certificates and
 #: proxies, Scrapy's and newswatch's own settings (minus secrets).
@@ -113,9 +126,13 @@ def crawl_environment(environ: Mapping[str, str]) -> dict[str, str]:
     }
 
 
+def crawl_args(outlet: str, run_id: str) -> list[str]:
+    """The ``newswatch`` arguments of one outlet's crawl."""
+    return ["crawl", "--outlet", outlet, "-s", f"NEWSWATCH_RUN_ID={run_id}"]
+
+
 def crawl_command(outlet: str, run_id: str) -> list[str]:
-    setting = f"NEWSWATCH_RUN_ID={run_id}"
-    return [sys.executable, "-m", "newswatch", "crawl", "--outlet", outlet, "-s", setting]
+    return [sys.executable, "-m", "newswatch", *crawl_args(outlet, run_id)]
 
 
 class Launcher:
@@ -131,6 +148,7 @@ class Launcher:
         kill_after: float = KILL_AFTER,
         stop_deadline: float | None = None,
         kill_now_after: float | None = None,
+        start: str = "process",
     ):
         self.db_path = Path(db_path)
         self.timeout = timeout
@@ -140,32 +158,69 @@ class Launcher:
         self.kill_after = kill_after
         self.stop_deadline = STOP_DEADLINE if stop_deadline is None else stop_deadline
         self.kill_now_after = KILL_NOW_AFTER if kill_now_after is None else kill_now_after
-        self._running: dict[str, tuple[subprocess.Popen[str], float]] = {}  # outlet → (process, start)
+        self._running: dict[str, tuple[Crawl, float]] = {}  # outlet → (process, start)
         self._lock = threading.Lock()
         self.stopping = False
         self.stopping_now = False
         self.stop_reason = "a second stop signal to the service"  # why crawls were stopped at once
         self._signalled: dict[int, float] = {}  # pid → when its first SIGTERM was sent
+        # fork: crawls of the default command are forked by a forkserver (another command: a process)
+        self.forkserver = (
+            Forkserver(crawl_environment(os.environ if env is None else env), cwd)
+            if start == "fork" and command is crawl_command
+            else None
+        )
+        self._fork_again_at = 0.0  # after two failed starts in a row, crawls are processes until then
+
+    def open(self) -> None:
+        """Start the forkserver (with ``start="fork"``): it imports while the service starts."""
+        if self.forkserver is not None:
+            try:
+                self.forkserver.start()
+            except ForkserverError as exc:
+                log.warning("%s; it is tried again at the first crawl", exc)
+
+    def close(self) -> None:
+        """Stop the forkserver, once the crawls have ended."""
+        if self.forkserver is not None:
+            self.forkserver.close()
 
     def run(self, outlet: str) -> CrawlOutcome:
         run_id = new_run_id(utcnow())
         started = time.monotonic()
         command = self.command(outlet, run_id)
-        with self._lock:  # a stop either comes first (nothing starts) or finds the crawl registered
-            if self.stopping:
-                log.debug("[%s] crawl %s not started: stopping", outlet, run_id)
-                return CrawlOutcome(outlet, run_id, NOT_STARTED, None, 0.0, "the service was stopping")
-            log.debug("[%s] crawl %s starting", outlet, run_id)
-            process = subprocess.Popen(
-                command,
-                cwd=self.cwd,
-                env=crawl_environment(os.environ if self.env is None else self.env),
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                start_new_session=True,
-            )
-            self._running[outlet] = (process, started)
+        process: Crawl | None = None
+        for attempt in (1, 2):  # a forkserver that does not fork is restarted once
+            forkserver = self._ready_forkserver()  # outside the lock: it may be importing
+            with self._lock:  # a stop either comes first (nothing starts) or finds the crawl registered
+                if self.stopping:
+                    log.debug("[%s] crawl %s not started: stopping", outlet, run_id)
+                    return CrawlOutcome(outlet, run_id, NOT_STARTED, None, 0.0, "the service was stopping")
+                log.debug("[%s] crawl %s starting", outlet, run_id)
+                if forkserver is not None:
+                    server = forkserver.pid
+                    try:
+                        process = forkserver.spawn(crawl_args(outlet, run_id))
+                    except ForkserverError as exc:
+                        forkserver.forget(server)
+                        if attempt == 1:
+                            log.warning("[%s] %s; restarting it", outlet, exc)
+                            continue
+                        log.warning("[%s] %s; the crawl starts as a process", outlet, exc)
+                        self._fork_again_at = time.monotonic() + FORK_RETRY
+                if process is None:
+                    process = subprocess.Popen(
+                        command,
+                        cwd=self.cwd,
+                        env=crawl_environment(os.environ if self.env is None else self.env),
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE,
+                        text=True,
+                        start_new_session=True,
+                    )
+                self._running[outlet] = (process, started)
+                break
+        assert process is not None
         timed_out = False
         try:
             try:
@@ -180,7 +235,25 @@ class Launcher:
         seconds = time.monotonic() - started
         return self._record(outlet, run_id, process.returncode, timed_out, seconds, stderr or "")
 
-    def _stop(self, process: subprocess.Popen[str]) -> str:
+    def _ready_forkserver(self) -> Forkserver | None:
+        """The forkserver, started (or restarted once) and done importing; None when crawls
+        start as processes (``start="process"``, or the forkserver failed to start twice)."""
+        if self.forkserver is None or time.monotonic() < self._fork_again_at:
+            return None
+        for attempt in (1, 2):
+            try:
+                self.forkserver.ready()
+                return self.forkserver
+            except ForkserverError as exc:
+                self.forkserver.forget(self.forkserver.pid)
+                if attempt == 1:
+                    log.warning("%s; restarting it", exc)
+                else:
+                    log.warning("%s; crawls start as processes for %.0f s", exc, FORK_RETRY)
+        self._fork_again_at = time.monotonic() + FORK_RETRY
+        return None
+
+    def _stop(self, process: Crawl) -> str:
         """SIGTERM the crawl's process group, SIGKILL it if it is still there later."""
         try:
             os.killpg(process.pid, signal.SIGTERM)
@@ -306,7 +379,7 @@ def _later(seconds: float, act: Callable[..., None], *args: Any) -> None:
     timer.start()
 
 
-def _signal_group(process: subprocess.Popen[str], signum: int) -> None:
+def _signal_group(process: Crawl, signum: int) -> None:
     """Signal a crawl's process group unless it has ended (SIGKILL: it did not stop when
     asked to stop at once)."""
     if process.returncode is None:
