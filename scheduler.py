@@ -31,6 +31,7 @@ from warnings up.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import functools
 import gc
@@ -40,6 +41,7 @@ import signal
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor as Pool
 from datetime import UTC, datetime, timedelta
@@ -48,6 +50,7 @@ from types import FrameType
 from typing import Any, TextIO
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -80,9 +83,13 @@ from newswatch.service.schedule import (
     digest_trigger,
     outlet_trigger,
     parse_digest_at,
+    rider_next,
+    riders,
 )
 from newswatch.service.socket import PING_INTERVAL, FeedbackSocket
 from newswatch.service.watchdog import FAILED_STATUSES, NetworkWatch, Watchdog
+from newswatch.workers.ingest import IngestServer, ingest_server
+from newswatch.workers.scrapyd import ScrapydLauncher, scrapyd_launcher
 
 log = logging.getLogger("newswatch.service")
 
@@ -142,13 +149,24 @@ class Service:
         self.digest_at: DigestTime = parse_digest_at(
             settings.get("NEWSWATCH_DIGEST_AT"), self.config.timezone
         )
-        self.launcher = Launcher(
+        # crawls on Scrapyd workers hand their finds to the ingest endpoint (docs/scaling.md)
+        self.ingest: IngestServer | None = ingest_server(settings, clock)
+        ingest_url = settings.get("NEWSWATCH_INGEST_URL") or ""
+        self.launcher: Launcher | ScrapydLauncher = scrapyd_launcher(
+            settings, lambda: ingest_url or (self.ingest.url if self.ingest else "")
+        ) or Launcher(
             self.db_path,
             settings.getfloat("NEWSWATCH_CRAWL_TIMEOUT"),
             cwd=Path.cwd(),
             start=settings.get("NEWSWATCH_CRAWL_START") or "process",
         )
         self.parallel = max(1, settings.getint("NEWSWATCH_MAX_PARALLEL_CRAWLS"))
+        # outlets due about the same time share a crawl (one start-up for several polls)
+        self.group = max(1, settings.getint("NEWSWATCH_CRAWL_GROUP", 1))
+        self.intervals = {o.key: o.interval for o in self.outlets}
+        self._group_lock = threading.Lock()
+        self._rode: dict[str, float] = {}  # outlet → when (monotonic) it last went with another's crawl
+        self._alone: set[str] = set()  # their last crawl timed out or crashed: crawled alone
         self.lock = ServiceLock(self.config.data_dir)
         self._dispatch_lock = threading.Lock()
         self._dispatch_wanted = threading.Event()
@@ -176,14 +194,64 @@ class Service:
     def crawl(self, outlet: str) -> None:
         if self.stopping:
             return
-        self.crawled(self.launcher.run(outlet))
+        group = self._group(outlet)
+        if not group:
+            return
+        outcomes = self.launcher.run_group(group)
+        for outcome in outcomes:
+            self.crawled(outcome)
         self.request_delivery()  # alerts within a minute: right after the crawl that found them
+
+    def _group(self, outlet: str) -> list[str]:
+        """The outlets of ``outlet``'s crawl: itself and those due within their jitter
+        (:func:`riders`), up to ``NEWSWATCH_CRAWL_GROUP``, their next polls moved to just after
+        this one's next; none when ``outlet`` went with another outlet's crawl within half its
+        interval (its own trigger fired meanwhile). An outlet whose last crawl timed out or
+        crashed is crawled alone, so one that hangs does not hold up others twice."""
+        with self._group_lock:
+            went = self._rode.pop(outlet, None)
+            if went is not None and time.monotonic() - went < self.intervals[outlet].total_seconds() / 2:
+                log.debug("[%s] polled with another outlet's crawl moments ago", outlet)
+                return []
+            scheduler = self.scheduler
+            room = self.group - 1
+            if (
+                room < 1
+                or scheduler is None
+                or outlet in self._alone
+                or not self.launcher.groups
+            ):
+                return [outlet]
+            jobs = {
+                job.id.removeprefix("crawl:"): job
+                for job in scheduler.get_jobs()
+                if job.id.startswith("crawl:")
+            }
+            due = {key: job.next_run_time for key, job in jobs.items() if key in self.intervals}
+            now = datetime.now(UTC)
+            busy = self._alone | set(self.launcher.running())
+            chosen = riders(outlet, due, self.intervals, now, room, busy)
+            leader = jobs.get(outlet)
+            leader_next = leader.next_run_time if leader is not None else None
+            for key in chosen:
+                self._rode[key] = time.monotonic()
+                with contextlib.suppress(JobLookupError):
+                    scheduler.modify_job(
+                        f"crawl:{key}",
+                        next_run_time=rider_next(key, leader_next, self.intervals, outlet, now),
+                    )
+            return [outlet, *chosen]
 
     def crawled(self, outcome: CrawlOutcome) -> CrawlOutcome:
         """Note a crawl's outcome: "no network" is said once, early, when every outlet crawled
         since the failures began failed DNS; "network back" when a crawl resolves again."""
         if outcome.status == NOT_STARTED:
             return outcome
+        with self._group_lock:
+            if outcome.status in ("timeout", "crashed"):
+                self._alone.add(outcome.outlet)
+            else:
+                self._alone.discard(outcome.outlet)
         message = self.network.saw(outcome.outlet, outcome.name_lookup)
         if message:
             log.log(logging.WARNING if self.network.offline else logging.INFO, message)
@@ -601,6 +669,8 @@ class Service:
             self.scheduler = self.build()
             signal.signal(signal.SIGTERM, self.stop)
             signal.signal(signal.SIGINT, self.stop)
+            if self.ingest is not None:
+                self.ingest.start()
             self.launcher.open()  # the crawl forkserver imports while the service starts
             self.start_feedback()
             if self.digest_owed():
@@ -618,6 +688,8 @@ class Service:
         finally:
             self.stop_feedback()
             self.launcher.close()  # the crawls have ended
+            if self.ingest is not None:
+                self.ingest.stop()
             self.lock.release()
 
     def _catch_stop_signals(self) -> dict[int, Any]:
@@ -638,6 +710,8 @@ class Service:
         previous = self._catch_stop_signals()
         try:
             self._archive().close()  # created and migrated once, before crawls start in parallel
+            if self.ingest is not None:
+                self.ingest.start()
             self.launcher.open()
             with Pool(self.parallel) as pool:  # leaves once every crawl has ended
                 outcomes = [
@@ -665,6 +739,8 @@ class Service:
             return 0
         finally:
             self.launcher.close()
+            if self.ingest is not None:
+                self.ingest.stop()
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
             self.lock.release()

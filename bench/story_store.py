@@ -16,9 +16,10 @@ them), and syndicated copies of window articles, each with the ruleset's verdict
 
 Each run is its own process on a fresh copy of the archive, as a crawl is: it prints the CPU
 milliseconds of its first store (which loads the window) and of every store after it (median,
-p95), with the load average before and after. ``--against ROOT`` runs another copy of the project
-(its ``newswatch`` package) in alternate runs, A/B/A/B, and checks that both filed every article
-under the same story with the same relation. Results also go to ``bench/results/story_store.json``.
+p95), the peak RSS once the window is loaded, with the load average before and after.
+``--against ROOT`` runs another copy of the project (its ``newswatch`` package) in alternate
+runs, A/B/A/B, and checks that both filed every article under the same story with the same
+relation. Results also go to ``bench/results/story_store.json``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import os
 import pickle
 import random
 import re
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -304,7 +306,7 @@ def worker(code: Path, db: Path, articles: Path) -> dict[str, Any]:
     load_before = os.getloadavg()
     cpu: list[float] = []
     filed: list[tuple[int | None, str | None, int | None]] = []
-    wall_first = 0.0
+    wall_first = rss_first = 0.0
     for n, (item, fp) in enumerate(zip(items, prints, strict=True)):
         url = item["url"]
         candidate = Candidate(url=url, outlet=item["outlet"], source=f"{url}/rss", source_kind="feed")
@@ -330,12 +332,14 @@ def worker(code: Path, db: Path, articles: Path) -> dict[str, Any]:
         cpu.append((time.process_time() - started) * 1000)
         if n == 0:
             wall_first = (time.perf_counter() - wall) * 1000
+            rss_first = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # (KiB on Linux)
         filed.append((stored.story_id, stored.relation, stored.article_id))
     archive.close()
     return {
         "window": len(stories.entries) - len(items),
         "first_ms": cpu[0],
         "first_wall_ms": wall_first,
+        "first_peak_rss_mb": rss_first,
         "ms": cpu[1:],
         "relations": dict(Counter(r for _, r, _ in filed)),
         "filed": [[story, relation] for story, relation, _ in filed],  # same ids: same decisions
@@ -427,6 +431,7 @@ def main() -> int:
                 "median_per_run": [round(m, 3) for m in medians],
                 "first_store_ms": [round(r["first_ms"], 1) for r in done],
                 "first_store_wall_ms": [round(r["first_wall_ms"], 1) for r in done],
+                "first_store_peak_rss_mb": [round(r["first_peak_rss_mb"], 1) for r in done],
                 "load_before_after": [[r["load_before"][0], r["load_after"][0]] for r in done],
             }
             f = figures[side]
@@ -435,7 +440,8 @@ def main() -> int:
                 f"CPU ms per article median {f['ms_per_article']['median']:.2f}, "
                 f"p95 {f['ms_per_article']['p95']:.2f} "
                 f"(run medians {min(medians):.2f}-{max(medians):.2f}); first store (window load) "
-                f"{min(f['first_store_ms']):.0f}-{max(f['first_store_ms']):.0f} ms; "
+                f"{min(f['first_store_ms']):.0f}-{max(f['first_store_ms']):.0f} ms, peak RSS "
+                f"{min(f['first_store_peak_rss_mb']):.0f}-{max(f['first_store_peak_rss_mb']):.0f} MB; "
                 f"load {' '.join(f'{a:.2f}→{b:.2f}' for a, b in f['load_before_after'])}",
                 flush=True,
             )

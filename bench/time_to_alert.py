@@ -1,11 +1,14 @@
 """Time to alert: the real service against a loopback outlet that publishes at random moments.
 
     python bench/time_to_alert.py [--interval 20] [--articles 8] [--span 150]
+                                  [--quiet-outlets 0] [--group 10]
 
 Starts `newswatch run` with one outlet polled every --interval seconds and a loopback Slack,
 publishes --articles flagged stories at random moments over --span seconds, and reports the
 seconds from publication (the story appearing in the feed) to the Slack post: median, p95,
-max. Target: p95 ≤ interval + 60 s. Writes bench/results/time_to_alert.json.
+max. With --quiet-outlets N, N more outlets on the same interval (three articles each, never
+flagged), so the bench's outlet shares crawls with others (NEWSWATCH_CRAWL_GROUP, --group).
+Target: p95 ≤ interval + 60 s. Writes bench/results/time_to_alert.json.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the loopback outlet and Slack the tes
 
 from fakeslack import FakeSlack  # noqa: E402
 from fakeweb import FakeWeb  # noqa: E402
+from memory import quiet_outlets  # noqa: E402
 from outlet_sites import Story, pangea_page, paragraphs, rss  # noqa: E402
 
 LEAD = "Chinese companies have supplied drone engines to Russia's military, officials said on {day}."
@@ -39,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=8)
     parser.add_argument("--span", type=float, default=150.0, help="seconds over which articles appear")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--quiet-outlets", type=int, default=0, help="more outlets, never flagged")
+    parser.add_argument("--group", type=int, default=10, help="NEWSWATCH_CRAWL_GROUP")
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     web, slack = FakeWeb().start(), FakeSlack().start()
@@ -47,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     web.add("/feed.xml", rss(items), content_type="application/rss+xml")
     (work / "outlets.toml").write_text(
         f'[outlets.bench]\nname = "Bench"\nhomepage = "{web.url("/")}"\nfeeds = ["{web.url("/feed.xml")}"]\n'
-        f"allow = ['/a/\\d+$']\ninterval = \"{args.interval}s\"\n",
+        f"allow = ['/a/\\d+$']\ninterval = \"{args.interval}s\"\n\n"
+        + (quiet_outlets(web, args.quiet_outlets, f"{args.interval}s", "q") if args.quiet_outlets else ""),
         encoding="utf-8",
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
@@ -60,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         NEWSWATCH_SLACK_API_URL=slack.api_url,
         NEWSWATCH_SLACK_CHANNEL="#bench",
         NEWSWATCH_LOG_LEVEL="WARNING",
+        NEWSWATCH_CRAWL_GROUP=str(args.group),
     )
     service = subprocess.Popen(
         [sys.executable, "-m", "newswatch", "run"],
@@ -108,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     missing = args.articles - len(latencies)
     result = {
         "interval_s": args.interval,
+        "quiet_outlets": args.quiet_outlets,
+        "group": args.group,
         "articles": args.articles,
         "delivered": len(latencies),
         "missing": missing,
@@ -117,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         "target_p95_s": args.interval + 60,
     }
     print(
-        f"time to alert over {args.articles} articles, outlet interval {args.interval} s: "
+        f"time to alert over {args.articles} articles, outlet interval {args.interval} s, "
+        f"{args.quiet_outlets} quiet outlets, crawl group {args.group}: "
         f"median {result['median_s']} s, p95 {result['p95_s']} s, max {result['max_s']} s "
         f"(target p95 ≤ {result['target_p95_s']} s); delivered {len(latencies)}, missing {missing}"
     )

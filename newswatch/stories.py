@@ -391,14 +391,21 @@ def _weights(fp: Fingerprint, idf: IdfTable, default_idf: float) -> dict[str, fl
     return weights
 
 
+def _weighted(fp: Fingerprint, idf: IdfTable, default_idf: float) -> tuple[dict[str, float], float]:
+    """The weights of a fingerprint's terms and their norm (kept for the match when ``idf`` is
+    a match's memo: the new article is weighed once, not once per candidate)."""
+    if isinstance(idf, _Memo):
+        return idf.weighted(fp, default_idf)
+    weights = _weights(fp, idf, default_idf)
+    return weights, math.sqrt(sum(w * w for w in weights.values()))
+
+
 def event_similarity(a: Fingerprint, b: Fingerprint, idf: IdfTable, default_idf: float) -> float:
     """Cosine of the IDF-weighted title-and-lead terms (title words counted twice)."""
-    wa, wb = _weights(a, idf, default_idf), _weights(b, idf, default_idf)
+    (wa, na), (wb, nb) = _weighted(a, idf, default_idf), _weighted(b, idf, default_idf)
     dot = sum(w * wb[t] for t, w in wa.items() if t in wb)
     if dot == 0:
         return 0.0
-    na = math.sqrt(sum(w * w for w in wa.values()))
-    nb = math.sqrt(sum(w * w for w in wb.values()))
     return dot / (na * nb)
 
 
@@ -448,15 +455,20 @@ def _by_words(
     a: Fingerprint, b: Fingerprint, config: StoryConfig, idf: IdfTable, default_idf: float
 ) -> Decision:
     """The same-language test: shared names and numbers, then title-and-lead similarity."""
-    if numbers_conflict(a, b):
-        return Decision(None, 0.0)
-    # names and numbers must agree as far as both leads have any (CJK leads have no capitals)
-    names_a, names_b = _names(a), _names(b)
-    needed = min(config.min_shared_entities, len(names_a), len(names_b))
-    if len(names_a & names_b) < needed:
+    if not _agree(a, b, config, idf):
         return Decision(None, 0.0)
     score = event_similarity(a, b, idf, default_idf)
     return Decision("related" if score >= config.event_threshold else None, score)
+
+
+def _agree(a: Fingerprint, b: Fingerprint, config: StoryConfig, idf: IdfTable) -> bool:
+    """The same-language test's gates: the headlines' numbers do not conflict, and the leads'
+    names and numbers agree as far as both have any (CJK leads have no capitals)."""
+    if numbers_conflict(a, b):
+        return False
+    names_a, names_b = (idf.names(a), _names(b)) if isinstance(idf, _Memo) else (_names(a), _names(b))
+    needed = min(config.min_shared_entities, len(names_a), len(names_b))
+    return len(names_a & names_b) >= needed
 
 
 def _names(fp: Fingerprint) -> set[str]:
@@ -576,6 +588,32 @@ class Entry:
         return self._fp
 
     @property
+    def parsed(self) -> bool:
+        """Whether its fingerprint is held parsed."""
+        return self._fp is not None
+
+    def gates(self) -> Fingerprint:
+        """Its fingerprint as far as the tests before the words' similarity read it (names,
+        numbers, days, anchors, headline, language, script; no terms): the parsed one when
+        kept, else those fields alone, so that a candidate those tests reject is not parsed."""
+        if self._fp is not None:
+            return self._fp
+        _, language, script, _, _, names, numbers, days, anchors, headline = self._rest.split(_FIELD_BYTES)
+        return Fingerprint(
+            b"",
+            0,
+            (),
+            (),
+            _items(names.decode()),
+            _items(numbers.decode()),
+            _items(days.decode()),
+            _items(anchors.decode()),
+            _items(headline.decode()),
+            language.decode(),
+            script.decode(),
+        )
+
+    @property
     def minhash(self) -> bytes:
         return self._fp.minhash if self._fp is not None else self._minhash
 
@@ -604,7 +642,7 @@ class Entry:
 
 
 #: Entries read from the archive whose parsed fingerprint is kept, the most recently parsed (a
-#: parsed one takes about 5 KB; a match parses a few dozen).
+#: parsed one takes about 5 KB; a match parses only the candidates whose names and numbers agree).
 PARSED_KEPT = 4096
 _parsed: deque[Entry] = deque()
 
@@ -619,10 +657,14 @@ class Match:
 
 class _Memo:
     """An IDF table that computes each word's weight once (one match compares up to
-    ``MAX_COMPARED`` pairs, each weighing the new article's words again)."""
+    ``MAX_COMPARED`` pairs), and, for the fingerprints compared in one match, their weighed
+    terms and names (the new article's are then computed once, not once per candidate)."""
 
     def __init__(self, idf: IdfTable):
         self.idf, self.known = idf, dict[str, float]()
+        # by the fingerprint's identity, the fingerprint held so that its id is not reused
+        self._weighted: dict[int, tuple[Fingerprint, dict[str, float], float]] = {}
+        self._names: dict[int, tuple[Fingerprint, set[str]]] = {}
 
     def get(self, term: str, default: float, /) -> float:
         found = self.known.get(term)
@@ -630,9 +672,27 @@ class _Memo:
             found = self.known[term] = self.idf.get(term, default)
         return found
 
+    def weighted(self, fp: Fingerprint, default_idf: float) -> tuple[dict[str, float], float]:
+        found = self._weighted.get(id(fp))
+        if found is None:
+            weights = _weights(fp, self, default_idf)
+            found = self._weighted[id(fp)] = (fp, weights, math.sqrt(sum(w * w for w in weights.values())))
+        return found[1], found[2]
 
-_BLOCK = 32  # MinHash rows compared at once for the whole window
+    def names(self, fp: Fingerprint) -> set[str]:
+        found = self._names.get(id(fp))
+        if found is None:
+            found = self._names[id(fp)] = (fp, _names(fp))
+        return found[1]
+
+
 _CHUNK = 4096  # entries whose words a bulk load splits at once
+#: A copy key (``_copy_keys``): the permutation's number, the MinHash value, the entry's position.
+_VALUE_SHIFT = 25  # bits of the position: a window holds fewer than 2**25 entries
+_PERMUTATIONS = np.arange(NUM_PERM, dtype=np.uint64) << np.uint64(32 + _VALUE_SHIFT)
+_POSITION_MASK = np.uint64((1 << _VALUE_SHIFT) - 1)
+_FENCE = 64  # copy keys per block of the fences
+_FENCED_FROM = 1 << 20  # copy keys (8 MB) from which they are looked up through the fences
 
 
 @dataclass
@@ -640,12 +700,12 @@ class StoryIndex:
     """The recent articles a new one is compared with, with the document frequency of their
     terms (for IDF). Entries older than the longer window are dropped as time goes on.
 
-    What a match reads of every entry is held in arrays, one row per entry, so that Python
-    code runs per candidate, not per entry of the window: MinHash values (and their low bytes,
-    which bound the values shared from above at a quarter of the reading), shingle counts; and
-    each word's entries as positions. A window loaded at once (:meth:`extend`) holds those of
-    its words in one array grouped by the word's hash, built by sorting, not word by word; the
-    entries added after it, in a packed array per word."""
+    What a match reads of every entry is held in arrays, so that Python code runs per
+    candidate, not per entry of the window: shingle counts, one per entry; each MinHash value's
+    entries (the copy test counts the values an entry shares by looking its own 128 up, so its
+    cost does not grow with the window); and each word's entries as positions. A window loaded
+    at once (:meth:`extend`) holds those of its words in one array grouped by the word's hash,
+    built by sorting, not word by word; the entries added after it, in a packed array per word."""
 
     config: StoryConfig = field(default_factory=StoryConfig)
     entries: list[Entry] = field(default_factory=list)
@@ -659,12 +719,16 @@ class StoryIndex:
     _positions: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int32))
     _added: dict[str, array[int]] = field(default_factory=dict)  # word → positions added since
     _base_known: dict[str, np.ndarray | None] = field(default_factory=dict)  # words looked up
-    # one row per entry; capacity doubles
-    _matrix: np.ndarray = field(default_factory=lambda: np.empty((64, NUM_PERM), dtype=np.uint32))
-    # the low byte of each value, one column per entry: compared a block of rows at a time
-    _low: np.ndarray = field(default_factory=lambda: np.empty((NUM_PERM, 64), dtype=np.uint8))
+    # shingle counts, one per entry; capacity doubles
     _size: np.ndarray = field(default_factory=lambda: np.empty(64, dtype=np.float64))
-    _sizes: tuple[int, int] = (1 << 62, 1)  # the smallest and largest shingle counts held
+    # the MinHash values of the entries before _folded (those with shingles), as sorted copy
+    # keys: permutation, value, position (an exact inverted index of the values: every
+    # permutation is a band of one row)
+    _copy_keys: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
+    _fences: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64))  # every _FENCE-th
+    _folded: int = 0
+    # the values of the entries from _folded on, one row each: compared in full, then folded in
+    _tail: np.ndarray = field(default_factory=lambda: np.empty((0, NUM_PERM), dtype=np.uint32))
 
     #: Related-report candidates compared in full, those sharing the most rare words first
     #: (among equal ones, the earliest archived).
@@ -674,6 +738,9 @@ class StoryIndex:
     PSEUDO_DOCS = 20
     #: Entries from which :meth:`extend` builds the word tables at once (fewer are added one by one).
     BULK = 64
+    #: Entries added one by one whose MinHash values are compared in full before they are
+    #: folded into the copy keys (a merge of the whole key array, so not after every article).
+    TAIL = 1024
 
     def add(self, entry: Entry) -> None:
         position = len(self.entries)
@@ -688,15 +755,25 @@ class StoryIndex:
             else:
                 postings.append(position)
         if position == len(self._size):
-            self._grow()
-        values = np.frombuffer(entry.minhash, dtype=np.uint32)
-        self._matrix[position] = values
-        self._low[:, position] = values  # (uint8 keeps the low byte)
-        shingles = entry.shingles
-        self._size[position] = shingles
-        if shingles:
-            low, high = self._sizes
-            self._sizes = (min(low, shingles), max(high, shingles))
+            self._size = np.concatenate([self._size, np.empty_like(self._size)])
+        self._size[position] = entry.shingles
+        if position - self._folded == len(self._tail):
+            if len(self._tail) < self.TAIL:
+                self._tail = np.concatenate(
+                    [self._tail, np.empty((max(16, len(self._tail)), NUM_PERM), np.uint32)]
+                )
+            else:
+                self._fold(position)
+        self._tail[position - self._folded] = np.frombuffer(entry.minhash, dtype=np.uint32)
+
+    def _fold(self, end: int) -> None:
+        """Merge the copy keys of the entries from ``_folded`` to ``end`` into the sorted ones."""
+        held = np.flatnonzero(self._size[self._folded : end] > 0)
+        keys = _copy_keys(self._tail[held], held + self._folded)
+        keys.sort()
+        self._copy_keys = np.insert(self._copy_keys, np.searchsorted(self._copy_keys, keys), keys)
+        self._fences = self._copy_keys[::_FENCE].copy()
+        self._folded = end
 
     def extend(self, entries: list[Entry]) -> None:
         """Add entries in archive order: into an empty window, many at once (a crawl's first
@@ -727,8 +804,7 @@ class StoryIndex:
                 chunks.append((buffer, np.append(ends, len(buffer))))
         keys = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.int64)
         del hashes
-        order = np.argsort(keys)  # (a word's positions need no order: each entry holds it once)
-        keys.sort()  # (in place: the keys in that order)
+        keys, order = _sorted_with_order(keys)  # (a word's positions need no order: each entry holds it once)
         first = np.ones(len(keys), dtype=np.bool_)
         np.not_equal(keys[1:], keys[:-1], out=first[1:])
         starts = np.flatnonzero(first)
@@ -749,23 +825,20 @@ class StoryIndex:
             zip(_spelled(chunks, firsts[ascending]), np.diff(self._starts)[ascending].tolist(), strict=True),
         )
         capacity = max(64, 1 << count.bit_length())
-        self._matrix = np.empty((capacity, NUM_PERM), dtype=np.uint32)
-        if count:
-            self._matrix[:count] = np.frombuffer(
-                b"".join(entry.minhash for entry in entries), dtype=np.uint32
-            ).reshape(count, NUM_PERM)
-        self._low = np.empty((NUM_PERM, capacity), dtype=np.uint8)
-        self._low[:, :count] = self._matrix[:count].T  # (uint8 keeps the low byte)
         self._size = np.empty(capacity, dtype=np.float64)
-        sizes = np.fromiter((entry.shingles for entry in entries), np.int64, count)
-        self._size[:count] = sizes
-        held = sizes[sizes > 0]
-        self._sizes = (int(held.min()), int(held.max())) if len(held) else StoryIndex._sizes
-
-    def _grow(self) -> None:
-        self._matrix = np.concatenate([self._matrix, np.empty_like(self._matrix)])
-        self._low = np.concatenate([self._low, np.empty_like(self._low)], axis=1)
-        self._size = np.concatenate([self._size, np.empty_like(self._size)])
+        self._size[:count] = np.fromiter((entry.shingles for entry in entries), np.int64, count)
+        held = np.flatnonzero(self._size[:count] > 0)  # (too short to be a copy: none)
+        keys = np.empty((len(held), NUM_PERM), dtype=np.uint64)
+        for at in range(0, len(held), _CHUNK):  # (not every value at once besides the keys)
+            rows = held[at : at + _CHUNK]
+            values = b"".join(entries[row].minhash for row in rows.tolist())
+            _fill_copy_keys(
+                keys[at : at + len(rows)], np.frombuffer(values, np.uint32).reshape(-1, NUM_PERM), rows
+            )
+        self._copy_keys = keys.ravel()
+        self._copy_keys.sort()
+        self._fences = self._copy_keys[::_FENCE].copy()
+        self._folded, self._tail = count, np.empty((0, NUM_PERM), dtype=np.uint32)
 
     def horizon(self) -> timedelta:
         """How far back entries can still match (the longer window, and a day of slack for
@@ -829,10 +902,17 @@ class StoryIndex:
             gap = _gap_or_none(when, entry.when)
             if entry.article_id == exclude or (gap is not None and gap > cfg.event_window):
                 continue
+            checked += 1
+            gates = entry.gates()  # (what compare() reads before the words, without parsing them)
+            if not entry.parsed and (
+                days_conflict(fp, gates) or not (cross_language(fp, gates) or _agree(fp, gates, cfg, idf))
+            ):
+                if checked >= self.MAX_COMPARED:
+                    break
+                continue
             decision = compare(fp, entry.fp, gap, cfg, idf, default_idf, copies=False)
             if decision.relation == "related" and (best is None or decision.score > best.score):
                 best = Match(entry.article_id, entry.story_id, "related", decision.score)
-            checked += 1
             if checked >= self.MAX_COMPARED:
                 break
         if fp.anchors:  # reports in other languages share no words, but anchors
@@ -841,24 +921,22 @@ class StoryIndex:
 
     def _match_copy(self, fp: Fingerprint, when: datetime | None, exclude: int | None) -> Match | None:
         """The best copy within the copy window (the earliest archived of equals): the share of
-        shingles held is estimated from the MinHash values shared; the low bytes bound it from
-        above for the whole window, and the values themselves are compared only where that
-        bound reaches the threshold."""
+        shingles held is estimated from the MinHash values shared, counted for every entry
+        sharing one by looking the new article's values up in the copy keys (and comparing
+        them with the few entries added since they were last folded)."""
         cfg, count = self.config, len(self.entries)
         mine = np.frombuffer(fp.minhash, dtype=np.uint32)
-        low = mine.astype(np.uint8)[:, None]
-        bound = np.zeros(count, dtype=np.uint8)  # low bytes shared: at least the values shared
-        for start in range(0, NUM_PERM, _BLOCK):
-            block = self._low[start : start + _BLOCK, :count] == low[start : start + _BLOCK]
-            bound += block.sum(axis=0, dtype=np.uint8)
-        if cfg.copy_threshold > 0:  # rows sharing fewer values than any copy would: not looked at
-            rows = np.flatnonzero(bound >= self._fewest_shared(fp.shingles, cfg.copy_threshold))
-            rows = rows[_containment(bound[rows], self._size[rows], fp.shingles) >= cfg.copy_threshold - 1e-9]
-        else:
-            rows = np.arange(count)
+        rows, shared = _shared_values(self._copy_keys, self._fences, mine)
+        tail = np.count_nonzero(self._tail[: count - self._folded] == mine, axis=1)
+        held = np.flatnonzero(tail)
+        rows = np.concatenate([rows, held + self._folded])
+        shared = np.concatenate([shared, tail[held]])
+        if cfg.copy_threshold <= 0:  # every entry is a copy then, those sharing no value too
+            every = np.zeros(count, dtype=np.int64)
+            every[rows] = shared
+            rows, shared = np.arange(count), every
         if not len(rows):
             return None
-        shared = np.count_nonzero(self._matrix[rows] == mine, axis=1)
         scores = _containment(shared, self._size[rows], fp.shingles)
         order = np.argsort(-scores, kind="stable")
         for row, score in zip(rows[order].tolist(), scores[order].tolist(), strict=True):
@@ -868,16 +946,6 @@ class StoryIndex:
             if entry.article_id != exclude and _gap(when, entry.when) <= cfg.copy_window:
                 return Match(entry.article_id, entry.story_id, "copy", score)
         return None
-
-    def _fewest_shared(self, size: int, threshold: float) -> int:
-        """The fewest MinHash values an entry can share with a text of ``size`` shingles and
-        reach ``threshold``: the containment needs the least Jaccard similarity of the entries
-        whose size is furthest from it, the smallest and the largest (at least 1)."""
-        least = min(
-            threshold * min(other, size) / (other + size - threshold * min(other, size))
-            for other in (self._sizes[0], self._sizes[1])
-        )
-        return max(1, math.ceil(NUM_PERM * least - 1e-6))
 
     def _postings(self, terms: list[str]) -> tuple[list[int], list[np.ndarray]]:
         """Which of ``terms`` any entry holds, and the positions of the entries holding each (the
@@ -909,8 +977,10 @@ class StoryIndex:
         if not found:
             return np.zeros(count), np.zeros(count, dtype=np.bool_)
         positions = np.concatenate(found)
-        repeated = np.repeat([weights[n] for n in which], [len(p) for p in found])
-        overlap = np.bincount(positions, repeated, minlength=count)
+        held = [weights[n] for n in which]
+        overlap = np.bincount(positions, np.repeat(held, [len(p) for p in found]), minlength=count)
+        if min(held) > 0:  # (IDF weights are: a word a fifth of the window uses has none here)
+            return overlap, overlap > 0
         return overlap, np.bincount(positions, minlength=count) > 0
 
     def _match_anchors(
@@ -937,20 +1007,52 @@ class StoryIndex:
         for position in _heaviest_first(overlap, candidates):
             entry = self.entries[position]
             gap = _gap_or_none(when, entry.when)
-            if (
-                entry.article_id == exclude
-                or (gap is not None and gap > cfg.event_window)
-                or not cross_language(fp, entry.fp)
-                or days_conflict(fp, entry.fp)
-            ):
+            if entry.article_id == exclude or (gap is not None and gap > cfg.event_window):
                 continue
-            decision = by_anchors(fp, entry.fp, cfg, idf, default_idf)
+            gates = entry.gates()  # (all that by_anchors reads: anchors, headline, language, script)
+            if not cross_language(fp, gates) or days_conflict(fp, gates):
+                continue
+            decision = by_anchors(fp, gates, cfg, idf, default_idf)
             if decision.relation == "related" and (best is None or decision.score > best.score):
                 best = Match(entry.article_id, entry.story_id, "related", decision.score)
             checked += 1
             if checked >= self.MAX_COMPARED:
                 break
         return best
+
+
+def _sorted_with_order(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``keys`` (int64, consumed) sorted, and the index each came from (equal keys in any
+    order): what ``np.argsort`` and a gather give, by two sorts of 64-bit numbers (vectorised,
+    several times faster than ``argsort`` and the gather at millions of keys): the keys, and
+    each key's high bits with its index; the indexes of keys that share their high bits but
+    differ are then put in the keys' order (rare)."""
+    total = len(keys)
+    bits = max(1, (total - 1).bit_length())
+    if bits > 40:
+        order = np.argsort(keys)
+        return keys[order], order
+    flipped = keys.view(np.uint64)
+    flipped ^= np.uint64(1 << 63)  # (in place: unsigned, in the same order)
+    packed = flipped >> np.uint64(bits)
+    packed <<= np.uint64(bits)
+    for at in range(0, total, 1 << 20):
+        packed[at : at + (1 << 20)] |= np.arange(at, min(total, at + (1 << 20)), dtype=np.uint64)
+    packed.sort()
+    mask = np.uint64((1 << bits) - 1)
+    packed &= mask
+    order = packed.view(np.int64)
+    ordered = np.sort(flipped)
+    changes = np.flatnonzero(ordered[1:] != ordered[:-1])
+    high = ordered[changes] >> np.uint64(bits)
+    for value in np.unique(high[high == ordered[changes + 1] >> np.uint64(bits)]).tolist():
+        low = np.uint64(value << bits)  # (the group: the keys from low to low with every low bit set)
+        lo, hi = np.searchsorted(ordered, low), np.searchsorted(ordered, low | mask, side="right")
+        mine = order[lo:hi]
+        order[lo:hi] = mine[np.argsort(flipped[mine], kind="stable")]
+    del flipped, keys
+    ordered ^= np.uint64(1 << 63)
+    return ordered.view(np.int64), order
 
 
 def _spelled(chunks: list[tuple[bytes, np.ndarray]], occurrences: np.ndarray) -> Iterator[str]:
@@ -986,6 +1088,58 @@ def _heaviest_first(weights: np.ndarray, positions: np.ndarray, batch: int = 256
         chosen, chosen_keys = positions[taken], keys[taken]
         yield from chosen[np.argsort(chosen_keys, kind="stable")].tolist()
         positions, keys = positions[~taken], keys[~taken]
+
+
+def _copy_keys(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The copy keys (unsorted) of the entries at ``positions``, one row of MinHash values each."""
+    keys = np.empty((len(positions), NUM_PERM), dtype=np.uint64)
+    _fill_copy_keys(keys, values, positions)
+    return keys.ravel()
+
+
+def _fill_copy_keys(keys: np.ndarray, values: np.ndarray, positions: np.ndarray) -> None:
+    """Write into ``keys`` (a row per entry) the copy keys of the entries at ``positions``."""
+    if len(positions) and int(positions.max()) >= 1 << _VALUE_SHIFT:
+        raise ValueError(f"a story window holds fewer than {1 << _VALUE_SHIFT} entries")
+    keys[...] = values
+    keys <<= np.uint64(_VALUE_SHIFT)
+    keys |= _PERMUTATIONS[None, :]
+    keys |= positions.astype(np.uint64)[:, None]
+
+
+def _shared_values(keys: np.ndarray, fences: np.ndarray, mine: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The positions (ascending) of the entries in the sorted copy ``keys`` sharing any of the
+    MinHash values ``mine``, and how many each shares. Each value is looked up among the
+    ``fences`` (every ``_FENCE``-th key: a small array) and then in the one block of keys after
+    its fence, not by a binary search through the whole array (a cache miss a step)."""
+    count = len(keys)
+    if not count:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    wanted = _PERMUTATIONS | (mine.astype(np.uint64) << np.uint64(_VALUE_SHIFT))
+    last = wanted | _POSITION_MASK  # (the greatest key of the value: its entries are in between)
+    if count < _FENCED_FROM:  # (a binary search stays in the cache)
+        starts, ends = np.searchsorted(keys, wanted), np.searchsorted(keys, last, side="right")
+    else:
+        base = np.maximum(np.searchsorted(fences, wanted) - 1, 0) * _FENCE
+        block = keys[np.minimum(base[:, None] + np.arange(_FENCE), count - 1)]
+        starts = np.minimum(base + np.count_nonzero(block < wanted[:, None], axis=1), count)
+        ends = np.minimum(base + np.count_nonzero(block <= last[:, None], axis=1), count)
+        beyond = np.flatnonzero((ends == base + _FENCE) & (ends < count))  # the value's run goes on
+        if len(beyond):
+            ends[beyond] = np.searchsorted(keys, last[beyond], side="right")
+    lengths = ends - starts
+    total = int(lengths.sum())
+    if not total:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    # the index of every key found: each run's start, then one more per key in the run
+    steps = np.ones(total, dtype=np.int64)
+    nonempty = lengths > 0
+    runs, begins = lengths[nonempty], starts[nonempty]
+    steps[0] = begins[0]
+    steps[np.cumsum(runs)[:-1]] = begins[1:] - (begins[:-1] + runs[:-1]) + 1
+    found = keys[np.cumsum(steps)] & _POSITION_MASK
+    positions, shared = np.unique(found, return_counts=True)
+    return positions.astype(np.int64), shared
 
 
 def _containment(shared: np.ndarray, sizes: np.ndarray, size: int) -> np.ndarray:

@@ -20,7 +20,7 @@ from scrapy.exceptions import DropItem
 from scrapy.settings import BaseSettings
 from scrapy.utils.defer import deferred_from_coro
 
-from newswatch.archive import Archive, ArchiveError
+from newswatch.archive import Archive, ArchiveError, Stored
 from newswatch.outlets import Outlet
 from newswatch.records import Article
 from newswatch.stories import StoryConfig, StoryIndex, fingerprint
@@ -110,6 +110,25 @@ def article_url(item: Article, outlet: Outlet) -> str:
     return item.url
 
 
+def archive_article(
+    archive: Archive, item: Article, outlet: Outlet, run_id: str, stories: StoryIndex
+) -> tuple[str, Stored]:
+    """Store one classified article under the URL it is archived at (:func:`article_url`),
+    fingerprinted for its story, in one transaction (the article, its verdict, story and
+    alert, its seen URLs): the one write path of a local crawl and of the hub's ingest."""
+    assert item.extraction is not None
+    url = article_url(item, outlet)
+    item.fingerprint = fingerprint(
+        item.extraction.title,
+        item.extraction.text,
+        entities=item.entities,
+        language=item.extraction.language or item.outlet_language,
+    )
+    extraction, fp = item.extraction, item.fingerprint
+    stored = archive.articles.store(item, extraction, url, run_id, fp, stories, item.revisit)
+    return url, stored
+
+
 class StorePipeline:
     """Archives each article under the crawl's run id; stops the crawl when the archive
     cannot be written (``crawler`` is kept for its stats and engine only)."""
@@ -138,18 +157,9 @@ class StorePipeline:
         return cls(crawler, crawl_archive(crawler), news.outlets, news.run_id, stories, news.logger)
 
     def process_item(self, item: Article, spider: object = None) -> Article:
-        assert item.extraction is not None
-        url = article_url(item, self.outlets[item.outlet])
-        item.fingerprint = fingerprint(
-            item.extraction.title,
-            item.extraction.text,
-            entities=item.entities,
-            language=item.extraction.language or item.outlet_language,
-        )
         try:
-            stored = self.archive.articles.store(
-                item, item.extraction, url, self.run_id, item.fingerprint, self.stories, item.revisit
-            )
+            outlet = self.outlets[item.outlet]
+            url, stored = archive_article(self.archive, item, outlet, self.run_id, self.stories)
         except ArchiveError as exc:
             bump(self.crawler.stats, item.outlet, "errors")
             note_error(self.crawler.stats, item.outlet, str(exc))

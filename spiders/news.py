@@ -10,7 +10,10 @@ the seen-URL table, and only then fetched. A source body that a finished run rea
 whose items all settled is not parsed again; its items are counted as before
 (``spiders.cache.SourceRead``). Every outcome is counted per outlet
 (``spiders.runs``); nothing here raises out of a callback. The archive is the crawl's
-(``spiders.runs.crawl_archive``), opened and closed by the run recorder.
+(``spiders.runs.crawl_archive``), opened and closed by the run recorder. On a worker
+(``NEWSWATCH_HUB_URL``) it is the hub's, seen from afar (``newswatch.workers.remote``): one
+question per source read says which candidates are new, and ``-a outlet_config=`` gives the
+outlets' tables as the hub passed them.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import scrapy
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Response
+from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -36,6 +40,8 @@ from newswatch.extraction import looks_binary
 from newswatch.outlets import Outlet, OutletConfigError, load_outlets, select
 from newswatch.records import Article, Candidate, SourceKind
 from newswatch.urls import BadURL, canonicalize
+from newswatch.workers.outlets import outlets_from_toml
+from newswatch.workers.remote import RemoteSeen, hub_settings
 from spiders.cache import STALE_BY_DATE, SourceRead, body_digest, scope_fingerprint, source_key
 from spiders.logs import quiet_network_tracebacks, reported_once
 from spiders.middlewares import OffsiteRequest
@@ -80,9 +86,11 @@ class NewsSpider(scrapy.Spider):
         outlet: str | None = None,
         since: str | None = None,
         run_id: str | None = None,
+        outlet_config: str | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
+        self.outlet_config = outlet_config  # on a worker: the outlets' tables as the hub passed them
         keys = [k.strip() for k in (outlets or "").split(",") + (outlet or "").split(",")]
         self.outlet_keys = [k for k in keys if k]
         self.since = since
@@ -102,6 +110,12 @@ class NewsSpider(scrapy.Spider):
         self._on_error = self.on_error
 
     @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        if settings.get("NEWSWATCH_HUB_URL"):  # a worker: the hub is the archive (docs/scaling.md)
+            settings.setdict(hub_settings(settings), priority="spider")
+
+    @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
         try:
@@ -119,7 +133,11 @@ class NewsSpider(scrapy.Spider):
     def configure(self) -> None:
         quiet_network_tracebacks()
         settings = self.crawler.settings
-        self.outlets = load_outlets(settings.get("NEWSWATCH_OUTLETS"))
+        self.outlets = (
+            outlets_from_toml(self.outlet_config)
+            if self.outlet_config
+            else load_outlets(settings.get("NEWSWATCH_OUTLETS"))
+        )
         self.selected = select(self.outlets, self.outlet_keys)
         now = utcnow()
         self.started_at = now
@@ -196,6 +214,9 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("[%s] %s %s read in part: %s", outlet.key, kind, response.url, found.problem)
         self._count_bad_links(outlet, kind, response.url, found.bad_links)
         parsed.counts.update(discovered=len(found.bad_links), filtered=len(found.bad_links))
+        if isinstance(self.archive.seen, RemoteSeen):  # a worker: which are new, one question to the hub
+            backfill_cutoff = self.cutoff if self.backfill else None
+            self.archive.seen.ask(outlet.key, found.candidates, backfill_cutoff, self.revisit_since)
         depth = response.meta.get("nw_depth", 0)
         for child, lastmod in found.sitemaps:
             if depth >= self.sitemap_depth:

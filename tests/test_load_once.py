@@ -33,11 +33,22 @@ CUES = RULES / "claims"
 #: every configuration file it parsed (``read_toml``, as the outlets, rules and cue loaders
 #: call it), the asyncio tasks it started (a task factory on the loop the reactor runs), the
 #: collector's threshold at the end and its collections once start-up was frozen
-#: (``gc.freeze()``), per generation.
+#: (``gc.freeze()``), per generation; and, from the interpreter's audit events, the
+#: subprocesses it started and the SQLite files it opened, and the sources it read (inspect).
 OBSERVED = """
 import asyncio, atexit, gc, json, os, runpy, sys
 import newswatch.claims, newswatch.outlets, newswatch.rules.loader
 out, parsed, tasks, collected = sys.argv.pop(1), [], [0], [0, 0, 0]
+events = {"subprocess.Popen": [], "sqlite3.connect": [], "getsource": []}
+def audit(event, args):
+    if event in events:
+        events[event].append(str(args[0]))
+sys.addaudithook(audit)
+import inspect
+def getsource(source, getsource=inspect.getsource):
+    events["getsource"].append(getattr(source, "__qualname__", str(source)))
+    return getsource(source)
+inspect.getsource = getsource
 def counted(read_toml):
     def read(path, *args, **kwargs):
         parsed.append(os.path.realpath(path))
@@ -60,7 +71,8 @@ def collection(phase, info):
 gc.callbacks.append(collection)
 def report():
     with open(out, "w") as f:
-        json.dump({"parsed": parsed, "tasks": tasks[0], "threshold": gc.get_threshold(), "collections": collected}, f)
+        json.dump({"parsed": parsed, "tasks": tasks[0], "threshold": gc.get_threshold(), "collections": collected,
+                   "events": events}, f)
 atexit.register(report)
 sys.argv[0] = "newswatch"
 runpy.run_module("newswatch", run_name="__main__", alter_sys=True)
@@ -114,6 +126,7 @@ class Observed:
     tasks: int
     threshold: list[int]
     collections: list[int]
+    events: dict[str, list[str]]
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +142,7 @@ def observed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Observed]:
         result = subprocess.run(
             [sys.executable, "-c", OBSERVED, str(report), "crawl", "-s", "RETRY_TIMES=0"],
             cwd=ROOT,
-            env=crawl_env(folder, outlets),
+            env=crawl_env(folder, outlets, NEWSWATCH_LOG_LEVEL="WARNING"),  # as the service runs crawls
             capture_output=True,
             text=True,
             timeout=120,
@@ -147,6 +160,7 @@ def observed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Observed]:
         seen["tasks"],
         seen["threshold"],
         seen["collections"],
+        seen["events"],
     )
 
 
@@ -171,6 +185,16 @@ def test_a_crawl_starts_few_tasks_per_response_and_collects_garbage_rarely(obser
     # once start-up is frozen, the collector runs every 10,000 allocations, not every 700
     assert observed.threshold[0] >= 10_000
     assert observed.collections[0] < 20, observed.collections
+
+
+def test_a_crawl_spends_nothing_on_what_it_does_not_log_check_or_need(observed: Observed) -> None:
+    # Scrapy's version line (logged at INFO) ran `uname -p`; its check for a `return value`
+    # in generator callbacks read the spider's source; the archive was opened four times
+    assert observed.events["subprocess.Popen"] == []
+    assert observed.events["getsource"] == []
+    db = str((observed.folder / "data" / "newswatch.db").resolve())
+    opened = [path for path in observed.events["sqlite3.connect"] if path == db]
+    assert len(opened) <= 3, opened
 
 
 def copy_rules(tmp_path: Path) -> Path:
@@ -286,3 +310,61 @@ def test_an_invalid_rule_file_still_stops_the_crawl_before_anything_is_fetched(
     assert result.stderr.strip().splitlines() == [f"newswatch: {raised.value}"]
     assert web.log == []
     assert json.dumps(query(tmp_path / "data" / "newswatch.db", "SELECT count(*) FROM crawl_runs")) == "[[0]]"
+
+
+def test_the_official_lists_are_read_again_only_when_they_changed(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "newswatch.db"
+    with_listing(db)
+    first, again = Archive(db), Archive(db)
+    try:
+        read = first.listings.organisations()
+        assert again.listings.organisations() is read  # unchanged: the same object, not read again
+        assert load_ruleset(RULES, listed=read) is load_ruleset(RULES, listed=again.listings.organisations())
+        for change in (
+            lambda: again.listings.replace(
+                "us-sdn",
+                [
+                    ListedEntity(
+                        "us-sdn", "90001", "Qingdao Example Drone Parts Co., Ltd.", countries=("CN",)
+                    ),
+                    ListedEntity("us-sdn", "90002", "Harbin Example Optics Co., Ltd.", countries=("CN",)),
+                ],
+            ),
+            lambda: again.listings.assign({("us-sdn", "90002"): "org:harbin-optics"}),
+            lambda: again.listings.replace("us-sdn", []),  # removed
+        ):
+            change()  # by another connection, as `entities update` in another process
+            now = first.listings.organisations()
+            assert now is not read and now == tuple(again.listings._organisations())
+            read = now
+    finally:
+        first.close()
+        again.close()
+
+
+def test_the_forkserver_compiles_the_ruleset_a_crawl_over_official_lists_uses(tmp_path: Path) -> None:
+    from scrapy.settings import Settings
+
+    import settings as project
+    from newswatch.rules import loader
+    from newswatch.service.forkserver import warm
+
+    db = tmp_path / "data" / "newswatch.db"
+    with_listing(db)
+    rules = str(copy_rules(tmp_path))
+    values = Settings()
+    values.setmodule(project, priority="project")
+    values.update({"NEWSWATCH_DB": str(db), "NEWSWATCH_RULES": rules}, priority="cmdline")
+    warm(values)  # before each fork
+    compiled = dict(loader._rulesets)
+    archive = Archive(db)  # what the forked crawl then does (newswatch crawl, the classify pipeline)
+    try:
+        listed = archive.listings.organisations()
+    finally:
+        archive.close()
+    assert listed, "the listing is an organisation the rules match"
+    matcher = load_ruleset(rules, values.getint("NEWSWATCH_MAX_MATCH_CHARS"), listed=listed)
+    assert matcher in compiled.values() and loader._rulesets.keys() == compiled.keys()  # found, not compiled
+    assert (
+        load_ruleset(rules, values.getint("NEWSWATCH_MAX_MATCH_CHARS")) is not matcher
+    )  # the lists are in it

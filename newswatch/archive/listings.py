@@ -4,11 +4,13 @@ China, Hong Kong or Russia's war, and each list's download state (docs/entities.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from newswatch.archive.connection import Db
+from newswatch.archive.migrations import LISTINGS_VERSION
 from newswatch.sanctions.model import ListedEntity, Listing
 
 if TYPE_CHECKING:
@@ -22,6 +24,21 @@ class Replaced:
     added: tuple[str, ...]  # names of the entries the list did not have before
     removed: tuple[str, ...]  # names of the entries it no longer has
     kept: int  # rows the list has now
+
+
+class Organisations(tuple[Listing, ...]):
+    """The official lists' organisations as read: a tuple whose hash is computed once."""
+
+    _hash: int | None = None
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = super().__hash__()
+        return self._hash
+
+
+#: archive path → (stamp, organisations): the last read, per process (``Listings.organisations``)
+_read: dict[str, tuple[tuple[int, int, str], Organisations]] = {}
 
 
 class Listings:
@@ -136,9 +153,33 @@ class Listings:
         )
         return (row["merged"], row["newest"]) if row else (None, None)
 
-    def organisations(self) -> list[Listing]:
+    def organisations(self) -> Organisations:
         """The current entries that are organisations, with the names they are matched by
-        (people, vessels and aircraft are kept in ``entity_listings`` but not matched)."""
+        (people, vessels and aircraft are kept in ``entity_listings`` but not matched).
+
+        Read once per process and archive file while ``entity_listings`` is unchanged (its
+        version counter, m023): the same object again, so the ruleset compiled with them is
+        found again without hashing every entry (a forked crawl finds the forkserver's)."""
+        stamp = self._stamp()
+        known = _read.get(str(self.db.path))
+        if known is not None and stamp is not None and known[0] == stamp:
+            return known[1]
+        found = Organisations(self._organisations())
+        if stamp is not None:
+            _read[str(self.db.path)] = (stamp, found)
+        return found
+
+    def _stamp(self) -> tuple[int, int, str] | None:
+        """The archive file (device, inode: a restored copy is another) and the listings'
+        version; None when the file cannot be stat-ed (never kept then)."""
+        try:
+            info = os.stat(self.db.path)
+        except OSError:
+            return None
+        version = self.db.value("SELECT value FROM service_state WHERE key = ?", (LISTINGS_VERSION,))
+        return info.st_dev, info.st_ino, str(version or "0")
+
+    def _organisations(self) -> list[Listing]:
         return [
             Listing(
                 list_key=row["list_key"],

@@ -17,6 +17,8 @@ from sqlite_utils import Migrations
 from newswatch.text import CJK
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+#: ``service_state`` key of the counter every change to ``entity_listings`` bumps (m023).
+LISTINGS_VERSION = "entity_listings:version"
 #: Text with Chinese or Japanese characters: the trigram index holds those articles only
 #: (unicode61 keeps a run of CJK characters as one token, so substrings need trigrams).
 CJK_GLOB = f"*[{CJK}]*"
@@ -679,3 +681,25 @@ def m022_packed_fingerprints(db: sqlite_utils.Database) -> None:
     # (newswatch/stories.py, Fingerprint.packed); NULL in rows written before, which are read
     # from terms (JSON, still written for every row)
     db.execute("ALTER TABLE article_fingerprints ADD COLUMN packed TEXT")
+
+
+@migrations()
+def m023_listings_version(db: sqlite_utils.Database) -> None:
+    # a counter bumped by every change to entity_listings, so a process that read the official
+    # lists' organisations (a crawl, the crawl forkserver) knows with one row whether they are
+    # still the same (newswatch/archive/listings.py, Listings.organisations)
+    for event in ("INSERT", "UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER entity_listings_version_{event.lower()} AFTER {event} ON entity_listings BEGIN "
+            "INSERT INTO service_state (key, value, updated_at) "
+            f"VALUES ('{LISTINGS_VERSION}', '1', datetime('now')) "
+            "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1, "
+            "updated_at = excluded.updated_at; "
+            "END"
+        )
+
+
+@migrations()
+def m024_crawl_run_worker(db: sqlite_utils.Database) -> None:
+    # the Scrapyd worker a run was crawled on (docs/scaling.md); NULL for a crawl on the hub
+    db.execute("ALTER TABLE crawl_runs ADD COLUMN worker TEXT")

@@ -45,6 +45,13 @@ class Runs:
                 run,
             )
 
+    def set_worker(self, run_id: str, outlet: str, worker: str) -> None:
+        """Note the Scrapyd worker an outlet's run was crawled on."""
+        with self.db.write() as conn:
+            conn.execute(
+                "UPDATE crawl_runs SET worker = ? WHERE run_id = ? AND outlet = ?", (worker, run_id, outlet)
+            )
+
     def of_run(self, run_id: str) -> list[dict[str, Any]]:
         """The rows of one run, by outlet."""
         return self.db.rows("SELECT * FROM crawl_runs WHERE run_id = ? ORDER BY outlet", (run_id,))

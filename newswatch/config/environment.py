@@ -1,4 +1,4 @@
-"""The ``NEWSWATCH_*`` settings as a model, read from the environment (pydantic-settings).
+"""The ``NEWSWATCH_*`` settings as a model, read from the environment.
 
 Each field is one environment variable and one Scrapy setting of the same name (a few go by
 Scrapy's own name, :data:`SCRAPY_NAMES`); its description is the README's table row
@@ -27,7 +27,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from newswatch.config.problems import SettingLayout, config_error
 from newswatch.errors import SettingError
@@ -142,6 +141,22 @@ def _http_url(url: str) -> str:
     return url
 
 
+def _http_urls(value: str) -> str:
+    """Comma-separated http(s) URLs (blanks between commas ignored)."""
+    urls = [u.strip() for u in value.split(",") if u.strip()]
+    for url in urls:
+        _http_url(url)
+    return ",".join(urls)
+
+
+def _host_port(value: str) -> str:
+    """``HOST:PORT`` (an IPv6 host in brackets: ``[::1]:8790``; port 0: any free port)."""
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 <= int(port) < 65536:
+        raise ValueError("is not HOST:PORT (e.g. 127.0.0.1:8790)")
+    return value
+
+
 def _weekday(value: str) -> str:
     """``mon`` … ``sun`` (a full English day name too), or ``off``."""
     day = value.strip().lower()
@@ -174,6 +189,10 @@ TEXT_CHECKS: dict[str, Callable[[str], str]] = {
     "NEWSWATCH_DIGEST_AT": _digest_at,
     "NEWSWATCH_SMTP_SECURITY": _security,
     "NEWSWATCH_CRAWL_START": _crawl_start,
+    "NEWSWATCH_HUB_URL": _http_url,
+    "NEWSWATCH_INGEST_URL": _http_url,
+    "NEWSWATCH_INGEST_ADDRESS": _host_port,
+    "NEWSWATCH_SCRAPYD_URLS": _http_urls,
     "NEWSWATCH_SLACK_API_URL": _http_url,
     "SLACK_APP_TOKEN": _app_token,
     "NEWSWATCH_ENTITY_LISTS": _entity_lists,
@@ -351,10 +370,55 @@ class NewswatchSettings(BaseModel):
         900.0,
         "seconds after which a crawl is stopped (SIGTERM, then SIGKILL 30 s later) and recorded as `timeout`",
     )
+    NEWSWATCH_CRAWL_GROUP: Annotated[int, Bounds(int, 1, most=100)] = _doc(
+        10,
+        "outlets one crawl may poll together: when an outlet's crawl starts, outlets due within their "
+        "schedule's jitter (a tenth of the interval, at most a minute) go with it, up to this many; "
+        "`1`: a crawl per outlet (docs/service.md)",
+    )
     NEWSWATCH_CRAWL_START: Annotated[str, Shown("`fork` (`process` without `fork()`)")] = _doc(
         "fork" if os.name == "posix" else "process",
         "how the service starts a crawl: `fork`, a child of a forkserver that imported Scrapy and the rest "
         "once (no Python start-up per crawl; docs/service.md); `process`, a new Python process per crawl",
+    )
+    NEWSWATCH_SCRAPYD_URLS: str = _doc(
+        "",
+        "Scrapyd workers, comma-separated base URLs (`http://crawler-1:6800`): each crawl is scheduled on "
+        "the least busy one, followed and cancelled past `NEWSWATCH_CRAWL_TIMEOUT`; empty: crawls run on "
+        "this machine (docs/scaling.md)",
+    )
+    NEWSWATCH_SCRAPYD_PROJECT: str = _doc(
+        "newswatch", "the Scrapyd project the workers have this repository deployed as"
+    )
+    NEWSWATCH_INGEST_TOKEN: str = _doc(
+        "",
+        "the workers' shared secret: with one, `newswatch run` serves the ingest endpoint at "
+        "`NEWSWATCH_INGEST_ADDRESS`, where workers ask which URLs are new and send articles and run records "
+        "(a worker needs the same value); never passed to local crawls",
+    )
+    NEWSWATCH_INGEST_ADDRESS: str = _doc(
+        "127.0.0.1:8790",
+        "`HOST:PORT` the ingest endpoint listens on (`0.0.0.0:8790` for workers on other machines, behind a "
+        "private network or TLS proxy)",
+    )
+    NEWSWATCH_INGEST_URL: Annotated[str, Shown("`http://` + `NEWSWATCH_INGEST_ADDRESS`")] = _doc(
+        "",
+        "the ingest endpoint's URL as the workers reach it (`http://hub:8790`), given to each Scrapyd job "
+        "as its `NEWSWATCH_HUB_URL`",
+    )
+    NEWSWATCH_INGEST_MAX_BYTES: Annotated[int, Bounds(int, 1024, most=1 << 30, unit="bytes")] = _doc(
+        32 * 1024 * 1024, "largest request body the ingest endpoint reads; a larger one is refused (413)"
+    )
+    NEWSWATCH_HUB_URL: str = _doc(
+        "",
+        "a crawl's hub (`http://hub:8790`): set, the crawl is a worker's; it never opens an archive but asks "
+        "the hub which URLs are new and sends it what it extracted (the hub gives it to every Scrapyd job "
+        "it schedules: `NEWSWATCH_INGEST_URL`)",
+    )
+    NEWSWATCH_SPOOL_DIR: Annotated[str, Shown("`spool/` beside `NEWSWATCH_DB`")] = _doc(
+        "",
+        "on a worker: where records the hub could not take wait (JSON lines, fsynced), sent first by the "
+        "next crawl",
     )
     NEWSWATCH_SLACK_OPS_CHANNEL: Annotated[str, Shown("*(the alert channel)*")] = _doc(
         "", "channel for source-health messages"
@@ -436,12 +500,6 @@ class NewswatchSettings(BaseModel):
         return value
 
 
-class Environment(NewswatchSettings, BaseSettings):
-    """The settings as the environment gives them."""
-
-    model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", validate_default=False)
-
-
 #: Settings Scrapy knows by its own name: they are set under that name only.
 SCRAPY_NAMES = {
     "NEWSWATCH_CONCURRENT_REQUESTS": "CONCURRENT_REQUESTS",
@@ -463,9 +521,12 @@ _NOT_A_NUMBER = {int: "is not a whole number", float: "is not a number"}
 
 
 def read_environment() -> NewswatchSettings:
-    """The settings from the environment; SettingError names the first invalid one."""
+    """The settings from the environment (each the variable of its name, case as written);
+    SettingError names the first invalid one. Every setting is one flat variable, so they are
+    read as pydantic-settings reads them without importing it (and asyncio: 0.04 s a command)."""
+    values = {name: os.environ[name] for name in NewswatchSettings.model_fields if name in os.environ}
     try:
-        return Environment()
+        return NewswatchSettings.model_validate(values)
     except ValidationError as exc:
         layout = SettingLayout("environment variable")
         raise config_error(exc, NewswatchSettings, layout, SettingError) from None

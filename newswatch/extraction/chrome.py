@@ -49,6 +49,8 @@ def _is_chrome_line(line: str, title: str, names: set[str]) -> bool:
 def _social_line(line: str) -> bool:
     """A label of at most four words and a link to a social or payment account (not a
     sentence that cites one)."""
+    if "/" not in line and "@" not in line:  # a link holds a slash, a LINE ID an @: no search
+        return False
     found = SOCIAL_LINE.search(line)
     return found is not None and len(line[: found.start()].split()) <= 4
 
@@ -178,4 +180,3 @@ def _drop_closing_credits(lines: list[str]) -> list[str]:
     if dropped > _CREDIT_SHARE * sum(len(WORD.findall(line)) for line in lines):
         return list(lines)
     return kept
-

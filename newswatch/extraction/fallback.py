@@ -16,24 +16,42 @@ from __future__ import annotations
 
 from typing import Any
 
-from newswatch.extraction.markup import link_share
+from lxml import etree
+
+from newswatch.extraction.markup import link_share, text_of
 from newswatch.extraction.words import mostly_new, norm, tokens, triples, with_inserts
 
 _UNIT_CHARS = 40  # a paragraph, list item or table row this long is story-like
 _LOST_SHARE = 0.05  # more of them lost than this: ask trafilatura alone
 _FULL_SHARE = 0.25  # the text holds under this share of trafilatura's words: take its text
+# The candidate units in page order, found by libxml2 in one pass: paragraphs and list items
+# whose text is at least _UNIT_CHARS long with only XML whitespace collapsed (``norm``, which
+# collapses every Unicode space, can only shorten it) and is not one link and nothing else
+# (a related-stories item: all link text), and every table row (its cells are joined with
+# spaces, which can lengthen it).
+_LONG_AND_NOT_ONE_LINK = (
+    f"[string-length(normalize-space()) >= {_UNIT_CHARS}]"
+    "[not(count(.//a) = 1 and normalize-space() = normalize-space(.//a))]"
+)
+_UNIT_NODES = etree.XPath(
+    f"descendant-or-self::p{_LONG_AND_NOT_ONE_LINK} | descendant-or-self::li{_LONG_AND_NOT_ONE_LINK}"
+    " | descendant-or-self::tr"
+)
 
 
 def story_units(tree: Any) -> list[str]:
     """The untouched page's paragraphs, list items and table rows of at least 40
     characters that are mostly not link text: what a story's text is made of."""
     units: list[str] = []
-    for node in tree.iter("p", "li", "tr"):
+    for node in _UNIT_NODES(tree):
         if node.tag == "tr":
             text = norm(" ".join(cell.text_content() for cell in node))
-        else:
-            text = norm(node.text_content())
-        if len(text) >= _UNIT_CHARS and link_share(node) < 0.5:
+            if len(text) >= _UNIT_CHARS and link_share(node) < 0.5:
+                units.append(text)
+            continue
+        raw = text_of(node)  # read once for both tests
+        text = norm(raw)
+        if len(text) >= _UNIT_CHARS and link_share(node, raw.strip()) < 0.5:
             units.append(text)
     return units
 

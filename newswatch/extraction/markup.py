@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
 from cssselect import HTMLTranslator, SelectorError
+from lxml import etree
 
 from newswatch.extraction.patterns import LABEL_LINE, RECIRCULATION_LINE
 from newswatch.extraction.words import norm
@@ -129,22 +130,31 @@ def _names_chrome(node: Any) -> bool:
     )
 
 
-def link_share(node: Any) -> float:
-    """The share of a block's text that is link text."""
-    text = "".join(node.itertext()).strip()
-    links = sum(len("".join(a.itertext()).strip()) for a in node.iter("a"))
-    return links / len(text) if text else 0.0
+#: An element's text (all text inside it, its own tail left out: what ``itertext()`` joins
+#: and ``text_content()`` gives), read by libxml2 in one call.
+text_of: Callable[[Any], str] = etree.XPath("string()", smart_strings=False)
 
 
-def _link_only(node: Any) -> bool:
+def link_share(node: Any, text: str | None = None) -> float:
+    """The share of a block's text that is link text; ``text``, when given, is the block's
+    text stripped (``text_of(node).strip()``, read once by the caller)."""
+    if text is None:
+        text = text_of(node).strip()
+    if not text:
+        return 0.0
+    links = sum(len(text_of(a).strip()) for a in node.iter("a"))
+    return links / len(text)
+
+
+def _link_only(node: Any, text: str | None = None) -> bool:
     """A block whose text is (almost) all links."""
-    return link_share(node) >= 0.9
+    return link_share(node, text) >= 0.9
 
 
 def _link_promo(node: Any) -> bool:
     """A paragraph that is nothing but a link in capitals: a headline promoting another story."""
-    text = "".join(node.itertext()).strip()
-    return sum(c.isalpha() for c in text) >= 12 and text.upper() == text and _link_only(node)
+    text = text_of(node).strip()
+    return text.upper() == text and sum(c.isalpha() for c in text) >= 12 and _link_only(node, text)
 
 
 def paragraph_mass(node: Any) -> int:
@@ -152,8 +162,8 @@ def paragraph_mass(node: Any) -> int:
     text it holds."""
     mass = 0
     for p in node.iter("p"):
-        text = "".join(p.itertext()).strip()
-        if len(text) >= 80 and not _link_only(p):
+        text = text_of(p).strip()
+        if len(text) >= 80 and not _link_only(p, text):
             mass += len(text)
     return mass
 
@@ -183,9 +193,7 @@ def _drop_source_lists(tree: Any) -> None:
     smallest block holding the heading and more, or when the heading sits in the article
     body itself, the heading and everything after it there. Their lines cite other
     stories' titles, which would otherwise count as the article's words."""
-    for heading in [
-        h for h in tree.iter("h2", "h3", "h4") if _SOURCES_HEADING.match(norm(h.text_content()))
-    ]:
+    for heading in [h for h in tree.iter("h2", "h3", "h4") if _SOURCES_HEADING.match(norm(h.text_content()))]:
         box, inner = heading.getparent(), heading
         while box is not None and norm(box.text_content()) == norm(inner.text_content()):
             box, inner = box.getparent(), box
@@ -219,17 +227,15 @@ def _drop_labelled_boxes(tree: Any, limit: float) -> None:
         remove(heading)
 
 
-_EMPTY_INLINE = " | ".join(
-    f"//{tag}[string-length(string()) = 0 and not(.//br)]"
-    for tag in ("strong", "em", "b", "i", "u", "q", "span", "small", "font", "mark", "sup", "sub")
-)
+_INLINE_TAGS = ("strong", "em", "b", "i", "u", "q", "span", "small", "font", "mark", "sup", "sub")
 
 
 def _drop_empty_inline(tree: Any) -> None:
     """Remove inline elements without text (``<strong></strong>``, ``<span><img></span>``),
     keeping the text after them: trafilatura's precision mode drops the rest of a paragraph
-    after one."""
-    for node in tree.xpath(_EMPTY_INLINE):
+    after one. (One walk over the page for all the tags: an XPath union reads it once per tag.)"""
+    empty = [node for node in tree.iter(*_INLINE_TAGS) if not text_of(node) and node.find(".//br") is None]
+    for node in empty:
         remove(node)
 
 
@@ -244,8 +250,9 @@ def drop_selected(tree: Any, selectors: Sequence[str]) -> Any:
 def prune_chrome(tree: Any, drop_selectors: Sequence[str] = ()) -> Any:
     """Remove page chrome from the markup: the outlet's ``drop_selectors``; code, media
     players and embedded social posts; headline links in capitals; and blocks whose class
-    or id names chrome (share, related, promo, newsletter, most read, author bio…) unless
-    they hold much of the page's paragraph text. Returns the same (changed) tree."""
+    or id names chrome (share, related, promo, newsletter, most read, author bio…), whose
+    ARIA role is a chrome landmark, or that are a ``<nav>``, unless they hold much of the
+    page's paragraph text. Returns the same (changed) tree."""
     drop_selected(tree, drop_selectors)
     for node in tree.xpath(_ALWAYS_DROP):
         remove(node)
@@ -255,15 +262,35 @@ def prune_chrome(tree: Any, drop_selectors: Sequence[str] = ()) -> Any:
     _drop_labelled_boxes(tree, limit)
     _drop_source_lists(tree)
     _drop_empty_inline(tree)
-    stack = [tree]
-    while stack:
-        for child in list(stack.pop()):
-            if not isinstance(child.tag, str):
-                continue
-            named = child.tag in _CHROME_TAGS and _names_chrome(child)
-            if (named or child.get("role") in _CHROME_ROLES) and paragraph_mass(child) <= limit:
-                remove(child)
-            else:
-                stack.append(child)
+    _drop_named_chrome(tree, limit)
     return tree
 
+
+# Only an element with a class, an id or a role, or a <nav>, can be chrome: libxml2 finds
+# them in one pass.
+_NAMED = "./descendant::*[@class or @id or @role or self::nav]"
+
+
+def _drop_named_chrome(tree: Any, limit: float) -> None:
+    """Remove the blocks whose class or id names chrome, or whose ARIA role is a chrome
+    landmark (a ``<nav>`` without a role of its own is ``navigation``), unless they hold
+    more than ``limit`` of paragraph text; the outermost such block goes, with all it holds.
+    trafilatura drops every ``<nav>`` too, but only after several passes over the whole page
+    and its copies have read the menu: dropping it first halves its work on a page with a
+    large menu.
+
+    Whether a block goes depends on its own subtree alone (removing another block moves
+    only text outside it), so the candidates are judged in page order, and one inside a
+    block already removed is left alone (removing it from the detached block would change
+    nothing on the page)."""
+    removed: set[Any] = set()
+    for node in tree.xpath(_NAMED):
+        named = node.tag in _CHROME_TAGS and _names_chrome(node)
+        role = node.get("role")
+        if not (named or role in _CHROME_ROLES or (role is None and node.tag == "nav")):
+            continue
+        if removed and any(a in removed for a in node.iterancestors()):
+            continue
+        if paragraph_mass(node) <= limit:
+            remove(node)
+            removed.add(node)

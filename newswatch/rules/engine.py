@@ -24,8 +24,9 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import accumulate, product
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from ahocorasick_rs import AhoCorasick, MatchKind
@@ -47,7 +48,7 @@ from newswatch.rules.syntax import (
     leaves,
     node_depth,
 )
-from newswatch.rules.text import FIELD_SEPARATOR, Doc, build_doc, normalise, tokenize
+from newswatch.rules.text import FIELD_SEPARATOR, Doc, build_doc, normalised, tokenize
 from newswatch.text import has_cjk, has_hangul
 
 if TYPE_CHECKING:
@@ -190,19 +191,25 @@ def alias_keys(alias: str) -> list[tuple[str, bool, bool, int, int]]:
     one-letter word the space after it too): the automaton then reports them only where a
     word starts, not inside every word that contains the letters ("и", "or"). A Korean
     alias is a prefix of its word (particles attach)."""
+    return list(_alias_keys(alias))
+
+
+@lru_cache(maxsize=1 << 16)  # a ruleset's aliases, and the gazetteer's names the claim cues share
+def _alias_keys(alias: str) -> tuple[tuple[str, bool, bool, int, int], ...]:
     wildcard = alias.endswith("*")
-    base = " ".join(normalise(alias.rstrip("*")).split())
-    if not tokenize(base):
-        return []
+    base = " ".join(normalised(alias.rstrip("*")).split())
+    words = tokenize(base)
+    if not words:
+        return ()
     if has_hangul(base):  # Korean particles attach to the word: 러시아 finds 러시아에, 러시아의
         wildcard = True
     if has_cjk(base):
-        return [(base.replace(" ", ""), False, True, 0, 0)]
+        return ((base.replace(" ", ""), False, True, 0, 0),)
     # a word starts after a space, a line break or the title/text separator
     if len(base) == 1 and not wildcard:
-        return [(f"{start}{base} ", False, False, 1, 1) for start in _WORD_STARTS]
+        return tuple((f"{start}{base} ", False, False, 1, 1) for start in _WORD_STARTS)
     if len(base) == 2:
-        return [(f"{start}{base}", wildcard, False, 1, 0) for start in _WORD_STARTS]
+        return tuple((f"{start}{base}", wildcard, False, 1, 0) for start in _WORD_STARTS)
     parts = re.split(r"([ -])", base)
     seps = len(parts) // 2
     if seps == 0:
@@ -212,11 +219,11 @@ def alias_keys(alias: str) -> list[tuple[str, bool, bool, int, int]]:
     else:
         spellings = [base.replace("-", " "), base.replace(" ", "-")]
     keys = [(k, wildcard, False, 0, 0) for k in dict.fromkeys(spellings)]
-    last = tokenize(base)[-1]
+    last = words[-1]
     if not wildcard and _LATIN_WORD.match(last) and len(last) > 2:
         forms = [last + "s", last + "es"] + ([last[:-1] + "ies"] if _CONSONANT_Y.search(last) else [])
         keys += [(k[: -len(last)] + form, False, False, 0, 0) for k, *_ in list(keys) for form in forms]
-    return keys
+    return tuple(keys)
 
 
 def _join(parts: list[str], seps: tuple[str, ...]) -> list[str]:
@@ -432,7 +439,7 @@ class Matcher:
         sources += [
             (term_id(leaf), leaf.text, frozenset()) for rule in every for leaf in _iter_terms(rule.tree)
         ]
-        self._entries = [(term, key, only) for term, text, only in sources for key in alias_keys(text)]
+        self._entries = [(term, key, only) for term, text, only in sources for key in _alias_keys(text)]
         # words of the language files, by language: keyed when a text of theirs first comes
         # (a crawl's start-up, or a ruleset only validated, does not analyse every language)
         self._words: dict[str, list[tuple[str, str]]] = {}
@@ -446,6 +453,7 @@ class Matcher:
         self._leaves = {rule.id: _leaves(rule.tree) for rule in every}
         self._leaf_cache: dict[int, set[str]] = {}
         self._compiled = {id(rule.tree): _compile(rule.tree, self._tid) for rule in every}
+        self._can_match = {id(rule.tree): _compile_possible(rule.tree, self._tid) for rule in every}
         self._units: dict[int, _UnitsOf] = {}
 
     # --- scanning ----------------------------------------------------------------------
@@ -573,16 +581,16 @@ class Matcher:
         """Positioned hits of every term (or of ``terms`` only), exclusions applied."""
         found: dict[str, list[Hit]] = {}
         wanted = [
-            (k, end)
-            for k, end in (scanned or self.scan(doc, language)).items()
-            if terms is None or k[0] in terms or k[0][0] == "!"
+            (start, term, end)
+            for (term, start), end in (scanned or self.scan(doc, language)).items()
+            if terms is None or term in terms or term[0] == "!"
         ]
-        wanted.sort(key=_start_of)
+        wanted.sort(key=_FIRST)  # by start only: stable, as the scan found them
         # one sweep over the sorted starts: the sentence and paragraph of each without a search
         sentences, paragraphs, text_start = doc.sentence_starts, doc.paragraph_starts, doc.text_start
         s_count, p_count = len(sentences), len(paragraphs)
         sentence = paragraph = 0
-        for (term, start), end in wanted:
+        for start, term, end in wanted:
             while sentence < s_count and sentences[sentence] <= start:
                 sentence += 1
             while paragraph < p_count and paragraphs[paragraph] <= start:
@@ -645,9 +653,10 @@ class Matcher:
     def _classify(self, title: str, text: str, languages: tuple[str, ...] | None) -> Verdict:
         doc = build_doc(title, text)
         scanned = self.scan(doc, languages)
-        present = {term for term, _ in scanned}
-        possible = [rule for rule in self._candidates(present) if _possible(rule.tree, present, self._tid)]
-        review = self.review if self.review and _possible(self.review.tree, present, self._tid) else None
+        present = set(map(_FIRST, scanned))
+        can = self._can_match
+        possible = [rule for rule in self._candidates(present) if can[id(rule.tree)](present)]
+        review = self.review if self.review and can[id(self.review.tree)](present) else None
         if not possible and review is None:  # most articles: some term a rule needs is absent
             return Verdict(False, 0.0, None, (), (), ())
         needed = set().union(*(self._leaves[rule.id] for rule in [*possible, *([review] if review else [])]))
@@ -699,6 +708,7 @@ class _Evaluation:
     def __init__(self, matcher: Matcher, doc: Doc, hits: dict[str, list[Hit]]):
         self.m, self.doc, self.hits = matcher, doc, hits
         self.memo: dict[tuple[str, str], set[int]] = {}
+        self.placed: dict[tuple[str, str], list[int]] = {}  # see _placed
 
     def eval(self, node: Node, hits: dict[str, list[Hit]], flt: _Filter) -> list[Hit] | None:
         """The hits that make ``node`` true in the unit, [] when true without any (NOT),
@@ -729,10 +739,11 @@ class _Evaluation:
         if scope == "document":
             return self.eval(node, hits, flt)
         runs = self._runs(window) if scope == "window" else None
+        number_of = attrgetter(scope)
 
         def of(found: Iterable[Hit]) -> set[int]:
             if runs is None:  # a sentence or paragraph: one unit per hit
-                return {getattr(h, scope) for h in found}
+                return set(map(number_of, found))
             return {u for h in found for u in runs(h)}
 
         def units_of(term: str) -> set[int]:
@@ -740,7 +751,7 @@ class _Evaluation:
             if flt.everything and hits is self.hits:  # the same for every rule: memoised
                 key = (f"{scope}/{window}", term)
                 if key not in self.memo:
-                    self.memo[key] = of(found)
+                    self.memo[key] = of(found) if runs is not None else set(self._placed(scope, term))
                 return self.memo[key]
             return of(h for h in found if flt.accepts(h))
 
@@ -751,6 +762,17 @@ class _Evaluation:
             return None
         by_unit: dict[int, dict[str, list[Hit]]] = {u: {} for u in units}
         unit_of, everything = _UNIT_OF.get(scope), flt.everything
+        if unit_of is not None and everything and hits is self.hits:  # the same for every rule
+            for leaf in self._leaf_ids(node):
+                found = hits.get(leaf)
+                if not found:
+                    continue
+                placed = self._placed(scope, leaf)  # in text order: a unit's hits are one run
+                for number, in_unit in by_unit.items():
+                    first = bisect_left(placed, number)
+                    if first < len(placed) and placed[first] == number:
+                        in_unit[leaf] = found[first : bisect_right(placed, number, first)]
+            return self._each_unit(node, units, by_unit, flt)
         for leaf in self._leaf_ids(node):
             for h in hits.get(leaf, ()):
                 if not everything and not flt.accepts(h):
@@ -763,6 +785,15 @@ class _Evaluation:
                 for unit in runs(h) if runs is not None else ():
                     if unit in by_unit:
                         by_unit[unit].setdefault(leaf, []).append(h)
+        collected = self._each_unit(node, units, by_unit, flt)
+        if runs is not None and collected:  # overlapping runs of sentences find a hit more than once
+            collected = list(dict.fromkeys(collected))
+        return collected
+
+    def _each_unit(
+        self, node: Node, units: set[int], by_unit: dict[int, dict[str, list[Hit]]], flt: _Filter
+    ) -> list[Hit] | None:
+        """The hits that make ``node`` true in each unit that holds any, None in none."""
         collected: list[Hit] = []
         matched = False
         evaluate = self._compiled(node)
@@ -771,9 +802,15 @@ class _Evaluation:
             if got is not None:
                 matched = True
                 collected.extend(got)
-        if runs is not None:  # overlapping runs of sentences find a hit more than once
-            collected = list(dict.fromkeys(collected))
         return collected if matched else None
+
+    def _placed(self, scope: str, term: str) -> list[int]:
+        """The sentence (or paragraph: ``scope``) of each of a term's hits, read once an
+        article for every rule that reads the term."""
+        placed = self.placed.get((scope, term))
+        if placed is None:
+            placed = self.placed[(scope, term)] = list(map(_UNIT_OF[scope], self.hits.get(term, ())))
+        return placed
 
     def _leaf_ids(self, node: Node) -> set[str]:
         key = id(node)
@@ -793,11 +830,12 @@ class _Keys:
     """One Aho-Corasick automaton (ahocorasick_rs) over every automaton key, with what each
     key stands for: (term, key length, wildcard, cjk, pad_left, pad_right) per term using it."""
 
-    __slots__ = ("automaton", "longest", "payloads")
+    __slots__ = ("automaton", "longest", "payloads", "widest")
 
     def __init__(self, keys: dict[str, list[tuple[str, int, bool, bool, int, int]]]):
         self.payloads = [tuple(dict.fromkeys(payload)) for payload in keys.values()]
         self.longest = max((len(key) for key in keys), default=0)
+        self.widest = max((len(payload) for payload in self.payloads), default=0)  # terms of one key
         self.automaton = AhoCorasick(list(keys), matchkind=MatchKind.Standard) if keys else None
 
     def __len__(self) -> int:
@@ -830,14 +868,19 @@ def _scan(keys: _Keys, norm: str, limit: int) -> dict[tuple[str, int], int]:
     for chunk in range(0, size, _SCAN_CHUNK):
         # a match starting in this chunk may run past it: read on by the longest key
         stop = chunk + _SCAN_CHUNK
-        for index, first, last in find(norm[chunk : stop + keys.longest - 1], overlapping=True):
-            if first + chunk >= stop:  # the next chunk's, found again there
-                continue
+        found = find(norm[chunk : stop + keys.longest - 1], overlapping=True)
+        # the last chunk (most texts' only one), within the budget however many terms each
+        # match stands for: nothing to count, and no match belongs to a next chunk
+        counted = stop < size or examined + len(found) * keys.widest > limit
+        for index, first, last in found:
             payload = payloads[index]
-            examined += len(payload)
-            if examined > limit:  # the first match over the budget is where the cut goes
-                over = payload[len(payload) - (examined - limit)]
-                raise TooManyMatches(chunk + first + over[4])
+            if counted:
+                if first + chunk >= stop:  # the next chunk's, found again there
+                    continue
+                examined += len(payload)
+                if examined > limit:  # the first match over the budget is where the cut goes
+                    over = payload[len(payload) - (examined - limit)]
+                    raise TooManyMatches(chunk + first + over[4])
             for term, _, wildcard, cjk, pad_left, pad_right in payload:  # mostly one
                 end = chunk + last - pad_right
                 start = chunk + first + pad_left
@@ -865,13 +908,12 @@ def _composed(text: str) -> str:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
-def _start_of(match: tuple[tuple[str, int], int]) -> int:
-    return match[0][1]
+_FIRST = itemgetter(0)
 
 
 def _required(node: Node) -> list[frozenset[str]]:
     """Clauses ``node`` requires: it can be true only when each clause has a term present
-    (what :func:`_possible` checks, as sets). None for a NOT (true without any term), so an
+    (what :func:`_compile_possible` checks, as sets). None for a NOT (true without any term), so an
     OR with one has none either."""
     if isinstance(node, (Term, GroupRef)):
         return [frozenset([term_id(node)])]
@@ -889,19 +931,45 @@ def _required(node: Node) -> list[frozenset[str]]:
     return _required(node.item)
 
 
-def _possible(node: Node, present: set[str], tid: dict[int, str]) -> bool:
-    """Whether ``node`` can be true given the terms present anywhere in the document."""
+#: Whether a query can be true given the terms present anywhere in a document.
+_Possible = Callable[[set[str]], bool]
+
+
+def _always(present: set[str]) -> bool:
+    return True
+
+
+def _compile_possible(node: Node, tid: dict[int, str]) -> _Possible:
+    """Whether ``node`` can be true given the terms present anywhere in the document, as a
+    closure made once per rule: a NOT can be true without any term, an OR when one of its
+    items can, an AND (or NEAR) when all can; the terms of an AND or OR are one set test."""
+    check = _possible_of(node, tid)
+    return _always if check is None else check
+
+
+def _possible_of(node: Node, tid: dict[int, str]) -> _Possible | None:
+    """:func:`_compile_possible`, None for a node that can be true whatever is present."""
     if isinstance(node, (Term, GroupRef)):
-        return tid[id(node)] in present
-    if isinstance(node, Or):
-        return any(_possible(i, present, tid) for i in node.items)
-    if isinstance(node, And):
-        return all(_possible(i, present, tid) for i in node.items)
-    if isinstance(node, Near):
-        return _possible(node.left, present, tid) and _possible(node.right, present, tid)
+        key = tid[id(node)]
+        return lambda present: key in present
+    if isinstance(node, (And, Or, Near)):
+        items = node.items if isinstance(node, (And, Or)) else (node.left, node.right)
+        terms = frozenset(tid[id(item)] for item in items if isinstance(item, (Term, GroupRef)))
+        parts = [_possible_of(item, tid) for item in items if not isinstance(item, (Term, GroupRef))]
+        if isinstance(node, Or):
+            if None in parts:
+                return None
+            subs = tuple(p for p in parts if p is not None)
+            if not subs:
+                return lambda present: not terms.isdisjoint(present)
+            return lambda present: not terms.isdisjoint(present) or any(sub(present) for sub in subs)
+        needed = tuple(p for p in parts if p is not None)
+        if not needed:
+            return (lambda present: terms <= present) if terms else None
+        return lambda present: terms <= present and all(sub(present) for sub in needed)
     if isinstance(node, Not):
-        return True
-    return _possible(node.item, present, tid)
+        return None
+    return _possible_of(node.item, tid)
 
 
 def _terms(doc: Doc, got: Iterable[Hit], made: dict[Hit, TermMatch] | None = None) -> tuple[TermMatch, ...]:

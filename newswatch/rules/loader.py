@@ -135,7 +135,9 @@ def load_ruleset(
     The same arguments and unchanged files give the ruleset compiled before in this process
     (the same object); an invalid file raises every time, as it did the first."""
     files = rule_files(location)
-    arguments = (str(location), max_chars, max_matches, tuple(listed))
+    # the archive's organisations come as one tuple that keeps its hash (Listings.organisations)
+    entries = listed if isinstance(listed, tuple) else tuple(listed)
+    arguments = (str(location), max_chars, max_matches, entries)
     now = current_key(files, "rule file", RuleConfigError)
     matcher = _rulesets.get((*arguments, now)) if now is not None else None
     if matcher is None:

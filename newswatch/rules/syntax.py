@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from lark import Lark, Token, Tree, UnexpectedEOF, UnexpectedInput
@@ -148,7 +149,13 @@ class _ToTree(Transformer_NonRecursive):  # no recursion: a deep tree is reporte
         return Term(str(items[0]))
 
 
-_PARSER = Lark(GRAMMAR, parser="lalr", maybe_placeholders=False, propagate_positions=True)
+@cache
+def _parser() -> Lark:
+    """The query parser, built on first use (about 15 ms): a process that parses no query,
+    or imports the rules only for their matching, does without it."""
+    return Lark(GRAMMAR, parser="lalr", maybe_placeholders=False, propagate_positions=True)
+
+
 _TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels)"
 
 
@@ -193,7 +200,7 @@ def parse_query(text: str) -> Node:
         raise QuerySyntaxError("empty query", 0)
     _check_parentheses(text)
     try:
-        tree = _PARSER.parse(text)
+        tree = _parser().parse(text)
     except UnexpectedEOF:
         raise QuerySyntaxError("query ends too early (missing term or ')')", len(text.rstrip())) from None
     except UnexpectedInput as exc:

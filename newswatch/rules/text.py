@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from newswatch.text import CJK, CJK_CHAR, simplified
 
@@ -64,6 +65,9 @@ _NEWLINE = re.compile(r"\n")
 def normalise(text: str) -> str:
     """Lower-case and fold (traditional Chinese to simplified too), one character in and one
     out."""
+    if text.isascii():  # most aliases and English texts: of the folds only the tab applies
+        lowered = text.lower()
+        return lowered.replace("\t", " ") if "\t" in lowered else lowered
     if "İ" in text:  # Turkish dotted capital I: "İ".lower() is two characters
         text = text.replace("İ", "I")
     lowered = text.lower()
@@ -77,19 +81,37 @@ def normalise(text: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Words of an alias or term (CJK: one per character)."""
-    return _WORD.findall(normalise(text))
+    return list(_words(text))
+
+
+#: Aliases and terms whose words are remembered: a ruleset's are read by its validation, its
+#: automaton keys, its inflections and the claim cues (the gazetteer's names join both).
+_KEPT_WORDS = 1 << 16
+
+
+@lru_cache(maxsize=_KEPT_WORDS)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(normalised(text)))
+
+
+@lru_cache(maxsize=_KEPT_WORDS)
+def normalised(alias: str) -> str:
+    """:func:`normalise` of an alias or term, remembered (see ``_KEPT_WORDS``)."""
+    return normalise(alias)
 
 
 def sentence_ends(text: str) -> list[int]:
     """Where each sentence of ``text`` ends (as ``_SENTENCE_END.finditer`` finds them, left to
     right and without overlap), trying the pattern only where a mark stands."""
     ends: list[int] = []
-    search, match = _SENTENCE_MARK.search, _SENTENCE_END.match
+    match = _SENTENCE_END.match
     at = 0
-    while (mark := search(text, at)) is not None:
-        found = match(text, mark.start())
-        at = found.end() if found is not None else mark.start() + 1
+    for mark in [m.start() for m in _SENTENCE_MARK.finditer(text)]:
+        if mark < at:  # inside the run of marks a sentence end took
+            continue
+        found = match(text, mark)
         if found is not None:
+            at = found.end()
             ends.append(at)
     return ends
 
@@ -110,7 +132,7 @@ def words_between(text: str, start: int, end: int, limit: int | None = None) -> 
 def within_words(text: str, start: int, end: int, limit: int) -> bool:
     """``words_between(text, start, end) <= limit``, reading only as far as the word past the
     limit (the count only grows as the span is read)."""
-    if end <= start:
+    if end - start <= limit:  # no more words than characters (a Chinese gap, "and", a comma)
         return True
     if end - start > 40 * (limit + 1):
         return False

@@ -5,7 +5,8 @@ and numpy. The forkserver is a long-lived child of the service that imports all 
 (and freezes it for the collector), then forks one child per crawl: the child starts a new
 session, takes the crawl's stdout and stderr, runs ``newswatch crawl --outlet KEY -s
 NEWSWATCH_RUN_ID=…`` in-process (so settings, outlets and rules are read fresh) and exits.
-It never installs a Twisted reactor, starts a thread or opens the archive before forking.
+It never installs a Twisted reactor, starts a thread or forks with the archive open (it opens
+it only to read the official lists' organisations, and closes it again).
 
 It is started with the crawl environment only (:func:`newswatch.service.launcher.
 crawl_environment`): a forked child's ``/proc/PID/environ`` is the forkserver's. The launcher
@@ -294,6 +295,12 @@ def preload() -> Any:
             load_object(name)
     if "twisted.internet.reactor" in sys.modules:
         raise ForkserverError("importing installed a reactor: a forked crawl could not install its own")
+    import platform
+
+    from sqlite_utils.plugins import ensure_plugins_loaded
+
+    platform.platform()  # kept: Scrapy's version line would run `uname -p` in every crawl
+    ensure_plugins_loaded()  # sqlite-utils reads its plugins' entry points at the first open
     return settings
 
 
@@ -301,8 +308,9 @@ def warm(settings: Any) -> None:
     """Read the outlets file and compile the ruleset and claim cues as a crawl does, so the
     next child finds them ready: each loader keeps what it read, keyed by its arguments and
     the files' stamps (size, inode, times), so a child sees an edited file (and reads it) all
-    the same. A crawl whose archive holds official-list organisations compiles its own ruleset
-    (they are part of the key); an invalid file is the child's to report, as a process's."""
+    the same. The archive's official-list organisations are merged in as a crawl merges them
+    (read again only when they changed); an invalid file is the child's to report, as a
+    process's."""
     from newswatch.claims import cues_for
     from newswatch.outlets import load_outlets
     from newswatch.rules import load_ruleset
@@ -311,8 +319,24 @@ def warm(settings: Any) -> None:
     with contextlib.suppress(Exception):
         load_outlets(settings.get("NEWSWATCH_OUTLETS"))
     with contextlib.suppress(Exception):
-        matcher = load_ruleset(rules, settings.getint("NEWSWATCH_MAX_MATCH_CHARS"))
+        matcher = load_ruleset(rules, settings.getint("NEWSWATCH_MAX_MATCH_CHARS"), listed=_listed(settings))
         cues_for(rules, matcher.gazetteer)
+
+
+def _listed(settings: Any) -> Any:
+    """The archive's official-list organisations, as a crawl reads them (kept in this process
+    while the lists do not change: one row read when they have not); the archive is closed
+    again before any fork. None read when there is no archive yet."""
+    from newswatch.archive import Archive
+
+    path = Path(settings.get("NEWSWATCH_DB"))
+    if not path.exists():
+        return ()
+    archive = Archive(path, settings.getint("NEWSWATCH_BUSY_TIMEOUT_MS"))
+    try:
+        return archive.listings.organisations()
+    finally:
+        archive.close()
 
 
 def _components(settings: Any) -> list[str]:

@@ -40,7 +40,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -126,12 +126,14 @@ def crawl_environment(environ: Mapping[str, str]) -> dict[str, str]:
     }
 
 
-def crawl_args(outlet: str, run_id: str) -> list[str]:
-    """The ``newswatch`` arguments of one outlet's crawl."""
-    return ["crawl", "--outlet", outlet, "-s", f"NEWSWATCH_RUN_ID={run_id}"]
+def crawl_args(outlet: str | Sequence[str], run_id: str) -> list[str]:
+    """The ``newswatch`` arguments of one crawl of one outlet or several."""
+    outlets = [outlet] if isinstance(outlet, str) else list(outlet)
+    chosen = [arg for key in outlets for arg in ("--outlet", key)]
+    return ["crawl", *chosen, "-s", f"NEWSWATCH_RUN_ID={run_id}"]
 
 
-def crawl_command(outlet: str, run_id: str) -> list[str]:
+def crawl_command(outlet: str | Sequence[str], run_id: str) -> list[str]:
     return [sys.executable, "-m", "newswatch", *crawl_args(outlet, run_id)]
 
 
@@ -171,6 +173,8 @@ class Launcher:
             else None
         )
         self._fork_again_at = 0.0  # after two failed starts in a row, crawls are processes until then
+        #: Several outlets can share one crawl (:meth:`run_group`): the default command only.
+        self.groups = command is crawl_command
 
     def open(self) -> None:
         """Start the forkserver (with ``start="fork"``): it imports while the service starts."""
@@ -186,21 +190,31 @@ class Launcher:
             self.forkserver.close()
 
     def run(self, outlet: str) -> CrawlOutcome:
+        """One outlet's crawl; its outcome once it has ended."""
+        return self.run_group([outlet])[0]
+
+    def run_group(self, outlets: Sequence[str]) -> list[CrawlOutcome]:
+        """One crawl of several outlets (one process, one hard timeout; each outlet's run is
+        recorded against that outlet); their outcomes, in order, once it has ended."""
+        if len(outlets) > 1 and not self.groups:
+            raise ValueError("a launcher with its own command crawls one outlet at a time")
+        outlet = outlets[0]
         run_id = new_run_id(utcnow())
         started = time.monotonic()
-        command = self.command(outlet, run_id)
+        command = self.command(outlet, run_id) if len(outlets) == 1 else crawl_command(outlets, run_id)
         process: Crawl | None = None
         for attempt in (1, 2):  # a forkserver that does not fork is restarted once
             forkserver = self._ready_forkserver()  # outside the lock: it may be importing
             with self._lock:  # a stop either comes first (nothing starts) or finds the crawl registered
                 if self.stopping:
-                    log.debug("[%s] crawl %s not started: stopping", outlet, run_id)
-                    return CrawlOutcome(outlet, run_id, NOT_STARTED, None, 0.0, "the service was stopping")
-                log.debug("[%s] crawl %s starting", outlet, run_id)
+                    log.debug("[%s] crawl %s not started: stopping", ", ".join(outlets), run_id)
+                    why = "the service was stopping"
+                    return [CrawlOutcome(key, run_id, NOT_STARTED, None, 0.0, why) for key in outlets]
+                log.debug("[%s] crawl %s starting", ", ".join(outlets), run_id)
                 if forkserver is not None:
                     server = forkserver.pid
                     try:
-                        process = forkserver.spawn(crawl_args(outlet, run_id))
+                        process = forkserver.spawn(crawl_args(outlets, run_id))
                     except ForkserverError as exc:
                         forkserver.forget(server)
                         if attempt == 1:
@@ -218,7 +232,8 @@ class Launcher:
                         text=True,
                         start_new_session=True,
                     )
-                self._running[outlet] = (process, started)
+                for key in outlets:
+                    self._running[key] = (process, started)
                 break
         assert process is not None
         timed_out = False
@@ -230,10 +245,11 @@ class Launcher:
                 stderr = self._stop(process)
         finally:
             with self._lock:
-                self._running.pop(outlet, None)
+                for key in outlets:
+                    self._running.pop(key, None)
                 self._signalled.pop(process.pid, None)
         seconds = time.monotonic() - started
-        return self._record(outlet, run_id, process.returncode, timed_out, seconds, stderr or "")
+        return self._record(outlets, run_id, process.returncode, timed_out, seconds, stderr or "")
 
     def _ready_forkserver(self) -> Forkserver | None:
         """The forkserver, started (or restarted once) and done importing; None when crawls
@@ -279,7 +295,8 @@ class Launcher:
             first = not self.stopping
             self.stopping = True
             self.stopping_now = self.stopping_now or now
-            running = [process for process, _ in self._running.values()]
+            # a crawl of several outlets is there once per outlet: signalled once
+            running = list({process.pid: process for process, _ in self._running.values()}.values())
         for process in running:
             sent = self._signalled.get(process.pid)
             gap = SIGNAL_GAP - (time.monotonic() - sent) if now and sent is not None else 0.0
@@ -312,55 +329,78 @@ class Launcher:
         self.stop_all(now=True)
 
     def _record(
-        self, outlet: str, run_id: str, returncode: int | None, timed_out: bool, seconds: float, stderr: str
-    ) -> CrawlOutcome:
-        last_line = next((line for line in reversed(stderr.strip().splitlines()) if line.strip()), "")
+        self,
+        outlets: Sequence[str],
+        run_id: str,
+        returncode: int | None,
+        timed_out: bool,
+        seconds: float,
+        stderr: str,
+    ) -> list[CrawlOutcome]:
+        """Each outlet's outcome: the run the crawl recorded for it, or (killed, crashed, past
+        its timeout) one recorded here."""
         try:
             archive = Archive(self.db_path)
         except ArchiveError as exc:
-            log.error("[%s] crawl %s: cannot record the run: %s", outlet, run_id, exc)
-            return CrawlOutcome(outlet, run_id, "crashed", returncode, seconds, str(exc))
+            log.error("[%s] crawl %s: cannot record the run: %s", ", ".join(outlets), run_id, exc)
+            return [CrawlOutcome(key, run_id, "crashed", returncode, seconds, str(exc)) for key in outlets]
         try:
-            recorded = archive.runs.of_run(run_id)
-            network = run_network(archive, run_id, outlet)
-            if recorded and not timed_out:
-                row = recorded[0]
-                log.log(logging.INFO if row["status"] == "ok" else logging.WARNING, crawl_line(row, seconds))
-                return CrawlOutcome(
-                    outlet,
-                    run_id,
-                    row["status"],
-                    returncode,
-                    seconds,
-                    first_error=row.get("first_error"),
-                    network=network,
-                )
-            status = "timeout" if timed_out else "crashed"
-            detail = (
-                f"stopped after {self.timeout:.0f} s"
-                if timed_out
-                else f"exit code {returncode}: {error_text(last_line, 300)}"
-            )
-            if self.stopping_now and not timed_out:
-                status, detail = "partial", f"stopped at once: {self.stop_reason}"
-            elif self.stopping and not timed_out:
-                status, detail = "partial", "stopped: the service was shutting down"
-            row = recorded[0] if recorded else {}
-            archive.runs.record(
-                {
-                    "run_id": run_id,
-                    "outlet": outlet,
-                    "started_at": row.get("started_at") or sql_time(utcnow()),
-                    "finished_at": sql_time(utcnow()),
-                    "duration_s": round(seconds, 3),
-                    "status": status,
-                    "last_error": detail if not row.get("last_error") else f"{detail}; {row['last_error']}",
-                }
-            )
-            log.warning("[%s] crawl %s %s in %.1f s: %s", outlet, run_id, status, seconds, detail)
-            return CrawlOutcome(outlet, run_id, status, returncode, seconds, detail)
+            recorded = {row["outlet"]: row for row in archive.runs.of_run(run_id)}
+            return [
+                self._outcome(archive, key, run_id, recorded.get(key), returncode, timed_out, seconds, stderr)
+                for key in outlets
+            ]
         finally:
             archive.close()
+
+    def _outcome(
+        self,
+        archive: Archive,
+        outlet: str,
+        run_id: str,
+        row: dict[str, Any] | None,
+        returncode: int | None,
+        timed_out: bool,
+        seconds: float,
+        stderr: str,
+    ) -> CrawlOutcome:
+        network = run_network(archive, run_id, outlet)
+        if row is not None and not timed_out:
+            log.log(logging.INFO if row["status"] == "ok" else logging.WARNING, crawl_line(row, seconds))
+            return CrawlOutcome(
+                outlet,
+                run_id,
+                row["status"],
+                returncode,
+                seconds,
+                first_error=row.get("first_error"),
+                network=network,
+            )
+        status = "timeout" if timed_out else "crashed"
+        last_line = next((line for line in reversed(stderr.strip().splitlines()) if line.strip()), "")
+        detail = (
+            f"stopped after {self.timeout:.0f} s"
+            if timed_out
+            else f"exit code {returncode}: {error_text(last_line, 300)}"
+        )
+        if self.stopping_now and not timed_out:
+            status, detail = "partial", f"stopped at once: {self.stop_reason}"
+        elif self.stopping and not timed_out:
+            status, detail = "partial", "stopped: the service was shutting down"
+        row = row or {}
+        archive.runs.record(
+            {
+                "run_id": run_id,
+                "outlet": outlet,
+                "started_at": row.get("started_at") or sql_time(utcnow()),
+                "finished_at": sql_time(utcnow()),
+                "duration_s": round(seconds, 3),
+                "status": status,
+                "last_error": detail if not row.get("last_error") else f"{detail}; {row['last_error']}",
+            }
+        )
+        log.warning("[%s] crawl %s %s in %.1f s: %s", outlet, run_id, status, seconds, detail)
+        return CrawlOutcome(outlet, run_id, status, returncode, seconds, detail)
 
 
 def crawl_line(run: Mapping[str, Any], seconds: float) -> str:

@@ -4,6 +4,7 @@ in the team's time zone, and whether a restarted service still owes today's dige
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -69,11 +70,48 @@ def digest_trigger(when: DigestTime) -> CronTrigger:
     return CronTrigger(hour=when.at.hour, minute=when.at.minute, timezone=when.zone)
 
 
+def jitter(interval: timedelta) -> timedelta:
+    """How far an outlet's polls stray from its interval: 10 % of it, at most a minute."""
+    return timedelta(seconds=int(min(interval.total_seconds() * 0.1, 60)))
+
+
 def outlet_trigger(interval: timedelta, start: datetime | None = None) -> IntervalTrigger:
     """An outlet's polling: its interval with up to 10% (at most a minute) of jitter, so
     outlets on the same interval do not all fire in the same second."""
     seconds = interval.total_seconds()
-    return IntervalTrigger(seconds=int(seconds), jitter=int(min(seconds * 0.1, 60)), start_date=start)
+    return IntervalTrigger(
+        seconds=int(seconds), jitter=int(jitter(interval).total_seconds()), start_date=start
+    )
+
+
+def riders(
+    leader: str,
+    due: Mapping[str, datetime | None],
+    intervals: Mapping[str, timedelta],
+    now: datetime,
+    room: int,
+    busy: Collection[str] = (),
+) -> list[str]:
+    """The outlets that go with ``leader``'s crawl (at most ``room``, soonest due first): those
+    due within their jitter of ``now``, so polling them now is within the schedule's own
+    spread; none of ``busy`` (running, or crawled alone after a failure)."""
+    soon = [
+        (when, key)
+        for key, when in due.items()
+        if key != leader and key not in busy and when is not None and when <= now + jitter(intervals[key])
+    ]
+    return [key for _, key in sorted(soon)[: max(0, room)]]
+
+
+def rider_next(
+    rider: str, leader_next: datetime | None, intervals: Mapping[str, timedelta], leader: str, now: datetime
+) -> datetime:
+    """When a rider is due next: a little after its leader's next crawl when both have the same
+    interval (so that crawl takes it again and the group holds), else its interval from now."""
+    interval = intervals[rider]
+    if leader_next is not None and intervals[leader] == interval:
+        return leader_next + jitter(interval) / 2
+    return now + interval
 
 
 def last_slot(now: datetime, when: DigestTime) -> datetime:
