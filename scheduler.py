@@ -166,7 +166,8 @@ class Service:
         self.intervals = {o.key: o.interval for o in self.outlets}
         self._group_lock = threading.Lock()
         self._rode: dict[str, float] = {}  # outlet → when (monotonic) it last went with another's crawl
-        self._alone: set[str] = set()  # their last crawl timed out or crashed: crawled alone
+        self._alone: set[str] = set()  # their last crawl timed out, crashed or was slow: crawled alone
+        self._claimed: set[str] = set()  # in a crawl now (their own, or another outlet's)
         self.lock = ServiceLock(self.config.data_dir)
         self._dispatch_lock = threading.Lock()
         self._dispatch_wanted = threading.Event()
@@ -197,7 +198,11 @@ class Service:
         group = self._group(outlet)
         if not group:
             return
-        outcomes = self.launcher.run_group(group)
+        try:
+            outcomes = self.launcher.run_group(group)
+        finally:
+            with self._group_lock:
+                self._claimed.difference_update(group)
         for outcome in outcomes:
             self.crawled(outcome)
         self.request_delivery()  # alerts within a minute: right after the crawl that found them
@@ -206,49 +211,61 @@ class Service:
         """The outlets of ``outlet``'s crawl: itself and those due within their jitter
         (:func:`riders`), up to ``NEWSWATCH_CRAWL_GROUP``, their next polls moved to just after
         this one's next; none when ``outlet`` went with another outlet's crawl within half its
-        interval (its own trigger fired meanwhile). An outlet whose last crawl timed out or
-        crashed is crawled alone, so one that hangs does not hold up others twice."""
+        interval (its own trigger fired meanwhile) or is in a crawl now (a long one it went
+        with). An outlet whose last crawl timed out, crashed or took more than its share of the
+        crawl timeout is crawled alone, so one that hangs or has much to fetch does not hold up
+        others twice. The outlets returned are claimed until :meth:`crawl` has run them."""
         with self._group_lock:
-            went = self._rode.pop(outlet, None)
-            if went is not None and time.monotonic() - went < self.intervals[outlet].total_seconds() / 2:
-                log.debug("[%s] polled with another outlet's crawl moments ago", outlet)
+            if outlet in self._claimed:
+                log.debug("[%s] not polled again: it is in a crawl now", outlet)
                 return []
-            scheduler = self.scheduler
-            room = self.group - 1
-            if (
-                room < 1
-                or scheduler is None
-                or outlet in self._alone
-                or not self.launcher.groups
-            ):
-                return [outlet]
-            jobs = {
-                job.id.removeprefix("crawl:"): job
-                for job in scheduler.get_jobs()
-                if job.id.startswith("crawl:")
-            }
-            due = {key: job.next_run_time for key, job in jobs.items() if key in self.intervals}
-            now = datetime.now(UTC)
-            busy = self._alone | set(self.launcher.running())
-            chosen = riders(outlet, due, self.intervals, now, room, busy)
-            leader = jobs.get(outlet)
-            leader_next = leader.next_run_time if leader is not None else None
-            for key in chosen:
-                self._rode[key] = time.monotonic()
-                with contextlib.suppress(JobLookupError):
-                    scheduler.modify_job(
-                        f"crawl:{key}",
-                        next_run_time=rider_next(key, leader_next, self.intervals, outlet, now),
-                    )
-            return [outlet, *chosen]
+            group = self._choose(outlet)
+            self._claimed.update(group)
+            return group
+
+    def _choose(self, outlet: str) -> list[str]:
+        """``outlet`` and its riders (under the group lock)."""
+        went = self._rode.pop(outlet, None)
+        if went is not None and time.monotonic() - went < self.intervals[outlet].total_seconds() / 2:
+            log.debug("[%s] polled with another outlet's crawl moments ago", outlet)
+            return []
+        scheduler = self.scheduler
+        room = self.group - 1
+        if (
+            room < 1
+            or scheduler is None
+            or outlet in self._alone
+            or not self.launcher.groups
+        ):
+            return [outlet]
+        jobs = {
+            job.id.removeprefix("crawl:"): job
+            for job in scheduler.get_jobs()
+            if job.id.startswith("crawl:")
+        }
+        due = {key: job.next_run_time for key, job in jobs.items() if key in self.intervals}
+        now = datetime.now(UTC)
+        busy = self._alone | self._claimed | set(self.launcher.running())
+        chosen = riders(outlet, due, self.intervals, now, room, busy)
+        leader = jobs.get(outlet)
+        leader_next = leader.next_run_time if leader is not None else None
+        for key in chosen:
+            self._rode[key] = time.monotonic()
+            with contextlib.suppress(JobLookupError):
+                scheduler.modify_job(
+                    f"crawl:{key}",
+                    next_run_time=rider_next(key, leader_next, self.intervals, outlet, now),
+                )
+        return [outlet, *chosen]
 
     def crawled(self, outcome: CrawlOutcome) -> CrawlOutcome:
         """Note a crawl's outcome: "no network" is said once, early, when every outlet crawled
         since the failures began failed DNS; "network back" when a crawl resolves again."""
         if outcome.status == NOT_STARTED:
             return outcome
+        share = self.launcher.timeout / self.group  # a group of slower ones could reach the timeout
         with self._group_lock:
-            if outcome.status in ("timeout", "crashed"):
+            if outcome.status in ("timeout", "crashed") or outcome.seconds > share:
                 self._alone.add(outcome.outlet)
             else:
                 self._alone.discard(outcome.outlet)

@@ -234,7 +234,8 @@ def crawl(outlet_keys: tuple[str, ...], since: str | None, overrides: tuple[str,
         settings.set("LOG_LEVEL", level, priority="cmdline")
     import logging
 
-    if logging.getLevelName(str(settings.get("LOG_LEVEL")).upper()) > logging.INFO:
+    chosen_number = logging.getLevelName(str(settings.get("LOG_LEVEL")).upper())  # a number for a name
+    if isinstance(chosen_number, int) and chosen_number > logging.INFO:
         # Scrapy works out the versions it logs at INFO even when nothing is logged at INFO:
         # package metadata and a `uname -p` subprocess, 10-15 ms of every quiet crawl (#24)
         settings.set("LOG_VERSIONS", [], priority="cmdline")
@@ -430,11 +431,13 @@ def classify(jsonl: Any, rules_path: str | None) -> None:
     """Classify articles in batch (for evaluation)."""
     from newswatch.claims import ClaimConfigError, ClaimCues, classify_claim, cues_for
 
+    collecting = gc.isenabled()
     gc.disable()  # the ruleset is tens of thousands of objects that live as long as the command:
     try:  # collecting while it is built finds nothing to free (a full collection was 0.06 s)
         matcher = _ruleset(rules_path)
     finally:
-        gc.enable()
+        if collecting:
+            gc.enable()
     gc.freeze()  # and later collections skip it (#24)
     cues: ClaimCues | None = None  # loaded when the first article is flagged
     for lineno, line in enumerate(jsonl, start=1):

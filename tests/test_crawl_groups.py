@@ -140,12 +140,20 @@ def test_a_group_past_its_timeout_is_recorded_for_every_outlet_and_each_then_cra
         service.crawled(outcome)
     assert service._group("x") == ["x", "y", "z"]  # the two that timed out are left out
     assert service._group("slow") == ["slow"]  # and crawl alone
+    service._rode["y"] = time.monotonic() - 3600  # x's crawl runs long: y's own trigger fires
+    assert service._group("y") == []  # y is in x's crawl: not polled twice at once
+    service._claimed.difference_update(["x", "y", "z", "slow"])  # the crawls have ended (Service.crawl)
+    service._rode["y"] = time.monotonic()
     leader_next = scheduler.get_job("crawl:x").next_run_time
     assert scheduler.get_job("crawl:y").next_run_time == leader_next + timedelta(seconds=30)
     assert service._group("y") == []  # its own trigger, moments after it went with x: not polled again
     service.crawled(CrawlOutcome("fast", "r2", "ok", 0, 1.0))
     scheduler.modify_job("crawl:fast", next_run_time=now)
     assert service._group("x") == ["x", "fast"]  # a good run: it goes along again
+    service._claimed.clear()
+    service.crawled(CrawlOutcome("fast", "r3", "ok", 0, 900.0 / 3 + 1))  # ok, but slow for a group
+    scheduler.modify_job("crawl:fast", next_run_time=now)
+    assert service._group("x") == ["x"]
 
     values.set("NEWSWATCH_CRAWL_GROUP", "1", priority="cmdline")
     alone = Service(values, outlets=list(load_outlets(outlets).values()))

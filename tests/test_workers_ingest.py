@@ -247,3 +247,18 @@ def test_malformed_json_is_refused_with_the_reason_and_nothing_of_the_batch_writ
 
 def test_without_a_token_there_is_no_endpoint(tmp_path: Path) -> None:
     assert ingest_server(hub_settings(tmp_path, NEWSWATCH_INGEST_TOKEN="")) is None
+
+
+def test_a_length_in_other_digits_is_refused_with_an_answer_not_a_dropped_connection(
+    hub: IngestServer,
+) -> None:
+    assert hub.httpd is not None
+    with socket.create_connection(hub.httpd.server_address[:2], timeout=10) as raw:
+        raw.sendall(
+            b"POST /v1/records HTTP/1.1\r\nHost: hub\r\nAuthorization: Bearer "
+            + TOKEN.encode()
+            + "\r\nContent-Length: ²\r\n\r\n".encode(
+                "latin-1"
+            )  # read back as ISO-8859-1: a digit to isdigit()
+        )
+        assert raw.recv(100).startswith(b"HTTP/1.1 411")

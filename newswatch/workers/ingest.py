@@ -22,6 +22,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -250,7 +251,7 @@ def _handler(server: IngestServer, writer: Writer) -> type[BaseHTTPRequestHandle
                 log.warning("ingest: %s from %s refused (%s)", path, self.client_address[0], status)
                 return self._answer(status, {"error": "a valid token is needed"}, close=True)
             length = self.headers.get("Content-Length")
-            if length is None or not length.isdigit():
+            if length is None or not (length.isascii() and length.isdigit()):
                 return self._answer(411, {"error": "Content-Length is needed"}, close=True)
             if int(length) > server.max_bytes:
                 return self._answer(
@@ -269,9 +270,12 @@ def _handler(server: IngestServer, writer: Writer) -> type[BaseHTTPRequestHandle
             except BadBatch as exc:
                 log.warning("ingest: batch from %s refused: %s", self.client_address[0], exc)
                 return self._answer(400, {"error": str(exc)})
-            except ArchiveError as exc:
+            except (ArchiveError, sqlite3.Error) as exc:
                 log.error("ingest: cannot write the archive: %s", exc)
                 return self._answer(503, {"error": "the archive cannot be written now"})
+            except Exception as exc:  # never a dropped connection: the worker keeps the batch and retries
+                log.exception("ingest: %s from %s failed", path, self.client_address[0])
+                return self._answer(500, {"error": f"the hub failed on this batch: {type(exc).__name__}"})
             return self._answer(200, {"outcomes": outcomes})
 
         def _answer(self, status: int, payload: dict[str, Any], close: bool = False) -> None:
