@@ -58,6 +58,7 @@ def worker_crawl(
         NEWSWATCH_HUB_URL=hub_url,
         NEWSWATCH_INGEST_TOKEN=token,
         NEWSWATCH_MAX_ARTICLES_PER_RUN="0",
+        NEWSWATCH_HUB_RETRIES="1",  # one retry, then the spool: the down hub costs a second, not 7.5
     )
     return subprocess.run(
         [

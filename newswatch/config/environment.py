@@ -415,6 +415,11 @@ class NewswatchSettings(BaseModel):
         "the hub which URLs are new and sends it what it extracted (the hub gives it to every Scrapyd job "
         "it schedules: `NEWSWATCH_INGEST_URL`)",
     )
+    NEWSWATCH_HUB_RETRIES: Annotated[int, Bounds(int, 0, most=20)] = _doc(
+        4,
+        "on a worker: times a batch the hub does not take (no answer, 429, 5xx) is sent again, after "
+        "0.5, 1, 2, 4 s… (or its Retry-After), before it is spooled",
+    )
     NEWSWATCH_SPOOL_DIR: Annotated[str, Shown("`spool/` beside `NEWSWATCH_DB`")] = _doc(
         "",
         "on a worker: where records the hub could not take wait (JSON lines, fsynced), sent first by the "

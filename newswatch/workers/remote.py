@@ -253,8 +253,8 @@ class RemoteRuns:
 class RemoteArchive:
     """The archive as a crawl on a worker sees it (see the module's docstring)."""
 
-    def __init__(self, base: str, token: str, spool: Spool, worker: str):
-        self.shipper = Shipper(HubClient(base, token), spool)
+    def __init__(self, base: str, token: str, spool: Spool, worker: str, retries: int = 4):
+        self.shipper = Shipper(HubClient(base, token, retries=retries), spool)
         self.seen = RemoteSeen(HubClient(base, token, retries=1), self.shipper)
         self.state = RemoteState()
         self.runs = RemoteRuns()
@@ -301,7 +301,9 @@ class HubRunRecorder(CrawlRunRecorder):
         if not token:
             log.error("NEWSWATCH_INGEST_TOKEN is not set: the hub refuses this worker; records are spooled")
         run_id = settings.get("NEWSWATCH_RUN_ID") or f"run-{int(time.time())}"
-        remote = RemoteArchive(base, token or "", Spool(spool_dir(settings), run_id), socket.gethostname())
+        spool = Spool(spool_dir(settings), run_id)
+        retries = settings.getint("NEWSWATCH_HUB_RETRIES", 4)
+        remote = RemoteArchive(base, token or "", spool, socket.gethostname(), retries)
         recorder = cls(crawler, cast(Archive, remote))  # the few methods a crawl uses, remotely
         recorder.remote = remote
         remote.open()
