@@ -9,7 +9,9 @@ things. An anchor is one of them, written so that every language spells it alike
   "2023-01-26" are all ``d:01-26``), month names from dateparser's locale data (CLDR);
 * ``n:<number>`` — a number of two digits or more that is not a year alone, its thousands
   separators dropped ("1,000", "1 000", "1.000" are ``n:1000``) and a decimal comma read as a
-  point ("1,5" is ``n:1.5``);
+  point ("1,5" is ``n:1.5``); a scale word after it multiplies it out ("63 million", "63 млн",
+  "6300万", "63 Mio." are all ``n:63000000``), the words from CLDR's compact number formats in
+  the article's language (Babel);
 * ``p:<key>`` — a proper name (a capitalised word that does not start a sentence) in a
   Latin, Cyrillic or Greek script, a Russian or Ukrainian one reduced to its lemma
   (pymorphy3), transliterated to Latin (anyascii) and reduced to a loose consonant key, so
@@ -24,6 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from newswatch.text import CJK
@@ -135,17 +138,94 @@ def dates(text: str) -> tuple[set[str], list[tuple[int, int]]]:
 # --- numbers ----------------------------------------------------------------------------------
 
 
-def numbers(text: str, skip: Sequence[tuple[int, int]] = ()) -> set[str]:
+def _scale_word(pattern: str, magnitude: int) -> tuple[str, int] | None:
+    """The scale word of one CLDR compact pattern ("00 million" at 10⁷, "0万" at 10⁴) and what
+    it multiplies by (10⁶, 10⁴); None for a pattern without a word, or whose word is one Latin
+    letter (K, M, B: a letter after a number is too often something else)."""
+    digits = re.search(r"0+", pattern)
+    if digits is None:
+        return None
+    word = (pattern[: digits.start()] + " " + pattern[digits.end() :]).replace("'", "")
+    word = " ".join(unicodedata.normalize("NFKC", word).split()).lower().rstrip(".")
+    if not word or (len(word) == 1 and word.isascii()) or any(ch.isdigit() for ch in word):
+        return None
+    multiplier = magnitude // 10 ** (len(digits.group(0)) - 1)
+    return (word, multiplier) if multiplier > 1 else None
+
+
+@lru_cache(maxsize=1)
+def scale_words() -> dict[str, dict[str, int]]:
+    """Language → scale word → its multiplier ("млн" → 10⁶, "万" → 10⁴, "mil millones" → 10⁹),
+    from CLDR's compact decimal formats (Babel's locale data) of ``MONTH_LANGUAGES``; the
+    key ``""`` holds the words every language that has them agrees on (for an article whose
+    language is not known: "billion" is 10⁹ in English and 10¹² in French, so it is not there)."""
+    from babel import Locale
+
+    found: dict[str, dict[str, set[int]]] = {}
+    for language in MONTH_LANGUAGES:
+        formats = Locale.parse(language).compact_decimal_formats
+        words = found.setdefault(language, {})
+        for kind in ("long", "short"):
+            for by_magnitude in (formats.get(kind) or {}).values():
+                for magnitude, pattern in by_magnitude.items():
+                    if scaled := _scale_word(str(pattern.pattern), int(magnitude)):
+                        words.setdefault(scaled[0], set()).add(scaled[1])
+    out: dict[str, dict[str, int]] = {}
+    anywhere: dict[str, set[int]] = {}
+    for language, words in found.items():
+        out[language] = {w: next(iter(m)) for w, m in words.items() if len(m) == 1}
+        for word, multipliers in words.items():
+            anywhere.setdefault(word, set()).update(multipliers)
+    out[""] = {w: next(iter(m)) for w, m in anywhere.items() if len(m) == 1}
+    return out
+
+
+@lru_cache(maxsize=64)
+def _scale_after(language: str) -> re.Pattern[str]:
+    """A scale word of ``language`` right after a number (longest first: 万亿 before 万)."""
+    words = scale_words().get(language) or scale_words()[""]
+    spelled = sorted(words, key=len, reverse=True)
+
+    def either(chosen: list[str]) -> str:
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in chosen) or "(?!)"
+
+    # a CJK word ends where it ends (万美元); another must not run on (63 millionaires)
+    cjk = either([w for w in spelled if _CJK_RUN.match(w[-1])])
+    other = either([w for w in spelled if not _CJK_RUN.match(w[-1])])
+    return re.compile(rf"\s?(?:{cjk}|(?:{other})\.?(?![^\W\d_]))", re.IGNORECASE)
+
+
+def _scaled(value: str, multiplier: int) -> str:
+    try:
+        product = Decimal(value) * multiplier
+    except InvalidOperation:
+        return value
+    if product == product.to_integral_value():
+        return str(product.quantize(Decimal(1)))
+    return str(product.normalize())
+
+
+def numbers(text: str, skip: Sequence[tuple[int, int]] = (), language: str = "") -> set[str]:
     """Numbers of two digits or more that are not years alone, normalised: thousands
     separators (a comma, point or space before each group of three digits) dropped, a
-    decimal comma read as a point. Digits inside ``skip`` spans (dates) are left out."""
+    decimal comma read as a point, and a scale word after the number in ``language``
+    (:func:`scale_words`) multiplied out, so "$63 million", "63 млн" and "6300万" are one
+    number. Digits inside ``skip`` spans (dates) are left out."""
     text = unicodedata.normalize("NFKC", text)
+    words = scale_words().get(language) or scale_words()[""]
+    after = _scale_after(language if language in scale_words() else "")
     out: set[str] = set()
     for match in _NUMBER.finditer(text):
         if any(start <= match.start() < end for start, end in skip):
             continue
         raw = match.group(0)
         value = re.sub(r"[,. ]", "", raw) if match.group(1) else raw.replace(",", ".")
+        scale = after.match(text, match.end())
+        if scale is not None:
+            word = " ".join(scale.group(0).split()).lower().rstrip(".")
+            if word in words:
+                out.add(_scaled(value, words[word]))
+                continue
         if _YEAR.fullmatch(value):
             continue
         try:
@@ -251,16 +331,16 @@ def anchors(
     for part, is_title in ((title, True), (lead, False)):
         found, spans = dates(part)
         out |= {f"d:{d}" for d in found}
-        out |= {f"n:{n}" for n in numbers(unicodedata.normalize("NFKC", part), spans)}
+        out |= {f"n:{n}" for n in numbers(unicodedata.normalize("NFKC", part), spans, language)}
         out |= {f"p:{p}" for p in names(part, stopwords, title=is_title, language=language)}
     return tuple(sorted(out))
 
 
-def headline_numbers(title: str) -> tuple[str, ...]:
+def headline_numbers(title: str, language: str = "") -> tuple[str, ...]:
     """The normalised numbers and dates of a headline (two headlines citing different ones
     report different events: the 14th and the 15th sanctions package)."""
     found, spans = dates(title)
-    nums = numbers(unicodedata.normalize("NFKC", title), spans)
+    nums = numbers(unicodedata.normalize("NFKC", title), spans, language)
     return tuple(sorted({f"d:{d}" for d in found} | {f"n:{n}" for n in nums}))
 
 

@@ -339,7 +339,7 @@ def fingerprint(
         numbers=tuple(sorted(_numbers(title))),
         weekdays=tuple(sorted(weekdays(lead_of(text, FIRST_WORDS)))),
         anchors=anchoring.anchors(title, lead, entities, stopwords(), language),
-        headline=anchoring.headline_numbers(title),
+        headline=anchoring.headline_numbers(title, language),
         language=language,
         script=anchoring.script(f"{title} {lead}"),
     )

@@ -261,6 +261,46 @@ def test_numbers_are_normalised_and_years_and_dates_left_out() -> None:
     assert found == {"10-17"} and numbers("On October 17, 1,200 engines", spans) == {"1200"}
 
 
+def test_amounts_with_scale_words_are_one_number_in_every_language() -> None:
+    for text, language in (
+        ("parts worth $63 million", "en"),
+        ("комплектующие на 63 млн долларов", "ru"),
+        ("компоненти на 63 мільйони доларів", "uk"),
+        ("价值6300万美元的零部件", "zh"),
+        ("Bauteile für 63 Mio. Dollar", "de"),
+        ("pièces pour 63 millions de dollars", "fr"),
+        ("piezas por 63 millones de dólares", "es"),
+        ("6300万ドル相当の部品", "ja"),
+    ):
+        assert numbers(text, language=language) == {"63000000"}, text
+    assert numbers("1,5 млрд долларов", language="ru") == numbers("15亿美元", language="zh") == {"1500000000"}
+    # "billion" is 10⁹ in English and 10¹² in German: read in the article's language
+    assert numbers("4 billion", language="en") == {"4000000000"}
+    assert numbers("4 Billionen", language="de") == {"4000000000000"}
+    assert numbers("4 billion") == set()  # language unknown: "billion" means nothing sure, and 4 < 10
+    # a scale word is a whole word; a one-letter abbreviation ("63M") is too often something else
+    assert numbers("63 millionaires", language="en") == {"63"}
+    assert numbers("model 63M engines", language="en") == {"63"}
+
+
+def test_reports_in_two_languages_sharing_two_amounts_are_one_story() -> None:
+    # written for this test: the amounts are the only anchors the two reports share
+    english = fingerprint(
+        "Investigation traces drone parts to sanctioned Russian firms",
+        "An investigation found that companies shipped drone components worth at least $63 million to "
+        "sanctioned Russian manufacturers, including $14.3 million to firms building attack drones.",
+        language="en",
+    )
+    chinese = fingerprint(
+        "调查称无人机零部件流向受制裁俄罗斯企业",
+        "调查发现,有关公司向受制裁的俄罗斯制造商运送了价值至少6300万美元的无人机零部件,其中1430万美元流向生产攻击型无人机的企业。",
+        language="zh",
+    )
+    assert {"n:63000000", "n:14300000"} <= set(english.anchors) & set(chinese.anchors)
+    joined = _window(english).match(chinese, NOW)
+    assert joined is not None and joined.relation == "related"
+
+
 def test_a_fingerprint_stored_before_anchors_still_matches_by_words() -> None:
     stored = json.loads(fingerprint(FACTORY_TITLE, "\n\n".join(FACTORY)).terms_json())
     assert "a" in stored
