@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, get_args
 
 from pydantic import (
     AfterValidator,
@@ -29,8 +29,11 @@ MIN_WILDCARD_PREFIX = 3
 SCOPES = ("sentence", "window", "paragraph", "document")
 #: The languages a rule file's ``[aliases]`` may be written in (ISO 639-1): their words are
 #: found in every inflected form (newswatch/rules/inflection.py).
-LANGUAGES = ("en", "ru", "uk", "zh", "de", "fr", "es", "it", "pl", "ro", "bg", "ja", "ko", "ar", "tr")
-Language = Literal["en", "ru", "uk", "zh", "de", "fr", "es", "it", "pl", "ro", "bg", "ja", "ko", "ar", "tr"]
+Language = Literal[
+    "en", "ru", "uk", "zh", "de", "fr", "es", "it", "pl", "ro", "bg", "ja", "ko", "ar", "tr",
+    "nl", "pt", "sv", "cs", "lt", "da", "no", "sk", "id", "hi",
+]  # fmt: skip
+LANGUAGES: tuple[str, ...] = get_args(Language)
 DEFAULT_WINDOW = 2
 
 
@@ -252,16 +255,29 @@ class RuleSettings(BaseModel):
     review_scope: Literal["sentence", "window", "paragraph", "document"] = Field(
         "paragraph", description="Where the review query's words must meet."
     )
+    review_other_languages: str | None = Field(
+        None,
+        description="The review query for an article in a language no rule file covers, whose "
+        "country names (China, Russia, Ukraine in CLDR) join the groups CHINA, RUSSIA and WAR; "
+        "read within review_scope.",
+    )
     _review_tree: Any = PrivateAttr(None)
+    _review_other_tree: Any = PrivateAttr(None)
 
     @property
     def review_tree(self) -> Node | None:
         return self._review_tree
 
+    @property
+    def review_other_tree(self) -> Node | None:
+        return self._review_other_tree
+
     @model_validator(mode="after")
     def _parse_review(self) -> Self:
         if self.review is not None:
             self._review_tree = parsed_query("review", self.review)
+        if self.review_other_languages is not None:
+            self._review_other_tree = parsed_query("review_other_languages", self.review_other_languages)
         return self
 
 

@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 
 from ahocorasick_rs import AhoCorasick, MatchKind
 
+from newswatch.config.rules import LANGUAGES
 from newswatch.language import guesses
-from newswatch.rules import inflection
+from newswatch.rules import fallback, inflection
 from newswatch.rules.inflection import Inflected
 from newswatch.rules.syntax import (
     MAX_DEPTH,
@@ -95,13 +96,17 @@ class _Automata:
 SURE_LANGUAGE = 0.9
 MIN_GUESS = 0.05
 #: The languages rule files may be written in (config.rules.LANGUAGES).
-_LANGUAGE_FILES = frozenset(
-    {"en", "ru", "uk", "zh", "de", "fr", "es", "it", "pl", "ro", "bg", "ja", "ko", "ar", "tr"}
-)
+_LANGUAGE_FILES = frozenset(LANGUAGES)
 _T = TypeVar("_T")
 
 #: Languages whose texts are read with each other's inflections too.
-_FAMILIES = {"ru": ("ru", "uk"), "uk": ("uk", "ru"), "bg": ("bg", "ru")}
+_FAMILIES = {
+    "ru": ("ru", "uk"),
+    "uk": ("uk", "ru"),
+    "bg": ("bg", "ru"),
+    "da": ("da", "no"),
+    "no": ("no", "da"),
+}
 
 
 @dataclass(slots=True, eq=False)  # identity equality: hits are made by the hundred, never compared
@@ -387,8 +392,9 @@ class Matcher:
         max_matches: int = MAX_MATCHES,
         review: Rule | None = None,
         inflected: dict[str, list[tuple[str, str]]] | None = None,
+        review_other: Rule | None = None,
     ):
-        every = [*rules, *([review] if review else [])]
+        every = [*rules, *([review] if review else []), *([review_other] if review_other else [])]
         for rule in every:  # evaluation recurses through the tree: its depth is bounded
             if node_depth(rule.tree) > MAX_DEPTH:
                 raise ValueError(f"rule '{rule.id}': query nested too deeply (more than {MAX_DEPTH} levels)")
@@ -407,6 +413,8 @@ class Matcher:
         self.gazetteer: Gazetteer | None = None  # set by the loader: the named entities
         self.rules = rules
         self.review = review
+        # the review query for texts in a language no rule file covers (country names only)
+        self.review_other = review_other
         self.threshold = threshold
         # each rule under the terms of one clause it requires (one of them must be present
         # for the rule to match): an article's present terms find the rules worth trying
@@ -449,6 +457,8 @@ class Matcher:
         self._inflected: dict[str, list[Inflected]] = {}
         self._tid = {id(leaf): term_id(leaf) for rule in every for leaf in leaves(rule.tree)}
         self._automata: dict[frozenset[str] | None, _Automata] = {}
+        # per language without a rule file: an automaton of its names of China, Russia, Ukraine
+        self._country_automata: dict[str, _Keys | None] = {}
         self._building = threading.Lock()
         self._leaves = {rule.id: _leaves(rule.tree) for rule in every}
         self._leaf_cache: dict[int, set[str]] = {}
@@ -475,6 +485,21 @@ class Matcher:
                     self._automata[family] = self._build(family)
         return self._automata[family]
 
+    def country_names(self, language: str) -> _Keys | None:
+        """For a language without a rule file, an automaton of its names of China, Russia and
+        Ukraine (``rules/fallback.py``) as aliases of this ruleset's groups of those countries;
+        None when it has none (a small one per language, kept: a few hundred languages at most)."""
+        if language not in self._country_automata:
+            entries = [
+                (f"@{group}", key)
+                for group, aliases in fallback.country_aliases(language).items()
+                if group in self.groups
+                for alias in aliases
+                for key in _alias_keys(alias)
+            ]
+            self._country_automata[language] = _automaton(entries) if entries else None
+        return self._country_automata[language]
+
     def _build(self, family: frozenset[str] | None) -> _Automata:
         chosen = [f for language in sorted(family or self._words) for f in self._inflections(language)]
         # candidates sharing a key are tried together: one automaton report, not one per language
@@ -482,7 +507,7 @@ class Matcher:
         for found in chosen:
             by_key.setdefault(("~", found.prefix), []).append(found)
             if found.language in inflection.INSIDE_WORDS or (
-                found.language == "de" and len(found.keys[0]) >= inflection.COMPOUND_PART
+                found.language in inflection.COMPOUNDING and len(found.keys[0]) >= inflection.COMPOUND_PART
             ):
                 by_key.setdefault(("^", found.prefix), []).append(found)
         entries = [
@@ -524,6 +549,12 @@ class Matcher:
         matches examined."""
         automata = self.automata(language)
         found = _scan(automata.automaton, doc.norm, self.max_matches)
+        given = (language,) if isinstance(language, str) else language or ()
+        for other in (code for code in given if code not in _LANGUAGE_FILES):
+            names = self.country_names(other)
+            for key, end in (_scan(names, doc.norm, self.max_matches) if names else {}).items():
+                if found.get(key, -1) < end:
+                    found[key] = end
         return self._confirmed(doc, automata, found)
 
     def _confirmed(
@@ -564,7 +595,7 @@ class Matcher:
                 continue
             at_word_start = start == 0 or not norm[start - 1].isalnum()
             for found in members:
-                if found.language == "de" and at_word_start:
+                if found.language in inflection.COMPOUNDING and at_word_start:
                     continue  # a whole word: the word-start candidate has it
                 span = found.confirm(norm, start, end, inside=True)
                 if span is not None and out.get((found.term, span[0]), -1) < span[1]:
@@ -656,10 +687,13 @@ class Matcher:
         present = set(map(_FIRST, scanned))
         can = self._can_match
         possible = [rule for rule in self._candidates(present) if can[id(rule.tree)](present)]
-        review = self.review if self.review and can[id(self.review.tree)](present) else None
-        if not possible and review is None:  # most articles: some term a rule needs is absent
+        reviews = [self.review]
+        if languages and not any(x in _LANGUAGE_FILES for x in languages):
+            reviews.append(self.review_other)  # a language without a rule file: its country names
+        review = [r for r in reviews if r is not None and can[id(r.tree)](present)]
+        if not possible and not review:  # most articles: some term a rule needs is absent
             return Verdict(False, 0.0, None, (), (), ())
-        needed = set().union(*(self._leaves[rule.id] for rule in [*possible, *([review] if review else [])]))
+        needed = set().union(*(self._leaves[rule.id] for rule in [*possible, *review]))
         hits = self.hits(doc, needed, scanned)
         evaluation = _Evaluation(self, doc, hits)
         matches = []
@@ -674,8 +708,8 @@ class Matcher:
         score = round(sum(m.weight for m in matches), 3)
         flagged = bool(matches) and score >= self.threshold
         severity = max((m.severity for m in matches), key=SEVERITY_RANK.__getitem__) if flagged else None
-        if not flagged and review is not None:
-            got = evaluation.rule_hits(review, hits)
+        for rule in review if not flagged else ():
+            got = evaluation.rule_hits(rule, hits)
             if got is not None:
                 terms = _terms(doc, got, made)
                 evidence = _evidence(doc, got)

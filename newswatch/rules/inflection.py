@@ -4,8 +4,9 @@
 
 Each word has a key per language: the dictionary form (lemma) for Russian and Ukrainian
 (pymorphy3 and its OpenCorpora / VESUM dictionaries; a reflexive verb is its plain verb), the
-Snowball stem (PyStemmer) for English, German, French, Spanish, Italian, Polish, Romanian and
-Turkish, the lemma (simplemma) for Bulgarian, which Snowball lacks, and Larkey's light10 stem
+Snowball stem (PyStemmer) for English, German, French, Spanish, Italian, Polish, Romanian,
+Turkish, Dutch, Portuguese, Swedish, Czech, Lithuanian, Danish, Norwegian, Indonesian and
+Hindi, the lemma (simplemma) for Bulgarian and Slovak, which Snowball lacks, and Larkey's light10 stem
 for Arabic (Snowball's Arabic stemmer keeps "والص" of "والصين"). Two words are the same word
 when their keys are equal.
 
@@ -13,8 +14,8 @@ Matching stays one automaton pass: every alias word contributes the part all its
 (its stem prefix) as a *candidate* key; a candidate found in a text is confirmed by comparing
 the key of the word it stands in with the alias's. Only candidates are looked up, so the cost
 follows the few words that start like an alias, not every word of the text; keys are cached
-per language. German compounds: an alias word of five letters or more is also found as the
-last part of a compound, which names what the compound is ("Kampfdrohnen" are drones;
+per language. German, Dutch and Scandinavian compounds: an alias word of five letters or more
+is also found as the last part of a compound, which names what the compound is ("Kampfdrohnen" are drones;
 "Motorräder" are not motors, so a compound's first part is not looked at). Arabic attaches
 "and", "the", "to" to the word ("والصين"): an Arabic alias is found inside a word whose key
 is its key. Chinese, Japanese and Korean have no such layer (see ``alias_keys``).
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from newswatch.rules.text import normalise, tokenize
+from newswatch.rules.text import INDIC_FOLD, INDIC_UNFOLD, normalise, tokenize
 from newswatch.text import has_cjk
 
 #: Languages whose words are keyed; a word key function per language, loaded on first use.
@@ -43,14 +44,29 @@ SNOWBALL = {
     "pl": "polish",
     "ro": "romanian",
     "tr": "turkish",
+    "nl": "dutch",
+    "pt": "portuguese",
+    "sv": "swedish",
+    "cs": "czech",
+    "lt": "lithuanian",
+    "da": "danish",
+    "no": "norwegian",
+    "id": "indonesian",
+    "hi": "hindi",
 }
 MORPHOLOGY = ("ru", "uk")
-LEMMAS = ("bg",)
+LEMMAS = ("bg", "sk")
+#: A lemma's last letters that its forms may change (Slovak Čína / Číny, súčiastka / súčiastok):
+#: the candidate prefix of a lemma-keyed word leaves them out (the lemma still decides).
+LEMMA_ENDING = 2
 LIGHT_STEMS = ("ar",)
 KEYED = (*SNOWBALL, *MORPHOLOGY, *LEMMAS, *LIGHT_STEMS)
 #: Languages whose aliases are also found inside a word (prefixes such as "و", "ال" attach).
 INSIDE_WORDS = ("ar",)
-#: German: an alias word this long is also found as a compound's last part ("Kampfdrohnen").
+#: Languages that write compounds as one word, whose last part names what the compound is.
+COMPOUNDING = ("de", "nl", "sv", "da", "no")
+#: German, Dutch, Swedish: an alias word this long is also found as a compound's last part
+#: ("Kampfdrohnen", "gevechtsdrones", "stridsdrönare").
 COMPOUND_PART = 5
 #: The part before it has at least this many letters ("Kampf|drohnen").
 COMPOUND_REST = 4
@@ -102,6 +118,8 @@ def _backend(language: str) -> Callable[[str], str]:
     stemmer = Stemmer.Stemmer(SNOWBALL[language])
     if language == "tr":  # the text's Romanian comma letters are Turkish cedilla letters here
         return lambda word: str(stemmer.stemWord(word.translate(_TURKISH)))
+    if language == "hi":  # the stemmer reads the vowel signs the matching folds (rules/text.py)
+        return lambda word: str(stemmer.stemWord(word.translate(INDIC_UNFOLD))).translate(INDIC_FOLD)
     return lambda word: str(stemmer.stemWord(word))
 
 
@@ -148,7 +166,7 @@ class Inflected:
     def confirm(self, norm: str, start: int, end: int, inside: bool) -> tuple[int, int] | None:
         """The span of the whole alias when the candidate found at ``start``-``end`` of the
         normalised text is one of its forms, else None. ``inside``: the candidate was found
-        anywhere in a word (German compound heads, Arabic)."""
+        anywhere in a word (German, Dutch and Scandinavian compound heads, Arabic)."""
         # a word-start candidate runs to its word's end already
         bounds = _word_at(norm, start) if inside else (start, end)
         if bounds is None or bounds[1] - bounds[0] > MAX_WORD:
@@ -163,7 +181,7 @@ class Inflected:
                 if KEYS.key("ar", word) != first:
                     return None
                 span_start = word_start
-            else:  # a German compound's last part: "kampf|drohnen"
+            else:  # a compound's last part: "kampf|drohnen"
                 if (
                     start - word_start < COMPOUND_REST
                     or KEYS.key(self.language, norm[start:word_end]) != first
@@ -301,6 +319,8 @@ def inflected(term: str, language: str, alias: str) -> Inflected | None:
         exact = _common_prefix(words[0], keys[0])
         start = exact if len(exact) >= MIN_PREFIX else _surface_prefix(words[0], keys[0])
         prefix = _common_prefix(start, *_forms(language, words[0]))
+        if language in LEMMAS and len(prefix) == len(keys[0]):  # the whole lemma: forms change its end
+            prefix = prefix[: max(MIN_PREFIX, len(prefix) - LEMMA_ENDING)]
     if len(prefix) < MIN_PREFIX:
         return None
     return Inflected(term, language, keys, prefix)

@@ -160,6 +160,7 @@ def _compile(
     lexicon: list[tuple[Path, str, str, list[str]]] = []  # (file, language, group, aliases)
     threshold, threshold_from = 1.0, None
     review: Rule | None = None
+    review_other: Rule | None = None
     tables: list[tuple[Path, EntityTable]] = []
     read: list[tuple[Path, bytes]] = []
     for path in files:
@@ -180,6 +181,7 @@ def _compile(
                 raise RuleConfigError(f"{path}: settings already given in {threshold_from}")
             threshold, threshold_from = file.settings.threshold, path
             review = _review(path, file.settings)
+            review_other = _review(path, file.settings, other_languages=True)
     entities = _with_lists(_entities(tables, raw_groups), listed, raw_groups)
     languages: dict[str, list[tuple[str, str]]] = {}  # group → (language, alias), its own
     for path, language, name, aliases in lexicon:
@@ -208,9 +210,11 @@ def _compile(
         for name in groups
     }
     excluded = {k: v for k, v in resolved_excludes.items() if v}
-    if review is not None:
-        for missing in sorted(groups_in(review.tree) - groups.keys()):
-            raise _unknown_group(threshold_from or Path(location), "settings: key 'review'", missing, groups)
+    for key, query in (("review", review), ("review_other_languages", review_other)):
+        if query is not None:
+            for missing in sorted(groups_in(query.tree) - groups.keys()):
+                where = threshold_from or Path(location)
+                raise _unknown_group(where, f"settings: key '{key}'", missing, groups)
     inflected = {
         name: list(
             dict.fromkeys(
@@ -228,6 +232,7 @@ def _compile(
         max_matches,
         review=review,
         inflected={k: v for k, v in inflected.items() if v},
+        review_other=review_other,
     )
     matcher.fingerprint = digest.hexdigest()[:12]
     matcher.gazetteer = Gazetteer(entities, excludes, max_chars, max_matches, _places(groups, inflected))
@@ -436,18 +441,24 @@ def _entities(
     return out
 
 
-def _review(path: Path, settings: RuleSettings) -> Rule | None:
-    """The review query of ``[settings]`` as a rule (its groups are checked once all are known)."""
-    tree = settings.review_tree
-    if tree is None or settings.review is None:
+def _review(path: Path, settings: RuleSettings, other_languages: bool = False) -> Rule | None:
+    """The review query of ``[settings]`` as a rule, or with ``other_languages`` the query for
+    languages no rule file covers (its groups are checked once all are known)."""
+    tree, query, rule_id = settings.review_tree, settings.review, "review"
+    description = "marked for review: no rule flags it, but China, Russia's war and support meet"
+    if other_languages:
+        tree, query = settings.review_other_tree, settings.review_other_languages
+        rule_id = "review-other-languages"
+        description = "marked for review: in a language without a rule file, China, Russia and Ukraine meet"
+    if tree is None or query is None:
         return None
     return Rule(
-        id="review",
-        description="marked for review: no rule flags it, but China, Russia's war and support meet",
+        id=rule_id,
+        description=description,
         severity="low",
         weight=0.0,
         scope=settings.review_scope,
-        query=settings.review,
+        query=query,
         tree=tree,
         window=DEFAULT_WINDOW if settings.review_scope == "window" else 0,
     )

@@ -5,15 +5,18 @@ and hyphens folded to ASCII, Romanian cedilla letters as comma letters, Arabic a
 marbuta spellings as one, traditional Chinese as simplified; every fold keeps the length, so
 offsets are the original's).
 A word match must start and end at a word boundary; CJK characters need none, so Chinese
-matches as a substring. A sentence ends at ``.!?`` before a space (not after an initial such
-as the ``U.`` of ``U.S.``, nor after Mr/Dr/Gen/St or a month such as Nov), at ``。！？`` and at a
-line break; a
+matches as a substring. The vowel signs and other marks of the Indic scripts (Devanagari to
+Sinhala), which Python's regular expressions and ``isalnum`` do not take for letters, are read as letters
+of their own, so a Hindi word such as "नहीं" is one word, not three. A sentence ends at
+``.!?`` before a space (not after an initial such as the ``U.`` of ``U.S.``, nor after
+Mr/Dr/Gen/St or a month such as Nov), at ``。！？``, at the danda ``।`` and at a line break; a
 paragraph ends at a line break. The title is a paragraph and sentence of its own.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,7 +35,7 @@ _SENTENCE_END = re.compile(
     r"(?<!\b\w[.!?])(?<!\bmr\.)(?<!\bmrs\.)(?<!\bms\.)(?<!\bdr\.)(?<!\bgen\.)(?<!\bst\.)"
     r"(?<!\blt\.)(?<!\bcol\.)(?<!\bno\.)(?<!\bjan\.)(?<!\bfeb\.)(?<!\bapr\.)(?<!\baug\.)(?<!\bsep\.)"
     r"(?<!\bsept\.)(?<!\boct\.)(?<!\bnov\.)(?<!\bdec\.)(?<!\bvs\.))"
-    r"[\"'”’»)\]]*+(?=\s|$)|[。！？]+|\n"
+    r"[\"'”’»)\]]*+(?=\s|$)|[。！？]+|[।॥]+|\n"
 )
 _FOLDS = (
     ("ё", "е"),
@@ -57,8 +60,19 @@ _FOLDS = (
 #: Where a sentence can end: every match of ``_SENTENCE_END`` starts at one of these. Searching
 #: for them first and trying the full pattern only there is three times quicker than letting
 #: the regex engine try its lookbehinds at every position.
-_SENTENCE_MARK = re.compile(r"[.!?。！？\n]")
+_SENTENCE_MARK = re.compile(r"[.!?。！？।॥\n]")
 FIELD_SEPARATOR = "\x00"
+#: The marks of the Indic scripts (vowel signs, virama, nukta, anusvara: U+0900–U+0DFF), each
+#: read as a letter of a script no outlet writes (Yi syllables, from U+A000), one character
+#: for one: matching sees a Hindi word whole, the text's offsets stay the original's.
+_INDIC = range(0x0900, 0x0E00)
+INDIC_FOLD = {
+    mark: 0xA000 + i
+    for i, mark in enumerate(c for c in _INDIC if unicodedata.category(chr(c)).startswith("M"))
+}
+#: The marks back, for a stemmer that reads the script itself.
+INDIC_UNFOLD = {letter: mark for mark, letter in INDIC_FOLD.items()}
+_HAS_INDIC = re.compile("[\u0900-\u0dff]")
 _NEWLINE = re.compile(r"\n")
 
 
@@ -76,6 +90,8 @@ def normalise(text: str) -> str:
     for old, new in _FOLDS:  # str.replace is a C scan; translate() with a dict is not
         if old in lowered:
             lowered = lowered.replace(old, new)
+    if _HAS_INDIC.search(lowered) is not None:  # only Indic texts pay for the translation
+        lowered = lowered.translate(INDIC_FOLD)
     return simplified(lowered)
 
 

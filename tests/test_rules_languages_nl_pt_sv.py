@@ -1,0 +1,151 @@
+"""Dutch, Portuguese and Swedish in the default ruleset (config/rules/lang/nl.toml, pt.toml,
+sv.toml): words found in their inflected forms and in compounds, reports of the topic
+flagged, look-alikes left quiet, a negated supply read as a denial. Every text is written
+for these tests."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import ROOT
+
+from newswatch.claims import classify_claim, load_cues
+from newswatch.rules import load_ruleset
+from newswatch.rules.text import build_doc
+
+MATCHER = load_ruleset(ROOT / "config" / "rules")
+CUES = load_cues()
+
+
+def found(group: str, text: str, language: str) -> list[str]:
+    """The words of ``text`` (in ``language``) matched as ``group``."""
+    doc = build_doc("", "China: " + text)
+    return [
+        doc.original(h.start, h.end).lower()
+        for h in MATCHER.hits(doc, language=language).get(f"@{group}", [])
+    ]
+
+
+# (language, group, text, the form that must be found): each alias is written once
+FORMS = [
+    (
+        "nl",
+        "MILITARY_GOODS",
+        "De gevechtsdrones vlogen 's nachts over de stad.",
+        "drones",
+    ),  # a compound's head
+    ("nl", "MILITARY_GOODS", "Douane vond dronemotoren in de lading.", "motoren"),
+    ("nl", "SANCTIONS", "De EU kondigde nieuwe sancties aan.", "sancties"),
+    ("nl", "RUSSIA", "Het Russische leger rukt op.", "russische"),
+    ("pt", "SUPPLY", "As empresas forneceram peças durante meses.", "forneceram"),
+    ("pt", "SANCTIONS", "Washington anunciou novas sanções.", "sanções"),
+    ("pt", "CHINA", "Três empresas chinesas foram acusadas.", "chinesas"),
+    ("pt", "MILITARY_GOODS", "Ataques com drones atingiram o porto.", "drones"),
+    ("sv", "MILITARY_GOODS", "Drönarna sköts ned över staden.", "drönarna"),
+    (
+        "sv",
+        "MILITARY_GOODS",
+        "Tullen hittade drönarkomponenter i lasten.",
+        "komponenter",
+    ),  # a compound's head
+    ("sv", "SUPPLY", "Företagen levererade delar via Kazakstan.", "levererade"),
+    ("sv", "SANCTIONS", "EU införde nya sanktioner.", "sanktioner"),
+]
+
+
+@pytest.mark.parametrize(("language", "group", "text", "form"), FORMS, ids=[f"{c[0]}-{c[3]}" for c in FORMS])
+def test_the_new_language_files_find_inflected_forms_and_compounds(
+    language: str, group: str, text: str, form: str
+) -> None:
+    assert form in found(group, text, language), (language, group, text)
+
+
+FLAGGED = {
+    "nl supply": "Chinese bedrijven hebben onderdelen voor drones en microchips geleverd aan de Russische wapenindustrie.",
+    "nl sanctions": (
+        "De Verenigde Staten hebben sancties opgelegd aan drie Chinese bedrijven die het Russische leger "
+        "van dronemotoren voorzagen."
+    ),
+    "nl denial": "Peking ontkent dat het Rusland wapens heeft geleverd voor de oorlog tegen Oekraïne.",
+    "pt supply": "Empresas chinesas forneceram componentes de drones e microeletrônica à indústria de defesa russa.",
+    "pt sanctions": (
+        "Os Estados Unidos impuseram sanções a empresas chinesas que forneciam motores de drones ao exército russo."
+    ),
+    "pt denial": "Pequim negou ter enviado armas à Rússia para a guerra na Ucrânia.",
+    "sv supply": "Kinesiska företag har levererat drönarkomponenter och mikrochip till den ryska försvarsindustrin.",
+    "sv sanctions": (
+        "USA har infört sanktioner mot kinesiska företag som levererat motorer till drönare för ryska armén."
+    ),
+    "sv denial": "Peking förnekar att Kina har skickat vapen till Ryssland för kriget i Ukraina.",
+}
+
+
+@pytest.mark.parametrize("case", list(FLAGGED))
+def test_reports_in_dutch_portuguese_and_swedish_are_flagged(case: str) -> None:
+    verdict = MATCHER.classify("", FLAGGED[case])
+    assert verdict.flagged, (case, verdict.terms)
+
+
+QUIET = {
+    "nl trade": "China en Rusland spraken af om meer olie, gas en graan te verhandelen.",
+    "nl Taiwan": "Het Chinese leger hield oefeningen met raketten en drones rond Taiwan.",
+    "nl battlefield": "Russische drones vielen Kyiv aan; de luchtverdediging schoot er veertig neer.",
+    "pt trade": "China e Rússia assinaram acordos de comércio de petróleo e gás.",
+    "pt Iran": "O Irã fornece drones e mísseis à Rússia, segundo os serviços de informação.",
+    "pt battlefield": "Tropas ucranianas abateram drones russos perto de Kharkiv.",
+    "sv trade": "Kina ökade sin import av rysk olja och gas under året.",
+    "sv Taiwan": "Kinesiska flottan höll robotövningar nära Taiwan.",
+    "sv North Korea": "Nordkorea skickar granater och soldater till Ryssland för kriget i Ukraina.",
+}
+
+
+@pytest.mark.parametrize("case", list(QUIET))
+def test_look_alikes_in_dutch_portuguese_and_swedish_stay_quiet(case: str) -> None:
+    verdict = MATCHER.classify("", QUIET[case])
+    assert not verdict.flagged, (case, verdict.rules, verdict.terms)
+
+
+NEGATED_SUPPLY = {
+    "nl": "China heeft Rusland nooit wapens geleverd, zei het ministerie.",
+    "pt": "A China não forneceu armas à Rússia, disse o ministério.",
+    "sv": "Kina har inte levererat vapen till Ryssland, sade ministeriet.",
+}
+
+
+@pytest.mark.parametrize("language", list(NEGATED_SUPPLY))
+def test_a_negated_supply_in_the_new_languages_is_a_denial(language: str) -> None:
+    verdict = MATCHER.classify("", NEGATED_SUPPLY[language])
+    assert "denial-of-support" in verdict.rules, verdict.rules
+    assert "supply-to-russia" not in verdict.rules, verdict.rules
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("nl", "China levert niet alleen onderdelen maar ook motoren voor Russische drones."),
+        ("pt", "A China não só fornece drones à Rússia como treina os seus engenheiros."),
+        ("sv", "Kina levererar inte bara komponenter utan också motorer till ryska drönare."),
+        ("da", "Kina leverer ikke bare komponenter, men også motorer til russiske droner."),
+        ("no", "Kina leverer ikke bare komponenter, men også motorer til russiske droner."),
+    ],
+)
+def test_not_only_is_no_negation_in_the_new_languages(language: str, text: str) -> None:
+    verdict = MATCHER.classify("", text, language)
+    assert "supply-to-russia" in verdict.rules and "denial-of-support" not in verdict.rules, verdict.rules
+
+
+def test_portuguese_no_is_in_the_not_a_negation() -> None:
+    # "no" (em + o: "in the") is an English negation word, read in English texts only
+    text = "A UE impôs no sábado sanções a três empresas chinesas que fornecem drones à Rússia."
+    claim = classify_claim(CUES, "", text, "pt")
+    assert claim.status == "designated" and claim.cue is not None
+    supply = "Empresas chinesas forneceram drones ao exército russo no ano passado."
+    assert "supply-to-russia" in MATCHER.classify("", supply, "pt").rules
+    # English keeps it: "no lethal aid" is a denial there
+    english = MATCHER.classify("", "China has provided no weapons to Russia, the ministry said.", "en")
+    assert "denial-of-support" in english.rules and "supply-to-russia" not in english.rules
+
+
+def test_swedish_men_is_but_not_fighters() -> None:
+    text = "Kina säger att landet är neutralt, men ryska soldater har tillfångatagits."
+    words = [w for w in (CUES.matcher.hits(build_doc("", text), language="sv").get("@FIGHTER", []))]
+    assert all(build_doc("", text).original(h.start, h.end).lower() != "men" for h in words)
