@@ -26,7 +26,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 
 from newswatch.text import CJK
@@ -41,6 +42,7 @@ KEY_CONSONANTS = 4
 #: Fewer consonants than this: too short a name to tell apart (Li, Xi, Wang).
 MIN_CONSONANTS = 3
 MIN_NUMBER = 10  # smaller numbers ("3 drones") are everywhere
+MAX_DIGITS = 30  # a longer run of digits is scaled by nothing (no figure in the news is longer)
 
 _SENTENCE_END = re.compile(r"[.!?:;»\"“”]\s*$")
 _NAME = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -140,91 +142,147 @@ def dates(text: str) -> tuple[set[str], list[tuple[int, int]]]:
 
 def _scale_word(pattern: str, magnitude: int) -> tuple[str, int] | None:
     """The scale word of one CLDR compact pattern ("00 million" at 10⁷, "0万" at 10⁴) and what
-    it multiplies by (10⁶, 10⁴); None for a pattern without a word, or whose word is one Latin
-    letter (K, M, B: a letter after a number is too often something else)."""
+    it multiplies by (10⁶, 10⁴); None for a pattern without a word, or whose word is one letter
+    (K, M, B, Kazakh м: a letter after a number is too often something else)."""
     digits = re.search(r"0+", pattern)
     if digits is None:
         return None
     word = (pattern[: digits.start()] + " " + pattern[digits.end() :]).replace("'", "")
     word = " ".join(unicodedata.normalize("NFKC", word).split()).lower().rstrip(".")
-    if not word or (len(word) == 1 and word.isascii()) or any(ch.isdigit() for ch in word):
+    if not word or any(ch.isdigit() for ch in word) or (len(word) == 1 and not _ideographic(word)):
         return None
     multiplier = magnitude // 10 ** (len(digits.group(0)) - 1)
     return (word, multiplier) if multiplier > 1 else None
 
 
-@lru_cache(maxsize=1)
-def scale_words() -> dict[str, dict[str, int]]:
-    """Language → scale word → its multiplier ("млн" → 10⁶, "万" → 10⁴, "mil millones" → 10⁹),
-    from CLDR's compact decimal formats (Babel's locale data) of ``MONTH_LANGUAGES``; the
-    key ``""`` holds the words every language that has them agrees on (for an article whose
-    language is not known: "billion" is 10⁹ in English and 10¹² in French, so it is not there)."""
-    from babel import Locale
-
-    found: dict[str, dict[str, set[int]]] = {}
-    for language in MONTH_LANGUAGES:
-        formats = Locale.parse(language).compact_decimal_formats
-        words = found.setdefault(language, {})
-        for kind in ("long", "short"):
-            for by_magnitude in (formats.get(kind) or {}).values():
-                for magnitude, pattern in by_magnitude.items():
-                    if scaled := _scale_word(str(pattern.pattern), int(magnitude)):
-                        words.setdefault(scaled[0], set()).add(scaled[1])
-    out: dict[str, dict[str, int]] = {}
-    anywhere: dict[str, set[int]] = {}
-    for language, words in found.items():
-        out[language] = {w: next(iter(m)) for w, m in words.items() if len(m) == 1}
-        for word, multipliers in words.items():
-            anywhere.setdefault(word, set()).update(multipliers)
-    out[""] = {w: next(iter(m)) for w, m in anywhere.items() if len(m) == 1}
-    return out
+def _ideographic(word: str) -> bool:
+    """A word ending in a Chinese or Japanese character or a Hangul syllable (万, 億, 억): a
+    word of its own however short, and it ends where it ends (6300万美元, 6300만달러)."""
+    return bool(_CJK_RUN.match(word[-1])) or "\uac00" <= word[-1] <= "\ud7a3"
 
 
-@lru_cache(maxsize=64)
-def _scale_after(language: str) -> re.Pattern[str]:
-    """A scale word of ``language`` right after a number (longest first: 万亿 before 万)."""
-    words = scale_words().get(language) or scale_words()[""]
+#: Languages whose CLDR names are tried for an article's language code (Babel knows
+#: Norwegian Bokmål as nb).
+_CLDR_CODE = {"no": "nb"}
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The scale words of one language and how it writes a decimal point."""
+
+    words: dict[str, int]  # scale word → its multiplier ("млн" → 10⁶, "万" → 10⁴)
+    decimal: str  # the decimal separator ("." in English, "," in German and Russian); "" unknown
+    after: re.Pattern[str]  # a scale word right after a number
+
+
+def _table(language: str, kinds: Sequence[str]) -> dict[str, set[int]]:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        formats = Locale.parse(_CLDR_CODE.get(language, language)).compact_decimal_formats
+    except (UnknownLocaleError, ValueError, TypeError):
+        return {}
+    words: dict[str, set[int]] = {}
+    for kind in kinds:
+        for by_magnitude in (formats.get(kind) or {}).values():
+            for magnitude, pattern in by_magnitude.items():
+                if scaled := _scale_word(str(pattern.pattern), int(magnitude)):
+                    words.setdefault(scaled[0], set()).add(scaled[1])
+    return words
+
+
+def _after(words: Iterable[str]) -> re.Pattern[str]:
+    """A scale word of ``words`` right after a number (longest first: 万亿 before 万)."""
     spelled = sorted(words, key=len, reverse=True)
 
     def either(chosen: list[str]) -> str:
         return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in chosen) or "(?!)"
 
-    # a CJK word ends where it ends (万美元); another must not run on (63 millionaires)
-    cjk = either([w for w in spelled if _CJK_RUN.match(w[-1])])
-    other = either([w for w in spelled if not _CJK_RUN.match(w[-1])])
-    return re.compile(rf"\s?(?:{cjk}|(?:{other})\.?(?![^\W\d_]))", re.IGNORECASE)
+    # a CJK word ends where it ends (万美元); another must not run on (63 millionaires, 10 bi-weekly)
+    cjk = either([w for w in spelled if _ideographic(w)])
+    other = either([w for w in spelled if not _ideographic(w)])
+    return re.compile(rf"\s?(?:{cjk}|(?:{other})\.?(?![^\W\d_]|-[^\W\d_]))", re.IGNORECASE)
 
 
-def _scaled(value: str, multiplier: int) -> str:
+@lru_cache(maxsize=256)
+def scale(language: str) -> Scale:
+    """The scale words of ``language`` from CLDR's compact decimal formats (Babel's locale
+    data), long and short ("миллион", "млн"; "万", "亿"), a word two languages' patterns give
+    different multipliers dropped, and its decimal separator. For ``""`` (the language not
+    known) or a language CLDR has no words for: the long words of ``MONTH_LANGUAGES`` that
+    every language having them agrees on ("billion" is 10⁹ in English and 10¹² in French, so it
+    is not there; nor are abbreviations such as "bn" and "mi", which are units elsewhere), with
+    no decimal separator (a single group of three digits is then read as thousands)."""
+    from babel import Locale, UnknownLocaleError
+
+    words = _table(language, ("long", "short")) if language else {}
+    if not words:
+        anywhere: dict[str, set[int]] = {}
+        for other in MONTH_LANGUAGES:
+            for word, multipliers in _table(other, ("long",)).items():
+                if len(word) >= 3 or _ideographic(word):
+                    anywhere.setdefault(word, set()).update(multipliers)
+        chosen = {w: next(iter(m)) for w, m in anywhere.items() if len(m) == 1}
+        return Scale(chosen, "", _after(chosen))
+    chosen = {w: next(iter(m)) for w, m in words.items() if len(m) == 1}
     try:
-        product = Decimal(value) * multiplier
-    except InvalidOperation:
-        return value
-    if product == product.to_integral_value():
-        return str(product.quantize(Decimal(1)))
-    return str(product.normalize())
+        symbols = Locale.parse(_CLDR_CODE.get(language, language)).number_symbols
+        decimal = str(symbols.get("latn", symbols).get("decimal", ""))
+    except (UnknownLocaleError, ValueError, TypeError, AttributeError):
+        decimal = ""
+    return Scale(chosen, decimal, _after(chosen))
+
+
+def scale_words() -> dict[str, dict[str, int]]:
+    """Language → scale word → multiplier for ``MONTH_LANGUAGES`` and ``""`` (see :func:`scale`)."""
+    return {language: scale(language).words for language in ("", *MONTH_LANGUAGES)}
+
+
+def _scaled(value: str, multiplier: int) -> str | None:
+    """``value`` times ``multiplier``, written out; None when it is not a number Decimal can
+    hold exactly (a run of digits longer than a figure in the news)."""
+    if len(value) > MAX_DIGITS:
+        return None
+    try:
+        with localcontext() as context:
+            context.prec = MAX_DIGITS + 20
+            product = Decimal(value) * multiplier
+            if product == product.to_integral_value():
+                return str(product.quantize(Decimal(1)))
+            return str(product.normalize())
+    except (InvalidOperation, ValueError):
+        return None
 
 
 def numbers(text: str, skip: Sequence[tuple[int, int]] = (), language: str = "") -> set[str]:
     """Numbers of two digits or more that are not years alone, normalised: thousands
     separators (a comma, point or space before each group of three digits) dropped, a
     decimal comma read as a point, and a scale word after the number in ``language``
-    (:func:`scale_words`) multiplied out, so "$63 million", "63 млн" and "6300万" are one
-    number. Digits inside ``skip`` spans (dates) are left out."""
+    (:func:`scale`) multiplied out, so "$63 million", "63 млн" and "6300万" are one number
+    ("1.125 billion" in English and "1,125 млрд" in Russian are 1.125 × 10⁹: before a scale
+    word, one group after the language's decimal separator is decimals). Digits inside ``skip``
+    spans (dates) are left out; a number right after a letter of an alphabet ("F16", "1e5") is
+    not scaled."""
     text = unicodedata.normalize("NFKC", text)
-    words = scale_words().get(language) or scale_words()[""]
-    after = _scale_after(language if language in scale_words() else "")
+    table = scale(language)
     out: set[str] = set()
     for match in _NUMBER.finditer(text):
         if any(start <= match.start() < end for start, end in skip):
             continue
         raw = match.group(0)
         value = re.sub(r"[,. ]", "", raw) if match.group(1) else raw.replace(",", ".")
-        scale = after.match(text, match.end())
-        if scale is not None:
-            word = " ".join(scale.group(0).split()).lower().rstrip(".")
-            if word in words:
-                out.add(_scaled(value, words[word]))
+        after = table.after.match(text, match.end())
+        before = text[match.start() - 1 : match.start()]
+        # a number inside a word ("F16", "1e5") is no amount; Chinese writes digits after a
+        # character with no space (价值6300万)
+        glued = before.isalpha() and not _ideographic(before)
+        if after is not None and not (glued or (before and before in "._")):
+            word = " ".join(after.group(0).split()).lower().rstrip(".")
+            separator = match.group(1)
+            if separator and separator == table.decimal and raw.count(separator) == 1:
+                value = raw.replace(separator, ".")  # "1,125 млрд": decimals, not thousands
+            if word in table.words and (scaled := _scaled(value, table.words[word])) is not None:
+                out.add(scaled)
                 continue
         if _YEAR.fullmatch(value):
             continue

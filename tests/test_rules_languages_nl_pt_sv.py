@@ -149,3 +149,33 @@ def test_swedish_men_is_but_not_fighters() -> None:
     text = "Kina säger att landet är neutralt, men ryska soldater har tillfångatagits."
     words = [w for w in (CUES.matcher.hits(build_doc("", text), language="sv").get("@FIGHTER", []))]
     assert all(build_doc("", text).original(h.start, h.end).lower() != "men" for h in words)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("pt", "A Rússia envia navios ao Mar do Sul da China para exercícios com drones e mísseis."),
+        ("pt", "A Rússia envia navios ao Mar da China Meridional para exercícios com drones e mísseis."),
+        ("nl", "Rusland stuurt schepen naar de Zuid-Chinese Zee voor oefeningen met drones en raketten."),
+        ("id", "Rusia mengirim kapal ke Laut Cina Selatan untuk latihan dengan drone dan rudal."),
+        ("id", "Rusia mengirim kapal ke Laut Tiongkok Selatan untuk latihan dengan drone dan rudal."),
+        ("lt", "Rusija siunčia laivus į Pietų Kinijos jūrą pratyboms su dronais ir raketomis."),
+        ("hi", "रूस ने ड्रोन और मिसाइलों के अभ्यास के लिए दक्षिण चीन सागर में जहाज भेजे।"),
+        ("da", "Kina leverer droner til Hviderusland, siger embedsmænd."),
+        ("no", "Kina leverer droner til Hviterussland, sier tjenestemenn."),
+        ("nl", "China levert drones aan Wit-Rusland, zeggen functionarissen."),
+    ],
+)
+def test_seas_named_after_china_and_belarus_are_neither_china_nor_russia(language: str, text: str) -> None:
+    verdict = MATCHER.classify("", text, language)
+    assert not verdict.flagged, (language, verdict.rules, verdict.terms)
+
+
+def test_norwegian_bokmal_and_nynorsk_codes_read_the_norwegian_file() -> None:
+    # three countries named and nothing else: a language with a file needs support or sanctions
+    # for review; the country-names query is only for languages without one
+    text = "Kina, Russland og Ukraina ble nevnt i rapporten fra ministeriet."
+    for code in ("no", "nb", "nn", "nb-NO"):
+        assert not MATCHER.classify("", text, code).review, code
+    supply = "Kinesiske selskaper har levert dronedeler og motorer til den russiske hæren."
+    assert "supply-to-russia" in MATCHER.classify("", supply, "nb").rules

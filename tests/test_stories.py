@@ -281,6 +281,42 @@ def test_amounts_with_scale_words_are_one_number_in_every_language() -> None:
     # a scale word is a whole word; a one-letter abbreviation ("63M") is too often something else
     assert numbers("63 millionaires", language="en") == {"63"}
     assert numbers("model 63M engines", language="en") == {"63"}
+    assert numbers("10 bi-weekly flights", language="pt") == {"10"}
+    assert numbers("an F16 million-dollar deal", language="en") == {"16"}  # a letter before it
+    # language unknown: long words only, so no unit abbreviation is read as a scale
+    assert numbers("1.5bn") == set() and numbers("300 м") == {"300"} and numbers("63 mi") == {"63"}
+
+
+def test_scale_words_cover_every_rule_language_and_read_its_decimal_separator() -> None:
+    for text, language in (
+        ("63 miljoner", "sv"),
+        ("63 millioner", "da"),
+        ("63 millioner", "no"),
+        ("63 milijonai", "lt"),
+        ("63 juta", "id"),
+        ("63 miljoonaa", "fi"),
+        ("6300만 달러", "ko"),
+        ("6300만달러", "ko"),
+    ):
+        assert numbers(text, language=language) == {"63000000"}, (text, language)
+    # one group after the language's decimal separator, before a scale word, is decimals
+    assert (
+        numbers("$1.125 billion", language="en")
+        == numbers("1,125 млрд", language="ru")
+        == numbers("11.25亿", language="zh")
+        == {"1125000000"}
+    )
+    assert (
+        numbers("1,200 million", language="en") == numbers("1.200 Millionen", language="de") == {"1200000000"}
+    )
+
+
+def test_a_number_too_long_for_a_figure_is_read_without_failing() -> None:
+    long = "12345678901234567890123456789"
+    assert numbers(f"debts of {long} million", language="en") == {long + "000000"}
+    huge = "9" * 400
+    assert numbers(f"{huge} million", language="en") == {huge}  # not scaled, not an error
+    assert fingerprint(f"Debt of {huge} million", f"A debt of {huge} million was reported.", language="en")
 
 
 def test_reports_in_two_languages_sharing_two_amounts_are_one_story() -> None:

@@ -99,6 +99,16 @@ MIN_GUESS = 0.05
 _LANGUAGE_FILES = frozenset(LANGUAGES)
 _T = TypeVar("_T")
 
+#: Codes of a language the rule files know by another (Norwegian Bokmål and Nynorsk, as pages
+#: declare them, are Norwegian's file).
+_SAME_LANGUAGE = {"nb": "no", "nn": "no"}
+
+
+def _codes(languages: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    given = (languages,) if isinstance(languages, str) else languages or ()
+    return tuple(_SAME_LANGUAGE.get(code, code) for code in given)
+
+
 #: Languages whose texts are read with each other's inflections too.
 _FAMILIES = {
     "ru": ("ru", "uk"),
@@ -473,7 +483,7 @@ class Matcher:
         written, and the words of those languages' files (of their neighbours' too: ru and
         uk are often confused and quote each other, bg reads as ru); ``None``, an unknown
         language or one without a file: every language's."""
-        given = (languages,) if isinstance(languages, str) else languages or ()
+        given = _codes(languages)
         family: frozenset[str] | None = frozenset(
             code for language in given for code in _FAMILIES.get(language, (language,))
         )
@@ -549,7 +559,7 @@ class Matcher:
         matches examined."""
         automata = self.automata(language)
         found = _scan(automata.automaton, doc.norm, self.max_matches)
-        given = (language,) if isinstance(language, str) else language or ()
+        given = _codes(language)
         for other in (code for code in given if code not in _LANGUAGE_FILES):
             names = self.country_names(other)
             for key, end in (_scan(names, doc.norm, self.max_matches) if names else {}).items():
@@ -668,7 +678,7 @@ class Matcher:
         title, text = _composed(title or ""), _composed(text or "")
         languages: tuple[str, ...] | None
         if language is not None:
-            languages = (language.split("-")[0].lower(),)
+            languages = _codes(language.replace("_", "-").split("-")[0].lower())
         else:  # a sure guess, else the two likeliest; no guess: every language's words
             found = guesses(title, text, 2)
             sure = found[:1] if found and found[0][1] >= SURE_LANGUAGE else found
