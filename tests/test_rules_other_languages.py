@@ -96,3 +96,25 @@ def test_an_unknown_group_in_the_query_names_the_file_and_key(tmp_path: Path) ->
         RuleConfigError, match=r"topic\.toml: settings: key 'review_other_languages': unknown group 'CHINAA'"
     ):
         load_ruleset(rules)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "fi",
+            "Yhdysvallat asetti pakotteita Xiamen Limbach -yhtiölle, joka toimitti moottoreita Venäjän "
+            "armeijan drooneihin.",
+        ),
+        (
+            "hu",
+            "Az Egyesült Államok szankciókat vezetett be a Xiamen Limbach ellen, amely motorokat szállított "
+            "Oroszországnak.",
+        ),
+    ],
+)
+def test_a_named_supplier_with_russia_is_flagged_in_a_language_without_a_file(
+    language: str, text: str
+) -> None:
+    verdict = MATCHER.classify("", text, language)
+    assert verdict.flagged and "named-chinese-supplier" in verdict.rules, verdict.rules
