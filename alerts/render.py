@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -44,24 +45,6 @@ MAX_TITLE = 250
 MAX_RULES = 3
 MAX_RULE_TEXT = 100  # characters of a rule's label as shown
 MAX_GLOSS_WORD = 40  # characters of a glossed word as shown
-#: The monitored languages' names (newswatch.config.rules.LANGUAGES), as an alert shows them.
-LANGUAGE_NAMES = {
-    "en": "English",
-    "ru": "Russian",
-    "uk": "Ukrainian",
-    "zh": "Chinese",
-    "de": "German",
-    "fr": "French",
-    "es": "Spanish",
-    "it": "Italian",
-    "pl": "Polish",
-    "ro": "Romanian",
-    "bg": "Bulgarian",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "ar": "Arabic",
-    "tr": "Turkish",
-}
 #: Characters of scripts written without spaces between words (Chinese, Japanese).
 _UNSPACED = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 #: mrkdwn's formatting characters in article text → look-alikes that format nothing.
@@ -326,9 +309,17 @@ def claim_line(alert: AlertView) -> str:
     return f"{icon} *{word}*" + (f" — {words}" if words else "")
 
 
+@lru_cache(maxsize=512)
 def language_name(code: str | None) -> str:
-    """``ru`` → ``Russian`` (the monitored languages); another code as it is; empty for none."""
-    return LANGUAGE_NAMES.get(code or "", code or "")
+    """``ru`` → ``Russian``, ``pt`` → ``Portuguese``: CLDR's English name of a language code
+    (Babel's locale data, every language an article may be in); a code CLDR does not know as
+    it is; empty for none."""
+    if not code:
+        return ""
+    from babel import Locale
+
+    name = Locale("en").languages.get(code.replace("_", "-").split("-")[0].lower())
+    return str(name) if name else code
 
 
 def rules_line(alert: AlertView, limit: int = MAX_RULES) -> str:
