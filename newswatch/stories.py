@@ -88,7 +88,10 @@ _WEEKDAYS = {
 _NUMBER = re.compile(r"\d+(?:[./,:-]\d+)*(?:st|nd|rd|th)?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _SENTENCE_END = re.compile(r"[.!?:;»\"“”]\s*$")
-_STOPLISTS = ("English", "German", "Russian", "Ukrainian", "French", "Spanish", "Italian", "Romanian")
+_STOPLISTS = (
+    "English", "German", "Russian", "Ukrainian", "French", "Spanish", "Italian", "Romanian",
+    "Dutch", "Portuguese", "Swedish", "Danish", "Norwegian_Bokmal", "Indonesian",
+)  # fmt: skip
 
 
 @lru_cache(maxsize=1)

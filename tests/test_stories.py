@@ -597,3 +597,46 @@ def test_a_failed_outlet_count_update_is_retried_and_never_holds_back_alerts(
         assert len(slack.delivered()) == 2
     finally:
         slack.stop()
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "function_words"),
+    [
+        (
+            "pt",
+            "A maior parte dos envios foi feita pelo porto, com mais de uma dezena de contentores.",
+            {"pelo", "uma"},
+        ),
+        (
+            "nl",
+            "Het grootste deel van de zendingen ging via de haven, met meer dan tien containers.",
+            {"het", "meer"},
+        ),
+        (
+            "sv",
+            "Den största delen av leveranserna gick via hamnen, med mer än tio containrar.",
+            {"den", "med"},
+        ),
+        (
+            "da",
+            "Den største del af forsendelserne gik via havnen, med mere end ti containere.",
+            {"den", "mere"},
+        ),
+        (
+            "no",
+            "Den største delen av forsendelsene gikk via havnen, med mer enn ti containere.",
+            {"den", "enn"},
+        ),
+        (
+            "id",
+            "Sebagian besar pengiriman dilakukan melalui pelabuhan, dengan lebih dari sepuluh kontainer.",
+            {"dengan", "lebih"},
+        ),
+    ],
+)
+def test_function_words_of_the_rule_languages_are_no_story_terms(
+    language: str, text: str, function_words: set[str]
+) -> None:
+    # two unrelated reports in one language share its function words: they must not count as
+    # shared terms of an event
+    assert not function_words & set(fingerprint("x", text, language=language).lead_terms)
