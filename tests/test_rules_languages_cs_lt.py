@@ -160,3 +160,17 @@ QUIET = {
 def test_czech_and_lithuanian_look_alikes_stay_quiet(case: str, declared: bool) -> None:
     verdict = MATCHER.classify("", QUIET[case], language=language_of(case, declared))
     assert not verdict.flagged, (case, verdict.rules, verdict.terms)
+
+
+def test_a_short_slovak_report_taken_for_czech_is_read_with_the_slovak_words() -> None:
+    # the language model reads this Slovak sentence as Czech (0.5) or Hungarian: the two files
+    # are read together
+    text = "Čínske spoločnosti posielali mikroelektroniku ruskému zbrojárskemu priemyslu."
+    assert "supply-to-russia" in MATCHER.classify("", text, "cs").rules
+
+
+def test_czech_pomoci_by_means_of_is_no_supply() -> None:
+    # "pomocí" ("by means of", the instrumental of pomoc) in a Czech text, read with the Slovak
+    # words too, is not help given
+    text = "Rusko pokračovalo v útocích pomocí čínských dronů na ukrajinská města."
+    assert not MATCHER.classify("", text, "cs").flagged

@@ -16,21 +16,16 @@ from newswatch.rules.loader import RuleConfigError
 
 MATCHER = load_ruleset(ROOT / "config" / "rules")
 
-# (language, a report that China helps Russia's war against Ukraine)
+# (language, a report that China helps Russia's war against Ukraine); languages no rule file
+# covers
 REPORTS = [
-    (
-        "fi",
-        "Kiinalaiset yritykset ovat toimittaneet Venäjälle osia, joita käytetään sodassa Ukrainaa vastaan.",
-    ),
-    (
-        "hu",
-        "Kínai cégek alkatrészeket szállítottak Oroszországnak, amelyeket az Ukrajna elleni háborúban használnak.",
-    ),
-    ("et", "Hiina ettevõtted on saatnud Venemaale osi, mida kasutatakse sõjas Ukraina vastu."),
-    ("el", "Κινεζικές εταιρείες έστειλαν εξαρτήματα στη Ρωσία για τον πόλεμο στην Ουκρανία."),
+    ("lv", "Ķīnas uzņēmumi ir nosūtījuši Krievijai detaļas, kuras tiek izmantotas karā pret Ukrainu."),
+    ("hr", "Kineske tvrtke poslale su Rusiji dijelove koji se koriste u ratu protiv Ukrajine."),
+    ("sl", "Kitajska podjetja so Rusiji poslala dele, ki se uporabljajo v vojni proti Ukrajini."),
     ("fa", "شرکت‌های چینی قطعاتی به روسیه فرستاده‌اند که در جنگ علیه اوکراین به کار می‌رود."),
     ("ka", "ჩინურმა კომპანიებმა რუსეთს გაუგზავნეს ნაწილები, რომლებიც უკრაინის წინააღმდეგ ომში გამოიყენება."),
     ("vi", "Các công ty Trung Quốc đã gửi linh kiện cho Nga để dùng trong cuộc chiến ở Ukraina."),
+    ("az", "Çin şirkətləri Rusiyaya Ukraynaya qarşı müharibədə istifadə olunan hissələr göndərib."),
 ]
 
 
@@ -43,18 +38,18 @@ def test_a_report_in_a_language_without_a_rule_file_is_marked_for_review(languag
 
 def test_the_detected_language_brings_its_country_names() -> None:
     text = (
-        "Kiinalaiset yritykset ovat toimittaneet Venäjälle elektroniikkaa ja moottoreita, joita "
-        "käytetään sodassa Ukrainaa vastaan, kertovat amerikkalaiset viranomaiset."
+        "Ķīnas uzņēmumi ir nosūtījuši Krievijai elektroniku un dzinējus, kurus izmanto karā pret "
+        "Ukrainu, paziņoja amerikāņu amatpersonas, atsaucoties uz muitas datiem un dokumentiem."
     )
-    assert MATCHER.classify("", text).review  # no language given: detected as Finnish
+    assert MATCHER.classify("", text).review  # no language given: detected as Latvian
 
 
 @pytest.mark.parametrize(
     ("language", "text"),
     [
-        ("fi", "Kiinan ja Suomen kauppa kasvoi viime vuonna, kertoo tulli."),  # China alone
-        ("fi", "Venäjä hyökkäsi Ukrainaan helmikuussa 2022."),  # the war without China
-        ("hu", "Kína új vasútvonalat épít Szerbiában."),
+        ("lv", "Ķīnas un Latvijas tirdzniecība pagājušajā gadā pieauga, ziņo muita."),  # China alone
+        ("lv", "Krievija iebruka Ukrainā 2022. gada februārī."),  # the war without China
+        ("hr", "Kina gradi novu željezničku prugu u Srbiji."),
     ],
 )
 def test_a_report_naming_only_some_of_the_countries_is_not_marked(language: str, text: str) -> None:
@@ -67,16 +62,18 @@ def test_the_names_apply_only_to_texts_of_their_language() -> None:
     # or sanctions; the country-names query is for languages without a file only
     english = "China, Russia and Ukraine were named in the report."
     assert not MATCHER.classify("", english, "en").review
-    # Finnish country names in a text declared Swedish (which has a file) are not read
-    finnish_in_swedish = "Kiinalaiset yritykset, Venäjä ja sota Ukrainaa vastaan."
-    assert not MATCHER.classify("", finnish_in_swedish, "sv").review
-    assert MATCHER.classify("", finnish_in_swedish, "fi").review
+    # Latvian country names in a text declared Swedish (which has a file) are not read
+    latvian_in_swedish = "Ķīnas uzņēmumi, Krievija un karš pret Ukrainu."
+    assert not MATCHER.classify("", latvian_in_swedish, "sv").review
+    assert MATCHER.classify("", latvian_in_swedish, "lv").review
 
 
 def test_country_names_come_from_cldr_in_each_language() -> None:
     finnish = country_aliases("fi")
     assert finnish["CHINA"][0] == "Kiin*" and finnish["RUSSIA"][0] == "Venäj*"
     assert "oros*" in country_aliases("hu")["RUSSIA"]  # the language's name: the adjective "orosz"
+    assert country_aliases("lv")["CHINA"][0] == "Ķīna*"  # four letters: Ķīnas, Ķīnai
+    assert country_aliases("vi")["RUSSIA"][0] == "Nga"  # three: as written
     assert country_aliases("th") == {}  # written without spaces: a name cannot be told apart
     assert country_aliases("qq") == {} and country_aliases("../x") == {}
 
@@ -102,14 +99,13 @@ def test_an_unknown_group_in_the_query_names_the_file_and_key(tmp_path: Path) ->
     ("language", "text"),
     [
         (
-            "fi",
-            "Yhdysvallat asetti pakotteita Xiamen Limbach -yhtiölle, joka toimitti moottoreita Venäjän "
-            "armeijan drooneihin.",
+            "lv",
+            "ASV noteica sankcijas pret Xiamen Limbach, kas piegādāja dzinējus Krievijas armijas droniem.",
         ),
         (
-            "hu",
-            "Az Egyesült Államok szankciókat vezetett be a Xiamen Limbach ellen, amely motorokat szállított "
-            "Oroszországnak.",
+            "hr",
+            "SAD je uveo sankcije tvrtki Xiamen Limbach koja je isporučivala motore za dronove ruske vojske "
+            "u Rusiji.",
         ),
     ],
 )

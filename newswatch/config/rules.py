@@ -31,7 +31,7 @@ SCOPES = ("sentence", "window", "paragraph", "document")
 #: found in every inflected form (newswatch/rules/inflection.py).
 Language = Literal[
     "en", "ru", "uk", "zh", "de", "fr", "es", "it", "pl", "ro", "bg", "ja", "ko", "ar", "tr",
-    "nl", "pt", "sv", "cs", "lt", "da", "no", "sk", "id", "hi",
+    "nl", "pt", "sv", "cs", "lt", "da", "no", "sk", "id", "hi", "fi", "et", "hu", "el",
 ]  # fmt: skip
 LANGUAGES: tuple[str, ...] = get_args(Language)
 DEFAULT_WINDOW = 2

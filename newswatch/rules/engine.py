@@ -114,6 +114,9 @@ _FAMILIES = {
     "ru": ("ru", "uk"),
     "uk": ("uk", "ru"),
     "bg": ("bg", "ru"),
+    # the language model takes a short Slovak text for Czech (and back) as often as not
+    "cs": ("cs", "sk"),
+    "sk": ("sk", "cs"),
     "da": ("da", "no"),
     "no": ("no", "da"),
 }

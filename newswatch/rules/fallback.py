@@ -1,15 +1,16 @@
 """Country names for texts in a language no rule file covers (pure, no I/O beyond Babel's data).
 
-The rule files hold twenty-five languages. A report in Finnish, Hungarian, Persian or
-Georgian matches none of their words, so it would be neither flagged nor marked for review:
-silently lost. CLDR (Babel's locale data) names China, Russia and Ukraine in every language
-it knows ("Kiina", "Venäjä", "Ukraina"; "Kína", "Oroszország", "orosz"; "چین", "روسیه"): those
-names join the groups of the same countries for texts in that language only, so that the
-ruleset's ``review_other_languages`` query can mark such a report for an analyst's look.
+The rule files hold 29 languages. A report in Latvian, Croatian, Persian or Georgian matches
+none of their words, so it would be neither flagged nor marked for review: silently lost.
+CLDR (Babel's locale data) names China, Russia and Ukraine in every language it knows
+("Ķīna", "Krievija", "Ukraina"; "Kina", "Rusija", "ruski"; "چین", "روسیه"): those names join
+the groups of the same countries for texts in that language only, so that the ruleset's
+``review_other_languages`` query can mark such a report for an analyst's look.
 
 A name of five letters or more is written as a prefix of all but its last letter, which
-finds its inflected forms in most languages ("Kiin*" finds Kiinan, kiinalaiset); a shorter
-one as written. Multi-word names are matched as written; languages written without spaces
+finds its inflected forms in most languages ("Krievij*" finds Krievijai); one of four
+letters as a prefix of itself, which finds its forms that add an ending (Latvian "Ķīnas",
+Greek "Κίνας"); a shorter one as written. Multi-word names are matched as written; languages written without spaces
 between words (Thai, Lao, Khmer, Burmese) are left out: a name inside a run of letters cannot
 be told from part of another word.
 """
@@ -26,6 +27,8 @@ COUNTRIES = {"CN": ("CHINA", "zh"), "RU": ("RUSSIA", "ru"), "UA": ("WAR", "uk")}
 NO_SPACES = frozenset({"th", "lo", "km", "my", "bo", "dz", "zh", "ja", "yue", "ii"})
 #: Names this long or longer are matched by all but their last letter.
 PREFIX_FROM = 5
+#: Names this long are matched by themselves as a prefix (an ending added).
+WHOLE_PREFIX = 4
 MIN_NAME = 3
 
 
@@ -37,6 +40,8 @@ def _written(name: str) -> str | None:
         return None
     if " " not in name and "-" not in name and len(name) >= PREFIX_FROM:
         return name[:-1] + "*"
+    if " " not in name and "-" not in name and len(name) == WHOLE_PREFIX:
+        return name + "*"
     return name
 
 

@@ -5,20 +5,21 @@
 Each word has a key per language: the dictionary form (lemma) for Russian and Ukrainian
 (pymorphy3 and its OpenCorpora / VESUM dictionaries; a reflexive verb is its plain verb), the
 Snowball stem (PyStemmer) for English, German, French, Spanish, Italian, Polish, Romanian,
-Turkish, Dutch, Portuguese, Swedish, Czech, Lithuanian, Danish, Norwegian, Indonesian and
-Hindi, the lemma (simplemma) for Bulgarian and Slovak, which Snowball lacks, and Larkey's light10 stem
-for Arabic (Snowball's Arabic stemmer keeps "والص" of "والصين"). Two words are the same word
-when their keys are equal.
+Turkish, Dutch, Portuguese, Swedish, Czech, Lithuanian, Danish, Norwegian, Indonesian, Hindi,
+Finnish, Estonian, Hungarian and Greek, the lemma (simplemma) for Bulgarian and Slovak, which
+Snowball lacks, and Larkey's light10 stem for Arabic (Snowball's Arabic stemmer keeps "والص"
+of "والصين"). Two words are the same word when their keys are equal.
 
 Matching stays one automaton pass: every alias word contributes the part all its forms share
 (its stem prefix) as a *candidate* key; a candidate found in a text is confirmed by comparing
 the key of the word it stands in with the alias's. Only candidates are looked up, so the cost
 follows the few words that start like an alias, not every word of the text; keys are cached
-per language. German, Dutch and Scandinavian compounds: an alias word of five letters or more
-is also found as the last part of a compound, which names what the compound is ("Kampfdrohnen" are drones;
-"Motorräder" are not motors, so a compound's first part is not looked at). Arabic attaches
-"and", "the", "to" to the word ("والصين"): an Arabic alias is found inside a word whose key
-is its key. Chinese, Japanese and Korean have no such layer (see ``alias_keys``).
+per language. German, Dutch, Scandinavian, Finnish, Estonian and Hungarian compounds: an alias
+word of five letters or more is also found as the last part of a compound, which names what
+the compound is ("Kampfdrohnen" are drones; "Motorräder" are not motors, so a compound's
+first part is not looked at). Arabic attaches "and", "the", "to" to the word ("والصين"): an
+Arabic alias is found inside a word whose key is its key. Chinese, Japanese and Korean have no
+such layer (see ``alias_keys``).
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ SNOWBALL = {
     "no": "norwegian",
     "id": "indonesian",
     "hi": "hindi",
+    "fi": "finnish",
+    "et": "estonian",
+    "hu": "hungarian",
+    "el": "greek",
 }
 MORPHOLOGY = ("ru", "uk")
 LEMMAS = ("bg", "sk")
@@ -64,7 +69,7 @@ KEYED = (*SNOWBALL, *MORPHOLOGY, *LEMMAS, *LIGHT_STEMS)
 #: Languages whose aliases are also found inside a word (prefixes such as "و", "ال" attach).
 INSIDE_WORDS = ("ar",)
 #: Languages that write compounds as one word, whose last part names what the compound is.
-COMPOUNDING = ("de", "nl", "sv", "da", "no")
+COMPOUNDING = ("de", "nl", "sv", "da", "no", "fi", "et", "hu")
 #: German, Dutch, Swedish: an alias word this long is also found as a compound's last part
 #: ("Kampfdrohnen", "gevechtsdrones", "stridsdrönare").
 COMPOUND_PART = 5
