@@ -6,24 +6,10 @@ claim status read from how a report puts its claim. Every text is written for th
 from __future__ import annotations
 
 import pytest
-from helpers import ROOT
+from rule_languages import CUES, MATCHER, found
 
-from newswatch.claims import classify_claim, load_cues
-from newswatch.rules import load_ruleset
+from newswatch.claims import classify_claim
 from newswatch.rules.text import build_doc, normalise, tokenize
-
-MATCHER = load_ruleset(ROOT / "config" / "rules")
-CUES = load_cues()
-
-
-def found(group: str, text: str, language: str) -> list[str]:
-    """The words of ``text`` (in ``language``) matched as ``group``."""
-    doc = build_doc("", "China: " + text)
-    return [
-        doc.original(h.start, h.end).lower()
-        for h in MATCHER.hits(doc, language=language).get(f"@{group}", [])
-    ]
-
 
 # (language, group, text, the form that must be found): each word is written once, or as a prefix
 FORMS = [
