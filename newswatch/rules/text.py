@@ -73,6 +73,9 @@ INDIC_FOLD = {
 #: The marks back, for a stemmer that reads the script itself.
 INDIC_UNFOLD = {letter: mark for mark, letter in INDIC_FOLD.items()}
 _HAS_INDIC = re.compile("[\u0900-\u0dff]")
+#: Either an Indic or a Chinese or Japanese character: one scan tells most texts (Latin,
+#: Cyrillic) that neither fold applies.
+_INDIC_OR_CJK = re.compile(f"[\u0900-\u0dff{CJK}]")
 _NEWLINE = re.compile(r"\n")
 
 
@@ -90,7 +93,10 @@ def normalise(text: str) -> str:
     for old, new in _FOLDS:  # str.replace is a C scan; translate() with a dict is not
         if old in lowered:
             lowered = lowered.replace(old, new)
-    if _HAS_INDIC.search(lowered) is not None:  # only Indic texts pay for the translation
+    first = _INDIC_OR_CJK.search(lowered)
+    if first is None:
+        return lowered
+    if _HAS_INDIC.search(lowered, first.start()) is not None:  # only Indic texts pay for the translation
         lowered = lowered.translate(INDIC_FOLD)
     return simplified(lowered)
 
