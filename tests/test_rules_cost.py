@@ -55,7 +55,9 @@ def test_a_ruleset_and_its_claim_cues_normalise_each_alias_and_term_once() -> No
     )
     assert done.returncode == 0, done.stderr
     distinct, most = json.loads(done.stdout)
-    assert distinct > 3_000  # the fifteen-language lexicon
+    # the groups' own aliases, the rules' terms and the gazetteer's names (a language file's
+    # words are normalised when a text of that language first comes)
+    assert distinct > 2_000
     assert most[0][1] == 1, most
 
 

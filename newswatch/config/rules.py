@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from newswatch.rules.syntax import Node
 
 MIN_WILDCARD_PREFIX = 3
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 SCOPES = ("sentence", "window", "paragraph", "document")
 #: The languages a rule file's ``[aliases]`` may be written in (ISO 639-1): their words are
 #: found in every inflected form (newswatch/rules/inflection.py).
@@ -44,8 +45,10 @@ def check_pattern(text: str) -> str | None:
     core = text.rstrip("*")
     if "*" in core:
         return f"{text!r}: '*' is allowed only at the end"
-    if not tokenize(core):
+    if _LETTER_OR_DIGIT.search(core) is None:  # what tokenize() would find no word in
         return f"{text!r} has no letters or digits"
+    if not text.endswith("*"):
+        return None  # most aliases: a word, checked without tokenizing it
     if (
         text.endswith("*")
         and len(tokenize(core)[-1]) < MIN_WILDCARD_PREFIX

@@ -452,15 +452,13 @@ class Matcher:
             for language, alias in pairs:
                 if alias not in groups.get(name, ()):
                     languages_of.setdefault((name, alias), set()).add(language)
-        sources = [
-            (f"@{name}", alias, frozenset[str]()) for name, aliases in groups.items() for alias in aliases
-        ]
-        sources += [(f"@{name}", alias, frozenset(only)) for (name, alias), only in languages_of.items()]
-        sources += [(f"!{name}", x, frozenset()) for name, phrases in self.excludes.items() for x in phrases]
-        sources += [
-            (term_id(leaf), leaf.text, frozenset()) for rule in every for leaf in _iter_terms(rule.tree)
-        ]
-        self._entries = [(term, key, only) for term, text, only in sources for key in _alias_keys(text)]
+        sources = [(f"@{name}", alias) for name, aliases in groups.items() for alias in aliases]
+        sources += [(f"!{name}", x) for name, phrases in self.excludes.items() for x in phrases]
+        sources += [(term_id(leaf), leaf.text) for rule in every for leaf in _iter_terms(rule.tree)]
+        self._entries = [(term, key) for term, text in sources for key in _alias_keys(text)]
+        # a language file's words as written, keyed when an automaton for its language is built
+        # (a start-up reads one language's, not all twenty-nine)
+        self._written = [(f"@{name}", alias, frozenset(only)) for (name, alias), only in languages_of.items()]
         # words of the language files, by language: keyed when a text of theirs first comes
         # (a crawl's start-up, or a ruleset only validated, does not analyse every language)
         self._words: dict[str, list[tuple[str, str]]] = {}
@@ -523,8 +521,12 @@ class Matcher:
                 found.language in inflection.COMPOUNDING and len(found.keys[0]) >= inflection.COMPOUND_PART
             ):
                 by_key.setdefault(("^", found.prefix), []).append(found)
-        entries = [
-            (term, key) for term, key, only in self._entries if family is None or not only or only & family
+        entries = list(self._entries)
+        entries += [
+            (term, key)
+            for term, alias, only in self._written
+            if family is None or only & family
+            for key in _alias_keys(alias)
         ]
         candidates: list[tuple[Inflected, ...]] = []
         for (mode, key), members in by_key.items():
