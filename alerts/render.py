@@ -309,6 +309,10 @@ def claim_line(alert: AlertView) -> str:
     return f"{icon} *{word}*" + (f" — {words}" if words else "")
 
 
+#: Language codes ISO 639 retired that pages still declare: Hebrew, Indonesian, Yiddish, Romanian.
+_RETIRED_CODES = {"iw": "he", "in": "id", "ji": "yi", "mo": "ro"}
+
+
 @lru_cache(maxsize=512)
 def language_name(code: str | None) -> str:
     """``ru`` → ``Russian``, ``pt`` → ``Portuguese``: CLDR's English name of a language code
@@ -318,7 +322,8 @@ def language_name(code: str | None) -> str:
         return ""
     from babel import Locale
 
-    name = Locale("en").languages.get(code.replace("_", "-").split("-")[0].lower())
+    base = code.replace("_", "-").split("-")[0].lower()
+    name = Locale("en").languages.get(_RETIRED_CODES.get(base, base))
     return str(name) if name else code
 
 

@@ -176,6 +176,8 @@ class Scale:
 
 
 def _table(language: str, kinds: Sequence[str]) -> dict[str, set[int]]:
+    """Scale word → multipliers from ``language``'s CLDR compact formats; a short form of two
+    letters or fewer is left out (Greek "εκ." is also centimetres, French "Md" is rare)."""
     from babel import Locale, UnknownLocaleError
 
     try:
@@ -186,7 +188,8 @@ def _table(language: str, kinds: Sequence[str]) -> dict[str, set[int]]:
     for kind in kinds:
         for by_magnitude in (formats.get(kind) or {}).values():
             for magnitude, pattern in by_magnitude.items():
-                if scaled := _scale_word(str(pattern.pattern), int(magnitude)):
+                scaled = _scale_word(str(pattern.pattern), int(magnitude))
+                if scaled and (kind == "long" or len(scaled[0]) > 2 or _ideographic(scaled[0])):
                     words.setdefault(scaled[0], set()).add(scaled[1])
     return words
 
@@ -216,6 +219,9 @@ def scale(language: str) -> Scale:
     from babel import Locale, UnknownLocaleError
 
     words = _table(language, ("long", "short")) if language else {}
+    if language == "zh":  # traditional Chinese writes 萬 and 億
+        for word, multipliers in _table("zh_Hant", ("long", "short")).items():
+            words.setdefault(word, set()).update(multipliers)
     if not words:
         anywhere: dict[str, set[int]] = {}
         for other in MONTH_LANGUAGES:

@@ -88,19 +88,22 @@ _WEEKDAYS = {
 _NUMBER = re.compile(r"\d+(?:[./,:-]\d+)*(?:st|nd|rd|th)?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _SENTENCE_END = re.compile(r"[.!?:;»\"“”]\s*$")
-_STOPLISTS = (
-    "English", "German", "Russian", "Ukrainian", "French", "Spanish", "Italian", "Romanian",
-    "Dutch", "Portuguese", "Swedish", "Danish", "Norwegian_Bokmal", "Indonesian",
-)  # fmt: skip
+_STOPLISTS = ("English", "German", "Russian", "Ukrainian", "French", "Spanish", "Italian", "Romanian")
+#: Lists read for an article in that language only, beside the ones above: in the other
+#: languages' articles their words are names and content ("Korea", "India", "video").
+#: Indonesian's, Czech's, Polish's, Slovak's and Lithuanian's jusText lists hold topic words
+#: ("perang", "senjata", "zbraně", "broń": war, weapons) and are not read.
+_OWN_STOPLIST = {"nl": "Dutch", "pt": "Portuguese", "sv": "Swedish", "da": "Danish", "no": "Norwegian_Bokmal"}
 
 
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    """Function words of the outlets' languages (jusText's lists, as trafilatura uses them)."""
+@lru_cache(maxsize=16)
+def stopwords(language: str = "") -> frozenset[str]:
+    """Function words of the outlets' languages (jusText's lists, as trafilatura uses them),
+    with those of ``language`` when it has a list of its own (``_OWN_STOPLIST``)."""
     import justext
 
     words: set[str] = set()
-    for name in _STOPLISTS:
+    for name in (*_STOPLISTS, *([_OWN_STOPLIST[language]] if language in _OWN_STOPLIST else [])):
         words |= {w.lower() for w in justext.get_stoplist(name)}
     return frozenset(words)
 
@@ -148,9 +151,8 @@ def stem(word: str) -> str:
     return word if word[:1].isdigit() else word[:STEM]
 
 
-def _terms(words: list[str]) -> set[str]:
-    """Stems of the content words; CJK text gives character bigrams."""
-    stop = stopwords()
+def _terms(words: list[str], stop: frozenset[str]) -> set[str]:
+    """Stems of the content words (not in ``stop``); CJK text gives character bigrams."""
     out: set[str] = set()
     cjk: list[str] = []
     for word in words:
@@ -168,10 +170,9 @@ def _terms(words: list[str]) -> set[str]:
     return out
 
 
-def _entities(lead: str) -> set[str]:
+def _entities(lead: str, stop: frozenset[str]) -> set[str]:
     """Names and numbers of the lead: capitalised words that do not start a sentence (and
-    are not function words), and numbers that are not years alone."""
-    stop = stopwords()
+    are not function words, ``stop``), and numbers that are not years alone."""
     out: set[str] = set()
     lead = _normal(lead)
     for match in _TOKEN.finditer(lead):
@@ -333,15 +334,16 @@ def fingerprint(
     lead = lead_of(text)
     title = title or ""
     language = (language or "").split("-")[0].split("_")[0].lower()
+    stop = stopwords({"nb": "no", "nn": "no"}.get(language, language))
     return Fingerprint(
         minhash=values.tobytes(),
         shingles=len(shingles) if len(shingles) >= MIN_SHINGLES else 0,
-        title_terms=tuple(sorted(_terms(tokens(title)))),
-        lead_terms=tuple(sorted(_terms(tokens(lead)))),
-        entities=tuple(sorted(_entities(lead))),
+        title_terms=tuple(sorted(_terms(tokens(title), stop))),
+        lead_terms=tuple(sorted(_terms(tokens(lead), stop))),
+        entities=tuple(sorted(_entities(lead, stop))),
         numbers=tuple(sorted(_numbers(title))),
         weekdays=tuple(sorted(weekdays(lead_of(text, FIRST_WORDS)))),
-        anchors=anchoring.anchors(title, lead, entities, stopwords(), language),
+        anchors=anchoring.anchors(title, lead, entities, stop, language),
         headline=anchoring.headline_numbers(title, language),
         language=language,
         script=anchoring.script(f"{title} {lead}"),

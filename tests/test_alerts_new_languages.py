@@ -99,3 +99,8 @@ def test_every_language_code_gets_its_english_name() -> None:
         "Portuguese",
     ]
     assert language_name("qq") == "qq" and language_name(None) == ""
+    assert [language_name(c) for c in ("iw", "in", "mo")] == [
+        "Hebrew",
+        "Indonesian",
+        "Romanian",
+    ]  # retired codes

@@ -259,3 +259,27 @@ def test_estonian_mitte_ainult_ei_is_no_denial() -> None:
 )
 def test_english_sell_is_not_found_in_finnish_or_estonian_words(language: str, text: str, word: str) -> None:
     assert word not in found("SUPPLY", text, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("et", "Selles sõjas kasutab Venemaa armee Hiina droone."),  # "in this", not English "sells"
+        ("fi", "Venäjä iski Kiovaan kiinalaisten droonien avulla."),  # "by means of"
+        ("fi", "On mahdollista, että kiinalaiset droonit päätyvät Venäjän armeijalle."),  # "possible"
+        ("fi", "Kiinalaisia drooneja on helppo ohjata, ja Venäjän armeija lennättää niitä."),  # "easy"
+        ("hu", "Az orosz hadsereg kínai drónok segítségével támadja Ukrajnát."),  # "by means of"
+        ("sk", "Rusko pokračovalo v útokoch pomocou čínskych dronov na ukrajinské mestá."),  # "by means of"
+    ],
+)
+def test_everyday_words_that_start_like_support_words_make_no_supply_claim(language: str, text: str) -> None:
+    verdict = MATCHER.classify("", text, language)
+    assert "supply-to-russia" not in verdict.rules, (language, verdict.rules, verdict.terms)
+
+
+def test_finnish_koska_because_is_no_negation() -> None:
+    text = "Koska Kiina toimitti Venäjälle drooneja, Yhdysvallat asetti pakotteita."
+    verdict = MATCHER.classify("", text, "fi")
+    assert "supply-to-russia" in verdict.rules and "denial-of-support" not in verdict.rules, verdict.rules
+    never = MATCHER.classify("", "Kiina ei ole koskaan toimittanut aseita Venäjälle.", "fi")
+    assert "denial-of-support" in never.rules

@@ -45,7 +45,7 @@ def check_pattern(text: str) -> str | None:
     core = text.rstrip("*")
     if "*" in core:
         return f"{text!r}: '*' is allowed only at the end"
-    if _LETTER_OR_DIGIT.search(core) is None:  # what tokenize() would find no word in
+    if _LETTER_OR_DIGIT.search(core) is None:  # punctuation or marks alone (stricter than a token)
         return f"{text!r} has no letters or digits"
     if not text.endswith("*"):
         return None  # most aliases: a word, checked without tokenizing it

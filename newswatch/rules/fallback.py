@@ -10,7 +10,7 @@ the groups of the same countries for texts in that language only, so that the ru
 A name of five letters or more is written as a prefix of all but its last letter, which
 finds its inflected forms in most languages ("Krievij*" finds Krievijai); one of four
 letters as a prefix of itself, which finds its forms that add an ending (Latvian "Ķīnas",
-Croatian "Kinu"); a shorter one as written. Multi-word names are matched as written;
+not "Ķīnā"); a shorter one as written. Multi-word names are matched as written;
 languages written without spaces between words (Thai, Lao, Khmer, Burmese) are left out: a
 name inside a run of letters cannot be told from part of another word.
 """
