@@ -1,12 +1,14 @@
 """Danish and Norwegian in the default ruleset (config/rules/lang/da.toml, no.toml) and the claim
 cues (config/rules/claims/lang/da.toml, no.toml): words found in their inflected forms and in
 compounds, reports of the topic flagged, look-alikes left quiet, a negated supply read as a
-denial, and a claim's status read from how it is put. Every text is written for these tests."""
+denial, and a claim's status read from how it is put. Every text is written for these tests.
+Its tables (FORMS, FLAGGED, QUIET, …) are checked by tests/test_rules_languages.py; the
+checks here are its languages' own."""
 
 from __future__ import annotations
 
 import pytest
-from rule_languages import CUES, MATCHER, found
+from rule_languages import CUES, found
 
 from newswatch.claims import classify_claim
 
@@ -27,13 +29,6 @@ FORMS = [
     ("no", "SUPPLY", "Selskapene leverte elektronikk via Kasakhstan.", "leverte"),
     ("no", "CHINA", "Kineserne forhandlet lenge.", "kineserne"),
 ]
-
-
-@pytest.mark.parametrize(("language", "group", "text", "form"), FORMS, ids=[f"{c[0]}-{c[3]}" for c in FORMS])
-def test_danish_and_norwegian_words_are_found_in_inflected_forms_and_compounds(
-    language: str, group: str, text: str, form: str
-) -> None:
-    assert form in found(group, text, language), (language, group, text)
 
 
 def test_levere_does_not_find_the_verb_to_live() -> None:
@@ -59,12 +54,6 @@ FLAGGED = {
 }
 
 
-@pytest.mark.parametrize("case", list(FLAGGED))
-def test_reports_in_danish_and_norwegian_are_flagged(case: str) -> None:
-    verdict = MATCHER.classify("", FLAGGED[case])
-    assert verdict.flagged, (case, verdict.terms)
-
-
 QUIET = {
     "da trade": "Kina og Rusland aftalte at handle mere olie, gas og korn.",
     "da energy": "Kina øgede sin import af russisk olie og gas i år.",
@@ -78,23 +67,10 @@ QUIET = {
 }
 
 
-@pytest.mark.parametrize("case", list(QUIET))
-def test_look_alikes_in_danish_and_norwegian_stay_quiet(case: str) -> None:
-    verdict = MATCHER.classify("", QUIET[case])
-    assert not verdict.flagged, (case, verdict.rules, verdict.terms)
-
-
 NEGATED_SUPPLY = {
     "da": "Kina har aldrig leveret våben til Rusland, sagde ministeriet.",
     "no": "Kina har aldri levert våpen til Russland, sa departementet.",
 }
-
-
-@pytest.mark.parametrize("language", list(NEGATED_SUPPLY))
-def test_a_negated_supply_in_danish_and_norwegian_is_a_denial(language: str) -> None:
-    verdict = MATCHER.classify("", NEGATED_SUPPLY[language])
-    assert "denial-of-support" in verdict.rules, verdict.rules
-    assert "supply-to-russia" not in verdict.rules, verdict.rules
 
 
 # (language, text, status): one claim per text, each decided by a cue of that language
@@ -136,17 +112,6 @@ CLAIMS = [
     ),
     ("no", "Ifølge tolldata sendte det kinesiske selskapet krutt til en russisk fabrikk.", "confirmed"),
 ]
-
-
-@pytest.mark.parametrize(
-    ("language", "text", "expected"), CLAIMS, ids=[f"{c[0]}-{c[2]}-{i}" for i, c in enumerate(CLAIMS)]
-)
-def test_the_claim_status_is_read_from_danish_and_norwegian_cues(
-    language: str, text: str, expected: str
-) -> None:
-    claim = classify_claim(CUES, "", text, language)
-    assert claim.status == expected, claim
-    assert claim.cue is not None, claim  # a cue decided, not the default
 
 
 @pytest.mark.parametrize(

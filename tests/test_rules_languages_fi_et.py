@@ -1,7 +1,9 @@
 """Finnish and Estonian in the default ruleset (config/rules/lang/fi.toml, et.toml) and the claim
 cues (config/rules/claims/lang/fi.toml, et.toml): words found in their cases and in compounds,
 reports of the topic flagged, look-alikes left quiet, a negated supply read as a denial, and a
-claim's status read from how it is put. Every text is written for these tests."""
+claim's status read from how it is put. Every text is written for these tests.
+Its tables (FORMS, FLAGGED, QUIET, …) are checked by tests/test_rules_languages.py; the
+checks here are its languages' own."""
 
 from __future__ import annotations
 
@@ -41,13 +43,6 @@ FORMS = [
 ]
 
 
-@pytest.mark.parametrize(("language", "group", "text", "form"), FORMS, ids=[f"{c[0]}-{c[3]}" for c in FORMS])
-def test_finnish_and_estonian_words_are_found_in_their_cases_and_compounds(
-    language: str, group: str, text: str, form: str
-) -> None:
-    assert form in found(group, text, language), (language, group, text)
-
-
 @pytest.mark.parametrize(
     ("language", "group", "text"),
     [
@@ -84,12 +79,6 @@ FLAGGED = {
 }
 
 
-@pytest.mark.parametrize("case", list(FLAGGED))
-def test_reports_in_finnish_and_estonian_are_flagged(case: str) -> None:
-    verdict = MATCHER.classify("", FLAGGED[case], case[:2])
-    assert verdict.flagged, (case, verdict.terms)
-
-
 QUIET = {
     "fi trade": "Kiina ja Venäjä sopivat lisäävänsä öljyn, kaasun ja viljan kauppaa.",
     "fi energy": "Kiina lisäsi venäläisen öljyn ja kaasun tuontia tänä vuonna.",
@@ -114,23 +103,10 @@ QUIET = {
 }
 
 
-@pytest.mark.parametrize("case", list(QUIET))
-def test_look_alikes_in_finnish_and_estonian_stay_quiet(case: str) -> None:
-    verdict = MATCHER.classify("", QUIET[case], case[:2])
-    assert not verdict.flagged, (case, verdict.rules, verdict.terms)
-
-
 NEGATED_SUPPLY = {
     "fi": "Kiina ei ole koskaan toimittanut aseita Venäjälle, sanoi ulkoministeriö.",
     "et": "Hiina pole kunagi tarninud Venemaale relvi, ütles välisministeerium.",
 }
-
-
-@pytest.mark.parametrize("language", list(NEGATED_SUPPLY))
-def test_a_negated_supply_in_finnish_and_estonian_is_a_denial(language: str) -> None:
-    verdict = MATCHER.classify("", NEGATED_SUPPLY[language], language)
-    assert "denial-of-support" in verdict.rules, verdict.rules
-    assert "supply-to-russia" not in verdict.rules, verdict.rules
 
 
 NOT_ONLY = {
@@ -138,13 +114,6 @@ NOT_ONLY = {
     "fi ei ainoastaan": "Kiina ei ainoastaan myy Venäjälle mikrosiruja, vaan myös ostaa sen kaasua.",
     "et mitte ainult": "Hiina tarnib Venemaale mitte ainult drooniosi, vaid ka mikrokiipe.",
 }
-
-
-@pytest.mark.parametrize("case", list(NOT_ONLY))
-def test_not_only_in_finnish_and_estonian_is_no_denial(case: str) -> None:
-    verdict = MATCHER.classify("", NOT_ONLY[case], case[:2])
-    assert "supply-to-russia" in verdict.rules, verdict.rules
-    assert "denial-of-support" not in verdict.rules, verdict.rules
 
 
 # (language, text, status): one claim per text, each decided by a cue of that language
@@ -200,17 +169,6 @@ CLAIMS = [
     ("et", "Allatulistatud Vene droonide rusudest leiti Hiina komponente.", "confirmed"),
     ("et", "Ukraina väed võtsid vangi kaks Hiina kodanikku, kes võitlesid Vene armee ridades.", "confirmed"),
 ]
-
-
-@pytest.mark.parametrize(
-    ("language", "text", "expected"), CLAIMS, ids=[f"{c[0]}-{c[2]}-{i}" for i, c in enumerate(CLAIMS)]
-)
-def test_the_claim_status_is_read_from_finnish_and_estonian_cues(
-    language: str, text: str, expected: str
-) -> None:
-    claim = classify_claim(CUES, "", text, language)
-    assert claim.status == expected, claim
-    assert claim.cue is not None, claim  # a cue decided, not the default
 
 
 @pytest.mark.parametrize(
