@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from alerts.outbox import AlertView
 from newswatch.clock import from_sql_time
+from newswatch.language import base_code
 from newswatch.rules.gazetteer import Entity
 
 SEVERITY_LABEL = {
@@ -309,10 +310,6 @@ def claim_line(alert: AlertView) -> str:
     return f"{icon} *{word}*" + (f" — {words}" if words else "")
 
 
-#: Language codes ISO 639 retired that pages still declare: Hebrew, Indonesian, Yiddish, Romanian.
-_RETIRED_CODES = {"iw": "he", "in": "id", "ji": "yi", "mo": "ro"}
-
-
 @lru_cache(maxsize=512)
 def language_name(code: str | None) -> str:
     """``ru`` → ``Russian``, ``pt`` → ``Portuguese``: CLDR's English name of a language code
@@ -322,8 +319,7 @@ def language_name(code: str | None) -> str:
         return ""
     from babel import Locale
 
-    base = code.replace("_", "-").split("-")[0].lower()
-    name = Locale("en").languages.get(_RETIRED_CODES.get(base, base))
+    name = Locale("en").languages.get(base_code(code))
     return str(name) if name else code
 
 

@@ -36,6 +36,24 @@ _lock = threading.Lock()
 MODEL_FILE = Path("resources") / "lid.176.ftz"
 _UPPER = re.compile("[A-Z]")
 _ASCII_LETTER = re.compile("[A-Za-z]")
+#: Codes ISO 639 retired that pages still declare: Hebrew, Indonesian, Yiddish, Romanian.
+_RETIRED = {"iw": "he", "in": "id", "ji": "yi", "mo": "ro"}
+#: Norwegian Bokmål and Nynorsk, as pages declare them, read with the one Norwegian rule file.
+_RULE_LANGUAGE = {"nb": "no", "nn": "no"}
+
+
+def base_code(language: str | None) -> str:
+    """A declared code without its region and in use: ``pt-BR`` and ``pt_BR`` are ``pt``,
+    ``iw`` is ``he``; empty for none."""
+    base = (language or "").replace("_", "-").split("-")[0].lower()
+    return _RETIRED.get(base, base)
+
+
+def code(language: str | None) -> str:
+    """The language of a code as the rules and stories look it up: :func:`base_code`, with
+    ``nb`` and ``nn`` read as ``no``."""
+    base = base_code(language)
+    return _RULE_LANGUAGE.get(base, base)
 
 
 @cache

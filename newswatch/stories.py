@@ -43,6 +43,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from newswatch import anchors as anchoring
+from newswatch.language import code
 from newswatch.minhash import signature
 from newswatch.text import CJK
 
@@ -333,8 +334,8 @@ def fingerprint(
     values = signature(shingles, NUM_PERM)  # datasketch's MinHash values (newswatch/minhash.py)
     lead = lead_of(text)
     title = title or ""
-    language = (language or "").split("-")[0].split("_")[0].lower()
-    stop = stopwords({"nb": "no", "nn": "no"}.get(language, language))
+    language = code(language)
+    stop = stopwords(language)
     return Fingerprint(
         minhash=values.tobytes(),
         shingles=len(shingles) if len(shingles) >= MIN_SHINGLES else 0,

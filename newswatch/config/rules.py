@@ -49,11 +49,7 @@ def check_pattern(text: str) -> str | None:
         return f"{text!r} has no letters or digits"
     if not text.endswith("*"):
         return None  # most aliases: a word, checked without tokenizing it
-    if (
-        text.endswith("*")
-        and len(tokenize(core)[-1]) < MIN_WILDCARD_PREFIX
-        and not re.search(r"[\u3400-\u9fff]", core)
-    ):
+    if len(tokenize(core)[-1]) < MIN_WILDCARD_PREFIX and not re.search(r"[\u3400-\u9fff]", core):
         return f"{text!r}: a wildcard needs at least {MIN_WILDCARD_PREFIX} letters before '*'"
     return None
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar
 from ahocorasick_rs import AhoCorasick, MatchKind
 
 from newswatch.config.rules import LANGUAGES
-from newswatch.language import guesses
+from newswatch.language import code, guesses
 from newswatch.rules import fallback, inflection
 from newswatch.rules.inflection import Inflected
 from newswatch.rules.syntax import (
@@ -99,14 +99,11 @@ MIN_GUESS = 0.05
 _LANGUAGE_FILES = frozenset(LANGUAGES)
 _T = TypeVar("_T")
 
-#: Codes of a language the rule files know by another (Norwegian Bokmål and Nynorsk, as pages
-#: declare them, are Norwegian's file).
-_SAME_LANGUAGE = {"nb": "no", "nn": "no"}
-
 
 def _codes(languages: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    """The languages given, as the rule files name them (``nb`` is ``no``)."""
     given = (languages,) if isinstance(languages, str) else languages or ()
-    return tuple(_SAME_LANGUAGE.get(code, code) for code in given)
+    return tuple(code(language) for language in given)
 
 
 #: Languages whose texts are read with each other's inflections too.
@@ -565,7 +562,7 @@ class Matcher:
         automata = self.automata(language)
         found = _scan(automata.automaton, doc.norm, self.max_matches)
         given = _codes(language)
-        for other in (code for code in given if code not in _LANGUAGE_FILES):
+        for other in (given_code for given_code in given if given_code not in _LANGUAGE_FILES):
             names = self.country_names(other)
             for key, end in (_scan(names, doc.norm, self.max_matches) if names else {}).items():
                 if found.get(key, -1) < end:
@@ -683,7 +680,7 @@ class Matcher:
         title, text = _composed(title or ""), _composed(text or "")
         languages: tuple[str, ...] | None
         if language is not None:
-            languages = _codes(language.replace("_", "-").split("-")[0].lower())
+            languages = _codes(language)
         else:  # a sure guess, else the two likeliest; no guess: every language's words
             found = guesses(title, text, 2)
             sure = found[:1] if found and found[0][1] >= SURE_LANGUAGE else found
@@ -705,10 +702,10 @@ class Matcher:
         reviews = [self.review]
         if languages and not any(x in _LANGUAGE_FILES for x in languages):
             reviews.append(self.review_other)  # a language without a rule file: its country names
-        review = [r for r in reviews if r is not None and can[id(r.tree)](present)]
-        if not possible and not review:  # most articles: some term a rule needs is absent
+        reviewable = [r for r in reviews if r is not None and can[id(r.tree)](present)]
+        if not possible and not reviewable:  # most articles: some term a rule needs is absent
             return Verdict(False, 0.0, None, (), (), ())
-        needed = set().union(*(self._leaves[rule.id] for rule in [*possible, *review]))
+        needed = set().union(*(self._leaves[rule.id] for rule in [*possible, *reviewable]))
         hits = self.hits(doc, needed, scanned)
         evaluation = _Evaluation(self, doc, hits)
         matches = []
@@ -723,7 +720,7 @@ class Matcher:
         score = round(sum(m.weight for m in matches), 3)
         flagged = bool(matches) and score >= self.threshold
         severity = max((m.severity for m in matches), key=SEVERITY_RANK.__getitem__) if flagged else None
-        for rule in review if not flagged else ():
+        for rule in reviewable if not flagged else ():
             got = evaluation.rule_hits(rule, hits)
             if got is not None:
                 terms = _terms(doc, got, made)

@@ -70,7 +70,7 @@ KEYED = (*SNOWBALL, *MORPHOLOGY, *LEMMAS, *LIGHT_STEMS)
 INSIDE_WORDS = ("ar",)
 #: Languages that write compounds as one word, whose last part names what the compound is.
 COMPOUNDING = ("de", "nl", "sv", "da", "no", "fi", "et", "hu")
-#: German, Dutch, Swedish: an alias word this long is also found as a compound's last part
+#: In those languages, an alias word this long is also found as a compound's last part
 #: ("Kampfdrohnen", "gevechtsdrones", "stridsdrönare").
 COMPOUND_PART = 5
 #: The part before it has at least this many letters ("Kampf|drohnen").

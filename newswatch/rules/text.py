@@ -72,10 +72,11 @@ INDIC_FOLD = {
 }
 #: The marks back, for a stemmer that reads the script itself.
 INDIC_UNFOLD = {letter: mark for mark, letter in INDIC_FOLD.items()}
-_HAS_INDIC = re.compile("[\u0900-\u0dff]")
+_INDIC_CHARS = f"{chr(_INDIC.start)}-{chr(_INDIC.stop - 1)}"
+_HAS_INDIC = re.compile(f"[{_INDIC_CHARS}]")
 #: Either an Indic or a Chinese or Japanese character: one scan tells most texts (Latin,
 #: Cyrillic) that neither fold applies.
-_INDIC_OR_CJK = re.compile(f"[\u0900-\u0dff{CJK}]")
+_INDIC_OR_CJK = re.compile(f"[{_INDIC_CHARS}{CJK}]")
 _NEWLINE = re.compile(r"\n")
 
 
