@@ -216,7 +216,12 @@ RUSSIAN = (
     "Евросоюз ввёл санкции против четырёх китайских компаний, поставлявших России двигатели для "
     "беспилотников. В Пекине решение назвали ошибкой.",
 )
-ENGLISH = ("China ships drones to Russia", "China is selling drones and missiles to Russia, officials said.")
+# one rule only (supply-to-russia): the goods stand too far from "Beijing" for the rule that
+# reads Chinese goods beside Russia's forces
+ENGLISH = (
+    "Beijing keeps shipping Russia its attack drones",
+    "Beijing is selling Russia large numbers of attack drones and missiles, officials said.",
+)
 
 
 @functools.cache
@@ -297,10 +302,11 @@ def test_an_alert_shows_rule_ids_and_no_gloss_when_the_rule_files_cannot_be_read
     archive_article(db, *RUSSIAN, "ru")
     with caplog.at_level(logging.WARNING, logger="newswatch.alerts"):
         view = _view(db, tmp_path / "no-such-rules")
-    assert view.rule_labels == ("supply-to-russia", "sanctions-on-chinese-suppliers") and view.gloss == ()
+    rule_ids = ("supply-to-russia", "sanctions-on-chinese-suppliers")
+    assert view.rule_labels == rule_ids and view.gloss == ()
     assert "show rule ids, no labels or glosses" in caplog.text
     blocks = render_alert(view, ZoneInfo("UTC")).blocks
-    assert blocks[-1]["elements"][0]["text"] == "About: supply-to-russia; sanctions-on-chinese-suppliers"
+    assert blocks[-1]["elements"][0]["text"] == "About: " + "; ".join(rule_ids)
 
 
 def test_a_russian_alert_glosses_its_matched_words_in_english_from_the_lexicon(tmp_path: Path) -> None:
@@ -309,17 +315,19 @@ def test_a_russian_alert_glosses_its_matched_words_in_english_from_the_lexicon(t
     view = _view(db, RULES)
     assert view.language == "ru"
     assert view.gloss == (
-        ("китайских", "China, Chinese"),
+        ("санкции", "sanctions, export controls"),
+        ("китайских компаний", "Chinese companies"),
         ("поставлявших", "supply, sale or help"),
         ("России", "Russia, Russian"),
         ("двигатели", "weapons or dual-use goods"),
         ("беспилотников", "weapons or dual-use goods"),
-    )  # the words the evidence shows in bold, in their order
+    )  # the words the evidence shows in bold (every matching rule's), in their order
     blocks = render_alert(view, ZoneInfo("UTC")).blocks
     texts = [b["elements"][0]["text"] for b in blocks if b["type"] == "context"]
     assert (
-        "In English: *китайских* — China, Chinese; *поставлявших* — supply, sale or help; *России* — Russia, "
-        "Russian; *двигатели*, *беспилотников* — weapons or dual-use goods"
+        "In English: *санкции* — sanctions, export controls; *китайских компаний* — Chinese companies; "
+        "*поставлявших* — supply, sale or help; *России* — Russia, Russian; *двигатели*, *беспилотников* — "
+        "weapons or dual-use goods"
     ) in texts
     assert "news · 20 Nov 2026 09:00 UTC · Russian" in texts
 
@@ -350,7 +358,7 @@ def test_a_word_of_an_included_group_is_glossed_by_its_own_group(tmp_path: Path)
     archive_article(
         db,
         "Гонконгские компании поставляют беспилотники России",
-        "Компании из Гонконга поставляли двигатели для беспилотников российской армии, сообщили источники.",
+        "Посредники из Гонконга поставляли двигатели для беспилотников российской армии, сообщили источники.",
         "ru",
     )
     gloss = dict(_view(db, RULES).gloss)
@@ -415,7 +423,8 @@ def test_broken_rule_files_are_logged_once_not_at_every_pass(
     topic.write_text(good + "\n[[rules]]\nid = 1\n", encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="newswatch.alerts"):
         views = [_view(db, rules) for _ in range(3)]  # three dispatcher passes: an outbox each
-    assert all(v.rule_labels == ("supply-to-russia", "sanctions-on-chinese-suppliers") for v in views)
+    rule_ids = ("supply-to-russia", "sanctions-on-chinese-suppliers")
+    assert all(v.rule_labels == rule_ids for v in views)
     assert caplog.text.count("show rule ids, no labels or glosses") == 1
     assert caplog.text.count("without entity facts") == 1
     caplog.clear()
@@ -1234,3 +1243,25 @@ def test_a_confirmed_post_whose_ids_are_not_text_is_sent_once(
     assert (first["status"], first["attempts"], first["slack_ts"]) == ("sent", 1, None)
     assert [c.answer for c in slack.posts()].count("odd_ids") == 1
     assert all(alert(db, i)["status"] == "sent" for i in ids)
+
+
+def test_the_evidence_marks_the_words_of_every_rule_that_matched_the_sentence(tmp_path: Path) -> None:
+    # the supply rule is the most severe, and marks "made"; the sanctions rule marks "sanctions"
+    # and "Chinese companies", the named-supplier rule the whole company name
+    title = "US sanctions Chinese drone engine makers"
+    text = (
+        "The US imposed sanctions on three Chinese companies, among them Xiamen Limbach Aircraft Engine, "
+        "which made the engines for Russia's Garpiya drones."
+    )
+    verdict = load_ruleset(RULES).classify(title, text, "en")
+    (evidence,) = verdict.evidence
+    marked = [evidence.sentence[a:b] for a, b in evidence.highlights]
+    assert {"sanctions", "Chinese companies", "Xiamen Limbach Aircraft Engine", "made"} <= set(marked)
+    assert "Xiamen" not in marked  # inside the company's name: one span
+    db = tmp_path / "data" / "newswatch.db"
+    archive_article(db, title, text, "en")
+    view = _view(db, RULES)
+    assert view.evidence is not None
+    shown = {view.evidence["sentence"][a:b] for a, b in view.evidence["highlights"]}
+    assert {"sanctions", "Chinese companies", "Xiamen Limbach Aircraft Engine", "made"} <= shown
+    assert "*sanctions*" in evidence_mrkdwn(view.evidence)

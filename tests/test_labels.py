@@ -51,11 +51,13 @@ NEWS = {
     "review": (
         "Beijing counts the cost of the sanctions",
         "Beijing said sanctions over the war in Ukraine hurt trade with Moscow.\n\n"
-        "Exporters in Harbin said orders had fallen since the spring.",
+        "Exporters in Mudanjiang said orders had fallen since the spring.",
     ),
     "sights": (
-        "Harbin trader sends thermal sights north",
-        "A trader in Harbin sold thermal imaging sights to buyers in Moscow last month, customs records show.",
+        "Mudanjiang trader sends thermal sights north",
+        # Mudanjiang: a Chinese city the rules do not name, so they miss the article
+        "A trader in Mudanjiang sold thermal imaging sights to buyers in Moscow last month, customs records "
+        "show.",
     ),
     "metro": ("Warsaw opens new metro line", "The new line opened ahead of schedule, the city said."),
 }
@@ -134,7 +136,7 @@ def test_label_finds_an_article_by_id_or_by_any_spelling_of_its_url_alerted_or_n
 ) -> None:
     monkeypatch.setenv("LOGNAME", "analyst7")  # the terminal's login name (getpass reads it first)
     miss = news.urls["sights"].replace("https://www.", "http://") + "/?utm_source=twitter#top"
-    done = invoke(cli, "label", miss, "relevant", "--note", "thermal sights: dual-use, Harbin to Moscow")
+    done = invoke(cli, "label", miss, "relevant", "--note", "thermal sights: dual-use, Mudanjiang to Moscow")
     assert done.exit_code == 0, done.output
     assert f"article {news.ids['sights']} labelled relevant by analyst7" in done.output
     assert NEWS["sights"][0] in done.output and "note: thermal sights" in done.output
@@ -146,7 +148,7 @@ def test_label_finds_an_article_by_id_or_by_any_spelling_of_its_url_alerted_or_n
             "label": "relevant",
             "who": "analyst7",
             "source": "cli",
-            "note": "thermal sights: dual-use, Harbin to Moscow",
+            "note": "thermal sights: dual-use, Mudanjiang to Moscow",
         },
         {
             "article_id": news.ids["drills"],
@@ -320,12 +322,12 @@ def test_rules_report_counts_alerts_judgements_precision_and_the_misses(news: Ne
 
 CANDIDATE_RULE = """
 [[rules]]
-id = "optics-from-harbin"
-description = "Thermal sights sold from Harbin to Moscow"
-label = "Optics from Harbin"
+id = "optics-from-mudanjiang"
+description = "Thermal sights sold from Mudanjiang to Moscow"
+label = "Optics from Mudanjiang"
 severity = "low"
 scope = "sentence"
-query = '"thermal imaging" AND harbin AND moscow'
+query = '"thermal imaging" AND mudanjiang AND moscow'
 """
 
 
@@ -584,10 +586,10 @@ def test_rules_suggest_prints_candidates_per_language_and_changes_nothing(news: 
     (english,) = json.loads(done.output)
     assert (english["language"], english["misses"], english["irrelevant"]) == ("en", 2, 1)
     terms = [c["term"] for c in english["candidates"]]
-    assert "harbin" in terms and "the" not in terms and "said" not in terms  # in the irrelevant one too
+    assert "mudanjiang" in terms and "the" not in terms and "said" not in terms  # in the irrelevant one too
     assert all(
         c["examples"] == sorted([news.ids["sights"], news.ids["review"]]) for c in english["candidates"]
     )
     text = invoke(cli, "rules", "suggest").output
-    assert "en: 2 missed relevant, 1 irrelevant judged" in text and "harbin" in text
+    assert "en: 2 missed relevant, 1 irrelevant judged" in text and "mudanjiang" in text
     assert {p: p.read_bytes() for p in RULES.rglob("*.toml")} == rules_before

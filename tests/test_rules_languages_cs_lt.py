@@ -24,7 +24,7 @@ FORMS = [
     ("cs", "CN_ENTITIES", "Čínským firmám hrozí tresty.", "čínským firmám"),
     ("cs", "CN_ENTITIES", "Seznam čínských firem se rozrostl.", "čínských firem"),
     ("cs", "RUSSIA_MILITARY", "Ruské armádě chybí motory.", "ruské armádě"),
-    ("cs", "RUSSIA_MILITARY", "Zakázky ruských zbrojovek rostou.", "zbrojovek"),
+    ("cs", "RUSSIA_MILITARY", "Zakázky ruských zbrojovek rostou.", "ruských zbrojovek"),
     ("cs", "PEOPLE", "Mezi zajatci jsou i čínští občané.", "občané"),
     ("cs", "COMBAT", "Muže naverbovali přes inzeráty.", "naverbovali"),
     ("lt", "CHINA", "Detalės atkeliavo iš Kinijos.", "kinijos"),
@@ -126,5 +126,7 @@ def test_a_short_slovak_report_taken_for_czech_is_read_with_the_slovak_words() -
 def test_czech_pomoci_by_means_of_is_no_supply() -> None:
     # "pomocí" ("by means of", the instrumental of pomoc) in a Czech text, read with the Slovak
     # words too, is not help given
+    # (Chinese drones in Russia's attacks are flagged as Chinese goods with Russia, not as supply)
     text = "Rusko pokračovalo v útocích pomocí čínských dronů na ukrajinská města."
-    assert not MATCHER.classify("", text, "cs").flagged
+    rules = MATCHER.classify("", text, "cs").rules
+    assert not {"supply-to-russia", "support-for-russian-war-machine", "military-aid"} & set(rules)

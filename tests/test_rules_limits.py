@@ -109,7 +109,7 @@ def test_long_text_verdicts_are_the_same_as_on_their_parts() -> None:
     (evidence,) = many.evidence  # one sentence, shown as a window of it with its marks
     assert len(evidence.sentence) <= 1_000 and evidence.sentence.endswith("…")
     marked = [evidence.sentence[a:b] for a, b in evidence.highlights]
-    assert "Chinese" in marked and "supplying" in marked
+    assert any("Chinese" in word for word in marked) and "supplying" in marked
 
 
 def test_an_article_past_the_character_budget_is_judged_on_its_start_and_says_so() -> None:

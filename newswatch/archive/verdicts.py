@@ -12,7 +12,7 @@ from newswatch.archive.connection import ArchiveError, Db
 from newswatch.archive.outbox import STATUS, Outbox
 from newswatch.archive.stories import StoryWrites
 from newswatch.rules import Verdict
-from newswatch.rules.engine import SEVERITY_RANK
+from newswatch.rules.engine import SEVERITY_RANK, merge_spans
 
 if TYPE_CHECKING:
     from newswatch.claims import Claim
@@ -242,17 +242,28 @@ class Verdicts:
             return None
 
     def best_evidence(self, article_id: int) -> dict[str, Any] | None:
-        """The first evidence of the article's most severe match: {field, sentence, highlights}."""
+        """The first evidence of the article's most severe match: {field, sentence, highlights},
+        with the words every other match found in that sentence marked too (a sanctions rule's
+        "sanctions" beside a supply rule's "made")."""
         rows = self.db.rows(
             "SELECT evidence FROM matches WHERE article_id = ? "
             "ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, score DESC, id",
             (article_id,),
         )
+        best: dict[str, Any] | None = None
+        spans: set[tuple[int, int]] = set()
         for row in rows:
             items = json.loads(row["evidence"] or "[]")
-            if items:
-                return dict(items[0])
-        return None
+            if best is None and items:
+                best = dict(items[0])
+            if best is None:
+                continue
+            for item in items:
+                if item.get("sentence") == best.get("sentence") and item.get("field") == best.get("field"):
+                    spans |= {(int(a), int(b)) for a, b in item.get("highlights") or ()}
+        if best is not None and spans:
+            best["highlights"] = [list(span) for span in merge_spans(sorted(spans))]
+        return best
 
     def matched_words(self, article_id: int) -> tuple[str | None, list[tuple[str, str]]]:
         """The article's language and its stored matched words with their groups, the most

@@ -729,9 +729,16 @@ class Matcher:
         best = sorted(matches, key=lambda m: (-SEVERITY_RANK[m.severity], -m.weight))
         by_sentence: dict[str, Evidence] = {}
         from_text = any(e.field == "text" for m in best for e in m.evidence)
-        for e in (e for m in best for e in m.evidence):  # one sentence once, from the most severe rule
-            if e.field == "text" or not from_text:  # the headline only when the text has none
-                by_sentence.setdefault(e.sentence, e)
+        # one sentence once, in the order of the most severe rule's, with every rule's matched words
+        for e in (e for m in best for e in m.evidence):
+            if e.field != "text" and from_text:  # the headline only when the text has none
+                continue
+            seen = by_sentence.get(e.sentence)
+            if seen is None:
+                by_sentence[e.sentence] = e
+            elif not set(e.highlights) <= set(seen.highlights):
+                spans = merge_spans(sorted({*seen.highlights, *e.highlights}))
+                by_sentence[e.sentence] = Evidence(seen.field, seen.sentence, spans)
         evidence = tuple(by_sentence.values())[:2]
         terms = tuple(dict.fromkeys(t for m in matches for t in m.terms))
         return Verdict(
@@ -1162,7 +1169,7 @@ def _evidence(doc: Doc, got: list[Hit]) -> tuple[Evidence, ...]:
         raw = doc.original(start, end)
         lead = len(raw) - len(raw.lstrip())
         sentence = raw.strip()
-        spans = _merge(sorted({(h.start - start - lead, h.end - start - lead) for h in group}))
+        spans = merge_spans(sorted({(h.start - start - lead, h.end - start - lead) for h in group}))
         out.append(Evidence("title" if group[0].field == 0 else "text", *_clip(sentence, spans)))
     return tuple(out)
 
@@ -1191,7 +1198,7 @@ def _clip(
     return prefix + sentence[low:high] + suffix, kept
 
 
-def _merge(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+def merge_spans(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     """Overlapping spans as their union ("Russia" inside "Russia's military")."""
     merged: list[tuple[int, int]] = []
     for start, end in spans:
