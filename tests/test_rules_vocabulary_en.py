@@ -119,3 +119,21 @@ def test_chinese_goods_with_russias_units_hardware_or_ukrainian_front_line_towns
 )
 def test_ukrainian_cities_and_crimea_name_the_war(text: str, place: str) -> None:
     assert place in found("UA_PLACES", text, "en") and place in found("WAR", text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Chinese chips were found in the wreckage of a Kh-101 cruise missile.", "en"),
+        ("Китайские микросхемы нашли в обломках ракеты Х-101.", "ru"),
+        ("Chinese engines were fitted to Orlan-10 drones shot down over the Donbas.", "en"),
+    ],
+)
+def test_russian_missiles_and_drones_named_by_their_designation_are_russias_military(
+    text: str, language: str
+) -> None:
+    assert "chinese-goods-with-russian-forces" in MATCHER.classify("", text, language).rules, text
+
+
+def test_a_first_name_or_a_flower_that_names_a_russian_weapon_too_is_no_weapon() -> None:
+    assert found("RUSSIA_MILITARY", "Iskander, a trader from Tashkent, bought gerberas in Moscow", "en") == []
