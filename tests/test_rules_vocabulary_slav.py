@@ -141,6 +141,11 @@ NOT_RUSSIAS_MILITARY = [
 
 # (language, group, text, the form found): the new words, places and units in their case forms
 FORMS = [
+    # Russians as people: the plural's stem is not the singular's
+    ("pl", "RUSSIA", "Chińskie drony trafiły do Rosjan.", "rosjan"),
+    ("pl", "RUSSIA", "Rosjanie kupili chińskie drony.", "rosjanie"),
+    ("bg", "RUSSIA", "Руснаците купиха китайски дронове.", "руснаците"),
+    ("bg", "RUSSIA", "Руснаци купиха дронове.", "руснаци"),
     ("ru", "CN_PLACES", "Склад в Синьцзяне", "синьцзяне"),
     ("ru", "CN_PLACES", "Заводы Тяньцзиня", "тяньцзиня"),
     ("ru", "RUSSIA_MILITARY", "Для российских оружейных заводов", "российских оружейных заводов"),
