@@ -1265,3 +1265,32 @@ def test_the_evidence_marks_the_words_of_every_rule_that_matched_the_sentence(tm
     shown = {view.evidence["sentence"][a:b] for a, b in view.evidence["highlights"]}
     assert {"sanctions", "Chinese companies", "Xiamen Limbach Aircraft Engine", "made"} <= shown
     assert "*sanctions*" in evidence_mrkdwn(view.evidence)
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    ['["ab"]', "not json", '{"sentence": "x"}', "[[1, 2, 3]]", '[{"field": "text", "highlights": 7}]'],
+)
+def test_a_damaged_stored_evidence_row_holds_up_no_alert_and_marks_nothing_wrong(
+    tmp_path: Path, damaged: str
+) -> None:
+    title = "US sanctions Chinese drone engine makers"
+    text = (
+        "The US imposed sanctions on three Chinese companies, among them Xiamen Limbach Aircraft Engine, "
+        "which made the engines for Russia's Garpiya drones."
+    )
+    db = tmp_path / "data" / "newswatch.db"
+    archive_article(db, title, text, "en")
+    with sqlite3.connect(db) as conn:
+        first, *others = [r[0] for r in conn.execute("SELECT id FROM matches ORDER BY id")]
+        conn.execute("UPDATE matches SET evidence = ? WHERE id = ?", (damaged, others[0]))
+        sentence = json.loads(
+            conn.execute("SELECT evidence FROM matches WHERE id = ?", (first,)).fetchone()[0]
+        )[0]
+        sentence["highlights"] = [*sentence["highlights"], [4, 100_000], [-50, 30], ["a", "b"]]
+        conn.execute("UPDATE matches SET evidence = ? WHERE id = ?", (json.dumps([sentence]), others[-1]))
+    view = _view(db, RULES)
+    assert view.evidence is not None
+    size = len(view.evidence["sentence"])
+    assert all(0 <= a < b <= size for a, b in view.evidence["highlights"])
+    assert "*made*" in evidence_mrkdwn(view.evidence)

@@ -11,7 +11,7 @@ from rule_languages import MATCHER, found
 FLAGGED = [
     "A Shenzhen trader shipped thermal sights to a Russian tank factory.",
     "Two Jiangsu manufacturers delivered CNC lathes to Russia's largest munitions plant.",
-    "A Chinese company sold imagery of Ukrainian air bases to Russia's army.",
+    "A Chinese company sold aerial imagery of Ukrainian air bases to Russia's army.",
     "Chinese exporters supplied flight controllers to a plant in Russia's Tatarstan.",
     "A Wuhan-based firm sold night-vision scopes to Russian units fighting in Ukraine.",
     "Traders in Heilongjiang supply milling machines to Russian weapons factories.",
@@ -117,8 +117,38 @@ def test_chinese_goods_with_russias_units_hardware_or_ukrainian_front_line_towns
 @pytest.mark.parametrize(
     ("text", "place"), [("shelling of Kharkiv", "kharkiv"), ("in occupied Crimea", "crimea")]
 )
-def test_ukrainian_cities_and_crimea_name_the_war(text: str, place: str) -> None:
-    assert place in found("UA_PLACES", text, "en") and place in found("WAR", text, "en")
+def test_ukrainian_cities_and_crimea_are_ukrainian_places_not_the_war_alone(text: str, place: str) -> None:
+    # read with Russia by chinese-goods-with-russian-forces only: Odessa is also in Texas
+    assert place in found("UA_PLACES", text, "en") and found("WAR", text, "en") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # a position is also a stance, a unit a subsidiary
+        ("Beijing said it supports Russian positions on Ukraine at the UN Security Council.", "en"),
+        ("Пекин поддерживает российскую позицию по украинскому урегулированию.", "ru"),
+        ("Pékin soutient la position russe sur l'Ukraine au Conseil de sécurité.", "fr"),
+        ("Haval's Russian unit sold 150,000 Chinese-built cars last year.", "en"),
+        ("Huawei's Russian unit supplies Chinese servers to Sberbank.", "en"),
+        # Ukrainian place names in other places and senses
+        ("Police in Odessa, Texas, captured two Chinese nationals smuggling fentanyl.", "en"),
+        ("China is now the main supplier of buses to Lviv.", "en"),
+        # Turkish "harbin" is "of the war"; 第聂伯河南岸 holds 河南 (Henan) across two words
+        ("Elektronik harbin en önemli silahı olan dronlar Rus ordusu için kritik hale geldi.", "tr"),
+        ("乌军无人机在第聂伯河南岸摧毁了俄军坦克。", "zh"),
+        # civilian senses of goods words
+        (
+            "A Chinese military-grade phone went on sale in Russia, where the war has cut Western brands.",
+            "en",
+        ),
+        ("中国子弹头列车技术受俄罗斯青睐。", "zh"),
+    ],
+)
+def test_stances_subsidiaries_other_odessas_and_civilian_words_are_not_flagged(
+    text: str, language: str
+) -> None:
+    assert not MATCHER.classify("", text, language).flagged, text
 
 
 @pytest.mark.parametrize(

@@ -253,15 +253,12 @@ class Verdicts:
         best: dict[str, Any] | None = None
         spans: set[tuple[int, int]] = set()
         for row in rows:
-            items = json.loads(row["evidence"] or "[]")
-            if best is None and items:
-                best = dict(items[0])
-            if best is None:
-                continue
-            for item in items:
+            for item in _evidence_items(row["evidence"]):
+                if best is None:
+                    best = item
                 if item.get("sentence") == best.get("sentence") and item.get("field") == best.get("field"):
-                    spans |= {(int(a), int(b)) for a, b in item.get("highlights") or ()}
-        if best is not None and spans:
+                    spans |= _spans(item.get("highlights"), len(str(best.get("sentence") or "")))
+        if best is not None:
             best["highlights"] = [list(span) for span in merge_spans(sorted(spans))]
         return best
 
@@ -293,3 +290,24 @@ class Verdicts:
         found = self.db.value("SELECT evidence FROM articles WHERE id = ?", (article_id,))
         sentence = str(found or "").split("\n")[0]
         return {"field": "text", "sentence": sentence, "highlights": []} if sentence else None
+
+
+def _evidence_items(stored: Any) -> list[dict[str, Any]]:
+    """The evidence items of a stored ``matches.evidence`` (a JSON list of objects); whatever
+    else a row holds (an older or damaged archive) gives none, so it never holds up an alert."""
+    try:
+        items = json.loads(stored or "[]")
+    except (TypeError, ValueError):
+        return []
+    return [dict(item) for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def _spans(highlights: Any, size: int) -> set[tuple[int, int]]:
+    """The well-formed spans of stored highlights: two integers within a sentence of ``size``."""
+    out: set[tuple[int, int]] = set()
+    for span in highlights if isinstance(highlights, list) else ():
+        if isinstance(span, list | tuple) and len(span) == 2 and all(type(x) is int for x in span):
+            start, end = span
+            if 0 <= start < end <= size:
+                out.add((start, end))
+    return out
