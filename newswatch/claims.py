@@ -43,6 +43,7 @@ from newswatch.rules.gazetteer import Gazetteer
 from newswatch.rules.loader import contents_key, current_key
 from newswatch.rules.syntax import MAX_DEPTH, Node, groups_in
 from newswatch.rules.text import build_doc
+from newswatch.text import cross_reference
 
 Status = Literal["alleged", "official", "designated", "denied", "confirmed"]
 STATUSES: tuple[Status, ...] = ("alleged", "official", "designated", "denied", "confirmed")
@@ -368,7 +369,9 @@ def classify_claim(
         language = found[0][0] if found else None
     lead = _lead(text)
     zones: list[tuple[Zone, str, str]] = [("title", title, ""), ("lead", "", lead)]
-    quoted = " \n".join(e[:EVIDENCE_CHARS] for e in list(evidence)[:MAX_EVIDENCE] if e)
+    quoted = " \n".join(
+        e[:EVIDENCE_CHARS] for e in list(evidence)[:MAX_EVIDENCE] if e and not cross_reference(e)
+    )
     if quoted:
         zones.append(("evidence", "", quoted))
     for zone, zone_title, zone_text in zones:
@@ -382,7 +385,9 @@ def classify_claim(
 
 
 def _lead(text: str) -> str:
-    """The body's first ``LEAD_SENTENCES`` sentences."""
+    """The body's first ``LEAD_SENTENCES`` sentences, lines that point to another article
+    ("Read also: …", left by an extractor or in text from elsewhere) left out."""
+    text = "\n".join(line for line in text[: 2 * MAX_LEAD_CHARS].split("\n") if not cross_reference(line))
     doc = build_doc("", text[:MAX_LEAD_CHARS])
     starts = [s - doc.text_start for s in doc.sentence_starts if s > doc.text_start]
     return text[: starts[LEAD_SENTENCES - 1] if len(starts) >= LEAD_SENTENCES else MAX_LEAD_CHARS]

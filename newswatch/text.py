@@ -1,7 +1,9 @@
 """Scripts: which characters are Chinese or Japanese (those scripts put no spaces between
 words, so rules match them as substrings, stories read them as character runs, and search
 finds them with a trigram index), which are Korean, and traditional Chinese read as
-simplified (OpenCC's ``t2s`` tables), so one spelling of a Chinese word finds both."""
+simplified (OpenCC's ``t2s`` tables), so one spelling of a Chinese word finds both; and lines
+that point to another article ("Read also: …"), which extraction drops as chrome and claims
+and evidence never quote (text from elsewhere still holds them)."""
 
 from __future__ import annotations
 
@@ -72,3 +74,25 @@ def simplified(text: str) -> str:
     if len(out) == len(text):
         return out
     return "".join(_simplified_char(c) if CJK_CHAR.match(c) else c for c in text)  # a phrase changed length
+
+
+# A pointer to another article: a "see also" label and that article's headline on one line,
+# with or without a colon ("Смотрите также СБУ допросила пленных", "Read also: …"). Only
+# labels no sentence of prose opens with; a single "Related" needs its colon (PROMO_LINES).
+CROSS_REFERENCE_LINE = re.compile(
+    r"""^(?:(?:read|see)\ (?:also|more)|also\ read|related\ (?:story|stories|articles?|posts?|news|coverage)
+      |lesen\ sie\ (?:auch|mehr)|mehr\ zum\ thema|(?:à\ )?lire\ aussi|voir\ aussi
+      |le[ae]\ también|ver\ también|leggi\ anche|czytaj\ (?:więcej|też|także)|zobacz\ (?:też|także)
+      |citește\ și|leia\ também|veja\ também|lees\ ook|läs\ också|lue\ myös|baca\ juga
+      |(?:читайте|смотрите)\ (?:также|тоже)|(?:также|тоже)\ читайте|читайте\ також|дивіться\ також
+      |також\ читайте|прочетете\ още|вижте\ още|διαβάστε\ (?:επίσης|ακόμη)|اقرأ\ أيضا|यह\ भी\ पढ़ें
+      |相关(?:新闻|阅读|报道|文章)|延伸阅读|推荐阅读|関連(?:記事|ニュース)|관련\ ?기사)
+      (?:\s*[:：|–—-]\s*|\s+)\S.{0,300}$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def cross_reference(line: str) -> bool:
+    """Whether a line points to another article ("Read also: …"): its words are that article's
+    headline, not this one's claim."""
+    return bool(CROSS_REFERENCE_LINE.match(line.strip()))

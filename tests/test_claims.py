@@ -278,6 +278,28 @@ def test_the_rules_evidence_sentences_are_read_after_the_lead() -> None:
     assert status(lead + "More on the plant follows.", language="en") == "alleged"
 
 
+@pytest.mark.parametrize(
+    ("line", "language"),
+    [
+        ("Read also: US sanctions Chinese drone-parts suppliers", "en"),
+        ("See also US Treasury sanctioned two Hong Kong firms", "en"),
+        ("Смотрите также США ввели санкции против китайских компаний", "ru"),
+        ("Читайте також: Китайські компанії потрапили під санкції США", "uk"),
+    ],
+)
+def test_a_line_pointing_to_another_article_does_not_decide_the_status(line: str, language: str) -> None:
+    # the pointed-to article's headline is a designation; this report only alleges
+    lead = {
+        "en": "According to the report, a Chinese factory makes engines for Russian drones.",
+        "ru": "По данным издания, китайский завод делает двигатели для российских дронов.",
+        "uk": "За даними видання, китайський завод робить двигуни для російських дронів.",
+    }[language]
+    text = f"{line}\n{lead}"
+    assert status(f"{lead}\n{line.split(' ', 2)[-1]}", language=language) == "designated"
+    claim = classify_claim(CUES, "", text, language, evidence=[line])
+    assert claim.status == "alleged" and claim.cue is not None and line not in claim.cue.sentence
+
+
 # --- negation and what is not done yet -----------------------------------------------------
 
 

@@ -107,6 +107,19 @@ def test_seed_style_chrome_lines_are_removed() -> None:
     assert strip_chrome(text) == "Real sentence one.\nReal sentence two."
 
 
+def test_a_line_pointing_to_another_article_is_dropped_with_or_without_its_colon() -> None:
+    pointers = [
+        "Смотрите также СБУ допросила пленных: что удалось узнать",
+        "Read also: Hong Kong firm among nine hit by sanctions",
+        "Дивіться також Китай постачає Росії дрони",
+        "Lesen Sie auch Warum die Sanktionen nicht wirken",
+    ]
+    text = "Real sentence one.\n" + "\n".join(pointers) + "\nReal sentence two."
+    assert strip_chrome(text) == "Real sentence one.\nReal sentence two."
+    prose = "Also readying its fleet, the navy said so.\nRelated to this, sales grew.\nSee the list below."
+    assert strip_chrome(prose) == prose
+
+
 # A story of some length: closing credits are dropped when they are a small part of it.
 STORY = "\n".join(paragraphs("closing credits", 24))
 

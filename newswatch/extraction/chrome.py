@@ -23,6 +23,7 @@ from newswatch.extraction.patterns import (
     SOCIAL_LINE,
 )
 from newswatch.extraction.words import WORD, norm, word_triples
+from newswatch.text import cross_reference
 
 _QUOTES = re.compile(r"[\"“”«»„]")
 _LIST_MARK = re.compile(r"^\s*(?:\d{1,2}[.)]\s+|[•·*|\-–]\s*)")
@@ -34,6 +35,7 @@ def _is_chrome_line(line: str, title: str, names: set[str]) -> bool:
         (line.strip() and not WORD.search(line))  # marks only: "***", "––––", "“„"
         or CHROME_LINES.match(bare)
         or PROMO_LINES.match(bare)
+        or cross_reference(bare)
         or EMBED_LINE.search(bare)
         or _social_line(bare)
         or (len(bare) <= 200 and RIGHTS_LINE.search(bare))
