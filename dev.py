@@ -28,9 +28,9 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
-def run(*cmd: str | Path, check: bool = True) -> int:
+def run(*cmd: str | Path, check: bool = True, env: dict[str, str] | None = None) -> int:
     print("+", " ".join(str(c) for c in cmd), flush=True)
-    return subprocess.run([str(c) for c in cmd], cwd=ROOT, check=check).returncode
+    return subprocess.run([str(c) for c in cmd], cwd=ROOT, check=check, env=env).returncode
 
 
 def setup(extras: str = "") -> None:
@@ -68,7 +68,11 @@ def main(argv: list[str]) -> int:
         # they compute; work stealing keeps the slow end-to-end tests from forming a tail
         workers = str((os.cpu_count() or 1) + 1)
         parallel = [] if chosen else ["-n", workers, "--dist", "worksteal"]
-        return run(PYTHON, "-m", "pytest", *parallel, *args, check=False)
+        # bytecode cached (in the git-ignored __pycache__) even where the environment turns it
+        # off: the tests start hundreds of `newswatch` processes, and each test worker collects
+        # every test module, each compiling the project again without it
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        return run(PYTHON, "-m", "pytest", *parallel, *args, check=False, env=env)
     if command == "bench":
         setup()
         names = args or sorted(p.stem for p in (ROOT / "bench").glob("*.py"))

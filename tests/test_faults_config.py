@@ -2,7 +2,8 @@
 real command line with ONE line on stderr naming the file (or the environment variable), the
 entry and the problem, exit code 2, before anything runs: no archive, no HTTP request.
 
-Each case runs the real `newswatch` in a subprocess (in parallel: they are independent). The
+Each case runs the real `newswatch` in a subprocess (one test each, so the test workers run
+them in parallel and no worker runs another's). The
 outlets file of every case whose fault lies elsewhere is valid and points at a loopback trap
 socket of its own, so a command that got as far as crawling would be seen connecting there.
 A command still running after HANG seconds has hung (a FIFO opened for reading blocks) and
@@ -18,8 +19,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -415,22 +415,6 @@ def _run(case: Case, folder: Path, trap: socket.socket) -> Outcome:
     return Outcome(case, folder, result, _connections(trap))
 
 
-@pytest.fixture(scope="module")
-def outcomes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Outcome]]:
-    """Every case, run once, four at a time."""
-    traps = {case.id: _trap() for case in CASES}
-    try:
-        with ThreadPoolExecutor(4) as pool:
-            futures = {
-                case.id: pool.submit(_run, case, tmp_path_factory.mktemp("case"), traps[case.id])
-                for case in CASES
-            }
-            yield {key: future.result() for key, future in futures.items()}
-    finally:
-        for trap in traps.values():
-            trap.close()
-
-
 def test_the_catalogue_covers_outlets_rules_and_settings_with_at_least_twenty_cases() -> None:
     assert len(CASES) >= 20 and len({c.id for c in CASES}) == len(CASES)
     kinds = {c.id.split("-")[0] for c in CASES}
@@ -441,10 +425,12 @@ def test_the_catalogue_covers_outlets_rules_and_settings_with_at_least_twenty_ca
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_bad_configuration_stops_before_anything_runs_with_one_line(
-    case: Case, outcomes: dict[str, Outcome]
-) -> None:
-    outcome = outcomes[case.id]
+def test_bad_configuration_stops_before_anything_runs_with_one_line(case: Case, tmp_path: Path) -> None:
+    trap = _trap()
+    try:
+        outcome = _run(case, tmp_path, trap)
+    finally:
+        trap.close()
     result, folder = outcome.result, outcome.folder
     assert "Traceback" not in result.stderr, result.stderr[-2000:]
     lines = [line for line in result.stderr.splitlines() if line.strip()]

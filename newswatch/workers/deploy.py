@@ -15,6 +15,7 @@ it needs no rules (docs/scaling.md says why).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -63,7 +64,12 @@ def stage(folder: Path, project: str, version: str, targets: Sequence[str] = ())
 
 def _scrapyd_deploy(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "scrapyd_client.deploy", *args]
-    return subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False, timeout=600)
+    # sources only: without this, bdist_egg adds this Python's bytecode, which a worker on
+    # another Python version cannot use
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run(
+        command, cwd=folder, capture_output=True, text=True, check=False, timeout=600, env=env
+    )
 
 
 def build_egg(target: Path, project: str = "newswatch", version: str | None = None) -> Path:
