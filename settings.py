@@ -56,6 +56,10 @@ RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's remote control, off: an HTTP endpoint on localhost that runs any Python it is
+# sent, its token in a job file that a killed crawl leaves behind; a crawl parses hostile pages
+# and needs neither (a setting, not an EXTENSIONS entry: Scrapy before 2.19 has no such module)
+REMOTE_CONTROL_ENABLED = False
 DNS_TIMEOUT = 20
 STATS_DUMP = False  # the per-outlet figures go to crawl_runs and the summary table instead
 LOG_FORMATTER = "spiders.logs.NewsLogFormatter"  # a dropped item: one line (outlet, URL, reason)

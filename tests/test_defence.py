@@ -9,7 +9,9 @@ The crawls are real subprocesses started by the service's Launcher; Datasette is
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from fakeweb import FakeWeb
-from helpers import ROOT, crawl_env, datasette_server, outlet_table, write_outlets
+from helpers import NEWSWATCH, ROOT, crawl_env, datasette_server, outlet_table, write_outlets
 from outlet_sites import rss
 
 from newswatch.service.launcher import Launcher, crawl_command
@@ -67,6 +69,31 @@ def test_a_real_crawl_gets_its_settings_but_no_secret(tmp_path: Path, web: FakeW
     for needed in ("PATH", "NEWSWATCH_DB", "NEWSWATCH_OUTLETS", "NEWSWATCH_HTTPCACHE", "no_proxy"):
         assert environment[needed] == env[needed], needed
     assert outcome.status == "ok", outcome  # the crawl ran on that environment and recorded its run
+
+
+def test_a_crawl_runs_no_code_execution_server_and_a_killed_one_leaves_no_job_file(
+    tmp_path: Path, web: FakeWeb
+) -> None:
+    # Scrapy's remote-control extension (on by default since 2.19) serves an HTTP endpoint that
+    # runs any Python it is sent, and writes its token to a job file a killed crawl leaves behind
+    web.add("/slow/feed.xml", rss([]), content_type="application/rss+xml", delay=20)
+    outlets = tmp_path / "outlets.toml"
+    write_outlets(outlets, outlet_table("slow", web.url("/slow/"), feeds=[web.url("/slow/feed.xml")]))
+    state = tmp_path / "state"
+    env = crawl_env(tmp_path, outlets, XDG_STATE_HOME=str(state), NEWSWATCH_DOWNLOAD_TIMEOUT="60")
+    crawl = subprocess.Popen(
+        [*NEWSWATCH, "crawl"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while web.hits("/slow/feed.xml") == 0 and crawl.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert web.hits("/slow/feed.xml") == 1 and crawl.poll() is None  # crawling, the feed in flight
+        assert [p for p in state.rglob("*") if p.is_file()] == []
+    finally:
+        crawl.kill()
+        crawl.wait()
+    assert [p for p in state.rglob("*") if p.is_file()] == []
 
 
 def test_the_service_environment_is_filtered_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
