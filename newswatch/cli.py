@@ -40,6 +40,11 @@ def _settings(overrides: Sequence[str] = (), *, for_crawl: bool = False) -> Any:
             from scrapy.utils.project import get_project_settings
 
             settings = get_project_settings()  # imports settings.py, which checks the environment
+            # Scrapy's remote control is off (settings.py); out of the components too, so that
+            # its module and aiohttp (0.2 s of start-up) are not imported to find that out
+            base = settings.getdict("EXTENSIONS_BASE")
+            if base.pop("scrapy.extensions.remote_control.RemoteControl", None) is not None:
+                settings.set("EXTENSIONS_BASE", base, priority="default")
         else:
             from newswatch.config.project import ProjectSettings
 
