@@ -41,7 +41,8 @@ def _settings(overrides: Sequence[str] = (), *, for_crawl: bool = False) -> Any:
 
             settings = get_project_settings()  # imports settings.py, which checks the environment
             # Scrapy's remote control is off (settings.py); out of the components too, so that
-            # its module and aiohttp (0.2 s of start-up) are not imported to find that out
+            # its module and aiohttp (0.2 s of start-up) are not imported to find that out (so
+            # `-s REMOTE_CONTROL_ENABLED=True` cannot turn it on for a crawl either)
             base = settings.getdict("EXTENSIONS_BASE")
             if base.pop("scrapy.extensions.remote_control.RemoteControl", None) is not None:
                 settings.set("EXTENSIONS_BASE", base, priority="default")

@@ -76,18 +76,21 @@ def simplified(text: str) -> str:
     return "".join(_simplified_char(c) if CJK_CHAR.match(c) else c for c in text)  # a phrase changed length
 
 
-# A pointer to another article: a "see also" label and that article's headline on one line,
-# with or without a colon ("Смотрите также СБУ допросила пленных", "Read also: …"). Only
-# labels no sentence of prose opens with; a single "Related" needs its colon (PROMO_LINES).
+# A pointer to another article: a "see also" label and that article's headline on one line
+# ("Read also: …", "Смотрите также СБУ допросила пленных"). Without a separator after the label
+# the rest must read as a headline, not end as a sentence does: "Read more about it in the
+# report, the minister said." and "Related news reports said …" are prose. A single "Related"
+# needs its colon (PROMO_LINES).
 CROSS_REFERENCE_LINE = re.compile(
-    r"""^(?:(?:read|see)\ (?:also|more)|also\ read|related\ (?:story|stories|articles?|posts?|news|coverage)
-      |lesen\ sie\ (?:auch|mehr)|mehr\ zum\ thema|(?:à\ )?lire\ aussi|voir\ aussi
-      |le[ae]\ también|ver\ también|leggi\ anche|czytaj\ (?:więcej|też|także)|zobacz\ (?:też|także)
-      |citește\ și|leia\ também|veja\ também|lees\ ook|läs\ också|lue\ myös|baca\ juga
-      |(?:читайте|смотрите)\ (?:также|тоже)|(?:также|тоже)\ читайте|читайте\ також|дивіться\ також
-      |також\ читайте|прочетете\ още|вижте\ още|διαβάστε\ (?:επίσης|ακόμη)|اقرأ\ أيضا|यह\ भी\ पढ़ें
-      |相关(?:新闻|阅读|报道|文章)|延伸阅读|推荐阅读|関連(?:記事|ニュース)|관련\ ?기사)
-      (?:\s*[:：|–—-]\s*|\s+)\S.{0,300}$""",
+    r"""^(?:(?:read|see)\s(?:also|more)|also\sread|related\s(?:story|stories|articles?|posts?|news|coverage)
+      |lesen\ssie\s(?:auch|mehr)|mehr\szum\sthema|(?:à\s)?lire\saussi|voir\saussi
+      |le[ae]\stambién|ver\stambién|leggi\sanche|czytaj\s(?:więcej|też|także)|zobacz\s(?:też|także)
+      |citește\sși|leia\stambém|veja\stambém|lees\sook|läs\sockså|lue\smyös|baca\sjuga
+      |(?:читайте|смотрите)\s(?:также|тоже)|(?:также|тоже)\sчитайте|читайте\sтакож|дивіться\sтакож
+      |також\sчитайте|прочетете\sоще|вижте\sоще|διαβάστε\s(?:επίσης|ακόμη)
+      |[اإ]قرأ\sأيضا[\u064B-\u0652]?|यह\sभी\sपढ़ें
+      |相关(?:新闻|阅读|报道|文章)|延伸阅读|推荐阅读|関連(?:記事|ニュース)|관련\s?기사)
+      (?:\s*[:：|–—-]\s*\S.{0,300}|\s+\S.{0,300}(?<![.;,:。])(?<![.;,:。]["”»’']))$""",
     re.IGNORECASE | re.VERBOSE,
 )
 

@@ -82,7 +82,12 @@ def test_a_crawl_runs_no_code_execution_server_and_a_killed_one_leaves_no_job_fi
     state = tmp_path / "state"
     env = crawl_env(tmp_path, outlets, XDG_STATE_HOME=str(state), NEWSWATCH_DOWNLOAD_TIMEOUT="60")
     crawl = subprocess.Popen(
-        [*NEWSWATCH, "crawl"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        # the job folder named, so that the check holds where platformdirs ignores XDG_STATE_HOME
+        [*NEWSWATCH, "crawl", "-s", f"REMOTE_CONTROL_JOBS_DIR={state / 'jobs'}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 60

@@ -116,7 +116,12 @@ def test_a_line_pointing_to_another_article_is_dropped_with_or_without_its_colon
     ]
     text = "Real sentence one.\n" + "\n".join(pointers) + "\nReal sentence two."
     assert strip_chrome(text) == "Real sentence one.\nReal sentence two."
-    prose = "Also readying its fleet, the navy said so.\nRelated to this, sales grew.\nSee the list below."
+    prose = (
+        "Also readying its fleet, the navy said so.\nRelated to this, sales grew.\nSee the list below.\n"
+        "Read more about it in the report, the minister said.\n"
+        "Related news reports said the firm had supplied parts.\n"
+        "Читайте также заявление МИД, опубликованное вчера."
+    )
     assert strip_chrome(prose) == prose
 
 
