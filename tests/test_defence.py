@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from fakeweb import FakeWeb
-from helpers import NEWSWATCH, ROOT, crawl_env, datasette_server, outlet_table, write_outlets
+from helpers import NEWSWATCH, ROOT, crawl_env, datasette_server, outlet_table, wait_for, write_outlets
 from outlet_sites import rss
 
 from newswatch.service.launcher import Launcher, crawl_command
@@ -90,9 +89,7 @@ def test_a_crawl_runs_no_code_execution_server_and_a_killed_one_leaves_no_job_fi
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while web.hits("/slow/feed.xml") == 0 and crawl.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_for(lambda: web.hits("/slow/feed.xml") or crawl.poll() is not None, 60, every=0.05)
         assert web.hits("/slow/feed.xml") == 1 and crawl.poll() is None  # crawling, the feed in flight
         assert [p for p in state.rglob("*") if p.is_file()] == []
     finally:
