@@ -79,10 +79,10 @@ def simplified(text: str) -> str:
 # A pointer to another article: a "see also" label and that article's headline on one line
 # ("Read also: …", "Смотрите также СБУ допросила пленных"). Without a separator after the label
 # the rest must read as a headline, not end as a sentence does: "Read more about it in the
-# report, the minister said." and "Related news reports said …" are prose. A single "Related"
-# needs its colon (PROMO_LINES).
+# report, the minister said." and "Related news reports said …" are prose. The labels that
+# are words of prose too ("Related", "Read next") need their separator.
 CROSS_REFERENCE_LINE = re.compile(
-    r"""^(?:(?:read|see)\s(?:also|more)|also\sread|related\s(?:story|stories|articles?|posts?|news|coverage)
+    r"""^(?:(?:(?:read|see)\s(?:also|more)|also\sread|related\s(?:story|stories|articles?|posts?|news|coverage)
       |lesen\ssie\s(?:auch|mehr)|mehr\szum\sthema|(?:à\s)?lire\saussi|voir\saussi
       |le[ae]\stambién|ver\stambién|leggi\sanche|czytaj\s(?:więcej|też|także)|zobacz\s(?:też|także)
       |citește\sși|leia\stambém|veja\stambém|lees\sook|läs\sockså|lue\smyös|baca\sjuga
@@ -90,7 +90,8 @@ CROSS_REFERENCE_LINE = re.compile(
       |також\sчитайте|прочетете\sоще|вижте\sоще|διαβάστε\s(?:επίσης|ακόμη)
       |[اإ]قرأ\sأيضا[\u064B-\u0652]?|यह\sभी\sपढ़ें
       |相关(?:新闻|阅读|报道|文章)|延伸阅读|推荐阅读|関連(?:記事|ニュース)|관련\s?기사)
-      (?:\s*[:：|–—-]\s*\S.{0,300}|\s+\S.{0,300}(?<![.;,:。])(?<![.;,:。]["”»’']))$""",
+        (?:\s*[:：|–—-].*|\s+\S.{0,300}(?<![.;,:。])(?<![.;,:。]["”»’']))
+      |(?:read\snext|related|more\son\sthis(?:\sstory)?|leer\smás)\s*[:：|–—].*)$""",
     re.IGNORECASE | re.VERBOSE,
 )
 

@@ -31,13 +31,12 @@ CHROME_LINES = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
-# Lines that open with a promo label ("ALSO READ: …", "Read more: …", "WATCH | …") or ask
-# the reader to do something (subscribe, install, join, follow).
+# Lines that open with a media promo label ("WATCH | …"; the "Read more: …" labels that point to
+# another article are ``newswatch.text.cross_reference``) or ask the reader to do something
+# (subscribe, install, join, follow).
 PROMO_LINES = re.compile(
     r"""^(?:
-        (?:also\ read|read\ (?:more|next|also)|see\ also|related|watch|listen|more\ on\ this(?:\ story)?
-          |czytaj\ (?:więcej|też|także)|lesen\ sie\ (?:auch|mehr)|lire\ aussi|leer\ más
-          |читайте\ (?:также|також)|дивіться\ також|смотрите\ также)\s*[:|–—]
+        (?:watch|listen)\s*[:|–—]
       | (?:subscribe|sign\ up|join\ our|install\ the|download\ the|get\ the\ .{1,40}\ app|be\ the\ first\ to
           |want\ to\ bookmark|follow\ (?:us|the\ .{1,40})\ on|click\ here\ to|to\ continue\ reading
           |get\ (?:alerts|notified|breaking\ news\ alerts)
