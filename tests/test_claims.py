@@ -329,6 +329,32 @@ def test_an_anonymous_official_is_an_allegation_a_named_office_is_official() -> 
     assert status("The US Secretary of State said China supplied the engines.", language="en") == "official"
 
 
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Rubio told reporters that Chinese firms supplied the engines for Russian drones."),
+        ("ru", "Зеленский заявил, что на стороне России воюют граждане Китая."),
+        ("uk", "Сибіга повідомив, що китайські компанії постачають Росії комплектуючі для дронів."),
+        ("zh", "卢比奥表示，中国公司向俄罗斯提供了无人机发动机。"),
+        ("de", "Merz sagte, chinesische Firmen lieferten Bauteile für russische Drohnen."),
+    ],
+)
+def test_an_office_holder_named_without_the_office_states_it_on_record(language: str, text: str) -> None:
+    assert status(text, language=language) == "official"
+
+
+def test_a_state_visit_is_no_statement_on_record() -> None:
+    text = (
+        "Putin arrived on Thursday for a state visit to Beijing, where Chinese firms supply his arms makers."
+    )
+    assert status(text, language="en") == "alleged"
+
+
+def test_chinese_fighters_caught_fighting_are_confirmed_even_when_a_leader_says_so() -> None:
+    title = "Two Chinese nationals caught fighting for Russia in Ukraine, Zelensky says"
+    assert status("", title=title, language="en") == "confirmed"
+
+
 # --- inflection: a cue word written once finds its forms -------------------------------------
 
 
