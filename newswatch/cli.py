@@ -474,6 +474,7 @@ def classify(jsonl: Any, rules_path: str | None) -> None:
                         cues = cues_for(rules_path or _settings().get("NEWSWATCH_RULES"), matcher.gazetteer)
                     except ClaimConfigError as exc:
                         _fail(str(exc))
+                    gc.freeze()  # the cues live as long as the command too: later collections skip them
                 assert cues is not None
                 claim = classify_claim(
                     cues,
