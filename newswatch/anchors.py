@@ -27,6 +27,7 @@ aliases, digits and dates link.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -364,48 +365,57 @@ def skeleton(word: str) -> str:
 
 
 def names(text: str, stopwords: frozenset[str], title: bool = False, language: str = "") -> set[str]:
-    """Keys of the proper names in ``text``: runs of capitalised words (Latin, Cyrillic or
-    Greek) that do not start a sentence and are not function words, each by its last word
-    (Antony Blinken and Энтони Блинкен are one name, Blinken, not two). ``title``: a
-    headline, read only when most of its words are not capitalised (Title Case capitalises
-    every word)."""
+    """Keys of the proper names in ``text`` that are not cities (:func:`name_anchors` says
+    which runs of words are names, and which of them are cities)."""
     return {x[2:] for x in name_anchors(text, stopwords, title, language) if x.startswith("p:")}
 
 
 def name_anchors(text: str, stopwords: frozenset[str], title: bool = False, language: str = "") -> set[str]:
-    """The proper names of ``text`` as anchors: a city the place lexicon knows by that name as
-    ``g:<id>`` (:mod:`newswatch.places`: Beijing and Пекин are one), any other name as
-    ``p:<key>`` (:func:`name_key`); which runs are names, as :func:`names` says."""
-    text = unicodedata.normalize("NFKC", text)
+    """The proper names of ``text`` as anchors: runs of capitalised words (Latin, Cyrillic or
+    Greek) that do not start a sentence and are not function words; a possessive ("Beijing's
+    Zhongnanhai") ends a run. A run that names a city the place lexicon knows (as written or
+    in its dictionary forms, with up to ``LEAD_IN`` words before it that make one name with
+    it: "New York", "Los Angeles") is ``g:<id>`` (:mod:`newswatch.places`: Beijing and
+    Пекин are one); any other run is a person or thing, ``p:<key>`` by its last word
+    (:func:`name_key`: Antony Blinken and Энтони Блинкен are one name, Blinken). A city's own
+    name that is also in a stop-word list (Москва, Київ, Berlin) is read as the city.
+    ``title``: a headline, read only when most of its words are not capitalised (Title Case
+    capitalises every word)."""
+    text = unicodedata.normalize("NFKC", text).replace("\u02bc", "'")
     words = list(_NAME.finditer(text))
     if title and sum(w.group(0)[:1].isupper() for w in words) * 2 > len(words):
         return set()
     out: set[str] = set()
-    run: list[re.Match[str]] = []  # the run of capitalised words being read
-    previous_end = -1
+    run: list[int] = []  # the positions in ``words`` of the run being read
+    capital_stop = -1  # the position of the last capitalised stop word not starting a sentence
 
     def close() -> None:
-        last = run[-1].group(0)
-        whole = text[run[0].start() : run[-1].end()]
-        place = _place(whole, last, language)
+        # a capitalised stop word right before the run ("New York", "Los Angeles") is part of
+        # the name: the run is then a city only with it, never alone ("York")
+        bound = capital_stop == run[0] - 1
+        place = _place(text, words, run[0], run[-1], language, bound=bound)
+        last = _POSSESSIVE.sub("", words[run[-1]].group(0))
         if place is not None:
             out.add(f"g:{place}")
         elif (key := name_key(last, language)) is not None:
             out.add(f"p:{key}")
         run.clear()
 
-    for match in words:
+    previous_end = -1
+    for at, match in enumerate(words):
         word = match.group(0)
         before = text[max(0, match.start() - 3) : match.start()]
         starts_sentence = match.start() == 0 or _SENTENCE_END.search(before) or "\n" in before
         is_name = not starts_sentence and _capitalised_script(word)
-        if is_name and word.lower() in stopwords:  # a function word, or a city's own name
-            is_name = _place(word, word, language, own=True) is not None
+        if is_name and word.lower() in stopwords:  # a function word, or a big city's name
+            is_name = _big_city(word, language) is not None
+            if not is_name:
+                capital_stop = at
         adjacent = text[previous_end : match.start()].strip() == "" if previous_end >= 0 else False
         if run and not (is_name and adjacent):
             close()
         if is_name:
-            run.append(match)
+            run.append(at)
             if _POSSESSIVE.search(word):  # "Beijing's Zhongnanhai": two names
                 close()
         previous_end = match.end()
@@ -414,26 +424,79 @@ def name_anchors(text: str, stopwords: frozenset[str], title: bool = False, lang
     return out
 
 
-def _place(whole: str, last: str, language: str, own: bool = False) -> str | None:
-    """The place a run of capitalised words names: the whole run ("Hong Kong", "Нью-Йорк"),
-    else its last word, in its lemma when it has one (Пекине is Пекин)."""
+#: Words before a run of names read with it as one city's name ("New York", "Rio de Janeiro").
+LEAD_IN = 2
+_JOINED = re.compile(r"[\s-]*")  # what may stand between the words of one name
+
+
+def _place(
+    text: str,
+    words: list[re.Match[str]],
+    first: int,
+    last: int,
+    language: str,
+    bound: bool = False,
+) -> str | None:
+    """The city that the run ``words[first..last]`` names: the run with up to ``LEAD_IN``
+    words before it ("New York", where "New" is a stop word), else the whole run, else its
+    last word ("Hauptstadt Kiew"); each as written, else in its words' dictionary forms
+    ("Нижнем Новгороде" is Нижний Новгород, not Великий Новгород). ``bound``: the word before
+    the run belongs to the name, so the run without it is no city."""
     from newswatch.places import place_of
 
-    whole, last = _POSSESSIVE.sub("", whole), _POSSESSIVE.sub("", last)
-    if " " in whole and (found := place_of(whole, own=own)) is not None:
-        return found
-    return place_of(last, *_lemmas(last, language), own=own)
+    def joined(a: int, b: int) -> bool:
+        return all(_JOINED.fullmatch(text[words[n].end() : words[n + 1].start()]) for n in range(a, b))
+
+    starts = [s for s in range(max(0, first - LEAD_IN), first) if joined(s, first)]
+    for start in (*starts, *(() if bound else (first, last))):
+        span = tuple(_POSSESSIVE.sub("", words[n].group(0)) for n in range(start, last + 1))
+        if len(span) > 1 or start == last:
+            found = place_of(" ".join(span), *_run_lemmas(span, language))
+            if found is not None:
+                return found
+    return None
+
+
+def _big_city(word: str, language: str) -> str | None:
+    """The big city a word from a stop-word list names: one that the Russian or Ukrainian
+    dictionary reads as a place (Париже, Москве), else a spelling of the city's own name
+    (Київ, Berlin), as :func:`newswatch.places.place_of` says."""
+    from newswatch.places import place_of
+
+    word = _POSSESSIVE.sub("", word)
+    places = _lemmas(word, language, places_only=True)
+    if places:
+        return place_of(word, *places, big=True)
+    return place_of(word, *_lemmas(word, language), own=True)
 
 
 @lru_cache(maxsize=20_000)
-def _lemmas(word: str, language: str) -> tuple[str, ...]:
-    """Every dictionary form a Russian or Ukrainian word may be a case of (Києві: кий, the
-    name, or Київ, the city), for the place lexicon; none for other words."""
+def _run_lemmas(span: tuple[str, ...], language: str) -> tuple[str, ...]:
+    """The dictionary forms of a run of words, word by word (each word's first two readings
+    that are no person's name and not plural), for the place lexicon."""
+    choices = [(word, *_lemmas(word, language)[:2]) for word in span]
+    combos = (" ".join(combo) for combo in itertools.product(*choices))
+    return tuple(c for c in dict.fromkeys(combos) if c != " ".join(span))[:9]
+
+
+@lru_cache(maxsize=20_000)
+def _lemmas(word: str, language: str, places_only: bool = False) -> tuple[str, ...]:
+    """The dictionary forms a Russian or Ukrainian word may be a case of, as a place: its
+    readings that are places first, then (unless ``places_only``) the others that are no
+    person's name and not plural (Києві: Київ, not the name Кий; Орлов: not орёл, eagles);
+    none for other words."""
     if language not in LEMMA_LANGUAGES or not _CYRILLIC.match(word):
         return ()
     from newswatch.rules.inflection import _analyzer
 
-    return tuple(dict.fromkeys(str(p.normal_form) for p in _analyzer(language).parse(word.lower())))
+    places, others = [], []
+    for parse in _analyzer(language).parse(word.lower()):
+        tags = set(str(parse.tag).replace(" ", ",").split(","))
+        if "Geox" in tags:
+            places.append(str(parse.normal_form))
+        elif not tags & {"Name", "Surn", "Patr", "plur"}:
+            others.append(str(parse.normal_form))
+    return tuple(dict.fromkeys(places if places_only else [*places, *others]))
 
 
 # --- all of them ------------------------------------------------------------------------------

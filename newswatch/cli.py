@@ -474,7 +474,10 @@ def classify(jsonl: Any, rules_path: str | None) -> None:
                         cues = cues_for(rules_path or _settings().get("NEWSWATCH_RULES"), matcher.gazetteer)
                     except ClaimConfigError as exc:
                         _fail(str(exc))
-                    gc.freeze()  # the cues live as long as the command too: later collections skip them
+                    # the cues live as long as the command too: later collections skip them (what
+                    # little garbage is left from compiling stays: a full collection first would
+                    # cost the very time this saves, and the command ends with its input)
+                    gc.freeze()
                 assert cues is not None
                 claim = classify_claim(
                     cues,

