@@ -33,7 +33,7 @@ Line = tuple[str, str, int, list[str]]
 PLACES = Path(__file__).resolve().parent / "data" / "places.tsv"
 #: Cities smaller than this are not in the lexicon (it stays small, and a town's name is
 #: more often also something else's).
-MIN_POPULATION = 100_000
+MIN_POPULATION = 50_000
 #: A city whose own name is also a common word is read in a word from a stop-word list only
 #: when it is this big (the capitals and metropolises that word-frequency lists hold).
 OWN_WORD_POPULATION = 1_000_000

@@ -147,8 +147,8 @@ def test_an_other_name_is_kept_only_when_another_name_of_the_city_sounds_alike()
 def test_another_city_s_own_name_a_country_and_a_small_city_are_left_out() -> None:
     lines = places.build(
         [
-            city(1, "Engelstadt", 500_000, "Engelstat", "Pokrovsk", "Pokrovskaya"),
-            city(2, "Pokrovsk", 60_000),  # its own name: too small to be in the lexicon
+            city(1, "Engelstadt", 300_000, "Engelstat", "Pokrovsk", "Pokrovskaya"),
+            city(2, "Pokrovsk", 40_000),  # its own name: too small to be in the lexicon
             city(3, "Floria", 300_000, "Florida", "Floridia"),
         ],
         exclude=["Florida"],
