@@ -1,7 +1,9 @@
 """Story grouping quality: pairwise precision and recall on hand-labelled article pairs.
 
-    python bench/story_grouping.py               # figures + bench/results/story_grouping.json
-    python bench/story_grouping.py --show        # every false merge and every missed pair
+    python bench/story_grouping.py                   # figures + bench/results/story_grouping.json
+    python bench/story_grouping.py --show            # every false merge and every missed pair
+    python bench/story_grouping.py --check           # exit 1 below bench/baselines/story_grouping.json
+    python bench/story_grouping.py --raise-baseline  # today's figures as the new floors (only upward)
 
 Two label sets:
 
@@ -71,6 +73,20 @@ LABELS = ROOT / "bench" / "data" / "story_events.json"
 DEV2 = CORPUS / "dev2.jsonl"
 RULES = ROOT / "config" / "rules"
 RESULTS = ROOT / "bench" / "results" / "story_grouping.json"
+BASELINE = ROOT / "bench" / "baselines" / "story_grouping.json"
+#: The figures pinned as floors: (name, path in the result). Precision among labelled records
+#: and recall per kind of pair, on dev2 pairwise and in date order; precision and recall on
+#: today's labels.
+FLOORS = {
+    "dev2_pairs_precision_labelled": ("dev2_events", "pairs", "precision_labelled_records_only"),
+    "dev2_pairs_same_language_recall": ("dev2_events", "pairs", "same_language", "recall"),
+    "dev2_pairs_cross_language_recall": ("dev2_events", "pairs", "cross_language", "recall"),
+    "dev2_stories_precision_labelled": ("dev2_events", "stories", "precision_labelled_records_only"),
+    "dev2_stories_same_language_recall": ("dev2_events", "stories", "same_language", "recall"),
+    "dev2_stories_cross_language_recall": ("dev2_events", "stories", "cross_language", "recall"),
+    "story_events_pairs_precision": ("story_events", "pairs", "precision"),
+    "story_events_pairs_recall": ("story_events", "pairs", "recall"),
+}
 
 
 def seed_title(lines: list[str]) -> str:
@@ -370,13 +386,50 @@ def copies_check(
     }
 
 
+def floors(result: dict[str, Any]) -> dict[str, float]:
+    """The pinned figures of a result (``FLOORS``)."""
+    out = {}
+    for name, path in FLOORS.items():
+        value: Any = result
+        for step in path:
+            value = value[step]
+        out[name] = float(value)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="print false merges and missed pairs")
+    parser.add_argument("--check", action="store_true", help="fail when a figure is below its floor")
+    parser.add_argument(
+        "--raise-baseline", action="store_true", help="store today's figures as floors (upward only)"
+    )
     args = parser.parse_args()
-    if not CORPUS.exists() or not LABELS.exists():
-        print(f"skipped: {CORPUS} or {LABELS} missing")
+    if not CORPUS.exists() or not LABELS.exists() or not DEV2.exists():
+        print(f"skipped: {CORPUS}, {DEV2} or {LABELS} missing")
         return 0
+    result = measure(args.show)
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
+    now = floors(result)
+    baseline = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.exists() else {}
+    if args.raise_baseline:
+        raised = {k: max(v, baseline.get(k, 0.0)) for k, v in now.items()}
+        BASELINE.write_text(json.dumps(raised, indent=2) + "\n", encoding="utf-8")
+        print(f"floors written to {BASELINE.relative_to(ROOT)}")
+    if args.check:
+        low = {k: (now[k], floor) for k, floor in baseline.items() if now.get(k, 0.0) < floor}
+        for name, (got, floor) in low.items():
+            print(f"below its floor: {name} {got} < {floor}")
+        if low:
+            return 1
+        print("every figure at or above its floor")
+    return 0
+
+
+def measure(show: bool = False) -> dict[str, Any]:
+    """Every figure, on both label sets (``show``: print false merges and missed pairs)."""
     config = StoryConfig()
     words_only = StoryConfig(anchor_threshold=math.inf)  # as before the anchors: same-language words alone
     result: dict[str, Any] = {
@@ -397,9 +450,9 @@ def main() -> int:
     hard = {frozenset((p["a"], p["b"])) for p in labels["different"]}
     uncertain = {frozenset(pair) for u in labels["uncertain"] for pair in itertools.combinations(u["ids"], 2)}
     fps, fp_ms = fingerprints(records)
-    if args.show:
+    if show:
         print("=== story_events.json")
-    scored = score(records, fps, event_of, config, hard, uncertain, args.show)
+    scored = score(records, fps, event_of, config, hard, uncertain, show)
     before = score(records, fps, event_of, words_only, hard, uncertain)
     result["story_events"] = {
         "records": len(records),
@@ -421,9 +474,9 @@ def main() -> int:
         dev2 = [json.loads(line) for line in DEV2.open(encoding="utf-8") if line.strip()]
         events = {r["id"]: r["event"] for r in dev2 if r.get("event")}
         fps2, _ = fingerprints(dev2)
-        if args.show:
+        if show:
             print("\n=== dev2.jsonl events")
-        scored = score(dev2, fps2, events, config, show=args.show, gap_of=gap_between, labelled=set(events))
+        scored = score(dev2, fps2, events, config, show=show, gap_of=gap_between, labelled=set(events))
         before = score(dev2, fps2, events, words_only, gap_of=gap_between, labelled=set(events))
         unbounded = score(
             dev2, fps2, events, config, gap_of=gap_between, labelled=set(events), unknown_is_close=True
@@ -444,10 +497,7 @@ def main() -> int:
             # at all) had no time and met every record of every year as if close
             "stories_inexact_dates_close_to_all": unbounded["stories"],
         }
-    print(json.dumps(result, indent=2, ensure_ascii=False))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
-    return 0
+    return result
 
 
 if __name__ == "__main__":

@@ -1,12 +1,16 @@
 """Places (newswatch/places.py): a city's names in every alphabet are one anchor, the lexicon
 is built only from names GeoNames' data agrees on, and reports of one event in two languages
-that share two people and a city are one story."""
+that share two people and a city are one story; the story-grouping figures on the labelled
+corpus stay at or above the floors in bench/baselines/story_grouping.json (that one needs
+../shared)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
+from helpers import ROOT, SHARED, load_bench
 
 from newswatch import places
 from newswatch.anchors import name_anchors
@@ -218,3 +222,17 @@ def test_two_people_and_a_city_join_a_report_in_another_language_one_person_and_
         language="ru",
     )
     assert index.match(other, NOW) is None
+
+
+# --- the labelled corpus --------------------------------------------------------------------
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(
+    not (SHARED / "corpus" / "relevance" / "dev2.jsonl").exists(), reason="../shared/corpus not present"
+)
+def test_story_grouping_scores_at_or_above_the_pinned_floors() -> None:
+    bench = load_bench("story_grouping")
+    now = bench.floors(bench.measure())
+    floors = json.loads((ROOT / "bench" / "baselines" / "story_grouping.json").read_text(encoding="utf-8"))
+    assert {k: (now[k], floor) for k, floor in floors.items() if now[k] < floor} == {}
