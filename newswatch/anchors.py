@@ -426,6 +426,8 @@ def name_anchors(text: str, stopwords: frozenset[str], title: bool = False, lang
 
 #: Words before a run of names read with it as one city's name ("New York", "Rio de Janeiro").
 LEAD_IN = 2
+#: Words of the longest city name looked up ("Santa Cruz de la Sierra").
+PLACE_WORDS = 5
 _JOINED = re.compile(r"[\s-]*")  # what may stand between the words of one name
 
 
@@ -449,6 +451,8 @@ def _place(
 
     starts = [s for s in range(max(0, first - LEAD_IN), first) if joined(s, first)]
     for start in (*starts, *(() if bound else (first, last))):
+        if last - start >= PLACE_WORDS:  # longer than any city's name (and a hostile title's run)
+            continue
         span = tuple(_POSSESSIVE.sub("", words[n].group(0)) for n in range(start, last + 1))
         if len(span) > 1 or start == last:
             found = place_of(" ".join(span), *_run_lemmas(span, language))
@@ -475,8 +479,8 @@ def _run_lemmas(span: tuple[str, ...], language: str) -> tuple[str, ...]:
     """The dictionary forms of a run of words, word by word (each word's first two readings
     that are no person's name and not plural), for the place lexicon."""
     choices = [(word, *_lemmas(word, language)[:2]) for word in span]
-    combos = (" ".join(combo) for combo in itertools.product(*choices))
-    return tuple(c for c in dict.fromkeys(combos) if c != " ".join(span))[:9]
+    combos = (" ".join(combo) for combo in itertools.islice(itertools.product(*choices), 27))
+    return tuple(c for c in dict.fromkeys(combos) if c != " ".join(span))
 
 
 @lru_cache(maxsize=20_000)

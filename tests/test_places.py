@@ -125,6 +125,14 @@ def test_a_person_is_no_city() -> None:
     assert found and not any(a.startswith("g:") for a in found)
 
 
+def test_a_hostile_headline_of_thousands_of_capitalised_words_is_read_in_bounded_time() -> None:
+    # one run of 3,000 Russian names, each with several dictionary forms: read whole, their
+    # combinations would never end (pytest-timeout fails the test then)
+    title = "и " * 4000 + " ".join(["Москвы Киева Пекина"] * 1000)
+    found = fingerprint("начало " + title, "Текст.", language="ru")
+    assert found.anchors == (f"g:{places.lexicon().places['пекин']}",)  # the run's last word
+
+
 # --- the lexicon ----------------------------------------------------------------------------
 
 
