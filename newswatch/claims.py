@@ -27,7 +27,7 @@ import gc
 import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
@@ -67,7 +67,9 @@ MAX_CUES_BYTES = 5 * 1024 * 1024
 #: The default cues.
 DEFAULT_CUES = Path(__file__).resolve().parent.parent / "config" / "rules" / "claims"
 
-Zone = Literal["title", "lead", "evidence", "text"]
+Zone = Literal["title", "lead", "evidence", "body", "text"]
+#: Characters of the body after the lead that the cues marked ``body`` read at most.
+BODY_CHARS = 3_000
 
 
 def cues_beside(rules: str | Path | None) -> Path:
@@ -97,6 +99,12 @@ class CueTable(BaseModel):
     examples: list[Text] = Field([], description="Sentences the cue must match.")
     counterexamples: list[Text] = Field([], description="Sentences the cue must not match.")
     enabled: bool = Field(True, description="false keeps the cue but does not apply it.")
+    body: bool = Field(
+        False,
+        description="Also read in the body after the lead (its first BODY_CHARS characters) when "
+        "the headline, the lead and the evidence hold no stronger status than alleged: evidence a "
+        "report describes further down (customs records).",
+    )
     _tree: Any = PrivateAttr(None)
 
     @property
@@ -173,6 +181,7 @@ class Cue:
     query: str
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
+    body: bool = False  # also read in the body after the lead (CueTable.body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +318,7 @@ def _compile(location: str | Path, files: list[Path], named: Sequence[str]) -> t
             table.query,
             tuple(table.examples),
             tuple(table.counterexamples),
+            table.body,
         )
         rules.append(Rule(table.id, table.description, "low", 1.0, "sentence", table.query, table.tree))
     if not rules:
@@ -367,30 +377,54 @@ def classify_claim(
     if language is None:
         found = guesses(title, text[:MAX_LEAD_CHARS], 1)
         language = found[0][0] if found else None
-    lead = _lead(text)
+    lead, after = _parts(text)
     zones: list[tuple[Zone, str, str]] = [("title", title, ""), ("lead", "", lead)]
     quoted = " \n".join(
         e[:EVIDENCE_CHARS] for e in list(evidence)[:MAX_EVIDENCE] if e and not cross_reference(e)
     )
     if quoted:
         zones.append(("evidence", "", quoted))
+    decided: Claim | None = None
     for zone, zone_title, zone_text in zones:
         if not zone_title.strip() and not zone_text.strip():
             continue
-        verdict = cues.matcher.classify(zone_title, zone_text, language)
-        decided = _decide(cues, verdict, zone)
+        decided = _decide(cues, cues.matcher.classify(zone_title, zone_text, language), zone)
         if decided is not None:
-            return decided
-    return Claim("alleged", None)
+            break
+    if decided is None or decided.status == "alleged":
+        deeper = _from_body(cues, after, language)
+        if deeper is not None:
+            return deeper
+    return decided or Claim("alleged", None)
+
+
+def _from_body(cues: ClaimCues, body: str, language: str | None) -> Claim | None:
+    """The status of the cues marked ``body`` in ``body`` (the characters after the lead), or
+    None."""
+    if not body.strip() or not any(cue.body for cue in cues.cues.values()):
+        return None
+    verdict = cues.matcher.classify("", body, language)
+    held = [m for m in verdict.matches if m.rule in cues.cues and cues.cues[m.rule].body]
+    if not held:
+        return None
+    return _decide(cues, replace(verdict, matches=tuple(held)), "body")
 
 
 def _lead(text: str) -> str:
     """The body's first ``LEAD_SENTENCES`` sentences, lines that point to another article
     ("Read also: …", left by an extractor or in text from elsewhere) left out."""
-    text = "\n".join(line for line in text[: 2 * MAX_LEAD_CHARS].split("\n") if not cross_reference(line))
+    return _parts(text)[0]
+
+
+def _parts(text: str) -> tuple[str, str]:
+    """The lead (:func:`_lead`) and the ``BODY_CHARS`` characters after it, lines that point
+    to another article left out of both."""
+    kept = text[: 2 * MAX_LEAD_CHARS + BODY_CHARS].split("\n")
+    text = "\n".join(line for line in kept if not cross_reference(line))
     doc = build_doc("", text[:MAX_LEAD_CHARS])
     starts = [s - doc.text_start for s in doc.sentence_starts if s > doc.text_start]
-    return text[: starts[LEAD_SENTENCES - 1] if len(starts) >= LEAD_SENTENCES else MAX_LEAD_CHARS]
+    cut = starts[LEAD_SENTENCES - 1] if len(starts) >= LEAD_SENTENCES else MAX_LEAD_CHARS
+    return text[:cut], text[cut : cut + BODY_CHARS]
 
 
 def _decide(cues: ClaimCues, verdict: Verdict, zone: Zone) -> Claim | None:

@@ -270,6 +270,39 @@ def test_the_lead_decides_before_a_designation_deep_in_the_body() -> None:
     assert claim.status == "alleged" and claim.cue is not None and claim.cue.zone == "lead"
 
 
+LEAD = (
+    "According to reporters, a Chinese firm shipped gunpowder to a Russian plant. "
+    "The plant makes shells. It lies near Kazan. Output rose last year. Prices fell. "
+)
+
+
+def test_customs_records_after_the_lead_confirm_an_allegation() -> None:
+    body = "The shipments were large. Customs records show 120 tonnes of nitrocellulose arriving in May. "
+    claim = classify_claim(CUES, "", LEAD + body, "en")
+    assert claim.status == "confirmed" and claim.cue is not None and claim.cue.zone == "body"
+    assert claim.cue.words == ("Customs records", "show")
+    # a passing mention of records shows nothing
+    passing = "Investigators will compare customs records with satellite imagery. "
+    assert status(LEAD + passing, language="en") == "alleged"
+    # Russian and Chinese reports too
+    ru = "По данным издания, китайская компания поставляла порох. Завод выпускает снаряды. Он под Казанью. Выпуск рос. Цены падали. "
+    assert status(ru + "Согласно таможенным данным, в мае пришло 120 тонн.", language="ru") == "confirmed"
+    zh = "据报道，中国公司向俄罗斯工厂运送火药。工厂生产炮弹。它位于喀山附近。产量上升。价格下降。"
+    assert status(zh + "根据海关记录，五月运抵120吨。", language="zh") == "confirmed"
+
+
+def test_the_body_is_read_only_for_its_evidence_cues_not_past_its_limit_and_not_over_a_finding() -> None:
+    designation = "Washington sanctioned two Chinese suppliers of the plant a year ago. "
+    assert status(LEAD + designation, language="en") == "alleged"  # background, not the story
+    far = "Filler text runs on. " * 200 + "Customs records show 120 tonnes arriving in May. "
+    assert status(LEAD + far, language="en") == "alleged"  # past BODY_CHARS
+    official = "The US Secretary of State said a Chinese firm shipped gunpowder to a Russian plant. "
+    official += "The plant makes shells. It lies near Kazan. Output rose. Prices fell. "
+    records = "Customs records show 120 tonnes arriving in May. "
+    assert status(official + records, language="en") == "official"  # the lead's finding stands
+    assert status(LEAD + "There are no customs records of such shipments. ", language="en") == "alleged"
+
+
 def test_the_rules_evidence_sentences_are_read_after_the_lead() -> None:
     lead = "The plant opened in 2023. It employs 300 people. Its drones fly far. They are cheap. They sell well. "
     evidence = ["The EU imposed sanctions on the Chinese plant in June."]
