@@ -387,11 +387,11 @@ def name_anchors(text: str, stopwords: frozenset[str], title: bool = False, lang
         return set()
     out: set[str] = set()
     run: list[int] = []  # the positions in ``words`` of the run being read
-    capital_stop = -1  # the position of the last capitalised stop word not starting a sentence
+    capital_stop = -1  # the position of the last capitalised particle (NAME_PARTICLES) in a name
 
     def close() -> None:
-        # a capitalised stop word right before the run ("New York", "Los Angeles") is part of
-        # the name: the run is then a city only with it, never alone ("York")
+        # a capitalised particle right before the run ("San Angelo", "Los Angeles") is part of
+        # the name: the run is then a city only with it, never alone ("Angelo")
         bound = capital_stop == run[0] - 1
         place = _place(text, words, run[0], run[-1], language, bound=bound)
         last = _POSSESSIVE.sub("", words[run[-1]].group(0))
@@ -409,7 +409,7 @@ def name_anchors(text: str, stopwords: frozenset[str], title: bool = False, lang
         is_name = not starts_sentence and _capitalised_script(word)
         if is_name and word.lower() in stopwords:  # a function word, or a big city's name
             is_name = _big_city(word, language) is not None
-            if not is_name:
+            if not is_name and word.lower() in NAME_PARTICLES:
                 capital_stop = at
         adjacent = text[previous_end : match.start()].strip() == "" if previous_end >= 0 else False
         if run and not (is_name and adjacent):
@@ -426,8 +426,14 @@ def name_anchors(text: str, stopwords: frozenset[str], title: bool = False, lang
 
 #: Words before a run of names read with it as one city's name ("New York", "Rio de Janeiro").
 LEAD_IN = 2
-#: Words of the longest city name looked up ("Santa Cruz de la Sierra").
+#: Words of the longest run looked up as a city (with its lead-in): a longer run is no city.
 PLACE_WORDS = 5
+#: Capitalised stop words that begin a place's name ("New", "Los", "San"): a run right after
+#: one is a city only with it.
+NAME_PARTICLES = frozenset(
+    {"new", "los", "las", "san", "santa", "santo", "são", "saint", "sainte", "st", "fort", "el", "la", "le",
+     "les", "nueva", "nuevo", "nova", "novo", "nowy", "nowa", "port", "mount"}
+)  # fmt: skip
 _JOINED = re.compile(r"[\s-]*")  # what may stand between the words of one name
 
 

@@ -16,7 +16,9 @@ finds its inflected forms and negation is written as in the rules.
 Which cue decides (see docs/claims.md): the headline first, then the lead (the first
 ``LEAD_SENTENCES`` sentences of the body), then the rules' evidence sentences; the first of
 these that holds any cue decides, and within it the status first in ``PRECEDENCE``. The rest
-of the body is not read (background further down does not make the story). No cue:
+of the body is not read (background further down does not make the story), but by the cues
+marked ``body`` (evidence described after the lead: records that show shipments), in the
+``BODY_CHARS`` after the lead, when nothing stronger than ``alleged`` held before. No cue:
 ``alleged``, with no cue. A call reads a bounded amount whatever the article's length.
 """
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 import difflib
 import gc
 import hashlib
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -70,6 +73,7 @@ DEFAULT_CUES = Path(__file__).resolve().parent.parent / "config" / "rules" / "cl
 Zone = Literal["title", "lead", "evidence", "body", "text"]
 #: Characters of the body after the lead that the cues marked ``body`` read at most.
 BODY_CHARS = 3_000
+_PROSE_END = re.compile(r"[.!?…。！？][\"'»”’)\]]*\s*$")
 
 
 def cues_beside(rules: str | Path | None) -> Path:
@@ -402,6 +406,11 @@ def _from_body(cues: ClaimCues, body: str, language: str | None) -> Claim | None
     """The status of the cues marked ``body`` in ``body`` (the characters after the lead), or
     None."""
     if not body.strip() or not any(cue.body for cue in cues.cues.values()):
+        return None
+    # prose only: a line that does not end as a sentence does is a headline, a caption or a
+    # link to another article ("Customs records show Chinese firm shipped drones")
+    body = "\n".join(line for line in body.split("\n") if _PROSE_END.search(line))
+    if not body.strip():
         return None
     verdict = cues.matcher.classify("", body, language)
     held = [m for m in verdict.matches if m.rule in cues.cues and cues.cues[m.rule].body]

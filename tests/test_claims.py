@@ -280,15 +280,17 @@ def test_customs_records_after_the_lead_confirm_an_allegation() -> None:
     body = "The shipments were large. Customs records show 120 tonnes of nitrocellulose arriving in May. "
     claim = classify_claim(CUES, "", LEAD + body, "en")
     assert claim.status == "confirmed" and claim.cue is not None and claim.cue.zone == "body"
-    assert claim.cue.words == ("Customs records", "show")
+    assert claim.cue.words == ("Customs records", "show", "nitrocellulose")
     # a passing mention of records shows nothing
     passing = "Investigators will compare customs records with satellite imagery. "
     assert status(LEAD + passing, language="en") == "alleged"
     # Russian and Chinese reports too
     ru = "По данным издания, китайская компания поставляла порох. Завод выпускает снаряды. Он под Казанью. Выпуск рос. Цены падали. "
-    assert status(ru + "Согласно таможенным данным, в мае пришло 120 тонн.", language="ru") == "confirmed"
+    found = classify_claim(CUES, "", ru + "Согласно таможенным данным, в мае пришло 120 тонн пороха.", "ru")
+    assert found.status == "confirmed" and found.cue is not None and found.cue.zone == "body"
     zh = "据报道，中国公司向俄罗斯工厂运送火药。工厂生产炮弹。它位于喀山附近。产量上升。价格下降。"
-    assert status(zh + "根据海关记录，五月运抵120吨。", language="zh") == "confirmed"
+    found = classify_claim(CUES, "", zh + "根据海关记录，五月运抵120吨火药。", "zh")
+    assert found.status == "confirmed" and found.cue is not None and found.cue.zone == "body"
 
 
 def test_the_body_is_read_only_for_its_evidence_cues_not_past_its_limit_and_not_over_a_finding() -> None:
@@ -301,6 +303,22 @@ def test_the_body_is_read_only_for_its_evidence_cues_not_past_its_limit_and_not_
     records = "Customs records show 120 tonnes arriving in May. "
     assert status(official + records, language="en") == "official"  # the lead's finding stands
     assert status(LEAD + "There are no customs records of such shipments. ", language="en") == "alleged"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Customs records reviewed by Reuters did not show any shipment of gunpowder.",
+        "Customs records show nothing of the kind: no gunpowder was shipped.",
+        "It is unclear whether customs records show the gunpowder was shipped.",
+        "The company denied that customs records show it shipped gunpowder.",
+        "According to Chinese customs data, trade between China and Russia reached $240 billion.",
+        "Investigators compared customs documents with satellite imagery of the plant.",
+        "Customs records show Chinese firm shipped gunpowder to Russia",  # a headline-like line
+    ],
+)
+def test_records_in_the_body_that_show_no_shipment_do_not_confirm(sentence: str) -> None:
+    assert status(LEAD + "\n" + sentence + "\n", language="en") == "alleged"
 
 
 def test_the_rules_evidence_sentences_are_read_after_the_lead() -> None:

@@ -93,7 +93,12 @@ def test_a_city_of_several_words_is_read_whole_in_any_case() -> None:
     assert city_names("Flights from New York to Los Angeles and San Francisco.", "en") == [
         "Los Angeles",
         "San Francisco",
-    ]  # "New York" is also a state's name, so not in the lexicon: and never York alone
+    ]  # "New York" is also a state's name, so not in the lexicon
+    # a particle before a run belongs to the name: "New Petersburg" is no city, not St Petersburg
+    assert city_names("He flew to New Petersburg.", "en") == []
+    assert city_names("He flew to Petersburg.", "en") == ["Saint Petersburg"]
+    # a capitalised stop word that is no particle does not: "capital of Russia, Moscow"
+    assert cities_in("в столице России Москве", "ru") == {MOSCOW}
     assert city_names("Он был в Нижнем Новгороде и в Кривом Роге.", "ru") == [
         "Kryvyy Rih",
         "Nizhniy Novgorod",
