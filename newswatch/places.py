@@ -37,6 +37,8 @@ MIN_POPULATION = 50_000
 #: A city whose own name is also a common word is read in a word from a stop-word list only
 #: when it is this big (the capitals and metropolises that word-frequency lists hold).
 OWN_WORD_POPULATION = 1_000_000
+#: A city known by another name of two consonants or fewer (Kyiv's Kiew and Київ) is this big.
+SHORT_NAME_POPULATION = 500_000
 #: Another city's own name stays that city's unless it is this many times smaller.
 OWN_NAME_SHARE = 10
 #: Letters a name needs (shorter ones are codes, abbreviations and syllables of other names).
@@ -99,7 +101,12 @@ def build(cities: Iterable[Mapping[str, Any]], exclude: Iterable[str] = ()) -> l
             bones.setdefault(skeleton(name), set()).add(k)
         keys = []
         for k, name in spelled.items():
-            alike = len(bones[skeleton(name)]) > 1
+            bone = skeleton(name)
+            # two consonants are shared by chance too ("Duma" and Douma, "Mali" and Mary): such
+            # a short name stands for a city only when the city is big enough to be known by it
+            alike = len(bones[bone]) > 1 and (
+                len(bone) >= 3 or int(city["population"]) >= SHORT_NAME_POPULATION
+            )
             spelling = skeleton(name) == skeleton(str(city["name"]))  # Odessa, Odesa; Москва, Moscow
             theirs = not spelling and own.get(k, 0) * OWN_NAME_SHARE >= int(city["population"])
             if k in taken or (k != primary and (not alike or theirs or k in excluded)):

@@ -112,6 +112,12 @@ def test_a_spelling_of_a_big_city_s_own_name_is_that_city_not_a_smaller_namesake
     assert city_names("Ships left Odessa.", "en") == ["Odesa"]
 
 
+def test_a_short_other_name_stands_for_a_big_city_only() -> None:
+    # Дума is a Cyrillic name of Douma (Syria, 110,000 people), two consonants like Kyiv's Київ
+    assert not cities_in("Законопроект внесли в Государственную Думу.", "ru")
+    assert cities_in("Он выступил в Киеве.", "ru") == {KYIV}
+
+
 def test_a_surname_is_no_city_even_where_a_common_noun_reading_would_be() -> None:
     # Орлов: a surname, and the genitive plural of орёл (eagle), whose city is Орёл
     assert not cities_in("Эксперт Сергей Орлов заявил об этом.", "ru")
