@@ -375,7 +375,7 @@ def name_anchors(text: str, stopwords: frozenset[str], title: bool = False, lang
     Greek) that do not start a sentence and are not function words; a possessive ("Beijing's
     Zhongnanhai") ends a run. A run that names a city the place lexicon knows (as written or
     in its dictionary forms, with up to ``LEAD_IN`` words before it that make one name with
-    it: "New York", "Los Angeles") is ``g:<id>`` (:mod:`newswatch.places`: Beijing and
+    it: "Los Angeles", "Rio de Janeiro") is ``g:<id>`` (:mod:`newswatch.places`: Beijing and
     Пекин are one); any other run is a person or thing, ``p:<key>`` by its last word
     (:func:`name_key`: Antony Blinken and Энтони Блинкен are one name, Blinken). A city's own
     name that is also in a stop-word list (Москва, Київ, Berlin) is read as the city.
@@ -390,8 +390,8 @@ def name_anchors(text: str, stopwords: frozenset[str], title: bool = False, lang
     capital_stop = -1  # the position of the last capitalised particle (NAME_PARTICLES) in a name
 
     def close() -> None:
-        # a capitalised particle right before the run ("San Angelo", "Los Angeles") is part of
-        # the name: the run is then a city only with it, never alone ("Angelo")
+        # a capitalised particle right before the run ("Los Angeles", "New Petersburg") is part
+        # of the name: the run is then a city only with it, never alone ("Petersburg")
         bound = capital_stop == run[0] - 1
         place = _place(text, words, run[0], run[-1], language, bound=bound)
         last = _POSSESSIVE.sub("", words[run[-1]].group(0))
@@ -446,7 +446,7 @@ def _place(
     bound: bool = False,
 ) -> str | None:
     """The city that the run ``words[first..last]`` names: the run with up to ``LEAD_IN``
-    words before it ("New York", where "New" is a stop word), else the whole run, else its
+    words before it ("Los Angeles", where "Los" is a stop word), else the whole run, else its
     last word ("Hauptstadt Kiew"); each as written, else in its words' dictionary forms
     ("Нижнем Новгороде" is Нижний Новгород, not Великий Новгород). ``bound``: the word before
     the run belongs to the name, so the run without it is no city."""
@@ -456,7 +456,7 @@ def _place(
         return all(_JOINED.fullmatch(text[words[n].end() : words[n + 1].start()]) for n in range(a, b))
 
     starts = [s for s in range(max(0, first - LEAD_IN), first) if joined(s, first)]
-    for start in (*starts, *(() if bound else (first, last))):
+    for start in dict.fromkeys((*starts, *(() if bound else (first, last)))):
         if last - start >= PLACE_WORDS:  # longer than any city's name (and a hostile title's run)
             continue
         span = tuple(_POSSESSIVE.sub("", words[n].group(0)) for n in range(start, last + 1))
