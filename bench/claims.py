@@ -25,6 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.floors import settle  # noqa: E402
 from newswatch.claims import PRECEDENCE, STATUSES, ClaimCues, classify_claim, cues_for  # noqa: E402
 from newswatch.rules import Matcher, load_ruleset  # noqa: E402
 
@@ -152,19 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         report(result)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
-    if args.raise_baseline:
-        floors = {k: max(result[k], baseline.get(k, 0.0)) for k in FLOORS}
-        BASELINE.write_text(json.dumps(floors, indent=2) + "\n")
-        print(f"\nfloors written to {BASELINE.relative_to(ROOT)}")
-    if args.check:
-        low = {k: (result[k], v) for k, v in baseline.items() if result.get(k, 0.0) < v}
-        for k, (got, floor) in low.items():
-            print(f"below floor: {k} {got:.4f} < {floor:.4f}")
-        if low:
-            return 1
-        print("\nevery figure at or above its floor")
-    return 0
+    return settle({k: result[k] for k in FLOORS}, BASELINE, check=args.check, raise_=args.raise_baseline)
 
 
 if __name__ == "__main__":

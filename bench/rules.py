@@ -34,6 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.floors import settle  # noqa: E402
 from newswatch.rules import Matcher, load_ruleset  # noqa: E402
 from newswatch.rules.syntax import groups_in  # noqa: E402
 from newswatch.rules.text import build_doc  # noqa: E402
@@ -323,20 +324,13 @@ def main(argv: list[str] | None = None) -> int:
         result["extra"] = {k: v for k, v in scored.items() if k != "per_item"}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
-    baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
-    if args.raise_baseline:
-        floors = {
-            k: result[k] if args.lower_baseline else max(result[k], baseline.get(k, 0.0)) for k in FLOORS
-        }
-        BASELINE.parent.mkdir(parents=True, exist_ok=True)
-        BASELINE.write_text(json.dumps(floors, indent=2) + "\n", encoding="utf-8")
-        print(f"floors written to {BASELINE}")
-    if args.check:
-        low = {k: (result[k], v) for k, v in baseline.items() if result.get(k, 0.0) < v}
-        for k, (got, floor) in low.items():
-            print(f"BELOW FLOOR: {k} {got} < {floor}")
-        return 1 if low else 0
-    return 0
+    return settle(
+        {k: result[k] for k in FLOORS},
+        BASELINE,
+        check=args.check,
+        raise_=args.raise_baseline,
+        lower=args.lower_baseline,
+    )
 
 
 if __name__ == "__main__":

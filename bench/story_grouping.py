@@ -55,6 +55,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.floors import settle  # noqa: E402
 from newswatch.rules import load_ruleset  # noqa: E402
 from newswatch.stories import (  # noqa: E402
     Entry,
@@ -412,20 +413,7 @@ def main() -> int:
     print(json.dumps(result, indent=2, ensure_ascii=False))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
-    now = floors(result)
-    baseline = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.exists() else {}
-    if args.raise_baseline:
-        raised = {k: max(v, baseline.get(k, 0.0)) for k, v in now.items()}
-        BASELINE.write_text(json.dumps(raised, indent=2) + "\n", encoding="utf-8")
-        print(f"floors written to {BASELINE.relative_to(ROOT)}")
-    if args.check:
-        low = {k: (now[k], floor) for k, floor in baseline.items() if now.get(k, 0.0) < floor}
-        for name, (got, floor) in low.items():
-            print(f"below its floor: {name} {got} < {floor}")
-        if low:
-            return 1
-        print("every figure at or above its floor")
-    return 0
+    return settle(floors(result), BASELINE, check=args.check, raise_=args.raise_baseline)
 
 
 def measure(show: bool = False) -> dict[str, Any]:
