@@ -76,10 +76,11 @@ def build(cities: Iterable[Mapping[str, Any]], exclude: Iterable[str] = ()) -> l
     GeoNames' other names of a city mix exonyms (Peking, Пекин) with historical names, other
     places' names and noise (Mary in Turkmenistan is also "mali"; Engels was Pokrovsk). A name
     of a city is kept when it is the city's own; else when its consonants (``skeleton``) are
-    those of another of its names (Peking, Pékin and Пекин; Kyiv, Kiew and Київ), it is not the
-    own name of a city of more than a ``OWN_NAME_SHARE``-th its size (Pokrovsk, Ukraine, is a
-    third of Engels; Pekin, Illinois, a six-hundredth of Beijing), and not in ``exclude``
-    (countries and states, whose names some cities also bear)."""
+    those of another of its names (Peking, Pékin and Пекин; Kyiv, Kiew and Київ; two consonants
+    or fewer only for a city of ``SHORT_NAME_POPULATION``), it is not the own name of a city of
+    more than a ``OWN_NAME_SHARE``-th its size unless it spells this city's own name (Pokrovsk,
+    Ukraine, is a third of Engels; Pekin, Illinois, a six-hundredth of Beijing; Odessa spells
+    Odesa), and not in ``exclude`` (countries and states, whose names some cities also bear)."""
     from newswatch.anchors import skeleton
 
     cities = list(cities)
@@ -96,18 +97,19 @@ def build(cities: Iterable[Mapping[str, Any]], exclude: Iterable[str] = ()) -> l
         primary = key(str(city["name"]))
         spelled = {key(n): n for n in (city["name"], *city.get("alternatenames", ())) if _alphabetic(n)}
         spelled.pop("", None)
+        bone_of = {k: skeleton(name) for k, name in spelled.items()}
+        own_bone = skeleton(str(city["name"]))
         bones: dict[str, set[str]] = {}
-        for k, name in spelled.items():
-            bones.setdefault(skeleton(name), set()).add(k)
+        for k, bone in bone_of.items():
+            bones.setdefault(bone, set()).add(k)
         keys = []
-        for k, name in spelled.items():
-            bone = skeleton(name)
+        for k, bone in bone_of.items():
             # two consonants are shared by chance too ("Duma" and Douma, "Mali" and Mary): such
             # a short name stands for a city only when the city is big enough to be known by it
             alike = len(bones[bone]) > 1 and (
                 len(bone) >= 3 or int(city["population"]) >= SHORT_NAME_POPULATION
             )
-            spelling = skeleton(name) == skeleton(str(city["name"]))  # Odessa, Odesa; Москва, Moscow
+            spelling = bone == own_bone  # Odessa, Odesa; Москва, Moscow
             theirs = not spelling and own.get(k, 0) * OWN_NAME_SHARE >= int(city["population"])
             if k in taken or (k != primary and (not alike or theirs or k in excluded)):
                 continue
