@@ -421,15 +421,10 @@ def _from_body(cues: ClaimCues, body: str, language: str | None) -> Claim | None
     return _decide(cues, replace(verdict, matches=tuple(held)), "body")
 
 
-def _lead(text: str) -> str:
-    """The body's first ``LEAD_SENTENCES`` sentences, lines that point to another article
-    ("Read also: …", left by an extractor or in text from elsewhere) left out."""
-    return _parts(text)[0]
-
-
 def _parts(text: str) -> tuple[str, str]:
-    """The lead (:func:`_lead`) and the ``BODY_CHARS`` characters after it, lines that point
-    to another article left out of both."""
+    """The lead (the body up to its ``LEAD_SENTENCES``-th sentence start) and the
+    ``BODY_CHARS`` characters after it, lines that point to another article ("Read also: …",
+    left by an extractor or in text from elsewhere) left out of both."""
     kept = text[: 2 * MAX_LEAD_CHARS + BODY_CHARS].split("\n")
     text = "\n".join(line for line in kept if not cross_reference(line))
     doc = build_doc("", text[:MAX_LEAD_CHARS])
