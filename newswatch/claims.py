@@ -57,8 +57,12 @@ STATUSES: tuple[Status, ...] = ("alleged", "official", "designated", "denied", "
 PRECEDENCE: tuple[Status, ...] = ("designated", "confirmed", "denied", "official", "alleged")
 #: Sentence starts of the body read as the lead (after the headline); the splitter counts a
 #: line break as a start too, so a lead of one-line paragraphs is two or three sentences
-#: (docs/claims.md: counting each sentence once read more background, 0.882 → 0.753).
+#: (docs/claims.md: counting each sentence once read more background, 0.882 → 0.753). A start
+#: on a line that does not end as a sentence does (a repeated headline, a date line, a photo
+#: caption, a byline left by the page) does not count.
 LEAD_SENTENCES = 5
+#: Sentence starts of any line, the lead's bound however few of them are prose.
+LEAD_STARTS = 3 * LEAD_SENTENCES
 #: Characters of the headline, and of the lead, read at most (a sentence-less wall of text is
 #: read this far).
 MAX_LEAD_CHARS = 5_000
@@ -422,15 +426,29 @@ def _from_body(cues: ClaimCues, body: str, language: str | None) -> Claim | None
 
 
 def _parts(text: str) -> tuple[str, str]:
-    """The lead (the body up to its ``LEAD_SENTENCES``-th sentence start) and the
-    ``BODY_CHARS`` characters after it, lines that point to another article ("Read also: …",
-    left by an extractor or in text from elsewhere) left out of both."""
+    """The lead (the body up to its ``LEAD_SENTENCES``-th sentence start, starts on lines of
+    page chrome not counted) and the ``BODY_CHARS`` characters after it, lines that point to
+    another article ("Read also: …", left by an extractor or in text from elsewhere) left out
+    of both."""
     kept = text[: 2 * MAX_LEAD_CHARS + BODY_CHARS].split("\n")
     text = "\n".join(line for line in kept if not cross_reference(line))
-    doc = build_doc("", text[:MAX_LEAD_CHARS])
+    head = text[:MAX_LEAD_CHARS]
+    doc = build_doc("", head)
     starts = [s - doc.text_start for s in doc.sentence_starts if s > doc.text_start]
-    cut = starts[LEAD_SENTENCES - 1] if len(starts) >= LEAD_SENTENCES else MAX_LEAD_CHARS
+    prose = [s for s in starts if _on_prose_line(head, s)]
+    cuts = [MAX_LEAD_CHARS]
+    if len(prose) >= LEAD_SENTENCES:
+        cuts.append(prose[LEAD_SENTENCES - 1])
+    if len(starts) >= LEAD_STARTS:  # a page of chrome lines is not read to its end
+        cuts.append(starts[LEAD_STARTS - 1])
+    cut = min(cuts)
     return text[:cut], text[cut : cut + BODY_CHARS]
+
+
+def _on_prose_line(text: str, at: int) -> bool:
+    """Whether the line of ``text`` that holds offset ``at`` ends as a sentence does."""
+    end = text.find("\n", at)
+    return bool(_PROSE_END.search(text[text.rfind("\n", 0, at) + 1 : end if end >= 0 else len(text)]))
 
 
 def _decide(cues: ClaimCues, verdict: Verdict, zone: Zone) -> Claim | None:

@@ -270,6 +270,31 @@ def test_the_lead_decides_before_a_designation_deep_in_the_body() -> None:
     assert claim.status == "alleged" and claim.cue is not None and claim.cue.zone == "lead"
 
 
+# what a page leaves above an article: a language switcher, the headline again, a date line,
+# a photo caption and a byline, none of them ending as a sentence does
+CHROME = (
+    "ua en ru\n"
+    "Российские дроны на 70% собраны из китайских деталей\n"
+    "Воскресенье, 21 декабря 2025, 02:44\n"
+    "Фото: уполномоченный по санкционной политике (пресс-служба)\n"
+    "Автор: Иван Петров\n"
+)
+STATEMENT = (
+    "Большинство комплектующих для российских дронов поставляет Китай.\n"
+    "Об этом заявил уполномоченный президента Украины по вопросам санкционной политики.\n"
+)
+
+
+def test_lines_of_page_chrome_do_not_use_up_the_lead() -> None:
+    claim = classify_claim(CUES, "", CHROME + STATEMENT, "ru")
+    assert claim.status == "official" and claim.cue is not None and claim.cue.zone == "lead"
+    # the same statement after five sentences of prose is past the lead
+    prose = "Дроны летят ночью. Их сбивают. Обломки изучают. Детали считают. Выводы пишут.\n"
+    assert status(prose + STATEMENT, language="ru") == "alleged"
+    # and a page of chrome lines is not read to its end
+    assert status(CHROME * 3 + STATEMENT, language="ru") == "alleged"
+
+
 LEAD = (
     "According to reporters, a Chinese firm shipped gunpowder to a Russian plant. "
     "The plant makes shells. It lies near Kazan. Output rose last year. Prices fell. "
@@ -405,6 +430,43 @@ def test_an_office_holder_named_without_the_office_states_it_on_record(language:
 )
 def test_an_office_holder_named_only_as_the_topic_does_not_make_it_official(language: str, text: str) -> None:
     assert status(text, language=language) == "alleged"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            'Jake Sullivan said: "We have not seen evidence that China is providing lethal aid to Russia."',
+        ),
+        ("en", "The adviser said there was no sign China had supplied weapons to Russia."),
+        ("zh", "美国总统国安顾问沙利文说“我们没有发现中国军援俄罗斯的证据”。"),
+        ("ru", "В Белом доме заявили, что не видят признаков поставок китайского оружия России."),
+        ("de", "Der Sprecher sagte, es gebe keine Beweise, dass China Waffen an Russland liefere."),
+    ],
+)
+def test_no_evidence_of_supplies_is_not_chinas_denial(language: str, text: str) -> None:
+    assert status(text, language=language) != "denied"
+
+
+def test_china_saying_it_never_supplied_is_still_a_denial_beside_the_evidence_words() -> None:
+    text = (
+        "China's foreign ministry said it has never supplied lethal weapons to any party in the conflict "
+        "and that Washington had offered no evidence."
+    )
+    assert status(text, language="en") == "denied"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The president wants guarantees from several states to provide Ukraine with military aid.",
+        "EU member states are divided over the Chinese drone parts reported by the paper.",
+        "The government of the United States and China discussed drone parts reportedly sold to Russia.",
+    ],
+)
+def test_states_the_plural_noun_is_no_statement_on_record(text: str) -> None:
+    assert status(text, language="en") == "alleged"
 
 
 def test_a_state_visit_is_no_statement_on_record() -> None:
