@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from alerts.config import AlertConfig, SmtpConfig
 from alerts.digest import (
     DigestContent,
+    DigestItem,
     earlier_claims,
     mark_failed,
     render,
@@ -233,6 +234,19 @@ class DigestOutcome:
     attempts: int = 0  # attempts so far, this one included
 
 
+def compose(
+    archive: Archive,
+    items: list[DigestItem],
+    config: AlertConfig,
+    outlet_names: dict[str, str] | None,
+    now: datetime,
+) -> DigestContent:
+    """The digest of ``items`` as it is sent (and previewed): the rules' plain-language names
+    as the rule files say them now, each story's claim statuses in delivered digests."""
+    labels = rule_wording().labels
+    return render(items, config.timezone, outlet_names, now, earlier_claims(archive, items), labels)
+
+
 def build(
     archive: Archive, config: AlertConfig, outlet_names: dict[str, str] | None = None
 ) -> StoredDigest | None:
@@ -243,8 +257,7 @@ def build(
     if not items:
         return None
     now = archive.clock()
-    labels = rule_wording().labels  # the rules' plain-language names, as the rule files say now
-    content = render(items, config.timezone, outlet_names, now, earlier_claims(archive, items), labels)
+    content = compose(archive, items, config, outlet_names, now)
     smtp = config.smtp
     recipients = smtp.recipients if smtp else ()
     message = build_message(content, smtp.sender if smtp else "newswatch@localhost", recipients, now)

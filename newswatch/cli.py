@@ -1331,7 +1331,8 @@ def digest(send: bool, preview: Path | None, resend: int | None) -> None:
     what is worth a look: articles marked for review)."""
     _in_range("--resend", resend, MAX_ID)
     from alerts import send_digest
-    from alerts.digest import earlier_claims, render, undelivered, write_preview
+    from alerts.digest import undelivered, write_preview
+    from alerts.mail import compose
     from newswatch.archive import ArchiveError
 
     settings = _settings()
@@ -1351,7 +1352,7 @@ def digest(send: bool, preview: Path | None, resend: int | None) -> None:
             if not items:
                 click.echo("nothing flagged or worth a look since the last delivered digest; nothing to send")
                 return
-            content = render(items, config.timezone, names, archive.clock(), earlier_claims(archive, items))
+            content = compose(archive, items, config, names, archive.clock())
             if preview is not None:
                 write_preview(preview, content)
                 click.echo(f"preview of {len(items)} items written to {preview}")

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import email
 import html
+import json
 import os
 import re
 import resource
@@ -27,6 +28,8 @@ from aiosmtpd.smtp import AuthResult
 from crash_harness import World
 from helpers import CHROMIUM, ROOT, crawl_env, query, rows, run_newswatch, screenshot
 from outlet_sites import Sites, paragraphs
+
+from alerts.outbox import rule_wording
 
 OUTLETS = ROOT / "config" / "outlets.toml"
 
@@ -198,8 +201,18 @@ def test_preview_writes_html_and_changes_nothing(archive_copy: tuple[Path, Sites
         ["digest", "--preview", str(preview)], crawl_env(tmp_path, OUTLETS, NEWSWATCH_DB=str(db))
     )
     assert result.returncode == 0, result.stderr
-    assert all(title in html.unescape(preview.read_text()) for title in flagged_titles(sites))
+    shown = html.unescape(preview.read_text())
+    assert all(title in shown for title in flagged_titles(sites))
     assert rows(db, "SELECT count(*) AS n FROM digests") == [{"n": 0}]
+    # the rules by their plain-language names, as the digest sent says them
+    labels = rule_wording().labels
+    fired = {
+        rule
+        for (rules,) in sqlite3.connect(db).execute("SELECT rules FROM articles WHERE flagged")
+        for rule in json.loads(rules)
+    }
+    assert fired and all(labels[rule] in shown for rule in fired)
+    assert not any(rule in shown for rule in fired)
 
 
 def test_an_empty_period_sends_nothing(tmp_path: Path, smtp: tuple[Controller, Inbox]) -> None:
