@@ -601,6 +601,88 @@ def test_a_failed_outlet_count_update_is_retried_and_never_holds_back_alerts(
         slack.stop()
 
 
+def _dispatcher(tmp_path: Path, api_url: str) -> tuple[object, object]:
+    from zoneinfo import ZoneInfo
+
+    from alerts.config import AlertConfig
+    from alerts.transports import SlackTransport
+
+    config = AlertConfig("xoxb-test", "#c", api_url, 0.0, ZoneInfo("UTC"), 5, 30.0, tmp_path, None)
+    return SlackTransport("xoxb-test", "#c", api_url, 0.0), config
+
+
+def _alerted(archive: Archive) -> list[tuple[str, str]]:
+    return archive.conn.execute(
+        "SELECT al.kind, a.outlet FROM alerts al JOIN articles a ON a.id = al.article_id ORDER BY al.id"
+    ).fetchall()
+
+
+def test_an_earlier_report_crawled_later_takes_over_the_story_s_first_message(
+    archive: Archive, tmp_path: Path
+) -> None:
+    from fakeslack import FakeSlack
+
+    from alerts.dispatch import dispatch
+
+    index = StoryIndex()
+    later = "Kyiv paper: " + FACTORY_TITLE
+    store(archive, index, "kyiv", "/n/2", later, wire_copy(FACTORY), NOW + timedelta(hours=5))
+    slack = FakeSlack().start()
+    try:
+        transport, config = _dispatcher(tmp_path, slack.api_url)
+        assert dispatch(archive, transport, config).sent == 1  # type: ignore[arg-type]
+        (parent,) = slack.delivered()
+        assert "Kyiv paper" in parent.payload["text"]
+        # the original report, published five hours earlier, is crawled now
+        earlier = store(archive, index, "rferl", "/a/1", FACTORY_TITLE, "\n\n".join(FACTORY), NOW)
+        assert earlier[3] == "also"
+        assert _alerted(archive) == [("new", "rferl"), ("also", "kyiv")]
+        report = dispatch(archive, transport, config)  # type: ignore[arg-type]
+        assert report.sent == 1 and report.refreshed == 1
+        reply = slack.delivered()[-1]
+        assert "Also reported by" in reply.payload["text"] and "Kyiv paper" in reply.payload["text"]
+        (edit,) = [c for c in slack.calls if c.method == "chat.update"]
+        assert edit.payload["ts"] == reply.payload["thread_ts"]  # the first message, edited
+        shown = json.dumps(edit.payload["blocks"], ensure_ascii=False)
+        assert FACTORY_TITLE in shown and "Kyiv paper" not in shown.split("Reported by")[0]
+        assert "Reported by 2 outlets" in shown
+    finally:
+        slack.stop()
+
+
+def test_an_earlier_report_before_the_first_message_went_out_is_posted_first(
+    archive: Archive, tmp_path: Path
+) -> None:
+    from fakeslack import FakeSlack
+
+    from alerts.dispatch import dispatch
+
+    index = StoryIndex()
+    store(
+        archive,
+        index,
+        "kyiv",
+        "/n/2",
+        "Kyiv paper: " + FACTORY_TITLE,
+        wire_copy(FACTORY),
+        NOW + timedelta(hours=5),
+    )
+    store(archive, index, "rferl", "/a/1", FACTORY_TITLE, "\n\n".join(FACTORY), NOW)
+    # a later report does not take the lead
+    store(archive, index, "dw", "/d/3", "DW: " + FACTORY_TITLE, wire_copy(FACTORY), NOW + timedelta(hours=1))
+    assert _alerted(archive) == [("new", "rferl"), ("also", "kyiv"), ("also", "dw")]
+    slack = FakeSlack().start()
+    try:
+        transport, config = _dispatcher(tmp_path, slack.api_url)
+        assert dispatch(archive, transport, config).sent == 3  # type: ignore[arg-type]
+        parent, *replies = slack.delivered()
+        assert "thread_ts" not in parent.payload and all(r.payload["thread_ts"] for r in replies)
+        assert FACTORY_TITLE in parent.payload["text"] and "Kyiv paper" not in parent.payload["text"]
+        assert ["Kyiv paper" in r.payload["text"] for r in replies] == [True, False]
+    finally:
+        slack.stop()
+
+
 @pytest.mark.parametrize(
     ("language", "text", "function_words"),
     [

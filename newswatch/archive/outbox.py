@@ -188,11 +188,49 @@ class Outbox:
             if announce is not None:
                 return STATUS if self.queue(article_id, STATUS, severity, claim_status=announce) else None
             if outlet not in {a["outlet"] for a in alerted if a["kind"] in FIRST_REPORTS}:
-                return "also" if self.queue(article_id, "also", severity) else None
+                if not self.queue(article_id, "also", severity):
+                    return None
+                if story_id is not None:
+                    self._lead_with_earliest(story_id, article_id)
+                return "also"
             top = max(SEVERITY_RANK.get(a["severity"], 0) for a in alerted)
             if SEVERITY_RANK.get(severity, 0) > top:
                 return "update" if self.queue(article_id, "update", severity) else None
             return None
+
+    def _lead_with_earliest(self, story_id: int, article_id: int) -> None:
+        """A further outlet's report published before the report of the story's first message
+        takes its place: the two alerts exchange their articles (and severities), so the first
+        message shows the earliest report and the reply the one it replaced; a first message
+        already posted is edited (the story's ``slack_refresh``). A first message failed for
+        good, or one without a published time on the newcomer's side, is left as it is.
+        Called within the write that queued the reply."""
+        first = self.db.row(
+            "SELECT al.id, al.article_id, al.severity, al.status, a.published FROM alerts al "
+            "JOIN articles a ON a.id = al.article_id WHERE a.story_id = ? AND al.kind = 'new' "
+            "ORDER BY al.id LIMIT 1",
+            (story_id,),
+        )
+        mine = self.db.row(
+            "SELECT al.id, al.severity, a.published FROM alerts al JOIN articles a ON a.id = al.article_id "
+            "WHERE al.article_id = ? AND al.kind = 'also'",
+            (article_id,),
+        )
+        if first is None or mine is None or first["status"] not in ("pending", "sending", "sent"):
+            return
+        if mine["published"] is None or (first["published"] or "9") <= mine["published"]:
+            return
+        with self.db.write() as conn:
+            conn.execute(
+                "UPDATE alerts SET article_id = ?, severity = ? WHERE id = ?",
+                (article_id, mine["severity"], first["id"]),
+            )
+            conn.execute(
+                "UPDATE alerts SET article_id = ?, severity = ? WHERE id = ?",
+                (first["article_id"], first["severity"], mine["id"]),
+            )
+            if first["status"] != "pending":
+                conn.execute("UPDATE stories SET slack_refresh = slack_refresh + 1 WHERE id = ?", (story_id,))
 
     def queue_for_review(self, article_id: int) -> str | None:
         """Queue the ``review`` alert of an article marked for review, unless its story already
