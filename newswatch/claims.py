@@ -46,7 +46,7 @@ from newswatch.rules.gazetteer import Gazetteer
 from newswatch.rules.loader import contents_key, current_key
 from newswatch.rules.syntax import MAX_DEPTH, Node, groups_in
 from newswatch.rules.text import build_doc
-from newswatch.text import cross_reference
+from newswatch.text import cross_reference, repeats_headline
 
 Status = Literal["alleged", "official", "designated", "denied", "confirmed"]
 STATUSES: tuple[Status, ...] = ("alleged", "official", "designated", "denied", "confirmed")
@@ -203,6 +203,10 @@ class ClaimCue:
     sentence: str
     field: str  # "title" or "text"
     zone: Zone  # the part of the article that decided
+    # decided by the headline: the first sentence of the lead or evidence where a cue of the
+    # same status holds too, and its words (the alert quotes it: not the headline again)
+    support: str = ""
+    support_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,17 +399,39 @@ def classify_claim(
     if quoted:
         zones.append(("evidence", "", quoted))
     decided: Claim | None = None
-    for zone, zone_title, zone_text in zones:
+    for at, (zone, zone_title, zone_text) in enumerate(zones):
         if not zone_title.strip() and not zone_text.strip():
             continue
         decided = _decide(cues, cues.matcher.classify(zone_title, zone_text, language), zone)
         if decided is not None:
+            if decided.cue is not None and zone == "title":
+                decided = _supported(cues, decided, decided.cue, zones[at + 1 :], language)
             break
     if decided is None or decided.status == "alleged":
         deeper = _from_body(cues, after, language)
         if deeper is not None:
             return deeper
     return decided or Claim("alleged", None)
+
+
+def _supported(
+    cues: ClaimCues, decided: Claim, cue: ClaimCue, rest: list[tuple[Zone, str, str]], language: str | None
+) -> Claim:
+    """A status decided by the headline, with the first sentence of the parts after it where
+    a cue of the same status holds and that is not the headline again (``ClaimCue.support``);
+    as it was when there is none."""
+    for _zone, zone_title, zone_text in rest:
+        if not zone_text.strip():
+            continue
+        verdict = cues.matcher.classify(zone_title, zone_text, language)
+        for match in verdict.matches:
+            if match.rule not in cues.cues or cues.cues[match.rule].status != decided.status:
+                continue
+            for said in match.evidence:
+                if said.field == "text" and not repeats_headline(said.sentence, cue.sentence):
+                    words = tuple(dict.fromkeys(said.sentence[a:b] for a, b in said.highlights))
+                    return replace(decided, cue=replace(cue, support=said.sentence, support_words=words))
+    return decided
 
 
 def _from_body(cues: ClaimCues, body: str, language: str | None) -> Claim | None:

@@ -3,10 +3,12 @@ words, so rules match them as substrings, stories read them as character runs, a
 finds them with a trigram index), which are Korean, and traditional Chinese read as
 simplified (OpenCC's ``t2s`` tables), so one spelling of a Chinese word finds both; and lines
 that point to another article ("Read also: …"), which extraction drops as chrome and claims
-and evidence never quote (text from elsewhere still holds them)."""
+and evidence never quote (text from elsewhere still holds them); and sentences that are the
+headline again, which an alert never quotes as its evidence."""
 
 from __future__ import annotations
 
+import difflib
 import re
 import threading
 from functools import cache
@@ -100,3 +102,24 @@ def cross_reference(line: str) -> bool:
     """Whether a line points to another article ("Read also: …"): its words are that article's
     headline, not this one's claim."""
     return bool(CROSS_REFERENCE_LINE.match(line.strip()))
+
+
+#: The share of a sentence's letters and digits found in the headline, in order, from which
+#: the sentence is the headline again (difflib's matching blocks: a repeat with its
+#: punctuation, case or a word changed still is one; a sentence that says more is not).
+REPEAT_SHARE = 0.85
+
+
+def _letters(text: str) -> str:
+    return "".join(char for char in text.casefold() if char.isalnum())
+
+
+def repeats_headline(sentence: str, title: str) -> bool:
+    """Whether ``sentence`` is the headline again (a page's first line often is)."""
+    a, b = _letters(sentence), _letters(title)
+    if not a or not b:
+        return False
+    if a in b:
+        return True
+    blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+    return sum(block.size for block in blocks) >= REPEAT_SHARE * len(a)

@@ -17,6 +17,7 @@ screenshots (``alerts-en.png``, ``alerts-ru.png``, ``alerts-zh.png``; tests/slac
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -40,6 +41,7 @@ from newswatch.clock import fixed_clock
 from newswatch.records import Article, Candidate, Extraction
 from newswatch.rules import Matcher, load_ruleset
 from newswatch.stories import StoryIndex, fingerprint
+from newswatch.text import repeats_headline
 from pipelines.classify import ClassifyPipeline
 
 RULES = ROOT / "config" / "rules"
@@ -144,10 +146,10 @@ def _rules() -> tuple[Matcher, ClaimCues]:
     return load_ruleset(RULES), load_cues(cues_beside(str(RULES)))
 
 
-def archived(db: Path, status: str, language: str) -> int:
-    """The case's article classified by the shipped rules and claim cues and archived (its
-    alert queued); its id. The case must come out with its status."""
-    title, text = CASES[(status, language)]
+def archived(db: Path, status: str, language: str, case: tuple[str, str] | None = None) -> int:
+    """The case's article (or ``case``: a title and text) classified by the shipped rules and
+    claim cues and archived (its alert queued); its id. It must come out with ``status``."""
+    title, text = case or CASES[(status, language)]
     url = f"https://news.example.org/{language}/{status}?a=1&b=<2>"
     candidate = Candidate(url=url, outlet=language, source="https://news.example.org/rss", source_kind="feed")
     item = Article(url=url, final_url=url, outlet=language, fetched_at=WHEN, html="", candidate=candidate)
@@ -164,11 +166,13 @@ def archived(db: Path, status: str, language: str) -> int:
     return int(article_id)
 
 
-def posted(tmp_path: Path, slack: FakeSlack, status: str, language: str) -> dict[str, Any]:
+def posted(
+    tmp_path: Path, slack: FakeSlack, status: str, language: str, case: tuple[str, str] | None = None
+) -> dict[str, Any]:
     """What Slack receives for the case: one dispatcher pass, in the team's time zone."""
     db = tmp_path / f"{status}-{language}" / "newswatch.db"
     db.parent.mkdir(parents=True)
-    archived(db, status, language)
+    archived(db, status, language, case)
     config = config_for(db, slack, NEWSWATCH_TIMEZONE="Europe/Brussels")
     transport = SlackTransport(config.slack_token, config.channel, config.api_url, 0.0)
     before = len(slack.delivered())
@@ -211,6 +215,23 @@ def test_the_slack_payload_of_each_claim_status_matches_its_snapshot(
     assert len(links) == 1 and links[0].count("<") == 1  # the headline's link, ours
     assert all(len(t) <= 3000 for t in _texts(payload["blocks"]))
     assert payload["unfurl_links"] in (False, "false") and payload["unfurl_media"] in (False, "false")
+    # a sentence of the body is quoted, never the headline again
+    (quote,) = [t for t in _texts(payload["blocks"]) if t.startswith(">")]
+    title, text = CASES[(status, language)]
+    # the quote without its bold marks, the article's own marks shown as their lookalikes
+    said = (
+        html.unescape(quote[1:]).replace("*", "").translate(str.maketrans("\u2217\u02cd\u223c\u02cb", "*_~`"))
+    )
+    assert said.replace(" ", "") in text.replace(" ", "") and not repeats_headline(said, title)
+
+
+def test_a_body_that_only_repeats_the_headline_is_not_quoted(tmp_path: Path, slack: FakeSlack) -> None:
+    title = "Chinese firms ship drone engines to Russia, US officials say"
+    payload = posted(
+        tmp_path, slack, "alleged", "en", (title, f"{title}.\n\nTalks on trade went on in Geneva.")
+    )
+    assert not [t for t in _texts(payload["blocks"]) if t.startswith(">")]
+    assert json.dumps(payload["blocks"]).count("drone engines") == 1  # the headline, once
 
 
 def test_every_snapshot_file_belongs_to_a_case() -> None:

@@ -24,6 +24,7 @@ from newswatch.claims import (
 )
 from newswatch.config.rules import LANGUAGES
 from newswatch.errors import ConfigError
+from newswatch.text import repeats_headline
 
 CUES = load_cues()
 
@@ -257,6 +258,51 @@ def test_the_headline_decides_before_the_lead() -> None:
     assert claim.cue.field == "title" and claim.cue.sentence == title
     # without the denying headline the lead's designation decides
     assert status(text, "US sanctions a satellite firm", "en") == "designated"
+
+
+def test_a_headline_s_status_carries_the_first_body_sentence_of_that_status_not_the_headline_again() -> None:
+    title = "Beijing denies supplying weapons to Russia"
+    text = (
+        "Beijing denies supplying weapons to Russia. The embassy said the report was groundless. "
+        "A foreign ministry spokesperson said China has never provided lethal weapons to either side."
+    )
+    claim = classify_claim(CUES, title, text, "en")
+    assert claim.status == "denied" and claim.cue is not None and claim.cue.zone == "title"
+    assert claim.cue.support == "The embassy said the report was groundless."
+    assert claim.cue.support_words and all(w in claim.cue.support for w in claim.cue.support_words)
+    # nothing of that status in the body: no support
+    alone = classify_claim(CUES, title, "Beijing denies supplying weapons to Russia. Talks went on.", "en")
+    assert alone.cue is not None and alone.cue.support == ""
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title", "again"),
+    [
+        (
+            "China supplies drone engines to Russia's army.",
+            "China supplies drone engines to Russia's army",
+            True,
+        ),
+        (
+            "CHINA SUPPLIES DRONE-ENGINES TO RUSSIA'S ARMY",
+            "China supplies drone engines to Russia’s army",
+            True,
+        ),
+        ("Пекин отверг обвинения в поставках оружия России.", "Пекин отверг обвинения <https://x|y>", False),
+        ("Пекин отверг обвинения.", "Пекин отверг обвинения в поставках оружия России", True),
+        ("中国外交部否认向俄罗斯提供武器。", "中国外交部否认向俄罗斯提供武器", True),
+        (
+            "China supplies drone engines to Russia's army through trading firms in Hong Kong, customs data show.",
+            "China supplies drone engines to Russia's army",
+            False,
+        ),
+        ("", "China supplies drones", False),
+    ],
+)
+def test_a_sentence_is_the_headline_again_when_the_headline_holds_nearly_all_of_it(
+    sentence: str, title: str, again: bool
+) -> None:
+    assert repeats_headline(sentence, title) is again
 
 
 def test_the_lead_decides_before_a_designation_deep_in_the_body() -> None:

@@ -13,6 +13,7 @@ from newswatch.archive.outbox import STATUS, Outbox
 from newswatch.archive.stories import StoryWrites
 from newswatch.rules import Verdict
 from newswatch.rules.engine import SEVERITY_RANK, merge_spans
+from newswatch.text import repeats_headline
 
 if TYPE_CHECKING:
     from newswatch.claims import Claim
@@ -242,24 +243,28 @@ class Verdicts:
             return None
 
     def best_evidence(self, article_id: int) -> dict[str, Any] | None:
-        """The first evidence of the article's most severe match: {field, sentence, highlights},
-        with the words every other match found in that sentence marked too (a sanctions rule's
-        "sanctions" beside a supply rule's "made")."""
+        """The first evidence of the article's most severe match that is not its headline
+        again: {field, sentence, highlights}, with the words every other match found in that
+        sentence marked too (a sanctions rule's "sanctions" beside a supply rule's "made").
+        When every match quotes only the headline, the sentence of the body that decided the
+        claim status, its cue words marked; None when there is none either (the alert shows
+        the headline already)."""
+        found = self.db.row("SELECT title, claim_cue FROM articles WHERE id = ?", (article_id,))
+        title = str(found["title"] or "") if found else ""
         rows = self.db.rows(
             "SELECT evidence FROM matches WHERE article_id = ? "
             "ORDER BY CASE severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, score DESC, id",
             (article_id,),
         )
-        best: dict[str, Any] | None = None
+        items = [item for row in rows for item in _evidence_items(row["evidence"])]
+        best = next((item for item in items if not _headline_again(item, title)), None)
+        if best is None:
+            return _cue_evidence(found["claim_cue"] if found else None, title)
         spans: set[tuple[int, int]] = set()
-        for row in rows:
-            for item in _evidence_items(row["evidence"]):
-                if best is None:
-                    best = item
-                if item.get("sentence") == best.get("sentence") and item.get("field") == best.get("field"):
-                    spans |= _spans(item.get("highlights"), len(str(best.get("sentence") or "")))
-        if best is not None:
-            best["highlights"] = [list(span) for span in merge_spans(sorted(spans))]
+        for item in items:
+            if item.get("sentence") == best.get("sentence") and item.get("field") == best.get("field"):
+                spans |= _spans(item.get("highlights"), len(str(best.get("sentence") or "")))
+        best["highlights"] = [list(span) for span in merge_spans(sorted(spans))]
         return best
 
     def matched_words(self, article_id: int) -> tuple[str | None, list[tuple[str, str]]]:
@@ -290,6 +295,41 @@ class Verdicts:
         found = self.db.value("SELECT evidence FROM articles WHERE id = ?", (article_id,))
         sentence = str(found or "").split("\n")[0]
         return {"field": "text", "sentence": sentence, "highlights": []} if sentence else None
+
+
+def _headline_again(item: dict[str, Any], title: str) -> bool:
+    return item.get("field") == "title" or repeats_headline(str(item.get("sentence") or ""), title)
+
+
+def _cue_evidence(stored: Any, title: str) -> dict[str, Any] | None:
+    """The body sentence of a stored claim cue (``articles.claim_cue``: the sentence that
+    decided, or for a headline's cue its ``support``), its words marked; None when there is
+    none, it repeats the headline, or the cue cannot be read."""
+    try:
+        cue = json.loads(stored) if stored else None
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(cue, dict):
+        return None
+    # a headline's cue: the body sentence where a cue of the same status holds too
+    sentence, words = (
+        (cue.get("sentence"), cue.get("words"))
+        if cue.get("field") == "text"
+        else (cue.get("support"), cue.get("support_words"))
+    )
+    if not isinstance(sentence, str) or not sentence.strip() or repeats_headline(sentence, title):
+        return None
+    folded = sentence.casefold()
+    spans: set[tuple[int, int]] = set()
+    for word in words if isinstance(words, list) else ():
+        at = folded.find(word.casefold()) if isinstance(word, str) and word else -1
+        if at >= 0 and sentence[at : at + len(word)].casefold() == word.casefold():
+            spans.add((at, at + len(word)))
+    return {
+        "field": "text",
+        "sentence": sentence,
+        "highlights": [list(x) for x in merge_spans(sorted(spans))],
+    }
 
 
 def _evidence_items(stored: Any) -> list[dict[str, Any]]:
