@@ -41,12 +41,23 @@ from zoneinfo import ZoneInfo
 import css_inline
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from alerts.outbox import cue_words
-from alerts.render import clip, local_time, visible, web_url
+from alerts.outbox import Outbox, cue_words
+from alerts.render import (
+    MAX_ENTITIES,
+    MAX_GLOSS_WORD,
+    clip,
+    designated,
+    entity_name,
+    language_name,
+    local_time,
+    visible,
+    web_url,
+)
 from newswatch.archive import Archive
 from newswatch.archive.stories import CLAIM_ORDER as CLAIM_ORDER  # the one order, re-exported
 from newswatch.archive.stories import claim_rank
 from newswatch.archive.stories import strongest as strongest
+from newswatch.rules.gazetteer import Entity
 
 SEVERITIES = ("high", "medium", "low")
 #: The digest's groups, in order: a story's claim status that is new or stronger than in the
@@ -92,6 +103,8 @@ class DigestItem:
     claim_by: ClaimSource | None = None  # the report that raised the story to ``story_claim``
     again: bool = False  # in a delivered digest before: here again because it raised the story's status
     page: str | None = None  # a review article's page in Datasette (NEWSWATCH_DATASETTE_URL)
+    entities: tuple[Entity, ...] = ()  # the gazetteer's entities it names, with their facts
+    gloss: tuple[tuple[str, str], ...] = ()  # a non-English report's bold words, in English
 
 
 @dataclass(frozen=True)
@@ -159,6 +172,7 @@ def undelivered(archive: Archive, datasette: str | None = None) -> list[DigestIt
     :func:`datasette_pages`), where it can be judged."""
     items, sources = [], {}
     pages: str | None = None
+    outbox = Outbox(archive)  # the entities' facts and the glosses, as the alerts show them
     for r in archive.digests.undelivered():
         raised_by = r.get("claim_article")
         if raised_by is not None and raised_by not in sources:
@@ -176,6 +190,12 @@ def undelivered(archive: Archive, datasette: str | None = None) -> list[DigestIt
         rules = tuple(json.loads(r["rules"] or "[]"))
         if review and pages is None:
             pages = datasette or datasette_pages(archive.path)
+        named: tuple[Entity, ...] = ()
+        gloss: tuple[tuple[str, str], ...] = ()
+        if not review:
+            named = outbox.entities(tuple(str(x) for x in json.loads(r.get("entities") or "[]")))
+            shown = {"sentence": sentence, "highlights": [list(x) for x in spans]} if sentence else None
+            gloss = outbox.gloss(r["id"], shown)[1]
         items.append(
             DigestItem(
                 r["id"],
@@ -196,6 +216,8 @@ def undelivered(archive: Archive, datasette: str | None = None) -> list[DigestIt
                 source if not review else None,
                 bool(r.get("again")),
                 f"{pages}/articles/{r['id']}" if review else None,
+                named,
+                gloss,
             )
         )
     return items
@@ -206,9 +228,11 @@ def _evidence(
 ) -> tuple[str | None, tuple[tuple[int, int], ...]]:
     """An article's evidence sentence and its matched words' spans: its most severe match's
     (else, and for a review article always, the first stored evidence sentence)."""
-    best = archive.verdicts.best_evidence(article_id) if not review else None
-    if best:
-        return best["sentence"], tuple((int(a), int(b)) for a, b in best.get("highlights", []))
+    if not review:  # never the headline again (:meth:`Verdicts.best_evidence`): none, then
+        best = archive.verdicts.best_evidence(article_id)
+        if best:
+            return best["sentence"], tuple((int(a), int(b)) for a, b in best.get("highlights", []))
+        return None, ()
     return (stored or "").split("\n")[0] or None, ()
 
 
@@ -248,6 +272,15 @@ def claim_source(lead: DigestItem, others: list[DigestItem]) -> ClaimSource:
     return ClaimSource(
         item.article_id, item.outlet, item.title, item.url, item.claim_words, item.evidence, item.highlights
     )
+
+
+def _glossed(gloss: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """A report's bold words with their meaning in English, words of one meaning together
+    (as :func:`alerts.render.gloss_line` shows them in Slack)."""
+    meanings: dict[str, list[str]] = {}
+    for word, english in gloss:
+        meanings.setdefault(english, []).append(clip(word, MAX_GLOSS_WORD))
+    return [(", ".join(words), english) for english, words in meanings.items()]
 
 
 def _severity_rank(severity: str) -> int:
@@ -311,7 +344,13 @@ def render(
             "when": local_time(lead.published, tz),
             "rules": "; ".join(dict.fromkeys(labelled.get(rule, rule) for rule in lead.rules)),
             "severity": severity_of.get(id(lead), lead.severity),
-            "language": lead.language or "",
+            "language": language_name(lead.language),
+            "entities": [
+                {"name": entity_name(e.name), "facts": "; ".join(p for p in (e.supplied, designated(e)) if p)}
+                for e in lead.entities[:MAX_ENTITIES]
+            ],
+            "more_entities": max(0, len(lead.entities) - MAX_ENTITIES),
+            "gloss": _glossed(lead.gloss),
             "claim": (status_of(lead, others) or "").upper(),
             "claim_words": ", ".join(f"“{clip(w, 60)}”" for w in source.words if w.strip()),
             # the report whose cue the status line quotes, when it is not the lead's own
@@ -335,7 +374,7 @@ def render(
                     "url": visible(o.url),
                     "href": o.url if web_url(o.url) else None,
                     "title": clip(o.title, MAX_TITLE),
-                    "language": o.language or "",
+                    "language": language_name(o.language),
                 }
                 for o in others
             ],

@@ -144,7 +144,7 @@ class Outbox:
             self._wording = rule_wording(self._rules)
         return self._wording
 
-    def _gloss(
+    def gloss(
         self, article_id: int, evidence: dict[str, Any] | None
     ) -> tuple[str | None, tuple[tuple[str, str], ...]]:
         """The article's language and, when it is not English, the words the alert shows in
@@ -174,7 +174,7 @@ class Outbox:
                 pairs.append((shown.word, english))
         return language, tuple(pairs[:MAX_GLOSSED])
 
-    def _entities(self, ids: tuple[str, ...]) -> tuple[Entity, ...]:
+    def entities(self, ids: tuple[str, ...]) -> tuple[Entity, ...]:
         """The entities of ``ids`` the gazetteer still has (an id it lost is left out)."""
         gazetteer = self.gazetteer() if ids else None
         if gazetteer is None:
@@ -192,7 +192,7 @@ class Outbox:
             if row.kind == REVIEW
             else verdicts.best_evidence(row.article_id)
         )
-        language, gloss = self._gloss(row.article_id, evidence)
+        language, gloss = self.gloss(row.article_id, evidence)
         return AlertView(
             id=row.id,
             article_id=row.article_id,
@@ -218,7 +218,7 @@ class Outbox:
             parent_outlet=row.parent_outlet,
             claim_status=row.claim_status,
             claim_words=cue_words(row.claim_cue),
-            entities=self._entities(row.entities),
+            entities=self.entities(row.entities),
             rule_labels=tuple(self.wording().label(rule) for rule in row.rules),
             language=language,
             gloss=gloss,

@@ -456,8 +456,8 @@ def render_status(
     """The reply announcing that a report raised its story's claim status, in the story's
     thread: ``Now DESIGNATED: <headline> — <outlet>, <local time>`` (and the language of a
     report not in English), the words of the cue that decided it (when the article still has
-    that status), severity, the evidence and, for a report not in English, its bold words in
-    English. Article text formats nothing, as in every alert (:func:`inert`)."""
+    that status), severity, the named entities' facts, the evidence and, for a report not in
+    English, its bold words in English. Article text formats nothing, as in every alert (:func:`inert`)."""
     status = alert.announced or alert.claim_status or ""
     phrase = STATUS_HEADLINE.get(status, f"Now {slack_escape(clip(status, 20)).upper()}")
     icon = CLAIM_LABEL.get(status, ":information_source: ").partition(" ")[0]
@@ -479,6 +479,9 @@ def render_status(
             ],
         },
     ]
+    entities = entity_facts(alert.entities)
+    if entities:  # who: the named suppliers' facts (the designation announced is among them)
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": entities}})
     blocks += evidence_blocks(alert)
     if alert.follows:
         blocks.append(

@@ -234,6 +234,31 @@ def test_a_body_that_only_repeats_the_headline_is_not_quoted(tmp_path: Path, sla
     assert json.dumps(payload["blocks"]).count("drone engines") == 1  # the headline, once
 
 
+def test_the_digest_states_the_entities_the_language_and_the_english_of_the_bold_words(
+    tmp_path: Path,
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from alerts.digest import render, undelivered
+
+    db = tmp_path / "newswatch.db"
+    archived(db, "designated", "zh")
+    archive = Archive(db, clock=fixed_clock(WHEN))
+    try:
+        content = render(undelivered(archive), ZoneInfo("UTC"), OUTLETS, WHEN)
+    finally:
+        archive.close()
+    fact = "Xiamen Limbach Aircraft Engine — drone engines; US-sanctioned 2024-10-17"
+    assert f"  {fact}" in content.text and " · Chinese · " in content.text
+    gloss = next(line for line in content.text.splitlines() if line.startswith("  In English: "))
+    assert "厦门林巴贺 — Xiamen Limbach Aircraft Engine" in gloss
+    shown = html.unescape(content.html)
+    assert (
+        "<strong>Xiamen Limbach Aircraft Engine</strong> — drone engines; US-sanctioned 2024-10-17" in shown
+    )
+    assert "In English: <strong>" in shown
+
+
 def test_every_snapshot_file_belongs_to_a_case() -> None:
     expected = {f"{s}-{lang}.json" for s in STATUSES for lang in LANGUAGES}
     assert {p.name for p in FIXTURES.glob("*.json")} == expected

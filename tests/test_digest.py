@@ -769,7 +769,7 @@ def test_the_earliest_report_leads_its_story_and_the_others_follow_with_their_la
     assert content.text.count("* [") == 1  # one story
     entry = content.text[content.text.index("* [") :]
     assert entry.startswith("* [HIGH · DESIGNATED] The first report")  # the story's strongest
-    assert "also reported by Xinhua (zh)" in entry and "also reported by TASS (ru)" in entry
+    assert "also reported by Xinhua (Chinese)" in entry and "also reported by TASS (Russian)" in entry
     assert entry.index("also reported by Xinhua") < entry.index("also reported by TASS")  # in time order
     # the status is said by the report that has it, named: not by the lead's weaker cue
     assert "  DESIGNATED (TASS: Report 3 <https://example.org/a/3>)\n" in entry
@@ -903,5 +903,5 @@ def test_a_status_an_article_reached_after_its_digest_went_out_is_still_news(tmp
     entry = content.text[content.text.index("* [") :]
     assert entry.startswith("* [HIGH · DESIGNATED] Report 0")  # the earliest report leads
     assert "(this report, updated since an earlier digest)" in entry
-    assert "also reported by rferl (en): https://example.org/world/drone-engines-1" in entry
+    assert "also reported by rferl (English): https://example.org/world/drone-engines-1" in entry
     archive.close()

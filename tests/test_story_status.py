@@ -91,6 +91,9 @@ def store(
         title if judged is None else judged, body if judged is None else judged, "en"
     )
     item.classified_with = matcher.fingerprint
+    if matcher.gazetteer is not None:  # the entities it names, as the crawl finds them
+        item.entities = matcher.gazetteer.named_in(title, body)
+        item.entities_with = matcher.gazetteer.fingerprint
     if item.verdict.flagged:
         item.claim = classify_claim(cues, title, body, "en", [e.sentence for e in item.verdict.evidence])
     return archive.articles.store(
@@ -177,7 +180,10 @@ def test_a_designation_posts_one_reply_in_the_thread_of_the_storys_first_alert(
     assert deliver(archive, slack, tmp_path) == 1
     root = slack.delivered()[0]
     clock.tick()
-    designated = store(archive, stories, "reuters", "sanctions", DESIGNATED, NOW + timedelta(hours=2))
+    named = "The sanctions name Xiamen Limbach Aircraft Engine, which made engines for Russian attack drones."
+    designated = store(
+        archive, stories, "reuters", "sanctions", DESIGNATED, NOW + timedelta(hours=2), f"{named}\n{BODY}"
+    )
     assert designated.story_id == first.story_id and designated.alert == "status"
     assert kinds(archive, designated.article_id) == ["status"]  # not also an `also` for Reuters
     assert deliver(archive, slack, tmp_path) == 1
@@ -191,6 +197,10 @@ def test_a_designation_posts_one_reply_in_the_thread_of_the_storys_first_alert(
     assert "“imposes”, “sanctions”" in reply["text"]  # the cue's words
     blocks = json.dumps(reply["blocks"], ensure_ascii=False)
     assert "*Now DESIGNATED*" in blocks and DESIGNATED in blocks
+    # the facts of the entity it names, after the status line and before the evidence
+    texts = [b["text"]["text"] for b in reply["blocks"] if b["type"] == "section"]
+    assert texts[1].startswith("*Xiamen Limbach Aircraft Engine* — drone engines; US-sanctioned 2024-10-17")
+    assert texts[2].startswith(">")
     assert story_status(archive, first.story_id) == "designated"
 
 
@@ -621,7 +631,7 @@ def test_a_raised_status_is_said_by_the_report_that_raised_it_not_by_a_weaker_co
     status = f"  DESIGNATED — “imposes”, “sanctions”, “Chinese” (Reuters: {DESIGNATED} <https://reuters."
     assert status in entry and "“report”" not in entry
     assert f"> {treasury}" in entry  # the designation's evidence, not the copy's
-    assert "also reported by Reuters (en): https://reuters.example.org/world/sanctions" in entry
+    assert "also reported by Reuters (English): https://reuters.example.org/world/sanctions" in entry
     assert "<strong>DESIGNATED</strong> — “imposes”, “sanctions”, “Chinese” (Reuters: " in html
     assert '<a href="https://reuters.example.org/world/sanctions" style="' in html
     assert html.index("Treasury documents show") < html.index("Also reported by")
