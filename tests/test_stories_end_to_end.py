@@ -190,7 +190,7 @@ def test_one_event_at_three_outlets_is_one_story_one_message_and_thread_replies(
     finally:
         archive.close()
     assert content.subject.endswith(": 1 flagged story, 1 high")
-    also = re.findall(r"also reported by (.+?)(?: \(en\))?:", content.text)  # outlet (language)
+    also = re.findall(r"also reported by (.+?)(?: \(English\))?:", content.text)  # outlet (language)
     names = {"Alpha News", "Beta Daily", "Gamma Post"}
     assert len(also) == 2 and set(also) < names  # the story once: the lead, then its other outlets
     assert content.html.count("Also reported by") == 1
