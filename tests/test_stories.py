@@ -5,6 +5,7 @@ names stay apart."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -469,6 +470,7 @@ def store(
     text: str,
     when: datetime,
     revisit: bool = False,
+    severity: str | None = None,
 ) -> tuple[int | None, str, str | None, str | None]:
     url = f"https://{outlet}.example.org{path}"
     candidate = Candidate(
@@ -477,6 +479,8 @@ def store(
     extraction = Extraction(text=text, title=title, published=when)
     article = Article(url=url, final_url=url, outlet=outlet, fetched_at=when, html="", candidate=candidate)
     article.verdict = MATCHER.classify(title, text)
+    if severity is not None:  # as if the rules had judged it so
+        article.verdict = replace(article.verdict, severity=severity)
     article.classified_with = MATCHER.fingerprint
     stored = archive.articles.store(
         article, extraction, url, "run", fingerprint(title, text), index, revisit=revisit
@@ -667,7 +671,12 @@ def test_an_earlier_report_before_the_first_message_went_out_is_posted_first(
         wire_copy(FACTORY),
         NOW + timedelta(hours=5),
     )
-    store(archive, index, "rferl", "/a/1", FACTORY_TITLE, "\n\n".join(FACTORY), NOW)
+    store(archive, index, "rferl", "/a/1", FACTORY_TITLE, "\n\n".join(FACTORY), NOW, severity="medium")
+    # the first message at the higher severity of the two (it never reads lower), the reply at its own
+    severities = (
+        "SELECT al.severity, a.severity FROM alerts al JOIN articles a ON a.id = al.article_id ORDER BY al.id"
+    )
+    assert archive.conn.execute(severities).fetchall() == [("high", "medium"), ("high", "high")]
     # a later report does not take the lead
     store(archive, index, "dw", "/d/3", "DW: " + FACTORY_TITLE, wire_copy(FACTORY), NOW + timedelta(hours=1))
     assert _alerted(archive) == [("new", "rferl"), ("also", "kyiv"), ("also", "dw")]

@@ -200,8 +200,9 @@ class Outbox:
 
     def _lead_with_earliest(self, story_id: int, article_id: int) -> None:
         """A further outlet's report published before the report of the story's first message
-        takes its place: the two alerts exchange their articles (and severities), so the first
-        message shows the earliest report and the reply the one it replaced; a first message
+        takes its place: the two alerts exchange their articles, so the first message shows the
+        earliest report (at the higher of the two severities) and the reply the one it replaced
+        (at its own); a first message
         already posted is edited (the story's ``slack_refresh``). A first message failed for
         good, or one without a published time on the newcomer's side, is left as it is.
         Called within the write that queued the reply."""
@@ -220,10 +221,12 @@ class Outbox:
             return
         if mine["published"] is None or (first["published"] or "9") <= mine["published"]:
             return
+        # the first message keeps the story's highest severity so far: it never reads lower
+        top = max(first["severity"], mine["severity"], key=lambda s: SEVERITY_RANK.get(s, 0))
         with self.db.write() as conn:
             conn.execute(
                 "UPDATE alerts SET article_id = ?, severity = ? WHERE id = ?",
-                (article_id, mine["severity"], first["id"]),
+                (article_id, top, first["id"]),
             )
             conn.execute(
                 "UPDATE alerts SET article_id = ?, severity = ? WHERE id = ?",
