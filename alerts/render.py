@@ -275,12 +275,15 @@ def render_alert(
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": reported_by(outlets)}]})
     status = f"{alert.claim_status.upper()}: " if alert.claim_status in CLAIM_LABEL else ""
     head = f"[{alert.severity.upper()}] {status}{inert(title)}"
+    # the notification: the time, and the language of a report not in English
+    foreign = language_name(alert.language) if alert.language not in (None, "en") else ""
+    stamp = ", ".join(slack_escape(part) for part in (when, foreign) if part)
     if alert.kind == "update":
-        text = f"Updated: {head} — {slack_escape(outlet)}, {slack_escape(when)}"
+        text = f"Updated: {head} — {slack_escape(outlet)}, {stamp}"
     elif alert.kind == "also":
-        text = f"Also reported by {slack_escape(outlet)}: {head}, {slack_escape(when)}"
+        text = f"Also reported by {slack_escape(outlet)}: {head}, {stamp}"
     else:
-        text = f"{head} — {slack_escape(outlet)}, {slack_escape(when)}"
+        text = f"{head} — {slack_escape(outlet)}, {stamp}"
     if alert.follows:
         text += f" (follows: {inert(clip(alert.parent_title or 'an earlier alert', MAX_TITLE))})"
     return SlackMessage(text=text, blocks=blocks)
