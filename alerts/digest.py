@@ -44,6 +44,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from alerts.outbox import Outbox, cue_words
 from alerts.render import (
     MAX_ENTITIES,
+    MAX_ENTITY_TEXT,
     MAX_GLOSS_WORD,
     clip,
     designated,
@@ -164,8 +165,9 @@ def datasette_pages(db_path: Path, base: str | None = None) -> str:
 
 def undelivered(archive: Archive, datasette: str | None = None) -> list[DigestItem]:
     """Flagged articles that no delivered digest has held yet, most severe and newest first,
-    then those marked for review; each shows its most severe match's evidence (else, and for a
-    review article always, the first evidence sentence). A report that raised its story's
+    then those marked for review; each shows its most severe match's evidence that is not the
+    headline again (:meth:`Verdicts.best_evidence`; none when there is none), a review article
+    its first evidence sentence. A report that raised its story's
     status after a delivered digest showed the story comes again (``again``), so the rise
     reaches the next digest even when nothing else of the story is new. A review article
     links to its page in Datasette (``datasette``: the archive's address there, default
@@ -226,8 +228,9 @@ def undelivered(archive: Archive, datasette: str | None = None) -> list[DigestIt
 def _evidence(
     archive: Archive, article_id: int, stored: str | None, review: bool = False
 ) -> tuple[str | None, tuple[tuple[int, int], ...]]:
-    """An article's evidence sentence and its matched words' spans: its most severe match's
-    (else, and for a review article always, the first stored evidence sentence)."""
+    """An article's evidence sentence and its matched words' spans: a flagged article's most
+    severe match's that is not its headline again (None when there is none), a review
+    article's first stored evidence sentence."""
     if not review:  # never the headline again (:meth:`Verdicts.best_evidence`): none, then
         best = archive.verdicts.best_evidence(article_id)
         if best:
@@ -280,7 +283,7 @@ def _glossed(gloss: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
     meanings: dict[str, list[str]] = {}
     for word, english in gloss:
         meanings.setdefault(english, []).append(clip(word, MAX_GLOSS_WORD))
-    return [(", ".join(words), english) for english, words in meanings.items()]
+    return [(", ".join(words), clip(english, MAX_ENTITY_TEXT)) for english, words in meanings.items()]
 
 
 def _severity_rank(severity: str) -> int:
@@ -346,7 +349,10 @@ def render(
             "severity": severity_of.get(id(lead), lead.severity),
             "language": language_name(lead.language),
             "entities": [
-                {"name": entity_name(e.name), "facts": "; ".join(p for p in (e.supplied, designated(e)) if p)}
+                {
+                    "name": clip(entity_name(e.name), MAX_ENTITY_TEXT),
+                    "facts": "; ".join(clip(p, MAX_ENTITY_TEXT) for p in (e.supplied, designated(e)) if p),
+                }
                 for e in lead.entities[:MAX_ENTITIES]
             ],
             "more_entities": max(0, len(lead.entities) - MAX_ENTITIES),

@@ -55,6 +55,13 @@ STATUSES: tuple[Status, ...] = ("alleged", "official", "designated", "denied", "
 #: itself a ministry's statement, so an ``official`` cue holds in it too), then an official
 #: finding, then an allegation.
 PRECEDENCE: tuple[Status, ...] = ("designated", "confirmed", "denied", "official", "alleged")
+
+
+def claim_rank(status: str | None) -> int:
+    """How strong a claim status is: ``designated`` highest, ``alleged`` 1, none (or unknown) 0."""
+    return len(PRECEDENCE) - PRECEDENCE.index(status) if status in PRECEDENCE else 0
+
+
 #: Sentence starts of the body read as the lead (after the headline); the splitter counts a
 #: line break as a start too, so a lead of one-line paragraphs is two or three sentences
 #: (docs/claims.md: counting each sentence once read more background, 0.882 → 0.753). A start
@@ -79,7 +86,9 @@ DEFAULT_CUES = Path(__file__).resolve().parent.parent / "config" / "rules" / "cl
 Zone = Literal["title", "lead", "evidence", "body", "text"]
 #: Characters of the body after the lead that the cues marked ``body`` read at most.
 BODY_CHARS = 3_000
-_PROSE_END = re.compile(r"[.!?…。！？][\"'»”’)\]]*\s*$")
+#: How a sentence ends: its punctuation, then closing quotes and brackets (German “, French »
+#: after a space, Chinese and Japanese 」 and 』 among them).
+_PROSE_END = re.compile(r"[.!?…。！？](?:\s*[\"'»”’“›)\]」』）])*\s*$")
 
 
 def cues_beside(rules: str | Path | None) -> Path:
@@ -506,6 +515,7 @@ __all__ = [
     "Cue",
     "Status",
     "check_cues",
+    "claim_rank",
     "classify_claim",
     "cue_files",
     "load_cues",

@@ -108,6 +108,8 @@ def cross_reference(line: str) -> bool:
 #: the sentence is the headline again (difflib's matching blocks: a repeat with its
 #: punctuation, case or a word changed still is one; a sentence that says more is not).
 REPEAT_SHARE = 0.85
+#: The shortest run of letters shared with the headline that counts toward that share.
+MIN_RUN = 3
 
 
 def _letters(text: str) -> str:
@@ -117,9 +119,10 @@ def _letters(text: str) -> str:
 def repeats_headline(sentence: str, title: str) -> bool:
     """Whether ``sentence`` is the headline again (a page's first line often is)."""
     a, b = _letters(sentence), _letters(title)
-    if not a or not b:
+    if not a or len(b) < REPEAT_SHARE * len(a):  # the headline cannot hold enough of it
         return False
     if a in b:
         return True
     blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
-    return sum(block.size for block in blocks) >= REPEAT_SHARE * len(a)
+    # runs of a letter or two match anywhere in a long headline: only longer ones count
+    return sum(block.size for block in blocks if block.size >= MIN_RUN) >= REPEAT_SHARE * len(a)

@@ -692,6 +692,16 @@ def test_an_earlier_report_before_the_first_message_went_out_is_posted_first(
         slack.stop()
 
 
+def test_an_earlier_report_leaves_a_muted_story_s_messages_as_they_are(archive: Archive) -> None:
+    index = StoryIndex()
+    later = "Kyiv paper: " + FACTORY_TITLE
+    article_id = store(archive, index, "kyiv", "/n/2", later, wire_copy(FACTORY), NOW + timedelta(hours=5))[0]
+    (story_id,) = archive.conn.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+    archive.labels.mute(story_id, NOW + timedelta(days=30), "@analyst")
+    store(archive, index, "rferl", "/a/1", FACTORY_TITLE, "\n\n".join(FACTORY), NOW)
+    assert _alerted(archive) == [("new", "kyiv"), ("also", "rferl")]
+
+
 @pytest.mark.parametrize(
     ("language", "text", "function_words"),
     [

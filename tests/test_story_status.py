@@ -204,6 +204,16 @@ def test_a_designation_posts_one_reply_in_the_thread_of_the_storys_first_alert(
     assert story_status(archive, first.story_id) == "designated"
 
 
+def test_an_earlier_but_weaker_report_leaves_the_first_message_to_the_stronger_claim(
+    world: tuple[Archive, StoryIndex, Clock],
+) -> None:
+    archive, stories, _ = world
+    first = store(archive, stories, "reuters", "sanctions", DESIGNATED, NOW + timedelta(hours=5))
+    earlier = store(archive, stories, "rferl", "engines", ALLEGED, NOW)
+    assert (first.alert, earlier.alert) == ("new", "also") and earlier.story_id == first.story_id
+    assert (kinds(archive, first.article_id), kinds(archive, earlier.article_id)) == (["new"], ["also"])
+
+
 def test_a_weaker_or_equal_status_posts_no_status_reply(
     world: tuple[Archive, StoryIndex, Clock], slack: FakeSlack, tmp_path: Path
 ) -> None:

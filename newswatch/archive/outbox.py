@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from newswatch.archive.connection import Db
+from newswatch.claims import claim_rank
 from newswatch.clock import sql_time
 from newswatch.rules.engine import REVIEW, SEVERITY_RANK
 
@@ -202,26 +203,34 @@ class Outbox:
         """A further outlet's report published before the report of the story's first message
         takes its place: the two alerts exchange their articles, so the first message shows the
         earliest report (at the higher of the two severities) and the reply the one it replaced
-        (at its own); a first message
+        (at its own). Not when the report it would replace has the stronger claim status, nor
+        in a muted story; a first message
         already posted is edited (the story's ``slack_refresh``). A first message failed for
         good, or one without a published time on the newcomer's side, is left as it is.
         Called within the write that queued the reply."""
         first = self.db.row(
-            "SELECT al.id, al.article_id, al.severity, al.status, a.published FROM alerts al "
+            "SELECT al.id, al.article_id, al.severity, al.status, a.published, a.claim_status FROM alerts al "
             "JOIN articles a ON a.id = al.article_id WHERE a.story_id = ? AND al.kind = 'new' "
             "ORDER BY al.id LIMIT 1",
             (story_id,),
         )
         mine = self.db.row(
-            "SELECT al.id, al.severity, a.published FROM alerts al JOIN articles a ON a.id = al.article_id "
-            "WHERE al.article_id = ? AND al.kind = 'also'",
+            "SELECT al.id, al.severity, a.published, a.claim_status FROM alerts al "
+            "JOIN articles a ON a.id = al.article_id WHERE al.article_id = ? AND al.kind = 'also'",
             (article_id,),
         )
         if first is None or mine is None or first["status"] not in ("pending", "sending", "sent"):
             return
         if mine["published"] is None or (first["published"] or "9") <= mine["published"]:
             return
-        # the first message keeps the story's highest severity so far: it never reads lower
+        # the first message says how sure the story is: a stronger claim is not replaced by a
+        # weaker one; and a muted story's messages are left as they are
+        if claim_rank(first["claim_status"]) > claim_rank(mine["claim_status"]):
+            return
+        muted = self.db.value("SELECT until FROM story_mutes WHERE story_id = ?", (story_id,))
+        if muted is not None and str(muted) > self.db.now():
+            return
+        # the first message at the higher severity of the two: it never reads lower
         top = max(first["severity"], mine["severity"], key=lambda s: SEVERITY_RANK.get(s, 0))
         with self.db.write() as conn:
             conn.execute(
@@ -232,8 +241,8 @@ class Outbox:
                 "UPDATE alerts SET article_id = ?, severity = ? WHERE id = ?",
                 (first["article_id"], first["severity"], mine["id"]),
             )
-            if first["status"] != "pending":
-                conn.execute("UPDATE stories SET slack_refresh = slack_refresh + 1 WHERE id = ?", (story_id,))
+            # edited once posted (a dispatcher may be posting it as it was right now)
+            conn.execute("UPDATE stories SET slack_refresh = slack_refresh + 1 WHERE id = ?", (story_id,))
 
     def queue_for_review(self, article_id: int) -> str | None:
         """Queue the ``review`` alert of an article marked for review, unless its story already

@@ -14,6 +14,7 @@ from typing import Any
 from newswatch.archive.connection import ArchiveError, Db
 from newswatch.archive.outbox import Outbox
 from newswatch.claims import PRECEDENCE
+from newswatch.claims import claim_rank as claim_rank  # the one order, re-exported
 from newswatch.clock import from_sql_time, sql_time
 from newswatch.rules.engine import SEVERITY_RANK
 from newswatch.stories import PACKED_FORMAT, Entry, Fingerprint, StoryIndex
@@ -23,11 +24,6 @@ from newswatch.stories import PACKED_FORMAT, Entry, Fingerprint, StoryIndex
 #: allegation), the one place it is written. A story's status is the strongest of its flagged
 #: articles' so far; the digest's groups follow it too.
 CLAIM_ORDER: tuple[str, ...] = PRECEDENCE
-
-
-def claim_rank(status: str | None) -> int:
-    """How strong a claim status is: ``designated`` highest, ``alleged`` 1, none (or unknown) 0."""
-    return len(CLAIM_ORDER) - CLAIM_ORDER.index(status) if status in CLAIM_ORDER else 0
 
 
 def strongest(statuses: Iterable[str | None]) -> str | None:

@@ -4,6 +4,7 @@ story flag and story claim status a change of verdict brings."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
@@ -319,12 +320,10 @@ def _cue_evidence(stored: Any, title: str) -> dict[str, Any] | None:
     )
     if not isinstance(sentence, str) or not sentence.strip() or repeats_headline(sentence, title):
         return None
-    folded = sentence.casefold()
     spans: set[tuple[int, int]] = set()
     for word in words if isinstance(words, list) else ():
-        at = folded.find(word.casefold()) if isinstance(word, str) and word else -1
-        if at >= 0 and sentence[at : at + len(word)].casefold() == word.casefold():
-            spans.add((at, at + len(word)))
+        if isinstance(word, str) and word and (found := re.search(re.escape(word), sentence, re.I)):
+            spans.add(found.span())
     return {
         "field": "text",
         "sentence": sentence,
