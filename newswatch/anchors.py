@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 
+from newswatch import names as names_lexicon
 from newswatch.text import CJK
 
 #: Languages whose month names are read (the monitored languages and their neighbours).
@@ -51,7 +52,7 @@ MAX_DIGITS = 30  # a longer run of digits is scaled by nothing (no figure in the
 
 _SENTENCE_END = re.compile(r"[.!?:;»\"“”]\s*$")
 _NAME = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-_CAPITAL_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+CAPITAL_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
 _NUMBER = re.compile(
     r"(?<![\d.,])\d{1,3}(?:([,. ])\d{3})(?:\1\d{3})*(?![\d])|(?<![\d.,])\d+(?:[.,]\d+)?(?![\d])"
 )
@@ -311,7 +312,7 @@ def numbers(text: str, skip: Sequence[tuple[int, int]] = (), language: str = "")
 
 
 def _capitalised_script(word: str) -> bool:
-    return word[:1].isupper() and unicodedata.name(word[0], "").split(" ")[0] in _CAPITAL_SCRIPTS
+    return word[:1].isupper() and unicodedata.name(word[0], "").split(" ")[0] in CAPITAL_SCRIPTS
 
 
 def _lemma(word: str, language: str) -> str:
@@ -516,8 +517,11 @@ def anchors(
     title: str, lead: str, entities: Iterable[str], stopwords: frozenset[str], language: str = ""
 ) -> tuple[str, ...]:
     """The anchors of an article: its gazetteer entities, and the dates, numbers and names
-    of its title and lead, sorted."""
+    of its title and lead (names in Chinese, Japanese or Korean script as the names lexicon,
+    :mod:`newswatch.names`, spells them), sorted."""
     out = {f"e:{entity}" for entity in entities}
+    # names in scripts without capitals (加尔皮亚 is Garpiya): the names lexicon's
+    out |= {f"p:{key}" for key in names_lexicon.keys_in(f"{title}\n{lead}")}
     for part, is_title in ((title, True), (lead, False)):
         found, spans = dates(part)
         out |= {f"d:{d}" for d in found}

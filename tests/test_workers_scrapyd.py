@@ -129,11 +129,14 @@ def hub_env(tmp_path: Path, outlets: Path, workers: list[Worker]) -> dict[str, s
     )
 
 
-def test_the_egg_holds_the_settings_module_every_package_a_crawl_imports_and_their_data(tmp_path: Path) -> None:
+def test_the_egg_holds_the_settings_module_every_package_a_crawl_imports_and_their_data(
+    tmp_path: Path,
+) -> None:
     egg = build_egg(tmp_path / "newswatch.egg", version="1")
     names = set(zipfile.ZipFile(egg).namelist())
     assert {"settings.py", "spiders/news.py", "pipelines/extract.py", "newswatch/workers/remote.py"} <= names
-    assert "newswatch/data/places.tsv" in names  # read by the story fingerprints a crawl makes
+    # read by the story fingerprints a crawl makes
+    assert {"newswatch/data/places.tsv", "newswatch/data/names.tsv"} <= names
     assert zipfile.ZipFile(egg).read("EGG-INFO/entry_points.txt").decode().split() == [
         "[scrapy]",
         "settings",
