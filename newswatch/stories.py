@@ -32,7 +32,6 @@ import math
 import re
 import sys
 import unicodedata
-import zlib
 from array import array
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
@@ -54,15 +53,6 @@ LEAD_WORDS = 60
 FIRST_WORDS = 35  # the opening sentences, where a report says when its event happened
 MIN_SHINGLES = 30  # fewer distinct shingles than this: too short to call a copy
 STEM = 6  # words are cut to their first six letters: a crude stemmer that works across languages
-#: Words of the text's start whose phrases are kept: three content words in a row (stems), the
-#: wording a rewrite of one source keeps ("масштабную логистическую инфраструктуру").
-PHRASE_WORDS = 120
-#: Phrases two reports in one language must share to be one story when their words alone do not
-#: say so (on the corpora: rewrites of one investigation share 5 or 6, other pairs 2 at most).
-MIN_PHRASES = 3
-#: Articles of the window a phrase may be in and still count: a source's wording is rare, the
-#: beat's stock phrases are not.
-RARE_PHRASE = 5
 
 #: Rarity of the anchors two reports in different languages must share, in units of the
 #: rarest possible anchor's weight (the IDF of a word only they use): 1.0 is one anchor
@@ -181,36 +171,6 @@ def _terms(words: list[str], stop: frozenset[str]) -> set[str]:
     return out
 
 
-def _content(word: str, stop: frozenset[str]) -> bool:
-    return len(word) >= 3 and word not in stop and not word[:1].isdigit()
-
-
-def phrases(words: list[str], stop: frozenset[str]) -> bytes:
-    """The phrases of ``words``: each run of three content words (not in ``stop``, three
-    letters or more, no number) as the CRC-32 of their stems, sorted and packed as uint32.
-    Scripts without spaces (each CJK character a word) give none."""
-    found = {
-        zlib.crc32(f"{stem(a)} {stem(b)} {stem(c)}".encode())
-        for a, b, c in zip(words, words[1:], words[2:], strict=False)
-        if _content(a, stop) and _content(b, stop) and _content(c, stop)
-    }
-    return np.array(sorted(found), dtype=np.uint32).tobytes()
-
-
-def phrase_terms(fp: Fingerprint) -> tuple[str, ...]:
-    """A fingerprint's phrases as window terms (``~`` and the hash in hex), whose counts in the
-    window tell a source's own wording from the beat's stock phrases."""
-    return tuple(f"~{value:08x}" for value in np.frombuffer(fp.phrases, dtype=np.uint32).tolist())
-
-
-def shared_phrases(a: Fingerprint, b: Fingerprint) -> list[str]:
-    """The phrases two fingerprints share, as window terms."""
-    if not a.phrases or not b.phrases:
-        return []
-    mine, theirs = np.frombuffer(a.phrases, dtype=np.uint32), np.frombuffer(b.phrases, dtype=np.uint32)
-    return [f"~{value:08x}" for value in np.intersect1d(mine, theirs, assume_unique=True).tolist()]
-
-
 def _entities(lead: str, stop: frozenset[str]) -> set[str]:
     """Names and numbers of the lead: capitalised words that do not start a sentence (and
     are not function words, ``stop``), and numbers that are not years alone."""
@@ -267,7 +227,6 @@ class Fingerprint:
     headline: tuple[str, ...] = ()  # the headline's normalised numbers and dates
     language: str = ""  # the article's language ("en", "zh"), when known
     script: str = ""  # the main script of its title and lead ("latin", "cyrillic", "cjk")
-    phrases: bytes = b""  # its opening's phrases (:func:`phrases`): sorted uint32 hashes
 
     def terms_json(self) -> str:
         return json.dumps(
@@ -279,15 +238,13 @@ class Fingerprint:
                 "w": self.weekdays,
                 "s": self.shingles,
                 "a": {"k": self.anchors, "h": self.headline, "g": self.language, "c": self.script},
-                "p": self.phrases.hex(),
             },
             ensure_ascii=False,
         )
 
     def window_terms(self) -> tuple[str, ...]:
-        """The terms the story index counts and finds candidates by: title and lead words,
-        anchors, and the phrases (:func:`phrase_terms`: counted, for their rarity)."""
-        return tuple(sorted({*self.title_terms, *self.lead_terms, *self.anchors, *phrase_terms(self)}))
+        """The terms the story index counts and finds candidates by: title and lead words, anchors."""
+        return tuple(sorted({*self.title_terms, *self.lead_terms, *self.anchors}))
 
     def packed(self) -> str | None:
         """The compact stored form (``article_fingerprints.packed``), read without JSON: fields
@@ -304,7 +261,7 @@ class Fingerprint:
                 return None  # an empty item, or one holding the item separator
         if any(_FIELD in f for f in (*head, *fields)):
             return None
-        return _FIELD.join((*head, *fields, self.phrases.hex()))
+        return _FIELD.join((*head, *fields))
 
     @classmethod
     def from_packed(cls, minhash: bytes, packed: str) -> Fingerprint:
@@ -318,22 +275,9 @@ class Fingerprint:
     def _unpack(cls, minhash: bytes, rest: str) -> Fingerprint:
         """From the fields of the packed form after the window terms."""
         shingles, language, script, *lists = rest.split(_FIELD)
-        # rows packed before phrases were kept have none
-        title, lead, entities, numbers, days, anchors, headline = map(_items, lists[:7])
-        kept = bytes.fromhex(lists[7]) if len(lists) > 7 else b""
+        title, lead, entities, numbers, days, anchors, headline = map(_items, lists)
         return cls(
-            minhash,
-            int(shingles),
-            title,
-            lead,
-            entities,
-            numbers,
-            days,
-            anchors,
-            headline,
-            language,
-            script,
-            kept,
+            minhash, int(shingles), title, lead, entities, numbers, days, anchors, headline, language, script
         )
 
     @classmethod
@@ -357,7 +301,6 @@ class Fingerprint:
             terms("h", anchored),
             str(anchored.get("g") or ""),
             str(anchored.get("c") or ""),
-            bytes.fromhex(str(data.get("p") or "")),
         )
 
 
@@ -405,7 +348,6 @@ def fingerprint(
         headline=anchoring.headline_numbers(title, language),
         language=language,
         script=anchoring.script(f"{title} {lead}"),
-        phrases=phrases(words[:PHRASE_WORDS], stop),
     )
 
 
@@ -512,8 +454,6 @@ def compare(
     words = _by_words(a, b, config, idf, default_idf)
     if words.relation is None and cross_language(a, b):
         return by_anchors(a, b, config, idf, default_idf)
-    if words.relation is None and by_phrases(a, b, idf, default_idf):
-        return Decision("related", max(words.score, config.event_threshold))
     return words
 
 
@@ -525,17 +465,6 @@ def _by_words(
         return Decision(None, 0.0)
     score = event_similarity(a, b, idf, default_idf)
     return Decision("related" if score >= config.event_threshold else None, score)
-
-
-def by_phrases(a: Fingerprint, b: Fingerprint, idf: IdfTable, default_idf: float) -> bool:
-    """Rewrites of one source in one language (two outlets retelling an investigation): at least
-    ``MIN_PHRASES`` phrases of their openings in common that few articles of the window use
-    (``RARE_PHRASE`` at most: "full-scale invasion" and "military-industrial complex" are the
-    beat's, not a source's), and no conflicting headline numbers."""
-    if numbers_conflict(a, b):
-        return False
-    rare = default_idf - math.log(RARE_PHRASE + 1)  # idf = log(documents / (df + 1))
-    return sum(idf.get(t, default_idf) >= rare for t in shared_phrases(a, b)) >= MIN_PHRASES
 
 
 def _agree(a: Fingerprint, b: Fingerprint, config: StoryConfig, idf: IdfTable) -> bool:
@@ -676,9 +605,7 @@ class Entry:
         kept, else those fields alone, so that a candidate those tests reject is not parsed."""
         if self._fp is not None:
             return self._fp
-        _, language, script, _, _, names, numbers, days, anchors, headline, *rest = self._rest.split(
-            _FIELD_BYTES
-        )
+        _, language, script, _, _, names, numbers, days, anchors, headline = self._rest.split(_FIELD_BYTES)
         return Fingerprint(
             b"",
             0,
@@ -691,7 +618,6 @@ class Entry:
             _items(headline.decode()),
             language.decode(),
             script.decode(),
-            bytes.fromhex(rest[0].decode()) if rest else b"",
         )
 
     @property
@@ -707,7 +633,8 @@ class Entry:
     def window_words(self) -> Iterable[str]:
         """Its window terms (``Fingerprint.window_terms``, in no order)."""
         if self._fp is not None:
-            return self._fp.window_terms()
+            fp = self._fp
+            return {*fp.title_terms, *fp.lead_terms, *fp.anchors}
         joined = self.joined_terms()
         return joined.decode().split(_ITEM) if joined else []
 
@@ -985,12 +912,7 @@ class StoryIndex:
             checked += 1
             gates = entry.gates()  # (what compare() reads before the words, without parsing them)
             if not entry.parsed and (
-                days_conflict(fp, gates)
-                or not (
-                    cross_language(fp, gates)
-                    or _agree(fp, gates, cfg, idf)
-                    or by_phrases(fp, gates, idf, default_idf)
-                )
+                days_conflict(fp, gates) or not (cross_language(fp, gates) or _agree(fp, gates, cfg, idf))
             ):
                 if checked >= self.MAX_COMPARED:
                     break
