@@ -55,21 +55,29 @@ def lexicon() -> tuple[tuple[str, str], ...]:
     return parse(resources.files("newswatch").joinpath(NAMES_FILE).read_text(encoding="utf-8"))
 
 
-def keys_in(text: str) -> set[str]:
-    """The phonetic keys of the lexicon's spellings ``text`` holds, each spelling counted once
-    where a longer one does not cover it."""
-    from newswatch.anchors import name_key
+#: Characters of a text looked at (a headline and lead are far shorter; a hostile one is cut).
+MAX_CHARS = 4_000
 
+
+def keys_in(text: str, pairs: tuple[tuple[str, str], ...] | None = None) -> set[str]:
+    """The phonetic keys of the lexicon's spellings (``pairs``: the shipped lexicon) that
+    ``text`` holds, in traditional or simplified Chinese characters, full- or half-width kana;
+    a spelling inside a longer one found there does not count again."""
+    from newswatch.anchors import name_key
+    from newswatch.text import simplified
+
+    text = simplified(unicodedata.normalize("NFKC", text[:MAX_CHARS]))
+    covered = bytearray(len(text))
     found: set[str] = set()
-    taken: list[tuple[int, int]] = []
-    for spelling, latin in lexicon():
-        start = text.find(spelling)
+    for spelling, latin in pairs if pairs is not None else lexicon():  # longest first
+        start, seen = text.find(spelling), False
         while start >= 0:
             end = start + len(spelling)
-            if not any(a < end and start < b for a, b in taken):
-                taken.append((start, end))
-                key = name_key(latin.split()[-1])
-                if key is not None:
-                    found.add(key)
+            if not any(covered[start:end]):
+                covered[start:end] = b"\x01" * len(spelling)
+                seen = True
             start = text.find(spelling, end)
+        key = name_key(latin.split()[-1]) if seen else None
+        if key is not None:
+            found.add(key)
     return found

@@ -53,6 +53,7 @@ LEAD_WORDS = 60
 FIRST_WORDS = 35  # the opening sentences, where a report says when its event happened
 MIN_SHINGLES = 30  # fewer distinct shingles than this: too short to call a copy
 STEM = 6  # words are cut to their first six letters: a crude stemmer that works across languages
+MAX_WORD_CHARS = 40  # a lead is at most this many characters a word
 
 #: Rarity of the anchors two reports in different languages must share, in units of the
 #: rarest possible anchor's weight (the IDF of a word only they use): 1.0 is one anchor
@@ -321,7 +322,8 @@ def lead_of(text: str, words: int = LEAD_WORDS) -> str:
         joined = " ".join(parts[: words * 2])
     if _CJK_RUN.search(joined) and len(joined) > words * 4:
         joined = joined[: words * 4]
-    return joined
+    # a "word" thousands of characters long (a paragraph without spaces) is cut all the same
+    return joined[: words * MAX_WORD_CHARS]
 
 
 def fingerprint(

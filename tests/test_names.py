@@ -24,10 +24,18 @@ def test_every_spelling_of_the_shipped_lexicon_has_the_key_of_its_latin_and_cyri
         assert keys_in(spelling) == {name_key(latin.split()[-1])}
 
 
-def test_a_spelling_is_found_inside_running_text_once() -> None:
-    text = "俄军用加尔皮亚无人机和“天竺葵-2”袭击乌克兰城市，加尔皮亚由库波尔公司组装。"
-    assert keys_in(text) == {name_key("Garpiya"), name_key("Geran"), name_key("Kupol")}
+def test_a_spelling_is_found_inside_running_text_in_either_chinese_script_and_in_half_width_kana() -> None:
+    text = "俄军用加尔皮亚无人机袭击乌克兰城市，加尔皮亚由库波尔公司组装。"
+    assert keys_in(text) == {name_key("Garpiya"), name_key("Kupol")}
+    assert keys_in("俄軍用加爾皮亞無人機襲擊烏克蘭城市") == {name_key("Garpiya")}  # traditional
+    assert keys_in("ｼｬﾍﾄﾞ型ドローン") == {name_key("Shahed")}  # half-width katakana
     assert keys_in("中国外交部发言人表示反对单边制裁。") == set()
+
+
+def test_a_shorter_spelling_inside_a_longer_one_found_there_does_not_count_again() -> None:
+    pairs = (("库波尔", "Kupol"), ("波尔", "Borel"))  # longest first, as the lexicon keeps them
+    assert keys_in("库波尔公司", pairs) == {name_key("Kupol")}
+    assert keys_in("库波尔公司和波尔公司", pairs) == {name_key("Kupol"), name_key("Borel")}
 
 
 @pytest.mark.parametrize(
