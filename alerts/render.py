@@ -271,7 +271,9 @@ def render_alert(
             {"type": "context", "elements": [{"type": "mrkdwn", "text": follows_line(alert, names)}]}
         )
     if alert.kind == "new" and len(alert.story_outlets) > 1:
-        outlets = [names.get(key, key) for key in alert.story_outlets]
+        # the message's own outlet first (it leads the story), the others as they came
+        keys = sorted(alert.story_outlets, key=lambda key: key != alert.outlet)
+        outlets = [names.get(key, key) for key in keys]
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": reported_by(outlets)}]})
     status = f"{alert.claim_status.upper()}: " if alert.claim_status in CLAIM_LABEL else ""
     head = f"[{alert.severity.upper()}] {status}{inert(title)}"

@@ -649,7 +649,7 @@ def test_an_earlier_report_crawled_later_takes_over_the_story_s_first_message(
         assert edit.payload["ts"] == reply.payload["thread_ts"]  # the first message, edited
         shown = json.dumps(edit.payload["blocks"], ensure_ascii=False)
         assert FACTORY_TITLE in shown and "Kyiv paper" not in shown.split("Reported by")[0]
-        assert "Reported by 2 outlets" in shown
+        assert "Reported by 2 outlets: rferl, kyiv" in shown  # the leading report's outlet first
     finally:
         slack.stop()
 
