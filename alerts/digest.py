@@ -45,10 +45,10 @@ from alerts.outbox import Outbox, cue_words
 from alerts.render import (
     MAX_ENTITIES,
     MAX_ENTITY_TEXT,
-    MAX_GLOSS_WORD,
     clip,
     designated,
     entity_name,
+    gloss_groups,
     language_name,
     local_time,
     visible,
@@ -278,12 +278,8 @@ def claim_source(lead: DigestItem, others: list[DigestItem]) -> ClaimSource:
 
 
 def _glossed(gloss: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
-    """A report's bold words with their meaning in English, words of one meaning together
-    (as :func:`alerts.render.gloss_line` shows them in Slack)."""
-    meanings: dict[str, list[str]] = {}
-    for word, english in gloss:
-        meanings.setdefault(english, []).append(clip(word, MAX_GLOSS_WORD))
-    return [(", ".join(words), clip(english, MAX_ENTITY_TEXT)) for english, words in meanings.items()]
+    """A report's bold words with their meaning in English, as Slack groups them."""
+    return [(", ".join(words), english) for words, english in gloss_groups(gloss)]
 
 
 def _severity_rank(severity: str) -> int:

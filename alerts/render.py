@@ -341,14 +341,19 @@ def gloss_line(gloss: tuple[tuple[str, str], ...]) -> str:
     """``In English: *беспилотников* — weapons or dual-use goods; *санкции* — sanctions``: a
     non-English article's matched words with their meaning (escaped); words of the same
     meaning together. Empty when there is nothing to gloss."""
-    meanings: dict[str, list[str]] = {}
-    for word, english in gloss:
-        meanings.setdefault(english, []).append(f"*{inert(clip(word, MAX_GLOSS_WORD))}*")
     parts = [
-        f"{', '.join(words)} — {slack_escape(clip(english, MAX_ENTITY_TEXT))}"
-        for english, words in meanings.items()
+        f"{', '.join(f'*{inert(word)}*' for word in words)} — {slack_escape(english)}"
+        for words, english in gloss_groups(gloss)
     ]
     return f"In English: {'; '.join(parts)}" if parts else ""
+
+
+def gloss_groups(gloss: tuple[tuple[str, str], ...]) -> list[tuple[list[str], str]]:
+    """Glossed words grouped by their meaning, in order, each clipped as alerts show them."""
+    meanings: dict[str, list[str]] = {}
+    for word, english in gloss:
+        meanings.setdefault(english, []).append(clip(word, MAX_GLOSS_WORD))
+    return [(words, clip(english, MAX_ENTITY_TEXT)) for english, words in meanings.items()]
 
 
 def entity_name(name: str) -> str:

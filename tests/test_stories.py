@@ -8,9 +8,12 @@ import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from alerts.config import AlertConfig
+from alerts.transports import SlackTransport
 from newswatch.anchors import dates, name_key, names, numbers
 from newswatch.archive import Archive
 from newswatch.clock import fixed_clock
@@ -573,24 +576,25 @@ def test_parallel_crawls_see_each_others_articles(tmp_path: Path) -> None:
         second.close()
 
 
+def _dispatcher(tmp_path: Path, api_url: str) -> tuple[SlackTransport, AlertConfig]:
+    """A Slack transport and alert settings for a loopback Slack at ``api_url``."""
+    config = AlertConfig("xoxb-test", "#c", api_url, 0.0, ZoneInfo("UTC"), 5, 30.0, tmp_path, None)
+    return SlackTransport("xoxb-test", "#c", api_url, 0.0), config
+
+
 def test_a_failed_outlet_count_update_is_retried_and_never_holds_back_alerts(
     archive: Archive, tmp_path: Path
 ) -> None:
-    from zoneinfo import ZoneInfo
-
     from fakeslack import FakeSlack
 
-    from alerts.config import AlertConfig
     from alerts.dispatch import dispatch
-    from alerts.transports import SlackTransport
 
     index = StoryIndex()
     store(archive, index, "rferl", "/a/1", FACTORY_TITLE, "\n\n".join(FACTORY), NOW)
     store(archive, index, "kyiv", "/n/2", FACTORY_TITLE, wire_copy(FACTORY), NOW + timedelta(hours=1))
     slack = FakeSlack().start()
     try:
-        config = AlertConfig("xoxb-test", "#c", slack.api_url, 0.0, ZoneInfo("UTC"), 5, 30.0, tmp_path, None)
-        transport = SlackTransport("xoxb-test", "#c", slack.api_url, 0.0)
+        transport, config = _dispatcher(tmp_path, slack.api_url)
         slack.script("ok", "ok", "message_not_found")  # the post, the reply, then chat.update fails
         report = dispatch(archive, transport, config)
         assert report.sent == 2 and report.refreshed == 0 and report.errors
@@ -603,16 +607,6 @@ def test_a_failed_outlet_count_update_is_retried_and_never_holds_back_alerts(
         assert len(slack.delivered()) == 2
     finally:
         slack.stop()
-
-
-def _dispatcher(tmp_path: Path, api_url: str) -> tuple[object, object]:
-    from zoneinfo import ZoneInfo
-
-    from alerts.config import AlertConfig
-    from alerts.transports import SlackTransport
-
-    config = AlertConfig("xoxb-test", "#c", api_url, 0.0, ZoneInfo("UTC"), 5, 30.0, tmp_path, None)
-    return SlackTransport("xoxb-test", "#c", api_url, 0.0), config
 
 
 def _alerted(archive: Archive) -> list[tuple[str, str]]:
@@ -634,14 +628,14 @@ def test_an_earlier_report_crawled_later_takes_over_the_story_s_first_message(
     slack = FakeSlack().start()
     try:
         transport, config = _dispatcher(tmp_path, slack.api_url)
-        assert dispatch(archive, transport, config).sent == 1  # type: ignore[arg-type]
+        assert dispatch(archive, transport, config).sent == 1
         (parent,) = slack.delivered()
         assert "Kyiv paper" in parent.payload["text"]
         # the original report, published five hours earlier, is crawled now
         earlier = store(archive, index, "rferl", "/a/1", FACTORY_TITLE, "\n\n".join(FACTORY), NOW)
         assert earlier[3] == "also"
         assert _alerted(archive) == [("new", "rferl"), ("also", "kyiv")]
-        report = dispatch(archive, transport, config)  # type: ignore[arg-type]
+        report = dispatch(archive, transport, config)
         assert report.sent == 1 and report.refreshed == 1
         reply = slack.delivered()[-1]
         assert "Also reported by" in reply.payload["text"] and "Kyiv paper" in reply.payload["text"]
@@ -683,7 +677,7 @@ def test_an_earlier_report_before_the_first_message_went_out_is_posted_first(
     slack = FakeSlack().start()
     try:
         transport, config = _dispatcher(tmp_path, slack.api_url)
-        assert dispatch(archive, transport, config).sent == 3  # type: ignore[arg-type]
+        assert dispatch(archive, transport, config).sent == 3
         parent, *replies = slack.delivered()
         assert "thread_ts" not in parent.payload and all(r.payload["thread_ts"] for r in replies)
         assert FACTORY_TITLE in parent.payload["text"] and "Kyiv paper" not in parent.payload["text"]

@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from newswatch.archive.connection import Db
+from newswatch.archive.labels import Labels
 from newswatch.claims import claim_rank
 from newswatch.clock import sql_time
 from newswatch.rules.engine import REVIEW, SEVERITY_RANK
@@ -227,8 +228,7 @@ class Outbox:
         # weaker one; and a muted story's messages are left as they are
         if claim_rank(first["claim_status"]) > claim_rank(mine["claim_status"]):
             return
-        muted = self.db.value("SELECT until FROM story_mutes WHERE story_id = ?", (story_id,))
-        if muted is not None and str(muted) > self.db.now():
+        if Labels(self.db).muted_until(story_id, self.db.clock()) is not None:
             return
         # the first message at the higher severity of the two: it never reads lower
         top = max(first["severity"], mine["severity"], key=lambda s: SEVERITY_RANK.get(s, 0))
