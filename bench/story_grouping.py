@@ -236,7 +236,8 @@ def score(
         pair = frozenset((a["id"], b["id"]))
         if pair in uncertain:
             continue
-        verdict = compare(fps[a["id"]], fps[b["id"]], gap_of(a, b), config, idf, default_idf)
+        retold = index.phrase_counts if a.get("outlet") != b.get("outlet") else None  # (as StoryIndex.match)
+        verdict = compare(fps[a["id"]], fps[b["id"]], gap_of(a, b), config, idf, default_idf, phrases=retold)
         grouped = decided[pair] = verdict.relation is not None
         same = same_event(a, b)
         counts = pair_counts.setdefault(language_pair(a, b), [0, 0, 0])
@@ -320,7 +321,7 @@ def group_in_order(
                 gap = gap_of(r, order[k])
                 entry.when = None if gap is None else reference - gap
         started = time.perf_counter()
-        match = index.match(fps[r["id"]], at)
+        match = index.match(fps[r["id"]], at, outlet=r.get("outlet") or "")
         elapsed += time.perf_counter() - started
         story = match.story_id if match else n
         story_of[r["id"]] = story

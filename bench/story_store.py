@@ -50,7 +50,7 @@ RULES = ROOT / "config" / "rules"
 RESULTS = ROOT / "bench" / "results" / "story_store.json"
 WORK = Path("/tmp/newswatch-bench-story-store")
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-LAYOUT = 4  # bump when the generated window changes, so cached archives are rebuilt (4: packed)
+LAYOUT = 5  # bump when the generated window changes, so cached archives are rebuilt (4: packed, 5: phrases)
 COPIES = 60  # syndicated copies of window articles among the new ones
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+", re.UNICODE)
 _CJK = re.compile(r"[\u3400-\u9fff]+")

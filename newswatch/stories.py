@@ -13,6 +13,8 @@ Two tests, in order:
   opening sentences do not name different days of the week ("on Monday" / "on Wednesday":
   two events that share every name), and they were published within ``event_window``
   of each other;
+* **related** by retelling — two outlets' reports in one language that the words do not
+  join, sharing rare pieces of one source's wording (``by_phrases``, newswatch/phrases.py);
 * **related** across languages — when the two are in different languages (or scripts) and
   the words do not join them: they share rare *anchors* (``newswatch/anchors.py``: a
   gazetteer entity when both date the event alike, two anchors one of which is a date,
@@ -43,6 +45,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from newswatch import anchors as anchoring
+from newswatch import phrases as phrasing
 from newswatch.language import code
 from newswatch.minhash import signature
 from newswatch.text import CJK
@@ -200,7 +203,11 @@ def _numbers(title: str) -> set[str]:
 
 #: The packed form of a fingerprint (``Fingerprint.packed``): its version, and the separators of
 #: its fields and of a field's items (control characters no term holds; one that did is not packed).
-PACKED_FORMAT = "1"
+PACKED_FORMAT = "2"
+#: The forms this release reads (one character each): "1" has no phrases.
+PACKED_READ = ("1", PACKED_FORMAT)
+#: Fields after the window terms in form "1" (form "2" adds the phrases and their starts).
+_FIELDS_FORM1 = 10
 _FIELD, _ITEM = "\x1e", "\x1f"
 _FIELD_BYTES, _ITEM_BYTES = _FIELD.encode(), _ITEM.encode()
 
@@ -228,6 +235,10 @@ class Fingerprint:
     headline: tuple[str, ...] = ()  # the headline's normalised numbers and dates
     language: str = ""  # the article's language ("en", "zh"), when known
     script: str = ""  # the main script of its title and lead ("latin", "cyrillic", "cjk")
+    # its opening's phrases (newswatch/phrases.py): uint32 hashes in text order, and the word
+    # each starts at (uint8)
+    phrases: bytes = b""
+    phrase_at: bytes = b""
 
     def terms_json(self) -> str:
         return json.dumps(
@@ -239,6 +250,7 @@ class Fingerprint:
                 "w": self.weekdays,
                 "s": self.shingles,
                 "a": {"k": self.anchors, "h": self.headline, "g": self.language, "c": self.script},
+                "p": [self.phrases.hex(), self.phrase_at.hex()],
             },
             ensure_ascii=False,
         )
@@ -262,13 +274,13 @@ class Fingerprint:
                 return None  # an empty item, or one holding the item separator
         if any(_FIELD in f for f in (*head, *fields)):
             return None
-        return _FIELD.join((*head, *fields))
+        return _FIELD.join((*head, *fields, self.phrases.hex(), self.phrase_at.hex()))
 
     @classmethod
     def from_packed(cls, minhash: bytes, packed: str) -> Fingerprint:
         """The fingerprint of its compact stored form (:meth:`packed`)."""
         form, _, rest = packed.split(_FIELD, 2)
-        if form != PACKED_FORMAT:
+        if form not in PACKED_READ:
             raise ValueError(f"unknown packed fingerprint form {form!r}")
         return cls._unpack(minhash, rest)
 
@@ -276,9 +288,20 @@ class Fingerprint:
     def _unpack(cls, minhash: bytes, rest: str) -> Fingerprint:
         """From the fields of the packed form after the window terms."""
         shingles, language, script, *lists = rest.split(_FIELD)
-        title, lead, entities, numbers, days, anchors, headline = map(_items, lists)
+        title, lead, entities, numbers, days, anchors, headline = map(_items, lists[:7])
         return cls(
-            minhash, int(shingles), title, lead, entities, numbers, days, anchors, headline, language, script
+            minhash,
+            int(shingles),
+            title,
+            lead,
+            entities,
+            numbers,
+            days,
+            anchors,
+            headline,
+            language,
+            script,
+            *_phrase_fields(lists[7:]),
         )
 
     @classmethod
@@ -302,7 +325,14 @@ class Fingerprint:
             terms("h", anchored),
             str(anchored.get("g") or ""),
             str(anchored.get("c") or ""),
+            *_phrase_fields(data.get("p") or []),  # (none in rows written before phrases)
         )
+
+
+def _phrase_fields(tail: list[str]) -> tuple[bytes, bytes]:
+    """The phrases and their starts of a packed form's fields after the headline's (none in
+    form "1"), or of the JSON form's ``"p"``."""
+    return (bytes.fromhex(tail[0]), bytes.fromhex(tail[1])) if tail else (b"", b"")
 
 
 def lead_of(text: str, words: int = LEAD_WORDS) -> str:
@@ -338,6 +368,9 @@ def fingerprint(
     title = title or ""
     language = code(language)
     stop = stopwords(language)
+    kept, at = phrasing.extract(
+        [stem(w) if _content(w, stop) else "" for w in words[: phrasing.PHRASE_WORDS]]
+    )
     return Fingerprint(
         minhash=values.tobytes(),
         shingles=len(shingles) if len(shingles) >= MIN_SHINGLES else 0,
@@ -350,7 +383,16 @@ def fingerprint(
         headline=anchoring.headline_numbers(title, language),
         language=language,
         script=anchoring.script(f"{title} {lead}"),
+        phrases=kept,
+        phrase_at=at,
     )
+
+
+def _content(word: str, stop: frozenset[str]) -> bool:
+    """A word a phrase is made of: three letters or more (so no Chinese or Japanese character:
+    those are a word each; Korean words count), not a number,
+    not a function word."""
+    return len(word) >= 3 and not word[:1].isdigit() and word not in stop
 
 
 # --- similarity ------------------------------------------------------------------------------
@@ -443,9 +485,12 @@ def compare(
     idf: IdfTable,
     default_idf: float,
     copies: bool = True,
+    phrases: phrasing.PhraseCounts | None = None,
 ) -> Decision:
     """Pairwise decision: ``gap`` is the time between the two (None: unknown, taken as close).
-    ``copies=False`` skips the copy test (the index has made it for the whole window)."""
+    ``copies=False`` skips the copy test (the index has made it for the whole window);
+    ``phrases``, the window's phrase counts, makes the retelling test (none without them:
+    pass them for reports of two different outlets only)."""
     gap = abs(gap) if gap is not None else timedelta(0)
     if copies and gap <= config.copy_window:
         jaccard = copy_similarity(a, b)
@@ -456,6 +501,12 @@ def compare(
     words = _by_words(a, b, config, idf, default_idf)
     if words.relation is None and cross_language(a, b):
         return by_anchors(a, b, config, idf, default_idf)
+    if (
+        words.relation is None
+        and phrases is not None
+        and by_phrases(a, b, phrases, idf if isinstance(idf, _Memo) else None)
+    ):
+        return Decision("related", max(words.score, config.event_threshold))
     return words
 
 
@@ -467,6 +518,17 @@ def _by_words(
         return Decision(None, 0.0)
     score = event_similarity(a, b, idf, default_idf)
     return Decision("related" if score >= config.event_threshold else None, score)
+
+
+def by_phrases(
+    a: Fingerprint, b: Fingerprint, counts: phrasing.PhraseCounts, memo: _Memo | None = None
+) -> bool:
+    """Retellings of one source in one language (newswatch/phrases.py): rare phrases of their
+    openings in common, in separate passages of each, and no conflicting headline numbers."""
+    if not a.phrases or not b.phrases or numbers_conflict(a, b):
+        return False
+    mine = memo.phrases(a) if memo is not None else phrasing.starts(a.phrases, a.phrase_at)
+    return phrasing.retold(mine, phrasing.starts(b.phrases, b.phrase_at), counts)
 
 
 def _agree(a: Fingerprint, b: Fingerprint, config: StoryConfig, idf: IdfTable) -> bool:
@@ -581,7 +643,7 @@ class Entry:
         """An entry of a fingerprint's packed form (``Fingerprint.packed``, UTF-8), parsed when
         first read."""
         form, terms, rest = packed.split(_FIELD_BYTES, 2)
-        if form != PACKED_FORMAT.encode():
+        if form.decode() not in PACKED_READ:
             raise ValueError(f"unknown packed fingerprint form {form!r}")
         entry = cls(article_id, story_id, outlet, when)
         entry._minhash, entry._rest, entry._terms = minhash, rest, terms
@@ -607,7 +669,9 @@ class Entry:
         kept, else those fields alone, so that a candidate those tests reject is not parsed."""
         if self._fp is not None:
             return self._fp
-        _, language, script, _, _, names, numbers, days, anchors, headline = self._rest.split(_FIELD_BYTES)
+        _, language, script, _, _, names, numbers, days, anchors, headline, *kept = self._rest.split(
+            _FIELD_BYTES
+        )
         return Fingerprint(
             b"",
             0,
@@ -620,7 +684,17 @@ class Entry:
             _items(headline.decode()),
             language.decode(),
             script.decode(),
+            *_phrase_fields([field.decode() for field in kept]),
         )
+
+    @property
+    def phrases(self) -> bytes:
+        """Its phrases' hashes (``Fingerprint.phrases``), read without parsing the rest."""
+        if self._fp is not None:
+            return self._fp.phrases
+        if self._rest.count(_FIELD_BYTES) < _FIELDS_FORM1:  # form "1": none
+            return b""
+        return bytes.fromhex(self._rest.rsplit(_FIELD_BYTES, 2)[1].decode())
 
     @property
     def minhash(self) -> bytes:
@@ -667,13 +741,14 @@ class Match:
 class _Memo:
     """An IDF table that computes each word's weight once (one match compares up to
     ``MAX_COMPARED`` pairs), and, for the fingerprints compared in one match, their weighed
-    terms and names (the new article's are then computed once, not once per candidate)."""
+    terms, names and phrases (the new article's are then computed once, not once per candidate)."""
 
     def __init__(self, idf: IdfTable):
         self.idf, self.known = idf, dict[str, float]()
         # by the fingerprint's identity, the fingerprint held so that its id is not reused
         self._weighted: dict[int, tuple[Fingerprint, dict[str, float], float]] = {}
         self._names: dict[int, tuple[Fingerprint, set[str]]] = {}
+        self._phrases: dict[int, tuple[Fingerprint, dict[int, int]]] = {}
 
     def get(self, term: str, default: float, /) -> float:
         found = self.known.get(term)
@@ -692,6 +767,12 @@ class _Memo:
         found = self._names.get(id(fp))
         if found is None:
             found = self._names[id(fp)] = (fp, _names(fp))
+        return found[1]
+
+    def phrases(self, fp: Fingerprint) -> dict[int, int]:
+        found = self._phrases.get(id(fp))
+        if found is None:
+            found = self._phrases[id(fp)] = (fp, phrasing.starts(fp.phrases, fp.phrase_at))
         return found[1]
 
 
@@ -719,6 +800,8 @@ class StoryIndex:
     config: StoryConfig = field(default_factory=StoryConfig)
     entries: list[Entry] = field(default_factory=list)
     df: Counter[str] = field(default_factory=Counter)
+    # how many entries hold each phrase (newswatch/phrases.py), kept without postings
+    phrase_counts: phrasing.PhraseCounts = field(default_factory=phrasing.PhraseCounts)
     last_id: int | None = None  # the newest archive id looked at (None: not loaded yet)
     _pruned_at: datetime | None = None
     # the words of the entries loaded at once: their keys (sorted, distinct), where each word's
@@ -756,6 +839,7 @@ class StoryIndex:
         self.entries.append(entry)
         terms = entry.window_words()
         self.df.update(terms)
+        self.phrase_counts.add(entry.phrases)
         added = self._added
         for term in terms:
             postings = added.get(term)
@@ -828,6 +912,7 @@ class StoryIndex:
         del order
         self._added, self._base_known = {}, {}
         self.df = Counter()
+        self.phrase_counts.reset([entry.phrases for entry in entries])
         ascending = np.argsort(firsts)
         dict.update(
             self.df,
@@ -890,8 +975,12 @@ class StoryIndex:
             return
         self._rebuild(keep)
 
-    def match(self, fp: Fingerprint, when: datetime | None, exclude: int | None = None) -> Match | None:
-        """The article this one repeats (best copy) or follows (best related report)."""
+    def match(
+        self, fp: Fingerprint, when: datetime | None, exclude: int | None = None, outlet: str | None = None
+    ) -> Match | None:
+        """The article this one repeats (best copy) or follows (best related report). With its
+        ``outlet`` known, a report of another outlet may also be a retelling (``by_phrases``;
+        an outlet's own template text is not a source's wording)."""
         if not self.entries:
             return None
         cfg = self.config
@@ -913,13 +1002,19 @@ class StoryIndex:
                 continue
             checked += 1
             gates = entry.gates()  # (what compare() reads before the words, without parsing them)
+            retold = self.phrase_counts if outlet is not None and entry.outlet != outlet else None
             if not entry.parsed and (
-                days_conflict(fp, gates) or not (cross_language(fp, gates) or _agree(fp, gates, cfg, idf))
+                days_conflict(fp, gates)
+                or not (
+                    cross_language(fp, gates)
+                    or _agree(fp, gates, cfg, idf)
+                    or (retold is not None and by_phrases(fp, gates, retold, idf))
+                )
             ):
                 if checked >= self.MAX_COMPARED:
                     break
                 continue
-            decision = compare(fp, entry.fp, gap, cfg, idf, default_idf, copies=False)
+            decision = compare(fp, entry.fp, gap, cfg, idf, default_idf, copies=False, phrases=retold)
             if decision.relation == "related" and (best is None or decision.score > best.score):
                 best = Match(entry.article_id, entry.story_id, "related", decision.score)
             if checked >= self.MAX_COMPARED:

@@ -250,7 +250,7 @@ def test_a_fingerprint_packed_in_a_form_this_release_does_not_know_is_read_from_
     Archive(path).close()
     prints = _fill(path, 100, packed=True)
     with sqlite3.connect(path) as db:  # as a later release might write it
-        db.execute("UPDATE article_fingerprints SET packed = '2' || char(30) || 'other' WHERE article_id = 5")
+        db.execute("UPDATE article_fingerprints SET packed = '9' || char(30) || 'other' WHERE article_id = 5")
     archive = Archive(path, clock=fixed_clock(NOW))
     try:
         assert archive.stories.fingerprint(5) == prints[4]

@@ -17,7 +17,7 @@ from newswatch.claims import PRECEDENCE
 from newswatch.claims import claim_rank as claim_rank  # the one order, re-exported
 from newswatch.clock import from_sql_time, sql_time
 from newswatch.rules.engine import SEVERITY_RANK
-from newswatch.stories import PACKED_FORMAT, Entry, Fingerprint, StoryIndex
+from newswatch.stories import PACKED_READ, Entry, Fingerprint, StoryIndex
 
 #: Claim statuses, strongest first: the order of ``newswatch.claims.PRECEDENCE`` (an action
 #: naming the entity, documented evidence or an admission, a denial, an official finding, an
@@ -54,8 +54,11 @@ def higher(a: str | None, b: str | None) -> str | None:
     return a if SEVERITY_RANK.get(a or "", 0) >= SEVERITY_RANK.get(b or "", 0) else b
 
 
-#: A packed fingerprint of the form this release reads (``Fingerprint.packed``).
-_PACKED_HERE = f"substr(f.packed, 1, {len(PACKED_FORMAT) + 1}) = '{PACKED_FORMAT}' || char(30)"
+#: A packed fingerprint of a form this release reads (``Fingerprint.packed``): the form's
+#: character and the field separator.
+_PREFIXES = frozenset(f"{form}\x1e" for form in PACKED_READ)
+_FORMS = ", ".join(f"'{form}' || char(30)" for form in PACKED_READ)
+_PACKED_HERE = f"substr(f.packed, 1, 2) IN ({_FORMS})"
 #: What the story window holds of each article, and where a crawl's first load of it starts
 #: (which must stay on the fetched_at index). The fingerprint comes packed (its UTF-8 bytes), or
 #: as JSON in rows written before the packed form (or in a form of a later release).
@@ -96,7 +99,7 @@ class StoryWrites:
         )
         if found is None:
             return None
-        if found["packed"] is not None and found["packed"].startswith(PACKED_FORMAT + "\x1e"):
+        if found["packed"] is not None and found["packed"][:2] in _PREFIXES:
             return Fingerprint.from_packed(found["minhash"], found["packed"])
         return Fingerprint.from_stored(found["minhash"], found["terms"])
 
@@ -122,7 +125,7 @@ class StoryWrites:
             match = None
             if fp is not None and stories is not None:
                 self.refresh_index(stories, self.db.clock())
-                match = stories.match(fp, when)
+                match = stories.match(fp, when, outlet=row["outlet"])
             flagged, severity = int(row["flagged"]), row["severity"] if row["flagged"] else None
             now = self.db.now()
             if match is None:
