@@ -389,9 +389,8 @@ def fingerprint(
 
 
 def _content(word: str, stop: frozenset[str]) -> bool:
-    """A word a phrase is made of: three letters or more (so no Chinese or Japanese character:
-    those are a word each; Korean words count), not a number,
-    not a function word."""
+    """A word a phrase is made of: three letters or more (so no Chinese or Japanese character,
+    each a word of its own; Korean words count), not a number, not a function word."""
     return len(word) >= 3 and not word[:1].isdigit() and word not in stop
 
 
