@@ -531,6 +531,45 @@ def test_china_saying_it_never_supplied_is_still_a_denial_beside_the_evidence_wo
 
 
 @pytest.mark.parametrize(
+    ("language", "title", "text"),
+    [
+        (
+            "en",
+            "",
+            "Secretary of State Antony Blinken said Beijing has not supplied lethal weapons to Moscow.",
+        ),
+        ("en", "Blinken: China has not supplied weapons to Russia", "The talks lasted two hours."),
+        ("ru", "", "Зеленский заявил, что Китай не поставляет России оружие."),
+        ("uk", "", "Блінкен заявив, що Китай не постачав Росії зброю."),
+        ("zh", "", "布林肯表示，中国没有向俄罗斯提供致命性武器。"),
+    ],
+)
+def test_another_side_s_official_saying_china_has_not_supplied_is_no_denial(
+    language: str, title: str, text: str
+) -> None:
+    assert status(text, title=title, language=language) == "alleged"
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "text"),
+    [
+        (
+            "en",
+            "",
+            "Responding to Blinken, spokesperson Mao Ning said China has never supplied lethal weapons.",
+        ),
+        ("en", "China will not supply weapons to Russia, Xi tells Scholz", "The talks lasted two hours."),
+        ("ru", "", "Отвечая Блинкену, Мао Нин заявила, что Китай никогда не поставлял оружие России."),
+        ("zh", "", "针对布林肯的说法，外交部发言人毛宁表示，中方从未向俄罗斯提供致命性武器。"),
+    ],
+)
+def test_china_s_side_answering_another_side_s_official_still_denies(
+    language: str, title: str, text: str
+) -> None:
+    assert status(text, title=title, language=language) == "denied"
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "The president wants guarantees from several states to provide Ukraine with military aid.",
