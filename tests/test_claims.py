@@ -531,6 +531,31 @@ def test_china_saying_it_never_supplied_is_still_a_denial_beside_the_evidence_wo
 
 
 @pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("es", "Una empresa china habría enviado drones de ataque a Rusia, según documentos del diario."),
+        ("pt", "Uma empresa chinesa teria enviado drones de ataque à Rússia, segundo documentos do jornal."),
+        (
+            "it",
+            "Un'azienda cinese avrebbe inviato droni d'attacco alla Russia, secondo documenti del giornale.",
+        ),
+        (
+            "fr",
+            "Une entreprise chinoise aurait envoyé des drones d'attaque à la Russie, selon des documents du journal.",
+        ),
+    ],
+)
+def test_sent_is_no_envoy_speaking_on_record(language: str, text: str) -> None:
+    # "enviado", "inviato", "envoyé": the participle of "to send" is also the noun "envoy"
+    assert status(text, language=language) == "alleged"
+
+
+def test_a_french_action_in_the_third_person_plural_designates() -> None:
+    title = "Les États-Unis sanctionnent des entreprises chinoises accusées d'aider la Russie"
+    assert status("", title=title, language="fr") == "designated"
+
+
+@pytest.mark.parametrize(
     ("language", "title", "text"),
     [
         (

@@ -10,6 +10,7 @@ import pytest
 
 from newswatch.language import article_language, detect
 from newswatch.rules import Matcher, RuleConfigError, load_ruleset
+from newswatch.rules.inflection import KEYS
 
 GROUPS = """
 [groups.CHINA]
@@ -59,6 +60,7 @@ LANGUAGES = {
     "ar": 'CHINA = ["الصين"]\nRUSSIA = ["روسيا"]\nGOODS = ["طائرة"]\nSUPPLY = ["تزويد"]',
     "ko": 'CHINA = ["중국"]\nRUSSIA = ["러시아"]\nGOODS = ["드론"]\nSUPPLY = ["공급"]',
     "zh": 'CHINA = ["中国"]\nRUSSIA = ["俄罗斯"]\nGOODS = ["无人机"]\nSUPPLY = ["供应"]',
+    "fr": 'CHINA = ["Chine"]\nRUSSIA = ["Russie"]\nGOODS = ["drone"]\nSUPPLY = ["livrer"]',
 }
 
 
@@ -85,11 +87,30 @@ def matcher(tmp_path_factory: pytest.TempPathFactory) -> Matcher:
         "تزويد روسيا بطائرة من والصين",  # "and China": the prefix attaches
         "중국은 러시아에 드론을 공급했다.",  # particles attach to the Korean nouns
         "中國向俄羅斯供應無人機。",  # traditional characters, simplified aliases
+        # the third person plural, which Snowball's French stemmer leaves whole
+        "Des entreprises de Chine livrent des drones à la Russie depuis des mois.",
     ],
 )
 def test_a_language_file_word_is_found_in_its_inflected_forms(matcher: Matcher, text: str) -> None:
     verdict = matcher.classify("", text)
     assert "supply" in verdict.rules, [t.term for t in verdict.terms]
+
+
+@pytest.mark.parametrize(
+    ("forms", "other"),
+    [
+        (["livrer", "livré", "livrent", "livre"], "libre"),
+        (["sanctionner", "sanctionnées", "sanctionnent"], "sanctuaire"),
+        (["démentir", "dément", "démentent"], "demande"),
+        (["président", "présidents"], "présence"),
+        (["armement", "armements"], "armée"),
+    ],
+)
+def test_french_verbs_in_the_third_person_plural_and_nouns_in_ent_have_one_key(
+    forms: list[str], other: str
+) -> None:
+    keys = {KEYS.key("fr", form) for form in forms}
+    assert len(keys) == 1 and KEYS.key("fr", other) not in keys
 
 
 def test_a_multi_word_alias_is_found_with_every_word_inflected(matcher: Matcher) -> None:

@@ -134,7 +134,7 @@ NOT_RUSSIAS_MILITARY = [
     ("hi", "एक चीनी हथियार कारखाना पीपुल्स लिबरेशन आर्मी के लिए तोप के गोले बनाता है।"),
     ("tr", "Bir Çin mühimmat fabrikası Halk Kurtuluş Ordusu için mermi üretiyor."),
     ("tr", "Bir Çin silah fabrikası Halk Kurtuluş Ordusu için mermi üretiyor."),
-    ("fr", "Des moteurs chinois équipent la plupart des nouveaux bus de Moscou."),
+    ("fr", "Des moteurs chinois propulsent la plupart des nouveaux bus de Moscou."),
     ("fr", "Une usine de missiles chinoise fabrique des missiles pour l'Armée populaire de libération."),
     ("es", "Motores chinos impulsan la mayoría de los nuevos autobuses de Moscú."),
     ("es", "Una fábrica de misiles china fabrica misiles para el Ejército Popular de Liberación."),

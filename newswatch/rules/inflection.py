@@ -125,7 +125,20 @@ def _backend(language: str) -> Callable[[str], str]:
         return lambda word: str(stemmer.stemWord(word.translate(_TURKISH)))
     if language == "hi":  # the stemmer reads the vowel signs the matching folds (rules/text.py)
         return lambda word: str(stemmer.stemWord(word.translate(INDIC_UNFOLD))).translate(INDIC_FOLD)
+    if language == "fr":
+        return lambda word: french_key(str(stemmer.stemWord(word)), stemmer.stemWord)
     return lambda word: str(stemmer.stemWord(word))
+
+
+def french_key(stem: str, stem_word: Callable[[str], str]) -> str:
+    """Snowball's French stem, with the ending "-ent" it keeps read as a verb's: its stemmer
+    leaves the third person plural whole ("livrent", "sanctionnent", "imposent"), so the stem
+    of the same word ending in "-e" is taken ("livre" → "livr", as "livrer" and "livré"), until
+    none is left ("démentent" → "dément" → "dem", as "démentir"). Nouns ending so are keyed
+    alike in both numbers ("président", "présidents" → "présid")."""
+    while len(stem) >= 5 and stem.endswith("ent"):
+        stem = str(stem_word(stem[:-3] + "e"))
+    return stem
 
 
 class WordKeys:
