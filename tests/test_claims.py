@@ -550,6 +550,23 @@ def test_sent_is_no_envoy_speaking_on_record(language: str, text: str) -> None:
     assert status(text, language=language) == "alleged"
 
 
+@pytest.mark.parametrize(
+    ("language", "title", "expected"),
+    [
+        ("de", "Peking weist Vorwürfe zu Drohnenlieferungen an Russland zurück", "denied"),
+        ("de", "China wies die Berichte über Drohnenlieferungen an Moskau entschieden zurück", "denied"),
+        ("nl", "China wijst beschuldigingen over dronelevering aan Rusland af", "denied"),
+        ("en", "Beijing brushes reports of drone deliveries to Russia aside", "denied"),
+        # the verb without its particle, or pointing something out
+        ("de", "China weist auf den Handel mit Russland hin, Vorwürfe gebe es viele", "alleged"),
+    ],
+)
+def test_a_rejection_whose_particle_stands_apart_is_a_denial(
+    language: str, title: str, expected: str
+) -> None:
+    assert status("", title=title, language=language) == expected
+
+
 def test_a_french_action_in_the_third_person_plural_designates() -> None:
     title = "Les États-Unis sanctionnent des entreprises chinoises accusées d'aider la Russie"
     assert status("", title=title, language="fr") == "designated"
