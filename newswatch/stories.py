@@ -503,7 +503,7 @@ def compare(
     if (
         words.relation is None
         and phrases is not None
-        and by_phrases(a, b, phrases, idf if isinstance(idf, _Memo) else None)
+        and by_phrases(a, b, phrases, config.event_window, idf if isinstance(idf, _Memo) else None)
     ):
         return Decision("related", max(words.score, config.event_threshold))
     return words
@@ -520,11 +520,16 @@ def _by_words(
 
 
 def by_phrases(
-    a: Fingerprint, b: Fingerprint, counts: phrasing.PhraseCounts, memo: _Memo | None = None
+    a: Fingerprint,
+    b: Fingerprint,
+    counts: phrasing.PhraseCounts,
+    window: timedelta,
+    memo: _Memo | None = None,
 ) -> bool:
     """Retellings of one source in one language (newswatch/phrases.py): rare phrases of their
-    openings in common, in separate passages of each, and no conflicting headline numbers."""
-    if not a.phrases or not b.phrases or numbers_conflict(a, b):
+    openings in common, in separate passages, and no headline numbers or dates that conflict
+    (``anchors_conflict``: two events a background paragraph describes alike are not one)."""
+    if not a.phrases or not b.phrases or numbers_conflict(a, b) or anchors_conflict(a, b, window):
         return False
     mine = memo.phrases(a) if memo is not None else phrasing.starts(a.phrases, a.phrase_at)
     return phrasing.retold(mine, phrasing.starts(b.phrases, b.phrase_at), counts)
@@ -1007,7 +1012,7 @@ class StoryIndex:
                 or not (
                     cross_language(fp, gates)
                     or _agree(fp, gates, cfg, idf)
-                    or (retold is not None and by_phrases(fp, gates, retold, idf))
+                    or (retold is not None and by_phrases(fp, gates, retold, cfg.event_window, idf))
                 )
             ):
                 if checked >= self.MAX_COMPARED:

@@ -163,6 +163,19 @@ def test_reworded_text_conflicting_numbers_or_days_keep_retellings_apart() -> No
     assert _window(("kyiv-paper", monday)).match(wednesday, NOW, outlet="moscow") is None
 
 
+def test_two_events_that_share_background_passages_but_name_other_days_stay_apart() -> None:
+    def dated(text: str, day: str) -> str:
+        return text.replace(". ", f" {day}. ", 1)
+
+    first = _fp(FIRST_TITLE, dated(FIRST, "3 сентября"))
+    assert "d:09-03" in first.anchors
+    same_day = _fp(SECOND_TITLE, dated(SECOND, "3 сентября"))
+    assert _window(("kyiv-paper", first)).match(same_day, NOW, outlet="moscow") is not None
+    # the same background, a report of something two weeks later
+    later = _fp(SECOND_TITLE, dated(SECOND, "17 сентября"))
+    assert _window(("kyiv-paper", first)).match(later, NOW, outlet="moscow") is None
+
+
 # A Chinese foreign ministry statement, quoted word for word by two reports of different events.
 STATEMENT = (
     "Официальный представитель МИД Китая заявила: Пекин придерживается объективной беспристрастной "
@@ -206,7 +219,7 @@ def test_one_shared_passage_is_a_stock_phrase_not_a_source() -> None:
 def test_wording_many_reports_of_the_window_use_is_the_beat_s_not_a_source_s() -> None:
     first, second = _fp(FIRST_TITLE, FIRST), _fp(SECOND_TITLE, SECOND)
     index = _window(("kyiv-paper", first))
-    assert by_phrases(second, first, index.phrase_counts)
+    assert by_phrases(second, first, index.phrase_counts, timedelta(hours=72))
     # the week's reviews repeat both passages: they no longer tie the two
     for n in range(phrases.RARE):
         review = (
@@ -214,7 +227,7 @@ def test_wording_many_reports_of_the_window_use_is_the_beat_s_not_a_source_s() -
             "закупая тепловизионные камеры, литиевые аккумуляторы и углеродное волокно."
         )
         index.add(Entry(200 + n, 200 + n, f"review-{n}", NOW, _fp(f"Итоги недели {n}", review)))
-    assert not by_phrases(second, first, index.phrase_counts)
+    assert not by_phrases(second, first, index.phrase_counts, timedelta(hours=72))
     assert index.match(second, NOW, outlet="moscow-site") is None
 
 
