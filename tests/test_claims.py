@@ -567,30 +567,25 @@ def test_a_rejection_whose_particle_stands_apart_is_a_denial(
     assert status("", title=title, language=language) == expected
 
 
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("en", "Britain penalised three Chinese firms on Thursday over supplies to Russia's army."),
-        ("en", "Japan froze the assets of several Chinese companies accused of helping Russia."),
-        ("es", "Washington congeló los activos de varias empresas chinas que ayudan a Rusia."),
-        ("ja", "日本政府は、ロシアを支援した中国企業の資産を凍結した。"),
-        ("zh", "美国财政部宣布冻结其资产，涉及多家中国企业。"),
-    ],
-)
-def test_an_asset_freeze_or_a_penalty_on_chinese_firms_designates(language: str, text: str) -> None:
-    assert status(text, language=language) == "designated"
+def test_a_penalty_on_chinese_firms_designates_them_a_fear_of_one_does_not() -> None:
+    assert (
+        status("Britain penalised three Chinese firms on Thursday over supplies to Russia's army.")
+        == "designated"
+    )
+    wary = "Chinese banks, wary of being penalised by Washington, have slowed payments for Russian imports."
+    assert status(wary) != "designated"
 
 
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("en", "China said Russia's frozen assets must not be seized, rejecting the EU plan."),
-        ("ru", "Россия требует вернуть замороженные активы, заявили в Китае."),
-        ("zh", "中方表示，俄罗斯被冻结资产问题应通过对话解决。"),
-    ],
-)
-def test_russia_s_frozen_assets_are_no_designation_of_chinese_firms(language: str, text: str) -> None:
-    assert status(text, language=language) != "designated"
+def test_the_freeze_of_russia_s_assets_is_no_designation_of_the_chinese_firms_in_the_sentence() -> None:
+    text = (
+        "The EU froze the assets of Russia's central bank in 2022; China has supplied dual-use goods since."
+    )
+    assert status(text, language="en") != "designated"
+
+
+def test_a_chinese_minister_dismissed_from_office_is_no_denial() -> None:
+    text = "Le ministre chinois, démis de ses fonctions en 2023, avait rencontré Poutine à Moscou."
+    assert status(text, language="fr") != "denied"
 
 
 def test_a_french_action_in_the_third_person_plural_designates() -> None:

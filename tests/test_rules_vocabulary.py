@@ -98,6 +98,22 @@ def test_civilian_trade_russian_arms_plants_without_china_and_chinas_own_arms_pl
     assert not verdict.flagged, (language, text, verdict.rules, verdict.terms)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known false alarm: dual-use parts fitted into civilian goods sold in Moscow. 'équipent' is "
+    "'équiper', a supply verb, as 'equip' is in English; the supply rule has no civilian-goods exclusion",
+)
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("fr", "Des moteurs chinois équipent la plupart des nouveaux bus de Moscou."),
+        ("en", "Chinese engines equip most new buses in Moscow."),
+    ],
+)
+def test_dual_use_parts_fitted_into_civilian_goods_in_moscow_stay_quiet(language: str, text: str) -> None:
+    assert not MATCHER.classify("", text, language).flagged
+
+
 @pytest.mark.parametrize(("language", "text"), cases("NOT_RUSSIAS_MILITARY"))
 def test_chinese_arms_plants_for_chinas_army_and_russia_without_its_forces_are_not_russias_military(
     language: str, text: str

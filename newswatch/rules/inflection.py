@@ -132,13 +132,21 @@ def _backend(language: str) -> Callable[[str], str]:
 
 def french_key(stem: str, stem_word: Callable[[str], str]) -> str:
     """Snowball's French stem, with the ending "-ent" it keeps read as a verb's: its stemmer
-    leaves the third person plural whole ("livrent", "sanctionnent", "imposent"), so the stem
-    of the same word ending in "-e" is taken ("livre" → "livr", as "livrer" and "livré"), until
-    none is left ("démentent" → "dément" → "dem", as "démentir"). Nouns ending so are keyed
-    alike in both numbers ("président", "présidents" → "présid")."""
+    leaves the third person plural whole ("livrent", "sanctionnent", "présentent"), so the stem
+    of the same word ending in "-e" is taken ("livre" → "livr", as "livrer" and "livré"), again
+    while one is left ("présentent" → "présent" → "pres", as "présenter"), but never down to
+    fewer than ``FRENCH_MIN_KEY`` letters: "dément" stays (not "dem", the key of "démis"), as do
+    "agent", "client" and "moment"."""
     while len(stem) >= 5 and stem.endswith("ent"):
-        stem = str(stem_word(stem[:-3] + "e"))
+        shorter = str(stem_word(stem[:-3] + "e"))
+        if len(shorter) < FRENCH_MIN_KEY:
+            break
+        stem = shorter
     return stem
+
+
+#: The shortest key ``french_key`` cuts a stem in "-ent" down to.
+FRENCH_MIN_KEY = 4
 
 
 class WordKeys:
