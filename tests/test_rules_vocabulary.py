@@ -98,6 +98,30 @@ def test_civilian_trade_russian_arms_plants_without_china_and_chinas_own_arms_pl
     assert not verdict.flagged, (language, text, verdict.rules, verdict.terms)
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "flagged"),
+    [
+        (
+            "en",
+            "Chinese drones modified for combat are used by Russian and North Korean units in Kursk.",
+            True,
+        ),
+        (
+            "de",
+            "Chinesische Drohnen werden in der Ukraine von russischen und nordkoreanischen Truppen eingesetzt.",
+            True,
+        ),
+        # a coordinated Russia without forces is a peer in a comparison
+        ("en", "China's hypersonic missiles may soon outpace those of the United States and Russia.", False),
+    ],
+)
+def test_russia_s_forces_with_an_ally_beside_them_are_russia_s_forces(
+    language: str, text: str, flagged: bool
+) -> None:
+    verdict = MATCHER.classify("", text, language)
+    assert verdict.flagged == flagged, (verdict.rules, verdict.terms)
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="known false alarm: dual-use parts fitted into civilian goods sold in Moscow. 'équipent' is "
