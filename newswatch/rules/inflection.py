@@ -130,6 +130,10 @@ def _backend(language: str) -> Callable[[str], str]:
     return lambda word: str(stemmer.stemWord(word))
 
 
+#: The shortest key ``french_key`` cuts a stem in "-ent" down to.
+FRENCH_MIN_KEY = 4
+
+
 def french_key(stem: str, stem_word: Callable[[str], str]) -> str:
     """Snowball's French stem, with the ending "-ent" it keeps read as a verb's: its stemmer
     leaves the third person plural whole ("livrent", "sanctionnent", "présentent"), so the stem
@@ -143,10 +147,6 @@ def french_key(stem: str, stem_word: Callable[[str], str]) -> str:
             break
         stem = shorter
     return stem
-
-
-#: The shortest key ``french_key`` cuts a stem in "-ent" down to.
-FRENCH_MIN_KEY = 4
 
 
 class WordKeys:
