@@ -36,7 +36,7 @@ from decimal import Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 
 from newswatch import names as names_lexicon
-from newswatch.text import CJK
+from newswatch.text import CJK, ascii_digits
 
 #: Languages whose month names are read (the monitored languages and their neighbours).
 MONTH_LANGUAGES = (
@@ -87,29 +87,68 @@ _MONTHS = (
 )  # fmt: skip
 
 
-@lru_cache(maxsize=1)
-def month_names() -> dict[str, int]:
-    """Month names, their inflected forms and abbreviations in ``MONTH_LANGUAGES`` (dateparser's
-    locale data, from CLDR), lower-cased; a name two languages give to different months, and
-    names under three letters, are left out."""
+def _month_name(name: str) -> str | None:
+    """A month name as looked up: NFKC, lower case, one space between words, no final
+    point; None when it is under three letters or holds a digit ("11月", "thg 11")."""
+    name = " ".join(unicodedata.normalize("NFKC", name).lower().split()).rstrip(".")
+    return name if len(name) >= 3 and not any(ch.isdigit() for ch in name) else None
+
+
+@lru_cache(maxsize=64)
+def _locale_months(language: str, regional: bool = False) -> dict[str, frozenset[int]]:
+    """Month names, their inflected forms and abbreviations in ``language`` (dateparser's
+    locale data, from CLDR); ``regional`` adds the names of each of its regional locales in
+    CLDR (Babel): Levantine Arabic "تشرين الثاني" and Maghrebi "نونبر" are November as
+    "نوفمبر" is. Empty for a language neither knows."""
+    from babel import Locale, UnknownLocaleError, localedata
     from dateparser.languages.loader import default_loader
 
-    names: dict[str, set[int]] = {}
-    for language in MONTH_LANGUAGES:
+    spelled: list[tuple[int, str]] = []
+    try:
         info = default_loader.get_locale(language).info
-        for number, month in enumerate(_MONTHS, start=1):
-            for name in info.get(month, ()):
-                name = unicodedata.normalize("NFKC", name).lower().rstrip(".")
-                if len(name) >= 3 and not any(ch.isdigit() for ch in name):
-                    names.setdefault(name, set()).add(number)
+        spelled += [(n, name) for n, month in enumerate(_MONTHS, start=1) for name in info.get(month, ())]
+    except (ValueError, KeyError):
+        pass
+    if regional:
+        for identifier in localedata.locale_identifiers():
+            if identifier.split("_")[0] != language:
+                continue
+            try:
+                months = Locale.parse(identifier).months
+            except (UnknownLocaleError, ValueError):
+                continue
+            for context in ("format", "stand-alone"):
+                for width in ("wide", "abbreviated"):
+                    spelled += list(months.get(context, {}).get(width, {}).items())
+    names: dict[str, set[int]] = {}
+    for number, spelling in spelled:
+        if name := _month_name(str(spelling)):
+            names.setdefault(name, set()).add(int(number))
+    return {name: frozenset(months) for name, months in names.items()}
+
+
+@lru_cache(maxsize=64)
+def month_names(language: str = "") -> dict[str, int]:
+    """Month names of ``MONTH_LANGUAGES``, a name two languages give to different months left
+    out (Polish and Czech "listopad" is November, Croatian October); with the article's
+    ``language``, its own names, in every region's spelling, are added over them, each
+    meaning its month there."""
+    if language:
+        own = _locale_months(language, regional=True)
+        return month_names() | {name: next(iter(months)) for name, months in own.items() if len(months) == 1}
+    names: dict[str, set[int]] = {}
+    for other in MONTH_LANGUAGES:
+        for name, months in _locale_months(other).items():
+            names.setdefault(name, set()).update(months)
     return {name: next(iter(months)) for name, months in names.items() if len(months) == 1}
 
 
-# a day of the month, and the word after it (26 января, 26. Januar, 26 de enero) or before
-# it (January 26, január 26.): a month name when month_names() knows it
+# a day of the month, and the word (or two: تشرين الثاني) after it (26 января, 26. Januar,
+# 26 de enero) or the word before it (January 26, január 26.): a month name when
+# month_names() knows it
 _DAY = re.compile(r"(?<![\d.,])(\d{1,2})(?:st|nd|rd|th|-?(?:го|е|ого))?(?![\d])")
 _WORD = r"[^\s\d.,;:!?()\[\]«»\"“”'’-]+"
-_MONTH_AFTER = re.compile(rf"\.?\s+(?:de\s+)?({_WORD})")
+_MONTH_AFTER = re.compile(rf"\.?\s+(?:de\s+)?({_WORD})(?:\s+({_WORD}))?")
 _MONTH_BEFORE = re.compile(rf"({_WORD})\.?\s+$")
 
 
@@ -117,19 +156,32 @@ def _month_day(month: int, day: int) -> str | None:
     return f"{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
-def dates(text: str) -> tuple[set[str], list[tuple[int, int]]]:
+def _month_after(text: str, at: int, names: dict[str, int]) -> tuple[int, int] | None:
+    """The month named right after position ``at`` (two words before one) and where its name
+    ends."""
+    after = _MONTH_AFTER.match(text, at)
+    if after is None:
+        return None
+    if after.group(2) and (month := names.get(f"{after.group(1)} {after.group(2)}".lower())):
+        return month, after.end()
+    month = names.get(after.group(1).lower())
+    return (month, after.end(1)) if month else None
+
+
+def dates(text: str, language: str = "") -> tuple[set[str], list[tuple[int, int]]]:
     """The calendar dates ``text`` names, as ``MM-DD``, and where they are (so their digits
-    are not read as numbers too)."""
-    text = unicodedata.normalize("NFKC", text)
+    are not read as numbers too); ``language``, when known, settles a month name that other
+    languages give to another month (:func:`month_names`)."""
+    text = ascii_digits(unicodedata.normalize("NFKC", text))
     found: set[str] = set()
     spans: list[tuple[int, int]] = []
-    names = month_names()
+    names = month_names(language)
     for match in _DAY.finditer(text):
-        after = _MONTH_AFTER.match(text, match.end())
-        month = names.get(after.group(1).lower()) if after else None
-        end = after.end() if after and month else match.end()
-        start = match.start()
-        if month is None:
+        start, end = match.span()
+        month: int | None = None
+        if named := _month_after(text, match.end(), names):
+            month, end = named
+        else:
             before = _MONTH_BEFORE.search(text, max(0, match.start() - 24), match.start())
             month = names.get(before.group(1).lower()) if before else None
             start = before.start() if before and month else start
@@ -275,8 +327,8 @@ def numbers(text: str, skip: Sequence[tuple[int, int]] = (), language: str = "")
     ("1.125 billion" in English and "1,125 млрд" in Russian are 1.125 × 10⁹: before a scale
     word, one group after the language's decimal separator is decimals). Digits inside ``skip``
     spans (dates) are left out; a number right after a letter of an alphabet ("F16", "1e5") is
-    not scaled."""
-    text = unicodedata.normalize("NFKC", text)
+    not scaled. Digits of any script count (``ascii_digits``: ٤٥٠٠ is 4500)."""
+    text = ascii_digits(unicodedata.normalize("NFKC", text))
     table = scale(language)
     out: set[str] = set()
     for match in _NUMBER.finditer(text):
@@ -523,7 +575,7 @@ def anchors(
     # names in scripts without capitals (加尔皮亚 is Garpiya): the names lexicon's
     out |= {f"p:{key}" for key in names_lexicon.keys_in(f"{title}\n{lead}")}
     for part, is_title in ((title, True), (lead, False)):
-        found, spans = dates(part)
+        found, spans = dates(part, language)
         out |= {f"d:{d}" for d in found}
         out |= {f"n:{n}" for n in numbers(unicodedata.normalize("NFKC", part), spans, language)}
         out |= name_anchors(part, stopwords, title=is_title, language=language)
@@ -533,7 +585,7 @@ def anchors(
 def headline_numbers(title: str, language: str = "") -> tuple[str, ...]:
     """The normalised numbers and dates of a headline (two headlines citing different ones
     report different events: the 14th and the 15th sanctions package)."""
-    found, spans = dates(title)
+    found, spans = dates(title, language)
     nums = numbers(unicodedata.normalize("NFKC", title), spans, language)
     return tuple(sorted({f"d:{d}" for d in found} | {f"n:{n}" for n in nums}))
 

@@ -48,7 +48,7 @@ from newswatch import anchors as anchoring
 from newswatch import phrases as phrasing
 from newswatch.language import code
 from newswatch.minhash import signature
-from newswatch.text import CJK
+from newswatch.text import CJK, ascii_digits
 
 NUM_PERM = 128
 SHINGLE = 3  # words per shingle (fingerprint() builds the triples)
@@ -179,7 +179,7 @@ def _entities(lead: str, stop: frozenset[str]) -> set[str]:
     """Names and numbers of the lead: capitalised words that do not start a sentence (and
     are not function words, ``stop``), and numbers that are not years alone."""
     out: set[str] = set()
-    lead = _normal(lead)
+    lead = ascii_digits(_normal(lead))  # Arabic ٢٠ is 20
     for match in _TOKEN.finditer(lead):
         word = match.group(0)
         before = lead[max(0, match.start() - 3) : match.start()]
@@ -198,7 +198,7 @@ def weekdays(text: str) -> set[str]:
 
 def _numbers(title: str) -> set[str]:
     """Numbers in a headline; a date such as 3/1 or 24.02 is one number."""
-    return {m.group(0).lower() for m in _NUMBER.finditer(_normal(title))}
+    return {m.group(0).lower() for m in _NUMBER.finditer(ascii_digits(_normal(title)))}
 
 
 #: The packed form of a fingerprint (``Fingerprint.packed``): its version, and the separators of

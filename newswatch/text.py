@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import threading
+import unicodedata
 from functools import cache
 from typing import Any
 
@@ -34,6 +35,38 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def has_hangul(text: str) -> bool:
     return HANGUL.search(text) is not None
+
+
+@cache
+def _other_digits() -> tuple[re.Pattern[str], dict[str, str]]:
+    """A decimal digit of a script other than ASCII (Arabic-Indic ٤, Persian ۴, Devanagari ४,
+    Bengali ৪, Thai ๔, …: every one lies below U+20000), or the Arabic decimal and thousands
+    separators (١٢٫٥, ٤٬٥٠٠), as one character class, and what each stands for."""
+    spelled = {"\u066b": ".", "\u066c": ","}
+    for point in range(0x80, 0x20000):
+        char = chr(point)
+        if char.isdecimal():
+            spelled[char] = str(unicodedata.decimal(char))
+    runs: list[list[int]] = []  # consecutive code points as ranges: the class stays small
+    for point in sorted(map(ord, spelled)):
+        if runs and runs[-1][1] == point - 1:
+            runs[-1][1] = point
+        else:
+            runs.append([point, point])
+    ranges = "".join(
+        f"{re.escape(chr(a))}-{re.escape(chr(b))}" if b > a else re.escape(chr(a)) for a, b in runs
+    )
+    return re.compile(f"[{ranges}]"), spelled
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with every decimal digit written as an ASCII digit, one character for one (so
+    positions hold), and the Arabic decimal and thousands separators as a point and a comma:
+    Arabic and Persian news write "١٢٫٥ مليون" where others write "12.5 million"."""
+    if text.isascii():
+        return text
+    pattern, spelled = _other_digits()
+    return pattern.sub(lambda m: spelled[m.group(0)], text)
 
 
 @cache

@@ -293,6 +293,38 @@ def test_amounts_with_scale_words_are_one_number_in_every_language() -> None:
     assert numbers("6300萬美元", language="zh") == numbers("6300万美元", language="zh") == {"63000000"}
 
 
+def test_digits_of_every_script_are_one_number() -> None:
+    # Arabic and Persian news write Arabic-Indic digits and their own decimal and thousands
+    # separators; Hindi news may write Devanagari digits
+    for text, language in (
+        ("cameras worth $12.5 million", "en"),
+        ("كاميرات بقيمة ١٢٫٥ مليون دولار", "ar"),
+        ("دوربین به ارزش ۱۲٫۵ میلیون دلار", "fa"),
+        ("१.२५ करोड़ डॉलर के कैमरे", "hi"),  # 1.25 crore
+    ):
+        assert numbers(text, language=language) == {"12500000"}, text
+    assert numbers("٤٬٥٠٠ كاميرا") == numbers("4,500 cameras") == {"4500"}
+    assert dates("في ٢٠ نوفمبر")[0] == dates("on November 20")[0] == {"11-20"}
+    # a headline's numbers in two scripts agree rather than conflict
+    english = fingerprint("US sanctions 12 Chinese firms", "The Treasury named the firms.", language="en")
+    arabic = fingerprint("واشنطن تعاقب ١٢ شركة صينية", "أعلنت وزارة الخزانة الأسماء.", language="ar")
+    assert english.headline == arabic.headline == ("n:12",)
+
+
+def test_a_month_name_another_language_reads_otherwise_is_read_in_the_article_s_language() -> None:
+    # "listopad" is November in Polish and Czech, October in Croatian
+    assert dates("20 listopada ministerstwo ogłosiło", "pl")[0] == {"11-20"}
+    assert dates("20. listopadu ministerstvo oznámilo", "cs")[0] == {"11-20"}
+    assert dates("20. listopada ministarstvo je objavilo", "hr")[0] == {"10-20"}
+    assert dates("20 listopada")[0] == set()  # the language not known: no month is sure
+    assert dates("20 stycznia", "pl")[0] == dates("20 stycznia")[0] == {"01-20"}
+    assert dates("on 20 March", "xx")[0] == {"03-20"}  # a language dateparser does not know
+    # every region's spelling: Levantine Arabic names November in two words, Maghrebi otherwise
+    for arabic in ("في ٢٠ تشرين الثاني أعلنت", "في 20 نونبر أعلنت", "في 20 نوفمبر أعلنت"):
+        assert dates(arabic, "ar")[0] == {"11-20"}, arabic
+    assert dates("في 20 تشرين الأول", "ar")[0] == {"10-20"}
+
+
 def test_scale_words_cover_every_rule_language_and_read_its_decimal_separator() -> None:
     for text, language in (
         ("63 miljoner", "sv"),
@@ -405,6 +437,34 @@ def _window(*fps: Fingerprint) -> StoryIndex:
     for n, fp in enumerate(fps):
         index.add(Entry(n, n, "x", NOW, fp))
     return index
+
+
+def test_reports_in_arabic_digits_and_polish_months_join_the_english_report() -> None:
+    # written for this test: the date and the amounts are what the three share; the Arabic
+    # report writes them in Arabic-Indic digits, the Polish one names November as "listopada"
+    english = fingerprint(
+        "US Treasury sanctions suppliers of thermal cameras for Russian drones",
+        "WASHINGTON -- The Treasury on November 20 sanctioned companies that shipped 4,500 thermal "
+        "cameras worth $12.5 million to Russian drone makers.",
+        language="en",
+    )
+    arabic = fingerprint(
+        "الخزانة الأمريكية تعاقب موردي كاميرات حرارية للمسيرات الروسية",
+        "فرضت وزارة الخزانة الأمريكية في ٢٠ نوفمبر عقوبات على شركات شحنت ٤٬٥٠٠ كاميرا حرارية "
+        "بقيمة ١٢٫٥ مليون دولار إلى مصنعي الطائرات المسيرة الروس.",
+        language="ar",
+    )
+    polish = fingerprint(
+        "Sankcje USA na dostawców kamer termowizyjnych dla rosyjskich dronów",
+        "Departament Skarbu USA 20 listopada nałożył sankcje na firmy, które dostarczyły 4500 kamer "
+        "termowizyjnych o wartości 12,5 mln dolarów rosyjskim producentom dronów.",
+        language="pl",
+    )
+    shared = {"d:11-20", "n:4500", "n:12500000"}
+    assert shared <= set(english.anchors) & set(arabic.anchors) & set(polish.anchors)
+    for other in (arabic, polish):
+        joined = _window(english).match(other, NOW + timedelta(hours=4))
+        assert joined is not None and joined.relation == "related"
 
 
 def test_two_names_alone_do_not_join_languages_a_date_with_them_does() -> None:
