@@ -390,15 +390,64 @@ def _name_lemma(language: str, word: str) -> str:
     return word
 
 
+#: How languages written in Latin letters spell the sounds English writes sh, ch, kh and zh,
+#: in the names they transliterate from Russian, Ukrainian or Belarusian: Schoigu (de),
+#: Szojgu (pl), Choïgou (fr), Šojgu (cs), Sjojgoe (nl) are all Shoigu; Tschernyschow,
+#: Czernyszow and Černyšov are Chernyshov.
+_LATIN_SOUNDS: dict[str, dict[str, str]] = {
+    "de": {"tsch": "ch", "sch": "sh", "ch": "kh"},
+    "pl": {"szcz": "shch", "sz": "sh", "cz": "ch", "ch": "kh", "rz": "zh", "ż": "zh", "ź": "zh"},
+    "fr": {"tch": "ch", "ch": "sh", "dj": "j"},
+    "nl": {"tsj": "ch", "sj": "sh", "ch": "kh"},
+    "sv": {"tj": "ch", "sj": "sh"},
+    "no": {"tsj": "ch", "sj": "sh"},
+    "da": {"tj": "ch", "sj": "sh"},
+    "hu": {"cs": "ch", "zs": "zh", "sz": "s"},
+    "tr": {"ş": "sh", "ç": "ch"},
+    "ro": {"ș": "sh", "ş": "sh", "ț": "ts", "ţ": "ts"},
+    **{
+        language: {"š": "sh", "č": "ch", "ž": "zh", "ch": "kh"}
+        for language in ("cs", "sk", "hr", "sl", "sr", "bs", "lt", "lv")
+    },
+}
+_LATIN_SPELLING = {
+    language: re.compile("|".join(sorted(map(re.escape, sounds), key=len, reverse=True)))
+    for language, sounds in _LATIN_SOUNDS.items()
+}
+
+
+def _as_english_spells(word: str, language: str) -> str:
+    """A name in Latin letters as English spells its sounds (:data:`_LATIN_SOUNDS`, in one
+    pass: what one rule writes no other reads); a word in another script, or of a language
+    not listed, as it is."""
+    pattern = _LATIN_SPELLING.get(language)
+    if pattern is None or _CYRILLIC.match(word):
+        return word
+    sounds = _LATIN_SOUNDS[language]
+    return pattern.sub(lambda m: sounds[m.group(0)], word.lower())
+
+
+def _key(word: str) -> str | None:
+    """The first ``KEY_CONSONANTS`` consonants of ``word``'s :func:`skeleton`, z read as s
+    (German writes Selenskyj for Zelensky); None for a name too short to tell apart."""
+    bones = _REPEAT.sub(r"\1", skeleton(word).replace("z", "s"))
+    return bones[:KEY_CONSONANTS] if len(bones) >= MIN_CONSONANTS else None
+
+
 def name_key(word: str, language: str = "") -> str | None:
     """A loose phonetic key of a name in any Latin, Cyrillic or Greek spelling: a Russian or
     Ukrainian name (``language``) reduced to its lemma, then its :func:`skeleton`, the first
     ``KEY_CONSONANTS`` consonants kept (so inflected endings fall away). None for names too
     short to tell apart."""
-    bones = skeleton(_lemma(word, language))
-    if len(bones) < MIN_CONSONANTS:
-        return None
-    return bones[:KEY_CONSONANTS]
+    return _key(_lemma(word, language))
+
+
+def name_keys(word: str, language: str = "") -> set[str]:
+    """The keys of a name as written (:func:`name_key`) and, in a language that spells
+    English's sh, ch or zh otherwise, as English would spell it: a German report's Schoigu
+    is Shoigu, and its Scholz stays Scholz, as English writes him."""
+    lemma = _lemma(word, language)
+    return {key for key in (_key(lemma), _key(_as_english_spells(lemma, language))) if key}
 
 
 def skeleton(word: str) -> str:
@@ -450,8 +499,8 @@ def name_anchors(text: str, stopwords: frozenset[str], title: bool = False, lang
         last = _POSSESSIVE.sub("", words[run[-1]].group(0))
         if place is not None:
             out.add(f"g:{place}")
-        elif (key := name_key(last, language)) is not None:
-            out.add(f"p:{key}")
+        else:
+            out.update(f"p:{key}" for key in name_keys(last, language))
         run.clear()
 
     previous_end = -1

@@ -14,7 +14,7 @@ import pytest
 
 from alerts.config import AlertConfig
 from alerts.transports import SlackTransport
-from newswatch.anchors import dates, name_key, names, numbers
+from newswatch.anchors import dates, name_key, name_keys, names, numbers
 from newswatch.archive import Archive
 from newswatch.clock import fixed_clock
 from newswatch.records import Article, Candidate, Extraction
@@ -407,6 +407,48 @@ def test_a_chinese_name_in_russian_script_has_the_key_of_its_pinyin_spelling() -
     assert name_key("Цзиньпин", "ru") == name_key("Цзиньпином", "ru") == name_key("Jinping")
     assert name_key("Чжан", "ru") == name_key("Zhang")
     assert name_key("Jinping") != name_key("Zhang")
+
+
+def test_a_name_in_another_language_s_latin_spelling_meets_its_english_spelling() -> None:
+    # how German, Polish, French, Czech, Dutch and Hungarian spell the sounds English writes
+    # sh, ch, kh and zh in the names they transliterate from Russian
+    for word, language in (
+        ("Schoigu", "de"), ("Szojgu", "pl"), ("Choïgou", "fr"), ("Šojgu", "cs"), ("Sjojgoe", "nl"),
+        ("Шойгу", "ru"),
+    ):  # fmt: skip
+        assert name_key("Shoigu") in name_keys(word, language), word
+    for word, language in (
+        ("Tschernyschow", "de"), ("Czernyszow", "pl"), ("Tchernychov", "fr"), ("Černyšov", "cs"),
+        ("Csernisov", "hu"), ("Чернышов", "ru"),
+    ):  # fmt: skip
+        assert name_key("Chernyshov") in name_keys(word, language), word
+    assert name_key("Zakharova") in name_keys("Sacharowa", "de") & name_keys("Zacharowa", "pl")
+    assert name_key("Zelensky") == name_key("Selenskyj") == name_key("Зеленский", "ru")  # z is s
+    # a German, Polish or French name keeps the key English spells it with
+    assert name_key("Scholz") in name_keys("Scholz", "de")
+    assert name_key("Michel") in name_keys("Michel", "fr")
+    assert name_key("Мишель", "ru") in name_keys("Michel", "fr")
+    assert name_keys("Jinping", "pl") == name_keys("Jinping", "fr") == {name_key("Jinping")}
+
+
+def test_three_names_in_german_spelling_join_the_english_report() -> None:
+    # written for this test: the three names are all the two reports share
+    english = fingerprint(
+        "Defence chiefs meet behind closed doors",
+        "The talks brought together Sergei Shoigu, Sergei Lavrov and Denis Chernyshov, officials "
+        "said, without giving further details.",
+        language="en",
+    )
+    german = fingerprint(
+        "Treffen hinter verschlossenen Türen",
+        "An den Gesprächen nahmen Sergej Schoigu, Sergej Lawrow und Denis Tschernyschow teil, wie "
+        "Beamte mitteilten.",
+        language="de",
+    )
+    keys = {f"p:{name_key(n)}" for n in ("Shoigu", "Lavrov", "Chernyshov")}
+    assert keys <= set(english.anchors) & set(german.anchors)
+    joined = _window(english).match(german, NOW + timedelta(hours=2))
+    assert joined is not None and joined.relation == "related"
 
 
 def test_a_chinese_lead_shows_its_names_through_the_gazetteer() -> None:
