@@ -411,6 +411,58 @@ def test_records_in_the_body_that_show_no_shipment_do_not_confirm(sentence: str)
     assert status(LEAD + "\n" + sentence + "\n", language="en") == "alleged"
 
 
+@pytest.mark.parametrize(
+    ("language", "hedged", "established"),
+    [
+        (
+            "en",
+            "Shipping data suggest Chinese firms sent drone engines to Russia, analysts say.",
+            "Shipping data show Chinese firms sent drone engines to Russia.",
+        ),
+        (
+            "ru",
+            "Таможенные данные, судя по всему, указывают на поставки китайских двигателей в Россию.",
+            "Таможенные данные показывают похожие поставки китайских двигателей в Россию.",
+        ),
+        (
+            "uk",
+            "Митні дані, ймовірно, вказують на постачання китайських двигунів до Росії.",
+            "Митні дані показують постачання китайських двигунів до Росії.",
+        ),
+        (
+            "zh",
+            "海关数据似乎显示，中国企业向俄罗斯运送了无人机发动机。",
+            "海关数据显示，中国企业向俄罗斯运送了无人机发动机。",
+        ),
+        (
+            "de",
+            "Zolldaten legen nahe, dass chinesische Firmen Drohnenmotoren nach Russland lieferten.",
+            "Die Zolldaten offenbaren Lieferungen chinesischer Drohnenmotoren an Russland.",
+        ),
+        (
+            "fr",
+            "Les données douanières suggèrent que des entreprises chinoises ont livré des moteurs à la Russie.",
+            "Les données douanières montrent que des entreprises chinoises ont livré des moteurs à la Russie.",
+        ),
+        (
+            "es",
+            "Los datos aduaneros sugieren que empresas chinas enviaron motores de drones a Rusia.",
+            "Los registros aduaneros muestran que motores chinos aparecen en envíos a Rusia.",
+        ),
+        (
+            "nl",
+            "Douanegegevens wijzen op leveringen van Chinese dronemotoren aan Rusland.",
+            "Uit douanegegevens blijkt dat het Chinese bedrijf dronemotoren naar Rusland verscheepte.",
+        ),
+    ],
+)
+def test_records_that_only_suggest_are_an_allegation_records_that_show_confirm(
+    language: str, hedged: str, established: str
+) -> None:
+    assert status(hedged, language=language) == "alleged"
+    assert status(established, language=language) == "confirmed"
+
+
 def test_the_rules_evidence_sentences_are_read_after_the_lead() -> None:
     lead = "The plant opened in 2023. It employs 300 people. Its drones fly far. They are cheap. They sell well. "
     evidence = ["The EU imposed sanctions on the Chinese plant in June."]
