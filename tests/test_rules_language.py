@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from newswatch.rules import QuerySyntaxError, RuleConfigError, check_examples, load_ruleset, parse_query
+from newswatch.rules.syntax import And, Term
 
 GROUPS = """
 [groups.CHINA]
@@ -68,6 +69,19 @@ def test_near_counts_words_between_in_either_order(tmp_path: Path) -> None:
     assert hits(tmp_path, "CHINA NEAR/2 DRONES", "Drones from China.")
     assert not hits(tmp_path, "CHINA NEAR/2 DRONES", "China says that it never sends any drones.")
     assert hits(tmp_path, "CHINA NEAR/0 RUSSIA", "Russia, China and India.")
+
+
+def test_before_wants_its_left_side_first(tmp_path: Path) -> None:
+    assert hits(tmp_path, "CHINA BEFORE/2 DRONES", "China sends drones.")
+    assert not hits(tmp_path, "CHINA BEFORE/2 DRONES", "Drones from China.")
+    assert not hits(tmp_path, "CHINA BEFORE/2 DRONES", "China says that it never sends any drones.")
+    assert hits(tmp_path, "CHINA BEFORE/0 RUSSIA", "Russia, China, Russia.")  # the second Russia
+    assert hits(tmp_path, "CHINA BEFORE/1 DRONES", "中国提供无人机")  # 提供: one word
+    assert not hits(tmp_path, "DRONES BEFORE/1 CHINA", "中国提供无人机")
+    # binds as NEAR does, left to right: (China before drones) near Russia
+    assert hits(tmp_path, "CHINA BEFORE/2 DRONES NEAR/3 RUSSIA", "Russia gets drones: China ships drones.")
+    assert parse_query("a BEFORE/3 b") != parse_query("a NEAR/3 b")
+    assert parse_query("before AND x") == And((Term("before"), Term("x")))  # lower case: a word
 
 
 def test_near_counts_two_cjk_characters_as_one_word(tmp_path: Path) -> None:

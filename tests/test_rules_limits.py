@@ -22,7 +22,7 @@ from outlet_sites import Story, pangea_page, paragraphs, rss
 from newswatch.archive import Archive
 from newswatch.records import Article, Candidate, Extraction
 from newswatch.rules import Matcher, load_ruleset
-from newswatch.rules.engine import Hit, _near, _uncovered
+from newswatch.rules.engine import Hit, _before, _near, _uncovered
 from newswatch.rules.explain import render
 from newswatch.rules.text import (
     _SENTENCE_END,
@@ -213,12 +213,14 @@ def test_sentences_end_where_the_full_pattern_run_over_the_text_ends_them() -> N
         assert sentence_ends(text) == [m.end() for m in _SENTENCE_END.finditer(text)], text
 
 
-def _near_by_every_pair(doc: Any, left: list[Hit], right: list[Hit], distance: int) -> set[int]:
-    """NEAR as it was first written: every pair of hits compared."""
+def _by_every_pair(doc: Any, left: list[Hit], right: list[Hit], distance: int, ordered: bool) -> set[int]:
+    """NEAR as it was first written: every pair of hits compared (BEFORE: the left one first)."""
     close = set()
     for a in left:
         for b in right:
             first, second = (a, b) if a.start <= b.start else (b, a)
+            if ordered and not a.end <= b.start:
+                continue
             if a.field == b.field and words_between(doc.norm, first.end, second.start, distance) <= distance:
                 close |= {id(a), id(b)}
     return close
@@ -239,14 +241,18 @@ def _random_doc(rnd: random.Random) -> Any:
     return build_doc("china drone", text.replace(" ", "") if rnd.random() < 0.2 else text)
 
 
-def test_near_finds_the_hits_that_comparing_every_pair_finds() -> None:
+@pytest.mark.parametrize(("pair", "ordered"), [(_near, False), (_before, True)], ids=["NEAR", "BEFORE"])
+def test_near_and_before_find_the_hits_that_comparing_every_pair_finds(pair: Any, ordered: bool) -> None:
     rnd = random.Random(11)
     for _ in range(400):
         doc = _random_doc(rnd)
         left, right = _random_hits(rnd, doc), _random_hits(rnd, doc)
         distance = rnd.choice([0, 1, 2, 5, 8, 12, 40])
-        fast = _near(doc, left, right, distance) or []
-        assert {id(h) for h in fast} == _near_by_every_pair(doc, left, right, distance), (doc.text, distance)
+        fast = pair(doc, left, right, distance) or []
+        assert {id(h) for h in fast} == _by_every_pair(doc, left, right, distance, ordered), (
+            doc.text,
+            distance,
+        )
 
 
 def test_exclusions_drop_the_hits_that_comparing_every_mask_drops() -> None:

@@ -319,13 +319,14 @@ def _compile(node: Node, tid: dict[int, str]) -> _Compiled:
         return lambda ev, hits, flt: [] if inner(ev, hits, flt) is None else None
     if isinstance(node, Near):
         left, right, distance = _compile(node.left, tid), _compile(node.right, tid), node.distance
+        pair = _before if node.ordered else _near
 
         def near(ev: _Evaluation, hits: dict[str, list[Hit]], flt: _Filter) -> list[Hit] | None:
             mine = left(ev, hits, flt)
             if not mine:
                 return None
             theirs = right(ev, hits, flt)
-            return _near(ev.doc, mine, theirs, distance) if theirs else None
+            return pair(ev.doc, mine, theirs, distance) if theirs else None
 
         return near
     if isinstance(node, InField):
@@ -1147,6 +1148,24 @@ def _near(doc: Doc, left: list[Hit], right: list[Hit], distance: int) -> list[Hi
         theirs = _Cover(h for h in right if h.field == f)
         close.update(h for h in mine.hits if theirs.near(doc, h, distance))
         close.update(h for h in theirs.hits if mine.near(doc, h, distance))
+    return sorted(close, key=_hit_start) or None
+
+
+def _before(doc: Doc, left: list[Hit], right: list[Hit], distance: int) -> list[Hit] | None:
+    """The hits of ``left`` ending before a hit of ``right`` starts, in the same field, at
+    most ``distance`` words before it, and those hits of ``right``. The words between only
+    grow as the later hit starts later, so each left hit reads the right hits from the first
+    one after it until one is too far."""
+    close: set[Hit] = set()
+    for f in {h.field for h in left} & {h.field for h in right}:
+        after = sorted({h for h in right if h.field == f}, key=_hit_start)
+        starts = [h.start for h in after]
+        for a in (h for h in left if h.field == f):
+            for b in after[bisect_left(starts, a.end) :]:
+                if not doc.within(a.end, b.start, distance):
+                    break
+                close.add(a)
+                close.add(b)
     return sorted(close, key=_hit_start) or None
 
 

@@ -8,7 +8,8 @@
   term. A trailing ``*`` is a prefix wildcard (``санкци*``).
 - Precedence, tightest first: ``field:``, ``NEAR/n``, ``NOT``, ``AND``, ``OR``; parentheses
   group. ``a NEAR/n b``: a match of each with at most *n* words between them, in either
-  order (two CJK characters count as one word).
+  order (two CJK characters count as one word); ``a BEFORE/n b`` the same with ``a`` first
+  ("Beijing said", not "said Beijing"). Both bind alike, left to right.
 - ``SENTENCE(…)`` / ``PARAGRAPH(…)``: the inside must hold within one sentence / paragraph.
 - ``title:X`` / ``text:X``: X is looked for in the headline / the body only.
 - Parentheses, and operators inside operators, nest at most ``MAX_DEPTH`` (50) levels deep.
@@ -49,12 +50,12 @@ GRAMMAR = r"""
 _OR.3: "OR"
 _AND.3: "AND"
 _NOT.3: "NOT"
-NEAR.3: /NEAR\/\d+/
+NEAR.3: /(?:NEAR|BEFORE)\/\d+/
 SCOPE.3: /(SENTENCE|PARAGRAPH)(?=\s*\()/
 FIELD.3: /(title|text)(?=:)/
 GROUP.2: /(?!(?:AND|OR|NOT)(?![^\s()":]))[A-Z][A-Z0-9_]*(?![^\s()":])/
 PHRASE: /"[^"]+"/
-WORD: /(?!(?:AND|OR|NOT|NEAR|SENTENCE|PARAGRAPH)(?![^\s()":]))[^\s()":]+/
+WORD: /(?!(?:AND|OR|NOT|NEAR|BEFORE|SENTENCE|PARAGRAPH)(?![^\s()":]))[^\s()":]+/
 
 %import common.WS
 %ignore WS
@@ -99,6 +100,7 @@ class Near:
     left: Node
     right: Node
     distance: int
+    ordered: bool = False  # BEFORE/n: the left side's match comes first
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +132,8 @@ class _ToTree(Transformer_NonRecursive):  # no recursion: a deep tree is reporte
         node = items[0]
         for i in range(1, len(items), 2):
             op, right = items[i], items[i + 1]
-            node = Near(node, right, int(str(op).split("/")[1]))  # type: ignore[arg-type]
+            word, distance = str(op).split("/")
+            node = Near(node, right, int(distance), ordered=word == "BEFORE")  # type: ignore[arg-type]
         return node  # type: ignore[return-value]
 
     def field(self, items: list[Token | Node]) -> Node:
