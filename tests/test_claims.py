@@ -95,6 +95,11 @@ CASES = {
             "Customs records show the Chinese firm shipped 30 tonnes of nitrocellulose to a Russian plant.",
         ),
         ("en", "Ukrainian troops captured a Chinese mercenary serving in a Russian assault unit."),
+        # the supplier confirming the sale (written for these tests; the cue's own examples differ)
+        ("en", "A spokesman for the Chinese drone maker confirmed that it sent 200 engines to a Russian firm."),
+        ("pl", "Chińska firma potwierdziła, że sprzedała silniki rosyjskiemu odbiorcy."),
+        ("it", "L'azienda cinese ha confermato di aver venduto i motori a un acquirente russo."),
+        ("nl", "Het Chinese bedrijf bevestigde dat het de motoren aan een Russische koper verkocht."),
         ("ru", "В обломках сбитых российских ракет обнаружили китайские микросхемы."),
         ("zh", "乌克兰军队在被击落的俄罗斯无人机残骸中发现了中国制造的发动机。"),
         ("uk", "Українські військові взяли в полон двох громадян Китаю, які воювали за Росію."),
