@@ -58,6 +58,7 @@ from newswatch.archive import Archive
 from newswatch.archive.stories import CLAIM_ORDER as CLAIM_ORDER  # the one order, re-exported
 from newswatch.archive.stories import claim_rank
 from newswatch.archive.stories import strongest as strongest
+from newswatch.language import lang_attribute
 from newswatch.rules.gazetteer import Entity
 
 SEVERITIES = ("high", "medium", "low")
@@ -75,6 +76,8 @@ SECTIONS = (
 )
 MAX_TITLE = 300  # characters of a title shown in the digest
 MAX_EVIDENCE = 1000  # characters of the evidence sentence
+
+
 _ENV = Environment(
     loader=PackageLoader("alerts", "templates"),
     # HTML templates are autoescaped (a title can hold markup); the plain-text one is plain
@@ -344,6 +347,7 @@ def render(
             "rules": "; ".join(dict.fromkeys(labelled.get(rule, rule) for rule in lead.rules)),
             "severity": severity_of.get(id(lead), lead.severity),
             "language": language_name(lead.language),
+            "lang": lang_attribute(lead.language),
             "entities": [
                 {
                     "name": clip(entity_name(e.name), MAX_ENTITY_TEXT),
@@ -355,6 +359,10 @@ def render(
             "gloss": _glossed(lead.gloss),
             "claim": (status_of(lead, others) or "").upper(),
             "claim_words": ", ".join(f"“{clip(w, 60)}”" for w in source.words if w.strip()),
+            "claim_word_list": [clip(w, 60) for w in source.words if w.strip()],
+            "claim_lang": lang_attribute(
+                next((i.language for i in (lead, *others) if i.article_id == source.article_id), None)
+            ),
             # the report whose cue the status line quotes, when it is not the lead's own
             "claim_by": {
                 "outlet": names.get(by.outlet, by.outlet),
@@ -377,6 +385,7 @@ def render(
                     "href": o.url if web_url(o.url) else None,
                     "title": clip(o.title, MAX_TITLE),
                     "language": language_name(o.language),
+                    "lang": lang_attribute(o.language),
                 }
                 for o in others
             ],

@@ -49,6 +49,14 @@ def base_code(language: str | None) -> str:
     return _RETIRED.get(base, base)
 
 
+def lang_attribute(language: str | None) -> str | None:
+    """An article's language as an HTML ``lang`` value (``ar``, ``zh``): a reader then sets
+    Arabic right to left and picks Chinese or Japanese glyphs for the same characters; None
+    for no language or a code that is not two or three letters."""
+    base = base_code(language)
+    return base if 2 <= len(base) <= 3 and base.isascii() and base.isalpha() else None
+
+
 def code(language: str | None) -> str:
     """The language of a code as the rules and stories look it up: :func:`base_code`, with
     ``nb`` and ``nn`` read as ``no``."""

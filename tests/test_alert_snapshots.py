@@ -254,9 +254,13 @@ def test_the_digest_states_the_entities_the_language_and_the_english_of_the_bold
     assert "厦门林巴贺 — Xiamen Limbach Aircraft Engine" in gloss
     shown = html.unescape(content.html)
     assert (
-        "<strong>Xiamen Limbach Aircraft Engine</strong> — drone engines; US-sanctioned 2024-10-17" in shown
+        "<strong><bdi>Xiamen Limbach Aircraft Engine</bdi></strong> — drone engines; US-sanctioned 2024-10-17"
+        in shown
     )
-    assert "In English: <strong>" in shown
+    # the Chinese words and sentences are marked as Chinese (Chinese, not Japanese, glyphs)
+    assert 'In English: <strong><bdi lang="zh">' in shown
+    evidence = re.search(r'<p class="evidence"[^>]*>', shown)
+    assert evidence and 'lang="zh"' in evidence.group(0) and 'dir="auto"' in evidence.group(0)
 
 
 def test_every_snapshot_file_belongs_to_a_case() -> None:

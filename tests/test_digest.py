@@ -249,6 +249,41 @@ def test_hostile_titles_are_escaped_in_the_html_digest(tmp_path: Path) -> None:
     assert parsed["Subject"] == content.subject
 
 
+def test_an_arabic_report_is_set_right_to_left_and_its_words_stay_in_order_in_english_lines() -> None:
+    import re
+    from zoneinfo import ZoneInfo
+
+    from alerts.digest import DigestItem, render
+
+    # written for this test: an Arabic report of a designation, its cue words two Arabic words
+    evidence = "فرضت وزارة الخزانة الأمريكية عقوبات على شركة صينية زودت روسيا بمحركات مسيرات."
+    item = DigestItem(
+        1,
+        "واشنطن تعاقب شركة صينية \u202eزودت روسيا بمحركات",
+        "https://example.org/ar/1",
+        "aljazeera",
+        "2026-11-22 10:00:00",
+        "high",
+        ("supply-to-russia",),
+        evidence,
+        ((0, 4),),
+        story_id=1,
+        language="ar",
+        claim_status="designated",
+        claim_words=("فرضت", "عقوبات"),
+    )
+    content = render([item], ZoneInfo("UTC"), {"aljazeera": "الجزيرة"})
+    page = content.html
+    title = re.search(r'<a href="https://example.org/ar/1"[^>]*>', page)
+    assert title and 'dir="auto"' in title.group(0) and 'lang="ar"' in title.group(0)
+    paragraph = re.search(r'<p class="evidence"[^>]*>', page)
+    assert paragraph and 'dir="auto"' in paragraph.group(0) and 'lang="ar"' in paragraph.group(0)
+    # each cue word and the outlet's name isolated: an English line keeps them in their order
+    assert re.search(r"“<bdi lang=\"ar\">فرضت</bdi>”, “<bdi lang=\"ar\">عقوبات</bdi>”", page)
+    assert "<bdi>الجزيرة</bdi>" in page
+    assert "\u202e" not in page  # a hostile direction override is dropped, not obeyed
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 def test_html_digest_renders_in_headless_chromium(
     archive_copy: tuple[Path, Sites], tmp_path: Path, shots: Path

@@ -237,7 +237,7 @@ def test_articles_table_shows_reading_columns_an_excerpt_and_the_glossary_behind
     # the text as a one-line excerpt, never the whole article
     assert UNRELATED[0][:60] in page and UNRELATED[1] not in page and UNRELATED[2] not in page
     # the title opens the article's own page
-    assert f'<a href="/newswatch/articles/{bench.ids["unrelated"]}">{UNRELATED_TITLE}</a>' in page
+    assert f'<a href="/newswatch/articles/{bench.ids["unrelated"]}" dir="auto">{UNRELATED_TITLE}</a>' in page
     every = bench.get("/newswatch/articles?_allcols=1")
     assert 'class="col-url_hash' in every and 'class="col-classified_with' in every
 
@@ -310,7 +310,7 @@ def test_flagged_review_and_story_views_answer_the_search_box(bench: Workbench) 
 def test_an_article_has_a_page_of_its_own(bench: Workbench) -> None:
     page = bench.get(f"/newswatch/articles/{bench.ids['factory']}")
     url = bench.urls["factory"]
-    assert re.search(rf'<h1><a href="{re.escape(url)}"[^>]*>{re.escape(FACTORY_TITLE)}</a></h1>', page)
+    assert re.search(rf'<h1 dir="auto"[^>]*><a href="{re.escape(url)}"[^>]*>{re.escape(FACTORY_TITLE)}</a></h1>', page)
     assert "<strong>rferl</strong>" in page
     assert in_zone(bench.published["factory"], bench.zone) in page  # local time, team's zone
     assert 'title="language">en<' in page
@@ -325,12 +325,13 @@ def test_an_article_has_a_page_of_its_own(bench: Workbench) -> None:
     if claim["claim_cue"]:
         assert markupsafe.escape(json.loads(str(claim["claim_cue"]))["sentence"]) in page
     # the story and its other reports, linked to their own pages
-    assert f'<a href="/newswatch/articles/{bench.ids["copy"]}">' in page
-    assert f'<a href="/newswatch/articles/{bench.ids["related"]}">{RELATED_TITLE}</a>' in page
+    assert f'<a href="/newswatch/articles/{bench.ids["copy"]}" dir="auto">' in page
+    assert f'<a href="/newswatch/articles/{bench.ids["related"]}" dir="auto">{RELATED_TITLE}</a>' in page
     assert "kyiv" in page and "politico" in page
     # then the text, one paragraph a <p>, in a readable measure
-    text_at = page.index('<section class="nw-body">')
-    assert all(page.index(f"<p>{p}</p>".replace("'", "&#39;")) > text_at for p in FACTORY[1:3])
+    text_at = page.index('<section class="nw-body" lang="en">')  # its language, for the reader
+    # each paragraph in its own direction (an Arabic one right to left)
+    assert all(page.index(f'<p dir="auto">{p}</p>'.replace("'", "&#39;")) > text_at for p in FACTORY[1:3])
     assert page.index("Evidence") < text_at and page.index("Story") < text_at
     assert "max-width: 46em" in page
     # the review article says so; an unknown id is a 404
@@ -512,7 +513,7 @@ def test_judgements_show_in_datasette_labels_table_this_weeks_query_and_each_rev
     # the review item on the home page: its id and the line that judges it; its title opens its page
     home = bench.get("/newswatch")
     worth = home[home.index("<h2>Worth a look</h2>") : home.index("<h2>Outlet health")]
-    assert f'<a href="/newswatch/articles/{review}">{REVIEW_TITLE}</a>' in worth
+    assert f'<a href="/newswatch/articles/{review}" dir="auto">{REVIEW_TITLE}</a>' in worth
     assert f'#{review} · relevant? <code class="nw-judge">newswatch label {review} relevant</code>' in worth
     assert "/newswatch/labelled_this_week" in worth and "/newswatch/review_to_judge" in worth
     # every review article not judged yet, with the line to copy
@@ -539,4 +540,4 @@ def test_judgements_show_in_datasette_labels_table_this_weeks_query_and_each_rev
     ]
     assert week[1]["title"] == FACTORY_TITLE and week[1]["url"] == bench.urls["factory"]
     listed = bench.get("/newswatch/labelled_this_week")
-    assert f'<a href="/newswatch/articles/{bench.ids["factory"]}">{FACTORY_TITLE}</a>' in listed
+    assert f'<a href="/newswatch/articles/{bench.ids["factory"]}" dir="auto">{FACTORY_TITLE}</a>' in listed

@@ -1,6 +1,7 @@
 """Datasette plugin: how cells read. Times show in the team's zone (NEWSWATCH_TIMEZONE, given
 to the plugin as ``plugins: newswatch: timezone`` in the metadata) with UTC on hover, as
-Slack and the digest show them; an article's text shows as a short excerpt; titles in the
+Slack and the digest show them; an article's text shows as a short excerpt; titles and text
+run in their own direction (``dir="auto"``: an Arabic title right to left); titles in the
 articles table, and ids in the flagged and review views, link to the article's own page.
 Canned queries listing articles (an ``id`` beside a ``title``) link the title too.
 The articles table shows its reading columns unless asked for all (``?_allcols=1``), and
@@ -96,17 +97,32 @@ def _get(row, key):  # type: ignore[no-untyped-def]
         return None
 
 
+def _html_columns(datasette, database, table) -> list[str]:  # type: ignore[no-untyped-def]
+    """The columns a view builds as HTML (datasette-render-html renders them, not this)."""
+    config = datasette.plugin_config("datasette-render-html", database=database, table=table) or {}
+    return list(config.get("columns") or ())
+
+
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):  # type: ignore[no-untyped-def]
     if isinstance(value, str) and column in TIME_COLUMNS and _SQL_TIME.match(value):
         return time_markup(value, team_zone(datasette))
-    if isinstance(value, str) and column in EXCERPT_CHARS and len(value) > EXCERPT_CHARS[column]:
-        return excerpt(value, EXCERPT_CHARS[column])
+    # an article's words run in their own direction (Arabic right to left) inside the table's
+    if isinstance(value, str) and column in EXCERPT_CHARS:
+        shown = excerpt(value, EXCERPT_CHARS[column]) if len(value) > EXCERPT_CHARS[column] else value
+        return markupsafe.Markup('<span dir="auto">{}</span>').format(shown)
     # the articles table, and canned queries listing articles (their ``id`` is the article's)
     if table in ("articles", None) and column == "title" and value and isinstance(_get(row, "id"), int):
-        return markupsafe.Markup('<a href="{}">{}</a>').format(
+        return markupsafe.Markup('<a href="{}" dir="auto">{}</a>').format(
             datasette.urls.table(database, "articles") + f"/{int(_get(row, 'id'))}", value
         )
+    if (
+        isinstance(value, str)
+        and column == "title"
+        and value
+        and column not in _html_columns(datasette, database, table)
+    ):
+        return markupsafe.Markup('<span dir="auto">{}</span>').format(value)
     if table in ("flagged_articles", "review_articles") and column == "id" and isinstance(value, int):
         return markupsafe.Markup('<a href="{}/{}">{}</a>').format(
             datasette.urls.table(database, "articles"), value, value

@@ -24,6 +24,7 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import NotFound, Response
 
 from newswatch.clock import zone_or_utc
+from newswatch.language import lang_attribute
 
 SEVERITIES = ("high", "medium", "low")
 CLAIMS = ("confirmed", "official", "designated", "alleged", "denied")  # newswatch/claims.py
@@ -222,6 +223,8 @@ async def article_page(datasette, request):  # type: ignore[no-untyped-def]
         "article": article,
         "claim_status": article.get("claim_status"),  # in archives since claim status was added
         "claim_sentence": cue.get("sentence") if isinstance(cue.get("sentence"), str) else None,
+        # the article's language as an HTML lang value: Arabic set right to left, Chinese glyphs
+        "lang": lang_attribute(article.get("language")),
         "paragraphs": [p.strip() for p in (article.get("text") or "").split("\n") if p.strip()],
         "authors": [str(a) for a in json_list(article.get("authors"))],
         "published": local(article.get("published"), zone),
