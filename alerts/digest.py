@@ -123,6 +123,7 @@ class ClaimSource:
     words: tuple[str, ...] = ()
     evidence: str | None = None
     highlights: tuple[tuple[int, int], ...] = ()
+    language: str | None = None  # the report's language (its words and evidence are in it)
 
 
 def section_of(now: str | None, before: list[str | None] | None) -> str:
@@ -188,6 +189,7 @@ def undelivered(archive: Archive, datasette: str | None = None) -> list[DigestIt
                 r["claim_url"] or "",
                 cue_words(r["claim_article_cue"]),
                 *_evidence(archive, int(raised_by), r["claim_evidence"]),
+                r["claim_language"],
             )
         source = sources.get(raised_by) if raised_by is not None else None
         review = bool(r["review"])
@@ -276,7 +278,14 @@ def claim_source(lead: DigestItem, others: list[DigestItem]) -> ClaimSource:
     best = strongest(i.claim_status for i in members)
     item = next((i for i in members if best is not None and i.claim_status == best), lead)
     return ClaimSource(
-        item.article_id, item.outlet, item.title, item.url, item.claim_words, item.evidence, item.highlights
+        item.article_id,
+        item.outlet,
+        item.title,
+        item.url,
+        item.claim_words,
+        item.evidence,
+        item.highlights,
+        item.language,
     )
 
 
@@ -360,9 +369,7 @@ def render(
             "claim": (status_of(lead, others) or "").upper(),
             "claim_words": ", ".join(f"“{clip(w, 60)}”" for w in source.words if w.strip()),
             "claim_word_list": [clip(w, 60) for w in source.words if w.strip()],
-            "claim_lang": lang_attribute(
-                next((i.language for i in (lead, *others) if i.article_id == source.article_id), None)
-            ),
+            "claim_lang": lang_attribute(source.language),
             # the report whose cue the status line quotes, when it is not the lead's own
             "claim_by": {
                 "outlet": names.get(by.outlet, by.outlet),

@@ -147,7 +147,7 @@ def month_names(language: str = "") -> dict[str, int]:
 # 26 de enero) or the word before it (January 26, január 26.): a month name when
 # month_names() knows it
 _DAY = re.compile(r"(?<![\d.,])(\d{1,2})(?:st|nd|rd|th|-?(?:го|е|ого))?(?![\d])")
-_WORD = r"[^\s\d.,;:!?()\[\]«»\"“”'’-]+"
+_WORD = r"[^\s\d.,;:!?()\[\]«»\"“”'’/-]+"  # "/" pairs two names of a month (نوفمبر/تشرين الثاني)
 _MONTH_AFTER = re.compile(rf"\.?\s+(?:de\s+)?({_WORD})(?:\s+({_WORD}))?")
 _MONTH_BEFORE = re.compile(rf"({_WORD})\.?\s+$")
 
@@ -430,7 +430,7 @@ def _as_english_spells(word: str, language: str) -> str:
 def _key(word: str) -> str | None:
     """The first ``KEY_CONSONANTS`` consonants of ``word``'s :func:`skeleton`, z read as s
     (German writes Selenskyj for Zelensky); None for a name too short to tell apart."""
-    bones = _REPEAT.sub(r"\1", skeleton(word).replace("z", "s"))
+    bones = skeleton(word).replace("z", "s")  # a z next to an s stays two (Suzuki: s-s-k)
     return bones[:KEY_CONSONANTS] if len(bones) >= MIN_CONSONANTS else None
 
 
@@ -442,12 +442,19 @@ def name_key(word: str, language: str = "") -> str | None:
     return _key(_lemma(word, language))
 
 
-def name_keys(word: str, language: str = "") -> set[str]:
-    """The keys of a name as written (:func:`name_key`) and, in a language that spells
-    English's sh, ch or zh otherwise, as English would spell it: a German report's Schoigu
-    is Shoigu, and its Scholz stays Scholz, as English writes him."""
+#: Languages whose Latin spelling of a name :func:`respelt_key` reads as English would.
+RESPELLING = frozenset(_LATIN_SOUNDS)
+
+
+def respelt_key(word: str, language: str = "") -> str | None:
+    """In a language that spells English's sh, ch, kh or zh otherwise (:data:`RESPELLING`),
+    the key of a name as English would spell it, when that differs from its key as written
+    (:func:`name_key`): a German report's Schoigu is Shoigu. None otherwise."""
+    if language not in RESPELLING:
+        return None
     lemma = _lemma(word, language)
-    return {key for key in (_key(lemma), _key(_as_english_spells(lemma, language))) if key}
+    respelt = _key(_as_english_spells(lemma, language))
+    return respelt if respelt != _key(lemma) else None
 
 
 def skeleton(word: str) -> str:
@@ -500,7 +507,12 @@ def name_anchors(text: str, stopwords: frozenset[str], title: bool = False, lang
         if place is not None:
             out.add(f"g:{place}")
         else:
-            out.update(f"p:{key}" for key in name_keys(last, language))
+            # as written, and (``s:``) as English spells it: which one a report in another
+            # language meets is the stories' choice (stories.met_anchors)
+            if (key := name_key(last, language)) is not None:
+                out.add(f"p:{key}")
+            if (respelt := respelt_key(last, language)) is not None:
+                out.add(f"s:{respelt}")
         run.clear()
 
     previous_end = -1

@@ -585,6 +585,17 @@ def _days(found: Iterable[str]) -> list[int]:
     return out
 
 
+def met_anchors(a: Fingerprint, b: Fingerprint) -> set[str]:
+    """``a``'s anchors as a report in ``b``'s language meets them. A name ``a`` spells as its
+    language does (German Schoigu) also has its key as English spells it (``s:``, Shoigu):
+    that key stands for the name against a language that writes names as English does
+    (English, Russian, Chinese…); against another language that respells (Polish Szojgu),
+    each would have two keys for one name, so only the names as written meet there."""
+    if b.language in anchoring.RESPELLING:
+        return {x for x in a.anchors if not x.startswith("s:")}
+    return {f"p:{x[2:]}" if x.startswith("s:") else x for x in a.anchors}
+
+
 def enough_anchors(shared: Iterable[str], a: Fingerprint, b: Fingerprint) -> bool:
     """Whether the shared (rare enough) anchors can tie two reports to one event. A person or
     place recurs across many events, and a company is named for days (sanctioned, denying,
@@ -610,7 +621,7 @@ def by_anchors(
     if anchors_conflict(a, b, config.event_window):
         return Decision(None, 0.0)
     # an anchor more than a fifth of the window shares (Ukraine, Putin, China) counts for nothing
-    weights = {x: idf.get(x, default_idf) for x in set(a.anchors) & set(b.anchors)}
+    weights = {x: idf.get(x, default_idf) for x in met_anchors(a, b) & met_anchors(b, a)}
     shared = {x: w for x, w in weights.items() if w >= COMMON_IDF}
     if default_idf <= 0 or not enough_anchors(shared, a, b):
         return Decision(None, 0.0)
@@ -1106,7 +1117,12 @@ class StoryIndex:
         did not see: those whose shared anchors (each rarer than a fifth of the window) weigh
         enough to pass ``by_anchors``, heaviest first."""
         cfg = self.config
-        anchors = [a for a in fp.anchors if self.df.get(a, 0) <= common]
+        # a name's key as English spells it (``s:``) finds the entries writing it so, and they
+        # find it (``met_anchors`` decides what counts)
+        looked = sorted(
+            {*fp.anchors, *(_SPELLINGS[a[:2]] + a[2:] for a in fp.anchors if a[:2] in _SPELLINGS)}
+        )
+        anchors = [a for a in looked if self.df.get(a, 0) <= common]
         weights = [idf.get(a, default_idf) * (ENTITY_WEIGHT if a.startswith("e:") else 1.0) for a in anchors]
         overlap, touched = self._overlap(anchors, weights)
         enough = cfg.anchor_threshold * default_idf
@@ -1127,6 +1143,9 @@ class StoryIndex:
             if checked >= self.MAX_COMPARED:
                 break
         return best
+
+
+_SPELLINGS = {"p:": "s:", "s:": "p:"}  # a name as written, and as English spells it
 
 
 def _sorted_with_order(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -426,12 +426,12 @@ def test_records_in_the_body_that_show_no_shipment_do_not_confirm(sentence: str)
         ),
         (
             "ru",
-            "Таможенные данные, судя по всему, указывают на поставки китайских двигателей в Россию.",
+            "Таможенные данные, судя по всему, свидетельствуют о поставках китайских двигателей в Россию.",
             "Таможенные данные показывают похожие поставки китайских двигателей в Россию.",
         ),
         (
             "uk",
-            "Митні дані, ймовірно, вказують на постачання китайських двигунів до Росії.",
+            "Митні дані, судячи з усього, свідчать про постачання китайських двигунів до Росії.",
             "Митні дані показують постачання китайських двигунів до Росії.",
         ),
         (
@@ -456,7 +456,7 @@ def test_records_in_the_body_that_show_no_shipment_do_not_confirm(sentence: str)
         ),
         (
             "nl",
-            "Douanegegevens wijzen op leveringen van Chinese dronemotoren aan Rusland.",
+            "Douanegegevens lijken leveringen van Chinese dronemotoren aan Rusland te tonen.",
             "Uit douanegegevens blijkt dat het Chinese bedrijf dronemotoren naar Rusland verscheepte.",
         ),
     ],

@@ -284,6 +284,27 @@ def test_an_arabic_report_is_set_right_to_left_and_its_words_stay_in_order_in_en
     assert "\u202e" not in page  # a hostile direction override is dropped, not obeyed
 
 
+def test_the_evidence_of_a_report_outside_the_digest_carries_that_report_s_language() -> None:
+    import re
+    from zoneinfo import ZoneInfo
+
+    from alerts.digest import ClaimSource, DigestItem, render
+
+    # the story's status was raised by an Arabic report a delivered digest held already
+    raised = ClaimSource(
+        7, "aljazeera", "واشنطن تعاقب شركة صينية", "https://example.org/ar/7", ("فرضت",),
+        "فرضت وزارة الخزانة الأمريكية عقوبات على شركة صينية.", ((0, 4),), "ar",
+    )  # fmt: skip
+    item = DigestItem(
+        8, "Treasury names a Chinese drone-engine maker", "https://example.org/en/8", "reuters",
+        "2026-11-22 10:00:00", "high", ("supply-to-russia",), "The Treasury named the firm.",
+        story_id=1, language="en", claim_status="alleged", story_claim="designated", claim_by=raised,
+    )  # fmt: skip
+    page = render([item], ZoneInfo("UTC")).html
+    paragraph = re.search(r'<p class="evidence"[^>]*>', page)
+    assert paragraph and 'lang="ar"' in paragraph.group(0) and "فرضت" in page
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 def test_html_digest_renders_in_headless_chromium(
     archive_copy: tuple[Path, Sites], tmp_path: Path, shots: Path

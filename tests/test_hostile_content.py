@@ -185,6 +185,7 @@ DIGEST_TAGS = {
     "br",
     "a",
     "span",
+    "bdi",  # an article's words isolated in their own direction (Arabic in an English line)
 }
 
 

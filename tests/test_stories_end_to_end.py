@@ -194,7 +194,7 @@ def test_one_event_at_three_outlets_is_one_story_one_message_and_thread_replies(
     names = {"Alpha News", "Beta Daily", "Gamma Post"}
     assert len(also) == 2 and set(also) < names  # the story once: the lead, then its other outlets
     assert content.html.count("Also reported by") == 1
-    assert all(f">{name}</a>" in content.html for name in also)
+    assert all(f"><bdi>{name}</bdi></a>" in content.html for name in also)
 
 
 def test_one_event_in_three_languages_is_one_slack_message_and_two_thread_replies(

@@ -69,8 +69,9 @@ class Digests:
         digest would bring it again). Each row carries its
         story's claim status (``story_claim``) and the report that raised it, from the
         story's history: ``claim_article``, ``claim_cue`` of then (``claim_article_cue``),
-        ``claim_title``, ``claim_url``, ``claim_outlet``, ``claim_evidence``; and the ids of the
-        entities the article names (``entities``, a JSON list, first named first)."""
+        ``claim_title``, ``claim_url``, ``claim_outlet``, ``claim_evidence``,
+        ``claim_language``; and the ids of the entities the article names (``entities``, a
+        JSON list, first named first)."""
         return self.db.rows(
             f"""
             WITH latest AS (
@@ -84,6 +85,7 @@ class Digests:
                    a.review, a.language, a.claim_status, a.claim_cue, s.claim_status AS story_claim,
                    n.article_id AS claim_article, n.cue AS claim_article_cue, r.title AS claim_title,
                    r.url AS claim_url, r.outlet AS claim_outlet, r.evidence AS claim_evidence,
+                   r.language AS claim_language,
                    EXISTS ({_DELIVERED.format(article="a.id")}) AS again,
                    (SELECT json_group_array(entity_id) FROM (
                        SELECT e.entity_id FROM article_entities e WHERE e.article_id = a.id ORDER BY e.rowid)

@@ -219,7 +219,7 @@ class RuleTable(BaseModel):
     )
     query: str = Field(
         description='GROUP names and lower-case terms or "phrases", with AND, OR, NOT, NEAR/n, '
-        "parentheses, SENTENCE(...), PARAGRAPH(...), title: and text:."
+        "BEFORE/n, parentheses, SENTENCE(...), PARAGRAPH(...), title: and text:."
     )
     examples: list[Text] = Field([], description="Texts the rule must match (`newswatch rules check`).")
     counterexamples: list[Text] = Field([], description="Texts the rule must not match.")

@@ -1154,17 +1154,22 @@ def _near(doc: Doc, left: list[Hit], right: list[Hit], distance: int) -> list[Hi
 def _before(doc: Doc, left: list[Hit], right: list[Hit], distance: int) -> list[Hit] | None:
     """The hits of ``left`` ending before a hit of ``right`` starts, in the same field, at
     most ``distance`` words before it, and those hits of ``right``. The words between only
-    grow as the later hit starts later, so each left hit reads the right hits from the first
-    one after it until one is too far."""
+    grow as the gap does, so each hit is counted against one other: a left hit against the
+    first right hit starting at or after its end, a right hit against the left hit ending
+    last at or before its start (n log n, like ``_near``)."""
     close: set[Hit] = set()
     for f in {h.field for h in left} & {h.field for h in right}:
-        after = sorted({h for h in right if h.field == f}, key=_hit_start)
+        after = sorted((h for h in right if h.field == f), key=_hit_start)
         starts = [h.start for h in after]
-        for a in (h for h in left if h.field == f):
-            for b in after[bisect_left(starts, a.end) :]:
-                if not doc.within(a.end, b.start, distance):
-                    break
+        before = sorted((h for h in left if h.field == f), key=attrgetter("end"))
+        ends = [h.end for h in before]
+        for a in before:
+            k = bisect_left(starts, a.end)
+            if k < len(after) and doc.within(a.end, after[k].start, distance):
                 close.add(a)
+        for b in after:
+            k = bisect_right(ends, b.start) - 1
+            if k >= 0 and doc.within(before[k].end, b.start, distance):
                 close.add(b)
     return sorted(close, key=_hit_start) or None
 
