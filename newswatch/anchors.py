@@ -148,7 +148,7 @@ def month_names(language: str = "") -> dict[str, int]:
 # month_names() knows it
 _DAY = re.compile(r"(?<![\d.,])(\d{1,2})(?:st|nd|rd|th|-?(?:го|е|ого))?(?![\d])")
 _WORD = r"[^\s\d.,;:!?()\[\]«»\"“”'’/-]+"  # "/" pairs two names of a month (نوفمبر/تشرين الثاني)
-_MONTH_AFTER = re.compile(rf"\.?\s+(?:de\s+)?({_WORD})(?:\s+({_WORD}))?")
+_MONTH_AFTER = re.compile(rf"\.?\s+(?:(?:de|of)\s+)?({_WORD})(?:\s+({_WORD}))?")
 _MONTH_BEFORE = re.compile(rf"({_WORD})\.?\s+$")
 
 
@@ -156,16 +156,60 @@ def _month_day(month: int, day: int) -> str | None:
     return f"{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
-def _month_after(text: str, at: int, names: dict[str, int]) -> tuple[int, int] | None:
-    """The month named right after position ``at`` (two words before one) and where its name
-    ends."""
+#: Languages that add a case ending to a month's name, and the endings of the names that
+#: the case ending replaces: Turkish "Kasım'da", "Ekimde", Finnish "tammikuussa" and
+#: Hungarian "novemberben" keep the whole name; Estonian drops the "er" of "november"
+#: ("novembril"), Latvian the "is" of "novembris" ("novembrī"). A word is a month of the
+#: article's own language when it starts with such a stem (``MIN_STEM`` letters at least) and
+#: runs at most ``MAX_ENDING`` letters on (Turkish "mayın", a mine, is not "mayıs", May).
+CASE_ENDINGS: dict[str, tuple[str, ...]] = {
+    "tr": (), "fi": (), "hu": (), "lt": (), "et": ("er",), "lv": ("is", "s"),
+}  # fmt: skip
+MIN_STEM = 4
+MAX_ENDING = 4
+
+
+def _stem(name: str, language: str) -> str:
+    """A month's name without the ending a case ending replaces in ``language``."""
+    for ending in CASE_ENDINGS[language]:
+        if name.endswith(ending) and len(name) - len(ending) >= MIN_STEM:
+            return name[: -len(ending)]
+    return name
+
+
+def _month_after(text: str, at: int, names: dict[str, int], language: str = "") -> tuple[int, int] | None:
+    """The month named right after position ``at`` (two words before one; "20th of November")
+    and where its name ends."""
     after = _MONTH_AFTER.match(text, at)
     if after is None:
         return None
     if after.group(2) and (month := names.get(f"{after.group(1)} {after.group(2)}".lower())):
         return month, after.end()
-    month = names.get(after.group(1).lower())
+    word = after.group(1).lower()
+    month = names.get(word) or (_with_ending(word, language) if language in CASE_ENDINGS else None)
     return (month, after.end(1)) if month else None
+
+
+@lru_cache(maxsize=16)
+def _stems(language: str) -> tuple[tuple[str, int], ...]:
+    """The stems of ``language``'s own month names of one month each, longest first."""
+    stems = {
+        _stem(name, language): next(iter(months))
+        for name, months in _locale_months(language, regional=True).items()
+        if len(months) == 1 and len(name) >= MIN_STEM and " " not in name
+    }
+    return tuple(sorted(stems.items(), key=lambda item: -len(item[0])))
+
+
+def _with_ending(word: str, language: str) -> int | None:
+    """The month of a word that is one of ``language``'s own month names with a case ending
+    (one month only: a stem two months share says nothing)."""
+    found = {
+        month
+        for stem, month in _stems(language)
+        if word.startswith(stem) and len(word) - len(stem) <= MAX_ENDING + 2
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def dates(text: str, language: str = "") -> tuple[set[str], list[tuple[int, int]]]:
@@ -179,7 +223,7 @@ def dates(text: str, language: str = "") -> tuple[set[str], list[tuple[int, int]
     for match in _DAY.finditer(text):
         start, end = match.span()
         month: int | None = None
-        if named := _month_after(text, match.end(), names):
+        if named := _month_after(text, match.end(), names, language):
             month, end = named
         else:
             before = _MONTH_BEFORE.search(text, max(0, match.start() - 24), match.start())

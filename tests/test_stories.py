@@ -324,6 +324,15 @@ def test_a_month_name_another_language_reads_otherwise_is_read_in_the_article_s_
     for arabic in ("في ٢٠ تشرين الثاني أعلنت", "في 20 نونبر أعلنت", "في 20 نوفمبر أعلنت"):
         assert dates(arabic, "ar")[0] == {"11-20"}, arabic
     assert dates("في 20 تشرين الأول", "ar")[0] == {"10-20"}
+    # British "the 20th of November"; a month with a case ending, in the article's language
+    assert dates("on the 20th of November", "en")[0] == {"11-20"}
+    for text, language in (
+        ("20. novembril", "et"), ("20. novembrī", "lv"), ("20 Kasım'da", "tr"), ("20 Kasımda", "tr"),
+        ("20. marraskuuta", "fi"), ("20 lapkričio", "lt"),
+    ):  # fmt: skip
+        assert dates(text, language)[0] == {"11-20"}, text
+    assert dates("20 mayın temizlendi", "tr")[0] == set()  # 20 mines cleared: not May ("mayıs")
+    assert dates("20. novembril")[0] == set()  # the language not known: no ending is read
     # Arabic papers pair the two names: "November/Tishrin II"
     assert dates("في 20 نوفمبر/تشرين الثاني الماضي", "ar")[0] == {"11-20"}
     assert dates("في 20 تشرين الثاني/نوفمبر الماضي", "ar")[0] == {"11-20"}
