@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -170,7 +171,9 @@ class Outbox:
                 if english and english not in meanings:
                     meanings.append(english)
             english = " + ".join(meanings)  # a compound of two words: both meanings
-            if english and shown.word.casefold() != english.casefold():
+            # a word that is already English says nothing more glossed ("China — China, Chinese")
+            said = {part.strip().casefold() for part in re.split(r"[,;+]", english)}
+            if english and shown.word.casefold() != english.casefold() and shown.word.casefold() not in said:
                 pairs.append((shown.word, english))
         return language, tuple(pairs[:MAX_GLOSSED])
 

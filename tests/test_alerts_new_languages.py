@@ -44,6 +44,14 @@ CASES = {
         "Swedish",
         "vapen",
     ),
+    "es": (
+        "China niega haber suministrado armas a Rusia",
+        "El Ministerio de Asuntos Exteriores de China negó que el país haya suministrado armas a Rusia y "
+        "calificó las acusaciones de infundadas.",
+        "denied",
+        "Spanish",
+        "armas",
+    ),
 }
 
 
@@ -87,6 +95,13 @@ def test_an_alert_in_a_new_language_says_its_status_language_and_gloss(
     assert f"· {name}" in message
     gloss = next(line for line in message.splitlines() if line.startswith("In English:"))
     assert f"*{glossed}*" in gloss and "weapons or dual-use goods" in gloss
+
+
+def test_a_bold_word_already_in_english_is_not_glossed(tmp_path: Path, slack: FakeSlack) -> None:
+    message = posted(tmp_path, slack, "es")
+    gloss = next(line for line in message.splitlines() if line.startswith("In English:"))
+    assert "*Rusia* — Russia" in gloss  # a word of its own language: glossed
+    assert "*China* —" not in gloss and "*China*" in message  # bold, but English already
 
 
 def test_every_language_code_gets_its_english_name() -> None:
