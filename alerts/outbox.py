@@ -41,6 +41,7 @@ from typing import Any, TypeVar
 
 from newswatch.archive import AlertRow, Archive, Stalled
 from newswatch.archive.outbox import STATUS
+from newswatch.claims import cue_glosses, cues_beside
 from newswatch.config.environment import read_environment
 from newswatch.errors import NewswatchError
 from newswatch.rules.engine import REVIEW
@@ -116,6 +117,7 @@ class Outbox:
         self._gazetteer: Gazetteer | None = None
         self._read = False
         self._wording: Wording | None = None
+        self._cue_glosses: dict[str, str] | None = None
 
     def gazetteer(self) -> Gazetteer | None:
         """The entities whose facts alerts show, read once per outbox (a dispatcher pass) from
@@ -145,6 +147,14 @@ class Outbox:
             self._wording = rule_wording(self._rules)
         return self._wording
 
+    def cue_glosses(self) -> dict[str, str]:
+        """The claim cue groups' English glosses ("negó" is DENY's: "deny, reject as false"),
+        read once per outbox from the cue files beside the rules; none when they cannot be
+        read (it is logged once)."""
+        if self._cue_glosses is None:
+            self._cue_glosses = cue_wording(self._rules)
+        return self._cue_glosses
+
     def gloss(
         self, article_id: int, evidence: dict[str, Any] | None
     ) -> tuple[str | None, tuple[tuple[str, str], ...]]:
@@ -156,15 +166,23 @@ class Outbox:
         language, terms = self.archive.verdicts.matched_words(article_id)
         if language in (None, "en"):
             return language, ()
+        # the claim cue's words too: the status rests on them ("negó", "infundadas")
+        claimed = [(word, CUE_GROUP + group) for word, group in self.archive.verdicts.claim_words(article_id)]
+        cue_glosses = self.cue_glosses() if claimed else {}
         wording = self.wording()
         gazetteer = self.gazetteer()
         named = {entity.group for entity in gazetteer.entities} if gazetteer is not None else set()
         pairs = []
-        for shown in gloss_words(evidence, terms):
+        for shown in gloss_words(evidence, terms + claimed):
             meanings: list[str] = []
             for term, groups in shown.terms:
-                group = wording.group_of(term, list(groups), language)
+                # a word of the rules is glossed by its rule group; else by its cue group
+                ruled = [g for g in groups if not g.startswith(CUE_GROUP)]
+                group = wording.group_of(term, ruled, language) if ruled else None
                 english = wording.glosses.get(group or "", "")
+                if not ruled:  # each meaning of its cue groups ("оружие": supplies and weapons)
+                    said_by = dict.fromkeys(cue_glosses.get(g.removeprefix(CUE_GROUP), "") for g in groups)
+                    english = " + ".join(x for x in said_by if x)
                 if gazetteer is not None and group in named:
                     found = [e for e in map(gazetteer.get, gazetteer.named_in("", term)) if e is not None]
                     english = entity_name(found[0].name) if found else english
@@ -256,6 +274,21 @@ def cue_words(stored: str | None) -> tuple[str, ...]:
     return tuple(str(w) for w in words if isinstance(w, str))[:5]
 
 
+#: How a claim cue group is told apart from the rules' groups among an article's words.
+CUE_GROUP = "cue:"
+
+
+def cue_wording(rules: str | Path | None = None) -> dict[str, str]:
+    """The English glosses of the claim cue groups beside the rule files at ``rules``
+    (NEWSWATCH_RULES when None); none when they cannot be read, which is logged once."""
+    try:
+        location = rules if rules is not None else read_environment().NEWSWATCH_RULES
+        return read_rules(CUE_GLOSSES, cues_beside(location), cue_glosses)
+    except (NewswatchError, OSError) as exc:
+        log_once(CUE_GLOSSES, f"alerts gloss no claim cue words: {exc}")
+        return {}
+
+
 def rule_wording(rules: str | Path | None = None) -> Wording:
     """The labels and glosses of the rule files at ``rules`` (NEWSWATCH_RULES when None);
     empty when they cannot be read, which is logged once (nothing is held up by it)."""
@@ -269,7 +302,7 @@ def rule_wording(rules: str | Path | None = None) -> Wording:
 
 # --- the rule files as delivery reads them: each pass, without reading them again unchanged ---
 
-WORDING, GAZETTEER = "wording", "gazetteer"
+WORDING, GAZETTEER, CUE_GLOSSES = "wording", "gazetteer", "cue glosses"
 #: A rule file changed less than this long ago may change again within its time stamp's
 #: resolution unnoticed: it is read again rather than trusted to the cache.
 SETTLED_NS = 2_000_000_000

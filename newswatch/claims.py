@@ -30,7 +30,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
@@ -41,7 +41,7 @@ from newswatch.config.problems import SLUG_ID, At, FileLayout, validate
 from newswatch.config.rules import Alias, GroupName, GroupTable, Language, Text, parsed_query
 from newswatch.errors import ConfigError
 from newswatch.language import guesses
-from newswatch.rules.engine import Matcher, Rule, Verdict
+from newswatch.rules.engine import Matcher, Rule, TermMatch, Verdict
 from newswatch.rules.gazetteer import Gazetteer
 from newswatch.rules.loader import contents_key, current_key
 from newswatch.rules.syntax import MAX_DEPTH, Node, groups_in
@@ -216,6 +216,9 @@ class ClaimCue:
     # same status holds too, and its words (the alert quotes it: not the headline again)
     support: str = ""
     support_words: tuple[str, ...] = ()
+    # the matched words with the cue group each is a word of, as written, in the sentence and
+    # the support (an alert glosses them in English: "negó" — deny, reject)
+    groups: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +234,7 @@ class ClaimCues:
     matcher: Matcher
     cues: dict[str, Cue]
     fingerprint: str
+    glosses: dict[str, str] = field(default_factory=dict)  # cue group → its English gloss
 
 
 def cue_files(location: str | Path) -> list[Path]:
@@ -240,6 +244,17 @@ def cue_files(location: str | Path) -> list[Path]:
 
 #: The cue group that says who is Chinese; the names of the gazetteer's entities join it.
 NAMED_GROUP = "CHINA"
+
+
+def cue_glosses(location: str | Path = DEFAULT_CUES) -> dict[str, str]:
+    """The English gloss of each cue group that has one, from the cue files at ``location``
+    (read and validated, not compiled: what an alert needs to gloss a cue's words)."""
+    glosses: dict[str, str] = {}
+    for path in cue_files(location):
+        data, _ = read_toml(path, "cue file", ClaimConfigError, _entry_at_line)
+        file = validate(CuesFile, data, FileLayout(path, data, _entry_name, _TABLES), ClaimConfigError)
+        glosses.update({name: group.gloss for name, group in file.groups.items() if group.gloss})
+    return glosses
 
 
 def cues_for(rules: str | Path | None, gazetteer: Gazetteer | None) -> ClaimCues:
@@ -359,7 +374,8 @@ def _compile(location: str | Path, files: list[Path], named: Sequence[str]) -> t
     except ValueError as exc:  # a query nested deeper than the engine evaluates
         raise ClaimConfigError(f"{location}: {exc} (at most {MAX_DEPTH} levels)") from None
     digest.update("\0".join(named).encode())
-    return ClaimCues(matcher, cues, digest.hexdigest()[:12]), contents_key(read)
+    glosses = {name: group.gloss for name, (_, group) in groups.items() if group.gloss}
+    return ClaimCues(matcher, cues, digest.hexdigest()[:12], glosses), contents_key(read)
 
 
 def _hint(name: str, known: Iterable[str]) -> str:
@@ -439,7 +455,10 @@ def _supported(
             for said in match.evidence:
                 if said.field == "text" and not repeats_headline(said.sentence, cue.sentence):
                     words = tuple(dict.fromkeys(said.sentence[a:b] for a, b in said.highlights))
-                    return replace(decided, cue=replace(cue, support=said.sentence, support_words=words))
+                    groups = tuple(dict.fromkeys((*cue.groups, *_grouped(match.terms, words))))
+                    return replace(
+                        decided, cue=replace(cue, support=said.sentence, support_words=words, groups=groups)
+                    )
     return decided
 
 
@@ -486,6 +505,14 @@ def _on_prose_line(text: str, at: int) -> bool:
     return bool(_PROSE_END.search(text[text.rfind("\n", 0, at) + 1 : end if end >= 0 else len(text)]))
 
 
+def _grouped(terms: Iterable[TermMatch], words: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """The matched words among ``words`` (a sentence's bold words, each of which may hold
+    several matched ones) with the cue group each is a word of, in order, each pair once."""
+    return tuple(
+        dict.fromkeys((t.term, t.group) for t in terms if t.group and any(t.term in w for w in words))
+    )
+
+
 def _decide(cues: ClaimCues, verdict: Verdict, zone: Zone) -> Claim | None:
     """The status first in PRECEDENCE among the cues that hold, with its cue; None when none."""
     held = [m for m in verdict.matches if m.rule in cues.cues]
@@ -497,7 +524,9 @@ def _decide(cues: ClaimCues, verdict: Verdict, zone: Zone) -> Claim | None:
     if best.evidence:
         first = best.evidence[0]
         words = tuple(dict.fromkeys(first.sentence[a:b] for a, b in first.highlights))
-        cue = ClaimCue(best.rule, words, first.sentence, first.field, zone)
+        cue = ClaimCue(
+            best.rule, words, first.sentence, first.field, zone, groups=_grouped(best.terms, words)
+        )
     else:  # the engine always quotes a sentence for a match; kept total for safety
         cue = ClaimCue(best.rule, tuple(t.term for t in best.terms), "", "text", zone)
     return Claim(cues.cues[best.rule].status, cue)

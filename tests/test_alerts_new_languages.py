@@ -55,9 +55,11 @@ CASES = {
 }
 
 
-def posted(tmp_path: Path, slack: FakeSlack, language: str) -> str:
+def posted(
+    tmp_path: Path, slack: FakeSlack, language: str, case: tuple[str, str, str, str, str] | None = None
+) -> str:
     """The text of every block of the message Slack receives for the case."""
-    title, text, status, _, _ = CASES[language]
+    title, text, status, _, _ = case or CASES[language]
     url = f"https://news.example.org/{language}/1"
     candidate = Candidate(url=url, outlet=language, source="https://news.example.org/rss", source_kind="feed")
     item = Article(url=url, final_url=url, outlet=language, fetched_at=WHEN, html="", candidate=candidate)
@@ -97,11 +99,30 @@ def test_an_alert_in_a_new_language_says_its_status_language_and_gloss(
     assert f"*{glossed}*" in gloss and "weapons or dual-use goods" in gloss
 
 
-def test_a_bold_word_already_in_english_is_not_glossed(tmp_path: Path, slack: FakeSlack) -> None:
+def test_a_bold_word_already_in_english_is_not_glossed_and_the_claim_words_are(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
     message = posted(tmp_path, slack, "es")
     gloss = next(line for line in message.splitlines() if line.startswith("In English:"))
     assert "*Rusia* — Russia" in gloss  # a word of its own language: glossed
     assert "*China* —" not in gloss and "*China*" in message  # bold, but English already
+
+
+def test_the_words_a_claim_status_rests_on_are_glossed_too(tmp_path: Path, slack: FakeSlack) -> None:
+    # written for this test: the lead's first sentence decides "denied" and is the one quoted;
+    # its bold words are the claim cue's, which no rule matches
+    case = (
+        "China niega haber suministrado armas a Rusia",
+        "El Ministerio de Asuntos Exteriores de China negó el jueves las acusaciones y las calificó "
+        "de infundadas.\n\nPekín insiste en que mantiene un comercio normal con Moscú.",
+        "denied",
+        "Spanish",
+        "",
+    )
+    message = posted(tmp_path, slack, "es", case)
+    gloss = next(line for line in message.splitlines() if line.startswith("In English:"))
+    assert "*Ministerio de Asuntos Exteriores* — China's side: ministry, spokesperson" in gloss
+    assert "*negó*, *infundadas* — deny, reject as false" in gloss
 
 
 def test_every_language_code_gets_its_english_name() -> None:

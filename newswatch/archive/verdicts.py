@@ -290,6 +290,20 @@ class Verdicts:
             ]
         return language, terms
 
+    def claim_words(self, article_id: int) -> list[tuple[str, str]]:
+        """The words of the article's claim cue with the cue group each is a word of (stored
+        in ``claim_cue`` since the cue groups were glossed; none for an older row)."""
+        stored = self.db.value("SELECT claim_cue FROM articles WHERE id = ?", (article_id,))
+        try:
+            pairs = json.loads(stored).get("groups") or [] if stored else []
+        except (ValueError, AttributeError):
+            return []
+        return [
+            (str(pair[0]), str(pair[1]))
+            for pair in pairs
+            if isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) and x for x in pair)
+        ]
+
     def review_evidence(self, article_id: int) -> dict[str, Any] | None:
         """The first evidence sentence of an article marked for review: {field, sentence,
         highlights} (its review match is kept as sentences only, so nothing is highlighted)."""
