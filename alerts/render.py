@@ -71,6 +71,19 @@ def visible(text: str) -> str:
     return _SURROGATE.sub("\ufffd", _INVISIBLE.sub("", _CONTROL.sub(" ", text)))
 
 
+#: A letter of a right-to-left script: Hebrew, Arabic, Syriac, Thaana, N'Ko and the rest of
+#: U+0590-U+08FF, and the Hebrew and Arabic presentation forms.
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def isolated(text: str) -> str:
+    """Text that holds right-to-left letters set apart in its own direction (Unicode's
+    first-strong isolate, U+2068 … U+2069), so that Arabic words or an Arabic outlet's name in
+    an English line keep their places and their order; other text as it is. Apply it after
+    :func:`visible` (which drops an article's own direction marks) and escaping."""
+    return f"\u2068{text}\u2069" if _RTL.search(text) else text
+
+
 def clip(text: str, limit: int) -> str:
     """:func:`visible` text on one line (whitespace collapsed), at most ``limit`` characters."""
     text = " ".join(visible(text).split())
@@ -208,7 +221,7 @@ def inert(text: str) -> str:
 
 def reported_by(outlets: list[str]) -> str:
     """``Reported by 3 outlets: RFE/RL, Kyiv Independent, Politico`` (escaped)."""
-    return f"Reported by {len(outlets)} outlets: {slack_escape(', '.join(outlets))}"
+    return f"Reported by {len(outlets)} outlets: {', '.join(isolated(slack_escape(o)) for o in outlets)}"
 
 
 def follows_line(alert: AlertView, names: dict[str, str]) -> str:
@@ -217,7 +230,7 @@ def follows_line(alert: AlertView, names: dict[str, str]) -> str:
     url = alert.parent_url or ""
     story = f"<{_link_target(url)}|{title}>" if web_url(url) else title
     outlet = names.get(alert.parent_outlet or "", alert.parent_outlet or "")
-    by = f" first reported by {slack_escape(outlet)}" if outlet else ""
+    by = f" first reported by {isolated(slack_escape(outlet))}" if outlet else ""
     return f"Follows the story{by}: {story}"
 
 
@@ -244,7 +257,7 @@ def render_alert(
     if alert.kind == "update":
         headline = f"Updated, now {alert.severity.upper()}: {headline}"
     elif alert.kind == "also":
-        headline = f"Also reported by *{slack_escape(outlet)}*: {headline}"
+        headline = f"Also reported by *{isolated(slack_escape(outlet))}*: {headline}"
     claim = claim_line(alert)
     # first how sure and how serious, then who (the entities), what (the evidence and, for a
     # non-English article, its matched words in English), then where and when it appeared
@@ -262,7 +275,9 @@ def render_alert(
     if entities:  # who: the named suppliers' facts, before the evidence
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": entities}})
     blocks += evidence_blocks(alert)
-    source = " · ".join(slack_escape(part) for part in (outlet, when, language_name(alert.language)) if part)
+    source = " · ".join(
+        isolated(slack_escape(part)) for part in (outlet, when, language_name(alert.language)) if part
+    )
     # two blocks: context elements run on in one line, and "About: …" read as the outlet's
     for line in (source, f"About: {rules_line(alert)}"):
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": line}]})
@@ -276,16 +291,16 @@ def render_alert(
         outlets = [names.get(key, key) for key in keys]
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": reported_by(outlets)}]})
     status = f"{alert.claim_status.upper()}: " if alert.claim_status in CLAIM_LABEL else ""
-    head = f"[{alert.severity.upper()}] {status}{inert(title)}"
+    head = f"[{alert.severity.upper()}] {status}{isolated(inert(title))}"
     # the notification: the time, and the language of a report not in English
     foreign = language_name(alert.language) if alert.language not in (None, "en") else ""
     stamp = ", ".join(slack_escape(part) for part in (when, foreign) if part)
     if alert.kind == "update":
-        text = f"Updated: {head} — {slack_escape(outlet)}, {stamp}"
+        text = f"Updated: {head} — {isolated(slack_escape(outlet))}, {stamp}"
     elif alert.kind == "also":
-        text = f"Also reported by {slack_escape(outlet)}: {head}, {stamp}"
+        text = f"Also reported by {isolated(slack_escape(outlet))}: {head}, {stamp}"
     else:
-        text = f"{head} — {slack_escape(outlet)}, {stamp}"
+        text = f"{head} — {isolated(slack_escape(outlet))}, {stamp}"
     if alert.follows:
         text += f" (follows: {inert(clip(alert.parent_title or 'an earlier alert', MAX_TITLE))})"
     return SlackMessage(text=text, blocks=blocks)
@@ -311,7 +326,7 @@ def claim_line(alert: AlertView) -> str:
     if label is None:
         return ""
     icon, _, word = label.partition(" ")
-    words = ", ".join(f"“{inert(clip(w, 60))}”" for w in alert.claim_words if w.strip())
+    words = ", ".join(f"“{isolated(inert(clip(w, 60)))}”" for w in alert.claim_words if w.strip())
     return f"{icon} *{word}*" + (f" — {words}" if words else "")
 
 
@@ -342,7 +357,7 @@ def gloss_line(gloss: tuple[tuple[str, str], ...]) -> str:
     non-English article's matched words with their meaning (escaped); words of the same
     meaning together. Empty when there is nothing to gloss."""
     parts = [
-        f"{', '.join(f'*{inert(word)}*' for word in words)} — {slack_escape(english)}"
+        f"{', '.join(f'*{isolated(inert(word))}*' for word in words)} — {slack_escape(english)}"
         for words, english in gloss_groups(gloss)
     ]
     return f"In English: {'; '.join(parts)}" if parts else ""
@@ -431,7 +446,9 @@ def render_review(
                 {
                     "type": "mrkdwn",
                     "text": " · ".join(
-                        slack_escape(part) for part in (outlet, when, language_name(alert.language)) if part
+                        isolated(slack_escape(part))
+                        for part in (outlet, when, language_name(alert.language))
+                        if part
                     ),
                 }
             ],
@@ -475,9 +492,9 @@ def render_status(
     if not web_url(alert.url) or len(link) > MAX_SECTION - 300:  # no link rather than no message
         link = inert(title)
     foreign = language_name(alert.language) if alert.language not in (None, "en") else ""
-    where = ", ".join(slack_escape(part) for part in (outlet, when, foreign) if part)
+    where = ", ".join(isolated(slack_escape(part)) for part in (outlet, when, foreign) if part)
     words = alert.claim_words if alert.claim_status == status else ()
-    cue = ", ".join(f"“{inert(clip(w, 60))}”" for w in words if w.strip())
+    cue = ", ".join(f"“{isolated(inert(clip(w, 60)))}”" for w in words if w.strip())
     label = SEVERITY_LABEL.get(alert.severity, slack_escape(alert.severity.upper()))
     blocks: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": f"{icon} *{phrase}*: *{link}* — {where}"}},

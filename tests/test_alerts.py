@@ -179,6 +179,36 @@ def test_an_alert_says_status_and_entities_first_then_outlet_local_time_and_lang
     assert blocks[6]["elements"][0]["text"] == "About: A named Chinese supplier of Russia's military"
 
 
+def test_arabic_words_and_names_keep_their_order_in_the_english_lines_of_an_alert() -> None:
+    # written for this test: an Arabic report whose cue words, glossed words and outlet are
+    # Arabic; each is isolated in its own direction (U+2068 … U+2069), so a list of two Arabic
+    # words in an English line reads in order; an article's own direction marks are dropped
+    alert = replace(
+        HOSTILE,
+        claim_status="designated",
+        claim_words=("تفرض", "عقوبات\u202e"),
+        language="ar",
+        evidence={"field": "text", "sentence": "تفرض واشنطن عقوبات.", "highlights": [[0, 4], [12, 18]]},
+        gloss=(("عقوبات", "sanctions, export controls"), ("مسيرة", "weapons or dual-use goods")),
+    )
+    blocks = render_alert(alert, ZoneInfo("UTC"), "الجزيرة").blocks
+    line = blocks[1]["elements"][0]["text"]
+    assert line == ":no_entry: *DESIGNATED* — “\u2068تفرض\u2069”, “\u2068عقوبات\u2069”"
+    gloss = next(
+        b["elements"][0]["text"] for b in blocks if "In English" in json.dumps(b, ensure_ascii=False)
+    )
+    assert "*\u2068عقوبات\u2069* — sanctions" in gloss
+    assert any("\u2068الجزيرة\u2069 · 22 Nov 2026" in json.dumps(b, ensure_ascii=False) for b in blocks)
+    assert "\u202e" not in json.dumps(blocks, ensure_ascii=False)
+    # the notification too: headline and outlet apart, the time after them
+    message = render_alert(replace(alert, title="واشنطن تعاقب"), ZoneInfo("UTC"), "الجزيرة")
+    assert "\u2068واشنطن تعاقب\u2069 — \u2068الجزيرة\u2069, 22 Nov 2026" in message.text
+    # words of left-to-right scripts are left as they are
+    assert "\u2068" not in json.dumps(
+        render_alert(HOSTILE, ZoneInfo("UTC"), "RFE/RL").blocks, ensure_ascii=False
+    )
+
+
 def test_an_alert_names_at_most_three_rules_by_their_labels() -> None:
     labels = ("Sanctions on <b>Chinese</b> suppliers", "Military aid", "Denials", "Fighters", "Military aid")
     blocks = render_alert(replace(HOSTILE, rule_labels=labels), ZoneInfo("UTC")).blocks
