@@ -49,6 +49,7 @@ from alerts.render import (
     designated,
     entity_name,
     gloss_groups,
+    isolated,
     language_name,
     local_time,
     visible,
@@ -85,6 +86,9 @@ _ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# plain text has no markup for direction: right-to-left words are set apart with Unicode's
+# isolates (alerts.render.isolated), as in Slack
+_ENV.filters["isolated"] = isolated
 
 
 @dataclass(frozen=True)
@@ -367,7 +371,7 @@ def render(
             "more_entities": max(0, len(lead.entities) - MAX_ENTITIES),
             "gloss": _glossed(lead.gloss),
             "claim": (status_of(lead, others) or "").upper(),
-            "claim_words": ", ".join(f"“{clip(w, 60)}”" for w in source.words if w.strip()),
+            "claim_words": ", ".join(f"“{isolated(clip(w, 60))}”" for w in source.words if w.strip()),
             "claim_word_list": [clip(w, 60) for w in source.words if w.strip()],
             "claim_lang": lang_attribute(source.language),
             # the report whose cue the status line quotes, when it is not the lead's own

@@ -282,6 +282,9 @@ def test_an_arabic_report_is_set_right_to_left_and_its_words_stay_in_order_in_en
     assert re.search(r"“<bdi lang=\"ar\">فرضت</bdi>”, “<bdi lang=\"ar\">عقوبات</bdi>”", page)
     assert "<bdi>الجزيرة</bdi>" in page
     assert "\u202e" not in page  # a hostile direction override is dropped, not obeyed
+    # the plain text has no markup: the same words are set apart with Unicode's isolates
+    assert "“\u2068فرضت\u2069”, “\u2068عقوبات\u2069”" in content.text
+    assert "\u2068الجزيرة\u2069 · " in content.text and "\u202e" not in content.text
 
 
 def test_the_evidence_of_a_report_outside_the_digest_carries_that_report_s_language() -> None:
