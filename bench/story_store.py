@@ -39,6 +39,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from dataclasses import asdict, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,8 @@ RULES = ROOT / "config" / "rules"
 RESULTS = ROOT / "bench" / "results" / "story_store.json"
 WORK = Path("/tmp/newswatch-bench-story-store")
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-LAYOUT = 5  # bump when the generated window changes, so cached archives are rebuilt (4: packed, 5: phrases)
+LAYOUT = 6  # bump when the generated window changes, so cached archives are rebuilt (4: packed, 5: phrases,
+# 6: claims kept as plain data, so that two versions of the code read the same articles)
 COPIES = 60  # syndicated copies of window articles among the new ones
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+", re.UNICODE)
 _CJK = re.compile(r"[\u3400-\u9fff]+")
@@ -284,8 +286,22 @@ def new_articles(
         if verdict.flagged:
             cues = cues or cues_for(RULES, ruleset.gazetteer)
             evidence = [e.sentence for e in verdict.evidence]
-            item["claim"] = classify_claim(cues, item["title"], item["text"], item["lang"], evidence)
+            claim = classify_claim(cues, item["title"], item["text"], item["lang"], evidence)
+            # plain data: the code compared against may have another ClaimCue
+            item["claim"] = (claim.status, asdict(claim.cue) if claim.cue is not None else None)
     return items
+
+
+def _claim(stored: tuple[str, dict[str, Any] | None] | None) -> Any:
+    """A claim of :func:`new_articles` as this process's code writes it (its ClaimCue's own
+    fields: a field the other version has and this one lacks is left out)."""
+    from newswatch.claims import Claim, ClaimCue
+
+    if stored is None:
+        return None
+    status, cue = stored
+    known = {f.name for f in fields(ClaimCue)}
+    return Claim(status, ClaimCue(**{k: v for k, v in cue.items() if k in known}) if cue else None)  # type: ignore[arg-type]
 
 
 # --- one run (its own process) -------------------------------------------------------------------
@@ -319,7 +335,7 @@ def worker(code: Path, db: Path, articles: Path) -> dict[str, Any]:
             candidate=candidate,
             verdict=item["verdict"],
             classified_with=item["classified_with"],
-            claim=item["claim"],
+            claim=_claim(item["claim"]),
             entities=item["entities"],
             entities_with=item["entities_with"],
         )
