@@ -371,8 +371,7 @@ def render(
             "more_entities": max(0, len(lead.entities) - MAX_ENTITIES),
             "gloss": _glossed(lead.gloss),
             "claim": (status_of(lead, others) or "").upper(),
-            "claim_words": ", ".join(f"“{isolated(clip(w, 60))}”" for w in source.words if w.strip()),
-            "claim_word_list": [clip(w, 60) for w in source.words if w.strip()],
+            "claim_words": [clip(w, 60) for w in source.words if w.strip()],
             "claim_lang": lang_attribute(source.language),
             # the report whose cue the status line quotes, when it is not the lead's own
             "claim_by": {

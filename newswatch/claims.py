@@ -251,10 +251,16 @@ def cue_glosses(location: str | Path = DEFAULT_CUES) -> dict[str, str]:
     (read and validated, not compiled: what an alert needs to gloss a cue's words)."""
     glosses: dict[str, str] = {}
     for path in cue_files(location):
-        data, _ = read_toml(path, "cue file", ClaimConfigError, _entry_at_line)
-        file = validate(CuesFile, data, FileLayout(path, data, _entry_name, _TABLES), ClaimConfigError)
+        file, _ = _read_cue_file(path)
         glosses.update({name: group.gloss for name, group in file.groups.items() if group.gloss})
     return glosses
+
+
+def _read_cue_file(path: Path) -> tuple[CuesFile, bytes]:
+    """One cue file, read and validated (a problem names the file, the entry and the key),
+    and its bytes."""
+    data, raw = read_toml(path, "cue file", ClaimConfigError, _entry_at_line)
+    return validate(CuesFile, data, FileLayout(path, data, _entry_name, _TABLES), ClaimConfigError), raw
 
 
 def cues_for(rules: str | Path | None, gazetteer: Gazetteer | None) -> ClaimCues:
@@ -312,10 +318,8 @@ def _compile(location: str | Path, files: list[Path], named: Sequence[str]) -> t
     digest = hashlib.sha256()
     read: list[tuple[Path, bytes]] = []
     for path in files:
-        data, raw = read_toml(path, "cue file", ClaimConfigError, _entry_at_line)
+        file, raw = _read_cue_file(path)
         read.append((path, raw))
-        layout = FileLayout(path, data, _entry_name, _TABLES)
-        file = validate(CuesFile, data, layout, ClaimConfigError)
         digest.update(path.name.encode() + b"\0" + raw)
         for name, group in file.groups.items():
             if name in groups:
