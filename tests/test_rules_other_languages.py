@@ -26,6 +26,16 @@ REPORTS = [
     ("ka", "ჩინურმა კომპანიებმა რუსეთს გაუგზავნეს ნაწილები, რომლებიც უკრაინის წინააღმდეგ ომში გამოიყენება."),
     ("vi", "Các công ty Trung Quốc đã gửi linh kiện cho Nga để dùng trong cuộc chiến ở Ukraina."),
     ("az", "Çin şirkətləri Rusiyaya Ukraynaya qarşı müharibədə istifadə olunan hissələr göndərib."),
+    # Serbian in Latin letters: CLDR's Serbian is Cyrillic, its sr_Latn names are read too
+    ("sr", "Kineske kompanije isporučivale su Rusiji motore za dronove koji se koriste u ratu u Ukrajini."),
+    # Hebrew writes "to", "in" and "and" onto the name: לרוסיה, באוקראינה
+    ("he", "חברות סיניות שלחו לרוסיה חלקים לרחפנים שמשמשים במלחמה באוקראינה."),
+    # Thai has no spaces between words: the names are found inside the run of letters
+    ("th", "บริษัทจีนส่งชิ้นส่วนโดรนให้รัสเซียเพื่อใช้ในสงครามในยูเครน"),
+    # Bengali adds endings to a three-letter name: চীনের (China's), রাশিয়াকে (to Russia)
+    ("bn", "চীনের কোম্পানিগুলো ইউক্রেনে যুদ্ধের জন্য রাশিয়াকে ড্রোনের যন্ত্রাংশ পাঠিয়েছে।"),
+    # Croatian changes the last letter of "Kina": u Kini (in China)
+    ("hr", "Tvornice u Kini proizvode dijelove za dronove koje Rusija koristi u ratu protiv Ukrajine."),
 ]
 
 
@@ -50,6 +60,9 @@ def test_the_detected_language_brings_its_country_names() -> None:
         ("lv", "Ķīnas un Latvijas tirdzniecība pagājušajā gadā pieauga, ziņo muita."),  # China alone
         ("lv", "Krievija iebruka Ukrainā 2022. gada februārī."),  # the war without China
         ("hr", "Kina gradi novu željezničku prugu u Srbiji."),
+        ("th", "จีนและไทยลงนามข้อตกลงการค้าฉบับใหม่"),  # China and Thailand sign a trade deal
+        ("he", "רוסיה תקפה שוב את אוקראינה הלילה."),  # Russia struck Ukraine again: no China
+        ("sr", "Kina i Srbija potpisale su novi trgovinski sporazum."),
     ],
 )
 def test_a_report_naming_only_some_of_the_countries_is_not_marked(language: str, text: str) -> None:
@@ -72,10 +85,32 @@ def test_country_names_come_from_cldr_in_each_language() -> None:
     finnish = country_aliases("fi")
     assert finnish["CHINA"][0] == "Kiin*" and finnish["RUSSIA"][0] == "Venäj*"
     assert "oros*" in country_aliases("hu")["RUSSIA"]  # the language's name: the adjective "orosz"
-    assert country_aliases("lv")["CHINA"][0] == "Ķīna*"  # four letters: Ķīnas, Ķīnai
-    assert country_aliases("vi")["RUSSIA"][0] == "Nga"  # three: as written
-    assert country_aliases("th") == {}  # written without spaces: a name cannot be told apart
+    assert country_aliases("lv")["CHINA"][0] == "Ķīn*"  # four letters, a vowel last: Ķīnā, Ķīnas
+    assert country_aliases("vi")["RUSSIA"][0] == "Nga"  # three Latin letters: as written
+    assert country_aliases("bn")["CHINA"][0] == "চীন*"  # three, no capitals: endings attach
+    assert country_aliases("th")["RUSSIA"] == ("รัสเซีย",)  # no spaces: whole, found inside words
+    assert {"Rusij*", "Русиј*"} <= set(country_aliases("sr")["RUSSIA"])  # both of its scripts
+    assert "Rusij*" in country_aliases("sh")["RUSSIA"]  # Serbo-Croatian: Serbian in Latin letters
+    assert "לרוסי*" in country_aliases("he")["RUSSIA"]  # "to Russia", written as one word
+    assert country_aliases("iw") == country_aliases("he")  # the code Hebrew had before
     assert country_aliases("qq") == {} and country_aliases("../x") == {}
+
+
+def test_a_serbian_report_whose_language_is_unsure_is_marked_for_review() -> None:
+    # the language model is torn between "sh" (Serbo-Croatian, a code CLDR has retired for
+    # Serbian in Latin letters) and "sr": both bring the Latin names
+    text = (
+        "Kineske kompanije isporučivale su Rusiji motore i elektroniku za dronove koji se koriste "
+        "u ratu u Ukrajini, navode američki zvaničnici pozivajući se na carinske podatke."
+    )
+    assert MATCHER.classify("", text).review
+
+
+def test_a_thai_name_is_found_inside_a_run_of_letters_and_not_across_paragraphs() -> None:
+    together = "บริษัทจีนส่งชิ้นส่วนโดรนให้รัสเซียเพื่อใช้ในสงครามในยูเครน"
+    assert MATCHER.classify("", together, "th").review
+    apart = "บริษัทจีนเปิดโรงงานใหม่\nรัสเซียโจมตียูเครนอีกครั้ง"  # China here, the war there
+    assert not MATCHER.classify("", apart, "th").review
 
 
 def test_an_unknown_group_in_the_query_names_the_file_and_key(tmp_path: Path) -> None:

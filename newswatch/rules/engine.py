@@ -49,7 +49,7 @@ from newswatch.rules.syntax import (
     leaves,
     node_depth,
 )
-from newswatch.rules.text import FIELD_SEPARATOR, Doc, build_doc, normalised, tokenize
+from newswatch.rules.text import FIELD_SEPARATOR, Doc, build_doc, has_unspaced, normalised, tokenize
 from newswatch.text import has_cjk, has_hangul
 
 if TYPE_CHECKING:
@@ -218,7 +218,7 @@ def _alias_keys(alias: str) -> tuple[tuple[str, bool, bool, int, int], ...]:
         return ()
     if has_hangul(base):  # Korean particles attach to the word: 러시아 finds 러시아에, 러시아의
         wildcard = True
-    if has_cjk(base):
+    if has_cjk(base) or has_unspaced(base):  # a substring: no spaces between these words
         return ((base.replace(" ", ""), False, True, 0, 0),)
     # a word starts after a space, a line break or the title/text separator
     if len(base) == 1 and not wildcard:

@@ -5,12 +5,13 @@ and hyphens folded to ASCII, Romanian cedilla letters as comma letters, Arabic a
 marbuta spellings as one, traditional Chinese as simplified; every fold keeps the length, so
 offsets are the original's).
 A word match must start and end at a word boundary; CJK characters need none, so Chinese
-matches as a substring. The vowel signs and other marks of the Indic scripts (Devanagari to
-Sinhala), which Python's regular expressions and ``isalnum`` do not take for letters, are read as letters
-of their own, so a Hindi word such as "नहीं" is one word, not three. A sentence ends at
-``.!?`` before a space (not after an initial such as the ``U.`` of ``U.S.``, nor after
-Mr/Dr/Gen/St or a month such as Nov), at ``。！？``, at the danda ``।`` and at a line break; a
-paragraph ends at a line break. The title is a paragraph and sentence of its own.
+matches as a substring, and so does a name in Thai, Lao, Tibetan, Burmese or Khmer. The vowel
+signs and other marks of the Indic scripts (Devanagari to Sinhala), which Python's regular
+expressions and ``isalnum`` do not take for letters, are read as letters of their own, so a
+Hindi word such as "नहीं" is one word, not three. A sentence ends at ``.!?`` before a space
+(not after an initial such as the ``U.`` of ``U.S.``, nor after Mr/Dr/Gen/St or a month such
+as Nov), at ``。！？``, at the danda ``।`` and at a line break; a paragraph ends at a line
+break. The title is a paragraph and sentence of its own.
 """
 
 from __future__ import annotations
@@ -78,6 +79,15 @@ _HAS_INDIC = re.compile(f"[{_INDIC_CHARS}]")
 #: Cyrillic) that neither fold applies.
 _INDIC_OR_CJK = re.compile(f"[{_INDIC_CHARS}{CJK}]")
 _NEWLINE = re.compile(r"\n")
+#: Thai, Lao, Tibetan, Burmese and Khmer: scripts written without spaces between words, where
+#: a name is found inside a run of letters, as Chinese is (no rule file is in them; only the
+#: country names of ``rules/fallback.py`` are).
+_UNSPACED = re.compile("[\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff]")
+
+
+def has_unspaced(text: str) -> bool:
+    """True when ``text`` holds a letter of a script written without spaces between words."""
+    return _UNSPACED.search(text) is not None
 
 
 def normalise(text: str) -> str:
