@@ -34,6 +34,15 @@ REPORTS = [
     ("th", "บริษัทจีนส่งชิ้นส่วนโดรนให้รัสเซียเพื่อใช้ในสงครามในยูเครน"),
     # Bengali adds endings to a three-letter name: চীনের (China's), রাশিয়াকে (to Russia)
     ("bn", "চীনের কোম্পানিগুলো ইউক্রেনে যুদ্ধের জন্য রাশিয়াকে ড্রোনের যন্ত্রাংশ পাঠিয়েছে।"),
+    # Amharic writes "of", "to" and "in" onto the name: የቻይና, ለሩስያ, በዩክሬን
+    ("am", "የቻይና ኩባንያዎች ለሩስያ በዩክሬን ለሚካሄደው ጦርነት የድሮን ሞተሮችን ልከዋል።"),
+    # Khmer, unspaced: the names inside the run of letters
+    ("km", "ក្រុមហ៊ុនចិនបានផ្ញើគ្រឿងបន្លាស់ដ្រូនទៅរុស្ស៊ីសម្រាប់សង្គ្រាមនៅអ៊ុយក្រែន។"),
+    # Catalan: the adjective, lower-case, found by the four-letter name "Xina" all the same
+    (
+        "ca",
+        "Empreses xineses han enviat a Rússia motors de drons que s'utilitzen a la guerra contra Ucraïna.",
+    ),
     # Croatian changes the last letter of "Kina": u Kini (in China)
     ("hr", "Tvornice u Kini proizvode dijelove za dronove koje Rusija koristi u ratu protiv Ukrajine."),
 ]
@@ -63,6 +72,14 @@ def test_the_detected_language_brings_its_country_names() -> None:
         ("th", "จีนและไทยลงนามข้อตกลงการค้าฉบับใหม่"),  # China and Thailand sign a trade deal
         ("he", "רוסיה תקפה שוב את אוקראינה הלילה."),  # Russia struck Ukraine again: no China
         ("sr", "Kina i Srbija potpisale su novi trgovinski sporazum."),
+        # words that begin as a name of China does: Malay "cinta" (love), Catalan "xinxes"
+        # (bedbugs), Persian "چینش" (line-up), Khmer "ចិន្តនា" (thought, ន joined to the next letter)
+        ("ms", "Lagu cinta penyanyi dari Rusia dan Ukraine itu menjadi popular di Kuala Lumpur."),
+        # a cinema's cases are China's too (kino, kinu): without the capital, a cinema
+        ("hr", "U zagrebačkom kinu ovaj tjedan prikazuju filmove redatelja iz Rusije i Ukrajine."),
+        ("ca", "Els jugadors de Rússia i Ucraïna van trobar xinxes a l'hotel."),
+        ("fa", "مربی از چینش تازه تیم برای بازی با روسیه و اوکراین خبر داد."),
+        ("km", "សិល្បករមកពីរុស្ស៊ី និងអ៊ុយក្រែន បានបង្ហាញចិន្តនារបស់ពួកគេ។"),
     ],
 )
 def test_a_report_naming_only_some_of_the_countries_is_not_marked(language: str, text: str) -> None:
@@ -85,9 +102,11 @@ def test_country_names_come_from_cldr_in_each_language() -> None:
     finnish = country_aliases("fi")
     assert finnish["CHINA"][0] == "Kiin*" and finnish["RUSSIA"][0] == "Venäj*"
     assert "oros*" in country_aliases("hu")["RUSSIA"]  # the language's name: the adjective "orosz"
-    assert country_aliases("lv")["CHINA"][0] == "Ķīn*"  # four letters, a vowel last: Ķīnā, Ķīnas
+    latvian = country_aliases("lv")["CHINA"]  # four letters, a vowel last: each Latvian vowel
+    assert {"Ķīna*", "Ķīnā*", "Ķīnu*"} <= set(latvian) and "Ķīnå*" not in latvian
     assert country_aliases("vi")["RUSSIA"][0] == "Nga"  # three Latin letters: as written
-    assert country_aliases("bn")["CHINA"][0] == "চীন*"  # three, no capitals: endings attach
+    assert country_aliases("bn")["CHINA"][0] == "চীন*"  # three, an Indic script: endings attach
+    assert country_aliases("fa")["CHINA"][0] == "چین"  # three, Arabic script: as written
     assert country_aliases("th")["RUSSIA"] == ("รัสเซีย",)  # no spaces: whole, found inside words
     assert {"Rusij*", "Русиј*"} <= set(country_aliases("sr")["RUSSIA"])  # both of its scripts
     assert "Rusij*" in country_aliases("sh")["RUSSIA"]  # Serbo-Croatian: Serbian in Latin letters
@@ -102,6 +121,15 @@ def test_a_serbian_report_whose_language_is_unsure_is_marked_for_review() -> Non
     text = (
         "Kineske kompanije isporučivale su Rusiji motore i elektroniku za dronove koji se koriste "
         "u ratu u Ukrajini, navode američki zvaničnici pozivajući se na carinske podatke."
+    )
+    assert MATCHER.classify("", text).review
+
+
+def test_an_unsure_guess_led_by_a_language_without_a_file_brings_the_review() -> None:
+    # Uzbek: the language model's likeliest guess, ahead of Turkish, which has a file
+    text = (
+        "Xitoy kompaniyalari Rossiyaga Ukrainaga qarshi urushda ishlatiladigan dron dvigatellarini "
+        "yetkazib bergan."
     )
     assert MATCHER.classify("", text).review
 

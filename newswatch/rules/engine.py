@@ -466,8 +466,9 @@ class Matcher:
         self._inflected: dict[str, list[Inflected]] = {}
         self._tid = {id(leaf): term_id(leaf) for rule in every for leaf in leaves(rule.tree)}
         self._automata: dict[frozenset[str] | None, _Automata] = {}
-        # per language without a rule file: an automaton of its names of China, Russia, Ukraine
-        self._country_automata: dict[str, _Keys | None] = {}
+        # per language without a rule file: automata of its names of China, Russia, Ukraine
+        # (the names of any case; the capitalised ones, which need a capital in the text)
+        self._country_automata: dict[str, tuple[_Keys | None, _Keys | None]] = {}
         self._building = threading.Lock()
         self._leaves = {rule.id: _leaves(rule.tree) for rule in every}
         self._leaf_cache: dict[int, set[str]] = {}
@@ -494,19 +495,23 @@ class Matcher:
                     self._automata[family] = self._build(family)
         return self._automata[family]
 
-    def country_names(self, language: str) -> _Keys | None:
-        """For a language without a rule file, an automaton of its names of China, Russia and
-        Ukraine (``rules/fallback.py``) as aliases of this ruleset's groups of those countries;
-        None when it has none (a small one per language, kept: a few hundred languages at most)."""
+    def country_names(self, language: str) -> tuple[_Keys | None, _Keys | None]:
+        """For a language without a rule file, automata of its names of China, Russia and
+        Ukraine (``rules/fallback.py``) as aliases of this ruleset's groups of those countries:
+        the names found in any case, and those whose short forms count only where the text
+        writes a capital (``fallback.Alias``: Croatian "Kinu", China, not "kinu", a cinema);
+        None for a kind it has none of (a pair per language, kept: a few hundred at most)."""
         if language not in self._country_automata:
-            entries = [
-                (f"@{group}", key)
-                for group, aliases in fallback.country_aliases(language).items()
-                if group in self.groups
-                for alias in aliases
-                for key in _alias_keys(alias)
-            ]
-            self._country_automata[language] = _automaton(entries) if entries else None
+            kinds: tuple[list[tuple[str, tuple[str, bool, bool, int, int]]], ...] = ([], [])
+            for group, aliases in fallback.country_names(language).items():
+                if group not in self.groups:
+                    continue
+                for alias in aliases:
+                    kinds[alias.capital].extend((f"@{group}", key) for key in _alias_keys(alias.text))
+            self._country_automata[language] = (
+                _automaton(kinds[0]) if kinds[0] else None,
+                _automaton(kinds[1]) if kinds[1] else None,
+            )
         return self._country_automata[language]
 
     def _build(self, family: frozenset[str] | None) -> _Automata:
@@ -564,10 +569,12 @@ class Matcher:
         found = _scan(automata.automaton, doc.norm, self.max_matches)
         given = _codes(language)
         for other in (given_code for given_code in given if given_code not in _LANGUAGE_FILES):
-            names = self.country_names(other)
-            for key, end in (_scan(names, doc.norm, self.max_matches) if names else {}).items():
-                if found.get(key, -1) < end:
-                    found[key] = end
+            for names, capital in zip(self.country_names(other), (False, True), strict=True):
+                for key, end in (_scan(names, doc.norm, self.max_matches) if names else {}).items():
+                    if capital and end - key[1] <= fallback.SHORT_FORM and not doc.raw[key[1]].isupper():
+                        continue
+                    if found.get(key, -1) < end:
+                        found[key] = end
         return self._confirmed(doc, automata, found)
 
     def _confirmed(
@@ -701,8 +708,9 @@ class Matcher:
         can = self._can_match
         possible = [rule for rule in self._candidates(present) if can[id(rule.tree)](present)]
         reviews = [self.review]
-        if languages and not any(x in _LANGUAGE_FILES for x in languages):
-            reviews.append(self.review_other)  # a language without a rule file: its country names
+        if languages and languages[0] not in _LANGUAGE_FILES:
+            # likeliest in a language without a rule file: its country names are the net
+            reviews.append(self.review_other)
         reviewable = [r for r in reviews if r is not None and can[id(r.tree)](present)]
         if not possible and not reviewable:  # most articles: some term a rule needs is absent
             return Verdict(False, 0.0, None, (), (), ())
@@ -938,7 +946,12 @@ def _scan(keys: _Keys, norm: str, limit: int) -> dict[tuple[str, int], int]:
             for term, _, wildcard, cjk, pad_left, pad_right in payload:  # mostly one
                 end = chunk + last - pad_right
                 start = chunk + first + pad_left
-                if not cjk:
+                if cjk:
+                    # Thai, Khmer: a vowel sign or subscript after the name joins its last
+                    # letter to the next syllable, so the name is part of another word
+                    if end < size and "\u0e00" <= norm[end] <= "\u17ff" and _is_mark(norm[end]):
+                        continue
+                else:
                     # a key that carries the character before the word needs no look back
                     if not pad_left and start > 0 and norm[start - 1].isalnum():
                         continue
@@ -951,6 +964,10 @@ def _scan(keys: _Keys, norm: str, limit: int) -> dict[tuple[str, int], int]:
                 if get(key, -1) < end:
                     longest[key] = end
     return longest
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")
 
 
 _UNIT_OF = {"sentence": attrgetter("sentence"), "paragraph": attrgetter("paragraph")}

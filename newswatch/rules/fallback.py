@@ -13,17 +13,24 @@ Latin letters; "iw" as Hebrew). How a name becomes an alias:
 
 * five letters or more: a prefix of all but its last letter, which finds its inflected
   forms in most languages ("Krievij*" finds Krievijai, "Ukrajin*" Ukrajini);
-* four letters: the same when it ends in a vowel of a cased script ("Kin*" finds Croatian
-  Kini, Kinu, Kineski; Latvian "Ķīn*" finds Ķīnā), else a prefix of itself;
-* three letters: a prefix of itself in a script without capitals, where endings attach to
-  the name (Bengali "চীন*" finds চীনের, Nepali "चीन*" चीनले), as written in others
-  (Vietnamese "Nga" is also a word of its own);
-* in a language that writes one-letter prepositions and the article onto the next word
-  (``PROCLITICS``: Hebrew "לרוסיה", to Russia; "באוקראינה", in Ukraine), each alias also
-  with those letters before it;
+* four letters ending in a vowel of a cased script: its first three letters followed by
+  each vowel of the language (the vowels its own country names are written with), as a
+  prefix: "Kina*", "Kine*", "Kini*", "Kinu*" find Croatian "u Kini", "iz Kine", Latvian
+  "Ķīnā*" finds Ķīnā, while Malay "cinta" (love) is not "Cina"; a short word such an alias
+  finds counts only with its capital (``Alias``: "Kinu", not "kinu", a cinema); another
+  four-letter name is a prefix of itself;
+* a name holding a zero-width joiner: a prefix up to it (written with and without);
+* three letters: a prefix of itself in a script where endings attach to the name and a
+  letter is a syllable or part of one (the Indic scripts, Ethiopic: Bengali "চীন*" finds
+  চীনের, Nepali "चीन*" चीनले), as written in others (Vietnamese "Nga" is also part of other
+  words, Persian "چین" of چینش);
+* in a language that writes short prepositions and the article onto the next word
+  (``PROCLITICS``: Hebrew "לרוסיה", to Russia; "באוקראינה", in Ukraine; Amharic "የቻይና", of
+  China), each alias also with those letters before it;
 * in a script written without spaces between words (Thai, Lao, Khmer, Burmese, Tibetan),
-  the name as written, which the matcher finds inside a run of letters as it finds Chinese
-  (``rules/text.py``).
+  the name as written, which the matcher finds inside a run of letters as it finds Chinese,
+  but not where a vowel sign or a subscript joins its last letter to the next syllable
+  (``rules/engine.py``).
 
 Multi-word names are matched as written.
 """
@@ -32,7 +39,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from newswatch.rules.text import has_unspaced
 
@@ -44,13 +51,23 @@ if TYPE_CHECKING:
 COUNTRIES = {"CN": ("CHINA", "zh"), "RU": ("RUSSIA", "ru"), "UA": ("WAR", "uk")}
 #: Names this long or longer are matched by all but their last letter.
 PREFIX_FROM = 5
-#: Names this long are matched by all but a final vowel, or by themselves as a prefix.
+#: Names this long are matched with each vowel of the language last, or as a prefix of themselves.
 FOUR = 4
 MIN_NAME = 3
-#: The vowels that end a four-letter name whose last letter its cases change (Kina → Kini),
-#: after accents are taken off.
+#: The vowels of the cased scripts, accents taken off: a four-letter name ending in one has
+#: its cases change that letter (Kina → Kini, Kine).
 _VOWELS = frozenset("aeiouyаеиоуыэюяіїєαεηιουω")
-#: Letters that a language writes onto the next word: prepositions, conjunctions, the article.
+#: A word this long or shorter that a four-letter name's alias finds is one of the name's
+#: cases (Kina, Kini, Kinom), or another word's (kino, kinu: a cinema), told apart by the capital.
+SHORT_FORM = FOUR + 1
+#: A vowel in this many of a language's country names is one of its own letters.
+_OWN_LETTER = 5
+#: Where endings attach to a three-letter name: the Indic scripts and Ethiopic.
+_ATTACHING = ((0x0900, 0x0DFF), (0x1200, 0x139F))
+#: Joiners a name may hold (Malayalam, Persian write a zero-width non-joiner inside words, or
+#: leave it out).
+_JOINERS = "\u200c\u200d"
+#: What a language writes onto the next word: prepositions, conjunctions, the article.
 #: Hebrew: ו and, ה the, ב in, כ as, ל to, מ from, ש that, and the runs of them met before a
 #: name ("ומרוסיה", and from Russia; "שבאוקראינה", that is in Ukraine).
 PROCLITICS = {
@@ -59,22 +76,41 @@ PROCLITICS = {
         "וה", "וב", "וכ", "ול", "ומ", "וש", "שה", "שב", "של", "שמ", "מה", "כש", "לכ",
         "וכש", "ושב", "ושל", "ושמ", "ומה", "שמה",
     ),
+    # Amharic: የ of, ለ to, በ in, ከ from, and the longer ones written on: ወደ towards, እንደ as, ስለ about
+    "am": ("የ", "ለ", "በ", "ከ", "ወደ", "እንደ", "ስለ"),
 }  # fmt: skip
 
 
-def _written(name: str) -> str | None:
-    """The alias of one CLDR name (see the module's docstring); None for one too short, or not
-    made of letters and spaces."""
+class Alias(NamedTuple):
+    """A country's name as an alias; ``capital``: a word of ``SHORT_FORM`` letters or fewer
+    that it finds counts only where the text writes it with a capital (Croatian "Kinu",
+    China, is not "kinu", a cinema), a longer one in any case (the adjective "kineze")."""
+
+    text: str
+    capital: bool = False
+
+
+def _written(name: str, vowels: str = "") -> tuple[Alias, ...]:
+    """The aliases of one CLDR name (see the module's docstring), ``vowels`` those of its
+    language; none for one too short, or not made of letters and spaces."""
     name = " ".join(name.split())
-    if len(name) < MIN_NAME or not all(_letter(ch) or ch in " -'’" for ch in name):
-        return None
+    if len(name) < MIN_NAME or not all(_letter(ch) or ch in f" -'’{_JOINERS}" for ch in name):
+        return ()
+    joined = min((name.find(j) for j in _JOINERS if j in name), default=-1)
+    if joined >= MIN_NAME:  # written with and without the joiner: the name up to it
+        return (Alias(name[:joined] + "*"),)
     if " " in name or "-" in name or has_unspaced(name):
-        return name
-    if len(name) >= PREFIX_FROM or (len(name) == FOUR and _cased(name) and _base(name[-1]) in _VOWELS):
-        return name[:-1] + "*"
-    if len(name) == FOUR or not _cased(name):
-        return name + "*"
-    return name
+        return (Alias(name),)
+    if len(name) >= PREFIX_FROM:
+        return (Alias(name[:-1] + "*"),)
+    if len(name) == FOUR and _cased(name) and _base(name[-1]) in _VOWELS:
+        # "Kina", "Kinu", "Kino" are also a cinema's cases: the short forms need the capital
+        capital = name[0].isupper()
+        variants = dict.fromkeys(name[:-1] + v + "*" for v in (name[-1].lower(), *vowels))
+        return tuple(Alias(v, capital) for v in variants)
+    if len(name) == FOUR or any(low <= ord(name[0]) <= high for low, high in _ATTACHING):
+        return (Alias(name + "*"),)
+    return (Alias(name),)
 
 
 def _letter(char: str) -> bool:
@@ -90,6 +126,18 @@ def _cased(name: str) -> bool:
 def _base(char: str) -> str:
     """A letter without its accents, lower-cased ("ā" → "a")."""
     return unicodedata.normalize("NFD", char.lower())[0]
+
+
+def _vowels(locale: Locale) -> str:
+    """The vowels a language writes, read off its names of the world's countries (Latvian
+    "ā", "ī"; Albanian "ë"): those in ``_OWN_LETTER`` names or more."""
+    seen: dict[str, int] = {}
+    for name in locale.territories.values():
+        for ch in set(name.lower()):
+            if ch.isalpha() and _base(ch) in _VOWELS:
+                seen[ch] = seen.get(ch, 0) + 1
+    # a letter of a few foreign names only ("Åland", "Curaçao") is not the language's
+    return "".join(ch for ch, names in seen.items() if names >= _OWN_LETTER)
 
 
 def _current(language: str) -> str:
@@ -118,7 +166,7 @@ def _locales(chosen: str) -> list[Locale]:
 
 
 @lru_cache(maxsize=128)
-def country_aliases(language: str) -> dict[str, tuple[str, ...]]:
+def country_names(language: str) -> dict[str, tuple[Alias, ...]]:
     """Group → aliases naming its country in ``language`` (ISO 639-1 or -3, as Babel knows
     it, in any of its scripts); empty for a language Babel does not know."""
     if not language.isalpha():
@@ -126,16 +174,24 @@ def country_aliases(language: str) -> dict[str, tuple[str, ...]]:
     chosen = _current(language)
     locales = _locales(chosen)
     before = PROCLITICS.get(chosen.split("_")[0], ())
-    out: dict[str, tuple[str, ...]] = {}
+    vowels = {locale: _vowels(locale) for locale in locales}
+    out: dict[str, tuple[Alias, ...]] = {}
     for territory, (group, spoken) in COUNTRIES.items():
-        names = [
-            name
+        written = [
+            alias
             for locale in locales
             for name in (locale.territories.get(territory), locale.languages.get(spoken))
             if name
+            for alias in _written(name, vowels[locale])
         ]
-        written = [w for w in map(_written, names) if w]
-        written += [letters + w for w in written if " " not in w for letters in before]
+        written += [
+            Alias(letters + w.text, w.capital) for w in written if " " not in w.text for letters in before
+        ]
         if written:
             out[group] = tuple(dict.fromkeys(written))
     return out
+
+
+def country_aliases(language: str) -> dict[str, tuple[str, ...]]:
+    """Group → the aliases of :func:`country_names` as written."""
+    return {group: tuple(a.text for a in aliases) for group, aliases in country_names(language).items()}
