@@ -40,6 +40,9 @@ _ASCII_LETTER = re.compile("[A-Za-z]")
 _RETIRED = {"iw": "he", "in": "id", "ji": "yi", "mo": "ro"}
 #: Norwegian Bokmål and Nynorsk, as pages declare them, read with the one Norwegian rule file.
 _RULE_LANGUAGE = {"nb": "no", "nn": "no"}
+#: The language model's codes that ISO gives another language: it names Alemannic (Swiss
+#: German) "als", which is Tosk Albanian in ISO 639-3 and CLDR.
+_MODEL_CODES = {"als": "gsw"}
 
 
 def base_code(language: str | None) -> str:
@@ -128,7 +131,8 @@ def guesses(title: str, text: str, count: int = 2) -> list[tuple[str, float]]:
             found = _predict(model, sample, count)
         except (ValueError, TypeError, RuntimeError):  # what the model cannot read has no language
             return []
-    return [(lang.split("-")[0].lower(), score) for lang, score in found]
+    codes = (lang.split("-")[0].lower() for lang, _ in found)
+    return [(_MODEL_CODES.get(c, c), score) for c, (_, score) in zip(codes, found, strict=True)]
 
 
 def article_language(declared: str | None, title: str, text: str) -> tuple[str | None, bool]:

@@ -43,6 +43,8 @@ REPORTS = [
         "ca",
         "Empreses xineses han enviat a Rússia motors de drons que s'utilitzen a la guerra contra Ucraïna.",
     ),
+    # Maltese: CLDR writes the names with their article (iċ-Ċina); "from China" is miċ-Ċina
+    ("mt", "Kumpanija miċ-Ċina bagħtet partijiet lir-Russja għall-gwerra fl-Ukrajna."),
     # Croatian changes the last letter of "Kina": u Kini (in China)
     ("hr", "Tvornice u Kini proizvode dijelove za dronove koje Rusija koristi u ratu protiv Ukrajine."),
 ]
@@ -75,8 +77,10 @@ def test_the_detected_language_brings_its_country_names() -> None:
         # words that begin as a name of China does: Malay "cinta" (love), Catalan "xinxes"
         # (bedbugs), Persian "چینش" (line-up), Khmer "ចិន្តនា" (thought, ន joined to the next letter)
         ("ms", "Lagu cinta penyanyi dari Rusia dan Ukraine itu menjadi popular di Kuala Lumpur."),
-        # a cinema's cases are China's too (kino, kinu): without the capital, a cinema
+        # a cinema's cases are China's too (kino, kinu): without the capital, a cinema; a long
+        # word that begins alike is another word
         ("hr", "U zagrebačkom kinu ovaj tjedan prikazuju filmove redatelja iz Rusije i Ukrajine."),
+        ("hr", "Festival predstavlja rusku i ukrajinsku kinematografiju."),
         ("ca", "Els jugadors de Rússia i Ucraïna van trobar xinxes a l'hotel."),
         ("fa", "مربی از چینش تازه تیم برای بازی با روسیه و اوکراین خبر داد."),
         ("km", "សិល្បករមកពីរុស្ស៊ី និងអ៊ុយក្រែន បានបង្ហាញចិន្តនារបស់ពួកគេ។"),
@@ -103,7 +107,11 @@ def test_country_names_come_from_cldr_in_each_language() -> None:
     assert finnish["CHINA"][0] == "Kiin*" and finnish["RUSSIA"][0] == "Venäj*"
     assert "oros*" in country_aliases("hu")["RUSSIA"]  # the language's name: the adjective "orosz"
     latvian = country_aliases("lv")["CHINA"]  # four letters, a vowel last: each Latvian vowel
-    assert {"Ķīna*", "Ķīnā*", "Ķīnu*"} <= set(latvian) and "Ķīnå*" not in latvian
+    assert {"Ķīna*", "Ķīnā*", "Ķīnu*"} <= set(latvian)
+    assert "Kinå*" not in country_aliases("hr")["CHINA"]  # å: in Croatian, of "Åland" only
+    assert "ഉക്രെയ്*" in country_aliases("ml")["WAR"]  # ഉക്രെയ്‌ൻ: up to its zero-width non-joiner
+    assert {"xinè*", "xine*"} <= set(country_aliases("ca")["CHINA"])  # xinès, xinesos
+    assert "ཨུ་རུ་སུ" in country_aliases("bo")["RUSSIA"]  # Tibetan: syllables, not its last tsheg
     assert country_aliases("vi")["RUSSIA"][0] == "Nga"  # three Latin letters: as written
     assert country_aliases("bn")["CHINA"][0] == "চীন*"  # three, an Indic script: endings attach
     assert country_aliases("fa")["CHINA"][0] == "چین"  # three, Arabic script: as written
@@ -123,6 +131,27 @@ def test_a_serbian_report_whose_language_is_unsure_is_marked_for_review() -> Non
         "u ratu u Ukrajini, navode američki zvaničnici pozivajući se na carinske podatke."
     )
     assert MATCHER.classify("", text).review
+
+
+def test_a_case_of_a_four_letter_name_counts_with_its_capital() -> None:
+    text = "Suradnja s Kinom omogućila je Rusiji nove dronove za rat protiv Ukrajine."
+    assert MATCHER.classify("", text, "hr").review
+
+
+def test_a_guess_is_read_as_the_rule_files_name_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Nynorsk ("nn") is read with no.toml: a text naming only the three countries stays unmarked
+    from newswatch.rules import engine
+
+    monkeypatch.setattr(engine, "guesses", lambda title, text, count: [("nn", 0.41), ("da", 0.29)])
+    text = "Kina og Russland har skrive under ein ny avtale, medan krigen i Ukraina held fram."
+    assert not MATCHER.classify("", text).review
+
+
+def test_the_language_models_alemannic_is_swiss_german(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newswatch import language
+
+    monkeypatch.setattr(language, "_predict", lambda model, sample, count: [("als", 0.9)])
+    assert language.guesses("", "Mir händ hüt am Morge im Dorf es Fäscht gha.") == [("gsw", 0.9)]
 
 
 def test_an_unsure_guess_led_by_a_language_without_a_file_brings_the_review() -> None:

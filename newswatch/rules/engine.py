@@ -467,7 +467,7 @@ class Matcher:
         self._tid = {id(leaf): term_id(leaf) for rule in every for leaf in leaves(rule.tree)}
         self._automata: dict[frozenset[str] | None, _Automata] = {}
         # per language without a rule file: automata of its names of China, Russia, Ukraine
-        # (the names of any case; the capitalised ones, which need a capital in the text)
+        # (the names as CLDR spells them; the case forms it does not, short and capitalised)
         self._country_automata: dict[str, tuple[_Keys | None, _Keys | None]] = {}
         self._building = threading.Lock()
         self._leaves = {rule.id: _leaves(rule.tree) for rule in every}
@@ -498,16 +498,17 @@ class Matcher:
     def country_names(self, language: str) -> tuple[_Keys | None, _Keys | None]:
         """For a language without a rule file, automata of its names of China, Russia and
         Ukraine (``rules/fallback.py``) as aliases of this ruleset's groups of those countries:
-        the names found in any case, and those whose short forms count only where the text
-        writes a capital (``fallback.Alias``: Croatian "Kinu", China, not "kinu", a cinema);
-        None for a kind it has none of (a pair per language, kept: a few hundred at most)."""
+        the names as CLDR spells them, and the case forms it does not spell, which count only
+        as a short word with its capital (``fallback.Alias``: Croatian "Kinu", China, not
+        "kinu", a cinema, nor "kinematografija"); None for a kind it has none of (a pair per
+        language, kept: a few hundred at most)."""
         if language not in self._country_automata:
             kinds: tuple[list[tuple[str, tuple[str, bool, bool, int, int]]], ...] = ([], [])
             for group, aliases in fallback.country_names(language).items():
                 if group not in self.groups:
                     continue
                 for alias in aliases:
-                    kinds[alias.capital].extend((f"@{group}", key) for key in _alias_keys(alias.text))
+                    kinds[alias.case_form].extend((f"@{group}", key) for key in _alias_keys(alias.text))
             self._country_automata[language] = (
                 _automaton(kinds[0]) if kinds[0] else None,
                 _automaton(kinds[1]) if kinds[1] else None,
@@ -569,9 +570,9 @@ class Matcher:
         found = _scan(automata.automaton, doc.norm, self.max_matches)
         given = _codes(language)
         for other in (given_code for given_code in given if given_code not in _LANGUAGE_FILES):
-            for names, capital in zip(self.country_names(other), (False, True), strict=True):
+            for names, case_form in zip(self.country_names(other), (False, True), strict=True):
                 for key, end in (_scan(names, doc.norm, self.max_matches) if names else {}).items():
-                    if capital and end - key[1] <= fallback.SHORT_FORM and not doc.raw[key[1]].isupper():
+                    if case_form and (end - key[1] > fallback.SHORT_FORM or not doc.raw[key[1]].isupper()):
                         continue
                     if found.get(key, -1) < end:
                         found[key] = end
@@ -692,7 +693,7 @@ class Matcher:
         else:  # a sure guess, else the two likeliest; no guess: every language's words
             found = guesses(title, text, 2)
             sure = found[:1] if found and found[0][1] >= SURE_LANGUAGE else found
-            languages = tuple(code for code, score in sure if score >= MIN_GUESS) or None
+            languages = _codes(tuple(code for code, score in sure if score >= MIN_GUESS)) or None
         total = len(title) + len(text)
         verdict, title, text = self._bounded(title, text, lambda t, x: self._classify(t, x, languages))
         matched = len(title) + len(text)

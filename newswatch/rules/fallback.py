@@ -12,14 +12,21 @@ code CLDR has retired is read as the one replacing it ("sh", Serbo-Croatian, as 
 Latin letters; "iw" as Hebrew). How a name becomes an alias:
 
 * five letters or more: a prefix of all but its last letter, which finds its inflected
-  forms in most languages ("Krievij*" finds Krievijai, "Ukrajin*" Ukrajini);
-* four letters ending in a vowel of a cased script: its first three letters followed by
-  each vowel of the language (the vowels its own country names are written with), as a
-  prefix: "Kina*", "Kine*", "Kini*", "Kinu*" find Croatian "u Kini", "iz Kine", Latvian
-  "Ķīnā*" finds Ķīnā, while Malay "cinta" (love) is not "Cina"; a short word such an alias
-  finds counts only with its capital (``Alias``: "Kinu", not "kinu", a cinema); another
-  four-letter name is a prefix of itself;
-* a name holding a zero-width joiner: a prefix up to it (written with and without);
+  forms in most languages ("Krievij*" finds Krievijai, "Ukrajin*" Ukrajini); when that prefix
+  ends in an accented vowel, also without the accent (Catalan "xinè*" and "xine*": xinès,
+  xinesos);
+* four letters, written with a capital and ending in a vowel: a prefix of itself, and its
+  first three letters followed by each other vowel of the language (the vowels its own
+  country names are written with), which count only as a word of ``SHORT_FORM`` letters or
+  fewer written with its capital (``Alias.case_form``): "Kina*" and "Kini", "Kinu", "Kinom"
+  find Croatian "iz Kine", "u Kini", "s Kinom", Latvian "Ķīnā"; a cinema, "u kinu", or
+  "kinematografija" is none of them, nor is Malay "cinta" (love) "Cina"; another four-letter
+  name is a prefix of itself;
+* a name holding a zero-width joiner after three letters or more: a prefix up to it
+  (written with and without);
+* a country's name CLDR writes with its article (Maltese "iċ-Ċina", Irish "an Rúis"): also
+  without it, which finds it after a preposition that has taken the article ("miċ-Ċina",
+  "don Rúis");
 * three letters: a prefix of itself in a script where endings attach to the name and a
   letter is a syllable or part of one (the Indic scripts, Ethiopic: Bengali "চীন*" finds
   চীনের, Nepali "चीन*" चीनले), as written in others (Vietnamese "Nga" is also part of other
@@ -37,6 +44,7 @@ Multi-word names are matched as written.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -51,19 +59,24 @@ if TYPE_CHECKING:
 COUNTRIES = {"CN": ("CHINA", "zh"), "RU": ("RUSSIA", "ru"), "UA": ("WAR", "uk")}
 #: Names this long or longer are matched by all but their last letter.
 PREFIX_FROM = 5
-#: Names this long are matched with each vowel of the language last, or as a prefix of themselves.
+#: Names this long are a prefix of themselves, and with a capital and a final vowel, case forms.
 FOUR = 4
 MIN_NAME = 3
-#: The vowels of the cased scripts, accents taken off: a four-letter name ending in one has
-#: its cases change that letter (Kina → Kini, Kine).
+#: The vowels of the cased scripts, accents taken off: a capitalised four-letter name ending
+#: in one has its cases change that letter (Kina → Kini, Kine).
 _VOWELS = frozenset("aeiouyаеиоуыэюяіїєαεηιουω")
-#: A word this long or shorter that a four-letter name's alias finds is one of the name's
-#: cases (Kina, Kini, Kinom), or another word's (kino, kinu: a cinema), told apart by the capital.
+#: The longest word a case form (``Alias.case_form``) counts as: the name's cases are short
+#: (Kini, Kinom), the words that begin alike often long (kinematografija).
 SHORT_FORM = FOUR + 1
+#: An article CLDR writes before a name: a lower-case word of three letters or fewer, then a
+#: space or hyphen ("an Rúis", "iċ-Ċina").
+_ARTICLE = re.compile(r"[^\W\d_]{1,3}[ -](?=\w)")
 #: A vowel in this many of a language's country names is one of its own letters.
 _OWN_LETTER = 5
 #: Where endings attach to a three-letter name: the Indic scripts and Ethiopic.
 _ATTACHING = ((0x0900, 0x0DFF), (0x1200, 0x139F))
+#: The tsheg, which ends each Tibetan syllable inside a name (རྒྱ་ནག, China).
+_SYLLABLE_MARKS = "\u0f0b"
 #: Joiners a name may hold (Malayalam, Persian write a zero-width non-joiner inside words, or
 #: leave it out).
 _JOINERS = "\u200c\u200d"
@@ -82,32 +95,40 @@ PROCLITICS = {
 
 
 class Alias(NamedTuple):
-    """A country's name as an alias; ``capital``: a word of ``SHORT_FORM`` letters or fewer
-    that it finds counts only where the text writes it with a capital (Croatian "Kinu",
-    China, is not "kinu", a cinema), a longer one in any case (the adjective "kineze")."""
+    """A country's name as an alias. ``case_form``: a case of a capitalised four-letter name
+    that CLDR does not spell ("Kini", "Kinu" of "Kina"), which counts only as a word of
+    ``SHORT_FORM`` letters or fewer written with its capital: Croatian "kinu" is a cinema's
+    case, "kinematografija" a word of its own."""
 
     text: str
-    capital: bool = False
+    case_form: bool = False
 
 
-def _written(name: str, vowels: str = "") -> tuple[Alias, ...]:
-    """The aliases of one CLDR name (see the module's docstring), ``vowels`` those of its
-    language; none for one too short, or not made of letters and spaces."""
-    name = " ".join(name.split())
-    if len(name) < MIN_NAME or not all(_letter(ch) or ch in f" -'’{_JOINERS}" for ch in name):
+def _written(name: str, vowels: str = "", territory: bool = False) -> tuple[Alias, ...]:
+    """The aliases of one CLDR name (see the module's docstring): ``vowels`` those of its
+    language, ``territory`` whether it names the country (not its language); none for one
+    too short, or not made of letters and spaces."""
+    name = " ".join(name.split()).rstrip(_SYLLABLE_MARKS)  # "ཨུ་རུ་སུ་" also ends a phrase as "ཨུ་རུ་སུ།"
+    if len(name) < MIN_NAME or not all(
+        _letter(ch) or ch in f" -'’{_JOINERS}{_SYLLABLE_MARKS}" for ch in name
+    ):
         return ()
     joined = min((name.find(j) for j in _JOINERS if j in name), default=-1)
     if joined >= MIN_NAME:  # written with and without the joiner: the name up to it
         return (Alias(name[:joined] + "*"),)
+    article = _ARTICLE.match(name) if territory else None
+    if article and article.group(0)[:-1].islower():  # written with its article: without it too
+        return (Alias(name), *_written(name[article.end() :], vowels))
     if " " in name or "-" in name or has_unspaced(name):
         return (Alias(name),)
     if len(name) >= PREFIX_FROM:
-        return (Alias(name[:-1] + "*"),)
-    if len(name) == FOUR and _cased(name) and _base(name[-1]) in _VOWELS:
-        # "Kina", "Kinu", "Kino" are also a cinema's cases: the short forms need the capital
-        capital = name[0].isupper()
-        variants = dict.fromkeys(name[:-1] + v + "*" for v in (name[-1].lower(), *vowels))
-        return tuple(Alias(v, capital) for v in variants)
+        prefix = name[:-1]
+        # a stressed last vowel loses its accent in the other forms (Catalan xinès, xinesos)
+        plain = prefix[:-1] + _base(prefix[-1]) if _base(prefix[-1]) in _VOWELS else prefix
+        return tuple(Alias(p + "*") for p in dict.fromkeys((prefix, plain)))
+    if len(name) == FOUR and name[0].isupper() and _base(name[-1]) in _VOWELS:
+        others = [name[:-1] + v + "*" for v in vowels if v != name[-1].lower()]
+        return (Alias(name + "*"), *(Alias(v, case_form=True) for v in others))
     if len(name) == FOUR or any(low <= ord(name[0]) <= high for low, high in _ATTACHING):
         return (Alias(name + "*"),)
     return (Alias(name),)
@@ -116,11 +137,6 @@ def _written(name: str, vowels: str = "") -> tuple[Alias, ...]:
 def _letter(char: str) -> bool:
     """A letter, or a mark joined to one (the vowel signs of Bengali or Hindi)."""
     return char.isalpha() or unicodedata.category(char).startswith("M")
-
-
-def _cased(name: str) -> bool:
-    """Written in a script with capitals (Latin, Cyrillic, Greek, Armenian, Georgian Mtavruli)."""
-    return name.lower() != name.upper()
 
 
 def _base(char: str) -> str:
@@ -180,12 +196,15 @@ def country_names(language: str) -> dict[str, tuple[Alias, ...]]:
         written = [
             alias
             for locale in locales
-            for name in (locale.territories.get(territory), locale.languages.get(spoken))
+            for name, country in (
+                (locale.territories.get(territory), True),
+                (locale.languages.get(spoken), False),
+            )
             if name
-            for alias in _written(name, vowels[locale])
+            for alias in _written(name, vowels[locale], territory=country)
         ]
         written += [
-            Alias(letters + w.text, w.capital) for w in written if " " not in w.text for letters in before
+            Alias(letters + w.text, w.case_form) for w in written if " " not in w.text for letters in before
         ]
         if written:
             out[group] = tuple(dict.fromkeys(written))
