@@ -133,9 +133,21 @@ def test_a_serbian_report_whose_language_is_unsure_is_marked_for_review() -> Non
     assert MATCHER.classify("", text).review
 
 
-def test_a_case_of_a_four_letter_name_counts_with_its_capital() -> None:
-    text = "Suradnja s Kinom omogućila je Rusiji nove dronove za rat protiv Ukrajine."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Suradnja s Kinom omogućila je Rusiji nove dronove za rat protiv Ukrajine.",
+        "Kinezi isporučuju Rusiji dijelove koji se koriste u ratu u Ukrajini.",  # the Chinese
+    ],
+)
+def test_a_form_of_a_four_letter_name_counts_with_its_capital(text: str) -> None:
     assert MATCHER.classify("", text, "hr").review
+
+
+def test_a_tibetan_name_starts_a_syllable() -> None:
+    # Dzongkha: China, Russia and Ukraine; then the syllable བརྒྱ (hundred), which ends as China begins
+    assert MATCHER.classify("", "རྒྱ་ནག་གིས་ཨུ་རུ་སུ་ལུ་ཡུ་ཀརེན་གྱི་དམག་ནང་རོགས་རམ་འབད་ཡི།", "dz").review
+    assert not MATCHER.classify("", "བརྒྱ་ནག་པོ་ཨུ་རུ་སུ་ལུ་ཡུ་ཀརེན་གྱི་དམག་ནང་སོང་ཡི།", "dz").review
 
 
 def test_a_guess_is_read_as_the_rule_files_name_it(monkeypatch: pytest.MonkeyPatch) -> None:

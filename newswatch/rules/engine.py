@@ -467,7 +467,7 @@ class Matcher:
         self._tid = {id(leaf): term_id(leaf) for rule in every for leaf in leaves(rule.tree)}
         self._automata: dict[frozenset[str] | None, _Automata] = {}
         # per language without a rule file: automata of its names of China, Russia, Ukraine
-        # (the names as CLDR spells them; the case forms it does not, short and capitalised)
+        # (the names as CLDR spells them; the case forms it does not, which need their capital)
         self._country_automata: dict[str, tuple[_Keys | None, _Keys | None]] = {}
         self._building = threading.Lock()
         self._leaves = {rule.id: _leaves(rule.tree) for rule in every}
@@ -499,9 +499,9 @@ class Matcher:
         """For a language without a rule file, automata of its names of China, Russia and
         Ukraine (``rules/fallback.py``) as aliases of this ruleset's groups of those countries:
         the names as CLDR spells them, and the case forms it does not spell, which count only
-        as a short word with its capital (``fallback.Alias``: Croatian "Kinu", China, not
-        "kinu", a cinema, nor "kinematografija"); None for a kind it has none of (a pair per
-        language, kept: a few hundred at most)."""
+        where the text writes them with a capital (``fallback.Alias``: Croatian "Kinu" and
+        "Kinezi", not "kinu", a cinema, nor "kinematografija"); None for a kind it has none
+        of (a pair per language, kept: a few hundred at most)."""
         if language not in self._country_automata:
             kinds: tuple[list[tuple[str, tuple[str, bool, bool, int, int]]], ...] = ([], [])
             for group, aliases in fallback.country_names(language).items():
@@ -572,7 +572,7 @@ class Matcher:
         for other in (given_code for given_code in given if given_code not in _LANGUAGE_FILES):
             for names, case_form in zip(self.country_names(other), (False, True), strict=True):
                 for key, end in (_scan(names, doc.norm, self.max_matches) if names else {}).items():
-                    if case_form and (end - key[1] > fallback.SHORT_FORM or not doc.raw[key[1]].isupper()):
+                    if case_form and not doc.raw[key[1]].isupper():
                         continue
                     if found.get(key, -1) < end:
                         found[key] = end
@@ -951,6 +951,13 @@ def _scan(keys: _Keys, norm: str, limit: int) -> dict[tuple[str, int], int]:
                     # Thai, Khmer: a vowel sign or subscript after the name joins its last
                     # letter to the next syllable, so the name is part of another word
                     if end < size and "\u0e00" <= norm[end] <= "\u17ff" and _is_mark(norm[end]):
+                        continue
+                    # Tibetan: a letter before the name is of the same syllable (བརྒྱ, hundred)
+                    if (
+                        start > 0
+                        and "\u0f40" <= norm[start - 1] <= "\u0fbc"
+                        and "\u0f40" <= norm[start] <= "\u0fbc"
+                    ):
                         continue
                 else:
                     # a key that carries the character before the word needs no look back

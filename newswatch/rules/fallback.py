@@ -13,13 +13,13 @@ Latin letters; "iw" as Hebrew). How a name becomes an alias:
 
 * five letters or more: a prefix of all but its last letter, which finds its inflected
   forms in most languages ("Krievij*" finds Krievijai, "Ukrajin*" Ukrajini); when that prefix
-  ends in an accented vowel, also without the accent (Catalan "xinè*" and "xine*": xinès,
-  xinesos);
+  ends in an accented Latin vowel, also without the accent (Catalan "xinè*" and "xine*":
+  xinès, xinesos);
 * four letters, written with a capital and ending in a vowel: a prefix of itself, and its
   first three letters followed by each other vowel of the language (the vowels its own
-  country names are written with), which count only as a word of ``SHORT_FORM`` letters or
-  fewer written with its capital (``Alias.case_form``): "Kina*" and "Kini", "Kinu", "Kinom"
-  find Croatian "iz Kine", "u Kini", "s Kinom", Latvian "Ķīnā"; a cinema, "u kinu", or
+  country names are written with), which count only where the text writes them with a
+  capital (``Alias.case_form``): "Kina*" and "Kini*", "Kinu*", "Kine*" find Croatian "iz
+  Kine", "u Kini", "s Kinom", "Kinezi" (the Chinese), Latvian "Ķīnā"; a cinema, "u kinu", or
   "kinematografija" is none of them, nor is Malay "cinta" (love) "Cina"; another four-letter
   name is a prefix of itself;
 * a name holding a zero-width joiner after three letters or more: a prefix up to it
@@ -65,9 +65,6 @@ MIN_NAME = 3
 #: The vowels of the cased scripts, accents taken off: a capitalised four-letter name ending
 #: in one has its cases change that letter (Kina → Kini, Kine).
 _VOWELS = frozenset("aeiouyаеиоуыэюяіїєαεηιουω")
-#: The longest word a case form (``Alias.case_form``) counts as: the name's cases are short
-#: (Kini, Kinom), the words that begin alike often long (kinematografija).
-SHORT_FORM = FOUR + 1
 #: An article CLDR writes before a name: a lower-case word of three letters or fewer, then a
 #: space or hyphen ("an Rúis", "iċ-Ċina").
 _ARTICLE = re.compile(r"[^\W\d_]{1,3}[ -](?=\w)")
@@ -95,10 +92,10 @@ PROCLITICS = {
 
 
 class Alias(NamedTuple):
-    """A country's name as an alias. ``case_form``: a case of a capitalised four-letter name
-    that CLDR does not spell ("Kini", "Kinu" of "Kina"), which counts only as a word of
-    ``SHORT_FORM`` letters or fewer written with its capital: Croatian "kinu" is a cinema's
-    case, "kinematografija" a word of its own."""
+    """A country's name as an alias. ``case_form``: a form of a capitalised four-letter name
+    that CLDR does not spell ("Kini", "Kinu", "Kinezi" of "Kina"), which counts only where the
+    text writes it with its capital: Croatian "kinu" is a cinema's case, "kinematografija" a
+    word of its own."""
 
     text: str
     case_form: bool = False
@@ -124,7 +121,9 @@ def _written(name: str, vowels: str = "", territory: bool = False) -> tuple[Alia
     if len(name) >= PREFIX_FROM:
         prefix = name[:-1]
         # a stressed last vowel loses its accent in the other forms (Catalan xinès, xinesos)
-        plain = prefix[:-1] + _base(prefix[-1]) if _base(prefix[-1]) in _VOWELS else prefix
+        last = prefix[-1]
+        accented = unicodedata.name(last, "").startswith("LATIN") and _base(last) in _VOWELS
+        plain = prefix[:-1] + _base(last) if accented else prefix
         return tuple(Alias(p + "*") for p in dict.fromkeys((prefix, plain)))
     if len(name) == FOUR and name[0].isupper() and _base(name[-1]) in _VOWELS:
         others = [name[:-1] + v + "*" for v in vowels if v != name[-1].lower()]
