@@ -131,8 +131,8 @@ def guesses(title: str, text: str, count: int = 2) -> list[tuple[str, float]]:
             found = _predict(model, sample, count)
         except (ValueError, TypeError, RuntimeError):  # what the model cannot read has no language
             return []
-    codes = (lang.split("-")[0].lower() for lang, _ in found)
-    return [(_MODEL_CODES.get(c, c), score) for c, (_, score) in zip(codes, found, strict=True)]
+    bases = [(lang.split("-")[0].lower(), score) for lang, score in found]
+    return [(_MODEL_CODES.get(base, base), score) for base, score in bases]
 
 
 def article_language(declared: str | None, title: str, text: str) -> tuple[str | None, bool]:

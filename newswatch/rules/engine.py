@@ -49,7 +49,7 @@ from newswatch.rules.syntax import (
     leaves,
     node_depth,
 )
-from newswatch.rules.text import FIELD_SEPARATOR, Doc, build_doc, has_unspaced, normalised, tokenize
+from newswatch.rules.text import FIELD_SEPARATOR, Doc, build_doc, has_unspaced, is_mark, normalised, tokenize
 from newswatch.text import has_cjk, has_hangul
 
 if TYPE_CHECKING:
@@ -950,7 +950,7 @@ def _scan(keys: _Keys, norm: str, limit: int) -> dict[tuple[str, int], int]:
                 if cjk:
                     # Thai, Khmer: a vowel sign or subscript after the name joins its last
                     # letter to the next syllable, so the name is part of another word
-                    if end < size and "\u0e00" <= norm[end] <= "\u17ff" and _is_mark(norm[end]):
+                    if end < size and "\u0e00" <= norm[end] <= "\u17ff" and is_mark(norm[end]):
                         continue
                     # Tibetan: a letter before the name is of the same syllable (བརྒྱ, hundred)
                     if (
@@ -972,10 +972,6 @@ def _scan(keys: _Keys, norm: str, limit: int) -> dict[tuple[str, int], int]:
                 if get(key, -1) < end:
                     longest[key] = end
     return longest
-
-
-def _is_mark(char: str) -> bool:
-    return unicodedata.category(char).startswith("M")
 
 
 _UNIT_OF = {"sentence": attrgetter("sentence"), "paragraph": attrgetter("paragraph")}

@@ -49,7 +49,7 @@ import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from newswatch.rules.text import has_unspaced
+from newswatch.rules.text import has_unspaced, is_mark
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -135,7 +135,7 @@ def _written(name: str, vowels: str = "", territory: bool = False) -> tuple[Alia
 
 def _letter(char: str) -> bool:
     """A letter, or a mark joined to one (the vowel signs of Bengali or Hindi)."""
-    return char.isalpha() or unicodedata.category(char).startswith("M")
+    return char.isalpha() or is_mark(char)
 
 
 def _base(char: str) -> str:

@@ -85,6 +85,11 @@ _NEWLINE = re.compile(r"\n")
 _UNSPACED = re.compile("[\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff]")
 
 
+def is_mark(char: str) -> bool:
+    """A vowel sign, virama or other mark joined to the letter before it."""
+    return unicodedata.category(char).startswith("M")
+
+
 def has_unspaced(text: str) -> bool:
     """True when ``text`` holds a letter of a script written without spaces between words."""
     return _UNSPACED.search(text) is not None
